@@ -1,0 +1,217 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Brand } from '../../domain/brand.js';
+import { type Card, type CardState, type CardValidation, cardStates } from '../../domain/card.js';
+import type { Listing, Tenant } from '../../domain/entities.js';
+import { CardNotAvailableError, DuplicateCardError, ValidationError } from '../../domain/errors.js';
+import type { CatalogStore, FingerprintOwner, TenantStore } from '../../ports/store.js';
+import { keys, stripLayout } from './keys.js';
+import type { TableContext } from './table-context.js';
+import { ConditionsFailedError, transactWrite } from './transact.js';
+
+/** Tenants, API keys, brands, listings, cards and the deployment-wide fingerprint registry. */
+export class DynamoCatalogStore implements CatalogStore, TenantStore {
+  constructor(private readonly ctx: TableContext) {}
+
+  async createTenant(tenant: Tenant, apiKey: { keyId: string; secretHash: string }): Promise<void> {
+    await transactWrite(this.ctx.doc, [
+      { tag: 'tenant', item: this.putNew({ ...keys.tenant(tenant.tenantId), entity: 'Tenant', ...tenant }) },
+      {
+        tag: 'apiKey',
+        item: this.putNew({ ...keys.apiKey(apiKey.keyId), entity: 'ApiKey', tenantId: tenant.tenantId, ...apiKey }),
+      },
+    ]);
+  }
+
+  async findApiKey(keyId: string) {
+    const item = await this.get(keys.apiKey(keyId));
+    return item ? { tenantId: String(item.tenantId), secretHash: String(item.secretHash) } : undefined;
+  }
+
+  async putBrand(brand: Brand): Promise<void> {
+    await this.ctx.doc.send(
+      new PutCommand({ TableName: this.ctx.tableName, Item: { ...keys.brand(brand.brand), entity: 'Brand', ...brand } }),
+    );
+  }
+
+  async getBrand(brand: string): Promise<Brand | undefined> {
+    const item = await this.get(keys.brand(brand));
+    return item && stripLayout<Brand>(item);
+  }
+
+  async createListing(listing: Listing): Promise<void> {
+    await this.ctx.doc.send(
+      new PutCommand({
+        TableName: this.ctx.tableName,
+        Item: { ...keys.listing(listing.tenantId, listing.listingId), entity: 'Listing', ...listing },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  }
+
+  async getListing(tenantId: string, listingId: string): Promise<Listing | undefined> {
+    const item = await this.get(keys.listing(tenantId, listingId));
+    return item && stripLayout<Listing>(item);
+  }
+
+  async countStock(tenantId: string, listingId: string): Promise<Record<CardState, number>> {
+    const counts = Object.fromEntries(cardStates.map((s) => [s, 0])) as Record<CardState, number>;
+    for await (const item of this.queryCards(tenantId, listingId, { projection: '#state' })) {
+      const state = item.state as CardState;
+      counts[state] += 1;
+    }
+    return counts;
+  }
+
+  async findFingerprint(fingerprint: string): Promise<FingerprintOwner | undefined> {
+    const item = await this.get(keys.fingerprint(fingerprint));
+    return item && stripLayout<FingerprintOwner>(item);
+  }
+
+  async addCard(card: Card): Promise<void> {
+    const owner: FingerprintOwner = { tenantId: card.tenantId, listingId: card.listingId, cardId: card.cardId };
+    try {
+      await transactWrite(this.ctx.doc, [
+        {
+          tag: 'card',
+          item: this.putNew({ ...keys.card(card.tenantId, card.listingId, card.cardId), entity: 'Card', ...card }),
+        },
+        { tag: 'fingerprint', item: this.putNew({ ...keys.fingerprint(card.fingerprint), entity: 'Fingerprint', ...owner }) },
+      ]);
+    } catch (error) {
+      if (error instanceof ConditionsFailedError && error.has('fingerprint')) {
+        throw new DuplicateCardError('this code is already in the vault', {}, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async getCard(tenantId: string, listingId: string, cardId: string): Promise<Card | undefined> {
+    const item = await this.get(keys.card(tenantId, listingId, cardId));
+    return item && stripLayout<Card>(item);
+  }
+
+  async settlePendingCard(card: Card, to: 'available' | 'void', validation: CardValidation): Promise<void> {
+    await this.updateCardState(card, 'pending_validation', to, validation.checkedAt, { validation });
+  }
+
+  async withdrawCard(card: Card, at: string): Promise<void> {
+    const { tableName } = this.ctx;
+    try {
+      await transactWrite(this.ctx.doc, [
+        {
+          tag: 'card',
+          item: {
+            Update: {
+              TableName: tableName,
+              Key: keys.card(card.tenantId, card.listingId, card.cardId),
+              UpdateExpression: 'SET #state = :to, updatedAt = :at',
+              ConditionExpression: '#state = :from',
+              ExpressionAttributeNames: { '#state': 'state' },
+              ExpressionAttributeValues: { ':to': 'withdrawn', ':from': card.state, ':at': at },
+            },
+          },
+        },
+        // Only the owner's entry is freed: a fingerprint re-taken by another card stays.
+        {
+          tag: 'fingerprint',
+          item: {
+            Delete: {
+              TableName: tableName,
+              Key: keys.fingerprint(card.fingerprint),
+              ConditionExpression: 'attribute_not_exists(pk) OR cardId = :cardId',
+              ExpressionAttributeValues: { ':cardId': card.cardId },
+            },
+          },
+        },
+      ]);
+    } catch (error) {
+      if (error instanceof ConditionsFailedError) {
+        throw new CardNotAvailableError('the card changed state; it can no longer be withdrawn', {}, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async findAvailableCards(tenantId: string, listingId: string, limit: number): Promise<Card[]> {
+    const found: Card[] = [];
+    for await (const item of this.queryCards(tenantId, listingId, { onlyAvailable: true })) {
+      found.push(stripLayout<Card>(item));
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+
+  private async updateCardState(
+    card: Card,
+    from: CardState,
+    to: CardState,
+    at: string,
+    extra: Record<string, unknown>,
+  ): Promise<void> {
+    const names: Record<string, string> = { '#state': 'state' };
+    const values: Record<string, unknown> = { ':to': to, ':from': from, ':at': at };
+    const sets = ['#state = :to', 'updatedAt = :at'];
+    for (const [name, value] of Object.entries(extra)) {
+      names[`#${name}`] = name;
+      values[`:${name}`] = value;
+      sets.push(`#${name} = :${name}`);
+    }
+    try {
+      await this.ctx.doc.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: keys.card(card.tenantId, card.listingId, card.cardId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: '#state = :from',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new CardNotAvailableError(`the card is no longer ${from}`, {}, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  private async *queryCards(
+    tenantId: string,
+    listingId: string,
+    options: { projection?: string; onlyAvailable?: boolean },
+  ): AsyncGenerator<Record<string, unknown>> {
+    const { pk, skPrefix } = keys.cardsOf(tenantId, listingId);
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.ctx.doc.send(
+        new QueryCommand({
+          TableName: this.ctx.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ...(options.onlyAvailable ? { FilterExpression: '#state = :available' } : {}),
+          ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: {
+            ':pk': pk,
+            ':prefix': skPrefix,
+            ...(options.onlyAvailable ? { ':available': 'available' } : {}),
+          },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) yield item;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
+    const result = await this.ctx.doc.send(new GetCommand({ TableName: this.ctx.tableName, Key: key, ConsistentRead: true }));
+    return result.Item;
+  }
+
+  private putNew(item: Record<string, unknown>) {
+    if (typeof item.pk !== 'string') throw new ValidationError('item without a key');
+    return { Put: { TableName: this.ctx.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
+  }
+}

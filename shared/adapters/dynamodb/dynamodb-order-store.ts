@@ -1,0 +1,269 @@
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { OrderEvent, Report } from '../../domain/entities.js';
+import { SellerSuspendedError } from '../../domain/errors.js';
+import type { Money } from '../../domain/money.js';
+import type { Order } from '../../domain/order.js';
+import type { IdempotencyRecord, OrderStore, OrderTransition, PaymentOutcome, ReportStore } from '../../ports/store.js';
+import { keys, stripLayout } from './keys.js';
+import { eventItem, orderItem, putOrderItem, transitionItems } from './order-items.js';
+import { DUE_INDEX, SELLER_INDEX } from './table-definition.js';
+import type { TableContext } from './table-context.js';
+import { ConditionsFailedError, type TaggedItem, transactWrite } from './transact.js';
+
+/** Orders, payments, events, reports and idempotency records: one partition per order. */
+export class DynamoOrderStore implements OrderStore, ReportStore {
+  constructor(private readonly ctx: TableContext) {}
+
+  async placeOrder(input: Parameters<OrderStore['placeOrder']>[0]) {
+    const { order, idempotency, event } = input;
+    const { tableName } = this.ctx;
+    const reserve: OrderTransition = {
+      at: order.createdAt,
+      order,
+      expectedState: 'pending_payment',
+      next: order,
+      cards: order.cards.map((c) => ({
+        listingId: order.listingId,
+        cardId: c.cardId,
+        from: 'available',
+        to: 'reserved',
+        linked: true,
+      })),
+      ledger: [],
+      penalties: [],
+      events: [],
+    };
+    const items: TaggedItem[] = [
+      {
+        // F2/suspension: a suspended seller's stock is frozen by this check, atomically.
+        tag: 'seller',
+        item: {
+          ConditionCheck: {
+            TableName: tableName,
+            Key: keys.seller(order.tenantId, order.sellerId),
+            ConditionExpression: 'attribute_not_exists(pk) OR #status = :active',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':active': 'active' },
+          },
+        },
+      },
+      ...transitionItems(tableName, reserve).filter((i) => i.tag.startsWith('card:')),
+      { tag: 'order', item: { Put: { TableName: tableName, Item: orderItem(order), ConditionExpression: 'attribute_not_exists(pk)' } } },
+      {
+        tag: 'idempotency',
+        item: {
+          Put: {
+            TableName: tableName,
+            Item: {
+              ...keys.idempotency(order.tenantId, idempotency.scope, idempotency.keyHash),
+              entity: 'Idempotency',
+              ...idempotency.record,
+              ttl: idempotency.ttlEpoch,
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      },
+      eventItem(tableName, order.tenantId, event),
+    ];
+    try {
+      await transactWrite(this.ctx.doc, items);
+      return 'placed' as const;
+    } catch (error) {
+      if (!(error instanceof ConditionsFailedError)) throw error;
+      if (error.has('idempotency')) return 'idempotency-key-taken' as const;
+      if (error.has('seller')) throw new SellerSuspendedError('the seller is suspended', {}, { cause: error });
+      return 'cards-taken' as const;
+    }
+  }
+
+  async getIdempotency(tenantId: string, scope: string, keyHash: string): Promise<IdempotencyRecord | undefined> {
+    const item = await this.get(keys.idempotency(tenantId, scope, keyHash));
+    // DynamoDB deletes expired items lazily; an expired record no longer counts.
+    if (!item || (typeof item.ttl === 'number' && item.ttl * 1000 < Date.now())) return undefined;
+    return { requestHash: String(item.requestHash), status: Number(item.status), body: item.body };
+  }
+
+  async getOrder(tenantId: string, orderId: string): Promise<Order | undefined> {
+    const item = await this.get(keys.order(tenantId, orderId));
+    return item && stripLayout<Order>(item);
+  }
+
+  async transition(t: OrderTransition) {
+    return this.runGuarded(transitionItems(this.ctx.tableName, t));
+  }
+
+  async recordPayment(input: Parameters<OrderStore['recordPayment']>[0]) {
+    const { tableName } = this.ctx;
+    const payment: TaggedItem = {
+      tag: 'payment',
+      item: {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.payment(input.tenantId, input.orderId, input.paymentRef),
+            entity: 'Payment',
+            paymentRef: input.paymentRef,
+            amount: input.amount,
+            outcome: input.outcome,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+    };
+    const rest: TaggedItem[] = input.transition
+      ? transitionItems(tableName, input.transition)
+      : input.refundDue
+        ? [
+            putOrderItem(tableName, {
+              order: input.refundDue.order,
+              next: input.refundDue.next,
+              expectedState: input.refundDue.order.state,
+            }),
+            eventItem(tableName, input.tenantId, input.refundDue.event),
+          ]
+        : [];
+    try {
+      await transactWrite(this.ctx.doc, [payment, ...rest]);
+      return 'recorded' as const;
+    } catch (error) {
+      if (!(error instanceof ConditionsFailedError)) throw error;
+      return error.has('payment') ? ('payment-exists' as const) : ('conflict' as const);
+    }
+  }
+
+  async getPayment(tenantId: string, orderId: string, paymentRef: string) {
+    const item = await this.get(keys.payment(tenantId, orderId, paymentRef));
+    return item && { amount: item.amount as Money, outcome: item.outcome as PaymentOutcome };
+  }
+
+  async listEvents(tenantId: string, orderId: string): Promise<OrderEvent[]> {
+    const { pk, skPrefix } = keys.eventsOf(tenantId, orderId);
+    return (await this.queryAll(pk, skPrefix)).map((i) => stripLayout<OrderEvent>(i));
+  }
+
+  async listDueOrders(now: string, limit: number) {
+    const due: Array<{ tenantId: string; orderId: string }> = [];
+    for (const shard of keys.dueShards()) {
+      const page = await this.ctx.doc.send(
+        new QueryCommand({
+          TableName: this.ctx.tableName,
+          IndexName: DUE_INDEX,
+          KeyConditionExpression: 'gsi1pk = :shard AND gsi1sk <= :now',
+          // '~' sorts after every id character, so everything due at `now` is included.
+          ExpressionAttributeValues: { ':shard': shard, ':now': `${now}~` },
+          ProjectionExpression: 'tenantId, orderId',
+          Limit: limit,
+        }),
+      );
+      for (const item of page.Items ?? []) due.push({ tenantId: String(item.tenantId), orderId: String(item.orderId) });
+    }
+    return due.slice(0, limit * keys.dueShards().length);
+  }
+
+  async listOpenSellerOrders(tenantId: string, sellerId: string) {
+    const out: Array<{ orderId: string }> = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.ctx.doc.send(
+        new QueryCommand({
+          TableName: this.ctx.tableName,
+          IndexName: SELLER_INDEX,
+          KeyConditionExpression: 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.sellerOpenOrders(tenantId, sellerId) },
+          ProjectionExpression: 'orderId',
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) out.push({ orderId: String(item.orderId) });
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return out;
+  }
+
+  async getReport(tenantId: string, orderId: string, cardId: string): Promise<Report | undefined> {
+    const item = await this.get(keys.report(tenantId, orderId, cardId));
+    return item && stripLayout<Report>(item);
+  }
+
+  async recordReport(input: Parameters<ReportStore['recordReport']>[0]) {
+    const { report, buyerCreditDelta, transition, event } = input;
+    const { tableName } = this.ctx;
+    const counter = { upheld: 'upheld', rejected: 'rejected', escalated: 'escalated' }[buyerCreditDelta];
+    const rejection = buyerCreditDelta === 'rejected';
+    const items: TaggedItem[] = [
+      {
+        tag: 'report',
+        item: {
+          Put: {
+            TableName: tableName,
+            Item: { ...keys.report(report.tenantId, report.orderId, report.cardId), entity: 'Report', ...report },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      },
+      {
+        tag: 'buyer',
+        item: {
+          Update: {
+            TableName: tableName,
+            Key: keys.buyer(report.tenantId, report.buyerId),
+            UpdateExpression: `SET buyerId = :buyerId, #entity = :entity${
+              rejection ? ', rejectionTimes = list_append(if_not_exists(rejectionTimes, :none), :at)' : ''
+            } ADD reportsTotal :one, #counter :one`,
+            ExpressionAttributeNames: { '#entity': 'entity', '#counter': counter },
+            ExpressionAttributeValues: {
+              ':buyerId': report.buyerId,
+              ':entity': 'Buyer',
+              ':one': 1,
+              ...(rejection ? { ':none': [], ':at': [report.createdAt] } : {}),
+            },
+          },
+        },
+      },
+      ...(transition ? transitionItems(tableName, transition) : []),
+      eventItem(tableName, report.tenantId, event),
+    ];
+    try {
+      await transactWrite(this.ctx.doc, items);
+      return 'recorded' as const;
+    } catch (error) {
+      if (!(error instanceof ConditionsFailedError)) throw error;
+      return error.has('report') ? ('already-reported' as const) : ('conflict' as const);
+    }
+  }
+
+  private async runGuarded(items: TaggedItem[]): Promise<'done' | 'conflict'> {
+    try {
+      await transactWrite(this.ctx.doc, items);
+      return 'done';
+    } catch (error) {
+      if (error instanceof ConditionsFailedError) return 'conflict';
+      throw error;
+    }
+  }
+
+  private async get(key: { pk: string; sk: string }) {
+    const result = await this.ctx.doc.send(new GetCommand({ TableName: this.ctx.tableName, Key: key, ConsistentRead: true }));
+    return result.Item;
+  }
+
+  private async queryAll(pk: string, skPrefix: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.ctx.doc.send(
+        new QueryCommand({
+          TableName: this.ctx.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+          ConsistentRead: true,
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return items;
+  }
+}

@@ -1,0 +1,64 @@
+import { createHash } from 'node:crypto';
+import { DUE_SHARDS } from './table-definition.js';
+
+/**
+ * Every key of the single table is built here (ElectroDB style: generic `pk`/`sk`, one
+ * module owns the layout). Tenant-scoped items start with `T#<tenantId>#`, so another
+ * tenant's id never finds them. Ids reaching here are validated (no `#`).
+ */
+export type Key = { pk: string; sk: string };
+
+const order = (t: string, o: string) => `T#${t}#ORD#${o}`;
+const listing = (t: string, l: string) => `T#${t}#LST#${l}`;
+const seller = (t: string, s: string) => `T#${t}#SLR#${s}`;
+
+export const keys = {
+  tenant: (tenantId: string): Key => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
+  apiKey: (keyId: string): Key => ({ pk: `APIKEY#${keyId}`, sk: 'APIKEY' }),
+  brand: (brand: string): Key => ({ pk: `BRAND#${brand}`, sk: 'BRAND' }),
+  listing: (t: string, l: string): Key => ({ pk: listing(t, l), sk: 'LISTING' }),
+  card: (t: string, l: string, c: string): Key => ({ pk: listing(t, l), sk: `CARD#${c}` }),
+  cardsOf: (t: string, l: string) => ({ pk: listing(t, l), skPrefix: 'CARD#' }),
+  /** Deployment-wide, not tenant-scoped: a code is sold once across all marketplaces (F6). */
+  fingerprint: (fp: string): Key => ({ pk: `FP#${fp}`, sk: 'FP' }),
+  order: (t: string, o: string): Key => ({ pk: order(t, o), sk: 'ORDER' }),
+  event: (t: string, o: string, e: string): Key => ({ pk: order(t, o), sk: `EVT#${e}` }),
+  eventsOf: (t: string, o: string) => ({ pk: order(t, o), skPrefix: 'EVT#' }),
+  report: (t: string, o: string, c: string): Key => ({ pk: order(t, o), sk: `RPT#${c}` }),
+  payment: (t: string, o: string, ref: string): Key => ({ pk: order(t, o), sk: `PAY#${ref}` }),
+  seller: (t: string, s: string): Key => ({ pk: seller(t, s), sk: 'SELLER' }),
+  penalty: (t: string, s: string, p: string): Key => ({ pk: seller(t, s), sk: `PEN#${p}` }),
+  penaltiesOf: (t: string, s: string) => ({ pk: seller(t, s), skPrefix: 'PEN#' }),
+  ledger: (t: string, s: string, id: string): Key => ({ pk: seller(t, s), sk: `LED#${id}` }),
+  buyer: (t: string, b: string): Key => ({ pk: `T#${t}#BYR#${b}`, sk: 'BUYER' }),
+  idempotency: (t: string, scope: string, keyHash: string): Key => ({
+    pk: `T#${t}#IDEM#${scope}#${keyHash}`,
+    sk: 'IDEM',
+  }),
+  /** Due index (gsi1): present only while time can change the order. */
+  due: (orderId: string, dueAt: string) => ({
+    gsi1pk: dueShard(orderId),
+    gsi1sk: `${dueAt}#${orderId}`,
+  }),
+  dueShards: (): string[] => Array.from({ length: DUE_SHARDS }, (_, i) => `DUE#${i}`),
+  /** Seller index (gsi2): present only while the order is open to the suspension cascade. */
+  sellerOrder: (t: string, s: string, createdAt: string, o: string) => ({
+    gsi2pk: `${seller(t, s)}#OPEN`,
+    gsi2sk: `${createdAt}#${o}`,
+  }),
+  sellerOpenOrders: (t: string, s: string) => `${seller(t, s)}#OPEN`,
+};
+
+function dueShard(orderId: string): string {
+  const byte = createHash('sha256').update(orderId).digest()[0] ?? 0;
+  return `DUE#${byte % DUE_SHARDS}`;
+}
+
+/** Attributes that belong to the table layout, not to the entity. */
+export const layoutAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', 'ttl'] as const;
+
+export function stripLayout<T>(item: Record<string, unknown>): T {
+  const copy: Record<string, unknown> = { ...item };
+  for (const a of layoutAttributes) delete copy[a];
+  return copy as T;
+}

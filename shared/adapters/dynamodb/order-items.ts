@@ -1,0 +1,165 @@
+import type { OrderEvent } from '../../domain/entities.js';
+import { type Order, nextDueAt } from '../../domain/order.js';
+import type { LedgerMove, OrderTransition } from '../../ports/store.js';
+import { keys } from './keys.js';
+import type { TaggedItem } from './transact.js';
+
+/**
+ * Builders for the transaction items shared by every order state change, so a payment,
+ * a reveal, a refund and a release all write orders, cards, balances and events alike.
+ */
+
+/** The order item with its index keys derived from its state (due index, seller index). */
+export function orderItem(order: Order): Record<string, unknown> {
+  const due = nextDueAt(order);
+  const open = order.state === 'pending_payment' || order.state === 'paid';
+  return {
+    ...keys.order(order.tenantId, order.orderId),
+    entity: 'Order',
+    ...order,
+    ...(due ? keys.due(order.orderId, due) : {}),
+    ...(open ? keys.sellerOrder(order.tenantId, order.sellerId, order.createdAt, order.orderId) : {}),
+  };
+}
+
+/** Replaces the order if it is still in `expectedState` at the version it was read. */
+export function putOrderItem(tableName: string, t: Pick<OrderTransition, 'next' | 'expectedState' | 'order'>): TaggedItem {
+  return {
+    tag: 'order',
+    item: {
+      Put: {
+        TableName: tableName,
+        Item: orderItem(t.next),
+        ConditionExpression: '#state = :expected AND #version = :version',
+        ExpressionAttributeNames: { '#state': 'state', '#version': 'version' },
+        ExpressionAttributeValues: { ':expected': t.expectedState, ':version': t.order.version },
+      },
+    },
+  };
+}
+
+export function eventItem(tableName: string, tenantId: string, event: OrderEvent): TaggedItem {
+  return {
+    tag: `event:${event.eventId}`,
+    item: {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.event(tenantId, event.orderId, event.eventId), entity: 'Event', ...event },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  };
+}
+
+export function cardItems(tableName: string, t: OrderTransition): TaggedItem[] {
+  const { tenantId, orderId } = t.order;
+  return t.cards.map((c) => {
+    // A card reserved for this order must still be linked to it; an available one to none.
+    const guardOrder = c.from !== 'available';
+    const values: Record<string, unknown> = { ':to': c.to, ':from': c.from, ':at': t.at };
+    if (guardOrder || c.linked) values[':orderId'] = orderId;
+    return {
+      tag: `card:${c.cardId}`,
+      item: {
+        Update: {
+          TableName: tableName,
+          Key: keys.card(tenantId, c.listingId, c.cardId),
+          UpdateExpression: c.linked
+            ? 'SET #state = :to, updatedAt = :at, orderId = :orderId'
+            : 'SET #state = :to, updatedAt = :at REMOVE orderId',
+          ConditionExpression: guardOrder ? '#state = :from AND orderId = :orderId' : '#state = :from',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: values,
+        },
+      },
+    };
+  });
+}
+
+/**
+ * One update per seller (a transaction may touch an item once): balance deltas per
+ * currency, and the strike of a penalty. The seller item is created on first use.
+ */
+export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[] {
+  const bySeller = new Map<string, LedgerMove[]>();
+  for (const move of t.ledger) bySeller.set(move.sellerId, [...(bySeller.get(move.sellerId) ?? []), move]);
+  for (const p of t.penalties) if (!bySeller.has(p.sellerId)) bySeller.set(p.sellerId, []);
+  const items: TaggedItem[] = [];
+  for (const [sellerId, moves] of bySeller) {
+    const totals = new Map<string, { held: number; available: number }>();
+    for (const m of moves) {
+      const total = totals.get(m.currency) ?? { held: 0, available: 0 };
+      totals.set(m.currency, { held: total.held + m.held, available: total.available + m.available });
+    }
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = { ':active': 'active', ':sellerId': sellerId, ':entity': 'Seller' };
+    const adds: string[] = [];
+    for (const [currency, total] of totals) {
+      names[`#h${currency}`] = `balHeld_${currency}`;
+      names[`#a${currency}`] = `balAvail_${currency}`;
+      values[`:h${currency}`] = total.held;
+      values[`:a${currency}`] = total.available;
+      adds.push(`#h${currency} :h${currency}`, `#a${currency} :a${currency}`);
+    }
+    const sets = ['#status = if_not_exists(#status, :active)', 'sellerId = :sellerId', '#entity = :entity'];
+    names['#entity'] = 'entity';
+    const strikes = t.penalties.filter((p) => p.sellerId === sellerId).map((p) => p.at);
+    if (strikes.length > 0) {
+      values[':strike'] = strikes;
+      values[':none'] = [];
+      sets.push('strikeTimes = list_append(if_not_exists(strikeTimes, :none), :strike)');
+    }
+    items.push({
+      tag: `seller:${sellerId}`,
+      item: {
+        Update: {
+          TableName: tableName,
+          Key: keys.seller(t.order.tenantId, sellerId),
+          UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        },
+      },
+    });
+  }
+  return items;
+}
+
+/** Ledger entries are immutable, keyed so the same move cannot be booked twice. */
+export function ledgerItems(tableName: string, t: OrderTransition): TaggedItem[] {
+  return t.ledger.map((m) => ({
+    tag: `ledger:${m.entryId}`,
+    item: {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.ledger(t.order.tenantId, m.sellerId, m.entryId), entity: 'LedgerEntry', ...m, at: t.at },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  }));
+}
+
+export function penaltyItems(tableName: string, t: OrderTransition): TaggedItem[] {
+  return t.penalties.map(({ sellerId, ...penalty }) => ({
+    tag: `penalty:${penalty.penaltyId}`,
+    item: {
+      Put: {
+        TableName: tableName,
+        Item: { ...keys.penalty(t.order.tenantId, sellerId, penalty.penaltyId), entity: 'Penalty', sellerId, ...penalty },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+  }));
+}
+
+/** Every item of one order transition, in one list for one transaction. */
+export function transitionItems(tableName: string, t: OrderTransition): TaggedItem[] {
+  return [
+    putOrderItem(tableName, t),
+    ...cardItems(tableName, t),
+    ...sellerItems(tableName, t),
+    ...ledgerItems(tableName, t),
+    ...penaltyItems(tableName, t),
+    ...t.events.map((e) => eventItem(tableName, t.order.tenantId, e)),
+  ];
+}

@@ -1,0 +1,25 @@
+/**
+ * The one definition of the vault's single table: the local stack creates it with
+ * CreateTable and the CDK stack declares it from the same data.
+ *
+ * - `pk`/`sk`: every item (see keys.ts).
+ * - `gsi1` (due index): orders with a time-driven transition pending, keyed by due time,
+ *   so the sweeper queries instead of scanning.
+ * - `gsi2` (seller index): a seller's orders, for the suspension cascade.
+ * - `ttl`: idempotency records expire after 24 h.
+ */
+export const tableDefinition = {
+  defaultTableName: 'card-vault-local',
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'ttl',
+  globalSecondaryIndexes: [
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+  ],
+} as const;
+
+export const DUE_INDEX = 'gsi1';
+export const SELLER_INDEX = 'gsi2';
+/** Due items are spread over a few partitions so the sweeper's index has no single hot key. */
+export const DUE_SHARDS = 4;

@@ -1,0 +1,24 @@
+/**
+ * Environment variable names, shared by the runtime config (shared/config/config.ts) and
+ * the CDK stack (infra/), so the two never drift apart.
+ */
+export const ENV = {
+  stage: 'STAGE',
+  tableName: 'TABLE_NAME',
+  dynamodbEndpoint: 'DYNAMODB_ENDPOINT',
+  dynamodbPort: 'DYNAMODB_PORT',
+  codeKeyId: 'CODE_KEY_ID',
+  fingerprintKeyId: 'FINGERPRINT_KEY_ID',
+  localKeyFile: 'LOCAL_KEY_FILE',
+  port: 'PORT',
+  issuerSimPort: 'ISSUER_SIM_PORT',
+  devApiKey: 'DEV_API_KEY',
+  paymentTimeoutSeconds: 'PAYMENT_TIMEOUT_SECONDS',
+  disputeWindowSeconds: 'DISPUTE_WINDOW_SECONDS',
+  revealRetrySeconds: 'REVEAL_RETRY_SECONDS',
+  raceWindowSeconds: 'RACE_WINDOW_SECONDS',
+  sweepIntervalSeconds: 'SWEEP_INTERVAL_SECONDS',
+  revalidateBeforeReveal: 'REVALIDATE_BEFORE_REVEAL',
+  inMemory: 'IN_MEMORY',
+  logLevel: 'LOG_LEVEL',
+} as const;

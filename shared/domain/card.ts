@@ -1,0 +1,65 @@
+import { InvalidStateError } from './errors.js';
+import type { Money } from './money.js';
+
+export const cardStates = [
+  'pending_validation',
+  'available',
+  'reserved',
+  'sold',
+  'refunded',
+  'withdrawn',
+  'void',
+] as const;
+export type CardState = (typeof cardStates)[number];
+
+/** What the issuer said about a code, and when. Never the code itself. */
+export interface CardValidation {
+  readonly issuerState: 'active' | 'redeemed' | 'invalid' | 'unreachable';
+  readonly balance?: Money;
+  readonly redeemedAt?: string;
+  readonly checkedAt: string;
+}
+
+export interface Card {
+  readonly tenantId: string;
+  readonly cardId: string;
+  readonly listingId: string;
+  readonly sellerId: string;
+  readonly state: CardState;
+  readonly last4: string;
+  /** Opaque ciphertext (base64) bound to `{ tenantId, cardId }`. */
+  readonly ciphertext: string;
+  /** Keyed HMAC of the normalized code, unique across the deployment. */
+  readonly fingerprint: string;
+  readonly validation: CardValidation;
+  readonly orderId?: string;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+}
+
+const cardTransitions: Record<CardState, readonly CardState[]> = {
+  // A pending card becomes sellable once the issuer answers, or void if the code is dead.
+  pending_validation: ['available', 'void', 'withdrawn'],
+  available: ['reserved', 'withdrawn', 'void'],
+  // Reserved cards go back to available when the order expires or is cancelled unpaid.
+  reserved: ['available', 'sold', 'refunded'],
+  sold: ['refunded'],
+  refunded: [],
+  withdrawn: [],
+  void: [],
+};
+
+export function canTransitionCard(from: CardState, to: CardState): boolean {
+  return cardTransitions[from].includes(to);
+}
+
+export function assertCardTransition(from: CardState, to: CardState): void {
+  if (!canTransitionCard(from, to)) {
+    throw new InvalidStateError(`card cannot go from ${from} to ${to}`, { from, to });
+  }
+}
+
+/** A withdrawn card frees its fingerprint only if it was never sold. */
+export function fingerprintFreedOnWithdraw(state: CardState): boolean {
+  return state === 'available' || state === 'pending_validation';
+}

@@ -1,0 +1,53 @@
+/**
+ * Domain errors. Each carries a stable `code`; the HTTP layer maps codes to statuses
+ * (shared/http/problem-types.ts) and nothing else needs to know about HTTP.
+ * Messages never contain a card code.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly code: string;
+  /** Extra, safe-to-publish fields for the problem document. */
+  readonly details: Record<string, unknown>;
+
+  constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(message, options);
+    this.details = details;
+  }
+}
+
+function domainError(code: string, name: string) {
+  const cls = class extends DomainError {
+    readonly code = code;
+  };
+  Object.defineProperty(cls, 'name', { value: name });
+  Object.defineProperty(cls.prototype, 'name', { value: name });
+  return cls;
+}
+
+export class ValidationError extends domainError('validation', 'ValidationError') {}
+export class NotFoundError extends domainError('not-found', 'NotFoundError') {}
+export class UnknownBrandError extends domainError('unknown-brand', 'UnknownBrandError') {}
+export class SellerSuspendedError extends domainError('seller-suspended', 'SellerSuspendedError') {}
+export class CardNotAvailableError extends domainError('card-not-available', 'CardNotAvailableError') {}
+export class OutOfStockError extends domainError('out-of-stock', 'OutOfStockError') {}
+export class SelfPurchaseError extends domainError('self-purchase', 'SelfPurchaseError') {}
+export class AmountMismatchError extends domainError('amount-mismatch', 'AmountMismatchError') {}
+export class OrderExpiredError extends domainError('order-expired', 'OrderExpiredError') {}
+export class AlreadyPaidError extends domainError('already-paid', 'AlreadyPaidError') {}
+export class InvalidStateError extends domainError('invalid-state', 'InvalidStateError') {}
+export class PaymentNotClearedError extends domainError('payment-not-cleared', 'PaymentNotClearedError') {}
+export class AlreadyRevealedError extends domainError('already-revealed', 'AlreadyRevealedError') {}
+export class CodeAlreadyRedeemedError extends domainError('code-already-redeemed', 'CodeAlreadyRedeemedError') {}
+export class NotRevealedError extends domainError('not-revealed', 'NotRevealedError') {}
+export class DisputeWindowClosedError extends domainError('dispute-window-closed', 'DisputeWindowClosedError') {}
+export class AlreadyReportedError extends domainError('already-reported', 'AlreadyReportedError') {}
+export class IdempotencyKeyReusedError extends domainError('idempotency-key-reused', 'IdempotencyKeyReusedError') {}
+export class IdempotencyKeyMissingError extends domainError('idempotency-key-missing', 'IdempotencyKeyMissingError') {}
+export class UnauthorizedError extends domainError('unauthorized', 'UnauthorizedError') {}
+/** A ciphertext that does not open under the given context (moved, tampered or wrong key). */
+export class CiphertextRejectedError extends domainError('ciphertext-rejected', 'CiphertextRejectedError') {}
+/** A lost race on a conditional write that the caller may retry with fresh state. */
+export class ConcurrentUpdateError extends domainError('concurrent-update', 'ConcurrentUpdateError') {}
+/** A dependency (KMS, issuer) failed in a way the client cannot fix. */
+export class DependencyUnavailableError extends domainError('dependency-unavailable', 'DependencyUnavailableError') {}
+/** The code's fingerprint is already taken by another card (F6). Internal: deposit reports it per card. */
+export class DuplicateCardError extends domainError('duplicate', 'DuplicateCardError') {}

@@ -1,0 +1,31 @@
+import { type Money, max, money, percentOf } from './money.js';
+
+export const STRIKE_WINDOW_DAYS = 90;
+export const STRIKES_TO_SUSPEND = 3;
+export const POOR_CREDIT_REJECTIONS = 3;
+export const FINE_BASIS_POINTS = 1_000; // 10 %
+export const MINIMUM_FINE_MINOR_UNITS = 100;
+
+/** The fine for one upheld report: 10 % of the card's price, at least 100 minor units. */
+export function fineFor(cardPrice: Money): Money {
+  return max(percentOf(cardPrice, FINE_BASIS_POINTS), money(MINIMUM_FINE_MINOR_UNITS, cardPrice.currency));
+}
+
+function withinWindow(times: readonly string[], now: Date): number {
+  const since = now.getTime() - STRIKE_WINDOW_DAYS * 86_400_000;
+  return times.filter((t) => Date.parse(t) > since).length;
+}
+
+/** Strikes counted toward suspension: those of the last 90 days. */
+export function activeStrikes(strikeTimes: readonly string[], now: Date): number {
+  return withinWindow(strikeTimes, now);
+}
+
+export function shouldSuspend(strikeTimes: readonly string[], now: Date): boolean {
+  return activeStrikes(strikeTimes, now) >= STRIKES_TO_SUSPEND;
+}
+
+/** F5: a buyer with 3+ rejected reports in 90 days is not auto-refunded on doubtful evidence. */
+export function isCreditPoor(rejectionTimes: readonly string[], now: Date): boolean {
+  return withinWindow(rejectionTimes, now) >= POOR_CREDIT_REJECTIONS;
+}

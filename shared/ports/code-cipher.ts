@@ -1,0 +1,27 @@
+/** Binds a ciphertext to one card of one tenant (KMS encryption context / AES-GCM AAD). */
+export interface EncryptionContext {
+  readonly tenantId: string;
+  readonly cardId: string;
+}
+
+/** What is sealed for one card: the code and, for brands that use one, its PIN. */
+export interface SealedSecret {
+  readonly code: string;
+  readonly pin?: string;
+}
+
+/**
+ * Encrypts card secrets and fingerprints codes. Implementations: KMS (AWS) and a local
+ * AES-256-GCM + HMAC-SHA-256 cipher. Errors never contain the plaintext.
+ */
+export interface CodeCipher {
+  /** Returns an opaque base64 ciphertext bound to `context`. */
+  encrypt(secret: SealedSecret, context: EncryptionContext): Promise<string>;
+  /**
+   * Opens a ciphertext. Throws `CiphertextRejectedError` when it does not open under
+   * `context` (moved to another card, tampered, other key).
+   */
+  decrypt(ciphertext: string, context: EncryptionContext): Promise<SealedSecret>;
+  /** Keyed fingerprint (hex) of a normalized code; equal codes give equal fingerprints. */
+  fingerprint(normalizedCode: string): Promise<string>;
+}

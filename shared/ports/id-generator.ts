@@ -1,0 +1,6 @@
+export type IdPrefix = 'tnt' | 'lst' | 'crd' | 'ord' | 'rpt' | 'evt' | 'pen' | 'led';
+
+/** Prefixed, time-sortable ids (`ord_01J...`). */
+export interface IdGenerator {
+  next(prefix: IdPrefix, now?: Date): string;
+}

@@ -1,0 +1,11 @@
+import type { Brand } from '../domain/brand.js';
+import type { IssuerCheck } from '../domain/issuer-check.js';
+
+/**
+ * Asks a brand's issuer whether a code is unused. Timeouts, retries with backoff and a
+ * per-issuer circuit breaker belong to the implementation. Throws
+ * `DependencyUnavailableError` when the issuer cannot give an answer.
+ */
+export interface Issuer {
+  check(brand: Brand, secret: { code: string; pin?: string }): Promise<IssuerCheck>;
+}

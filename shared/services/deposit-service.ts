@@ -1,0 +1,171 @@
+import { type Brand, checkFormat, last4, normalizeCode } from '../domain/brand.js';
+import { type Card, type CardValidation, fingerprintFreedOnWithdraw } from '../domain/card.js';
+import type { Listing } from '../domain/entities.js';
+import {
+  CardNotAvailableError,
+  DependencyUnavailableError,
+  DuplicateCardError,
+  NotFoundError,
+  SellerSuspendedError,
+  UnknownBrandError,
+} from '../domain/errors.js';
+import type { IssuerCheck } from '../domain/issuer-check.js';
+import type { SealedSecret } from '../ports/code-cipher.js';
+import { mapBounded } from './bounded.js';
+import type { ListingService } from './listing-service.js';
+import type { VaultDeps } from './vault-deps.js';
+
+export type DepositReason =
+  | 'already_redeemed'
+  | 'invalid_code'
+  | 'duplicate'
+  | 'format'
+  | 'value_mismatch'
+  | 'issuer_unavailable';
+
+export interface DepositResult {
+  readonly index: number;
+  readonly outcome: 'accepted' | 'rejected' | 'pending';
+  readonly cardId?: string;
+  readonly last4: string;
+  readonly reason?: DepositReason;
+}
+
+/** Cards checked in parallel per request: enough to hide issuer/KMS latency, bounded for their quotas. */
+const DEPOSIT_CONCURRENCY = 8;
+
+/**
+ * Deposit (F1, F2, F6): every code is format-checked, fingerprinted (unique across the
+ * deployment), checked unused with its issuer and encrypted bound to its card before it can
+ * be sold. Rejected codes are not stored at all.
+ */
+export class DepositService {
+  constructor(
+    private readonly deps: Pick<VaultDeps, 'stores' | 'cipher' | 'issuer' | 'clock' | 'ids' | 'logger'>,
+    private readonly listings: ListingService,
+  ) {}
+
+  async deposit(tenantId: string, listingId: string, secrets: readonly SealedSecret[]): Promise<DepositResult[]> {
+    const listing = await this.listings.require(tenantId, listingId);
+    const { tenants, parties } = this.deps.stores;
+    const [brand, seller] = await Promise.all([tenants.getBrand(listing.brand), parties.getSeller(tenantId, listing.sellerId)]);
+    if (seller?.status === 'suspended') throw new SellerSuspendedError('the seller is suspended');
+    if (!brand) throw new UnknownBrandError(`brand ${listing.brand} is no longer accepted`);
+
+    const seen = new Set<string>();
+    const results = await mapBounded(secrets, DEPOSIT_CONCURRENCY, async (secret, index) => {
+      const code = normalizeCode(secret.code);
+      const base = { index, last4: last4(code) };
+      if (checkFormat(brand, code, secret.pin) === 'format') return { ...base, outcome: 'rejected' as const, reason: 'format' as const };
+      if (seen.has(code)) return { ...base, outcome: 'rejected' as const, reason: 'duplicate' as const };
+      seen.add(code);
+      return { ...base, ...(await this.depositOne(listing, brand, { ...secret, code })) };
+    });
+    const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.outcome]: (acc[r.outcome] ?? 0) + 1 }), {});
+    this.deps.logger.info({ tenantId, listingId, cards: secrets.length, ...counts }, 'cards deposited');
+    return results;
+  }
+
+  async withdraw(tenantId: string, listingId: string, cardId: string): Promise<Card> {
+    const card = await this.deps.stores.catalog.getCard(tenantId, listingId, cardId);
+    if (!card) throw new NotFoundError('card not found', { cardId });
+    if (!fingerprintFreedOnWithdraw(card.state)) {
+      throw new CardNotAvailableError(`a ${card.state} card cannot be withdrawn`, { state: card.state });
+    }
+    const at = this.deps.clock.now().toISOString();
+    await this.deps.stores.catalog.withdrawCard(card, at);
+    return { ...card, state: 'withdrawn', updatedAt: at };
+  }
+
+  private async depositOne(listing: Listing, brand: Brand, secret: SealedSecret): Promise<Omit<DepositResult, 'index' | 'last4'>> {
+    const { catalog } = this.deps.stores;
+    const fingerprint = await this.deps.cipher.fingerprint(secret.code);
+    const owner = await catalog.findFingerprint(fingerprint);
+    if (owner) return this.retryPending(listing, brand, secret, owner);
+
+    const validation = await this.check(brand, secret, listing);
+    const verdict = verdictOf(validation, listing);
+    if (verdict.outcome === 'rejected') return verdict;
+
+    const now = this.deps.clock.now();
+    const cardId = this.deps.ids.next('crd', now);
+    const card: Card = {
+      tenantId: listing.tenantId,
+      cardId,
+      listingId: listing.listingId,
+      sellerId: listing.sellerId,
+      state: verdict.outcome === 'accepted' ? 'available' : 'pending_validation',
+      last4: last4(secret.code),
+      ciphertext: await this.deps.cipher.encrypt(secret, { tenantId: listing.tenantId, cardId }),
+      fingerprint,
+      validation,
+      createdAt: now.toISOString(),
+      updatedAt: now.toISOString(),
+    };
+    try {
+      await catalog.addCard(card);
+    } catch (error) {
+      // Lost a race with another deposit of the same code (F6).
+      if (error instanceof DuplicateCardError) return { outcome: 'rejected', reason: 'duplicate' };
+      throw error;
+    }
+    return { ...verdict, cardId };
+  }
+
+  /**
+   * A code already in the vault is a duplicate (F6), unless it is this listing's own card
+   * still waiting for the issuer: depositing it again re-runs the check.
+   */
+  private async retryPending(
+    listing: Listing,
+    brand: Brand,
+    secret: SealedSecret,
+    owner: { tenantId: string; listingId: string; cardId: string },
+  ): Promise<Omit<DepositResult, 'index' | 'last4'>> {
+    const duplicate = { outcome: 'rejected', reason: 'duplicate' } as const;
+    if (owner.tenantId !== listing.tenantId || owner.listingId !== listing.listingId) return duplicate;
+    const card = await this.deps.stores.catalog.getCard(owner.tenantId, owner.listingId, owner.cardId);
+    if (card?.state !== 'pending_validation') return duplicate;
+    const validation = await this.check(brand, secret, listing);
+    const verdict = verdictOf(validation, listing);
+    if (verdict.outcome === 'pending') return { ...verdict, cardId: card.cardId };
+    await this.deps.stores.catalog.settlePendingCard(card, verdict.outcome === 'accepted' ? 'available' : 'void', validation);
+    return verdict.outcome === 'accepted' ? { ...verdict, cardId: card.cardId } : verdict;
+  }
+
+  private async check(brand: Brand, secret: SealedSecret, listing: Listing): Promise<CardValidation> {
+    const checkedAt = this.deps.clock.now().toISOString();
+    let answer: IssuerCheck;
+    try {
+      answer = await this.deps.issuer.check(brand, secret);
+    } catch (error) {
+      if (!(error instanceof DependencyUnavailableError)) throw error;
+      this.deps.logger.warn({ listingId: listing.listingId, brand: brand.brand }, 'issuer unreachable during deposit');
+      return { issuerState: 'unreachable', checkedAt };
+    }
+    return {
+      issuerState: answer.state,
+      ...(answer.balance ? { balance: answer.balance } : {}),
+      ...(answer.redeemedAt ? { redeemedAt: answer.redeemedAt } : {}),
+      checkedAt,
+    };
+  }
+}
+
+function verdictOf(validation: CardValidation, listing: Listing): Omit<DepositResult, 'index' | 'last4'> {
+  switch (validation.issuerState) {
+    case 'redeemed':
+      return { outcome: 'rejected', reason: 'already_redeemed' };
+    case 'invalid':
+      return { outcome: 'rejected', reason: 'invalid_code' };
+    case 'unreachable':
+      return { outcome: 'pending', reason: 'issuer_unavailable' };
+    case 'active': {
+      const { balance } = validation;
+      const mismatch =
+        balance !== undefined &&
+        (balance.currency !== listing.faceValue.currency || balance.amount !== listing.faceValue.amount);
+      return mismatch ? { outcome: 'rejected', reason: 'value_mismatch' } : { outcome: 'accepted' };
+    }
+  }
+}

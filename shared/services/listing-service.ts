@@ -1,0 +1,56 @@
+import type { CardState } from '../domain/card.js';
+import type { Listing } from '../domain/entities.js';
+import { NotFoundError, SellerSuspendedError, UnknownBrandError, ValidationError } from '../domain/errors.js';
+import type { Money } from '../domain/money.js';
+import type { VaultDeps } from './vault-deps.js';
+
+export interface CreateListingInput {
+  readonly sellerId: string;
+  readonly brand: string;
+  readonly faceValue: Money;
+  readonly price: Money;
+  readonly title?: string;
+}
+
+/** Listings: what a seller offers, in which brand, at what price. Never hard-deleted (F3). */
+export class ListingService {
+  constructor(private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'ids'>) {}
+
+  async create(tenantId: string, input: CreateListingInput): Promise<Listing> {
+    if (input.faceValue.currency !== input.price.currency) {
+      throw new ValidationError('faceValue and price must be in the same currency');
+    }
+    const { catalog, parties, tenants } = this.deps.stores;
+    const [brand, seller] = await Promise.all([
+      tenants.getBrand(input.brand),
+      parties.getSeller(tenantId, input.sellerId),
+    ]);
+    if (!brand) throw new UnknownBrandError(`unknown brand: ${input.brand}`, { brand: input.brand });
+    if (seller?.status === 'suspended') throw new SellerSuspendedError('the seller is suspended');
+    const now = this.deps.clock.now();
+    const listing: Listing = {
+      tenantId,
+      listingId: this.deps.ids.next('lst', now),
+      sellerId: input.sellerId,
+      brand: input.brand,
+      faceValue: input.faceValue,
+      price: input.price,
+      ...(input.title !== undefined ? { title: input.title } : {}),
+      createdAt: now.toISOString(),
+    };
+    await catalog.createListing(listing);
+    return listing;
+  }
+
+  async get(tenantId: string, listingId: string): Promise<{ listing: Listing; stock: Record<CardState, number> }> {
+    const listing = await this.require(tenantId, listingId);
+    const stock = await this.deps.stores.catalog.countStock(tenantId, listingId);
+    return { listing, stock };
+  }
+
+  async require(tenantId: string, listingId: string): Promise<Listing> {
+    const listing = await this.deps.stores.catalog.getListing(tenantId, listingId);
+    if (!listing) throw new NotFoundError('listing not found', { listingId });
+    return listing;
+  }
+}

@@ -1,0 +1,67 @@
+import { ConcurrentUpdateError, NotFoundError } from '../domain/errors.js';
+import { dueTransition, type Order } from '../domain/order.js';
+import type { OrderTransition } from '../ports/store.js';
+import { OrderTransitions } from './order-transitions.js';
+import type { VaultDeps } from './vault-deps.js';
+
+const MAX_ATTEMPTS = 8;
+
+/** What a command decided after reading the order: a change to write, or an answer as is. */
+export type Decision<R> = { transition: OrderTransition; result: (next: Order) => R } | { done: R };
+
+/**
+ * Reads orders with their due transitions applied, and runs commands as
+ * read -> decide -> conditional write, re-reading and deciding again when the write loses
+ * a race. One mechanism for every order command, so none of them reasons about timing.
+ */
+export class OrderRunner {
+  readonly transitions: OrderTransitions;
+
+  constructor(private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'ids' | 'logger'>) {
+    this.transitions = new OrderTransitions(deps.ids);
+  }
+
+  /** The order as of now: an expiry or release that is due is applied first. */
+  async load(tenantId: string, orderId: string): Promise<Order> {
+    return this.run(tenantId, orderId, (order) => ({ done: order }));
+  }
+
+  async run<R>(tenantId: string, orderId: string, decide: (order: Order, now: Date) => Promise<Decision<R>> | Decision<R>): Promise<R> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const order = await this.deps.stores.orders.getOrder(tenantId, orderId);
+      if (!order) throw new NotFoundError('order not found', { orderId });
+      const now = this.deps.clock.now();
+      const due = this.dueChange(order, now);
+      if (due) {
+        // Apply what time has made due, then decide the command on the new state.
+        if ((await this.deps.stores.orders.transition(due)) === 'conflict') await backoff(attempt);
+        continue;
+      }
+      const decision = await decide(order, now);
+      if ('done' in decision) return decision.done;
+      if ((await this.deps.stores.orders.transition(decision.transition)) === 'conflict') {
+        await backoff(attempt);
+        continue;
+      }
+      return decision.result(decision.transition.next);
+    }
+    throw new ConcurrentUpdateError('the order kept changing; try again', { orderId });
+  }
+
+  private dueChange(order: Order, now: Date): OrderTransition | undefined {
+    switch (dueTransition(order, now)) {
+      case 'expire':
+        return this.transitions.closeUnpaid(order, 'expired', 'sweeper', now, 'payment_timeout');
+      case 'release':
+        return this.transitions.release(order, now, 'sweeper');
+      default:
+        return undefined;
+    }
+  }
+}
+
+/** Jittered backoff between attempts: contenders spread out instead of colliding again. */
+export function backoff(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(200, 10 * 2 ** attempt);
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,143 @@
+import type { OrderEvent } from '../domain/entities.js';
+import {
+  IdempotencyKeyReusedError,
+  InvalidStateError,
+  OutOfStockError,
+  SelfPurchaseError,
+  SellerSuspendedError,
+} from '../domain/errors.js';
+import { multiply, zero } from '../domain/money.js';
+import type { Order } from '../domain/order.js';
+import type { IdempotencyRecord } from '../ports/store.js';
+import { canonicalJson, sha256Hex } from './hashing.js';
+import type { ListingService } from './listing-service.js';
+import { backoff, type OrderRunner } from './order-runner.js';
+import type { VaultDeps } from './vault-deps.js';
+
+export interface PlaceOrderInput {
+  readonly listingId: string;
+  readonly buyerId: string;
+  readonly quantity: number;
+}
+
+const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+const RESERVE_ATTEMPTS = 6;
+/** Candidates read per attempt: racing buyers pick different cards at random instead of all the first. */
+const CANDIDATE_POOL = 25;
+
+/** Orders: reservation (F8), status for both parties (F4), cancellation, the audit trail (F9). */
+export class OrderService {
+  constructor(
+    private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'ids' | 'settings'>,
+    private readonly listings: ListingService,
+    private readonly runner: OrderRunner,
+  ) {}
+
+  /** Reserves `quantity` cards in one transaction; the same Idempotency-Key replays the first answer. */
+  async place(tenantId: string, input: PlaceOrderInput, idempotencyKey: string): Promise<{ order: Order; replayed: boolean }> {
+    const { orders, parties } = this.deps.stores;
+    const keyHash = sha256Hex(idempotencyKey);
+    const requestHash = sha256Hex(canonicalJson(input));
+    const replay = async () => {
+      const record = await orders.getIdempotency(tenantId, 'orders', keyHash);
+      return record && { order: this.replayed(record, requestHash), replayed: true };
+    };
+    const earlier = await replay();
+    if (earlier) return earlier;
+
+    const listing = await this.listings.require(tenantId, input.listingId);
+    if (listing.sellerId === input.buyerId) throw new SelfPurchaseError('a seller cannot buy their own listing');
+    const seller = await parties.getSeller(tenantId, listing.sellerId);
+    if (seller?.status === 'suspended') throw new SellerSuspendedError('the seller is suspended');
+
+    for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
+      const candidates = await this.deps.stores.catalog.findAvailableCards(
+        tenantId,
+        listing.listingId,
+        Math.max(CANDIDATE_POOL, input.quantity * 2),
+      );
+      if (candidates.length < input.quantity) {
+        throw new OutOfStockError('not enough cards in stock', { available: candidates.length, requested: input.quantity });
+      }
+      const picked = shuffle(candidates).slice(0, input.quantity);
+      const now = this.deps.clock.now();
+      const order: Order = {
+        tenantId,
+        orderId: this.deps.ids.next('ord', now),
+        listingId: listing.listingId,
+        sellerId: listing.sellerId,
+        buyerId: input.buyerId,
+        brand: listing.brand,
+        quantity: input.quantity,
+        unitPrice: listing.price,
+        amount: multiply(listing.price, input.quantity),
+        state: 'pending_payment',
+        cards: picked.map((c) => ({ cardId: c.cardId, last4: c.last4 })),
+        createdAt: now.toISOString(),
+        expiresAt: new Date(now.getTime() + this.deps.settings.paymentTimeoutSeconds * 1000).toISOString(),
+        refunded: zero(listing.price.currency),
+        refundsDue: [],
+        version: 1,
+      };
+      const event = this.runner.transitions.event(order, now, 'order.placed', 'buyer', undefined, {
+        quantity: order.quantity,
+        amount: order.amount,
+        cardIds: order.cards.map((c) => c.cardId),
+        expiresAt: order.expiresAt,
+      });
+      const outcome = await orders.placeOrder({
+        order,
+        idempotency: {
+          scope: 'orders',
+          keyHash,
+          record: { requestHash, status: 201, body: order },
+          ttlEpoch: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
+        },
+        event,
+      });
+      if (outcome === 'placed') return { order, replayed: false };
+      if (outcome === 'idempotency-key-taken') {
+        const raced = await replay();
+        if (raced) return raced;
+      }
+      await backoff(attempt);
+    }
+    throw new OutOfStockError('the last cards were taken by other buyers; try again');
+  }
+
+  async get(tenantId: string, orderId: string): Promise<Order> {
+    return this.runner.load(tenantId, orderId);
+  }
+
+  /** The marketplace cancels an unpaid order; the cards go back on sale. Cancelling twice is harmless. */
+  async cancel(tenantId: string, orderId: string): Promise<Order> {
+    return this.runner.run<Order>(tenantId, orderId, (order, now) => {
+      if (order.state === 'cancelled') return { done: order };
+      if (order.state !== 'pending_payment') {
+        throw new InvalidStateError(`a ${order.state} order cannot be cancelled`, { state: order.state });
+      }
+      return { transition: this.runner.transitions.closeUnpaid(order, 'cancelled', 'marketplace', now), result: (next) => next };
+    });
+  }
+
+  async events(tenantId: string, orderId: string): Promise<OrderEvent[]> {
+    await this.runner.load(tenantId, orderId);
+    return this.deps.stores.orders.listEvents(tenantId, orderId);
+  }
+
+  private replayed(record: IdempotencyRecord, requestHash: string): Order {
+    if (record.requestHash !== requestHash) {
+      throw new IdempotencyKeyReusedError('this Idempotency-Key was used with another request body');
+    }
+    return record.body as Order;
+  }
+}
+
+function shuffle<T>(items: T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j] as T, copy[i] as T];
+  }
+  return copy;
+}

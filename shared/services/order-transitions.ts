@@ -1,0 +1,161 @@
+import type { CardState } from '../domain/card.js';
+import type { Actor, OrderEvent, Penalty } from '../domain/entities.js';
+import { subtract } from '../domain/money.js';
+import { assertOrderTransition, type Order, type OrderState } from '../domain/order.js';
+import { fineFor } from '../domain/penalty-policy.js';
+import type { IdGenerator } from '../ports/id-generator.js';
+import type { LedgerMove, OrderTransition } from '../ports/store.js';
+
+/**
+ * Pure builders of order transitions: given the order as read, what the new order, its cards,
+ * the seller's ledger, penalties and the audit event must become, all in one transaction.
+ */
+export class OrderTransitions {
+  constructor(private readonly ids: IdGenerator) {}
+
+  event(order: Order, at: Date, type: string, actor: Actor, to?: OrderState, data?: Record<string, unknown>): OrderEvent {
+    return {
+      eventId: this.ids.next('evt', at),
+      orderId: order.orderId,
+      type,
+      actor,
+      ...(to && to !== order.state ? { from: order.state, to } : {}),
+      at: at.toISOString(),
+      ...(data ? { data } : {}),
+    };
+  }
+
+  /** pending_payment -> expired | cancelled: the reserved cards go back on sale. */
+  closeUnpaid(order: Order, to: 'expired' | 'cancelled', actor: Actor, at: Date, reason?: string): OrderTransition {
+    const type = to === 'expired' ? 'order.expired' : 'order.cancelled';
+    return this.build(order, to, at, {
+      next: { closedAt: at.toISOString() },
+      cards: this.moveCards(order, 'reserved', 'available', false),
+      events: [this.event(order, at, type, actor, to, reason ? { reason } : undefined)],
+    });
+  }
+
+  /** pending_payment -> paid: the price is held in escrow for the seller. */
+  markPaid(order: Order, paymentRef: string, at: Date): OrderTransition {
+    return this.build(order, 'paid', at, {
+      next: { paidAt: at.toISOString(), paymentRef },
+      ledger: [this.move(order, 'sale_held', 'paid', order.amount.amount, 0)],
+      events: [this.event(order, at, 'payment.received', 'marketplace', 'paid', { paymentRef, amount: order.amount })],
+    });
+  }
+
+  /** paid -> revealed: the cards are sold and the dispute window opens. */
+  reveal(order: Order, keyHash: string, at: Date, disputeWindowSeconds: number): OrderTransition {
+    const disputeDeadline = new Date(at.getTime() + disputeWindowSeconds * 1000).toISOString();
+    return this.build(order, 'revealed', at, {
+      next: { revealedAt: at.toISOString(), revealKeyHash: keyHash, disputeDeadline },
+      cards: this.moveCards(order, 'reserved', 'sold', true),
+      events: [
+        this.event(order, at, 'order.revealed', 'buyer', 'revealed', {
+          cardIds: order.cards.map((c) => c.cardId),
+          disputeDeadline,
+        }),
+      ],
+    });
+  }
+
+  /**
+   * paid -> refunded before the buyer saw anything: dead codes found by the pre-reveal
+   * re-check (each one a penalty, F7) or the seller's suspension (no penalty).
+   */
+  refundPaid(order: Order, at: Date, actor: Actor, reason: string, deadCardIds: readonly string[]): OrderTransition {
+    return this.build(order, 'refunded', at, {
+      next: { refunded: order.amount, closedAt: at.toISOString() },
+      cards: this.moveCards(order, 'reserved', 'refunded', true),
+      ledger: [this.move(order, 'refund', 'refund', -order.amount.amount, 0)],
+      penalties: deadCardIds.map((cardId) => this.penalty(order, cardId, at, undefined)),
+      events: [
+        this.event(order, at, 'order.refunded', actor, 'refunded', { reason, refund: order.amount, deadCardIds }),
+      ],
+    });
+  }
+
+  /** An upheld report on one revealed card: its price back to the buyer, a penalty to the seller. */
+  refundReportedCard(order: Order, cardId: string, reportId: string, at: Date): OrderTransition {
+    const cards = order.cards.map((c) => (c.cardId === cardId ? { ...c, refunded: true } : c));
+    const allRefunded = cards.every((c) => c.refunded);
+    const refunded = { ...order.refunded, amount: order.refunded.amount + order.unitPrice.amount };
+    const to: OrderState = allRefunded ? 'refunded' : order.state;
+    return this.build(order, to, at, {
+      next: { cards, refunded, ...(allRefunded ? { closedAt: at.toISOString() } : {}) },
+      cards: [{ listingId: order.listingId, cardId, from: 'sold', to: 'refunded', linked: true }],
+      ledger: [this.move(order, 'refund', `refund#${cardId}`, -order.unitPrice.amount, 0)],
+      penalties: [this.penalty(order, cardId, at, reportId)],
+      events: allRefunded ? [this.event(order, at, 'order.refunded', 'vault', 'refunded', { reportId })] : [],
+    });
+  }
+
+  /** revealed -> released: what was not refunded moves from held to available. */
+  release(order: Order, at: Date, actor: Actor): OrderTransition {
+    const payout = subtract(order.amount, order.refunded).amount;
+    return this.build(order, 'released', at, {
+      next: { releasedAt: at.toISOString(), closedAt: at.toISOString() },
+      ledger: [this.move(order, 'release', 'release', -payout, payout)],
+      events: [this.event(order, at, 'order.released', actor, 'released', { payout: { ...order.amount, amount: payout } })],
+    });
+  }
+
+  private build(
+    order: Order,
+    to: OrderState,
+    at: Date,
+    parts: {
+      next: Partial<Order>;
+      cards?: OrderTransition['cards'];
+      ledger?: LedgerMove[];
+      penalties?: OrderTransition['penalties'];
+      events: OrderEvent[];
+    },
+  ): OrderTransition {
+    if (to !== order.state) assertOrderTransition(order.state, to);
+    const penalties = parts.penalties ?? [];
+    // Each fine is its own ledger line, beside the refund it comes with.
+    const fines = penalties.map((p) => this.move(order, 'fine', `fine#${p.cardId}`, 0, -p.fine.amount));
+    return {
+      at: at.toISOString(),
+      order,
+      expectedState: order.state,
+      next: { ...order, ...parts.next, state: to, version: order.version + 1 },
+      cards: parts.cards ?? [],
+      ledger: [...(parts.ledger ?? []), ...fines],
+      penalties,
+      events: parts.events,
+    };
+  }
+
+  private moveCards(order: Order, from: CardState, to: CardState, linked: boolean): OrderTransition['cards'] {
+    return order.cards.map((c) => ({ listingId: order.listingId, cardId: c.cardId, from, to, linked }));
+  }
+
+  private move(order: Order, kind: LedgerMove['kind'], suffix: string, held: number, available: number): LedgerMove {
+    // Deterministic ids: the same move can never be booked twice for one order.
+    return {
+      sellerId: order.sellerId,
+      currency: order.amount.currency,
+      held,
+      available,
+      entryId: `${order.orderId}#${suffix}`,
+      kind,
+      orderId: order.orderId,
+    };
+  }
+
+  private penalty(order: Order, cardId: string, at: Date, reportId: string | undefined) {
+    const fine = fineFor(order.unitPrice);
+    const penalty: Penalty & { sellerId: string } = {
+      penaltyId: `${order.orderId}#${cardId}`,
+      sellerId: order.sellerId,
+      orderId: order.orderId,
+      reportId: reportId ?? 'pre-reveal-check',
+      cardId,
+      fine,
+      at: at.toISOString(),
+    };
+    return penalty;
+  }
+}

@@ -1,0 +1,38 @@
+import type { BuyerCredit, Penalty, SellerStanding } from '../domain/entities.js';
+import { activeStrikes, isCreditPoor } from '../domain/penalty-policy.js';
+import type { VaultDeps } from './vault-deps.js';
+
+export interface SellerStandingView extends Omit<SellerStanding, 'strikeTimes'> {
+  readonly strikes: number;
+  readonly strikesTotal: number;
+  readonly payoutsHeld: boolean;
+  readonly penalties: readonly Penalty[];
+}
+
+export interface BuyerCreditView extends Omit<BuyerCredit, 'rejectionTimes'> {
+  readonly creditPoor: boolean;
+}
+
+/** Seller standing and buyer credit, as marketplaces show them. An unknown party has a clean record. */
+export class StandingService {
+  constructor(private readonly deps: Pick<VaultDeps, 'stores' | 'clock'>) {}
+
+  async seller(tenantId: string, sellerId: string): Promise<SellerStandingView> {
+    const { parties } = this.deps.stores;
+    const [seller, penalties] = await Promise.all([parties.getSeller(tenantId, sellerId), parties.listPenalties(tenantId, sellerId)]);
+    const { strikeTimes = [], ...rest } = seller ?? { sellerId, status: 'active' as const, balance: {} };
+    return {
+      ...rest,
+      strikes: activeStrikes(strikeTimes, this.deps.clock.now()),
+      strikesTotal: strikeTimes.length,
+      payoutsHeld: rest.status === 'suspended',
+      penalties,
+    };
+  }
+
+  async buyer(tenantId: string, buyerId: string): Promise<BuyerCreditView> {
+    const buyer = await this.deps.stores.parties.getBuyer(tenantId, buyerId);
+    const { rejectionTimes = [], ...rest } = buyer ?? { buyerId, reportsTotal: 0, upheld: 0, rejected: 0, escalated: 0 };
+    return { ...rest, creditPoor: isCreditPoor(rejectionTimes, this.deps.clock.now()) };
+  }
+}

@@ -1,0 +1,47 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Tenant } from '../domain/entities.js';
+import { UnauthorizedError } from '../domain/errors.js';
+import { sha256Hex } from './hashing.js';
+import type { VaultDeps } from './vault-deps.js';
+
+const KEY_PATTERN = /^cvk_([a-f0-9]{16})_([A-Za-z0-9_-]{43})$/;
+
+/**
+ * Tenants (marketplaces) and their API keys. A key is `cvk_<keyId>_<secret>`: the key id finds
+ * the record, and only the SHA-256 of the secret is stored and compared in constant time.
+ */
+export class TenantService {
+  constructor(private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'ids'>) {}
+
+  /** Creates a tenant and returns its API key: the only time the key is ever shown. */
+  async create(name: string, fixedApiKey?: string): Promise<{ tenant: Tenant; apiKey: string }> {
+    const now = this.deps.clock.now();
+    const tenant: Tenant = { tenantId: this.deps.ids.next('tnt', now), name, createdAt: now.toISOString() };
+    const apiKey = fixedApiKey ?? newApiKey();
+    const parsed = KEY_PATTERN.exec(apiKey);
+    if (!parsed?.[1] || !parsed[2]) throw new UnauthorizedError('malformed API key');
+    await this.deps.stores.tenants.createTenant(tenant, { keyId: parsed[1], secretHash: sha256Hex(parsed[2]) });
+    return { tenant, apiKey };
+  }
+
+  /** The tenant id for a presented key, or `UnauthorizedError` (same answer for every failure). */
+  async authenticate(apiKey: string): Promise<string> {
+    const parsed = KEY_PATTERN.exec(apiKey);
+    const refused = new UnauthorizedError('missing or invalid API key');
+    if (!parsed?.[1] || !parsed[2]) throw refused;
+    const record = await this.deps.stores.tenants.findApiKey(parsed[1]);
+    if (!record) throw refused;
+    const presented = Buffer.from(sha256Hex(parsed[2]), 'hex');
+    const stored = Buffer.from(record.secretHash, 'hex');
+    if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) throw refused;
+    return record.tenantId;
+  }
+}
+
+export function newApiKey(): string {
+  return `cvk_${randomBytes(8).toString('hex')}_${randomBytes(32).toString('base64url')}`;
+}
+
+export function isApiKey(value: string): boolean {
+  return KEY_PATTERN.test(value);
+}

@@ -1,0 +1,33 @@
+import { DepositService } from './deposit-service.js';
+import { ListingService } from './listing-service.js';
+import { OrderRunner } from './order-runner.js';
+import { OrderService } from './order-service.js';
+import { PaymentService } from './payment-service.js';
+import { ReportService } from './report-service.js';
+import { RevealService } from './reveal-service.js';
+import { StandingService } from './standing-service.js';
+import { SuspensionService } from './suspension-service.js';
+import { Sweeper } from './sweeper.js';
+import { TenantService } from './tenant-service.js';
+import type { VaultDeps } from './vault-deps.js';
+
+/** Every use case, built once from the ports (module scope in Lambda: once per cold start). */
+export function createVault(deps: VaultDeps) {
+  const runner = new OrderRunner(deps);
+  const listings = new ListingService(deps);
+  const suspension = new SuspensionService(deps, runner);
+  return {
+    tenants: new TenantService(deps),
+    listings,
+    deposits: new DepositService(deps, listings),
+    orders: new OrderService(deps, listings, runner),
+    payments: new PaymentService(deps, runner),
+    reveals: new RevealService(deps, runner, suspension),
+    reports: new ReportService(deps, runner, suspension),
+    standing: new StandingService(deps),
+    suspension,
+    sweeper: new Sweeper(deps, runner),
+  };
+}
+
+export type Vault = ReturnType<typeof createVault>;
