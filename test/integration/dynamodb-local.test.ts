@@ -1,0 +1,116 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { describe, expect, inject, it } from 'vitest';
+import { deleteTable, ensureTable } from '../../shared/adapters/dynamodb/create-table.js';
+import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from '../../shared/local/dynamodb-local.js';
+import { useTestTable } from '../support/dynamo.js';
+
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+describe('ensureTable', () => {
+  const { client, tableName } = useTestTable();
+
+  it('creates an on-demand table with both GSIs projecting ALL, a full-image stream and TTL on ttl', async () => {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    expect(Table?.TableStatus).toBe('ACTIVE');
+    expect(Table?.BillingModeSummary?.BillingMode).toBe('PAY_PER_REQUEST');
+    expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    const indexes = Table?.GlobalSecondaryIndexes?.map((i) => [i.IndexName, i.Projection?.ProjectionType]);
+    expect(indexes?.sort()).toEqual([
+      ['gsi1', 'ALL'],
+      ['gsi2', 'ALL'],
+    ]);
+    const { TimeToLiveDescription } = await client.send(
+      new DescribeTimeToLiveCommand({ TableName: tableName }),
+    );
+    expect(TimeToLiveDescription).toEqual({ TimeToLiveStatus: 'ENABLED', AttributeName: 'ttl' });
+  });
+
+  it('is idempotent, on an existing table and when racing on a new one', async () => {
+    await ensureTable(client, tableName);
+    const fresh = `${tableName}-race`;
+    await Promise.all([ensureTable(client, fresh), ensureTable(client, fresh)]);
+    await deleteTable(client, fresh);
+    await deleteTable(client, fresh); // already gone: still fine
+  });
+});
+
+describe('startDynamoDbLocal', () => {
+  it('fails fast, naming the port and DYNAMODB_PORT, when the port is taken', async () => {
+    const server: Server = await new Promise((done) => {
+      const s = createServer().listen(0, '127.0.0.1', () => done(s));
+    });
+    const { port } = server.address() as { port: number };
+    const startedAt = Date.now();
+    try {
+      await expect(startDynamoDbLocal({ port, inMemory: true })).rejects.toThrow(
+        new RegExp(`Port ${port} is already in use.*DYNAMODB_PORT`),
+      );
+      expect(Date.now() - startedAt).toBeLessThan(1_000);
+    } finally {
+      server.close();
+    }
+  });
+
+  it.runIf(process.platform === 'linux')('names the DynamoDB Local pid already on the port', async () => {
+    const port = Number(new URL(inject('dynamoEndpoint')).port);
+    await expect(startDynamoDbLocal({ port, inMemory: true })).rejects.toThrow(/by DynamoDB Local pid \d+/);
+  });
+
+  it('stop() leaves no java process behind', async () => {
+    const dynamo = await startDynamoDbLocal({ port: 0, inMemory: true });
+    expect(isAlive(dynamo.pid)).toBe(true);
+    await dynamo.stop();
+    expect(isAlive(dynamo.pid)).toBe(false);
+    await dynamo.stop(); // idempotent
+  });
+
+  it('keeps data in dataDir across stop/start and a kill -9, and refuses a second instance on it', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'card-vault-ddb-'));
+    const item = { pk: 'p#1', sk: 's#1', note: 'kept' };
+    const start = () => startDynamoDbLocal({ port: 0, dataDir, inMemory: false });
+    const read = async (dynamo: DynamoDbLocal) => {
+      const { client, doc } = createDynamoClients({ endpoint: dynamo.endpoint });
+      const { Item } = await doc.send(
+        new GetCommand({ TableName: 'persisted', Key: { pk: 'p#1', sk: 's#1' } }),
+      );
+      client.destroy();
+      return Item;
+    };
+    let dynamo = await start();
+    try {
+      const { client, doc } = createDynamoClients({ endpoint: dynamo.endpoint });
+      await ensureTable(client, 'persisted');
+      await doc.send(new PutCommand({ TableName: 'persisted', Item: item }));
+      client.destroy();
+      await dynamo.stop();
+
+      dynamo = await start();
+      expect(await read(dynamo)).toEqual(item);
+      if (process.platform === 'linux') {
+        await expect(start()).rejects.toThrow(new RegExp(`in use by DynamoDB Local pid ${dynamo.pid}`));
+      }
+
+      // A crash leaves no lock behind: the next instance opens the same SQLite file normally.
+      process.kill(dynamo.pid, 'SIGKILL');
+      await dynamo.stop();
+      dynamo = await start();
+      expect(await read(dynamo)).toEqual(item);
+    } finally {
+      await dynamo.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});

@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, inject } from 'vitest';
+import { deleteTable, ensureTable } from '../../shared/adapters/dynamodb/create-table.js';
+import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
+
+export interface TestTable {
+  client: DynamoDBClient;
+  doc: DynamoDBDocumentClient;
+  tableName: string;
+}
+
+/**
+ * A fresh table on the run's DynamoDB Local for the calling test file: created before its tests,
+ * deleted after them. Call at the top level of the file (or of a describe block).
+ */
+export function useTestTable(): TestTable {
+  const { client, doc } = createDynamoClients({ endpoint: inject('dynamoEndpoint') });
+  // Unique across the forks running files in parallel against the same instance.
+  const tableName = `test-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  beforeAll(() => ensureTable(client, tableName));
+  afterAll(async () => {
+    await deleteTable(client, tableName);
+    client.destroy();
+  });
+  return { client, doc, tableName };
+}

@@ -1,0 +1,9 @@
+// Values test/support/global-setup.ts provides to every test file, read with inject('<name>').
+export {};
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The DynamoDB Local shared by the whole run (in memory, free port). */
+    dynamoEndpoint: string;
+  }
+}
