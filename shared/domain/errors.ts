@@ -36,18 +36,33 @@ export class AlreadyPaidError extends domainError('already-paid', 'AlreadyPaidEr
 export class InvalidStateError extends domainError('invalid-state', 'InvalidStateError') {}
 export class PaymentNotClearedError extends domainError('payment-not-cleared', 'PaymentNotClearedError') {}
 export class AlreadyRevealedError extends domainError('already-revealed', 'AlreadyRevealedError') {}
-export class CodeAlreadyRedeemedError extends domainError('code-already-redeemed', 'CodeAlreadyRedeemedError') {}
+export class CodeAlreadyRedeemedError extends domainError(
+  'code-already-redeemed',
+  'CodeAlreadyRedeemedError',
+) {}
 export class NotRevealedError extends domainError('not-revealed', 'NotRevealedError') {}
-export class DisputeWindowClosedError extends domainError('dispute-window-closed', 'DisputeWindowClosedError') {}
+export class DisputeWindowClosedError extends domainError(
+  'dispute-window-closed',
+  'DisputeWindowClosedError',
+) {}
 export class AlreadyReportedError extends domainError('already-reported', 'AlreadyReportedError') {}
-export class IdempotencyKeyReusedError extends domainError('idempotency-key-reused', 'IdempotencyKeyReusedError') {}
-export class IdempotencyKeyMissingError extends domainError('idempotency-key-missing', 'IdempotencyKeyMissingError') {}
+export class IdempotencyKeyReusedError extends domainError(
+  'idempotency-key-reused',
+  'IdempotencyKeyReusedError',
+) {}
+export class IdempotencyKeyMissingError extends domainError(
+  'idempotency-key-missing',
+  'IdempotencyKeyMissingError',
+) {}
 export class UnauthorizedError extends domainError('unauthorized', 'UnauthorizedError') {}
 /** A ciphertext that does not open under the given context (moved, tampered or wrong key). */
 export class CiphertextRejectedError extends domainError('ciphertext-rejected', 'CiphertextRejectedError') {}
 /** A lost race on a conditional write that the caller may retry with fresh state. */
 export class ConcurrentUpdateError extends domainError('concurrent-update', 'ConcurrentUpdateError') {}
 /** A dependency (KMS, issuer) failed in a way the client cannot fix. */
-export class DependencyUnavailableError extends domainError('dependency-unavailable', 'DependencyUnavailableError') {}
+export class DependencyUnavailableError extends domainError(
+  'dependency-unavailable',
+  'DependencyUnavailableError',
+) {}
 /** The code's fingerprint is already taken by another card (F6). Internal: deposit reports it per card. */
 export class DuplicateCardError extends domainError('duplicate', 'DuplicateCardError') {}

@@ -7,13 +7,15 @@ export interface Money {
 }
 
 export function money(amount: number, currency: string): Money {
-  if (!Number.isSafeInteger(amount)) throw new ValidationError('amount must be an integer number of minor units');
+  if (!Number.isSafeInteger(amount))
+    throw new ValidationError('amount must be an integer number of minor units');
   if (!/^[A-Z]{3}$/.test(currency)) throw new ValidationError('currency must be an ISO 4217 code');
   return { amount, currency };
 }
 
 function sameCurrency(a: Money, b: Money): void {
-  if (a.currency !== b.currency) throw new ValidationError(`currency mismatch: ${a.currency} vs ${b.currency}`);
+  if (a.currency !== b.currency)
+    throw new ValidationError(`currency mismatch: ${a.currency} vs ${b.currency}`);
 }
 
 export function add(a: Money, b: Money): Money {

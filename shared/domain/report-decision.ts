@@ -30,7 +30,10 @@ export function decideReport(input: ReportDecisionInput): ReportDecisionResult {
   }
   if (issuer.redeemedAt === undefined) {
     return input.buyerCreditPoor
-      ? { decision: 'escalated', rationale: 'redeemed, no time given, and the buyer has 3+ rejected reports in 90 days' }
+      ? {
+          decision: 'escalated',
+          rationale: 'redeemed, no time given, and the buyer has 3+ rejected reports in 90 days',
+        }
       : { decision: 'refunded', rationale: 'redeemed, no redemption time given' };
   }
   const redeemed = Date.parse(issuer.redeemedAt);

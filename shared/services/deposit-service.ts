@@ -45,10 +45,17 @@ export class DepositService {
     private readonly listings: ListingService,
   ) {}
 
-  async deposit(tenantId: string, listingId: string, secrets: readonly SealedSecret[]): Promise<DepositResult[]> {
+  async deposit(
+    tenantId: string,
+    listingId: string,
+    secrets: readonly SealedSecret[],
+  ): Promise<DepositResult[]> {
     const listing = await this.listings.require(tenantId, listingId);
     const { tenants, parties } = this.deps.stores;
-    const [brand, seller] = await Promise.all([tenants.getBrand(listing.brand), parties.getSeller(tenantId, listing.sellerId)]);
+    const [brand, seller] = await Promise.all([
+      tenants.getBrand(listing.brand),
+      parties.getSeller(tenantId, listing.sellerId),
+    ]);
     if (seller?.status === 'suspended') throw new SellerSuspendedError('the seller is suspended');
     if (!brand) throw new UnknownBrandError(`brand ${listing.brand} is no longer accepted`);
 
@@ -56,12 +63,16 @@ export class DepositService {
     const results = await mapBounded(secrets, DEPOSIT_CONCURRENCY, async (secret, index) => {
       const code = normalizeCode(secret.code);
       const base = { index, last4: last4(code) };
-      if (checkFormat(brand, code, secret.pin) === 'format') return { ...base, outcome: 'rejected' as const, reason: 'format' as const };
+      if (checkFormat(brand, code, secret.pin) === 'format')
+        return { ...base, outcome: 'rejected' as const, reason: 'format' as const };
       if (seen.has(code)) return { ...base, outcome: 'rejected' as const, reason: 'duplicate' as const };
       seen.add(code);
       return { ...base, ...(await this.depositOne(listing, brand, { ...secret, code })) };
     });
-    const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.outcome]: (acc[r.outcome] ?? 0) + 1 }), {});
+    const counts = results.reduce<Record<string, number>>(
+      (acc, r) => ({ ...acc, [r.outcome]: (acc[r.outcome] ?? 0) + 1 }),
+      {},
+    );
     this.deps.logger.info({ tenantId, listingId, cards: secrets.length, ...counts }, 'cards deposited');
     return results;
   }
@@ -77,7 +88,11 @@ export class DepositService {
     return { ...card, state: 'withdrawn', updatedAt: at };
   }
 
-  private async depositOne(listing: Listing, brand: Brand, secret: SealedSecret): Promise<Omit<DepositResult, 'index' | 'last4'>> {
+  private async depositOne(
+    listing: Listing,
+    brand: Brand,
+    secret: SealedSecret,
+  ): Promise<Omit<DepositResult, 'index' | 'last4'>> {
     const { catalog } = this.deps.stores;
     const fingerprint = await this.deps.cipher.fingerprint(secret.code);
     const owner = await catalog.findFingerprint(fingerprint);
@@ -129,7 +144,11 @@ export class DepositService {
     const validation = await this.check(brand, secret, listing);
     const verdict = verdictOf(validation, listing);
     if (verdict.outcome === 'pending') return { ...verdict, cardId: card.cardId };
-    await this.deps.stores.catalog.settlePendingCard(card, verdict.outcome === 'accepted' ? 'available' : 'void', validation);
+    await this.deps.stores.catalog.settlePendingCard(
+      card,
+      verdict.outcome === 'accepted' ? 'available' : 'void',
+      validation,
+    );
     return verdict.outcome === 'accepted' ? { ...verdict, cardId: card.cardId } : verdict;
   }
 
@@ -140,7 +159,10 @@ export class DepositService {
       answer = await this.deps.issuer.check(brand, secret);
     } catch (error) {
       if (!(error instanceof DependencyUnavailableError)) throw error;
-      this.deps.logger.warn({ listingId: listing.listingId, brand: brand.brand }, 'issuer unreachable during deposit');
+      this.deps.logger.warn(
+        { listingId: listing.listingId, brand: brand.brand },
+        'issuer unreachable during deposit',
+      );
       return { issuerState: 'unreachable', checkedAt };
     }
     return {

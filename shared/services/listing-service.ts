@@ -42,7 +42,10 @@ export class ListingService {
     return listing;
   }
 
-  async get(tenantId: string, listingId: string): Promise<{ listing: Listing; stock: Record<CardState, number> }> {
+  async get(
+    tenantId: string,
+    listingId: string,
+  ): Promise<{ listing: Listing; stock: Record<CardState, number> }> {
     const listing = await this.require(tenantId, listingId);
     const stock = await this.deps.stores.catalog.countStock(tenantId, listingId);
     return { listing, stock };

@@ -26,7 +26,11 @@ export class OrderRunner {
     return this.run(tenantId, orderId, (order) => ({ done: order }));
   }
 
-  async run<R>(tenantId: string, orderId: string, decide: (order: Order, now: Date) => Promise<Decision<R>> | Decision<R>): Promise<R> {
+  async run<R>(
+    tenantId: string,
+    orderId: string,
+    decide: (order: Order, now: Date) => Promise<Decision<R>> | Decision<R>,
+  ): Promise<R> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const order = await this.deps.stores.orders.getOrder(tenantId, orderId);
       if (!order) throw new NotFoundError('order not found', { orderId });

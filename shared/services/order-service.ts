@@ -34,7 +34,11 @@ export class OrderService {
   ) {}
 
   /** Reserves `quantity` cards in one transaction; the same Idempotency-Key replays the first answer. */
-  async place(tenantId: string, input: PlaceOrderInput, idempotencyKey: string): Promise<{ order: Order; replayed: boolean }> {
+  async place(
+    tenantId: string,
+    input: PlaceOrderInput,
+    idempotencyKey: string,
+  ): Promise<{ order: Order; replayed: boolean }> {
     const { orders, parties } = this.deps.stores;
     const keyHash = sha256Hex(idempotencyKey);
     const requestHash = sha256Hex(canonicalJson(input));
@@ -46,7 +50,8 @@ export class OrderService {
     if (earlier) return earlier;
 
     const listing = await this.listings.require(tenantId, input.listingId);
-    if (listing.sellerId === input.buyerId) throw new SelfPurchaseError('a seller cannot buy their own listing');
+    if (listing.sellerId === input.buyerId)
+      throw new SelfPurchaseError('a seller cannot buy their own listing');
     const seller = await parties.getSeller(tenantId, listing.sellerId);
     if (seller?.status === 'suspended') throw new SellerSuspendedError('the seller is suspended');
 
@@ -57,7 +62,10 @@ export class OrderService {
         Math.max(CANDIDATE_POOL, input.quantity * 2),
       );
       if (candidates.length < input.quantity) {
-        throw new OutOfStockError('not enough cards in stock', { available: candidates.length, requested: input.quantity });
+        throw new OutOfStockError('not enough cards in stock', {
+          available: candidates.length,
+          requested: input.quantity,
+        });
       }
       const picked = shuffle(candidates).slice(0, input.quantity);
       const now = this.deps.clock.now();
@@ -116,7 +124,10 @@ export class OrderService {
       if (order.state !== 'pending_payment') {
         throw new InvalidStateError(`a ${order.state} order cannot be cancelled`, { state: order.state });
       }
-      return { transition: this.runner.transitions.closeUnpaid(order, 'cancelled', 'marketplace', now), result: (next) => next };
+      return {
+        transition: this.runner.transitions.closeUnpaid(order, 'cancelled', 'marketplace', now),
+        result: (next) => next,
+      };
     });
   }
 

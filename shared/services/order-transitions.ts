@@ -13,7 +13,14 @@ import type { LedgerMove, OrderTransition } from '../ports/store.js';
 export class OrderTransitions {
   constructor(private readonly ids: IdGenerator) {}
 
-  event(order: Order, at: Date, type: string, actor: Actor, to?: OrderState, data?: Record<string, unknown>): OrderEvent {
+  event(
+    order: Order,
+    at: Date,
+    type: string,
+    actor: Actor,
+    to?: OrderState,
+    data?: Record<string, unknown>,
+  ): OrderEvent {
     return {
       eventId: this.ids.next('evt', at),
       orderId: order.orderId,
@@ -26,7 +33,13 @@ export class OrderTransitions {
   }
 
   /** pending_payment -> expired | cancelled: the reserved cards go back on sale. */
-  closeUnpaid(order: Order, to: 'expired' | 'cancelled', actor: Actor, at: Date, reason?: string): OrderTransition {
+  closeUnpaid(
+    order: Order,
+    to: 'expired' | 'cancelled',
+    actor: Actor,
+    at: Date,
+    reason?: string,
+  ): OrderTransition {
     const type = to === 'expired' ? 'order.expired' : 'order.cancelled';
     return this.build(order, to, at, {
       next: { closedAt: at.toISOString() },
@@ -40,7 +53,12 @@ export class OrderTransitions {
     return this.build(order, 'paid', at, {
       next: { paidAt: at.toISOString(), paymentRef },
       ledger: [this.move(order, 'sale_held', 'paid', order.amount.amount, 0)],
-      events: [this.event(order, at, 'payment.received', 'marketplace', 'paid', { paymentRef, amount: order.amount })],
+      events: [
+        this.event(order, at, 'payment.received', 'marketplace', 'paid', {
+          paymentRef,
+          amount: order.amount,
+        }),
+      ],
     });
   }
 
@@ -63,14 +81,24 @@ export class OrderTransitions {
    * paid -> refunded before the buyer saw anything: dead codes found by the pre-reveal
    * re-check (each one a penalty, F7) or the seller's suspension (no penalty).
    */
-  refundPaid(order: Order, at: Date, actor: Actor, reason: string, deadCardIds: readonly string[]): OrderTransition {
+  refundPaid(
+    order: Order,
+    at: Date,
+    actor: Actor,
+    reason: string,
+    deadCardIds: readonly string[],
+  ): OrderTransition {
     return this.build(order, 'refunded', at, {
       next: { refunded: order.amount, closedAt: at.toISOString() },
       cards: this.moveCards(order, 'reserved', 'refunded', true),
       ledger: [this.move(order, 'refund', 'refund', -order.amount.amount, 0)],
       penalties: deadCardIds.map((cardId) => this.penalty(order, cardId, at, undefined)),
       events: [
-        this.event(order, at, 'order.refunded', actor, 'refunded', { reason, refund: order.amount, deadCardIds }),
+        this.event(order, at, 'order.refunded', actor, 'refunded', {
+          reason,
+          refund: order.amount,
+          deadCardIds,
+        }),
       ],
     });
   }
@@ -96,7 +124,11 @@ export class OrderTransitions {
     return this.build(order, 'released', at, {
       next: { releasedAt: at.toISOString(), closedAt: at.toISOString() },
       ledger: [this.move(order, 'release', 'release', -payout, payout)],
-      events: [this.event(order, at, 'order.released', actor, 'released', { payout: { ...order.amount, amount: payout } })],
+      events: [
+        this.event(order, at, 'order.released', actor, 'released', {
+          payout: { ...order.amount, amount: payout },
+        }),
+      ],
     });
   }
 
@@ -132,7 +164,13 @@ export class OrderTransitions {
     return order.cards.map((c) => ({ listingId: order.listingId, cardId: c.cardId, from, to, linked }));
   }
 
-  private move(order: Order, kind: LedgerMove['kind'], suffix: string, held: number, available: number): LedgerMove {
+  private move(
+    order: Order,
+    kind: LedgerMove['kind'],
+    suffix: string,
+    held: number,
+    available: number,
+  ): LedgerMove {
     // Deterministic ids: the same move can never be booked twice for one order.
     return {
       sellerId: order.sellerId,

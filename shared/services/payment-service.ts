@@ -1,4 +1,10 @@
-import { AlreadyPaidError, AmountMismatchError, type DomainError, InvalidStateError, OrderExpiredError } from '../domain/errors.js';
+import {
+  AlreadyPaidError,
+  AmountMismatchError,
+  type DomainError,
+  InvalidStateError,
+  OrderExpiredError,
+} from '../domain/errors.js';
 import { equals, type Money } from '../domain/money.js';
 import type { Order, RefundDue } from '../domain/order.js';
 import type { PaymentOutcome } from '../ports/store.js';
@@ -28,17 +34,39 @@ export class PaymentService {
       const now = this.deps.clock.now();
       if (order.state === 'pending_payment') {
         if (!equals(amount, order.amount)) {
-          throw new AmountMismatchError('the payment amount does not match the order', { expected: order.amount, received: amount });
+          throw new AmountMismatchError('the payment amount does not match the order', {
+            expected: order.amount,
+            received: amount,
+          });
         }
         const transition = this.runner.transitions.markPaid(order, paymentRef, now);
-        const outcome = await orders.recordPayment({ tenantId, orderId, paymentRef, amount, outcome: { kind: 'applied' }, transition });
+        const outcome = await orders.recordPayment({
+          tenantId,
+          orderId,
+          paymentRef,
+          amount,
+          outcome: { kind: 'applied' },
+          transition,
+        });
         if (outcome === 'recorded') return transition.next;
         continue; // the same reference raced us, or the order changed: read again
       }
 
-      const entry: RefundDue = { paymentRef, amount, reason: refundReason(order), recordedAt: now.toISOString() };
+      const entry: RefundDue = {
+        paymentRef,
+        amount,
+        reason: refundReason(order),
+        recordedAt: now.toISOString(),
+      };
       const next: Order = { ...order, refundsDue: [...order.refundsDue, entry], version: order.version + 1 };
-      const event = this.runner.transitions.event(order, now, 'payment.refund_due', 'marketplace', undefined, { ...entry });
+      const event = this.runner.transitions.event(
+        order,
+        now,
+        'payment.refund_due',
+        'marketplace',
+        undefined,
+        { ...entry },
+      );
       const outcome = await orders.recordPayment({
         tenantId,
         orderId,
@@ -82,10 +110,19 @@ function refusal(order: Order, reason: RefundDue['reason'], paymentRef?: string)
   const details = { state: order.state, refundDue: refundsDue.at(-1) };
   switch (reason) {
     case 'order_expired':
-      return new OrderExpiredError('the order expired before payment; the payment is recorded as a refund due', details);
+      return new OrderExpiredError(
+        'the order expired before payment; the payment is recorded as a refund due',
+        details,
+      );
     case 'duplicate_payment':
-      return new AlreadyPaidError('the order is already paid; this payment is recorded as a refund due', details);
+      return new AlreadyPaidError(
+        'the order is already paid; this payment is recorded as a refund due',
+        details,
+      );
     default:
-      return new InvalidStateError(`the order is ${order.state}; the payment is recorded as a refund due`, details);
+      return new InvalidStateError(
+        `the order is ${order.state}; the payment is recorded as a refund due`,
+        details,
+      );
   }
 }

@@ -29,7 +29,10 @@ const ATTEMPTS = 6;
  */
 export class ReportService {
   constructor(
-    private readonly deps: Pick<VaultDeps, 'stores' | 'cipher' | 'issuer' | 'clock' | 'ids' | 'settings' | 'logger'>,
+    private readonly deps: Pick<
+      VaultDeps,
+      'stores' | 'cipher' | 'issuer' | 'clock' | 'ids' | 'settings' | 'logger'
+    >,
     private readonly runner: OrderRunner,
     private readonly suspension: SuspensionService,
   ) {}
@@ -42,7 +45,10 @@ export class ReportService {
       if (await reports.getReport(tenantId, orderId, input.cardId)) {
         throw new AlreadyReportedError('this card was already reported', { cardId: input.cardId });
       }
-      const [issuer, buyer] = await Promise.all([this.recheck(order, input.cardId), parties.getBuyer(tenantId, input.buyerId)]);
+      const [issuer, buyer] = await Promise.all([
+        this.recheck(order, input.cardId),
+        parties.getBuyer(tenantId, input.buyerId),
+      ]);
       const now = this.deps.clock.now();
       const revealedAt = order.revealedAt as string;
       const { decision, rationale } = decideReport({
@@ -74,7 +80,9 @@ export class ReportService {
       const outcome = await reports.recordReport({
         report,
         buyerCreditDelta: upheld ? 'upheld' : decision,
-        ...(upheld ? { transition: this.runner.transitions.refundReportedCard(order, input.cardId, reportId, now) } : {}),
+        ...(upheld
+          ? { transition: this.runner.transitions.refundReportedCard(order, input.cardId, reportId, now) }
+          : {}),
         event: this.runner.transitions.event(order, now, `report.${decision}`, 'buyer', undefined, {
           reportId,
           cardId: input.cardId,
@@ -93,14 +101,22 @@ export class ReportService {
   }
 
   private assertReportable(order: Order, input: ReportInput): void {
-    if (order.buyerId !== input.buyerId) throw new NotFoundError('order not found', { orderId: order.orderId });
+    if (order.buyerId !== input.buyerId)
+      throw new NotFoundError('order not found', { orderId: order.orderId });
     const card = order.cards.find((c) => c.cardId === input.cardId);
     if (!card) throw new NotFoundError('this card is not part of the order', { cardId: input.cardId });
-    if (order.revealedAt === undefined) throw new NotRevealedError(`the order is ${order.state}: nothing was revealed`);
-    if (card.refunded) throw new AlreadyReportedError('this card was already refunded', { cardId: input.cardId });
+    if (order.revealedAt === undefined)
+      throw new NotRevealedError(`the order is ${order.state}: nothing was revealed`);
+    if (card.refunded)
+      throw new AlreadyReportedError('this card was already refunded', { cardId: input.cardId });
     const windowClosed =
-      order.state === 'released' || (order.disputeDeadline !== undefined && Date.parse(order.disputeDeadline) <= this.deps.clock.now().getTime());
-    if (windowClosed) throw new DisputeWindowClosedError('the dispute window is closed', { disputeDeadline: order.disputeDeadline });
+      order.state === 'released' ||
+      (order.disputeDeadline !== undefined &&
+        Date.parse(order.disputeDeadline) <= this.deps.clock.now().getTime());
+    if (windowClosed)
+      throw new DisputeWindowClosedError('the dispute window is closed', {
+        disputeDeadline: order.disputeDeadline,
+      });
   }
 
   /** The issuer's word now; undefined when it cannot be reached (the report is escalated). */

@@ -38,7 +38,12 @@ export class RevealService {
     private readonly suspension: SuspensionService,
   ) {}
 
-  async reveal(tenantId: string, orderId: string, buyerId: string, idempotencyKey: string): Promise<Revelation> {
+  async reveal(
+    tenantId: string,
+    orderId: string,
+    buyerId: string,
+    idempotencyKey: string,
+  ): Promise<Revelation> {
     const keyHash = sha256Hex(idempotencyKey);
     const outcome = await this.runner.run<Outcome>(tenantId, orderId, async (order, now) => {
       if (order.buyerId !== buyerId) throw new NotFoundError('order not found', { orderId });
@@ -46,10 +51,21 @@ export class RevealService {
       const secrets = await this.decryptAll(order);
       const dead = await this.deadCards(order, secrets);
       if (dead.length > 0) {
-        const transition = this.runner.transitions.refundPaid(order, now, 'vault', 'code_dead_before_reveal', dead);
+        const transition = this.runner.transitions.refundPaid(
+          order,
+          now,
+          'vault',
+          'code_dead_before_reveal',
+          dead,
+        );
         return { transition, result: (next) => ({ kind: 'refunded', order: next }) };
       }
-      const transition = this.runner.transitions.reveal(order, keyHash, now, this.deps.settings.disputeWindowSeconds);
+      const transition = this.runner.transitions.reveal(
+        order,
+        keyHash,
+        now,
+        this.deps.settings.disputeWindowSeconds,
+      );
       return {
         transition,
         result: (next) => ({ kind: 'revealed', revelation: revelation(next, secrets) }),
@@ -76,9 +92,12 @@ export class RevealService {
   private async revealAgain(order: Order, keyHash: string, now: Date): Promise<Outcome> {
     if (order.revealedAt === undefined) {
       if (order.state === 'refunded') throw refundedError(order);
-      throw new PaymentNotClearedError(`the order is ${order.state}: payment has not cleared`, { state: order.state });
+      throw new PaymentNotClearedError(`the order is ${order.state}: payment has not cleared`, {
+        state: order.state,
+      });
     }
-    const withinRetry = now.getTime() - Date.parse(order.revealedAt) <= this.deps.settings.revealRetrySeconds * 1000;
+    const withinRetry =
+      now.getTime() - Date.parse(order.revealedAt) <= this.deps.settings.revealRetrySeconds * 1000;
     if (order.revealKeyHash !== keyHash || !withinRetry) {
       throw new AlreadyRevealedError('the code was already revealed', { revealedAt: order.revealedAt });
     }
@@ -104,7 +123,10 @@ export class RevealService {
         return (await this.deps.issuer.check(brand, secret)).state;
       } catch (error) {
         if (error instanceof DependencyUnavailableError && policy === 'best-effort') {
-          this.deps.logger.warn({ orderId: order.orderId, cardId: secret.cardId }, 'issuer unreachable before reveal; revealing');
+          this.deps.logger.warn(
+            { orderId: order.orderId, cardId: secret.cardId },
+            'issuer unreachable before reveal; revealing',
+          );
           return 'active';
         }
         throw error;
@@ -125,8 +147,11 @@ function revelation(order: Order, cards: readonly RevealedCard[]): Revelation {
 }
 
 function refundedError(order: Order): CodeAlreadyRedeemedError {
-  return new CodeAlreadyRedeemedError('the code was already redeemed; the order is refunded and nothing is shown', {
-    refund: order.refunded,
-    state: order.state,
-  });
+  return new CodeAlreadyRedeemedError(
+    'the code was already redeemed; the order is refunded and nothing is shown',
+    {
+      refund: order.refunded,
+      state: order.state,
+    },
+  );
 }

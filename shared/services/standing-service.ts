@@ -19,7 +19,10 @@ export class StandingService {
 
   async seller(tenantId: string, sellerId: string): Promise<SellerStandingView> {
     const { parties } = this.deps.stores;
-    const [seller, penalties] = await Promise.all([parties.getSeller(tenantId, sellerId), parties.listPenalties(tenantId, sellerId)]);
+    const [seller, penalties] = await Promise.all([
+      parties.getSeller(tenantId, sellerId),
+      parties.listPenalties(tenantId, sellerId),
+    ]);
     const { strikeTimes = [], ...rest } = seller ?? { sellerId, status: 'active' as const, balance: {} };
     return {
       ...rest,
@@ -32,7 +35,13 @@ export class StandingService {
 
   async buyer(tenantId: string, buyerId: string): Promise<BuyerCreditView> {
     const buyer = await this.deps.stores.parties.getBuyer(tenantId, buyerId);
-    const { rejectionTimes = [], ...rest } = buyer ?? { buyerId, reportsTotal: 0, upheld: 0, rejected: 0, escalated: 0 };
+    const { rejectionTimes = [], ...rest } = buyer ?? {
+      buyerId,
+      reportsTotal: 0,
+      upheld: 0,
+      rejected: 0,
+      escalated: 0,
+    };
     return { ...rest, creditPoor: isCreditPoor(rejectionTimes, this.deps.clock.now()) };
   }
 }

@@ -29,10 +29,16 @@ export class SuspensionService {
       await this.runner.run(tenantId, orderId, (order, now) => {
         const { transitions } = this.runner;
         if (order.state === 'pending_payment') {
-          return { transition: transitions.closeUnpaid(order, 'cancelled', 'vault', now, 'seller_suspended'), result: () => undefined };
+          return {
+            transition: transitions.closeUnpaid(order, 'cancelled', 'vault', now, 'seller_suspended'),
+            result: () => undefined,
+          };
         }
         if (order.state === 'paid') {
-          return { transition: transitions.refundPaid(order, now, 'vault', 'seller_suspended', []), result: () => undefined };
+          return {
+            transition: transitions.refundPaid(order, now, 'vault', 'seller_suspended', []),
+            result: () => undefined,
+          };
         }
         return { done: undefined };
       });

@@ -30,7 +30,11 @@ export class Sweeper {
       examined += due.length;
       const failures = results.filter((r) => r.status === 'rejected');
       failed += failures.length;
-      for (const f of failures) this.deps.logger.error({ err: String((f as PromiseRejectedResult).reason) }, 'sweep of an order failed');
+      for (const f of failures)
+        this.deps.logger.error(
+          { err: String((f as PromiseRejectedResult).reason) },
+          'sweep of an order failed',
+        );
       // Failed orders stay due; stop rather than spin on them within this run.
       if (failures.length === due.length) break;
     }

@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Brand } from '../domain/brand.js';
 import type { Tenant } from '../domain/entities.js';
 import { UnauthorizedError } from '../domain/errors.js';
 import { sha256Hex } from './hashing.js';
@@ -20,8 +21,17 @@ export class TenantService {
     const apiKey = fixedApiKey ?? newApiKey();
     const parsed = KEY_PATTERN.exec(apiKey);
     if (!parsed?.[1] || !parsed[2]) throw new UnauthorizedError('malformed API key');
-    await this.deps.stores.tenants.createTenant(tenant, { keyId: parsed[1], secretHash: sha256Hex(parsed[2]) });
+    await this.deps.stores.tenants.createTenant(tenant, {
+      keyId: parsed[1],
+      secretHash: sha256Hex(parsed[2]),
+    });
     return { tenant, apiKey };
+  }
+
+  /** Adds or updates a brand the deployment accepts, and the issuer that checks its codes. */
+  async registerBrand(brand: Brand): Promise<void> {
+    new RegExp(brand.codePattern); // a bad pattern fails here, not at the first deposit
+    await this.deps.stores.tenants.putBrand(brand);
   }
 
   /** The tenant id for a presented key, or `UnauthorizedError` (same answer for every failure). */

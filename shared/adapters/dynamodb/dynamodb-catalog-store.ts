@@ -18,7 +18,12 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
       { tag: 'tenant', item: this.putNew({ ...keys.tenant(tenant.tenantId), entity: 'Tenant', ...tenant }) },
       {
         tag: 'apiKey',
-        item: this.putNew({ ...keys.apiKey(apiKey.keyId), entity: 'ApiKey', tenantId: tenant.tenantId, ...apiKey }),
+        item: this.putNew({
+          ...keys.apiKey(apiKey.keyId),
+          entity: 'ApiKey',
+          tenantId: tenant.tenantId,
+          ...apiKey,
+        }),
       },
     ]);
   }
@@ -30,7 +35,10 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
 
   async putBrand(brand: Brand): Promise<void> {
     await this.ctx.doc.send(
-      new PutCommand({ TableName: this.ctx.tableName, Item: { ...keys.brand(brand.brand), entity: 'Brand', ...brand } }),
+      new PutCommand({
+        TableName: this.ctx.tableName,
+        Item: { ...keys.brand(brand.brand), entity: 'Brand', ...brand },
+      }),
     );
   }
 
@@ -69,14 +77,25 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
   }
 
   async addCard(card: Card): Promise<void> {
-    const owner: FingerprintOwner = { tenantId: card.tenantId, listingId: card.listingId, cardId: card.cardId };
+    const owner: FingerprintOwner = {
+      tenantId: card.tenantId,
+      listingId: card.listingId,
+      cardId: card.cardId,
+    };
     try {
       await transactWrite(this.ctx.doc, [
         {
           tag: 'card',
-          item: this.putNew({ ...keys.card(card.tenantId, card.listingId, card.cardId), entity: 'Card', ...card }),
+          item: this.putNew({
+            ...keys.card(card.tenantId, card.listingId, card.cardId),
+            entity: 'Card',
+            ...card,
+          }),
         },
-        { tag: 'fingerprint', item: this.putNew({ ...keys.fingerprint(card.fingerprint), entity: 'Fingerprint', ...owner }) },
+        {
+          tag: 'fingerprint',
+          item: this.putNew({ ...keys.fingerprint(card.fingerprint), entity: 'Fingerprint', ...owner }),
+        },
       ]);
     } catch (error) {
       if (error instanceof ConditionsFailedError && error.has('fingerprint')) {
@@ -127,7 +146,11 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
       ]);
     } catch (error) {
       if (error instanceof ConditionsFailedError) {
-        throw new CardNotAvailableError('the card changed state; it can no longer be withdrawn', {}, { cause: error });
+        throw new CardNotAvailableError(
+          'the card changed state; it can no longer be withdrawn',
+          {},
+          { cause: error },
+        );
       }
       throw error;
     }
@@ -206,12 +229,16 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
   }
 
   private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
-    const result = await this.ctx.doc.send(new GetCommand({ TableName: this.ctx.tableName, Key: key, ConsistentRead: true }));
+    const result = await this.ctx.doc.send(
+      new GetCommand({ TableName: this.ctx.tableName, Key: key, ConsistentRead: true }),
+    );
     return result.Item;
   }
 
   private putNew(item: Record<string, unknown>) {
     if (typeof item.pk !== 'string') throw new ValidationError('item without a key');
-    return { Put: { TableName: this.ctx.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
+    return {
+      Put: { TableName: this.ctx.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+    };
   }
 }

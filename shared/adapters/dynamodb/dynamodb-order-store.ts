@@ -3,11 +3,17 @@ import type { OrderEvent, Report } from '../../domain/entities.js';
 import { SellerSuspendedError } from '../../domain/errors.js';
 import type { Money } from '../../domain/money.js';
 import type { Order } from '../../domain/order.js';
-import type { IdempotencyRecord, OrderStore, OrderTransition, PaymentOutcome, ReportStore } from '../../ports/store.js';
+import type {
+  IdempotencyRecord,
+  OrderStore,
+  OrderTransition,
+  PaymentOutcome,
+  ReportStore,
+} from '../../ports/store.js';
 import { keys, stripLayout } from './keys.js';
 import { eventItem, orderItem, putOrderItem, transitionItems } from './order-items.js';
-import { DUE_INDEX, SELLER_INDEX } from './table-definition.js';
 import type { TableContext } from './table-context.js';
+import { DUE_INDEX, SELLER_INDEX } from './table-definition.js';
 import { ConditionsFailedError, type TaggedItem, transactWrite } from './transact.js';
 
 /** Orders, payments, events, reports and idempotency records: one partition per order. */
@@ -48,7 +54,16 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
         },
       },
       ...transitionItems(tableName, reserve).filter((i) => i.tag.startsWith('card:')),
-      { tag: 'order', item: { Put: { TableName: tableName, Item: orderItem(order), ConditionExpression: 'attribute_not_exists(pk)' } } },
+      {
+        tag: 'order',
+        item: {
+          Put: {
+            TableName: tableName,
+            Item: orderItem(order),
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      },
       {
         tag: 'idempotency',
         item: {
@@ -72,12 +87,17 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
     } catch (error) {
       if (!(error instanceof ConditionsFailedError)) throw error;
       if (error.has('idempotency')) return 'idempotency-key-taken' as const;
-      if (error.has('seller')) throw new SellerSuspendedError('the seller is suspended', {}, { cause: error });
+      if (error.has('seller'))
+        throw new SellerSuspendedError('the seller is suspended', {}, { cause: error });
       return 'cards-taken' as const;
     }
   }
 
-  async getIdempotency(tenantId: string, scope: string, keyHash: string): Promise<IdempotencyRecord | undefined> {
+  async getIdempotency(
+    tenantId: string,
+    scope: string,
+    keyHash: string,
+  ): Promise<IdempotencyRecord | undefined> {
     const item = await this.get(keys.idempotency(tenantId, scope, keyHash));
     // DynamoDB deletes expired items lazily; an expired record no longer counts.
     if (!item || (typeof item.ttl === 'number' && item.ttl * 1000 < Date.now())) return undefined;
@@ -156,7 +176,8 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
           Limit: limit,
         }),
       );
-      for (const item of page.Items ?? []) due.push({ tenantId: String(item.tenantId), orderId: String(item.orderId) });
+      for (const item of page.Items ?? [])
+        due.push({ tenantId: String(item.tenantId), orderId: String(item.orderId) });
     }
     return due.slice(0, limit * keys.dueShards().length);
   }
@@ -197,7 +218,11 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
         item: {
           Put: {
             TableName: tableName,
-            Item: { ...keys.report(report.tenantId, report.orderId, report.cardId), entity: 'Report', ...report },
+            Item: {
+              ...keys.report(report.tenantId, report.orderId, report.cardId),
+              entity: 'Report',
+              ...report,
+            },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -244,7 +269,9 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
   }
 
   private async get(key: { pk: string; sk: string }) {
-    const result = await this.ctx.doc.send(new GetCommand({ TableName: this.ctx.tableName, Key: key, ConsistentRead: true }));
+    const result = await this.ctx.doc.send(
+      new GetCommand({ TableName: this.ctx.tableName, Key: key, ConsistentRead: true }),
+    );
     return result.Item;
   }
 

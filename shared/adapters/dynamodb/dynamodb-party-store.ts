@@ -16,7 +16,8 @@ export class DynamoPartyStore implements PartyStore {
     for (const [name, value] of Object.entries(item)) {
       const match = /^bal(Held|Avail)_([A-Z]{3})$/.exec(name);
       if (!match?.[2]) continue;
-      const entry = (balance[match[2]] ??= { held: 0, available: 0 });
+      const entry = balance[match[2]] ?? { held: 0, available: 0 };
+      balance[match[2]] = entry;
       if (match[1] === 'Held') entry.held = Number(value);
       else entry.available = Number(value);
     }
@@ -52,10 +53,16 @@ export class DynamoPartyStore implements PartyStore {
         new UpdateCommand({
           TableName: this.ctx.tableName,
           Key: keys.seller(tenantId, sellerId),
-          UpdateExpression: 'SET #status = :suspended, suspendedAt = :at, sellerId = :sellerId, #entity = :entity',
+          UpdateExpression:
+            'SET #status = :suspended, suspendedAt = :at, sellerId = :sellerId, #entity = :entity',
           ConditionExpression: 'attribute_not_exists(#status) OR #status <> :suspended',
           ExpressionAttributeNames: { '#status': 'status', '#entity': 'entity' },
-          ExpressionAttributeValues: { ':suspended': 'suspended', ':at': at, ':sellerId': sellerId, ':entity': 'Seller' },
+          ExpressionAttributeValues: {
+            ':suspended': 'suspended',
+            ':at': at,
+            ':sellerId': sellerId,
+            ':entity': 'Seller',
+          },
         }),
       );
       return true;
@@ -79,7 +86,9 @@ export class DynamoPartyStore implements PartyStore {
   }
 
   private async get(key: { pk: string; sk: string }) {
-    const result = await this.ctx.doc.send(new GetCommand({ TableName: this.ctx.tableName, Key: key, ConsistentRead: true }));
+    const result = await this.ctx.doc.send(
+      new GetCommand({ TableName: this.ctx.tableName, Key: key, ConsistentRead: true }),
+    );
     return result.Item;
   }
 }

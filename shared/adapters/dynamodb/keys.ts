@@ -55,7 +55,16 @@ function dueShard(orderId: string): string {
 }
 
 /** Attributes that belong to the table layout, not to the entity. */
-export const layoutAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'entity', 'ttl'] as const;
+export const layoutAttributes = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'entity',
+  'ttl',
+] as const;
 
 export function stripLayout<T>(item: Record<string, unknown>): T {
   const copy: Record<string, unknown> = { ...item };

@@ -1,5 +1,5 @@
 import type { OrderEvent } from '../../domain/entities.js';
-import { type Order, nextDueAt } from '../../domain/order.js';
+import { nextDueAt, type Order } from '../../domain/order.js';
 import type { LedgerMove, OrderTransition } from '../../ports/store.js';
 import { keys } from './keys.js';
 import type { TaggedItem } from './transact.js';
@@ -23,7 +23,10 @@ export function orderItem(order: Order): Record<string, unknown> {
 }
 
 /** Replaces the order if it is still in `expectedState` at the version it was read. */
-export function putOrderItem(tableName: string, t: Pick<OrderTransition, 'next' | 'expectedState' | 'order'>): TaggedItem {
+export function putOrderItem(
+  tableName: string,
+  t: Pick<OrderTransition, 'next' | 'expectedState' | 'order'>,
+): TaggedItem {
   return {
     tag: 'order',
     item: {
@@ -92,7 +95,11 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
       totals.set(m.currency, { held: total.held + m.held, available: total.available + m.available });
     }
     const names: Record<string, string> = { '#status': 'status' };
-    const values: Record<string, unknown> = { ':active': 'active', ':sellerId': sellerId, ':entity': 'Seller' };
+    const values: Record<string, unknown> = {
+      ':active': 'active',
+      ':sellerId': sellerId,
+      ':entity': 'Seller',
+    };
     const adds: string[] = [];
     for (const [currency, total] of totals) {
       names[`#h${currency}`] = `balHeld_${currency}`;
@@ -132,7 +139,12 @@ export function ledgerItems(tableName: string, t: OrderTransition): TaggedItem[]
     item: {
       Put: {
         TableName: tableName,
-        Item: { ...keys.ledger(t.order.tenantId, m.sellerId, m.entryId), entity: 'LedgerEntry', ...m, at: t.at },
+        Item: {
+          ...keys.ledger(t.order.tenantId, m.sellerId, m.entryId),
+          entity: 'LedgerEntry',
+          ...m,
+          at: t.at,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },
@@ -145,7 +157,12 @@ export function penaltyItems(tableName: string, t: OrderTransition): TaggedItem[
     item: {
       Put: {
         TableName: tableName,
-        Item: { ...keys.penalty(t.order.tenantId, sellerId, penalty.penaltyId), entity: 'Penalty', sellerId, ...penalty },
+        Item: {
+          ...keys.penalty(t.order.tenantId, sellerId, penalty.penaltyId),
+          entity: 'Penalty',
+          sellerId,
+          ...penalty,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
       },
     },

@@ -34,7 +34,10 @@ export class ConditionsFailedError extends Error {
  * the tagged items; a conflict with another in-flight transaction becomes
  * `ConcurrentUpdateError`, which services retry on fresh state. `cause` is kept.
  */
-export async function transactWrite(doc: DynamoDBDocumentClient, items: readonly TaggedItem[]): Promise<void> {
+export async function transactWrite(
+  doc: DynamoDBDocumentClient,
+  items: readonly TaggedItem[],
+): Promise<void> {
   try {
     await doc.send(new TransactWriteCommand({ TransactItems: items.map((i) => i.item) }));
   } catch (error) {

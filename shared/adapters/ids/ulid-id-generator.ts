@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 
-import type { IdPrefix } from "../../ports/id-generator.js";
+import type { IdPrefix } from '../../ports/id-generator.js';
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

@@ -1,0 +1,96 @@
+import { z } from 'zod';
+import { defaultSettings, type VaultSettings } from '../services/vault-deps.js';
+import { ENV } from './env-names.js';
+
+/**
+ * The one place that reads process.env. Each entry point loads the slice it needs; a bad
+ * value fails fast at start (cold start in Lambda) with every problem listed.
+ */
+type Env = Record<string, string | undefined>;
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
+
+const settingsSchema = z.object({
+  [ENV.paymentTimeoutSeconds]: seconds(defaultSettings.paymentTimeoutSeconds),
+  [ENV.disputeWindowSeconds]: seconds(defaultSettings.disputeWindowSeconds),
+  [ENV.revealRetrySeconds]: seconds(defaultSettings.revealRetrySeconds),
+  [ENV.raceWindowSeconds]: seconds(defaultSettings.raceWindowSeconds),
+  [ENV.revalidateBeforeReveal]: z
+    .enum(['best-effort', 'strict', 'off'])
+    .default(defaultSettings.revalidateBeforeReveal),
+  [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+function parse<T extends z.ZodType>(schema: T, env: Env, what: string): z.infer<T> {
+  const result = schema.safeParse(env);
+  if (!result.success) {
+    const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid ${what} configuration: ${problems}`);
+  }
+  return result.data;
+}
+
+export function loadSettings(env: Env = process.env): VaultSettings & { logLevel: string } {
+  const s = parse(settingsSchema, env, 'vault');
+  return {
+    paymentTimeoutSeconds: s[ENV.paymentTimeoutSeconds],
+    disputeWindowSeconds: s[ENV.disputeWindowSeconds],
+    revealRetrySeconds: s[ENV.revealRetrySeconds],
+    raceWindowSeconds: s[ENV.raceWindowSeconds],
+    revalidateBeforeReveal: s[ENV.revalidateBeforeReveal],
+    logLevel: s[ENV.logLevel],
+  };
+}
+
+/** What every Lambda function needs; the KMS key ids only where that function may use them. */
+export function loadLambdaConfig(env: Env = process.env) {
+  const s = parse(
+    z.object({
+      [ENV.tableName]: z.string().min(3),
+      [ENV.stage]: z.string().min(1).default('dev'),
+      [ENV.codeKeyId]: z.string().min(1).optional(),
+      [ENV.fingerprintKeyId]: z.string().min(1).optional(),
+    }),
+    env,
+    'Lambda',
+  );
+  return {
+    tableName: s[ENV.tableName],
+    stage: s[ENV.stage],
+    codeKeyId: s[ENV.codeKeyId],
+    fingerprintKeyId: s[ENV.fingerprintKeyId],
+    settings: loadSettings(env),
+  };
+}
+
+/** The local stack (`npm start`): ports, data directory, DynamoDB Local or an endpoint. */
+export function loadLocalConfig(env: Env = process.env) {
+  const s = parse(
+    z.object({
+      [ENV.port]: port(3000),
+      [ENV.issuerSimPort]: port(3001),
+      [ENV.dynamodbPort]: port(8000),
+      [ENV.dynamodbEndpoint]: z.url().optional(),
+      [ENV.tableName]: z.string().min(3).default('card-vault-local'),
+      [ENV.devApiKey]: z.string().optional(),
+      [ENV.sweepIntervalSeconds]: seconds(30),
+      [ENV.inMemory]: z.enum(['0', '1', 'true', 'false', '']).optional(),
+      [ENV.localKeyFile]: z.string().default('.data/local-keys.json'),
+    }),
+    env,
+    'local stack',
+  );
+  return {
+    port: s[ENV.port],
+    issuerSimPort: s[ENV.issuerSimPort],
+    dynamodbPort: s[ENV.dynamodbPort],
+    dynamodbEndpoint: s[ENV.dynamodbEndpoint],
+    tableName: s[ENV.tableName],
+    devApiKey: s[ENV.devApiKey],
+    sweepIntervalSeconds: s[ENV.sweepIntervalSeconds],
+    inMemory: s[ENV.inMemory] === '1' || s[ENV.inMemory] === 'true',
+    localKeyFile: s[ENV.localKeyFile],
+    settings: loadSettings(env),
+  };
+}

@@ -1,0 +1,83 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { UnauthorizedError } from '../domain/errors.js';
+import type { Logger } from '../ports/logger.js';
+import type { TenantService } from '../services/tenant-service.js';
+import type { AppEnv, routeApp } from './env.js';
+import { errorToProblem, problemResponse } from './problem.js';
+
+/** 500 cards of 128-character codes with PINs fit well under this; anything larger is refused unread. */
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export type RouteModule = ReturnType<typeof routeApp>;
+
+export interface AppDeps {
+  readonly tenants: Pick<TenantService, 'authenticate'>;
+  readonly logger: Logger;
+  /** The route modules this app serves: all of them locally; a privilege slice in each Lambda. */
+  readonly modules: readonly RouteModule[];
+}
+
+/**
+ * Builds the HTTP app: auth, limits, problem+json for every error, the OpenAPI document.
+ * Used as is by @hono/node-server locally and by hono/aws-lambda in each function.
+ */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    await next();
+    c.header('X-Content-Type-Options', 'nosniff');
+    // Ids only: paths carry ids, bodies are never logged (they may hold codes).
+    deps.logger.info(
+      {
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        ms: Math.round(performance.now() - started),
+      },
+      'request',
+    );
+  });
+
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: (c) =>
+        problemResponse(c, 'payload-too-large', `the body must be at most ${MAX_BODY_BYTES} bytes`),
+    }),
+  );
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+
+  app.use('/v1/*', async (c, next) => {
+    const header = c.req.header('Authorization') ?? '';
+    const match = /^Bearer (\S+)$/.exec(header);
+    if (!match?.[1]) throw new UnauthorizedError('send Authorization: Bearer <api key>');
+    c.set('tenantId', await deps.tenants.authenticate(match[1]));
+    await next();
+  });
+
+  for (const module of deps.modules) app.route('/v1', module);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    description: 'The tenant (marketplace) API key',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'card-vault',
+      version: '1.0.0',
+      description:
+        'A vault for electronic-card codes sold on second-hand marketplaces. Errors are RFC 9457 problems.',
+    },
+  });
+
+  app.notFound((c) => problemResponse(c, 'not-found', `no route for ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => errorToProblem(error, c, deps.logger));
+  return app;
+}

@@ -1,0 +1,35 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { ValidationError } from '../domain/errors.js';
+
+/** Per-request values set by middleware. */
+export type AppEnv = { Variables: { tenantId: string } };
+
+/**
+ * A route module's app. Every validation failure has one shape: a `validation` problem that
+ * names the fields and why, never echoing the values (a value may be a card code).
+ */
+export function routeApp() {
+  return new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (result.success) return;
+      const errors = result.error.issues.map((issue) => ({
+        path: issue.path.map(String).join('.'),
+        message: issue.message,
+      }));
+      const target = 'target' in result ? String(result.target) : 'request';
+      throw new ValidationError(
+        `invalid ${target}: ${errors.map((e) => `${e.path || target} ${e.message}`).join('; ')}`,
+        {
+          errors,
+        },
+      );
+    },
+  });
+}
+
+export function tenantOf(c: Context<AppEnv>): string {
+  return c.get('tenantId');
+}
+
+export const bearerSecurity = [{ Bearer: [] }];

@@ -1,0 +1,35 @@
+/**
+ * The one table from problem code to HTTP status and title. Domain errors carry the code;
+ * only this layer knows HTTP. The problem `type` is `${PROBLEM_BASE}<code>` (RFC 9457).
+ */
+export const PROBLEM_BASE = 'https://card-vault.example/problems/';
+
+export const problemTypes: Record<string, { status: number; title: string }> = {
+  validation: { status: 400, title: 'The request is not valid' },
+  'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
+  'idempotency-key-missing': { status: 400, title: 'An Idempotency-Key header is required' },
+  unauthorized: { status: 401, title: 'Missing or invalid API key' },
+  'not-found': { status: 404, title: 'Not found' },
+  'method-not-allowed': { status: 405, title: 'Method not allowed' },
+  'seller-suspended': { status: 409, title: 'The seller is suspended' },
+  'card-not-available': { status: 409, title: 'The card is not available' },
+  'out-of-stock': { status: 409, title: 'Out of stock' },
+  'order-expired': { status: 409, title: 'The order has expired' },
+  'already-paid': { status: 409, title: 'The order is already paid' },
+  'invalid-state': { status: 409, title: 'The order is not in a state that allows this' },
+  'payment-not-cleared': { status: 409, title: 'Payment has not cleared' },
+  'already-revealed': { status: 409, title: 'The code was already revealed' },
+  'code-already-redeemed': { status: 409, title: 'The code was already redeemed; the order is refunded' },
+  'not-revealed': { status: 409, title: 'Nothing was revealed on this order' },
+  'dispute-window-closed': { status: 409, title: 'The dispute window is closed' },
+  'already-reported': { status: 409, title: 'This card was already reported' },
+  'concurrent-update': { status: 409, title: 'The resource changed concurrently; retry' },
+  'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
+  'unknown-brand': { status: 422, title: 'Unknown brand' },
+  'self-purchase': { status: 422, title: 'A seller cannot buy their own listing' },
+  'amount-mismatch': { status: 422, title: 'The payment amount does not match the order' },
+  'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used with another request' },
+  'dependency-unavailable': { status: 503, title: 'A dependency is unavailable; retry later' },
+  internal: { status: 500, title: 'Internal error' },
+};

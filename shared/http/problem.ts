@@ -1,0 +1,88 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { DomainError } from '../domain/errors.js';
+import type { Logger } from '../ports/logger.js';
+import { PROBLEM_BASE, problemTypes } from './problem-types.js';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  [extension: string]: unknown;
+}
+
+/** An RFC 9457 `application/problem+json` response. */
+export function problemResponse(
+  c: Context,
+  code: string,
+  detail?: string,
+  extensions: Record<string, unknown> = {},
+) {
+  const known = problemTypes[code] ?? problemTypes.internal;
+  const { status, title } = known as { status: number; title: string };
+  const body: Problem = {
+    type: `${PROBLEM_BASE}${code}`,
+    title,
+    status,
+    ...(detail ? { detail } : {}),
+    instance: c.req.path,
+    ...extensions,
+  };
+  return c.body(JSON.stringify(body), status as ContentfulStatusCode, {
+    'Content-Type': 'application/problem+json',
+    'Cache-Control': 'no-store',
+  });
+}
+
+/**
+ * The one place errors become responses. Domain errors map by code; Hono's own
+ * (malformed JSON, body limit) by status; anything else is a real fault: logged with its
+ * stack, answered 500 without one. Error messages never carry card codes by construction.
+ */
+export function errorToProblem(error: Error, c: Context, logger: Logger) {
+  if (error instanceof DomainError) {
+    const known = problemTypes[error.code];
+    if (known && known.status < 500) return problemResponse(c, error.code, error.message, error.details);
+    logger.error({ err: serializeError(error), path: c.req.path }, 'dependency failure');
+    return problemResponse(c, known ? error.code : 'internal', known ? error.message : undefined);
+  }
+  if (error instanceof HTTPException) {
+    const code = httpExceptionCode(error);
+    if (code) return problemResponse(c, code, error.message);
+  }
+  logger.error({ err: serializeError(error), path: c.req.path }, 'unhandled error');
+  return problemResponse(c, 'internal', 'An internal error occurred; it has been logged.');
+}
+
+function httpExceptionCode(error: HTTPException): string | undefined {
+  switch (error.status) {
+    case 400:
+      return /json/i.test(error.message) ? 'malformed-json' : 'validation';
+    case 401:
+      return 'unauthorized';
+    case 404:
+      return 'not-found';
+    case 413:
+      return 'payload-too-large';
+    case 415:
+      return 'unsupported-media-type';
+    default:
+      return undefined;
+  }
+}
+
+/** Name, message and stack only: never request bodies or SDK payloads. */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { value: String(error) };
+  return {
+    name: error.name,
+    message: error.message,
+    stack: error.stack,
+    ...(error.cause instanceof Error
+      ? { cause: { name: error.cause.name, message: error.cause.message } }
+      : {}),
+  };
+}

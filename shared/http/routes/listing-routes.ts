@@ -1,0 +1,47 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ListingService } from '../../services/listing-service.js';
+import { bearerSecurity, routeApp, tenantOf } from '../env.js';
+import { externalId, idParams, json, jsonBody, PositiveMoneySchema, problems } from '../schemas.js';
+import { ListingSchema, listingView } from '../views.js';
+
+const CreateListingBody = z
+  .strictObject({
+    sellerId: externalId,
+    brand: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'must be a brand id such as demo-gift'),
+    faceValue: PositiveMoneySchema,
+    price: PositiveMoneySchema,
+    title: z.string().min(1).max(200).optional(),
+  })
+  .openapi('CreateListing');
+
+const create = createRoute({
+  method: 'post',
+  path: '/listings',
+  security: bearerSecurity,
+  request: { body: jsonBody(CreateListingBody) },
+  responses: { 201: json(ListingSchema, 'The listing'), ...problems(400, 401, 409, 422) },
+});
+
+const get = createRoute({
+  method: 'get',
+  path: '/listings/{listingId}',
+  security: bearerSecurity,
+  request: { params: idParams({ listingId: 'lst' }) },
+  responses: {
+    200: json(ListingSchema, 'The listing with stock counts by card state'),
+    ...problems(401, 404),
+  },
+});
+
+/** Listings: create and read (with stock). Listings are never deleted: evidence survives (F3). */
+export function listingRoutes(listings: ListingService) {
+  return routeApp()
+    .openapi(create, async (c) => {
+      const listing = await listings.create(tenantOf(c), c.req.valid('json'));
+      return c.json(listingView(listing), 201);
+    })
+    .openapi(get, async (c) => {
+      const { listing, stock } = await listings.get(tenantOf(c), c.req.valid('param').listingId);
+      return c.json(listingView(listing, stock), 200);
+    });
+}

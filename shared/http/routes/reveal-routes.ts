@@ -1,0 +1,68 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { ReportService } from '../../services/report-service.js';
+import type { RevealService } from '../../services/reveal-service.js';
+import { bearerSecurity, routeApp, tenantOf } from '../env.js';
+import { externalId, idempotencyHeader, idParams, json, jsonBody, problems, vaultId } from '../schemas.js';
+import { ReportSchema, RevelationSchema, reportView, revelationView } from '../views.js';
+
+const orderParams = idParams({ orderId: 'ord' });
+
+const reveal = createRoute({
+  method: 'post',
+  path: '/orders/{orderId}/reveal',
+  security: bearerSecurity,
+  request: {
+    params: orderParams,
+    headers: idempotencyHeader,
+    body: jsonBody(z.strictObject({ buyerId: externalId }).openapi('RevealOrder')),
+  },
+  responses: {
+    200: {
+      ...json(RevelationSchema, 'The codes, once. Never cached (Cache-Control: no-store).'),
+      headers: z.object({ 'Cache-Control': z.literal('no-store') }),
+    },
+    ...problems(400, 401, 404, 409, 503),
+  },
+});
+
+const report = createRoute({
+  method: 'post',
+  path: '/orders/{orderId}/reports',
+  security: bearerSecurity,
+  request: {
+    params: orderParams,
+    body: jsonBody(
+      z
+        .strictObject({ buyerId: externalId, cardId: vaultId('crd'), reason: z.literal('already_redeemed') })
+        .openapi('ReportCard'),
+    ),
+  },
+  responses: {
+    201: json(ReportSchema, 'The decision and the evidence used'),
+    ...problems(400, 401, 404, 409),
+  },
+});
+
+/** The only routes that decrypt codes: to show them, or to re-check them with the issuer. */
+export function revealRoutes(services: { reveals: Pick<RevealService, 'reveal'>; reports: ReportService }) {
+  return routeApp()
+    .openapi(reveal, async (c) => {
+      const revelation = await services.reveals.reveal(
+        tenantOf(c),
+        c.req.valid('param').orderId,
+        c.req.valid('json').buyerId,
+        c.req.valid('header')['idempotency-key'],
+      );
+      c.header('Cache-Control', 'no-store');
+      c.header('Pragma', 'no-cache');
+      return c.json(revelationView(revelation), 200);
+    })
+    .openapi(report, async (c) => {
+      const created = await services.reports.report(
+        tenantOf(c),
+        c.req.valid('param').orderId,
+        c.req.valid('json'),
+      );
+      return c.json(reportView(created), 201);
+    });
+}

@@ -1,0 +1,150 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { DestinationStream } from 'pino';
+import { ensureTable } from '../adapters/dynamodb/create-table.js';
+import { createDynamoClients } from '../adapters/dynamodb/dynamodb-clients.js';
+import { createDynamoStores } from '../adapters/dynamodb/dynamodb-stores.js';
+import { ulidIdGenerator } from '../adapters/ids/ulid-id-generator.js';
+import { HttpIssuer } from '../adapters/issuer/http-issuer.js';
+import { createLocalCodeCipher } from '../adapters/local-cipher/local-code-cipher.js';
+import { createLogger } from '../adapters/logging/pino-logger.js';
+import type { loadLocalConfig } from '../config/config.js';
+import { ENV } from '../config/env-names.js';
+import { createApp } from '../http/app.js';
+import { serveApp } from '../http/node-server.js';
+import { allRoutes } from '../http/routes/all-routes.js';
+import { DEMO_BRANDS, demoBrand } from '../issuer-sim/demo-brands.js';
+import { startIssuerSim } from '../issuer-sim/issuer-sim-server.js';
+import { type Clock, systemClock } from '../ports/clock.js';
+import { isApiKey } from '../services/tenant-service.js';
+import { createVault } from '../services/vault.js';
+import { startDynamoDbLocal } from './dynamodb-local.js';
+
+export type LocalConfig = ReturnType<typeof loadLocalConfig>;
+
+export interface LocalStack {
+  readonly apiUrl: string;
+  readonly issuerUrl: string;
+  readonly dynamodbEndpoint: string;
+  readonly tableName: string;
+  readonly devApiKey: string;
+  readonly vault: ReturnType<typeof createVault>;
+  /** Stops everything this stack started, in reverse order (Java included). */
+  stop(): Promise<void>;
+}
+
+const DEV_KEY_FILE = '.data/dev-api-key';
+
+/**
+ * The whole vault on one machine: DynamoDB Local, the table, the simulated issuer, the API
+ * and the sweeper timer, wired with the same services and adapters as Lambda except the
+ * local cipher. `npm start` and the end-to-end tests both start it through here.
+ */
+export async function startLocalStack(
+  config: LocalConfig,
+  options: { clock?: Clock; logDestination?: DestinationStream; say?: (line: string) => void } = {},
+): Promise<LocalStack> {
+  const say = options.say ?? (() => {});
+  const logger = createLogger({
+    level: config.settings.logLevel,
+    ...(options.logDestination ? { destination: options.logDestination } : {}),
+  });
+  const stops: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch(() => {});
+  };
+  try {
+    let endpoint = config.dynamodbEndpoint;
+    if (!endpoint) {
+      const dynamo = await startDynamoDbLocal({
+        port: config.dynamodbPort,
+        inMemory: config.inMemory,
+        dataDir: '.data/dynamodb',
+      });
+      stops.push(() => dynamo.stop());
+      endpoint = dynamo.endpoint;
+    }
+    const { client, doc } = createDynamoClients({ endpoint });
+    stops.push(async () => client.destroy());
+    await ensureTable(client, config.tableName);
+
+    const issuerSim = await startIssuerSim({
+      port: config.issuerSimPort,
+      ...(options.clock ? { clock: options.clock } : {}),
+    });
+    stops.push(() => issuerSim.close());
+
+    const vault = createVault({
+      stores: createDynamoStores({ doc, tableName: config.tableName }),
+      cipher: await createLocalCodeCipher({ keyFile: config.localKeyFile }),
+      issuer: new HttpIssuer(),
+      clock: options.clock ?? systemClock,
+      ids: ulidIdGenerator,
+      logger,
+      settings: config.settings,
+    });
+    for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
+    const devApiKey = await seedDevTenant(vault, config);
+
+    const api = await serveApp(createApp({ tenants: vault.tenants, logger, modules: allRoutes(vault) }), {
+      port: config.port,
+      portVariable: ENV.port,
+    });
+    stops.push(() => api.close());
+
+    const timer = setInterval(() => {
+      vault.sweeper.sweep().catch((error: unknown) => logger.error({ err: String(error) }, 'sweep failed'));
+    }, config.sweepIntervalSeconds * 1000);
+    timer.unref();
+    stops.push(async () => clearInterval(timer));
+
+    say(`card-vault API     ${api.url}   (OpenAPI: ${api.url}/openapi.json)`);
+    say(`issuer simulator   ${issuerSim.url}`);
+    say(
+      `DynamoDB           ${endpoint}   table ${config.tableName}${config.inMemory ? ' (in memory)' : ' (data in .data/)'}`,
+    );
+    say(`dev API key        ${devApiKey}`);
+    return {
+      apiUrl: api.url,
+      issuerUrl: issuerSim.url,
+      dynamodbEndpoint: endpoint,
+      tableName: config.tableName,
+      devApiKey,
+      vault,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The dev tenant: DEV_API_KEY if given, else the key kept in .data/ from an earlier start, else a new one. */
+async function seedDevTenant(vault: ReturnType<typeof createVault>, config: LocalConfig): Promise<string> {
+  if (config.devApiKey !== undefined && !isApiKey(config.devApiKey)) {
+    throw new Error(
+      `${ENV.devApiKey} must look like cvk_<16 hex>_<43 base64url chars>; unset it to get one printed`,
+    );
+  }
+  const remembered = config.inMemory
+    ? undefined
+    : await readFile(DEV_KEY_FILE, 'utf8').then(
+        (s) => s.trim(),
+        () => undefined,
+      );
+  const wanted = config.devApiKey ?? remembered;
+  if (
+    wanted &&
+    (await vault.tenants.authenticate(wanted).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return wanted;
+  const { apiKey } = await vault.tenants.create('dev', wanted);
+  if (!config.inMemory) {
+    await mkdir(dirname(DEV_KEY_FILE), { recursive: true });
+    await writeFile(DEV_KEY_FILE, `${apiKey}\n`, { mode: 0o600 });
+  }
+  return apiKey;
+}
