@@ -2,6 +2,7 @@ import type { OrderEvent } from '../domain/entities.js';
 import {
   IdempotencyKeyReusedError,
   InvalidStateError,
+  NotFoundError,
   OutOfStockError,
   SelfPurchaseError,
   SellerSuspendedError,
@@ -128,6 +129,18 @@ export class OrderService {
         transition: this.runner.transitions.closeUnpaid(order, 'cancelled', 'marketplace', now),
         result: (next) => next,
       };
+    });
+  }
+
+  /** The buyer confirms the code works: the money is released before the window closes. */
+  async confirm(tenantId: string, orderId: string, buyerId: string): Promise<Order> {
+    return this.runner.run<Order>(tenantId, orderId, (order, now) => {
+      if (order.buyerId !== buyerId) throw new NotFoundError('order not found', { orderId });
+      if (order.state === 'released') return { done: order };
+      if (order.state !== 'revealed') {
+        throw new InvalidStateError(`a ${order.state} order cannot be confirmed`, { state: order.state });
+      }
+      return { transition: this.runner.transitions.release(order, now, 'buyer'), result: (next) => next };
     });
   }
 

@@ -76,18 +76,6 @@ export class RevealService {
     throw refundedError(outcome.order);
   }
 
-  /** The buyer confirms the code works: the money is released before the window closes. */
-  async confirm(tenantId: string, orderId: string, buyerId: string): Promise<Order> {
-    return this.runner.run<Order>(tenantId, orderId, (order, now) => {
-      if (order.buyerId !== buyerId) throw new NotFoundError('order not found', { orderId });
-      if (order.state === 'released') return { done: order };
-      if (order.state !== 'revealed') {
-        throw new InvalidStateError(`a ${order.state} order cannot be confirmed`, { state: order.state });
-      }
-      return { transition: this.runner.transitions.release(order, now, 'buyer'), result: (next) => next };
-    });
-  }
-
   /** Not `paid`: a retry of the winning reveal within the window decrypts again; anything else is refused. */
   private async revealAgain(order: Order, keyHash: string, now: Date): Promise<Outcome> {
     if (order.revealedAt === undefined) {

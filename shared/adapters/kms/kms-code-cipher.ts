@@ -28,8 +28,8 @@ export interface KmsCodeCipherOptions {
   readonly client: KMSClient;
   /** Symmetric ENCRYPT_DECRYPT key; pinned on Decrypt so a ciphertext from another key is rejected. */
   readonly codeKeyId: string;
-  /** HMAC_256 key used by GenerateMac for fingerprints. */
-  readonly fingerprintKeyId: string;
+  /** HMAC_256 key used by GenerateMac for fingerprints; absent in functions that never fingerprint (reveal). */
+  readonly fingerprintKeyId?: string;
   readonly retry?: KmsRetryOptions;
 }
 
@@ -45,7 +45,7 @@ export interface KmsCodeCipherOptions {
 export class KmsCodeCipher implements CodeCipher {
   readonly #client: KMSClient;
   readonly #codeKeyId: string;
-  readonly #fingerprintKeyId: string;
+  readonly #fingerprintKeyId: string | undefined;
   readonly #maxAttempts: number;
   readonly #baseDelayMs: number;
 
@@ -89,10 +89,12 @@ export class KmsCodeCipher implements CodeCipher {
   }
 
   async fingerprint(normalizedCode: string): Promise<string> {
+    const keyId = this.#fingerprintKeyId;
+    if (keyId === undefined) throw new DependencyUnavailableError('this function has no fingerprint key');
     const { Mac } = await this.#send('GenerateMac', () =>
       this.#client.send(
         new GenerateMacCommand({
-          KeyId: this.#fingerprintKeyId,
+          KeyId: keyId,
           MacAlgorithm: 'HMAC_SHA_256',
           Message: Buffer.from(normalizedCode, 'utf8'),
         }),
@@ -133,12 +135,17 @@ export class KmsCodeCipher implements CodeCipher {
  */
 export function createKmsCodeCipher(options: {
   codeKeyId: string;
-  fingerprintKeyId: string;
+  fingerprintKeyId?: string;
   region?: string;
 }): KmsCodeCipher {
   const { codeKeyId, fingerprintKeyId, region } = options;
   const client = new KMSClient({ ...(region ? { region } : {}), retryMode: 'standard', maxAttempts: 3 });
-  return new KmsCodeCipher({ client, codeKeyId, fingerprintKeyId, retry: { maxAttempts: 3 } });
+  return new KmsCodeCipher({
+    client,
+    codeKeyId,
+    ...(fingerprintKeyId ? { fingerprintKeyId } : {}),
+    retry: { maxAttempts: 3 },
+  });
 }
 
 /** A fresh object so no extra property of the caller's context ever reaches KMS. */

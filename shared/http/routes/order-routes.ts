@@ -1,7 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { OrderService } from '../../services/order-service.js';
 import type { PaymentService } from '../../services/payment-service.js';
-import type { RevealService } from '../../services/reveal-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
 import {
   externalId,
@@ -94,12 +93,8 @@ const events = createRoute({
 });
 
 /** Orders without plaintext: place, read, pay, cancel, confirm, audit trail. */
-export function orderRoutes(services: {
-  orders: OrderService;
-  payments: PaymentService;
-  reveals: Pick<RevealService, 'confirm'>;
-}) {
-  const { orders, payments, reveals } = services;
+export function orderRoutes(services: { orders: OrderService; payments: PaymentService }) {
+  const { orders, payments } = services;
   return routeApp()
     .openapi(place, async (c) => {
       const { order } = await orders.place(
@@ -121,7 +116,7 @@ export function orderRoutes(services: {
       c.json(orderView(await orders.cancel(tenantOf(c), c.req.valid('param').orderId)), 200),
     )
     .openapi(confirm, async (c) => {
-      const order = await reveals.confirm(
+      const order = await orders.confirm(
         tenantOf(c),
         c.req.valid('param').orderId,
         c.req.valid('json').buyerId,
