@@ -1,0 +1,34 @@
+import { App, Tags, Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { CardVaultStack, stackName } from './card-vault-stack.js';
+import type { CodeSource } from './constructs/vault-function.js';
+import { stageConfigFrom } from './stage-config.js';
+
+export interface BuildAppOptions {
+  /** Context as `-c key=value` would give it (tests); the CLI passes its own through the environment. */
+  readonly context?: Record<string, unknown>;
+  readonly outdir?: string;
+  readonly code?: CodeSource;
+}
+
+/** The app `cdk synth` runs and the tests check: one stack per stage, cdk-nag applied. */
+export function buildApp(options: BuildAppOptions = {}): { app: App; stack: CardVaultStack } {
+  const app = new App({
+    ...(options.context === undefined ? {} : { context: options.context }),
+    ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
+  });
+  const config = stageConfigFrom(app.node);
+  // No env: the stack is environment-agnostic, deployable to whatever account and region the
+  // caller's credentials name, and synthesizable offline.
+  const stack = new CardVaultStack(app, stackName(config.stage), {
+    config,
+    ...(options.code === undefined ? {} : { code: options.code }),
+    description: `card-vault (${config.stage}): sealed card-code vault, HTTP API, sweeper, alarms`,
+    terminationProtection: config.stage === 'prod',
+  });
+  Tags.of(app).add('project', 'card-vault');
+  Tags.of(app).add('stage', config.stage);
+  // cdk-nag 3 is a policy-validation plugin: synth fails on any unacknowledged finding.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, stack };
+}

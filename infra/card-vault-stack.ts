@@ -1,0 +1,82 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import { AlarmTopic } from './constructs/alarm-topic.js';
+import { SweeperSchedule } from './constructs/sweeper-schedule.js';
+import { VaultAlarms } from './constructs/vault-alarms.js';
+import type { CodeSource } from './constructs/vault-function.js';
+import { VaultFunctions } from './constructs/vault-functions.js';
+import { VaultHttpApi } from './constructs/vault-http-api.js';
+import { VaultKeys } from './constructs/vault-keys.js';
+import { VaultTable } from './constructs/vault-table.js';
+import { applyNagSuppressions } from './nag-suppressions.js';
+import type { StageConfig } from './stage-config.js';
+
+export interface CardVaultStackProps extends StackProps {
+  readonly config: StageConfig;
+  /** `stub` skips esbuild, for template-only tests. Default `bundle`. */
+  readonly code?: CodeSource;
+}
+
+/** The stack's output names; the tenant CLI reads `TableName`. */
+export const OUTPUTS = {
+  apiUrl: 'ApiUrl',
+  tableName: 'TableName',
+  codeKeyArn: 'CodeKeyArn',
+  fingerprintKeyArn: 'FingerprintKeyArn',
+  alarmTopicArn: 'AlarmTopicArn',
+} as const;
+
+export function stackName(stage: string): string {
+  return `CardVault-${stage}`;
+}
+
+export class CardVaultStack extends Stack {
+  readonly keys: VaultKeys;
+  readonly table: VaultTable;
+  readonly functions: VaultFunctions;
+  readonly http: VaultHttpApi;
+  readonly alarmTopic: AlarmTopic;
+  readonly alarms: VaultAlarms;
+
+  constructor(scope: Construct, id: string, props: CardVaultStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.keys = new VaultKeys(this, 'Keys', { stage: config.stage });
+    this.table = new VaultTable(this, 'Data');
+    this.functions = new VaultFunctions(this, 'Functions', {
+      config,
+      code: props.code ?? 'bundle',
+      table: this.table,
+      keys: this.keys,
+    });
+    this.keys.restrictUse({
+      decrypt: this.functions.reveal.role,
+      encrypt: this.functions.deposit.role,
+      mac: this.functions.deposit.role,
+    });
+    this.http = new VaultHttpApi(this, 'Http', { config, functions: this.functions });
+    new SweeperSchedule(this, 'Sweeper', { sweeper: this.functions.sweeper.fn, stage: config.stage });
+    this.alarmTopic = new AlarmTopic(this, 'Alarms', {
+      stage: config.stage,
+      ...(config.alarmEmail === undefined ? {} : { email: config.alarmEmail }),
+    });
+    const fns = this.functions.all;
+    this.alarms = new VaultAlarms(this, 'Monitoring', {
+      stage: config.stage,
+      topic: this.alarmTopic.topic,
+      api: this.http.api,
+      table: this.table.table,
+      functions: { api: fns.api.fn, deposit: fns.deposit.fn, reveal: fns.reveal.fn, sweeper: fns.sweeper.fn },
+    });
+
+    const output = (id: string, value: string, description: string) =>
+      new CfnOutput(this, id, { value, description });
+    output(OUTPUTS.apiUrl, this.http.url, 'Base URL of the HTTP API (routes start with /v1)');
+    output(OUTPUTS.tableName, this.table.table.tableName, 'The vault table (read by `npm run tenant`)');
+    output(OUTPUTS.codeKeyArn, this.keys.codeKey.keyArn, 'KMS key sealing card codes');
+    output(OUTPUTS.fingerprintKeyArn, this.keys.fingerprintKey.keyArn, 'KMS HMAC key for code fingerprints');
+    output(OUTPUTS.alarmTopicArn, this.alarmTopic.topic.topicArn, 'SNS topic every alarm notifies');
+
+    applyNagSuppressions(this);
+  }
+}

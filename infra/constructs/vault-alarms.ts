@@ -1,0 +1,163 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  type IMetric,
+  MathExpression,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Operation } from 'aws-cdk-lib/aws-dynamodb';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { FunctionName } from '../function-specs.js';
+import { alarmName } from './alarm-topic.js';
+
+/** The operations the services use; an alarm's metric math may hold at most 10 metrics. */
+const TABLE_OPERATIONS = [
+  Operation.GET_ITEM,
+  Operation.BATCH_GET_ITEM,
+  Operation.QUERY,
+  Operation.PUT_ITEM,
+  Operation.UPDATE_ITEM,
+  Operation.DELETE_ITEM,
+  Operation.TRANSACT_WRITE_ITEMS,
+  Operation.TRANSACT_GET_ITEMS,
+];
+
+export interface VaultAlarmsProps {
+  readonly stage: string;
+  readonly topic: ITopic;
+  readonly api: HttpApi;
+  readonly table: Table;
+  readonly functions: Record<FunctionName, IFunction>;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+const TITLES: Record<FunctionName, string> = {
+  api: 'Api',
+  deposit: 'Deposit',
+  reveal: 'Reveal',
+  sweeper: 'Sweeper',
+};
+
+/** Every alarm notifies the topic when it fires and when it clears. docs/deploy.md explains each. */
+export class VaultAlarms extends Construct {
+  readonly alarms: Alarm[] = [];
+
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: VaultAlarmsProps,
+  ) {
+    super(scope, id);
+    const { api, table, functions } = props;
+
+    this.add(
+      'Api5xxRate',
+      '1% or more of API requests answered 5xx over 5 minutes (counted from 20 requests up).',
+      {
+        metric: new MathExpression({
+          expression: 'IF(requests >= 20, 100 * errors / requests, 0)',
+          usingMetrics: {
+            errors: api.metricServerError({ period: FIVE_MINUTES, statistic: 'Sum' }),
+            requests: api.metricCount({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          },
+          period: FIVE_MINUTES,
+          label: '5xx %',
+        }),
+        threshold: 1,
+      },
+    );
+    for (const name of ['api', 'deposit', 'reveal'] as const) {
+      this.add(
+        `${TITLES[name]}Errors`,
+        `The ${name} function failed (crash or timeout) 3+ times in 5 minutes.`,
+        {
+          metric: functions[name].metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          threshold: 3,
+        },
+      );
+    }
+    for (const name of ['api', 'deposit', 'reveal', 'sweeper'] as const) {
+      this.add(
+        `${TITLES[name]}Throttles`,
+        `The ${name} function was throttled (concurrency limit reached).`,
+        {
+          metric: functions[name].metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          threshold: 1,
+        },
+      );
+    }
+    this.add(
+      'SweeperFailing',
+      'The sweeper failed in 3 of the last 5 minutes: due orders are not expiring or releasing.',
+      {
+        metric: functions.sweeper.metricErrors({ period: Duration.minutes(1), statistic: 'Sum' }),
+        threshold: 1,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+      },
+    );
+    this.add(
+      'SweeperStalled',
+      'The sweeper has not run for 5 minutes (schedule disabled or cannot invoke).',
+      {
+        metric: functions.sweeper.metricInvocations({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      },
+    );
+    this.add(
+      'TableSystemErrors',
+      'DynamoDB answered with internal server errors (HTTP 500) on the vault table.',
+      {
+        metric: table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: FIVE_MINUTES }),
+        threshold: 1,
+      },
+    );
+    this.add(
+      'TableThrottles',
+      'DynamoDB throttled requests on the vault table (on-demand limits or a hot key).',
+      {
+        metric: table.metricThrottledRequestsForOperations({
+          operations: TABLE_OPERATIONS,
+          period: FIVE_MINUTES,
+        }),
+        threshold: 1,
+      },
+    );
+  }
+
+  private add(
+    id: string,
+    description: string,
+    options: {
+      metric: IMetric;
+      threshold: number;
+      evaluationPeriods?: number;
+      datapointsToAlarm?: number;
+      comparisonOperator?: ComparisonOperator;
+      treatMissingData?: TreatMissingData;
+    },
+  ): void {
+    const alarm = new Alarm(this, id, {
+      alarmName: alarmName(Stack.of(this), id),
+      alarmDescription: description,
+      metric: options.metric,
+      threshold: options.threshold,
+      evaluationPeriods: options.evaluationPeriods ?? 1,
+      datapointsToAlarm: options.datapointsToAlarm ?? options.evaluationPeriods ?? 1,
+      comparisonOperator: options.comparisonOperator ?? ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: options.treatMissingData ?? TreatMissingData.NOT_BREACHING,
+    });
+    const action = new SnsAction(this.props.topic);
+    alarm.addAlarmAction(action);
+    alarm.addOkAction(action);
+    this.alarms.push(alarm);
+  }
+}

@@ -1,0 +1,80 @@
+import { join } from 'node:path';
+import { Duration } from 'aws-cdk-lib';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Code, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { lambdaBundling, PROJECT_ROOT } from '../bundling.js';
+import type { FunctionSpec } from '../function-specs.js';
+import type { StageConfig } from '../stage-config.js';
+
+/**
+ * `bundle`: esbuild the real entry (what `cdk synth` and deploys do).
+ * `stub`: an inline placeholder, for tests that only look at the template.
+ */
+export type CodeSource = 'bundle' | 'stub';
+
+export interface VaultFunctionProps {
+  readonly spec: FunctionSpec;
+  readonly config: StageConfig;
+  readonly code: CodeSource;
+  readonly environment: Record<string, string>;
+  readonly reservedConcurrency?: number;
+}
+
+/**
+ * One function with its own role and log group. The role starts empty except for writing to
+ * its own log group (no AWSLambdaBasicExecutionRole: that one may create any log group).
+ */
+export class VaultFunction extends Construct {
+  readonly fn: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: VaultFunctionProps) {
+    super(scope, id);
+    const { spec, config } = props;
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: config.logRetention,
+      removalPolicy: config.logRemovalPolicy,
+    });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `card-vault ${config.stage} ${id} function`,
+    });
+    this.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'WriteOwnLogs',
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    this.fn = new NodejsFunction(this, 'Function', {
+      description: spec.description,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: spec.memoryMb,
+      timeout: Duration.seconds(spec.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      ...(props.reservedConcurrency === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrency }),
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      ...(props.code === 'bundle'
+        ? {
+            entry: join(PROJECT_ROOT, spec.entry),
+            handler: 'handler',
+            projectRoot: PROJECT_ROOT,
+            depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
+            bundling: lambdaBundling(),
+          }
+        : {
+            code: Code.fromInline('export const handler = async () => ({ statusCode: 503 });'),
+            handler: 'index.handler',
+          }),
+    });
+  }
+}

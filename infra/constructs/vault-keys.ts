@@ -1,0 +1,149 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { AnyPrincipal, Effect, type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key, KeySpec, KeyUsage } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+
+/** The encryption context every code ciphertext is bound to (shared/ports/code-cipher.ts). */
+export const CODE_CONTEXT_KEYS = ['tenantId', 'cardId'] as const;
+
+const DECRYPT_ACTIONS = ['kms:Decrypt', 'kms:ReEncryptFrom'];
+const ENCRYPT_ACTIONS = [
+  'kms:Encrypt',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
+  'kms:GenerateDataKeyPair',
+  'kms:GenerateDataKeyPairWithoutPlaintext',
+];
+const MAC_ACTIONS = ['kms:GenerateMac', 'kms:VerifyMac'];
+
+/**
+ * The request must carry exactly the context keys tenantId and cardId:
+ * - `Null: false` on each key: both are present. This is the part that matters, because
+ *   `ForAllValues` alone is also true for a request with no context at all (an empty set
+ *   satisfies "all values are in the list").
+ * - `ForAllValues:StringEquals` on `kms:EncryptionContextKeys`: no other key is present, so a
+ *   caller cannot smuggle extra context in. (`ForAnyValue` would only say that one of the two
+ *   is present, which the Null checks already say more strictly.)
+ * The values are not pinned: each card has its own; KMS binds them as additional authenticated
+ * data, so a ciphertext moved to another card simply does not decrypt.
+ */
+export const CODE_CONTEXT_CONDITIONS = {
+  Null: Object.fromEntries(CODE_CONTEXT_KEYS.map((k) => [`kms:EncryptionContext:${k}`, 'false'])),
+  'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...CODE_CONTEXT_KEYS] },
+};
+
+export interface KeyUsers {
+  /** May open code ciphertexts (the reveal function). */
+  readonly decrypt: IRole;
+  /** May seal codes (the deposit function). */
+  readonly encrypt: IRole;
+  /** May fingerprint codes (the deposit function). */
+  readonly mac: IRole;
+}
+
+/** The code key and the fingerprint key. Both are retained: losing either loses every card. */
+export class VaultKeys extends Construct {
+  readonly codeKey: Key;
+  readonly fingerprintKey: Key;
+
+  constructor(scope: Construct, id: string, props: { readonly stage: string }) {
+    super(scope, id);
+    this.codeKey = new Key(this, 'CodeKey', {
+      description: `card-vault ${props.stage}: seals card codes, bound to {tenantId, cardId}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      pendingWindow: Duration.days(30),
+    });
+    // HMAC keys cannot rotate: a rotated key would change every fingerprint and break F6.
+    this.fingerprintKey = new Key(this, 'FingerprintKey', {
+      description: `card-vault ${props.stage}: HMAC fingerprints of card codes (uniqueness across tenants)`,
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy: RemovalPolicy.RETAIN,
+      pendingWindow: Duration.days(30),
+    });
+    this.denyCodeKeyUseWithoutContext();
+  }
+
+  /**
+   * Grants each role its one use and writes the same rule into the key policies as explicit
+   * denies for every other principal, account administrators included: an IAM policy with
+   * `kms:*` on `*` elsewhere in the account still cannot decrypt a code or compute a
+   * fingerprint (which would be an oracle for guessing codes).
+   */
+  restrictUse(users: KeyUsers): void {
+    this.exclusive(this.codeKey, DECRYPT_ACTIONS, users.decrypt, 'OnlyRevealDecrypts');
+    this.exclusive(this.codeKey, ENCRYPT_ACTIONS, users.encrypt, 'OnlyDepositEncrypts');
+    this.exclusive(this.fingerprintKey, MAC_ACTIONS, users.mac, 'OnlyDepositFingerprints');
+    users.decrypt.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'DecryptCodesNamingTheCard',
+        actions: ['kms:Decrypt'],
+        resources: [this.codeKey.keyArn],
+        conditions: CODE_CONTEXT_CONDITIONS,
+      }),
+    );
+    users.encrypt.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'EncryptCodesNamingTheCard',
+        actions: ['kms:Encrypt'],
+        resources: [this.codeKey.keyArn],
+        conditions: CODE_CONTEXT_CONDITIONS,
+      }),
+    );
+    users.mac.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'FingerprintCodes',
+        actions: ['kms:GenerateMac'],
+        resources: [this.fingerprintKey.keyArn],
+        conditions: { StringEquals: { 'kms:MacAlgorithm': 'HMAC_SHA_256' } },
+      }),
+    );
+  }
+
+  /** Whoever calls, a code-key operation without the card's context is refused. */
+  private denyCodeKeyUseWithoutContext(): void {
+    const actions = [...DECRYPT_ACTIONS, ...ENCRYPT_ACTIONS];
+    // Two statements: conditions inside one statement are ANDed, and either key missing must deny.
+    for (const key of CODE_CONTEXT_KEYS) {
+      this.codeKey.addToResourcePolicy(
+        new PolicyStatement({
+          sid: `DenyWithout${key[0]?.toUpperCase()}${key.slice(1)}Context`,
+          effect: Effect.DENY,
+          principals: [new AnyPrincipal()],
+          actions,
+          resources: ['*'],
+          conditions: { Null: { [`kms:EncryptionContext:${key}`]: 'true' } },
+        }),
+      );
+    }
+    // True when some key of the request's context is neither tenantId nor cardId.
+    this.codeKey.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'DenyOtherContextKeys',
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions,
+        resources: ['*'],
+        conditions: {
+          'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': [...CODE_CONTEXT_KEYS] },
+        },
+      }),
+    );
+  }
+
+  private exclusive(key: Key, actions: string[], role: IRole, sid: string): void {
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        sid,
+        effect: Effect.DENY,
+        principals: [new AnyPrincipal()],
+        actions,
+        resources: ['*'],
+        // For a Lambda's role session, aws:PrincipalArn is the role's ARN.
+        conditions: { StringNotEquals: { 'aws:PrincipalArn': role.roleArn } },
+      }),
+    );
+  }
+}

@@ -1,0 +1,69 @@
+/**
+ * The four Lambda functions, split by privilege. Shared by the stack and the bundle report.
+ *
+ * Memory buys CPU on Lambda (1,769 MB = one vCPU), and cold starts are CPU-bound parsing of the
+ * bundle, so no function gets less than 512 MB. Timeouts stay under API Gateway's 30 s
+ * integration limit for the HTTP functions: past it the client already has a 503 and the work
+ * would only hold a concurrency slot.
+ */
+import { DUE_INDEX, SELLER_INDEX } from '../shared/adapters/dynamodb/table-definition.js';
+
+export interface FunctionSpec {
+  /** Entry file, relative to the project root; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  /** The AWS SDK clients the function needs, for the bundle report's baseline. */
+  readonly sdkClients: readonly SdkClient[];
+  /** The table's secondary indexes the function may query (besides the table itself). */
+  readonly indexes: readonly string[];
+}
+
+export type SdkClient = 'dynamodb' | 'kms';
+export type FunctionName = 'api' | 'deposit' | 'reveal' | 'sweeper';
+
+export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
+  api: {
+    entry: 'functions/api.ts',
+    description: 'card-vault HTTP API: every route except deposit, reveal and reports. No KMS rights.',
+    // A few DynamoDB round trips per request; 10 s is generous and still fails fast.
+    memoryMb: 512,
+    timeoutSeconds: 10,
+    sdkClients: ['dynamodb'],
+    indexes: [],
+  },
+  deposit: {
+    entry: 'functions/deposit.ts',
+    description: 'card-vault deposit: POST /v1/listings/{id}/cards. kms:Encrypt and kms:GenerateMac only.',
+    // Up to 500 cards per request, each an issuer check, a KMS Encrypt, a GenerateMac and a
+    // transaction: parallel work and JSON for 500 results want CPU, hence 1 GB; the timeout is the
+    // most API Gateway allows. Cards not checked in time come back `pending`.
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+    sdkClients: ['dynamodb', 'kms'],
+    indexes: [],
+  },
+  reveal: {
+    entry: 'functions/reveal.ts',
+    description: 'card-vault reveal and reports: the only function allowed kms:Decrypt.',
+    // One issuer re-check (with the adapter's retries and backoff) plus a Decrypt per card: 20 s
+    // leaves room for the issuer's retry budget under the 30 s API limit.
+    memoryMb: 512,
+    timeoutSeconds: 20,
+    sdkClients: ['dynamodb', 'kms'],
+    // An upheld report can suspend the seller, which walks the seller's open orders.
+    indexes: [SELLER_INDEX],
+  },
+  sweeper: {
+    entry: 'functions/sweeper.ts',
+    description:
+      'card-vault sweeper: applies due transitions (payment timeout, dispute window) every minute.',
+    // Under the 1-minute schedule period, so one sweep ends before the next one starts.
+    memoryMb: 512,
+    timeoutSeconds: 50,
+    sdkClients: ['dynamodb'],
+    // Finds due orders on the due index instead of scanning.
+    indexes: [DUE_INDEX],
+  },
+};
