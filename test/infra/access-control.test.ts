@@ -1,0 +1,170 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import type { CfnKey } from 'aws-cdk-lib/aws-kms';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FunctionName } from '../../infra/function-specs.js';
+import { DUE_INDEX, SELLER_INDEX } from '../../shared/adapters/dynamodb/table-definition.js';
+import {
+  actionsOf,
+  allIdentityStatements,
+  roleLogicalId,
+  roleStatements,
+  type Statement,
+  type Synthesized,
+  synth,
+} from './synth.js';
+
+let s: Synthesized;
+beforeAll(() => {
+  s = synth('prod', 'stub');
+});
+afterAll(() => s.cleanup());
+
+const kmsActions = (name: FunctionName) =>
+  roleStatements(s.template, roleLogicalId(s.stack, name))
+    .filter((st) => st.Effect === 'Allow')
+    .flatMap(actionsOf)
+    .filter((a) => a.startsWith('kms:') || a === '*');
+
+const keyPolicy = (key: 'codeKey' | 'fingerprintKey'): Statement[] => {
+  const id = s.stack.getLogicalId(s.stack.keys[key].node.defaultChild as CfnKey);
+  return s.template.findResources('AWS::KMS::Key')[id]?.Properties.KeyPolicy.Statement;
+};
+
+const roleArn = (name: FunctionName) => ({ 'Fn::GetAtt': [roleLogicalId(s.stack, name), 'Arn'] });
+
+describe('KMS rights', () => {
+  it('lets only the reveal role decrypt', () => {
+    const decrypters = Object.keys(s.template.findResources('AWS::IAM::Role')).filter((roleId) =>
+      roleStatements(s.template, roleId)
+        .filter((st) => st.Effect === 'Allow')
+        .flatMap(actionsOf)
+        .some((a) => a === 'kms:Decrypt' || a === 'kms:*' || a === '*'),
+    );
+    expect(decrypters).toEqual([roleLogicalId(s.stack, 'reveal')]);
+    expect(kmsActions('reveal')).toEqual(['kms:Decrypt']);
+  });
+
+  it('lets the deposit role encrypt and fingerprint, never decrypt', () => {
+    expect(kmsActions('deposit').sort()).toEqual(['kms:Encrypt', 'kms:GenerateMac']);
+  });
+
+  it('gives the api and sweeper roles no KMS rights at all', () => {
+    expect(kmsActions('api')).toEqual([]);
+    expect(kmsActions('sweeper')).toEqual([]);
+  });
+
+  it('grants code-key use only with exactly the tenantId and cardId context', () => {
+    const grants = [
+      ...roleStatements(s.template, roleLogicalId(s.stack, 'reveal')),
+      ...roleStatements(s.template, roleLogicalId(s.stack, 'deposit')),
+    ].filter((st) => actionsOf(st).some((a) => a === 'kms:Decrypt' || a === 'kms:Encrypt'));
+    expect(grants).toHaveLength(2);
+    for (const grant of grants) {
+      expect(grant.Condition).toEqual({
+        Null: { 'kms:EncryptionContext:tenantId': 'false', 'kms:EncryptionContext:cardId': 'false' },
+        'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'cardId'] },
+      });
+    }
+  });
+
+  it('denies in the code key policy any use without the card context, whoever calls', () => {
+    const denies = keyPolicy('codeKey').filter((st) => st.Effect === 'Deny' && st.Condition !== undefined);
+    const conditions = denies.map((st) => st.Condition);
+    expect(conditions).toContainEqual({ Null: { 'kms:EncryptionContext:tenantId': 'true' } });
+    expect(conditions).toContainEqual({ Null: { 'kms:EncryptionContext:cardId': 'true' } });
+    expect(conditions).toContainEqual({
+      'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'cardId'] },
+    });
+    for (const st of denies) expect(st.Principal).toEqual({ AWS: '*' });
+  });
+
+  it('denies kms:Decrypt on the code key to every principal but the reveal role', () => {
+    const deny = keyPolicy('codeKey').find((st) => st.Sid === 'OnlyRevealDecrypts');
+    expect(deny).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Condition: { StringNotEquals: { 'aws:PrincipalArn': roleArn('reveal') } },
+    });
+    expect(actionsOf(deny as Statement)).toContain('kms:Decrypt');
+  });
+
+  it('denies fingerprinting to every principal but the deposit role', () => {
+    const deny = keyPolicy('fingerprintKey').find((st) => st.Sid === 'OnlyDepositFingerprints');
+    expect(deny).toMatchObject({
+      Effect: 'Deny',
+      Condition: { StringNotEquals: { 'aws:PrincipalArn': roleArn('deposit') } },
+    });
+    expect(actionsOf(deny as Statement)).toContain('kms:GenerateMac');
+  });
+
+  it('keeps both keys on stack deletion, rotates the code key, and makes the other an HMAC key', () => {
+    s.template.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        EnableKeyRotation: true,
+        Description: Match.stringLikeRegexp('seals card codes'),
+      }),
+    });
+    s.template.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ KeySpec: 'HMAC_256', KeyUsage: 'GENERATE_VERIFY_MAC' }),
+    });
+  });
+});
+
+describe('identity policies', () => {
+  it('contain no wildcard action and no wildcard resource', () => {
+    const statements = allIdentityStatements(s.template);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const st of statements) {
+      for (const action of actionsOf(st)) expect(action).not.toMatch(/(^|:)\*$/);
+      expect(JSON.stringify(st.Resource ?? null)).not.toMatch(/"\*"|\/\*"|:\*"/);
+    }
+  });
+
+  it('scope DynamoDB to the table and, per function, only the indexes it queries', () => {
+    const tableId = s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never);
+    const expected: Record<FunctionName, string[]> = {
+      api: [],
+      deposit: [],
+      reveal: [SELLER_INDEX],
+      sweeper: [DUE_INDEX],
+    };
+    for (const [name, indexes] of Object.entries(expected) as Array<[FunctionName, string[]]>) {
+      const dynamo = roleStatements(s.template, roleLogicalId(s.stack, name)).filter((st) =>
+        actionsOf(st).some((a) => a.startsWith('dynamodb:')),
+      );
+      expect(dynamo).toHaveLength(1);
+      const [statement] = dynamo as [Statement];
+      expect(actionsOf(statement).sort()).toEqual(
+        ['ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'].map(
+          (a) => `dynamodb:${a}`,
+        ),
+      );
+      const resources = ([] as unknown[]).concat(statement.Resource);
+      expect(resources[0]).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+      const indexArns = JSON.stringify(resources.slice(1));
+      expect(resources).toHaveLength(1 + indexes.length);
+      for (const index of indexes) expect(indexArns).toContain(`/index/${index}`);
+    }
+  });
+
+  it('let each function write only to its own log group', () => {
+    for (const name of ['api', 'deposit', 'reveal', 'sweeper'] as const) {
+      const logs = roleStatements(s.template, roleLogicalId(s.stack, name)).filter((st) =>
+        actionsOf(st).some((a) => a.startsWith('logs:')),
+      );
+      const logGroupId = s.stack.getLogicalId(
+        s.stack.functions.all[name].logGroup.node.defaultChild as never,
+      );
+      expect(logs).toEqual([expect.objectContaining({ Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } })]);
+    }
+  });
+
+  it('attach no AWS managed policy to any role', () => {
+    for (const role of Object.values(s.template.findResources('AWS::IAM::Role'))) {
+      expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});

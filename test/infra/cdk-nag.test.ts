@@ -1,0 +1,39 @@
+import { Validations } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Synthesized, synth } from './synth.js';
+
+function acknowledgements(root: IConstruct): Array<{ path: string; id: string; reason: string }> {
+  return root.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((m) => Object.entries(m.data as Record<string, string>))
+      .map(([id, reason]) => ({ path: c.node.path, id, reason })),
+  );
+}
+
+describe.each(['dev', 'prod'])('cdk-nag AwsSolutions on the %s app', (stage) => {
+  let s: Synthesized;
+  // synth() runs the plugin as `cdk synth` does, and throws on any unacknowledged finding.
+  beforeAll(() => {
+    s = synth(stage, 'stub');
+  });
+  afterAll(() => s.cleanup());
+
+  it('has no unacknowledged finding, error or warning', () => {
+    const report = new AwsSolutionsChecks().validateScope(s.app);
+    expect(
+      report.violations.map((v) => `${v.ruleName} ${v.violatingResources.map((r) => r.constructPath)}`),
+    ).toEqual([]);
+  });
+
+  it('gives every acknowledgement a reason, and acknowledges only the reviewed rules', () => {
+    const acks = acknowledgements(s.app);
+    for (const ack of acks) expect(ack.reason.length).toBeGreaterThan(40);
+    expect([...new Set(acks.map((a) => a.id.replace(/^annotation::/i, '')))].sort()).toEqual([
+      'AwsSolutions-APIG4',
+      'AwsSolutions-L1',
+    ]);
+  });
+});

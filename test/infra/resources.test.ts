@@ -1,0 +1,245 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTION_SPECS, type FunctionName } from '../../infra/function-specs.js';
+import { ENV } from '../../shared/config/env-names.js';
+import { type Synthesized, synth } from './synth.js';
+
+let s: Synthesized;
+beforeAll(() => {
+  s = synth('prod', 'stub');
+});
+afterAll(() => s.cleanup());
+
+const NAMES: FunctionName[] = ['api', 'deposit', 'reveal', 'sweeper'];
+const fnId = (name: FunctionName) =>
+  s.stack.getLogicalId(s.stack.functions.all[name].fn.node.defaultChild as CfnFunction);
+const fnResource = (name: FunctionName) => s.template.findResources('AWS::Lambda::Function')[fnId(name)];
+const ref = (id: string) => ({ Ref: id });
+
+describe('table', () => {
+  it('is on-demand, point-in-time recoverable, deletion-protected, retained, with TTL and a stream', () => {
+    s.template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    s.template.hasResource('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+        TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+        StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      }),
+    });
+  });
+
+  it('has the keys and indexes of the shared table definition', () => {
+    s.template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({
+          IndexName: 'gsi1',
+          KeySchema: [
+            Match.objectLike({ AttributeName: 'gsi1pk' }),
+            Match.objectLike({ AttributeName: 'gsi1sk' }),
+          ],
+        }),
+        Match.objectLike({
+          IndexName: 'gsi2',
+          KeySchema: [
+            Match.objectLike({ AttributeName: 'gsi2pk' }),
+            Match.objectLike({ AttributeName: 'gsi2sk' }),
+          ],
+        }),
+      ],
+    });
+  });
+});
+
+describe('functions', () => {
+  it('run Node.js 22 on arm64 with source maps, JSON platform logs and the chosen memory and timeout', () => {
+    for (const name of NAMES) {
+      expect(fnResource(name)?.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: FUNCTION_SPECS[name].memoryMb,
+        Timeout: FUNCTION_SPECS[name].timeoutSeconds,
+        LoggingConfig: { LogFormat: 'JSON' },
+        Environment: { Variables: expect.objectContaining({ NODE_OPTIONS: '--enable-source-maps' }) },
+      });
+    }
+  });
+
+  it('receive the table, stage, log level and timing settings, and key ids only where they are used', () => {
+    const table = ref(s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never));
+    const keyArn = (key: 'codeKey' | 'fingerprintKey') => ({
+      'Fn::GetAtt': [s.stack.getLogicalId(s.stack.keys[key].node.defaultChild as never), 'Arn'],
+    });
+    const common = {
+      [ENV.tableName]: table,
+      [ENV.stage]: 'prod',
+      [ENV.logLevel]: 'info',
+      [ENV.paymentTimeoutSeconds]: '900',
+      [ENV.disputeWindowSeconds]: '86400',
+      [ENV.revealRetrySeconds]: '600',
+      [ENV.raceWindowSeconds]: '120',
+      NODE_OPTIONS: '--enable-source-maps',
+    };
+    const env = (name: FunctionName) => fnResource(name)?.Properties.Environment.Variables;
+    expect(env('api')).toEqual(common);
+    expect(env('sweeper')).toEqual(common);
+    expect(env('reveal')).toEqual({ ...common, [ENV.codeKeyId]: keyArn('codeKey') });
+    expect(env('deposit')).toEqual({
+      ...common,
+      [ENV.codeKeyId]: keyArn('codeKey'),
+      [ENV.fingerprintKeyId]: keyArn('fingerprintKey'),
+    });
+  });
+
+  it('reserve concurrency in prod for the deposit (table and KMS burst) and the sweeper (one at a time)', () => {
+    expect(fnResource('deposit')?.Properties.ReservedConcurrentExecutions).toBe(10);
+    expect(fnResource('sweeper')?.Properties.ReservedConcurrentExecutions).toBe(1);
+    expect(fnResource('api')?.Properties.ReservedConcurrentExecutions).toBeUndefined();
+    expect(fnResource('reveal')?.Properties.ReservedConcurrentExecutions).toBeUndefined();
+  });
+
+  it('log to their own log groups with a retention', () => {
+    for (const name of NAMES) {
+      const logGroupId = s.stack.getLogicalId(
+        s.stack.functions.all[name].logGroup.node.defaultChild as never,
+      );
+      expect(fnResource(name)?.Properties.LoggingConfig.LogGroup).toEqual(ref(logGroupId));
+      expect(s.template.findResources('AWS::Logs::LogGroup')[logGroupId]?.Properties.RetentionInDays).toBe(
+        90,
+      );
+    }
+  });
+});
+
+describe('sweeper schedule', () => {
+  it('invokes the sweeper every minute, without retries of a stale sweep', () => {
+    s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [fnId('sweeper'), 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+      }),
+    });
+    s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: ref(fnId('sweeper')),
+      MaximumRetryAttempts: 0,
+    });
+  });
+});
+
+describe('HTTP API', () => {
+  const integrationOf = (routeKey: string) => {
+    const [route] = Object.values(
+      s.template.findResources('AWS::ApiGatewayV2::Route', { Properties: { RouteKey: routeKey } }),
+    );
+    const target = JSON.stringify(route?.Properties.Target);
+    const integrationId = /"([A-Za-z0-9]+Integration[A-Za-z0-9]*)"/.exec(target)?.[1] ?? '';
+    const uri = s.template.findResources('AWS::ApiGatewayV2::Integration')[integrationId]?.Properties
+      .IntegrationUri;
+    return uri?.['Fn::GetAtt']?.[0] as string | undefined;
+  };
+
+  it('routes reveal and reports to the reveal function, deposit to the deposit function, the rest to api', () => {
+    s.template.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
+    expect(integrationOf('POST /v1/orders/{id}/reveal')).toBe(fnId('reveal'));
+    expect(integrationOf('POST /v1/orders/{id}/reports')).toBe(fnId('reveal'));
+    expect(integrationOf('POST /v1/listings/{id}/cards')).toBe(fnId('deposit'));
+    expect(integrationOf('$default')).toBe(fnId('api'));
+  });
+
+  it('has no CORS configuration', () => {
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+  });
+
+  it('throttles the stage and, tighter, the deposit and reveal routes', () => {
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+      RouteSettings: {
+        'POST /v1/listings/{id}/cards': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+        'POST /v1/orders/{id}/reveal': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        'POST /v1/orders/{id}/reports': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      },
+    });
+  });
+
+  it('writes JSON access logs without bodies or headers', () => {
+    const [stage] = Object.values(s.template.findResources('AWS::ApiGatewayV2::Stage'));
+    const format = JSON.parse(stage?.Properties.AccessLogSettings.Format);
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      status: '$context.status',
+      routeKey: '$context.routeKey',
+    });
+    expect(JSON.stringify(format)).not.toMatch(/body|header|authorization/i);
+  });
+});
+
+describe('operations', () => {
+  const alarms = () => Object.values(s.template.findResources('AWS::CloudWatch::Alarm'));
+  const topic = () => ref(s.stack.getLogicalId(s.stack.alarmTopic.topic.node.defaultChild as never));
+
+  it('raises the alarms docs/deploy.md explains', () => {
+    const names = alarms().map((a) => String(a.Properties.AlarmName).replace('CardVault-prod-', ''));
+    expect(names.sort()).toEqual(
+      [
+        'Api5xxRate',
+        'ApiErrors',
+        'DepositErrors',
+        'RevealErrors',
+        'ApiThrottles',
+        'DepositThrottles',
+        'RevealThrottles',
+        'SweeperThrottles',
+        'SweeperFailing',
+        'SweeperStalled',
+        'TableSystemErrors',
+        'TableThrottles',
+      ].sort(),
+    );
+  });
+
+  it('sends every alarm and its recovery to the topic', () => {
+    for (const alarm of alarms()) {
+      expect(alarm.Properties.AlarmActions).toEqual([topic()]);
+      expect(alarm.Properties.OKActions).toEqual([topic()]);
+    }
+  });
+
+  it('watches the 5xx rate, and treats a sweeper that stops running as an alarm', () => {
+    const byName = (n: string) =>
+      alarms().find((a) => a.Properties.AlarmName === `CardVault-prod-${n}`)?.Properties;
+    expect(JSON.stringify(byName('Api5xxRate')?.Metrics)).toContain('100 * errors / requests');
+    expect(byName('SweeperStalled')).toMatchObject({
+      TreatMissingData: 'breaching',
+      ComparisonOperator: 'LessThanThreshold',
+    });
+    expect(JSON.stringify(byName('TableSystemErrors')?.Metrics)).toContain('SystemErrors');
+  });
+
+  it('encrypts the alarm topic and accepts only TLS publishers', () => {
+    s.template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    s.template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      }),
+    });
+  });
+
+  it('outputs the API URL, table name, key ARNs and topic ARN', () => {
+    expect(Object.keys(s.template.findOutputs('*')).sort()).toEqual(
+      ['AlarmTopicArn', 'ApiUrl', 'CodeKeyArn', 'FingerprintKeyArn', 'TableName'].sort(),
+    );
+  });
+});
