@@ -1,0 +1,99 @@
+import { parseArgs } from 'node:util';
+import { readStackOutput } from '../shared/adapters/aws/stack-outputs.js';
+import { createDynamoClients } from '../shared/adapters/dynamodb/dynamodb-clients.js';
+import { createDynamoStores } from '../shared/adapters/dynamodb/dynamodb-stores.js';
+import { tableDefinition } from '../shared/adapters/dynamodb/table-definition.js';
+import { ulidIdGenerator } from '../shared/adapters/ids/ulid-id-generator.js';
+import { systemClock } from '../shared/ports/clock.js';
+import { TenantService } from '../shared/services/tenant-service.js';
+
+const USAGE = `Usage:
+  npm run tenant -- create <name> [--stage <stage> | --table <name>] [--region <region>]
+  npm run brand -- put <brand> --issuer-url <url> --code-pattern <regex> [--pin-pattern <regex>] [--stage <stage> | --table <name>]
+
+Without --stage or --table it works on the local stack (DYNAMODB_ENDPOINT, or DynamoDB Local on
+DYNAMODB_PORT, default 8000; table TABLE_NAME, default ${tableDefinition.defaultTableName}).
+With --stage it uses the table of the deployed stack CardVault-<stage> and your AWS credentials.`;
+
+/** Operator commands: create a tenant (prints its API key once), register a brand and its issuer. */
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      stage: { type: 'string' },
+      table: { type: 'string' },
+      region: { type: 'string' },
+      'issuer-url': { type: 'string' },
+      'code-pattern': { type: 'string' },
+      'pin-pattern': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const [resource, command, name] = positionals;
+  if (values.help || !resource || !command || !name) throw new UsageError();
+
+  const aws = values.stage !== undefined || values.table !== undefined;
+  const tableName =
+    values.table ??
+    (values.stage
+      ? await readStackOutput(`CardVault-${values.stage}`, 'TableName', values.region)
+      : (process.env.TABLE_NAME ?? tableDefinition.defaultTableName));
+  const endpoint = aws
+    ? undefined
+    : (process.env.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? '8000'}`);
+  const { client, doc } = createDynamoClients({
+    ...(endpoint ? { endpoint } : {}),
+    ...(values.region ? { region: values.region } : {}),
+  });
+  const tenants = new TenantService({
+    stores: createDynamoStores({ doc, tableName }),
+    clock: systemClock,
+    ids: ulidIdGenerator,
+  });
+  try {
+    if (resource === 'tenant' && command === 'create') {
+      const { tenant, apiKey } = await tenants.create(name);
+      console.log(`tenant   ${tenant.tenantId} (${tenant.name}) in table ${tableName}`);
+      console.log(`API key  ${apiKey}`);
+      console.log('The key is shown this once; only its hash is stored. Keep it in your secret store.');
+    } else if (resource === 'brand' && command === 'put') {
+      const issuerUrl = values['issuer-url'];
+      const codePattern = values['code-pattern'];
+      if (!issuerUrl || !codePattern) throw new UsageError();
+      await tenants.registerBrand({
+        brand: name,
+        issuerUrl,
+        codePattern,
+        ...(values['pin-pattern'] ? { pinPattern: values['pin-pattern'] } : {}),
+        createdAt: systemClock.now().toISOString(),
+      });
+      console.log(`brand ${name} -> ${issuerUrl} registered in table ${tableName}`);
+    } else {
+      throw new UsageError();
+    }
+  } catch (error) {
+    if (
+      (error as Error).name === 'ResourceNotFoundException' ||
+      /ECONNREFUSED/.test(String((error as Error).cause ?? error))
+    ) {
+      throw new Error(
+        aws
+          ? `table ${tableName} not found`
+          : `no DynamoDB at ${endpoint} with table ${tableName}: start the local stack with npm start first`,
+        { cause: error },
+      );
+    }
+    throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+class UsageError extends Error {}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) console.error(USAGE);
+  else console.error(`error: ${(error as Error).message}`);
+  process.exit(error instanceof UsageError ? 2 : 1);
+});
