@@ -1,7 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import {
+  ContextAttribute,
+  Schedule,
+  ScheduleExpression,
+  ScheduleTargetInput,
+} from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
 
@@ -19,7 +24,15 @@ export class SweeperSchedule extends Construct {
     this.schedule = new Schedule(this, 'EveryMinute', {
       description: `card-vault ${props.stage}: apply due order transitions`,
       schedule: ScheduleExpression.rate(Duration.minutes(1)),
-      target: new InvokeFunctionOnly(props.sweeper, noRetry),
+      // Scheduler sends only what the target's input says; the sweeper logs the scheduled time.
+      target: new InvokeFunctionOnly(props.sweeper, {
+        ...noRetry,
+        input: ScheduleTargetInput.fromObject({
+          source: 'card-vault.sweeper',
+          time: ContextAttribute.scheduledTime,
+          executionId: ContextAttribute.executionId,
+        }),
+      }),
     });
     // Scheduler invokes asynchronously; without this Lambda would retry a failed sweep twice
     // and keep a throttled one queued for up to six hours.

@@ -12,11 +12,28 @@ import { Construct } from 'constructs';
 import type { StageConfig, Throttle } from '../stage-config.js';
 import type { VaultFunctions } from './vault-functions.js';
 
-/** Routes served by the privileged functions; everything else goes to `$default` (the api function). */
-export const PRIVILEGED_ROUTES = {
-  deposit: ['/v1/listings/{id}/cards'],
-  reveal: ['/v1/orders/{id}/reveal', '/v1/orders/{id}/reports'],
-} as const;
+/**
+ * Routes served by the privileged functions; everything else goes to `$default` (the api
+ * function). test/infra/routing.test.ts checks this table against the routes each function's
+ * own app serves, so a route can neither 404 in AWS nor land on the wrong privilege.
+ */
+export interface PrivilegedRoute {
+  readonly fn: 'deposit' | 'reveal';
+  readonly method: 'POST' | 'DELETE';
+  readonly path: string;
+  /** A tighter per-route limit than the stage's, for the expensive routes. */
+  readonly throttle?: keyof StageConfig['routeThrottle'];
+}
+
+export const PRIVILEGED_ROUTES: readonly PrivilegedRoute[] = [
+  { fn: 'deposit', method: 'POST', path: '/v1/listings/{id}/cards', throttle: 'deposit' },
+  // functions/deposit.ts serves withdrawal beside deposit.
+  { fn: 'deposit', method: 'DELETE', path: '/v1/listings/{id}/cards/{cardId}' },
+  { fn: 'reveal', method: 'POST', path: '/v1/orders/{id}/reveal', throttle: 'reveal' },
+  { fn: 'reveal', method: 'POST', path: '/v1/orders/{id}/reports', throttle: 'reveal' },
+];
+
+export const routeKey = (route: Pick<PrivilegedRoute, 'method' | 'path'>) => `${route.method} ${route.path}`;
 
 /**
  * Access log fields. Request and response bodies are not available to HTTP API access logs
@@ -59,13 +76,16 @@ export class VaultHttpApi extends Construct {
       createDefaultStage: false,
       defaultIntegration: new HttpLambdaIntegration('ApiIntegration', functions.api.fn),
     });
-    const deposit = new HttpLambdaIntegration('DepositIntegration', functions.deposit.fn);
-    const reveal = new HttpLambdaIntegration('RevealIntegration', functions.reveal.fn);
-    const routes = [
-      ...PRIVILEGED_ROUTES.deposit.map((path) => ({ path, integration: deposit })),
-      ...PRIVILEGED_ROUTES.reveal.map((path) => ({ path, integration: reveal })),
-    ].flatMap(({ path, integration }) =>
-      this.api.addRoutes({ path, methods: [HttpMethod.POST], integration }),
+    const integrations = {
+      deposit: new HttpLambdaIntegration('DepositIntegration', functions.deposit.fn),
+      reveal: new HttpLambdaIntegration('RevealIntegration', functions.reveal.fn),
+    };
+    const routes = PRIVILEGED_ROUTES.flatMap((route) =>
+      this.api.addRoutes({
+        path: route.path,
+        methods: [HttpMethod[route.method]],
+        integration: integrations[route.fn],
+      }),
     );
 
     this.accessLogs = new LogGroup(this, 'AccessLogs', {
@@ -83,12 +103,13 @@ export class VaultHttpApi extends Construct {
       },
     });
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
-    const limit = (t: Throttle) => ({ ThrottlingRateLimit: t.rateLimit, ThrottlingBurstLimit: t.burstLimit });
-    for (const path of PRIVILEGED_ROUTES.deposit) {
-      routeSettings[`POST ${path}`] = limit(config.routeThrottle.deposit);
-    }
-    for (const path of PRIVILEGED_ROUTES.reveal) {
-      routeSettings[`POST ${path}`] = limit(config.routeThrottle.reveal);
+    for (const route of PRIVILEGED_ROUTES) {
+      if (route.throttle === undefined) continue;
+      const limit: Throttle = config.routeThrottle[route.throttle];
+      routeSettings[routeKey(route)] = {
+        ThrottlingRateLimit: limit.rateLimit,
+        ThrottlingBurstLimit: limit.burstLimit,
+      };
     }
     const cfnStage = this.stage.node.defaultChild as CfnStage;
     cfnStage.routeSettings = routeSettings;

@@ -148,11 +148,12 @@ describe('HTTP API', () => {
     return uri?.['Fn::GetAtt']?.[0] as string | undefined;
   };
 
-  it('routes reveal and reports to the reveal function, deposit to the deposit function, the rest to api', () => {
-    s.template.resourceCountIs('AWS::ApiGatewayV2::Route', 4);
+  it('routes reveal and reports to the reveal function, deposit and withdraw to the deposit function, the rest to api', () => {
+    s.template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
     expect(integrationOf('POST /v1/orders/{id}/reveal')).toBe(fnId('reveal'));
     expect(integrationOf('POST /v1/orders/{id}/reports')).toBe(fnId('reveal'));
     expect(integrationOf('POST /v1/listings/{id}/cards')).toBe(fnId('deposit'));
+    expect(integrationOf('DELETE /v1/listings/{id}/cards/{cardId}')).toBe(fnId('deposit'));
     expect(integrationOf('$default')).toBe(fnId('api'));
   });
 
