@@ -1,0 +1,156 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { join } from 'node:path';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { PRIVILEGED_ROUTES } from '../../infra/constructs/vault-http-api.js';
+import type { FunctionName } from '../../infra/function-specs.js';
+import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
+import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
+import { ENV } from '../../shared/config/env-names.js';
+import { systemClock } from '../../shared/ports/clock.js';
+import { TenantService } from '../../shared/services/tenant-service.js';
+import { useTestTable } from '../support/dynamo.js';
+import { httpApiEvent, invokeBundle, scheduledEvent } from './invoke-bundle.js';
+import { type Synthesized, synth } from './synth.js';
+
+// The infra test that runs esbuild on the real entries, as `cdk synth` does, then runs the bundles.
+let s: Synthesized;
+let synthMs = 0;
+beforeAll(() => {
+  const started = performance.now();
+  s = synth('prod', 'bundle');
+  synthMs = performance.now() - started;
+}, 120_000);
+afterAll(() => s?.cleanup());
+
+const NAMES: FunctionName[] = ['api', 'deposit', 'reveal', 'sweeper'];
+const bundleDir = (name: FunctionName) => {
+  const id = s.stack.getLogicalId(s.stack.functions.all[name].fn.node.defaultChild as CfnFunction);
+  const key: string = s.template.findResources('AWS::Lambda::Function')[id]?.Properties.Code.S3Key;
+  return join(s.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+};
+const bundle = (name: FunctionName) => readFileSync(join(bundleDir(name), 'index.mjs'), 'utf8');
+/** The KMS client's JSON protocol target prefix: present iff the KMS client is bundled. */
+const KMS_CLIENT_MARKER = 'TrentService';
+
+describe('Lambda bundles', () => {
+  it('are built by the local esbuild within a reasonable time', () => {
+    expect(synthMs).toBeLessThan(60_000);
+  });
+
+  it('are one minified ES module with an external source map per function', () => {
+    for (const name of NAMES) {
+      expect(existsSync(join(bundleDir(name), 'index.mjs.map'))).toBe(true);
+      const code = bundle(name);
+      expect(code.startsWith("import { createRequire as __cvRequire } from 'node:module';")).toBe(true);
+      expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+      // Minified: a few very long lines (template literals keep their own line breaks).
+      expect(code.length / code.split('\n').length).toBeGreaterThan(1000);
+    }
+  });
+
+  it('carry their dependencies, the AWS SDK included: only Node built-ins stay external', () => {
+    const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+    for (const name of NAMES) {
+      // Static imports; the SDK's lazy optional require of the CRT signer (SigV4a) is not one.
+      const specifiers = [
+        ...bundle(name).matchAll(
+          /\bimport\s*(?:\{[^}]*\}|\*\s*as\s+[\w$]+|[\w$]+)\s*from\s*["']([^"']+)["']/g,
+        ),
+      ].map((m) => m[1]);
+      expect(specifiers.length).toBeGreaterThan(0);
+      expect(specifiers.filter((spec) => spec !== undefined && !builtins.has(spec))).toEqual([]);
+    }
+  });
+
+  it('give the KMS client only to the functions allowed to use KMS', () => {
+    expect(bundle('deposit')).toContain(KMS_CLIENT_MARKER);
+    expect(bundle('reveal')).toContain(KMS_CLIENT_MARKER);
+    expect(bundle('api')).not.toContain(KMS_CLIENT_MARKER);
+    expect(bundle('sweeper')).not.toContain(KMS_CLIENT_MARKER);
+  });
+});
+
+describe('bundled handlers, invoked with API Gateway and Scheduler events', () => {
+  const table = useTestTable();
+  let apiKey = '';
+  const env = () => ({
+    AWS_REGION: 'eu-west-1',
+    [ENV.dynamodbEndpoint]: inject('dynamoEndpoint'),
+    [ENV.tableName]: table.tableName,
+    [ENV.stage]: 'prod',
+    [ENV.logLevel]: 'warn',
+    [ENV.codeKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/test',
+    [ENV.fingerprintKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/test-mac',
+  });
+  beforeAll(async () => {
+    const tenants = new TenantService({
+      stores: createDynamoStores({ doc: table.doc, tableName: table.tableName }),
+      clock: systemClock,
+      ids: ulidIdGenerator,
+    });
+    apiKey = (await tenants.create('bundle-test')).apiKey;
+  });
+
+  /** The operations a function's own app serves, from its /openapi.json, as API Gateway route keys. */
+  const servedRoutes = (name: FunctionName): string[] => {
+    const { result } = invokeBundle(bundleDir(name), httpApiEvent('GET', '/openapi.json'), env());
+    const response = result as { statusCode: number; body: string };
+    expect({ name, status: response.statusCode, body: response.body.slice(0, 300) }).toMatchObject({
+      status: 200,
+    });
+    const paths = (JSON.parse(response.body) as { paths: Record<string, Record<string, unknown>> }).paths;
+    return Object.entries(paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{}')}`),
+    );
+  };
+  const privileged = (fn: 'deposit' | 'reveal') =>
+    PRIVILEGED_ROUTES.filter((r) => r.fn === fn).map(
+      (r) => `${r.method} ${r.path.replace(/\{[^}]+\}/g, '{}')}`,
+    );
+
+  it('route to each function exactly the operations its app serves', () => {
+    expect(servedRoutes('deposit').sort()).toEqual(privileged('deposit').sort());
+    expect(servedRoutes('reveal').sort()).toEqual(privileged('reveal').sort());
+    const toApi = servedRoutes('api');
+    expect(toApi.length).toBeGreaterThan(5);
+    for (const route of [...privileged('deposit'), ...privileged('reveal')])
+      expect(toApi).not.toContain(route);
+  });
+
+  it('answer an authenticated request from the api function against DynamoDB', () => {
+    const { result } = invokeBundle(
+      bundleDir('api'),
+      httpApiEvent('GET', '/v1/sellers/seller-1', { headers: { authorization: `Bearer ${apiKey}` } }),
+      env(),
+    );
+    expect(result).toMatchObject({ statusCode: 200 });
+  });
+
+  it('refuse a request without an API key on every function, as problem+json', () => {
+    const cases: Array<[FunctionName, string, string]> = [
+      ['api', 'GET', '/v1/orders/ord_1'],
+      ['deposit', 'POST', '/v1/listings/lst_1/cards'],
+      ['reveal', 'POST', '/v1/orders/ord_1/reveal'],
+    ];
+    for (const [name, method, path] of cases) {
+      const event = httpApiEvent(method, path, method === 'GET' ? {} : { body: {} });
+      const { result } = invokeBundle(bundleDir(name), event, env());
+      expect(result).toMatchObject({
+        statusCode: 401,
+        headers: { 'content-type': 'application/problem+json' },
+      });
+    }
+  });
+
+  it('run a sweep from the scheduled event', () => {
+    const { result, error } = invokeBundle(
+      bundleDir('sweeper'),
+      scheduledEvent(new Date().toISOString()),
+      env(),
+    );
+    expect(error).toBeUndefined();
+    expect(result).toMatchObject({ failed: 0 });
+  });
+});

@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const RESULT = '@@card-vault-result@@';
+
+/**
+ * Imports a bundled handler in a fresh Node process, as a Lambda cold start does, invokes it
+ * once with `event` and returns what it returned (or threw). Logs go to the process's stdout.
+ */
+export function invokeBundle(
+  dir: string,
+  event: unknown,
+  env: Record<string, string>,
+): { result?: unknown; error?: string; stderr: string } {
+  const url = pathToFileURL(join(dir, 'index.mjs')).href;
+  const script = `
+    const { handler } = await import(${JSON.stringify(url)});
+    const event = JSON.parse(await new Response(process.stdin).text());
+    const context = { awsRequestId: 'req-1', functionName: 'test', getRemainingTimeInMillis: () => 10_000 };
+    try {
+      const result = await handler(event, context);
+      process.stdout.write('\\n${RESULT}' + JSON.stringify({ result }));
+    } catch (e) {
+      process.stdout.write('\\n${RESULT}' + JSON.stringify({ error: String(e) }));
+    }`;
+  const run = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
+    input: JSON.stringify(event),
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', ...env },
+    timeout: 30_000,
+  });
+  const marker = run.stdout.lastIndexOf(RESULT);
+  if (marker < 0) return { error: `no result (status ${run.status})`, stderr: run.stderr };
+  return { ...JSON.parse(run.stdout.slice(marker + RESULT.length)), stderr: run.stderr };
+}
+
+/** An API Gateway HTTP API (payload 2.0) event, as the `$default` stage sends it. */
+export function httpApiEvent(
+  method: string,
+  path: string,
+  options: { headers?: Record<string, string>; body?: unknown } = {},
+) {
+  const headers = {
+    host: 'abc123.execute-api.eu-west-1.amazonaws.com',
+    'user-agent': 'vitest',
+    'x-forwarded-for': '203.0.113.7',
+    'x-forwarded-proto': 'https',
+    ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+    ...options.headers,
+  };
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers,
+    requestContext: {
+      accountId: '111122223333',
+      apiId: 'abc123',
+      domainName: headers.host,
+      domainPrefix: 'abc123',
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '203.0.113.7', userAgent: 'vitest' },
+      requestId: 'req-1',
+      routeKey: '$default',
+      stage: '$default',
+      time: '28/Nov/2026:15:00:00 +0000',
+      timeEpoch: 1_795_878_000_000,
+    },
+    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    isBase64Encoded: false,
+  };
+}
+
+/** What the schedule sends the sweeper (infra/constructs/sweeper-schedule.ts sets this input). */
+export function scheduledEvent(time: string) {
+  return { source: 'card-vault.sweeper', time, executionId: 'exec-1' };
+}
