@@ -28,7 +28,8 @@ export function decideReport(input: ReportDecisionInput): ReportDecisionResult {
   if (issuer.state === 'invalid') {
     return { decision: 'refunded', rationale: 'the issuer does not recognise the code' };
   }
-  if (issuer.redeemedAt === undefined) {
+  // An unparseable time is no time: the same doubt, the same rule.
+  if (issuer.redeemedAt === undefined || Number.isNaN(Date.parse(issuer.redeemedAt))) {
     return input.buyerCreditPoor
       ? {
           decision: 'escalated',

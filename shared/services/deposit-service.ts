@@ -69,10 +69,8 @@ export class DepositService {
       seen.add(code);
       return { ...base, ...(await this.depositOne(listing, brand, { ...secret, code })) };
     });
-    const counts = results.reduce<Record<string, number>>(
-      (acc, r) => ({ ...acc, [r.outcome]: (acc[r.outcome] ?? 0) + 1 }),
-      {},
-    );
+    const counts: Record<string, number> = {};
+    for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
     this.deps.logger.info({ tenantId, listingId, cards: secrets.length, ...counts }, 'cards deposited');
     return results;
   }

@@ -1,5 +1,6 @@
 import type { CardState } from '../domain/card.js';
 import type { Actor, OrderEvent, Penalty } from '../domain/entities.js';
+import { InvalidStateError } from '../domain/errors.js';
 import { subtract } from '../domain/money.js';
 import { assertOrderTransition, type Order, type OrderState } from '../domain/order.js';
 import { fineFor } from '../domain/penalty-policy.js';
@@ -41,7 +42,7 @@ export class OrderTransitions {
     reason?: string,
   ): OrderTransition {
     const type = to === 'expired' ? 'order.expired' : 'order.cancelled';
-    return this.build(order, to, at, {
+    return this.build(order, 'pending_payment', to, at, {
       next: { closedAt: at.toISOString() },
       cards: this.moveCards(order, 'reserved', 'available', false),
       events: [this.event(order, at, type, actor, to, reason ? { reason } : undefined)],
@@ -50,7 +51,7 @@ export class OrderTransitions {
 
   /** pending_payment -> paid: the price is held in escrow for the seller. */
   markPaid(order: Order, paymentRef: string, at: Date): OrderTransition {
-    return this.build(order, 'paid', at, {
+    return this.build(order, 'pending_payment', 'paid', at, {
       next: { paidAt: at.toISOString(), paymentRef },
       ledger: [this.move(order, 'sale_held', 'paid', order.amount.amount, 0)],
       events: [
@@ -65,7 +66,7 @@ export class OrderTransitions {
   /** paid -> revealed: the cards are sold and the dispute window opens. */
   reveal(order: Order, keyHash: string, at: Date, disputeWindowSeconds: number): OrderTransition {
     const disputeDeadline = new Date(at.getTime() + disputeWindowSeconds * 1000).toISOString();
-    return this.build(order, 'revealed', at, {
+    return this.build(order, 'paid', 'revealed', at, {
       next: { revealedAt: at.toISOString(), revealKeyHash: keyHash, disputeDeadline },
       cards: this.moveCards(order, 'reserved', 'sold', true),
       events: [
@@ -88,7 +89,7 @@ export class OrderTransitions {
     reason: string,
     deadCardIds: readonly string[],
   ): OrderTransition {
-    return this.build(order, 'refunded', at, {
+    return this.build(order, 'paid', 'refunded', at, {
       next: { refunded: order.amount, closedAt: at.toISOString() },
       cards: this.moveCards(order, 'reserved', 'refunded', true),
       ledger: [this.move(order, 'refund', 'refund', -order.amount.amount, 0)],
@@ -105,11 +106,14 @@ export class OrderTransitions {
 
   /** An upheld report on one revealed card: its price back to the buyer, a penalty to the seller. */
   refundReportedCard(order: Order, cardId: string, reportId: string, at: Date): OrderTransition {
+    const reported = order.cards.find((c) => c.cardId === cardId);
+    if (!reported || reported.refunded) {
+      throw new InvalidStateError('the card is not an unrefunded card of this order', { cardId });
+    }
     const cards = order.cards.map((c) => (c.cardId === cardId ? { ...c, refunded: true } : c));
     const allRefunded = cards.every((c) => c.refunded);
     const refunded = { ...order.refunded, amount: order.refunded.amount + order.unitPrice.amount };
-    const to: OrderState = allRefunded ? 'refunded' : order.state;
-    return this.build(order, to, at, {
+    return this.build(order, 'revealed', allRefunded ? 'refunded' : 'revealed', at, {
       next: { cards, refunded, ...(allRefunded ? { closedAt: at.toISOString() } : {}) },
       cards: [{ listingId: order.listingId, cardId, from: 'sold', to: 'refunded', linked: true }],
       ledger: [this.move(order, 'refund', `refund#${cardId}`, -order.unitPrice.amount, 0)],
@@ -121,7 +125,7 @@ export class OrderTransitions {
   /** revealed -> released: what was not refunded moves from held to available. */
   release(order: Order, at: Date, actor: Actor): OrderTransition {
     const payout = subtract(order.amount, order.refunded).amount;
-    return this.build(order, 'released', at, {
+    return this.build(order, 'revealed', 'released', at, {
       next: { releasedAt: at.toISOString(), closedAt: at.toISOString() },
       ledger: [this.move(order, 'release', 'release', -payout, payout)],
       events: [
@@ -132,8 +136,10 @@ export class OrderTransitions {
     });
   }
 
+  /** Every builder names the state it starts from: a builder never applies to an order in another state. */
   private build(
     order: Order,
+    from: OrderState,
     to: OrderState,
     at: Date,
     parts: {
@@ -144,7 +150,10 @@ export class OrderTransitions {
       events: OrderEvent[];
     },
   ): OrderTransition {
-    if (to !== order.state) assertOrderTransition(order.state, to);
+    if (order.state !== from) {
+      throw new InvalidStateError(`expected a ${from} order, got ${order.state}`, { from: order.state, to });
+    }
+    if (to !== from) assertOrderTransition(from, to);
     const penalties = parts.penalties ?? [];
     // Each fine is its own ledger line, beside the refund it comes with.
     const fines = penalties.map((p) => this.move(order, 'fine', `fine#${p.cardId}`, 0, -p.fine.amount));

@@ -66,12 +66,15 @@ describe('OrderTransitions.closeUnpaid', () => {
     expect(event).not.toHaveProperty('data');
   });
 
-  it.each(['paid', 'revealed', 'released', 'refunded'] as const)('refuses to close a %s order', (state) => {
-    const { transitions } = setup();
-    expect(() => transitions.closeUnpaid(anOrder({ state }), 'cancelled', 'marketplace', at(10))).toThrow(
-      InvalidStateError,
-    );
-  });
+  it.each(['paid', 'revealed', 'released', 'refunded', 'expired', 'cancelled'] as const)(
+    'refuses to close a %s order',
+    (state) => {
+      const { transitions } = setup();
+      expect(() => transitions.closeUnpaid(anOrder({ state }), 'cancelled', 'marketplace', at(10))).toThrow(
+        InvalidStateError,
+      );
+    },
+  );
 });
 
 describe('OrderTransitions.markPaid', () => {
@@ -114,7 +117,7 @@ describe('OrderTransitions.markPaid', () => {
     ]);
   });
 
-  it.each(['revealed', 'released', 'expired', 'cancelled', 'refunded'] as const)(
+  it.each(['paid', 'revealed', 'released', 'expired', 'cancelled', 'refunded'] as const)(
     'refuses to mark a %s order paid',
     (state) => {
       const { transitions } = setup();
@@ -142,7 +145,7 @@ describe('OrderTransitions.reveal', () => {
     expect(t.ledger).toEqual([]);
   });
 
-  it.each(['pending_payment', 'released', 'expired', 'refunded'] as const)(
+  it.each(['pending_payment', 'revealed', 'released', 'expired', 'cancelled', 'refunded'] as const)(
     'refuses to reveal a %s order',
     (state) => {
       const { transitions } = setup();
@@ -240,7 +243,7 @@ describe('OrderTransitions.refundPaid', () => {
     ]);
   });
 
-  it.each(['pending_payment', 'released', 'expired', 'cancelled'] as const)(
+  it.each(['pending_payment', 'revealed', 'released', 'expired', 'cancelled', 'refunded'] as const)(
     'refuses to refund a %s order as paid',
     (state) => {
       const { transitions } = setup();
@@ -316,7 +319,7 @@ describe('OrderTransitions.refundReportedCard', () => {
     expect(t.next.refunded).toEqual(eur(4500));
   });
 
-  it.each(['released', 'expired', 'cancelled', 'pending_payment'] as const)(
+  it.each(['released', 'expired', 'cancelled', 'pending_payment', 'paid', 'refunded'] as const)(
     'refuses to refund the last card of a %s order',
     (state) => {
       const { transitions } = setup();
@@ -376,7 +379,7 @@ describe('OrderTransitions.release', () => {
     expect(released.next.version).toBe(5);
   });
 
-  it.each(['pending_payment', 'paid', 'expired', 'cancelled', 'refunded'] as const)(
+  it.each(['pending_payment', 'paid', 'released', 'expired', 'cancelled', 'refunded'] as const)(
     'refuses to release a %s order',
     (state) => {
       const { transitions } = setup();
