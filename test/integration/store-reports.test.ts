@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { Card } from '../../shared/domain/card.js';
+import type { Order } from '../../shared/domain/order.js';
+import { useTestTable } from '../support/dynamo.js';
+import { anOrderIn, reporting, storesOn, transitions } from '../support/store-builders.js';
+
+const table = useTestTable();
+const stores = storesOn(table);
+const { catalog, orders, reports, parties } = stores;
+
+const orderOf = (o: Order) => orders.getOrder(o.tenantId, o.orderId);
+const cardOf = (c: Card) => catalog.getCard(c.tenantId, c.listingId, c.cardId);
+const buyerOf = (o: Order) => parties.getBuyer(o.tenantId, o.buyerId);
+const sellerOf = (o: Order) => parties.getSeller(o.tenantId, o.sellerId);
+const eventTypes = async (o: Order) => (await orders.listEvents(o.tenantId, o.orderId)).map((e) => e.type);
+
+describe('recordReport', () => {
+  it('stores a rejected report, counts it on the buyer with its time, and appends its event', async () => {
+    const { order, cards } = await anOrderIn(stores, 'revealed');
+    const input = reporting(order, (cards[0] as Card).cardId, 'rejected');
+
+    expect(await reports.recordReport(input)).toBe('recorded');
+
+    const { report } = input;
+    expect(await reports.getReport(order.tenantId, order.orderId, report.cardId)).toEqual(report);
+    expect(await buyerOf(order)).toEqual({
+      buyerId: order.buyerId,
+      reportsTotal: 1,
+      upheld: 0,
+      rejected: 1,
+      escalated: 0,
+      rejectionTimes: [report.createdAt],
+    });
+    expect((await eventTypes(order)).at(-1)).toBe('report.rejected');
+    expect(await orderOf(order)).toEqual(order);
+  });
+
+  it("answers 'already-reported' for a second report on the same card, counting nothing", async () => {
+    const { order, cards } = await anOrderIn(stores, 'revealed');
+    const cardId = (cards[0] as Card).cardId;
+    const first = reporting(order, cardId, 'rejected');
+    expect(await reports.recordReport(first)).toBe('recorded');
+    const buyerBefore = await buyerOf(order);
+
+    expect(await reports.recordReport(reporting(order, cardId, 'escalated'))).toBe('already-reported');
+
+    expect(await reports.getReport(order.tenantId, order.orderId, cardId)).toEqual(first.report);
+    expect(await buyerOf(order)).toEqual(buyerBefore);
+    expect(await eventTypes(order)).not.toContain('report.escalated');
+  });
+
+  it("applies an upheld report's refund and penalty to order, card and seller in the same transaction", async () => {
+    const { order, cards } = await anOrderIn(stores, 'revealed', { quantity: 2 });
+    const [reported, kept] = cards as [Card, Card];
+    const at = new Date();
+    const input = reporting(order, reported.cardId, 'refunded', at);
+
+    expect(await reports.recordReport(input)).toBe('recorded');
+
+    expect(await orderOf(order)).toMatchObject({
+      state: 'revealed',
+      version: order.version + 1,
+      refunded: { amount: 4500, currency: 'EUR' },
+      cards: [
+        { cardId: reported.cardId, refunded: true },
+        { cardId: kept.cardId, last4: kept.last4 },
+      ],
+    });
+    expect(await cardOf(reported)).toMatchObject({ state: 'refunded', orderId: order.orderId });
+    expect(await cardOf(kept)).toMatchObject({ state: 'sold' });
+    // 9000 held on payment, 4500 refunded; a 450 fine off the available balance; one strike.
+    expect(await sellerOf(order)).toMatchObject({
+      balance: { EUR: { held: 4500, available: -450 } },
+      strikeTimes: [at.toISOString()],
+    });
+    expect(await parties.listPenalties(order.tenantId, order.sellerId)).toEqual([
+      expect.objectContaining({ reportId: input.report.reportId, cardId: reported.cardId }),
+    ]);
+    expect(await buyerOf(order)).toMatchObject({
+      reportsTotal: 1,
+      upheld: 1,
+      rejected: 0,
+      rejectionTimes: [],
+    });
+  });
+
+  it("answers 'conflict' when the order changed since it was read, writing neither report nor counters", async () => {
+    const { order, cards } = await anOrderIn(stores, 'revealed');
+    const card = cards[0] as Card;
+    const input = reporting(order, card.cardId, 'refunded');
+    expect(await orders.transition(transitions.release(order, new Date(), 'buyer'))).toBe('done');
+    const sellerBefore = await sellerOf(order);
+
+    expect(await reports.recordReport(input)).toBe('conflict');
+
+    expect(await reports.getReport(order.tenantId, order.orderId, card.cardId)).toBeUndefined();
+    expect(await buyerOf(order)).toBeUndefined();
+    expect(await sellerOf(order)).toEqual(sellerBefore);
+    expect(await cardOf(card)).toMatchObject({ state: 'sold' });
+    expect(await orderOf(order)).toMatchObject({ state: 'released' });
+  });
+});
