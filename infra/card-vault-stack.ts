@@ -77,6 +77,6 @@ export class CardVaultStack extends Stack {
     output(OUTPUTS.fingerprintKeyArn, this.keys.fingerprintKey.keyArn, 'KMS HMAC key for code fingerprints');
     output(OUTPUTS.alarmTopicArn, this.alarmTopic.topic.topicArn, 'SNS topic every alarm notifies');
 
-    applyNagSuppressions(this);
+    applyNagSuppressions({ functions: Object.values(fns).map((f) => f.fn), httpApi: this.http.api });
   }
 }
