@@ -40,6 +40,8 @@ const LAMBDA_LIKE_ENV: Record<string, string> = {
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'AKIDBUNDLEREPORT',
   AWS_SECRET_ACCESS_KEY: 'bundle-report',
+  // Lambda runs Node 22; this machine may not, and the SDK would warn on every start.
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   [ENV.tableName]: 'card-vault-bundle-report',
   [ENV.stage]: 'dev',
   [ENV.logLevel]: 'info',

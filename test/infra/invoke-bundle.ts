@@ -27,7 +27,13 @@ export function invokeBundle(
   const run = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
     input: JSON.stringify(event),
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...env,
+    },
     timeout: 30_000,
   });
   const marker = run.stdout.lastIndexOf(RESULT);
