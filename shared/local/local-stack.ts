@@ -16,6 +16,7 @@ import { allRoutes } from '../http/routes/all-routes.js';
 import { DEMO_BRANDS, demoBrand } from '../issuer-sim/demo-brands.js';
 import { startIssuerSim } from '../issuer-sim/issuer-sim-server.js';
 import { type Clock, systemClock } from '../ports/clock.js';
+import type { CodeCipher } from '../ports/code-cipher.js';
 import { isApiKey } from '../services/tenant-service.js';
 import { createVault } from '../services/vault.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
@@ -42,7 +43,13 @@ const DEV_KEY_FILE = '.data/dev-api-key';
  */
 export async function startLocalStack(
   config: LocalConfig,
-  options: { clock?: Clock; logDestination?: DestinationStream; say?: (line: string) => void } = {},
+  options: {
+    clock?: Clock;
+    logDestination?: DestinationStream;
+    say?: (line: string) => void;
+    /** Sees every DynamoDB command and cipher call (the bench counts round trips with it). */
+    observe?: { dynamo?: (commandName: string) => void; cipher?: (call: keyof CodeCipher) => void };
+  } = {},
 ): Promise<LocalStack> {
   const say = options.say ?? (() => {});
   const logger = createLogger({
@@ -66,6 +73,16 @@ export async function startLocalStack(
     }
     const { client, doc } = createDynamoClients({ endpoint });
     stops.push(async () => client.destroy());
+    const seeDynamo = options.observe?.dynamo;
+    if (seeDynamo) {
+      client.middlewareStack.add(
+        (next, context) => (args) => {
+          seeDynamo(String(context.commandName));
+          return next(args);
+        },
+        { step: 'initialize', name: 'observeDynamo' },
+      );
+    }
     await ensureTable(client, config.tableName);
 
     const issuerSim = await startIssuerSim({
@@ -76,7 +93,10 @@ export async function startLocalStack(
 
     const vault = createVault({
       stores: createDynamoStores({ doc, tableName: config.tableName }),
-      cipher: await createLocalCodeCipher({ keyFile: config.localKeyFile }),
+      cipher: observed(
+        await createLocalCodeCipher({ keyFile: config.localKeyFile }),
+        options.observe?.cipher,
+      ),
       issuer: new HttpIssuer(),
       clock: options.clock ?? systemClock,
       ids: ulidIdGenerator,
@@ -117,6 +137,24 @@ export async function startLocalStack(
     await stop();
     throw error;
   }
+}
+
+function observed(cipher: CodeCipher, see: ((call: keyof CodeCipher) => void) | undefined): CodeCipher {
+  if (!see) return cipher;
+  return {
+    encrypt(secret, context) {
+      see('encrypt');
+      return cipher.encrypt(secret, context);
+    },
+    decrypt(ciphertext, context) {
+      see('decrypt');
+      return cipher.decrypt(ciphertext, context);
+    },
+    fingerprint(code) {
+      see('fingerprint');
+      return cipher.fingerprint(code);
+    },
+  };
 }
 
 /** The dev tenant: DEV_API_KEY if given, else the key kept in .data/ from an earlier start, else a new one. */

@@ -3,7 +3,12 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { Brand } from '../../domain/brand.js';
 import { type Card, type CardState, type CardValidation, cardStates } from '../../domain/card.js';
 import type { Listing, Tenant } from '../../domain/entities.js';
-import { CardNotAvailableError, DuplicateCardError, ValidationError } from '../../domain/errors.js';
+import {
+  CardNotAvailableError,
+  ConcurrentUpdateError,
+  DuplicateCardError,
+  ValidationError,
+} from '../../domain/errors.js';
 import type { CatalogStore, FingerprintOwner, TenantStore } from '../../ports/store.js';
 import { keys, stripLayout } from './keys.js';
 import type { TableContext } from './table-context.js';
@@ -14,18 +19,28 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
   constructor(private readonly ctx: TableContext) {}
 
   async createTenant(tenant: Tenant, apiKey: { keyId: string; secretHash: string }): Promise<void> {
-    await transactWrite(this.ctx.doc, [
-      { tag: 'tenant', item: this.putNew({ ...keys.tenant(tenant.tenantId), entity: 'Tenant', ...tenant }) },
-      {
-        tag: 'apiKey',
-        item: this.putNew({
-          ...keys.apiKey(apiKey.keyId),
-          entity: 'ApiKey',
-          tenantId: tenant.tenantId,
-          ...apiKey,
-        }),
-      },
-    ]);
+    try {
+      await transactWrite(this.ctx.doc, [
+        {
+          tag: 'tenant',
+          item: this.putNew({ ...keys.tenant(tenant.tenantId), entity: 'Tenant', ...tenant }),
+        },
+        {
+          tag: 'apiKey',
+          item: this.putNew({
+            ...keys.apiKey(apiKey.keyId),
+            entity: 'ApiKey',
+            tenantId: tenant.tenantId,
+            ...apiKey,
+          }),
+        },
+      ]);
+    } catch (error) {
+      if (error instanceof ConditionsFailedError) {
+        throw new ConcurrentUpdateError('the tenant or API key id already exists', {}, { cause: error });
+      }
+      throw error;
+    }
   }
 
   async findApiKey(keyId: string) {
@@ -48,13 +63,24 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
   }
 
   async createListing(listing: Listing): Promise<void> {
-    await this.ctx.doc.send(
-      new PutCommand({
-        TableName: this.ctx.tableName,
-        Item: { ...keys.listing(listing.tenantId, listing.listingId), entity: 'Listing', ...listing },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
-    );
+    try {
+      await this.ctx.doc.send(
+        new PutCommand({
+          TableName: this.ctx.tableName,
+          Item: { ...keys.listing(listing.tenantId, listing.listingId), entity: 'Listing', ...listing },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) {
+        throw new ConcurrentUpdateError(
+          'the listing already exists',
+          { listingId: listing.listingId },
+          { cause: error },
+        );
+      }
+      throw error;
+    }
   }
 
   async getListing(tenantId: string, listingId: string): Promise<Listing | undefined> {
@@ -125,9 +151,15 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
               TableName: tableName,
               Key: keys.card(card.tenantId, card.listingId, card.cardId),
               UpdateExpression: 'SET #state = :to, updatedAt = :at',
-              ConditionExpression: '#state = :from',
+              // Never a sold or reserved card, whatever the caller read: its fingerprint must stay taken (F6).
+              ConditionExpression: '#state IN (:available, :pending)',
               ExpressionAttributeNames: { '#state': 'state' },
-              ExpressionAttributeValues: { ':to': 'withdrawn', ':from': card.state, ':at': at },
+              ExpressionAttributeValues: {
+                ':to': 'withdrawn',
+                ':available': 'available',
+                ':pending': 'pending_validation',
+                ':at': at,
+              },
             },
           },
         },

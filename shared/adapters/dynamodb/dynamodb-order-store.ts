@@ -75,7 +75,10 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
               ...idempotency.record,
               ttl: idempotency.ttlEpoch,
             },
-            ConditionExpression: 'attribute_not_exists(pk)',
+            // DynamoDB deletes expired items lazily: an expired record no longer holds its key.
+            ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
+            ExpressionAttributeNames: { '#ttl': 'ttl' },
+            ExpressionAttributeValues: { ':now': Math.floor(Date.parse(order.createdAt) / 1000) },
           },
         },
       },
@@ -163,23 +166,27 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
   }
 
   async listDueOrders(now: string, limit: number) {
-    const due: Array<{ tenantId: string; orderId: string }> = [];
-    for (const shard of keys.dueShards()) {
-      const page = await this.ctx.doc.send(
-        new QueryCommand({
-          TableName: this.ctx.tableName,
-          IndexName: DUE_INDEX,
-          KeyConditionExpression: 'gsi1pk = :shard AND gsi1sk <= :now',
-          // '~' sorts after every id character, so everything due at `now` is included.
-          ExpressionAttributeValues: { ':shard': shard, ':now': `${now}~` },
-          ProjectionExpression: 'tenantId, orderId',
-          Limit: limit,
-        }),
-      );
-      for (const item of page.Items ?? [])
-        due.push({ tenantId: String(item.tenantId), orderId: String(item.orderId) });
-    }
-    return due.slice(0, limit * keys.dueShards().length);
+    const pages = await Promise.all(
+      keys.dueShards().map((shard) =>
+        this.ctx.doc.send(
+          new QueryCommand({
+            TableName: this.ctx.tableName,
+            IndexName: DUE_INDEX,
+            KeyConditionExpression: 'gsi1pk = :shard AND gsi1sk <= :now',
+            // '~' sorts after every id character, so everything due at `now` is included.
+            ExpressionAttributeValues: { ':shard': shard, ':now': `${now}~` },
+            ProjectionExpression: 'tenantId, orderId, gsi1sk',
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    // Each shard is sorted by due time; merge them so the longest-due orders go first.
+    return pages
+      .flatMap((page) => page.Items ?? [])
+      .sort((a, b) => String(a.gsi1sk).localeCompare(String(b.gsi1sk)))
+      .slice(0, limit)
+      .map((item) => ({ tenantId: String(item.tenantId), orderId: String(item.orderId) }));
   }
 
   async listOpenSellerOrders(tenantId: string, sellerId: string) {
