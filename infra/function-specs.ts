@@ -35,7 +35,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
   },
   deposit: {
     entry: 'functions/deposit.ts',
-    description: 'card-vault deposit: POST /v1/listings/{id}/cards. kms:Encrypt and kms:GenerateMac only.',
+    description: 'card-vault deposit and withdrawal of cards. kms:Encrypt and kms:GenerateMac only.',
     // Up to 500 cards per request, each an issuer check, a KMS Encrypt, a GenerateMac and a
     // transaction: parallel work and JSON for 500 results want CPU, hence 1 GB; the timeout is the
     // most API Gateway allows. Cards not checked in time come back `pending`.
