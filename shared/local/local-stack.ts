@@ -67,6 +67,10 @@ export async function startLocalStack(
         port: config.dynamodbPort,
         inMemory: config.inMemory,
         dataDir: '.data/dynamodb',
+        // Java's own chatter stays quiet; what the launcher decides (reclaiming a leftover) is said.
+        log: (line) => {
+          if (line.includes('stopping pid')) say(line);
+        },
       });
       stops.push(() => dynamo.stop());
       endpoint = dynamo.endpoint;
