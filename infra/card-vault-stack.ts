@@ -62,7 +62,6 @@ export class CardVaultStack extends Stack {
     });
     const fns = this.functions.all;
     this.alarms = new VaultAlarms(this, 'Monitoring', {
-      stage: config.stage,
       topic: this.alarmTopic.topic,
       api: this.http.api,
       table: this.table.table,

@@ -29,7 +29,6 @@ const TABLE_OPERATIONS = [
 ];
 
 export interface VaultAlarmsProps {
-  readonly stage: string;
   readonly topic: ITopic;
   readonly api: HttpApi;
   readonly table: Table;
