@@ -26,7 +26,8 @@ export type FunctionName = 'api' | 'deposit' | 'reveal' | 'sweeper';
 export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
   api: {
     entry: 'functions/api.ts',
-    description: 'card-vault HTTP API: every route but deposit, withdrawal, reveal and reports. No KMS rights.',
+    description:
+      'card-vault HTTP API: every route but deposit, withdrawal, reveal and reports. No KMS rights.',
     // A few DynamoDB round trips per request; 10 s is generous and still fails fast.
     memoryMb: 512,
     timeoutSeconds: 10,
