@@ -4,7 +4,7 @@ import { UnauthorizedError } from '../domain/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { TenantService } from '../services/tenant-service.js';
 import type { AppEnv, routeApp } from './env.js';
-import { errorToProblem, problemResponse } from './problem.js';
+import { errorToProblem, problemResponse, routeOf } from './problem.js';
 
 /** 500 cards of 128-character codes with PINs fit well under this; anything larger is refused unread. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -29,11 +29,11 @@ export function createApp(deps: AppDeps) {
     const started = performance.now();
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
-    // Ids only: paths carry ids, bodies are never logged (they may hold codes).
+    // The route pattern, status and time only: paths and bodies may carry codes.
     deps.logger.info(
       {
         method: c.req.method,
-        path: c.req.path,
+        route: routeOf(c),
         status: c.res.status,
         ms: Math.round(performance.now() - started),
       },
@@ -77,7 +77,7 @@ export function createApp(deps: AppDeps) {
     },
   });
 
-  app.notFound((c) => problemResponse(c, 'not-found', `no route for ${c.req.method} ${c.req.path}`));
+  app.notFound((c) => problemResponse(c, 'not-found', `no route matches this ${c.req.method} request`));
   app.onError((error, c) => errorToProblem(error, c, deps.logger));
   return app;
 }

@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
+import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError } from '../domain/errors.js';
 import type { Logger } from '../ports/logger.js';
@@ -28,7 +29,7 @@ export function problemResponse(
     title,
     status,
     ...(detail ? { detail } : {}),
-    instance: c.req.path,
+    instance: routeOf(c),
     ...extensions,
   };
   return c.body(JSON.stringify(body), status as ContentfulStatusCode, {
@@ -46,14 +47,14 @@ export function errorToProblem(error: Error, c: Context, logger: Logger) {
   if (error instanceof DomainError) {
     const known = problemTypes[error.code];
     if (known && known.status < 500) return problemResponse(c, error.code, error.message, error.details);
-    logger.error({ err: serializeError(error), path: c.req.path }, 'dependency failure');
+    logger.error({ err: serializeError(error), route: routeOf(c) }, 'dependency failure');
     return problemResponse(c, known ? error.code : 'internal', known ? error.message : undefined);
   }
   if (error instanceof HTTPException) {
     const code = httpExceptionCode(error);
     if (code) return problemResponse(c, code, error.message);
   }
-  logger.error({ err: serializeError(error), path: c.req.path }, 'unhandled error');
+  logger.error({ err: serializeError(error), route: routeOf(c) }, 'unhandled error');
   return problemResponse(c, 'internal', 'An internal error occurred; it has been logged.');
 }
 
@@ -85,4 +86,13 @@ export function serializeError(error: unknown): Record<string, unknown> {
       ? { cause: { name: error.cause.name, message: error.cause.message } }
       : {}),
   };
+}
+
+/**
+ * The matched route pattern (`/v1/orders/:orderId/reveal`), never the raw path: a caller may
+ * paste a card code into a URL, and neither logs nor problems may echo it back.
+ */
+export function routeOf(c: Context): string {
+  const pattern = routePath(c, -1);
+  return pattern === '/*' || pattern === '*' || pattern === '' ? '(no route)' : pattern;
 }
