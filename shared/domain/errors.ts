@@ -33,6 +33,11 @@ export class SelfPurchaseError extends domainError('self-purchase', 'SelfPurchas
 export class AmountMismatchError extends domainError('amount-mismatch', 'AmountMismatchError') {}
 export class OrderExpiredError extends domainError('order-expired', 'OrderExpiredError') {}
 export class AlreadyPaidError extends domainError('already-paid', 'AlreadyPaidError') {}
+/** A payment reference already used for another order: one payment never pays two orders (F8). */
+export class PaymentReferenceReusedError extends domainError(
+  'payment-reference-reused',
+  'PaymentReferenceReusedError',
+) {}
 export class InvalidStateError extends domainError('invalid-state', 'InvalidStateError') {}
 export class PaymentNotClearedError extends domainError('payment-not-cleared', 'PaymentNotClearedError') {}
 export class AlreadyRevealedError extends domainError('already-revealed', 'AlreadyRevealedError') {}

@@ -16,6 +16,7 @@ export const problemTypes: Record<string, { status: number; title: string }> = {
   'out-of-stock': { status: 409, title: 'Out of stock' },
   'order-expired': { status: 409, title: 'The order has expired' },
   'already-paid': { status: 409, title: 'The order is already paid' },
+  'payment-reference-reused': { status: 409, title: 'The payment reference belongs to another order' },
   'invalid-state': { status: 409, title: 'The order is not in a state that allows this' },
   'payment-not-cleared': { status: 409, title: 'Payment has not cleared' },
   'already-revealed': { status: 409, title: 'The code was already revealed' },

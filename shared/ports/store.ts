@@ -104,7 +104,10 @@ export interface OrderStore {
   getOrder(tenantId: string, orderId: string): Promise<Order | undefined>;
   /** Applies the transition; `conflict` when the order or a card changed since it was read. */
   transition(t: OrderTransition): Promise<'done' | 'conflict'>;
-  /** Records a payment by reference: applied (with the transition) or as a refund due. */
+  /**
+   * Records a payment by reference: applied (with the transition) or as a refund due.
+   * `payment-ref-taken`: the reference already belongs to another order of the tenant.
+   */
   recordPayment(input: {
     tenantId: string;
     orderId: string;
@@ -113,7 +116,7 @@ export interface OrderStore {
     outcome: PaymentOutcome;
     transition?: OrderTransition;
     refundDue?: { order: Order; next: Order; event: OrderEvent };
-  }): Promise<'recorded' | 'payment-exists' | 'conflict'>;
+  }): Promise<'recorded' | 'payment-exists' | 'payment-ref-taken' | 'conflict'>;
   getPayment(
     tenantId: string,
     orderId: string,

@@ -4,6 +4,7 @@ import {
   type DomainError,
   InvalidStateError,
   OrderExpiredError,
+  PaymentReferenceReusedError,
 } from '../domain/errors.js';
 import { equals, type Money } from '../domain/money.js';
 import type { Order, RefundDue } from '../domain/order.js';
@@ -49,6 +50,7 @@ export class PaymentService {
           transition,
         });
         if (outcome === 'recorded') return transition.next;
+        if (outcome === 'payment-ref-taken') throw referenceReused(paymentRef);
         continue; // the same reference raced us, or the order changed: read again
       }
 
@@ -75,6 +77,7 @@ export class PaymentService {
         outcome: { kind: 'refund_due', reason: entry.reason },
         refundDue: { order, next, event },
       });
+      if (outcome === 'payment-ref-taken') throw referenceReused(paymentRef);
       if (outcome === 'recorded') {
         this.deps.logger.warn({ tenantId, orderId, reason: entry.reason }, 'payment recorded as refund due');
         throw refusal(next, entry.reason);
@@ -82,6 +85,15 @@ export class PaymentService {
     }
     throw new InvalidStateError('the order kept changing while the payment was recorded; send it again');
   }
+}
+
+function referenceReused(paymentRef: string): PaymentReferenceReusedError {
+  return new PaymentReferenceReusedError(
+    'this paymentRef was already used for another order; nothing was recorded',
+    {
+      paymentRef,
+    },
+  );
 }
 
 function refundReason(order: Order): RefundDue['reason'] {

@@ -76,6 +76,7 @@ describe('F8: duplicate payment callbacks and replayed orders (sequential)', () 
     });
 
     expect(res.status, res.text).toBe(409);
+    expect(res.body.type).toMatch(/\/problems\/payment-reference-reused$/);
     expect((await orderOf(s, second.orderId)).state).toBe('pending_payment');
   });
 

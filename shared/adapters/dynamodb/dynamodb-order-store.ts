@@ -134,6 +134,21 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
         },
       },
     };
+    const reference: TaggedItem = {
+      tag: 'paymentRef',
+      item: {
+        Put: {
+          TableName: tableName,
+          Item: {
+            ...keys.paymentRef(input.tenantId, input.paymentRef),
+            entity: 'PaymentRef',
+            orderId: input.orderId,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR orderId = :orderId',
+          ExpressionAttributeValues: { ':orderId': input.orderId },
+        },
+      },
+    };
     const rest: TaggedItem[] = input.transition
       ? transitionItems(tableName, input.transition)
       : input.refundDue
@@ -147,11 +162,12 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
           ]
         : [];
     try {
-      await transactWrite(this.ctx.doc, [payment, ...rest]);
+      await transactWrite(this.ctx.doc, [payment, reference, ...rest]);
       return 'recorded' as const;
     } catch (error) {
       if (!(error instanceof ConditionsFailedError)) throw error;
-      return error.has('payment') ? ('payment-exists' as const) : ('conflict' as const);
+      if (error.has('payment')) return 'payment-exists' as const;
+      return error.has('paymentRef') ? ('payment-ref-taken' as const) : ('conflict' as const);
     }
   }
 

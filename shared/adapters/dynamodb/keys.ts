@@ -26,6 +26,8 @@ export const keys = {
   eventsOf: (t: string, o: string) => ({ pk: order(t, o), skPrefix: 'EVT#' }),
   report: (t: string, o: string, c: string): Key => ({ pk: order(t, o), sk: `RPT#${c}` }),
   payment: (t: string, o: string, ref: string): Key => ({ pk: order(t, o), sk: `PAY#${ref}` }),
+  /** A payment reference belongs to one order of a tenant: one payment never pays two orders (F8). */
+  paymentRef: (t: string, ref: string): Key => ({ pk: `T#${t}#PAYREF#${ref}`, sk: 'PAYREF' }),
   seller: (t: string, s: string): Key => ({ pk: seller(t, s), sk: 'SELLER' }),
   penalty: (t: string, s: string, p: string): Key => ({ pk: seller(t, s), sk: `PEN#${p}` }),
   penaltiesOf: (t: string, s: string) => ({ pk: seller(t, s), skPrefix: 'PEN#' }),
