@@ -14,7 +14,7 @@ import { lambdaBase } from './support/lambda-base.js';
 /** Everything that never touches a code's plaintext: this function has no KMS rights at all. */
 const base = lambdaBase();
 const runner = new OrderRunner(base);
-const listings = new ListingService(base);
+const listings = new ListingService(base, runner);
 const app = createApp({
   tenants: new TenantService(base),
   logger: base.logger,

@@ -6,6 +6,7 @@ import { createApp } from '../shared/http/app.js';
 import { depositRoutes } from '../shared/http/routes/deposit-routes.js';
 import { DepositService } from '../shared/services/deposit-service.js';
 import { ListingService } from '../shared/services/listing-service.js';
+import { OrderRunner } from '../shared/services/order-runner.js';
 import { TenantService } from '../shared/services/tenant-service.js';
 import { lambdaBase, requireKey } from './support/lambda-base.js';
 
@@ -15,7 +16,10 @@ const cipher = createKmsCodeCipher({
   codeKeyId: requireKey(base.config.codeKeyId, ENV.codeKeyId),
   fingerprintKeyId: requireKey(base.config.fingerprintKeyId, ENV.fingerprintKeyId),
 });
-const deposits = new DepositService({ ...base, cipher, issuer: new HttpIssuer() }, new ListingService(base));
+const deposits = new DepositService(
+  { ...base, cipher, issuer: new HttpIssuer() },
+  new ListingService(base, new OrderRunner(base)),
+);
 const app = createApp({
   tenants: new TenantService(base),
   logger: base.logger,

@@ -49,6 +49,8 @@ export interface Order {
   readonly disputeDeadline?: string;
   readonly releasedAt?: string;
   readonly closedAt?: string;
+  /** Why a paid order was refunded before reveal (`code_dead_before_reveal`, `seller_suspended`). */
+  readonly refundReason?: string;
   /** Sum refunded to the buyer through upheld reports or refunds. */
   readonly refunded: Money;
   readonly refundsDue: readonly RefundDue[];

@@ -45,8 +45,11 @@ export function createApp(deps: AppDeps) {
     '*',
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
-      onError: (c) =>
-        problemResponse(c, 'payload-too-large', `the body must be at most ${MAX_BODY_BYTES} bytes`),
+      onError: (c) => {
+        // The rest of the body is not read: the connection cannot be reused.
+        c.header('Connection', 'close');
+        return problemResponse(c, 'payload-too-large', `the body must be at most ${MAX_BODY_BYTES} bytes`);
+      },
     }),
   );
 

@@ -1,6 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { ValidationError } from '../domain/errors.js';
+import { IdempotencyKeyMissingError, ValidationError } from '../domain/errors.js';
 
 /** Per-request values set by middleware. */
 export type AppEnv = { Variables: { tenantId: string } };
@@ -18,6 +18,11 @@ export function routeApp() {
         message: issue.message,
       }));
       const target = 'target' in result ? String(result.target) : 'request';
+      if (target === 'header' && errors.some((e) => e.path === 'idempotency-key')) {
+        throw new IdempotencyKeyMissingError(
+          'send an Idempotency-Key header of 1-255 visible ASCII characters',
+        );
+      }
       throw new ValidationError(
         `invalid ${target}: ${errors.map((e) => `${e.path || target} ${e.message}`).join('; ')}`,
         {

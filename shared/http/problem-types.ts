@@ -7,10 +7,9 @@ export const PROBLEM_BASE = 'https://card-vault.example/problems/';
 export const problemTypes: Record<string, { status: number; title: string }> = {
   validation: { status: 400, title: 'The request is not valid' },
   'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
-  'idempotency-key-missing': { status: 400, title: 'An Idempotency-Key header is required' },
+  'idempotency-key-missing': { status: 400, title: 'A valid Idempotency-Key header is required' },
   unauthorized: { status: 401, title: 'Missing or invalid API key' },
   'not-found': { status: 404, title: 'Not found' },
-  'method-not-allowed': { status: 405, title: 'Method not allowed' },
   'seller-suspended': { status: 409, title: 'The seller is suspended' },
   'card-not-available': { status: 409, title: 'The card is not available' },
   'out-of-stock': { status: 409, title: 'Out of stock' },

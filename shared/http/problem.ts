@@ -32,10 +32,9 @@ export function problemResponse(
     instance: routeOf(c),
     ...extensions,
   };
-  return c.body(JSON.stringify(body), status as ContentfulStatusCode, {
-    'Content-Type': 'application/problem+json',
-    'Cache-Control': 'no-store',
-  });
+  c.header('Content-Type', 'application/problem+json');
+  c.header('Cache-Control', 'no-store');
+  return c.body(JSON.stringify(body), status as ContentfulStatusCode);
 }
 
 /**

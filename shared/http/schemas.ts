@@ -33,7 +33,8 @@ export const idempotencyHeader = z.object({
   'idempotency-key': z
     .string()
     .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters')
-    .openapi({ param: { name: 'Idempotency-Key', in: 'header' }, example: 'b7f0c2d4-order-1' }),
+    // Header names are case-insensitive; the parameter name must equal the schema key.
+    .openapi({ param: { name: 'idempotency-key', in: 'header' }, example: 'b7f0c2d4-order-1' }),
 });
 
 /** Path parameters that are vault ids; a malformed id is a validation problem, not a lookup. */

@@ -44,6 +44,12 @@ export interface CatalogStore {
   settlePendingCard(card: Card, to: 'available' | 'void', validation: CardValidation): Promise<void>;
   /** Withdraws an unsold card and frees its fingerprint. */
   withdrawCard(card: Card, at: string): Promise<void>;
+  /** Cards still reserved by orders whose payment time is over at `now` (their orders are due to expire). */
+  findLapsedReservations(
+    tenantId: string,
+    listingId: string,
+    now: string,
+  ): Promise<Array<{ cardId: string; orderId: string }>>;
   /** Up to `limit` available cards of a listing, read consistently. */
   findAvailableCards(tenantId: string, listingId: string, limit: number): Promise<Card[]>;
 }
@@ -100,7 +106,13 @@ export interface OrderStore {
     idempotency: { scope: string; keyHash: string; record: IdempotencyRecord; ttlEpoch: number };
     event: OrderEvent;
   }): Promise<'placed' | 'idempotency-key-taken' | 'cards-taken'>;
-  getIdempotency(tenantId: string, scope: string, keyHash: string): Promise<IdempotencyRecord | undefined>;
+  /** The record for a key, unless it expired by `now` (DynamoDB deletes expired items lazily). */
+  getIdempotency(
+    tenantId: string,
+    scope: string,
+    keyHash: string,
+    now: Date,
+  ): Promise<IdempotencyRecord | undefined>;
   getOrder(tenantId: string, orderId: string): Promise<Order | undefined>;
   /** Applies the transition; `conflict` when the order or a card changed since it was read. */
   transition(t: OrderTransition): Promise<'done' | 'conflict'>;

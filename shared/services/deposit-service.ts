@@ -76,7 +76,12 @@ export class DepositService {
   }
 
   async withdraw(tenantId: string, listingId: string, cardId: string): Promise<Card> {
-    const card = await this.deps.stores.catalog.getCard(tenantId, listingId, cardId);
+    let card = await this.deps.stores.catalog.getCard(tenantId, listingId, cardId);
+    if (card?.state === 'reserved') {
+      // Held by an order whose payment time may be over: settle that first, then decide.
+      await this.listings.settleLapsedReservations(tenantId, listingId);
+      card = await this.deps.stores.catalog.getCard(tenantId, listingId, cardId);
+    }
     if (!card) throw new NotFoundError('card not found', { cardId });
     if (!fingerprintFreedOnWithdraw(card.state)) {
       throw new CardNotAvailableError(`a ${card.state} card cannot be withdrawn`, { state: card.state });

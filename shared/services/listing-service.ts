@@ -2,6 +2,7 @@ import type { CardState } from '../domain/card.js';
 import type { Listing } from '../domain/entities.js';
 import { NotFoundError, SellerSuspendedError, UnknownBrandError, ValidationError } from '../domain/errors.js';
 import type { Money } from '../domain/money.js';
+import type { OrderRunner } from './order-runner.js';
 import type { VaultDeps } from './vault-deps.js';
 
 export interface CreateListingInput {
@@ -14,7 +15,10 @@ export interface CreateListingInput {
 
 /** Listings: what a seller offers, in which brand, at what price. Never hard-deleted (F3). */
 export class ListingService {
-  constructor(private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'ids'>) {}
+  constructor(
+    private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'ids'>,
+    private readonly runner: Pick<OrderRunner, 'settleLapsedReservations'>,
+  ) {}
 
   async create(tenantId: string, input: CreateListingInput): Promise<Listing> {
     if (input.faceValue.currency !== input.price.currency) {
@@ -47,8 +51,15 @@ export class ListingService {
     listingId: string,
   ): Promise<{ listing: Listing; stock: Record<CardState, number> }> {
     const listing = await this.require(tenantId, listingId);
+    // Stock as of now: reservations whose payment time is over count as available again.
+    await this.runner.settleLapsedReservations(tenantId, listingId);
     const stock = await this.deps.stores.catalog.countStock(tenantId, listingId);
     return { listing, stock };
+  }
+
+  /** Expires orders whose payment time is over and that still hold this listing's cards. */
+  async settleLapsedReservations(tenantId: string, listingId: string): Promise<void> {
+    await this.runner.settleLapsedReservations(tenantId, listingId);
   }
 
   async require(tenantId: string, listingId: string): Promise<Listing> {

@@ -52,6 +52,18 @@ export class OrderRunner {
     throw new ConcurrentUpdateError('the order kept changing; try again', { orderId });
   }
 
+  /**
+   * Expires the orders still holding a listing's cards after their payment time, so stock and
+   * new orders never depend on when the sweeper last ran. Returns how many were found.
+   */
+  async settleLapsedReservations(tenantId: string, listingId: string): Promise<number> {
+    const now = this.deps.clock.now().toISOString();
+    const lapsed = await this.deps.stores.catalog.findLapsedReservations(tenantId, listingId, now);
+    const orderIds = [...new Set(lapsed.map((l) => l.orderId))];
+    await Promise.all(orderIds.map((orderId) => this.load(tenantId, orderId)));
+    return orderIds.length;
+  }
+
   private dueChange(order: Order, now: Date): OrderTransition | undefined {
     switch (dueTransition(order, now)) {
       case 'expire':

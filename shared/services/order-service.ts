@@ -44,7 +44,7 @@ export class OrderService {
     const keyHash = sha256Hex(idempotencyKey);
     const requestHash = sha256Hex(canonicalJson(input));
     const replay = async () => {
-      const record = await orders.getIdempotency(tenantId, 'orders', keyHash);
+      const record = await orders.getIdempotency(tenantId, 'orders', keyHash, this.deps.clock.now());
       return record && { order: this.replayed(record, requestHash), replayed: true };
     };
     const earlier = await replay();
@@ -62,6 +62,12 @@ export class OrderService {
         listing.listingId,
         Math.max(CANDIDATE_POOL, input.quantity * 2),
       );
+      if (
+        candidates.length < input.quantity &&
+        (await this.runner.settleLapsedReservations(tenantId, listing.listingId)) > 0
+      ) {
+        continue; // cards held by orders whose payment time is over are back: read again
+      }
       if (candidates.length < input.quantity) {
         throw new OutOfStockError('not enough cards in stock', {
           available: candidates.length,
@@ -88,12 +94,13 @@ export class OrderService {
         refundsDue: [],
         version: 1,
       };
-      const event = this.runner.transitions.event(order, now, 'order.placed', 'buyer', undefined, {
+      const placed = this.runner.transitions.event(order, now, 'order.placed', 'buyer', undefined, {
         quantity: order.quantity,
         amount: order.amount,
         cardIds: order.cards.map((c) => c.cardId),
         expiresAt: order.expiresAt,
       });
+      const event = { ...placed, to: order.state };
       const outcome = await orders.placeOrder({
         order,
         idempotency: {
@@ -123,7 +130,9 @@ export class OrderService {
     return this.runner.run<Order>(tenantId, orderId, (order, now) => {
       if (order.state === 'cancelled') return { done: order };
       if (order.state !== 'pending_payment') {
-        throw new InvalidStateError(`a ${order.state} order cannot be cancelled`, { state: order.state });
+        throw new InvalidStateError(`the order is ${order.state}; only an unpaid order can be cancelled`, {
+          state: order.state,
+        });
       }
       return {
         transition: this.runner.transitions.closeUnpaid(order, 'cancelled', 'marketplace', now),
@@ -138,7 +147,9 @@ export class OrderService {
       if (order.buyerId !== buyerId) throw new NotFoundError('order not found', { orderId });
       if (order.state === 'released') return { done: order };
       if (order.state !== 'revealed') {
-        throw new InvalidStateError(`a ${order.state} order cannot be confirmed`, { state: order.state });
+        throw new InvalidStateError(`the order is ${order.state}; only a revealed order can be confirmed`, {
+          state: order.state,
+        });
       }
       return { transition: this.runner.transitions.release(order, now, 'buyer'), result: (next) => next };
     });

@@ -90,7 +90,7 @@ export class OrderTransitions {
     deadCardIds: readonly string[],
   ): OrderTransition {
     return this.build(order, 'paid', 'refunded', at, {
-      next: { refunded: order.amount, closedAt: at.toISOString() },
+      next: { refunded: order.amount, refundReason: reason, closedAt: at.toISOString() },
       cards: this.moveCards(order, 'reserved', 'refunded', true),
       ledger: [this.move(order, 'refund', 'refund', -order.amount.amount, 0)],
       penalties: deadCardIds.map((cardId) => this.penalty(order, cardId, at, undefined)),

@@ -28,8 +28,10 @@ export class PaymentService {
   async record(tenantId: string, orderId: string, paymentRef: string, amount: Money): Promise<Order> {
     const { orders } = this.deps.stores;
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const order = await this.runner.load(tenantId, orderId);
+      // The payment record first: it is written in the same transaction as the order, so an
+      // order read after it is never older than it (a racing duplicate must not see "unpaid").
       const earlier = await orders.getPayment(tenantId, orderId, paymentRef);
+      const order = await this.runner.load(tenantId, orderId);
       if (earlier) return answerFor(order, earlier.outcome, paymentRef);
 
       const now = this.deps.clock.now();

@@ -79,7 +79,17 @@ export class RevealService {
   /** Not `paid`: a retry of the winning reveal within the window decrypts again; anything else is refused. */
   private async revealAgain(order: Order, keyHash: string, now: Date): Promise<Outcome> {
     if (order.revealedAt === undefined) {
-      if (order.state === 'refunded') throw refundedError(order);
+      if (order.state === 'refunded' && order.refundReason === 'code_dead_before_reveal')
+        throw refundedError(order);
+      if (order.state === 'refunded') {
+        throw new InvalidStateError(
+          'the order was refunded before delivery (the seller is suspended); nothing is shown',
+          {
+            state: order.state,
+            refund: order.refunded,
+          },
+        );
+      }
       throw new PaymentNotClearedError(`the order is ${order.state}: payment has not cleared`, {
         state: order.state,
       });

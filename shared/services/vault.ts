@@ -14,7 +14,7 @@ import type { VaultDeps } from './vault-deps.js';
 /** Every use case, built once from the ports (module scope in Lambda: once per cold start). */
 export function createVault(deps: VaultDeps) {
   const runner = new OrderRunner(deps);
-  const listings = new ListingService(deps);
+  const listings = new ListingService(deps, runner);
   const suspension = new SuspensionService(deps, runner);
   return {
     tenants: new TenantService(deps),

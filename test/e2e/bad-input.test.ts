@@ -71,8 +71,8 @@ const noRoute = (name: string, method: string, path: BadRequest['path']) =>
     name,
     method,
     path,
-    status: [404, 405],
-    code: ['not-found', 'method-not-allowed'],
+    status: 404,
+    code: 'not-found',
   }) satisfies BadRequest;
 
 const cases: BadRequest[] = [
@@ -144,14 +144,28 @@ const cases: BadRequest[] = [
     },
   ),
   // Idempotency-Key.
-  order('an order without an Idempotency-Key', (f) => ({ listingId: f.listingId, buyerId: 'b1' }), {}),
-  invalid('a reveal without an Idempotency-Key', 'POST', reveal, { body: (f) => ({ buyerId: f.buyerId }) }),
-  order('an over-long Idempotency-Key (256 characters)', (f) => ({ listingId: f.listingId, buyerId: 'b1' }), {
-    'idempotency-key': 'k'.repeat(256),
+  {
+    ...order('an order without an Idempotency-Key', (f) => ({ listingId: f.listingId, buyerId: 'b1' }), {}),
+    code: 'idempotency-key-missing',
+  },
+  invalid('a reveal without an Idempotency-Key', 'POST', reveal, {
+    body: (f) => ({ buyerId: f.buyerId }),
+    code: 'idempotency-key-missing',
   }),
+  {
+    ...order(
+      'an over-long Idempotency-Key (256 characters)',
+      (f) => ({ listingId: f.listingId, buyerId: 'b1' }),
+      {
+        'idempotency-key': 'k'.repeat(256),
+      },
+    ),
+    code: 'idempotency-key-missing',
+  },
   invalid('an Idempotency-Key with a space', 'POST', reveal, {
     body: (f) => ({ buyerId: f.buyerId }),
     headers: { 'idempotency-key': 'two words' },
+    code: 'idempotency-key-missing',
   }),
   // Path junk.
   invalid('an encoded ../.. order id', 'GET', () => '/v1/orders/..%2F..'),

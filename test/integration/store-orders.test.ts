@@ -41,7 +41,7 @@ describe('placeOrder', () => {
       expect(await cardOf(card)).toMatchObject({ state: 'reserved', orderId: order.orderId });
     }
     const { keyHash } = input.idempotency;
-    expect(await orders.getIdempotency(order.tenantId, 'orders', keyHash)).toEqual(input.idempotency.record);
+    expect(await orders.getIdempotency(order.tenantId, 'orders', keyHash, new Date())).toEqual(input.idempotency.record);
     expect(await orders.listEvents(order.tenantId, order.orderId)).toEqual([input.event]);
   });
 
@@ -56,7 +56,7 @@ describe('placeOrder', () => {
     expect(await orders.placeOrder(input)).toBe('cards-taken');
 
     expect(await orderOf(late)).toBeUndefined();
-    expect(await orders.getIdempotency(late.tenantId, 'orders', input.idempotency.keyHash)).toBeUndefined();
+    expect(await orders.getIdempotency(late.tenantId, 'orders', input.idempotency.keyHash, new Date())).toBeUndefined();
     expect(await orders.listEvents(late.tenantId, late.orderId)).toEqual([]);
     expect(await cardOf(free)).toEqual(free);
     expect(await cardOf(taken)).toMatchObject({ state: 'reserved', orderId: first.orderId });
@@ -74,7 +74,7 @@ describe('placeOrder', () => {
     expect(outcome).toBe('idempotency-key-taken');
     expect(await orderOf(second)).toBeUndefined();
     expect(await cardOf(other)).toEqual(other);
-    expect(await orders.getIdempotency(listing.tenantId, 'orders', first.idempotency.keyHash)).toEqual(
+    expect(await orders.getIdempotency(listing.tenantId, 'orders', first.idempotency.keyHash, new Date())).toEqual(
       first.idempotency.record,
     );
   });
@@ -100,7 +100,7 @@ describe('placeOrder', () => {
     const expired = placing(anOrder(listing, [one]), { ttlEpoch: Math.floor(Date.now() / 1000) - 60 });
     expect(await orders.placeOrder(expired)).toBe('placed');
     const { keyHash } = expired.idempotency;
-    expect(await orders.getIdempotency(listing.tenantId, 'orders', keyHash)).toBeUndefined();
+    expect(await orders.getIdempotency(listing.tenantId, 'orders', keyHash, new Date())).toBeUndefined();
 
     const outcome = await orders.placeOrder(placing(anOrder(listing, [other]), { keyHash }));
 
@@ -118,14 +118,14 @@ describe('getIdempotency', () => {
     expect(await orders.placeOrder(expired)).toBe('placed');
     const { tenantId } = listing;
 
-    expect(await orders.getIdempotency(tenantId, 'orders', live.idempotency.keyHash)).toEqual(
+    expect(await orders.getIdempotency(tenantId, 'orders', live.idempotency.keyHash, new Date())).toEqual(
       live.idempotency.record,
     );
-    expect(await orders.getIdempotency(tenantId, 'orders', expired.idempotency.keyHash)).toBeUndefined();
+    expect(await orders.getIdempotency(tenantId, 'orders', expired.idempotency.keyHash, new Date())).toBeUndefined();
     expect(
       await rawItem(table, keys.idempotency(tenantId, 'orders', expired.idempotency.keyHash)),
     ).toBeDefined();
-    expect(await orders.getIdempotency(tenantId, 'orders', randomHex())).toBeUndefined();
+    expect(await orders.getIdempotency(tenantId, 'orders', randomHex(), new Date())).toBeUndefined();
   });
 });
 

@@ -188,6 +188,14 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
     }
   }
 
+  async findLapsedReservations(tenantId: string, listingId: string, now: string) {
+    const lapsed: Array<{ cardId: string; orderId: string }> = [];
+    for await (const item of this.queryCards(tenantId, listingId, { lapsedAt: now })) {
+      lapsed.push({ cardId: String(item.cardId), orderId: String(item.orderId) });
+    }
+    return lapsed;
+  }
+
   async findAvailableCards(tenantId: string, listingId: string, limit: number): Promise<Card[]> {
     const found: Card[] = [];
     for await (const item of this.queryCards(tenantId, listingId, { onlyAvailable: true })) {
@@ -234,23 +242,27 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
   private async *queryCards(
     tenantId: string,
     listingId: string,
-    options: { projection?: string; onlyAvailable?: boolean },
+    options: { projection?: string; onlyAvailable?: boolean; lapsedAt?: string },
   ): AsyncGenerator<Record<string, unknown>> {
     const { pk, skPrefix } = keys.cardsOf(tenantId, listingId);
+    const filter = options.onlyAvailable
+      ? { FilterExpression: '#state = :available', values: { ':available': 'available' } }
+      : options.lapsedAt
+        ? {
+            FilterExpression: '#state = :reserved AND reservedUntil <= :now',
+            values: { ':reserved': 'reserved', ':now': options.lapsedAt },
+          }
+        : undefined;
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.ctx.doc.send(
         new QueryCommand({
           TableName: this.ctx.tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ...(options.onlyAvailable ? { FilterExpression: '#state = :available' } : {}),
+          ...(filter ? { FilterExpression: filter.FilterExpression } : {}),
           ...(options.projection ? { ProjectionExpression: options.projection } : {}),
           ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: {
-            ':pk': pk,
-            ':prefix': skPrefix,
-            ...(options.onlyAvailable ? { ':available': 'available' } : {}),
-          },
+          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix, ...(filter?.values ?? {}) },
           ConsistentRead: true,
           ExclusiveStartKey: startKey,
         }),

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderEvent, Report } from '../../domain/entities.js';
-import { SellerSuspendedError } from '../../domain/errors.js';
+import { ConcurrentUpdateError, SellerSuspendedError } from '../../domain/errors.js';
 import type { Money } from '../../domain/money.js';
 import type { Order } from '../../domain/order.js';
 import type {
@@ -88,6 +88,8 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
       await transactWrite(this.ctx.doc, items);
       return 'placed' as const;
     } catch (error) {
+      // Another transaction in flight on the same cards: as good as taken, read again.
+      if (error instanceof ConcurrentUpdateError) return 'cards-taken' as const;
       if (!(error instanceof ConditionsFailedError)) throw error;
       if (error.has('idempotency')) return 'idempotency-key-taken' as const;
       if (error.has('seller'))
@@ -100,10 +102,11 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
     tenantId: string,
     scope: string,
     keyHash: string,
+    now: Date,
   ): Promise<IdempotencyRecord | undefined> {
     const item = await this.get(keys.idempotency(tenantId, scope, keyHash));
     // DynamoDB deletes expired items lazily; an expired record no longer counts.
-    if (!item || (typeof item.ttl === 'number' && item.ttl * 1000 < Date.now())) return undefined;
+    if (!item || (typeof item.ttl === 'number' && item.ttl * 1000 < now.getTime())) return undefined;
     return { requestHash: String(item.requestHash), status: Number(item.status), body: item.body };
   }
 
@@ -165,6 +168,7 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
       await transactWrite(this.ctx.doc, [payment, reference, ...rest]);
       return 'recorded' as const;
     } catch (error) {
+      if (error instanceof ConcurrentUpdateError) return 'conflict' as const;
       if (!(error instanceof ConditionsFailedError)) throw error;
       if (error.has('payment')) return 'payment-exists' as const;
       return error.has('paymentRef') ? ('payment-ref-taken' as const) : ('conflict' as const);
@@ -276,6 +280,7 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
       await transactWrite(this.ctx.doc, items);
       return 'recorded' as const;
     } catch (error) {
+      if (error instanceof ConcurrentUpdateError) return 'conflict' as const;
       if (!(error instanceof ConditionsFailedError)) throw error;
       return error.has('report') ? ('already-reported' as const) : ('conflict' as const);
     }
@@ -286,7 +291,8 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
       await transactWrite(this.ctx.doc, items);
       return 'done';
     } catch (error) {
-      if (error instanceof ConditionsFailedError) return 'conflict';
+      // A failed condition or another transaction in flight: the caller reads again and decides again.
+      if (error instanceof ConditionsFailedError || error instanceof ConcurrentUpdateError) return 'conflict';
       throw error;
     }
   }

@@ -61,15 +61,24 @@ export function cardItems(tableName: string, t: OrderTransition): TaggedItem[] {
     const guardOrder = c.from !== 'available';
     const values: Record<string, unknown> = { ':to': c.to, ':from': c.from, ':at': t.at };
     if (guardOrder || c.linked) values[':orderId'] = orderId;
+    const sets = ['#state = :to', 'updatedAt = :at'];
+    const removes: string[] = [];
+    if (c.linked) sets.push('orderId = :orderId');
+    else removes.push('orderId');
+    // A reserved card says until when, so a buyer or a stock count can find reservations time has ended.
+    if (c.to === 'reserved') {
+      sets.push('reservedUntil = :until');
+      values[':until'] = t.next.expiresAt;
+    } else if (c.from === 'reserved') {
+      removes.push('reservedUntil');
+    }
     return {
       tag: `card:${c.cardId}`,
       item: {
         Update: {
           TableName: tableName,
           Key: keys.card(tenantId, c.listingId, c.cardId),
-          UpdateExpression: c.linked
-            ? 'SET #state = :to, updatedAt = :at, orderId = :orderId'
-            : 'SET #state = :to, updatedAt = :at REMOVE orderId',
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
           ConditionExpression: guardOrder ? '#state = :from AND orderId = :orderId' : '#state = :from',
           ExpressionAttributeNames: { '#state': 'state' },
           ExpressionAttributeValues: values,

@@ -11,7 +11,12 @@ const DepositBody = z
     cards: z
       .array(
         z.strictObject({
-          code: z.string().min(1).max(128).openapi({ example: 'DEMO-ABCD-EFGH-JKLM' }),
+          code: z
+            .string()
+            .min(1)
+            .max(128)
+            .regex(/[^\s-]/, 'must contain a code, not only spaces or dashes')
+            .openapi({ example: 'DEMO-ABCD-EFGH-JKLM' }),
           pin: z.string().min(1).max(32).optional(),
         }),
       )
