@@ -9,6 +9,8 @@ export interface BuildAppOptions {
   readonly context?: Record<string, unknown>;
   readonly outdir?: string;
   readonly code?: CodeSource;
+  /** CDK's schema validation of the templates (default on, as in `cdk synth`); tests may skip it. */
+  readonly cloudFormationValidation?: boolean;
 }
 
 /** The app `cdk synth` runs and the tests check: one stack per stage, cdk-nag applied. */
@@ -16,6 +18,7 @@ export function buildApp(options: BuildAppOptions = {}): { app: App; stack: Card
   const app = new App({
     ...(options.context === undefined ? {} : { context: options.context }),
     ...(options.outdir === undefined ? {} : { outdir: options.outdir }),
+    builtinCloudFormationValidation: options.cloudFormationValidation ?? true,
   });
   const config = stageConfigFrom(app.node);
   // No env: the stack is environment-agnostic, deployable to whatever account and region the

@@ -15,9 +15,10 @@ function acknowledgements(root: IConstruct): Array<{ path: string; id: string; r
 
 describe.each(['dev', 'prod'])('cdk-nag AwsSolutions on the %s app', (stage) => {
   let s: Synthesized;
-  // synth() runs the plugin as `cdk synth` does, and throws on any unacknowledged finding.
+  // As `cdk synth` runs: the cdk-nag plugin throws on any unacknowledged finding, and CDK's
+  // CloudFormation schema validation runs too.
   beforeAll(() => {
-    s = synth(stage, 'stub');
+    s = synth(stage, 'stub', { cloudFormationValidation: true });
   });
   afterAll(() => s.cleanup());
 
