@@ -23,7 +23,9 @@ module.exports = {
       comment: 'use cases know ports only: no AWS, no HTTP, no local stack',
       severity: 'error',
       from: { path: '^shared/services/' },
-      to: { path: '^shared/(adapters|http|local|issuer-sim|config)/|node_modules/(@aws-sdk|hono|@hono|pino)' },
+      to: {
+        path: '^shared/(adapters|http|local|issuer-sim|config)/|node_modules/(@aws-sdk|hono|@hono|pino)',
+      },
     },
     {
       name: 'only-adapters-import-aws-sdk',
@@ -33,7 +35,8 @@ module.exports = {
     },
     {
       name: 'only-http-imports-hono',
-      comment: 'the HTTP layer owns Hono; the issuer simulator is its own HTTP service; functions hand the app to hono/aws-lambda',
+      comment:
+        'the HTTP layer owns Hono; the issuer simulator is its own HTTP service; functions hand the app to hono/aws-lambda',
       severity: 'error',
       from: { path: '^shared/', pathNot: '^shared/(http|issuer-sim)/' },
       to: { path: 'node_modules/(hono|@hono)/' },
@@ -49,7 +52,10 @@ module.exports = {
       comment: 'the CDK app never imports runtime code, only the table definition and env names',
       severity: 'error',
       from: { path: '^infra/' },
-      to: { path: '^(shared|functions)/', pathNot: '^shared/(config/env-names|adapters/dynamodb/table-definition)\\.ts$' },
+      to: {
+        path: '^(shared|functions)/',
+        pathNot: '^shared/(config/env-names|adapters/dynamodb/table-definition)\\.ts$',
+      },
     },
     {
       name: 'no-circular',
@@ -63,6 +69,10 @@ module.exports = {
     exclude: { path: '^(cdk\\.out|\\.data)/' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'], extensions: ['.ts', '.js'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+      extensions: ['.ts', '.js'],
+    },
   },
 };

@@ -41,7 +41,9 @@ describe('placeOrder', () => {
       expect(await cardOf(card)).toMatchObject({ state: 'reserved', orderId: order.orderId });
     }
     const { keyHash } = input.idempotency;
-    expect(await orders.getIdempotency(order.tenantId, 'orders', keyHash, new Date())).toEqual(input.idempotency.record);
+    expect(await orders.getIdempotency(order.tenantId, 'orders', keyHash, new Date())).toEqual(
+      input.idempotency.record,
+    );
     expect(await orders.listEvents(order.tenantId, order.orderId)).toEqual([input.event]);
   });
 
@@ -56,7 +58,9 @@ describe('placeOrder', () => {
     expect(await orders.placeOrder(input)).toBe('cards-taken');
 
     expect(await orderOf(late)).toBeUndefined();
-    expect(await orders.getIdempotency(late.tenantId, 'orders', input.idempotency.keyHash, new Date())).toBeUndefined();
+    expect(
+      await orders.getIdempotency(late.tenantId, 'orders', input.idempotency.keyHash, new Date()),
+    ).toBeUndefined();
     expect(await orders.listEvents(late.tenantId, late.orderId)).toEqual([]);
     expect(await cardOf(free)).toEqual(free);
     expect(await cardOf(taken)).toMatchObject({ state: 'reserved', orderId: first.orderId });
@@ -74,9 +78,9 @@ describe('placeOrder', () => {
     expect(outcome).toBe('idempotency-key-taken');
     expect(await orderOf(second)).toBeUndefined();
     expect(await cardOf(other)).toEqual(other);
-    expect(await orders.getIdempotency(listing.tenantId, 'orders', first.idempotency.keyHash, new Date())).toEqual(
-      first.idempotency.record,
-    );
+    expect(
+      await orders.getIdempotency(listing.tenantId, 'orders', first.idempotency.keyHash, new Date()),
+    ).toEqual(first.idempotency.record);
   });
 
   it('throws SellerSuspendedError when the seller is suspended, reserving nothing', async () => {
@@ -121,7 +125,9 @@ describe('getIdempotency', () => {
     expect(await orders.getIdempotency(tenantId, 'orders', live.idempotency.keyHash, new Date())).toEqual(
       live.idempotency.record,
     );
-    expect(await orders.getIdempotency(tenantId, 'orders', expired.idempotency.keyHash, new Date())).toBeUndefined();
+    expect(
+      await orders.getIdempotency(tenantId, 'orders', expired.idempotency.keyHash, new Date()),
+    ).toBeUndefined();
     expect(
       await rawItem(table, keys.idempotency(tenantId, 'orders', expired.idempotency.keyHash)),
     ).toBeDefined();

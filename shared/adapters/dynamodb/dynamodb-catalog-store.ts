@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Brand } from '../../domain/brand.js';
 import { type Card, type CardState, type CardValidation, cardStates } from '../../domain/card.js';
 import type { Listing, Tenant } from '../../domain/entities.js';
@@ -11,7 +11,7 @@ import {
 } from '../../domain/errors.js';
 import type { CatalogStore, FingerprintOwner, TenantStore } from '../../ports/store.js';
 import { keys, stripLayout } from './keys.js';
-import type { TableContext } from './table-context.js';
+import { getItem, type TableContext } from './table-context.js';
 import { ConditionsFailedError, transactWrite } from './transact.js';
 
 /** Tenants, API keys, brands, listings, cards and the deployment-wide fingerprint registry. */
@@ -44,7 +44,7 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
   }
 
   async findApiKey(keyId: string) {
-    const item = await this.get(keys.apiKey(keyId));
+    const item = await getItem(this.ctx, keys.apiKey(keyId));
     return item ? { tenantId: String(item.tenantId), secretHash: String(item.secretHash) } : undefined;
   }
 
@@ -58,7 +58,7 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
   }
 
   async getBrand(brand: string): Promise<Brand | undefined> {
-    const item = await this.get(keys.brand(brand));
+    const item = await getItem(this.ctx, keys.brand(brand));
     return item && stripLayout<Brand>(item);
   }
 
@@ -84,7 +84,7 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
   }
 
   async getListing(tenantId: string, listingId: string): Promise<Listing | undefined> {
-    const item = await this.get(keys.listing(tenantId, listingId));
+    const item = await getItem(this.ctx, keys.listing(tenantId, listingId));
     return item && stripLayout<Listing>(item);
   }
 
@@ -98,7 +98,7 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
   }
 
   async findFingerprint(fingerprint: string): Promise<FingerprintOwner | undefined> {
-    const item = await this.get(keys.fingerprint(fingerprint));
+    const item = await getItem(this.ctx, keys.fingerprint(fingerprint));
     return item && stripLayout<FingerprintOwner>(item);
   }
 
@@ -132,7 +132,7 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
   }
 
   async getCard(tenantId: string, listingId: string, cardId: string): Promise<Card | undefined> {
-    const item = await this.get(keys.card(tenantId, listingId, cardId));
+    const item = await getItem(this.ctx, keys.card(tenantId, listingId, cardId));
     return item && stripLayout<Card>(item);
   }
 
@@ -270,13 +270,6 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
       for (const item of page.Items ?? []) yield item;
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-  }
-
-  private async get(key: { pk: string; sk: string }): Promise<Record<string, unknown> | undefined> {
-    const result = await this.ctx.doc.send(
-      new GetCommand({ TableName: this.ctx.tableName, Key: key, ConsistentRead: true }),
-    );
-    return result.Item;
   }
 
   private putNew(item: Record<string, unknown>) {

@@ -1,4 +1,4 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderEvent, Report } from '../../domain/entities.js';
 import { ConcurrentUpdateError, SellerSuspendedError } from '../../domain/errors.js';
 import type { Money } from '../../domain/money.js';
@@ -12,7 +12,7 @@ import type {
 } from '../../ports/store.js';
 import { keys, stripLayout } from './keys.js';
 import { eventItem, orderItem, putOrderItem, transitionItems } from './order-items.js';
-import type { TableContext } from './table-context.js';
+import { getItem, queryPrefix, type TableContext } from './table-context.js';
 import { DUE_INDEX, SELLER_INDEX } from './table-definition.js';
 import { ConditionsFailedError, type TaggedItem, transactWrite } from './transact.js';
 
@@ -104,14 +104,14 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
     keyHash: string,
     now: Date,
   ): Promise<IdempotencyRecord | undefined> {
-    const item = await this.get(keys.idempotency(tenantId, scope, keyHash));
+    const item = await getItem(this.ctx, keys.idempotency(tenantId, scope, keyHash));
     // DynamoDB deletes expired items lazily; an expired record no longer counts.
     if (!item || (typeof item.ttl === 'number' && item.ttl * 1000 < now.getTime())) return undefined;
     return { requestHash: String(item.requestHash), status: Number(item.status), body: item.body };
   }
 
   async getOrder(tenantId: string, orderId: string): Promise<Order | undefined> {
-    const item = await this.get(keys.order(tenantId, orderId));
+    const item = await getItem(this.ctx, keys.order(tenantId, orderId));
     return item && stripLayout<Order>(item);
   }
 
@@ -176,13 +176,13 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
   }
 
   async getPayment(tenantId: string, orderId: string, paymentRef: string) {
-    const item = await this.get(keys.payment(tenantId, orderId, paymentRef));
+    const item = await getItem(this.ctx, keys.payment(tenantId, orderId, paymentRef));
     return item && { amount: item.amount as Money, outcome: item.outcome as PaymentOutcome };
   }
 
   async listEvents(tenantId: string, orderId: string): Promise<OrderEvent[]> {
     const { pk, skPrefix } = keys.eventsOf(tenantId, orderId);
-    return (await this.queryAll(pk, skPrefix)).map((i) => stripLayout<OrderEvent>(i));
+    return (await queryPrefix(this.ctx, pk, skPrefix)).map((i) => stripLayout<OrderEvent>(i));
   }
 
   async listDueOrders(now: string, limit: number) {
@@ -230,7 +230,7 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
   }
 
   async getReport(tenantId: string, orderId: string, cardId: string): Promise<Report | undefined> {
-    const item = await this.get(keys.report(tenantId, orderId, cardId));
+    const item = await getItem(this.ctx, keys.report(tenantId, orderId, cardId));
     return item && stripLayout<Report>(item);
   }
 
@@ -295,31 +295,5 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
       if (error instanceof ConditionsFailedError || error instanceof ConcurrentUpdateError) return 'conflict';
       throw error;
     }
-  }
-
-  private async get(key: { pk: string; sk: string }) {
-    const result = await this.ctx.doc.send(
-      new GetCommand({ TableName: this.ctx.tableName, Key: key, ConsistentRead: true }),
-    );
-    return result.Item;
-  }
-
-  private async queryAll(pk: string, skPrefix: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.ctx.doc.send(
-        new QueryCommand({
-          TableName: this.ctx.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return items;
   }
 }

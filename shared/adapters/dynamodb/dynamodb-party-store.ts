@@ -1,16 +1,16 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BuyerCredit, Penalty, SellerBalances, SellerStanding } from '../../domain/entities.js';
 import type { PartyStore } from '../../ports/store.js';
 import { keys, stripLayout } from './keys.js';
-import type { TableContext } from './table-context.js';
+import { getItem, type TableContext } from './table-context.js';
 
 /** Seller standing and buyer credit. Their counters are changed inside order transactions. */
 export class DynamoPartyStore implements PartyStore {
   constructor(private readonly ctx: TableContext) {}
 
   async getSeller(tenantId: string, sellerId: string): Promise<SellerStanding | undefined> {
-    const item = await this.get(keys.seller(tenantId, sellerId));
+    const item = await getItem(this.ctx, keys.seller(tenantId, sellerId));
     if (!item) return undefined;
     const balance: SellerBalances = {};
     for (const [name, value] of Object.entries(item)) {
@@ -73,7 +73,7 @@ export class DynamoPartyStore implements PartyStore {
   }
 
   async getBuyer(tenantId: string, buyerId: string): Promise<BuyerCredit | undefined> {
-    const item = await this.get(keys.buyer(tenantId, buyerId));
+    const item = await getItem(this.ctx, keys.buyer(tenantId, buyerId));
     if (!item) return undefined;
     return {
       buyerId,
@@ -83,12 +83,5 @@ export class DynamoPartyStore implements PartyStore {
       escalated: Number(item.escalated ?? 0),
       rejectionTimes: (item.rejectionTimes as string[] | undefined) ?? [],
     };
-  }
-
-  private async get(key: { pk: string; sk: string }) {
-    const result = await this.ctx.doc.send(
-      new GetCommand({ TableName: this.ctx.tableName, Key: key, ConsistentRead: true }),
-    );
-    return result.Item;
   }
 }

@@ -1,7 +1,40 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Key } from './keys.js';
 
 /** What every DynamoDB store needs: the document client and the table name (from config). */
 export interface TableContext {
   readonly doc: DynamoDBDocumentClient;
   readonly tableName: string;
+}
+
+/** One item, read consistently: every read precedes a conditional write that must see the latest state. */
+export async function getItem(ctx: TableContext, key: Key): Promise<Record<string, unknown> | undefined> {
+  const result = await ctx.doc.send(
+    new GetCommand({ TableName: ctx.tableName, Key: key, ConsistentRead: true }),
+  );
+  return result.Item;
+}
+
+/** Every item of one partition whose sort key starts with `skPrefix`, page by page, in key order. */
+export async function queryPrefix(
+  ctx: TableContext,
+  pk: string,
+  skPrefix: string,
+): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ctx.doc.send(
+      new QueryCommand({
+        TableName: ctx.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+        ConsistentRead: true,
+        ExclusiveStartKey: startKey,
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return items;
 }
