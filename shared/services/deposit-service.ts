@@ -33,6 +33,8 @@ export interface DepositResult {
 
 /** Cards checked in parallel per request: enough to hide issuer/KMS latency, bounded for their quotas. */
 const DEPOSIT_CONCURRENCY = 8;
+/** Issuer checks start within this much of the request (the deposit Lambda's timeout is 29 s). */
+const ISSUER_BUDGET_MS = 20_000;
 
 /**
  * Deposit (F1, F2, F6): every code is format-checked, fingerprinted (unique across the
@@ -50,6 +52,9 @@ export class DepositService {
     listingId: string,
     secrets: readonly SealedSecret[],
   ): Promise<DepositResult[]> {
+    // Past this point no more issuer checks start: the rest are stored `pending`, so a slow
+    // issuer never makes a 500-card deposit outlive its Lambda (deposit the same codes again later).
+    const checkUntil = Date.now() + ISSUER_BUDGET_MS;
     const listing = await this.listings.require(tenantId, listingId);
     const { tenants, parties } = this.deps.stores;
     const [brand, seller] = await Promise.all([
@@ -67,7 +72,7 @@ export class DepositService {
         return { ...base, outcome: 'rejected' as const, reason: 'format' as const };
       if (seen.has(code)) return { ...base, outcome: 'rejected' as const, reason: 'duplicate' as const };
       seen.add(code);
-      return { ...base, ...(await this.depositOne(listing, brand, { ...secret, code })) };
+      return { ...base, ...(await this.depositOne(listing, brand, { ...secret, code }, checkUntil)) };
     });
     const counts: Record<string, number> = {};
     for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
@@ -95,13 +100,14 @@ export class DepositService {
     listing: Listing,
     brand: Brand,
     secret: SealedSecret,
+    checkUntil: number,
   ): Promise<Omit<DepositResult, 'index' | 'last4'>> {
     const { catalog } = this.deps.stores;
     const fingerprint = await this.deps.cipher.fingerprint(secret.code);
     const owner = await catalog.findFingerprint(fingerprint);
-    if (owner) return this.retryPending(listing, brand, secret, owner);
+    if (owner) return this.retryPending(listing, brand, secret, owner, checkUntil);
 
-    const validation = await this.check(brand, secret, listing);
+    const validation = await this.check(brand, secret, listing, checkUntil);
     const verdict = verdictOf(validation, listing);
     if (verdict.outcome === 'rejected') return verdict;
 
@@ -139,12 +145,13 @@ export class DepositService {
     brand: Brand,
     secret: SealedSecret,
     owner: { tenantId: string; listingId: string; cardId: string },
+    checkUntil: number,
   ): Promise<Omit<DepositResult, 'index' | 'last4'>> {
     const duplicate = { outcome: 'rejected', reason: 'duplicate' } as const;
     if (owner.tenantId !== listing.tenantId || owner.listingId !== listing.listingId) return duplicate;
     const card = await this.deps.stores.catalog.getCard(owner.tenantId, owner.listingId, owner.cardId);
     if (card?.state !== 'pending_validation') return duplicate;
-    const validation = await this.check(brand, secret, listing);
+    const validation = await this.check(brand, secret, listing, checkUntil);
     const verdict = verdictOf(validation, listing);
     if (verdict.outcome === 'pending') return { ...verdict, cardId: card.cardId };
     await this.deps.stores.catalog.settlePendingCard(
@@ -155,8 +162,14 @@ export class DepositService {
     return verdict.outcome === 'accepted' ? { ...verdict, cardId: card.cardId } : verdict;
   }
 
-  private async check(brand: Brand, secret: SealedSecret, listing: Listing): Promise<CardValidation> {
+  private async check(
+    brand: Brand,
+    secret: SealedSecret,
+    listing: Listing,
+    checkUntil: number,
+  ): Promise<CardValidation> {
     const checkedAt = this.deps.clock.now().toISOString();
+    if (Date.now() >= checkUntil) return { issuerState: 'unreachable', checkedAt };
     let answer: IssuerCheck;
     try {
       answer = await this.deps.issuer.check(brand, secret);

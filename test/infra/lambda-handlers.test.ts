@@ -1,0 +1,197 @@
+import { createHash, createHmac } from 'node:crypto';
+import { DecryptCommand, EncryptCommand, GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
+import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
+import { ENV } from '../../shared/config/env-names.js';
+import { DEMO_GIFT_BRAND, demoBrand } from '../../shared/issuer-sim/demo-brands.js';
+import { type IssuerSimServer, startIssuerSim } from '../../shared/issuer-sim/issuer-sim-server.js';
+import { systemClock } from '../../shared/ports/clock.js';
+import { TenantService } from '../../shared/services/tenant-service.js';
+import { useTestTable } from '../support/dynamo.js';
+import { httpApiEvent, scheduledEvent } from './invoke-bundle.js';
+
+type HttpHandler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<APIGatewayProxyResultV2>;
+type Response = { statusCode: number; headers: Record<string, string>; body: string };
+
+/**
+ * The four Lambda handlers imported in-process, as Lambda's runtime does, and invoked with API
+ * Gateway v2 and scheduled events against DynamoDB Local and the simulated issuer. KMS, the
+ * one part reached only through its SDK, is aws-sdk-client-mock: a stand-in that binds each
+ * ciphertext to its encryption context as KMS does.
+ */
+describe('the Lambda handlers, in-process, on one sale', () => {
+  const table = useTestTable();
+  const kms = mockClient(KMSClient);
+  const macKey = 'test-mac-key';
+  let issuer: IssuerSimServer;
+  let apiKey = '';
+  let fns: {
+    api: HttpHandler;
+    deposit: HttpHandler;
+    reveal: HttpHandler;
+    sweeper: (e: { time: string }) => Promise<unknown>;
+  };
+
+  beforeAll(async () => {
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      [ENV.dynamodbEndpoint]: inject('dynamoEndpoint'),
+      [ENV.tableName]: table.tableName,
+      [ENV.stage]: 'test',
+      [ENV.logLevel]: 'silent',
+      [ENV.codeKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/code',
+      [ENV.fingerprintKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/mac',
+    });
+    kms.on(GenerateMacCommand).callsFake((input) => ({
+      Mac: createHmac('sha256', macKey).update(Buffer.from(input.Message)).digest(),
+    }));
+    kms.on(EncryptCommand).callsFake((input) => ({
+      CiphertextBlob: Buffer.from(
+        JSON.stringify({
+          context: input.EncryptionContext,
+          plaintext: Buffer.from(input.Plaintext).toString('base64'),
+        }),
+      ),
+    }));
+    kms.on(DecryptCommand).callsFake((input) => {
+      const sealed = JSON.parse(Buffer.from(input.CiphertextBlob).toString('utf8'));
+      if (JSON.stringify(sealed.context) !== JSON.stringify(input.EncryptionContext)) {
+        throw Object.assign(new Error('context mismatch'), { name: 'InvalidCiphertextException' });
+      }
+      return { Plaintext: Buffer.from(sealed.plaintext, 'base64'), KeyId: input.KeyId };
+    });
+
+    issuer = await startIssuerSim({ port: 0 });
+    const tenants = new TenantService({
+      stores: createDynamoStores({ doc: table.doc, tableName: table.tableName }),
+      clock: systemClock,
+      ids: ulidIdGenerator,
+    });
+    await tenants.registerBrand(demoBrand(DEMO_GIFT_BRAND, issuer.url));
+    apiKey = (await tenants.create('lambda-test')).apiKey;
+
+    // Module scope is the cold start: config is read and clients are built on import.
+    fns = {
+      api: (await import('../../functions/api.js')).handler as unknown as HttpHandler,
+      deposit: (await import('../../functions/deposit.js')).handler as unknown as HttpHandler,
+      reveal: (await import('../../functions/reveal.js')).handler as unknown as HttpHandler,
+      sweeper: (await import('../../functions/sweeper.js')).handler,
+    };
+  });
+  afterAll(async () => {
+    kms.restore();
+    await issuer?.close();
+  });
+
+  const call = async (
+    fn: HttpHandler,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const event = httpApiEvent(method, path, {
+      headers: { authorization: `Bearer ${apiKey}`, ...headers },
+      ...(body === undefined ? {} : { body }),
+    }) as unknown as APIGatewayProxyEventV2;
+    const response = (await fn(event, { awsRequestId: 'req-1' })) as Response;
+    return { ...response, json: JSON.parse(response.body) };
+  };
+
+  it('serve a whole sale: listing (api), deposit (deposit), order and payment (api), reveal and report (reveal)', async () => {
+    const listing = await call(fns.api, 'POST', '/v1/listings', {
+      sellerId: 'seller-1',
+      brand: 'demo-gift',
+      faceValue: { amount: 5000, currency: 'EUR' },
+      price: { amount: 4500, currency: 'EUR' },
+    });
+    expect(listing.statusCode, listing.body).toBe(201);
+    const listingId = listing.json.listingId;
+
+    const minted = (await (
+      await fetch(`${issuer.url}/cards`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ brand: 'demo-gift', amount: 5000, currency: 'EUR' }),
+      })
+    ).json()) as { code: string };
+    const deposit = await call(fns.deposit, 'POST', `/v1/listings/${listingId}/cards`, {
+      cards: [{ code: minted.code }],
+    });
+    expect(deposit.statusCode, deposit.body).toBe(200);
+    expect(deposit.json.results[0].outcome).toBe('accepted');
+    const encrypt = kms.commandCalls(EncryptCommand)[0]?.args[0].input;
+    expect(encrypt?.KeyId).toBe(process.env[ENV.codeKeyId]);
+    expect(encrypt?.EncryptionContext).toEqual({
+      tenantId: expect.stringMatching(/^tnt_/),
+      cardId: deposit.json.results[0].cardId,
+    });
+
+    const order = await call(
+      fns.api,
+      'POST',
+      '/v1/orders',
+      { listingId, buyerId: 'buyer-1' },
+      { 'idempotency-key': 'o-1' },
+    );
+    expect(order.statusCode, order.body).toBe(201);
+    const orderId = order.json.orderId;
+    const paid = await call(fns.api, 'POST', `/v1/orders/${orderId}/payment`, {
+      paymentRef: 'p-1',
+      amount: order.json.amount,
+    });
+    expect(paid.json.state).toBe('paid');
+
+    const revealed = await call(
+      fns.reveal,
+      'POST',
+      `/v1/orders/${orderId}/reveal`,
+      { buyerId: 'buyer-1' },
+      { 'idempotency-key': 'r-1' },
+    );
+    expect(revealed.statusCode, revealed.body).toBe(200);
+    expect(revealed.headers['cache-control']).toBe('no-store');
+    expect(revealed.json.cards[0].code).toBe(minted.code.replace(/-/g, ''));
+
+    const report = await call(fns.reveal, 'POST', `/v1/orders/${orderId}/reports`, {
+      buyerId: 'buyer-1',
+      cardId: revealed.json.cards[0].cardId,
+      reason: 'already_redeemed',
+    });
+    expect(report.statusCode, report.body).toBe(201);
+    expect(report.json.decision).toBe('rejected');
+    // Fingerprints went through GenerateMac with the HMAC key, never a plain hash of the code.
+    expect(kms.commandCalls(GenerateMacCommand)[0]?.args[0].input.KeyId).toBe(
+      process.env[ENV.fingerprintKeyId],
+    );
+    const plainHash = createHash('sha256').update(minted.code.replace(/-/g, '')).digest('hex');
+    expect(deposit.body + report.body).not.toContain(plainHash);
+  });
+
+  it('keep each privilege slice to its routes: the api function does not serve reveal or deposit', async () => {
+    const anyOrder = ulidIdGenerator.next('ord');
+    const reveal = await call(
+      fns.api,
+      'POST',
+      `/v1/orders/${anyOrder}/reveal`,
+      { buyerId: 'b' },
+      { 'idempotency-key': 'k' },
+    );
+    expect(reveal.statusCode).toBe(404);
+    expect(reveal.headers['content-type']).toBe('application/problem+json');
+    const deposit = await call(fns.api, 'POST', `/v1/listings/${ulidIdGenerator.next('lst')}/cards`, {
+      cards: [{ code: 'DEMO' }],
+    });
+    expect(deposit.statusCode).toBe(404);
+  });
+
+  it('run the sweeper on a scheduled event and report what it examined', async () => {
+    const result = await fns.sweeper(scheduledEvent(new Date().toISOString()));
+    expect(result).toEqual({ examined: expect.any(Number), failed: 0 });
+  });
+});
