@@ -10,7 +10,7 @@ export interface NagTargets {
 
 /**
  * Every cdk-nag finding we accept, with its reason, on the narrowest construct that causes it.
- * docs/deploy.md lists them too.
+ * README "Deploy" lists them too.
  */
 export function applyNagSuppressions(targets: NagTargets): void {
   for (const fn of targets.functions) {

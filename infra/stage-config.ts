@@ -22,7 +22,7 @@ export interface StageConfig {
   readonly apiThrottle: Throttle;
   /** Per-route limits for the expensive routes (each deposit may carry 500 cards). */
   readonly routeThrottle: { readonly deposit: Throttle; readonly reveal: Throttle };
-  /** Undefined: no reservation (see `reservedConcurrency` in docs/deploy.md). */
+  /** Undefined: no reservation (see `reservedConcurrency` in README "Deploy"). */
   readonly reservedConcurrency: { readonly deposit?: number; readonly sweeper?: number };
   /** Optional e-mail subscribed to the alarm topic (`-c alarmEmail=ops@example.com`). */
   readonly alarmEmail?: string;
