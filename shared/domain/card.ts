@@ -41,8 +41,9 @@ const cardTransitions: Record<CardState, readonly CardState[]> = {
   // A pending card becomes sellable once the issuer answers, or void if the code is dead.
   pending_validation: ['available', 'void', 'withdrawn'],
   available: ['reserved', 'withdrawn', 'void'],
-  // Reserved cards go back to available when the order expires or is cancelled unpaid.
-  reserved: ['available', 'sold', 'refunded'],
+  // Reserved cards go back to available when the order expires, is cancelled or refunded unrevealed;
+  // a reserved card the pre-reveal re-check finds dead is void.
+  reserved: ['available', 'sold', 'refunded', 'void'],
   sold: ['refunded'],
   refunded: [],
   withdrawn: [],

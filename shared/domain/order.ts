@@ -51,6 +51,8 @@ export interface Order {
   readonly closedAt?: string;
   /** Why a paid order was refunded before reveal (`code_dead_before_reveal`, `seller_suspended`). */
   readonly refundReason?: string;
+  /** Reports escalated for review and not yet settled: the money is not released while any is open. */
+  readonly openReports?: number;
   /** Sum refunded to the buyer through upheld reports or refunds. */
   readonly refunded: Money;
   readonly refundsDue: readonly RefundDue[];
@@ -84,6 +86,7 @@ export function dueTransition(order: Order, now: Date): 'expire' | 'release' | u
   if (order.state === 'pending_payment' && Date.parse(order.expiresAt) <= now.getTime()) return 'expire';
   if (
     order.state === 'revealed' &&
+    (order.openReports ?? 0) === 0 &&
     order.disputeDeadline !== undefined &&
     Date.parse(order.disputeDeadline) <= now.getTime()
   ) {
@@ -93,8 +96,11 @@ export function dueTransition(order: Order, now: Date): 'expire' | 'release' | u
 }
 
 /** When the sweeper should next look at this order, or undefined if time changes nothing. */
-export function nextDueAt(order: Pick<Order, 'state' | 'expiresAt' | 'disputeDeadline'>): string | undefined {
+export function nextDueAt(
+  order: Pick<Order, 'state' | 'expiresAt' | 'disputeDeadline' | 'openReports'>,
+): string | undefined {
   if (order.state === 'pending_payment') return order.expiresAt;
-  if (order.state === 'revealed') return order.disputeDeadline;
+  // An escalated report holds the release until it is settled; time alone changes nothing then.
+  if (order.state === 'revealed' && (order.openReports ?? 0) === 0) return order.disputeDeadline;
   return undefined;
 }

@@ -93,6 +93,8 @@ export interface OrderTransition {
   }>;
   readonly ledger: readonly LedgerMove[];
   readonly penalties: ReadonlyArray<Penalty & { sellerId: string }>;
+  /** The seller must still be active when this commits (payment and reveal); a lost check is a conflict. */
+  readonly requireActiveSeller?: boolean;
   readonly events: readonly OrderEvent[];
 }
 
@@ -147,7 +149,8 @@ export interface ReportStore {
   recordReport(input: {
     report: Report;
     buyerCreditDelta: 'upheld' | 'rejected' | 'escalated';
-    transition?: OrderTransition;
+    /** The order's change (refund, or the report noted on its version). */
+    transition: OrderTransition;
     event: OrderEvent;
   }): Promise<'recorded' | 'already-reported' | 'conflict'>;
 }

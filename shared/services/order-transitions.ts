@@ -49,10 +49,15 @@ export class OrderTransitions {
     });
   }
 
-  /** pending_payment -> paid: the price is held in escrow for the seller. */
+  /**
+   * pending_payment -> paid: the price is held in escrow for the seller, if the seller is
+   * still active. The cards stay reserved, no longer on a payment clock.
+   */
   markPaid(order: Order, paymentRef: string, at: Date): OrderTransition {
     return this.build(order, 'pending_payment', 'paid', at, {
       next: { paidAt: at.toISOString(), paymentRef },
+      cards: this.moveCards(order, 'reserved', 'reserved', true),
+      requireActiveSeller: true,
       ledger: [this.move(order, 'sale_held', 'paid', order.amount.amount, 0)],
       events: [
         this.event(order, at, 'payment.received', 'marketplace', 'paid', {
@@ -69,6 +74,8 @@ export class OrderTransitions {
     return this.build(order, 'paid', 'revealed', at, {
       next: { revealedAt: at.toISOString(), revealKeyHash: keyHash, disputeDeadline },
       cards: this.moveCards(order, 'reserved', 'sold', true),
+      // A suspended seller's paid orders are refunded, never delivered.
+      requireActiveSeller: true,
       events: [
         this.event(order, at, 'order.revealed', 'buyer', 'revealed', {
           cardIds: order.cards.map((c) => c.cardId),
@@ -80,7 +87,8 @@ export class OrderTransitions {
 
   /**
    * paid -> refunded before the buyer saw anything: dead codes found by the pre-reveal
-   * re-check (each one a penalty, F7) or the seller's suspension (no penalty).
+   * re-check (each one a penalty, F7) or the seller's suspension (no penalty). Dead cards are
+   * void; the others go back on sale (a suspended seller's stock stays frozen by its status).
    */
   refundPaid(
     order: Order,
@@ -91,7 +99,13 @@ export class OrderTransitions {
   ): OrderTransition {
     return this.build(order, 'paid', 'refunded', at, {
       next: { refunded: order.amount, refundReason: reason, closedAt: at.toISOString() },
-      cards: this.moveCards(order, 'reserved', 'refunded', true),
+      cards: order.cards.map((c) => ({
+        listingId: order.listingId,
+        cardId: c.cardId,
+        from: 'reserved' as const,
+        to: deadCardIds.includes(c.cardId) ? ('void' as const) : ('available' as const),
+        linked: false,
+      })),
       ledger: [this.move(order, 'refund', 'refund', -order.amount.amount, 0)],
       penalties: deadCardIds.map((cardId) => this.penalty(order, cardId, at, undefined)),
       events: [
@@ -122,8 +136,25 @@ export class OrderTransitions {
     });
   }
 
+  /**
+   * A report that refunds nothing still changes the order: it is written on the order's
+   * version, so it cannot land on an order released meanwhile; an escalated one holds the
+   * release until it is settled.
+   */
+  noteReport(order: Order, at: Date, escalated: boolean): OrderTransition {
+    return this.build(order, 'revealed', 'revealed', at, {
+      next: escalated ? { openReports: (order.openReports ?? 0) + 1 } : {},
+      events: [],
+    });
+  }
+
   /** revealed -> released: what was not refunded moves from held to available. */
   release(order: Order, at: Date, actor: Actor): OrderTransition {
+    if ((order.openReports ?? 0) > 0) {
+      throw new InvalidStateError('a report on this order is under review; the money stays in escrow', {
+        openReports: order.openReports,
+      });
+    }
     const payout = subtract(order.amount, order.refunded).amount;
     return this.build(order, 'revealed', 'released', at, {
       next: { releasedAt: at.toISOString(), closedAt: at.toISOString() },
@@ -147,6 +178,7 @@ export class OrderTransitions {
       cards?: OrderTransition['cards'];
       ledger?: LedgerMove[];
       penalties?: OrderTransition['penalties'];
+      requireActiveSeller?: boolean;
       events: OrderEvent[];
     },
   ): OrderTransition {
@@ -165,6 +197,7 @@ export class OrderTransitions {
       cards: parts.cards ?? [],
       ledger: [...(parts.ledger ?? []), ...fines],
       penalties,
+      ...(parts.requireActiveSeller ? { requireActiveSeller: true } : {}),
       events: parts.events,
     };
   }

@@ -9,7 +9,7 @@ import {
 import { equals, type Money } from '../domain/money.js';
 import type { Order, RefundDue } from '../domain/order.js';
 import type { PaymentOutcome } from '../ports/store.js';
-import type { OrderRunner } from './order-runner.js';
+import { backoff, type OrderRunner } from './order-runner.js';
 import type { VaultDeps } from './vault-deps.js';
 
 const ATTEMPTS = 8;
@@ -35,6 +35,13 @@ export class PaymentService {
       if (earlier) return answerFor(order, earlier.outcome, paymentRef);
 
       const now = this.deps.clock.now();
+      if (order.state === 'pending_payment' && attempt > 0 && (await this.sellerSuspended(order))) {
+        // The payment lost to the seller's suspension: the order is cancelled, the money a refund due.
+        await orders.transition(
+          this.runner.transitions.closeUnpaid(order, 'cancelled', 'vault', now, 'seller_suspended'),
+        );
+        continue;
+      }
       if (order.state === 'pending_payment') {
         if (!equals(amount, order.amount)) {
           throw new AmountMismatchError('the payment amount does not match the order', {
@@ -53,7 +60,8 @@ export class PaymentService {
         });
         if (outcome === 'recorded') return transition.next;
         if (outcome === 'payment-ref-taken') throw referenceReused(paymentRef);
-        continue; // the same reference raced us, or the order changed: read again
+        await backoff(attempt);
+        continue; // the same reference raced us, the order changed, or the seller was suspended: read again
       }
 
       const entry: RefundDue = {
@@ -84,8 +92,13 @@ export class PaymentService {
         this.deps.logger.warn({ tenantId, orderId, reason: entry.reason }, 'payment recorded as refund due');
         throw refusal(next, entry.reason);
       }
+      await backoff(attempt);
     }
     throw new InvalidStateError('the order kept changing while the payment was recorded; send it again');
+  }
+
+  private async sellerSuspended(order: Order): Promise<boolean> {
+    return (await this.deps.stores.parties.getSeller(order.tenantId, order.sellerId))?.status === 'suspended';
   }
 }
 

@@ -11,7 +11,7 @@ import type { IssuerCheck } from '../domain/issuer-check.js';
 import type { Order } from '../domain/order.js';
 import { fineFor, isCreditPoor } from '../domain/penalty-policy.js';
 import { decideReport } from '../domain/report-decision.js';
-import type { OrderRunner } from './order-runner.js';
+import { backoff, type OrderRunner } from './order-runner.js';
 import type { SuspensionService } from './suspension-service.js';
 import type { VaultDeps } from './vault-deps.js';
 
@@ -80,9 +80,10 @@ export class ReportService {
       const outcome = await reports.recordReport({
         report,
         buyerCreditDelta: upheld ? 'upheld' : decision,
-        ...(upheld
-          ? { transition: this.runner.transitions.refundReportedCard(order, input.cardId, reportId, now) }
-          : {}),
+        // Every decision is written on the order's version: none lands on an order released meanwhile.
+        transition: upheld
+          ? this.runner.transitions.refundReportedCard(order, input.cardId, reportId, now)
+          : this.runner.transitions.noteReport(order, now, decision === 'escalated'),
         event: this.runner.transitions.event(order, now, `report.${decision}`, 'buyer', undefined, {
           reportId,
           cardId: input.cardId,
@@ -92,9 +93,12 @@ export class ReportService {
         }),
       });
       if (outcome === 'already-reported') throw new AlreadyReportedError('this card was already reported');
-      if (outcome === 'conflict') continue;
+      if (outcome === 'conflict') {
+        await backoff(attempt);
+        continue;
+      }
       this.deps.logger.info({ tenantId, orderId, reportId, decision }, 'report decided');
-      if (upheld) await this.suspension.afterPenalty(tenantId, order.sellerId);
+      if (upheld) await this.suspension.afterPenaltySafely(tenantId, order.sellerId);
       return report;
     }
     throw new InvalidStateError('the order kept changing while the report was decided; send it again');

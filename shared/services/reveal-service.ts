@@ -48,7 +48,15 @@ export class RevealService {
     const outcome = await this.runner.run<Outcome>(tenantId, orderId, async (order, now) => {
       if (order.buyerId !== buyerId) throw new NotFoundError('order not found', { orderId });
       if (order.state !== 'paid') return { done: await this.revealAgain(order, keyHash, now) };
-      const secrets = await this.decryptAll(order);
+      const [secrets, seller] = await Promise.all([
+        this.decryptAll(order),
+        this.deps.stores.parties.getSeller(order.tenantId, order.sellerId),
+      ]);
+      if (seller?.status === 'suspended') {
+        // Suspension refunds paid orders; this one is refunded here if the cascade has not reached it.
+        const transition = this.runner.transitions.refundPaid(order, now, 'vault', 'seller_suspended', []);
+        return { transition, result: (next) => ({ kind: 'refunded', order: next }) };
+      }
       const dead = await this.deadCards(order, secrets);
       if (dead.length > 0) {
         const transition = this.runner.transitions.refundPaid(
@@ -72,7 +80,8 @@ export class RevealService {
       };
     });
     if (outcome.kind === 'revealed') return outcome.revelation;
-    await this.suspension.afterPenalty(tenantId, outcome.order.sellerId);
+    if (outcome.order.refundReason === 'seller_suspended') throw suspendedRefundError(outcome.order);
+    await this.suspension.afterPenaltySafely(tenantId, outcome.order.sellerId);
     throw refundedError(outcome.order);
   }
 
@@ -81,15 +90,7 @@ export class RevealService {
     if (order.revealedAt === undefined) {
       if (order.state === 'refunded' && order.refundReason === 'code_dead_before_reveal')
         throw refundedError(order);
-      if (order.state === 'refunded') {
-        throw new InvalidStateError(
-          'the order was refunded before delivery (the seller is suspended); nothing is shown',
-          {
-            state: order.state,
-            refund: order.refunded,
-          },
-        );
-      }
+      if (order.state === 'refunded') throw suspendedRefundError(order);
       throw new PaymentNotClearedError(`the order is ${order.state}: payment has not cleared`, {
         state: order.state,
       });
@@ -150,6 +151,16 @@ function refundedError(order: Order): CodeAlreadyRedeemedError {
     {
       refund: order.refunded,
       state: order.state,
+    },
+  );
+}
+
+function suspendedRefundError(order: Order): InvalidStateError {
+  return new InvalidStateError(
+    'the order was refunded before delivery (the seller is suspended); nothing is shown',
+    {
+      state: order.state,
+      refund: order.refunded,
     },
   );
 }

@@ -17,10 +17,29 @@ export class SuspensionService {
   async afterPenalty(tenantId: string, sellerId: string): Promise<void> {
     const seller = await this.deps.stores.parties.getSeller(tenantId, sellerId);
     const now = this.deps.clock.now();
-    if (!seller || seller.status === 'suspended' || !shouldSuspend(seller.strikeTimes, now)) return;
-    await this.deps.stores.parties.suspendSeller(tenantId, sellerId, now.toISOString());
-    this.deps.logger.warn({ tenantId, sellerId }, 'seller suspended');
+    if (!seller) return;
+    if (seller.status === 'active') {
+      if (!shouldSuspend(seller.strikeTimes, now)) return;
+      await this.deps.stores.parties.suspendSeller(tenantId, sellerId, now.toISOString());
+      this.deps.logger.warn({ tenantId, sellerId }, 'seller suspended');
+    }
+    // Also when already suspended: a cascade cut short earlier is finished by the next penalty.
     await this.cascade(tenantId, sellerId);
+  }
+
+  /**
+   * After a refund or report has committed, its answer must reach the caller whatever the
+   * cascade does: a failure is logged, and payment and reveal refuse a suspended seller anyway.
+   */
+  async afterPenaltySafely(tenantId: string, sellerId: string): Promise<void> {
+    try {
+      await this.afterPenalty(tenantId, sellerId);
+    } catch (error) {
+      this.deps.logger.error(
+        { tenantId, sellerId, err: String(error) },
+        'suspension cascade failed; it resumes on the next penalty',
+      );
+    }
   }
 
   async cascade(tenantId: string, sellerId: string): Promise<void> {

@@ -145,9 +145,12 @@ describe('transition', () => {
 
     expect(await orderOf(order)).toEqual(t.next);
     expect(t.next).toMatchObject({ state: 'refunded', version: order.version + 1 });
-    for (const card of cards) {
-      expect(await cardOf(card)).toMatchObject({ state: 'refunded', orderId: order.orderId });
-    }
+    // The dead card is void, the live one back on sale; neither is linked to the order any more.
+    const [deadCard, liveCard] = [await cardOf(cards[0] as Card), await cardOf(cards[1] as Card)];
+    expect(deadCard).toMatchObject({ state: 'void' });
+    expect(liveCard).toMatchObject({ state: 'available' });
+    expect(deadCard?.orderId).toBeUndefined();
+    expect(liveCard?.orderId).toBeUndefined();
     const seller = await parties.getSeller(order.tenantId, order.sellerId);
     // 2 x 4500 held on payment, refunded; the fine is 10 % of the card's price.
     expect(seller).toMatchObject({ balance: { EUR: { held: 0, available: -450 } }, strikeTimes: [t.at] });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Card } from '../../shared/domain/card.js';
+import type { Order } from '../../shared/domain/order.js';
 import { useTestTable } from '../support/dynamo.js';
 import { anOrderIn, aTenant, reporting, storesOn, transitions, uniqueId } from '../support/store-builders.js';
 
@@ -65,9 +66,11 @@ describe('getBuyer', () => {
     const { order, cards } = await anOrderIn(stores, 'revealed', { quantity: 3 });
     const [a, b, c] = cards as [Card, Card, Card];
     const rejectedAt = new Date();
+    // Each report is written on the order's version: read the order again before the next one.
+    const current = async () => (await orders.getOrder(order.tenantId, order.orderId)) as Order;
     expect(await reports.recordReport(reporting(order, a.cardId, 'rejected', rejectedAt))).toBe('recorded');
-    expect(await reports.recordReport(reporting(order, b.cardId, 'escalated'))).toBe('recorded');
-    expect(await reports.recordReport(reporting(order, c.cardId, 'refunded'))).toBe('recorded');
+    expect(await reports.recordReport(reporting(await current(), b.cardId, 'escalated'))).toBe('recorded');
+    expect(await reports.recordReport(reporting(await current(), c.cardId, 'refunded'))).toBe('recorded');
 
     expect(await parties.getBuyer(order.tenantId, order.buyerId)).toEqual({
       buyerId: order.buyerId,

@@ -32,7 +32,22 @@ describe('recordReport', () => {
       rejectionTimes: [report.createdAt],
     });
     expect((await eventTypes(order)).at(-1)).toBe('report.rejected');
-    expect(await orderOf(order)).toEqual(order);
+    // Noted on the order's version (so it could not land on a released order), nothing else.
+    expect(await orderOf(order)).toEqual({ ...order, version: order.version + 1 });
+  });
+
+  it('holds the release with an escalated report: the order leaves the due index until it is settled', async () => {
+    const { order, cards } = await anOrderIn(stores, 'revealed');
+    const input = reporting(order, (cards[0] as Card).cardId, 'escalated');
+
+    expect(await reports.recordReport(input)).toBe('recorded');
+
+    expect(await orderOf(order)).toMatchObject({ state: 'revealed', openReports: 1 });
+    const farFuture = new Date(Date.now() + 400 * 86_400_000).toISOString();
+    expect(await orders.listDueOrders(farFuture, 1000)).not.toContainEqual({
+      tenantId: order.tenantId,
+      orderId: order.orderId,
+    });
   });
 
   it("answers 'already-reported' for a second report on the same card, counting nothing", async () => {

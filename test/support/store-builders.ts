@@ -156,7 +156,9 @@ export function reporting(
   return {
     report,
     buyerCreditDelta: upheld ? 'upheld' : decision,
-    ...(upheld ? { transition: transitions.refundReportedCard(order, cardId, reportId, at) } : {}),
+    transition: upheld
+      ? transitions.refundReportedCard(order, cardId, reportId, at)
+      : transitions.noteReport(order, at, decision === 'escalated'),
     event: transitions.event(order, at, `report.${decision}`, 'buyer', undefined, {
       reportId,
       cardId,

@@ -15,7 +15,7 @@ import { InvalidStateError } from '../../shared/domain/errors.js';
 const allowed: Record<CardState, readonly CardState[]> = {
   pending_validation: ['available', 'void', 'withdrawn'],
   available: ['reserved', 'withdrawn', 'void'],
-  reserved: ['available', 'sold', 'refunded'],
+  reserved: ['available', 'sold', 'refunded', 'void'],
   sold: ['refunded'],
   refunded: [],
   withdrawn: [],

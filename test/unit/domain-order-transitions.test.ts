@@ -102,10 +102,14 @@ describe('OrderTransitions.markPaid', () => {
     ]);
   });
 
-  it('leaves the cards reserved and records a payment.received event', () => {
+  it('keeps the cards reserved (off the payment clock), requires an active seller, and records a payment.received event', () => {
     const { transitions } = setup();
     const t = transitions.markPaid(order, 'pay-42', at(60));
-    expect(t.cards).toEqual([]);
+    expect(t.cards.map((c) => [c.cardId, c.from, c.to, c.linked])).toEqual([
+      ['crd_1', 'reserved', 'reserved', true],
+      ['crd_2', 'reserved', 'reserved', true],
+    ]);
+    expect(t.requireActiveSeller).toBe(true);
     expect(t.events).toEqual([
       expect.objectContaining({
         type: 'payment.received',
@@ -174,12 +178,12 @@ describe('OrderTransitions.refundPaid', () => {
     });
   });
 
-  it('takes every card of the order out of sale, still linked to it', () => {
+  it('voids the dead cards and puts the live ones back on sale, unlinked', () => {
     const { transitions } = setup();
     const t = transitions.refundPaid(order, at(100), 'vault', 'code_dead_before_reveal', ['crd_2']);
     expect(t.cards.map((c) => [c.cardId, c.from, c.to, c.linked])).toEqual([
-      ['crd_1', 'reserved', 'refunded', true],
-      ['crd_2', 'reserved', 'refunded', true],
+      ['crd_1', 'reserved', 'available', false],
+      ['crd_2', 'reserved', 'void', false],
     ]);
   });
 

@@ -273,7 +273,7 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
           },
         },
       },
-      ...(transition ? transitionItems(tableName, transition) : []),
+      ...transitionItems(tableName, transition),
       eventItem(tableName, report.tenantId, event),
     ];
     try {

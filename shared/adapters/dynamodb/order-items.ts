@@ -66,7 +66,7 @@ export function cardItems(tableName: string, t: OrderTransition): TaggedItem[] {
     if (c.linked) sets.push('orderId = :orderId');
     else removes.push('orderId');
     // A reserved card says until when, so a buyer or a stock count can find reservations time has ended.
-    if (c.to === 'reserved') {
+    if (c.from === 'available' && c.to === 'reserved') {
       sets.push('reservedUntil = :until');
       values[':until'] = t.next.expiresAt;
     } else if (c.from === 'reserved') {
@@ -125,6 +125,7 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
       values[':none'] = [];
       sets.push('strikeTimes = list_append(if_not_exists(strikeTimes, :none), :strike)');
     }
+    const guarded = t.requireActiveSeller === true && sellerId === t.order.sellerId;
     items.push({
       tag: `seller:${sellerId}`,
       item: {
@@ -132,14 +133,33 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
           TableName: tableName,
           Key: keys.seller(t.order.tenantId, sellerId),
           UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
+          ...(guarded ? { ConditionExpression: ACTIVE_SELLER } : {}),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
       },
     });
   }
+  // The seller check rides on the seller's update when there is one (an item appears once per transaction).
+  if (t.requireActiveSeller && !bySeller.has(t.order.sellerId)) {
+    items.push({
+      tag: `seller:${t.order.sellerId}`,
+      item: {
+        ConditionCheck: {
+          TableName: tableName,
+          Key: keys.seller(t.order.tenantId, t.order.sellerId),
+          ConditionExpression: ACTIVE_SELLER,
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':active': 'active' },
+        },
+      },
+    });
+  }
   return items;
 }
+
+/** A seller never seen before is active. */
+const ACTIVE_SELLER = 'attribute_not_exists(#status) OR #status = :active';
 
 /** Ledger entries are immutable, keyed so the same move cannot be booked twice. */
 export function ledgerItems(tableName: string, t: OrderTransition): TaggedItem[] {

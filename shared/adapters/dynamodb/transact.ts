@@ -47,6 +47,15 @@ export async function transactWrite(
       reason.Code === 'ConditionalCheckFailed' ? [items[index]?.tag ?? `#${index}`] : [],
     );
     if (failed.length > 0) throw new ConditionsFailedError(failed, { cause: error });
-    throw new ConcurrentUpdateError('a concurrent transaction touched the same items', {}, { cause: error });
+    // Only a clash with another in-flight transaction is worth a retry; anything else
+    // (validation, size limits, throttling past the SDK's retries) is a real fault.
+    if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
+      throw new ConcurrentUpdateError(
+        'a concurrent transaction touched the same items',
+        {},
+        { cause: error },
+      );
+    }
+    throw error;
   }
 }
