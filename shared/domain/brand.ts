@@ -14,8 +14,11 @@ export function normalizeCode(code: string): string {
   return code.replace(/[\s-]/g, '').toUpperCase();
 }
 
+/** Codes shorter than this show no last 4: they would give away too much of the code. */
+const MIN_LENGTH_FOR_LAST4 = 8;
+
 export function last4(normalizedCode: string): string {
-  return normalizedCode.slice(-4);
+  return normalizedCode.length >= MIN_LENGTH_FOR_LAST4 ? normalizedCode.slice(-4) : '';
 }
 
 export type FormatProblem = 'format' | undefined;

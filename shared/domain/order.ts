@@ -1,6 +1,12 @@
 import { InvalidStateError } from './errors.js';
 import type { Money } from './money.js';
 
+/**
+ * Cards per order. A dead-code refund touches every card, a penalty and a fine line per dead
+ * card (4 + 3n items) and must fit one DynamoDB transaction (100 items).
+ */
+export const MAX_CARDS_PER_ORDER = 20;
+
 export const orderStates = [
   'pending_payment',
   'paid',

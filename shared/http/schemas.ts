@@ -15,7 +15,8 @@ export const MoneySchema = z
       .number()
       .int()
       .nonnegative()
-      .max(100_000_000_00)
+      // Safe integers, and a price times MAX_CARDS_PER_ORDER stays one.
+      .max(1_000_000_000_000)
       .openapi({ description: 'integer minor units', example: 2500 }),
     currency: z
       .string()

@@ -137,8 +137,9 @@ export class DepositService {
   }
 
   /**
-   * A code already in the vault is a duplicate (F6), unless it is this listing's own card
-   * still waiting for the issuer: depositing it again re-runs the check.
+   * A code already in the vault is a duplicate (F6), unless it is this listing's own card:
+   * still waiting for the issuer, depositing it again re-runs the check; already on sale, the
+   * deposit is a retry (say of a request whose answer was lost) and gets the same card back.
    */
   private async retryPending(
     listing: Listing,
@@ -150,6 +151,7 @@ export class DepositService {
     const duplicate = { outcome: 'rejected', reason: 'duplicate' } as const;
     if (owner.tenantId !== listing.tenantId || owner.listingId !== listing.listingId) return duplicate;
     const card = await this.deps.stores.catalog.getCard(owner.tenantId, owner.listingId, owner.cardId);
+    if (card?.state === 'available') return { outcome: 'accepted', cardId: card.cardId };
     if (card?.state !== 'pending_validation') return duplicate;
     const validation = await this.check(brand, secret, listing, checkUntil);
     const verdict = verdictOf(validation, listing);

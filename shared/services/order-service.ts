@@ -6,9 +6,10 @@ import {
   OutOfStockError,
   SelfPurchaseError,
   SellerSuspendedError,
+  ValidationError,
 } from '../domain/errors.js';
 import { multiply, zero } from '../domain/money.js';
-import type { Order } from '../domain/order.js';
+import { MAX_CARDS_PER_ORDER, type Order } from '../domain/order.js';
 import type { IdempotencyRecord } from '../ports/store.js';
 import { canonicalJson, sha256Hex } from './hashing.js';
 import type { ListingService } from './listing-service.js';
@@ -50,6 +51,9 @@ export class OrderService {
     const earlier = await replay();
     if (earlier) return earlier;
 
+    if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > MAX_CARDS_PER_ORDER) {
+      throw new ValidationError(`quantity must be 1 to ${MAX_CARDS_PER_ORDER}`);
+    }
     const listing = await this.listings.require(tenantId, input.listingId);
     if (listing.sellerId === input.buyerId)
       throw new SelfPurchaseError('a seller cannot buy their own listing');

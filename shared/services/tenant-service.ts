@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Brand } from '../domain/brand.js';
 import type { Tenant } from '../domain/entities.js';
-import { UnauthorizedError } from '../domain/errors.js';
+import { UnauthorizedError, ValidationError } from '../domain/errors.js';
 import { sha256Hex } from './hashing.js';
 import type { VaultDeps } from './vault-deps.js';
 
@@ -30,7 +30,15 @@ export class TenantService {
 
   /** Adds or updates a brand the deployment accepts, and the issuer that checks its codes. */
   async registerBrand(brand: Brand): Promise<void> {
-    new RegExp(brand.codePattern); // a bad pattern fails here, not at the first deposit
+    // A bad pattern fails here, as a validation problem, not at the first deposit as a 500.
+    for (const pattern of [brand.codePattern, brand.pinPattern]) {
+      if (pattern === undefined) continue;
+      try {
+        new RegExp(`^(?:${pattern})$`);
+      } catch (error) {
+        throw new ValidationError(`not a valid regular expression: ${pattern}`, {}, { cause: error });
+      }
+    }
     await this.deps.stores.tenants.putBrand(brand);
   }
 

@@ -31,6 +31,20 @@ describe('F6: one code sold twice, or on two marketplaces', () => {
     expect(res.body.results[1].cardId).toBeUndefined();
   });
 
+  it('answers a repeated deposit to the same listing with the same card (a retry), never a second card', async () => {
+    const s = stack.current;
+    const { listingId } = await aListing(s);
+    const [card] = await depositFresh(s, listingId, 1);
+
+    const again = await deposit(s, listingId, [{ code: card?.code as string }]);
+
+    expect(again.body.results).toEqual([
+      expect.objectContaining({ outcome: 'accepted', cardId: card?.cardId }),
+    ]);
+    const stock = await s.get(`/v1/listings/${listingId}`);
+    expect(stock.body.stock).toMatchObject({ available: 1 });
+  });
+
   it('refuses a code already deposited in another listing', async () => {
     const s = stack.current;
     const first = await aListing(s);

@@ -27,8 +27,10 @@ describe('last4', () => {
     expect(last4('ABCDEFGH1234')).toBe('1234');
   });
 
-  it('is the whole code when it is shorter than four characters', () => {
-    expect(last4('AB')).toBe('AB');
+  it('shows nothing of a code shorter than eight characters, which four characters would half give away', () => {
+    expect(last4('AB')).toBe('');
+    expect(last4('ABCDEFG')).toBe('');
+    expect(last4('ABCDEFGH')).toBe('EFGH');
   });
 });
 

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { MAX_CARDS_PER_ORDER } from '../../domain/order.js';
 import type { OrderService } from '../../services/order-service.js';
 import type { PaymentService } from '../../services/payment-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
@@ -27,7 +28,7 @@ const place = createRoute({
         .strictObject({
           listingId: vaultId('lst'),
           buyerId: externalId,
-          quantity: z.number().int().min(1).max(50).default(1),
+          quantity: z.number().int().min(1).max(MAX_CARDS_PER_ORDER).default(1),
         })
         .openapi('PlaceOrder'),
     ),
