@@ -1,66 +1,16 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Brand } from '../../domain/brand.js';
 import { type Card, type CardState, type CardValidation, cardStates } from '../../domain/card.js';
-import type { Listing, Tenant } from '../../domain/entities.js';
-import {
-  CardNotAvailableError,
-  ConcurrentUpdateError,
-  DuplicateCardError,
-  ValidationError,
-} from '../../domain/errors.js';
-import type { CatalogStore, FingerprintOwner, TenantStore } from '../../ports/store.js';
+import type { Listing } from '../../domain/entities.js';
+import { CardNotAvailableError, ConcurrentUpdateError, DuplicateCardError } from '../../domain/errors.js';
+import type { CatalogStore, FingerprintOwner } from '../../ports/store.js';
 import { keys, stripLayout } from './keys.js';
-import { getItem, type TableContext } from './table-context.js';
+import { getItem, putNew, type TableContext } from './table-context.js';
 import { ConditionsFailedError, transactWrite } from './transact.js';
 
-/** Tenants, API keys, brands, listings, cards and the deployment-wide fingerprint registry. */
-export class DynamoCatalogStore implements CatalogStore, TenantStore {
+/** Listings, cards and the deployment-wide fingerprint registry. */
+export class DynamoCatalogStore implements CatalogStore {
   constructor(private readonly ctx: TableContext) {}
-
-  async createTenant(tenant: Tenant, apiKey: { keyId: string; secretHash: string }): Promise<void> {
-    try {
-      await transactWrite(this.ctx.doc, [
-        {
-          tag: 'tenant',
-          item: this.putNew({ ...keys.tenant(tenant.tenantId), entity: 'Tenant', ...tenant }),
-        },
-        {
-          tag: 'apiKey',
-          item: this.putNew({
-            ...keys.apiKey(apiKey.keyId),
-            entity: 'ApiKey',
-            tenantId: tenant.tenantId,
-            ...apiKey,
-          }),
-        },
-      ]);
-    } catch (error) {
-      if (error instanceof ConditionsFailedError) {
-        throw new ConcurrentUpdateError('the tenant or API key id already exists', {}, { cause: error });
-      }
-      throw error;
-    }
-  }
-
-  async findApiKey(keyId: string) {
-    const item = await getItem(this.ctx, keys.apiKey(keyId));
-    return item ? { tenantId: String(item.tenantId), secretHash: String(item.secretHash) } : undefined;
-  }
-
-  async putBrand(brand: Brand): Promise<void> {
-    await this.ctx.doc.send(
-      new PutCommand({
-        TableName: this.ctx.tableName,
-        Item: { ...keys.brand(brand.brand), entity: 'Brand', ...brand },
-      }),
-    );
-  }
-
-  async getBrand(brand: string): Promise<Brand | undefined> {
-    const item = await getItem(this.ctx, keys.brand(brand));
-    return item && stripLayout<Brand>(item);
-  }
 
   async createListing(listing: Listing): Promise<void> {
     try {
@@ -112,7 +62,7 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
       await transactWrite(this.ctx.doc, [
         {
           tag: 'card',
-          item: this.putNew({
+          item: putNew(this.ctx, {
             ...keys.card(card.tenantId, card.listingId, card.cardId),
             entity: 'Card',
             ...card,
@@ -120,7 +70,7 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
         },
         {
           tag: 'fingerprint',
-          item: this.putNew({ ...keys.fingerprint(card.fingerprint), entity: 'Fingerprint', ...owner }),
+          item: putNew(this.ctx, { ...keys.fingerprint(card.fingerprint), entity: 'Fingerprint', ...owner }),
         },
       ]);
     } catch (error) {
@@ -270,12 +220,5 @@ export class DynamoCatalogStore implements CatalogStore, TenantStore {
       for (const item of page.Items ?? []) yield item;
       startKey = page.LastEvaluatedKey;
     } while (startKey);
-  }
-
-  private putNew(item: Record<string, unknown>) {
-    if (typeof item.pk !== 'string') throw new ValidationError('item without a key');
-    return {
-      Put: { TableName: this.ctx.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
-    };
   }
 }

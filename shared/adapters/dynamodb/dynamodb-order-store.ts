@@ -1,23 +1,17 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { OrderEvent, Report } from '../../domain/entities.js';
+import type { OrderEvent } from '../../domain/entities.js';
 import { ConcurrentUpdateError, SellerSuspendedError } from '../../domain/errors.js';
 import type { Money } from '../../domain/money.js';
 import type { Order } from '../../domain/order.js';
-import type {
-  IdempotencyRecord,
-  OrderStore,
-  OrderTransition,
-  PaymentOutcome,
-  ReportStore,
-} from '../../ports/store.js';
+import type { IdempotencyRecord, OrderStore, OrderTransition, PaymentOutcome } from '../../ports/store.js';
 import { keys, stripLayout } from './keys.js';
 import { eventItem, orderItem, putOrderItem, transitionItems } from './order-items.js';
 import { getItem, queryPrefix, type TableContext } from './table-context.js';
 import { DUE_INDEX, SELLER_INDEX } from './table-definition.js';
 import { ConditionsFailedError, type TaggedItem, transactWrite } from './transact.js';
 
-/** Orders, payments, events, reports and idempotency records: one partition per order. */
-export class DynamoOrderStore implements OrderStore, ReportStore {
+/** Orders, payments, events and idempotency records: one partition per order. */
+export class DynamoOrderStore implements OrderStore {
   constructor(private readonly ctx: TableContext) {}
 
   async placeOrder(input: Parameters<OrderStore['placeOrder']>[0]) {
@@ -227,63 +221,6 @@ export class DynamoOrderStore implements OrderStore, ReportStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return out;
-  }
-
-  async getReport(tenantId: string, orderId: string, cardId: string): Promise<Report | undefined> {
-    const item = await getItem(this.ctx, keys.report(tenantId, orderId, cardId));
-    return item && stripLayout<Report>(item);
-  }
-
-  async recordReport(input: Parameters<ReportStore['recordReport']>[0]) {
-    const { report, buyerCreditDelta, transition, event } = input;
-    const { tableName } = this.ctx;
-    const counter = { upheld: 'upheld', rejected: 'rejected', escalated: 'escalated' }[buyerCreditDelta];
-    const rejection = buyerCreditDelta === 'rejected';
-    const items: TaggedItem[] = [
-      {
-        tag: 'report',
-        item: {
-          Put: {
-            TableName: tableName,
-            Item: {
-              ...keys.report(report.tenantId, report.orderId, report.cardId),
-              entity: 'Report',
-              ...report,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      },
-      {
-        tag: 'buyer',
-        item: {
-          Update: {
-            TableName: tableName,
-            Key: keys.buyer(report.tenantId, report.buyerId),
-            UpdateExpression: `SET buyerId = :buyerId, #entity = :entity${
-              rejection ? ', rejectionTimes = list_append(if_not_exists(rejectionTimes, :none), :at)' : ''
-            } ADD reportsTotal :one, #counter :one`,
-            ExpressionAttributeNames: { '#entity': 'entity', '#counter': counter },
-            ExpressionAttributeValues: {
-              ':buyerId': report.buyerId,
-              ':entity': 'Buyer',
-              ':one': 1,
-              ...(rejection ? { ':none': [], ':at': [report.createdAt] } : {}),
-            },
-          },
-        },
-      },
-      ...transitionItems(tableName, transition),
-      eventItem(tableName, report.tenantId, event),
-    ];
-    try {
-      await transactWrite(this.ctx.doc, items);
-      return 'recorded' as const;
-    } catch (error) {
-      if (error instanceof ConcurrentUpdateError) return 'conflict' as const;
-      if (!(error instanceof ConditionsFailedError)) throw error;
-      return error.has('report') ? ('already-reported' as const) : ('conflict' as const);
-    }
   }
 
   private async runGuarded(items: TaggedItem[]): Promise<'done' | 'conflict'> {

@@ -1,11 +1,18 @@
 import { DynamoCatalogStore } from './dynamodb-catalog-store.js';
 import { DynamoOrderStore } from './dynamodb-order-store.js';
 import { DynamoPartyStore } from './dynamodb-party-store.js';
+import { DynamoReportStore } from './dynamodb-report-store.js';
+import { DynamoTenantStore } from './dynamodb-tenant-store.js';
 import type { TableContext } from './table-context.js';
 
 /** All stores over one table. */
 export function createDynamoStores(ctx: TableContext) {
   const catalog = new DynamoCatalogStore(ctx);
-  const orders = new DynamoOrderStore(ctx);
-  return { tenants: catalog, catalog, orders, reports: orders, parties: new DynamoPartyStore(ctx) };
+  return {
+    tenants: new DynamoTenantStore(ctx),
+    catalog,
+    orders: new DynamoOrderStore(ctx),
+    reports: new DynamoReportStore(ctx),
+    parties: new DynamoPartyStore(ctx),
+  };
 }

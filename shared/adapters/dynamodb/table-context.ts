@@ -38,3 +38,8 @@ export async function queryPrefix(
   } while (startKey);
   return items;
 }
+
+/** A transaction Put that creates the item or fails its condition: ids are never overwritten. */
+export function putNew(ctx: TableContext, item: Record<string, unknown> & Key) {
+  return { Put: { TableName: ctx.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
+}
