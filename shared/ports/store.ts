@@ -35,7 +35,15 @@ export interface FingerprintOwner {
 export interface CatalogStore {
   createListing(listing: Listing): Promise<void>;
   getListing(tenantId: string, listingId: string): Promise<Listing | undefined>;
-  countStock(tenantId: string, listingId: string): Promise<Record<CardState, number>>;
+  /**
+   * The listing's cards counted by state, in one read, with the orders still holding a card
+   * after their payment time ran out at `now` (due to expire, so the count is not final yet).
+   */
+  stock(
+    tenantId: string,
+    listingId: string,
+    now: string,
+  ): Promise<{ counts: Record<CardState, number>; lapsedOrderIds: string[] }>;
   findFingerprint(fingerprint: string): Promise<FingerprintOwner | undefined>;
   /** Stores a card and takes its fingerprint; throws `DuplicateCardError` if the fingerprint is taken. */
   addCard(card: Card): Promise<void>;
@@ -44,12 +52,6 @@ export interface CatalogStore {
   settlePendingCard(card: Card, to: 'available' | 'void', validation: CardValidation): Promise<void>;
   /** Withdraws an unsold card and frees its fingerprint. */
   withdrawCard(card: Card, at: string): Promise<void>;
-  /** Cards still reserved by orders whose payment time is over at `now` (their orders are due to expire). */
-  findLapsedReservations(
-    tenantId: string,
-    listingId: string,
-    now: string,
-  ): Promise<Array<{ cardId: string; orderId: string }>>;
   /** Up to `limit` available cards of a listing, read consistently. */
   findAvailableCards(tenantId: string, listingId: string, limit: number): Promise<Card[]>;
 }
@@ -119,8 +121,8 @@ export interface OrderStore {
   /** Applies the transition; `conflict` when the order or a card changed since it was read. */
   transition(t: OrderTransition): Promise<'done' | 'conflict'>;
   /**
-   * Records a payment by reference: applied (with the transition) or as a refund due.
-   * `payment-ref-taken`: the reference already belongs to another order of the tenant.
+   * Records a payment by reference with the order's transition: applied (paid) or kept as a
+   * refund due. `payment-ref-taken`: the reference already belongs to another order.
    */
   recordPayment(input: {
     tenantId: string;
@@ -128,8 +130,7 @@ export interface OrderStore {
     paymentRef: string;
     amount: Money;
     outcome: PaymentOutcome;
-    transition?: OrderTransition;
-    refundDue?: { order: Order; next: Order; event: OrderEvent };
+    transition: OrderTransition;
   }): Promise<'recorded' | 'payment-exists' | 'payment-ref-taken' | 'conflict'>;
   getPayment(
     tenantId: string,

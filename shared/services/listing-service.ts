@@ -17,7 +17,7 @@ export interface CreateListingInput {
 export class ListingService {
   constructor(
     private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'ids'>,
-    private readonly runner: Pick<OrderRunner, 'settleLapsedReservations'>,
+    private readonly runner: Pick<OrderRunner, 'settleLapsedReservations' | 'stockSettled'>,
   ) {}
 
   async create(tenantId: string, input: CreateListingInput): Promise<Listing> {
@@ -52,8 +52,7 @@ export class ListingService {
   ): Promise<{ listing: Listing; stock: Record<CardState, number> }> {
     const listing = await this.require(tenantId, listingId);
     // Stock as of now: reservations whose payment time is over count as available again.
-    await this.runner.settleLapsedReservations(tenantId, listingId);
-    const stock = await this.deps.stores.catalog.countStock(tenantId, listingId);
+    const stock = await this.runner.stockSettled(tenantId, listingId);
     return { listing, stock };
   }
 

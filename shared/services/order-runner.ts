@@ -1,3 +1,4 @@
+import type { CardState } from '../domain/card.js';
 import { ConcurrentUpdateError, NotFoundError } from '../domain/errors.js';
 import { dueTransition, type Order } from '../domain/order.js';
 import type { OrderTransition } from '../ports/store.js';
@@ -6,8 +7,18 @@ import type { VaultDeps } from './vault-deps.js';
 
 const MAX_ATTEMPTS = 8;
 
-/** What a command decided after reading the order: a change to write, or an answer as is. */
-export type Decision<R> = { transition: OrderTransition; result: (next: Order) => R } | { done: R };
+/**
+ * What a command decided after reading the order: an answer as is, or a change to write.
+ * `write` stores the transition together with the command's own items (a payment record, a
+ * report); without it the transition is written alone. `conflict` means read and decide again.
+ */
+export type Decision<R> =
+  | { done: R }
+  | {
+      transition: OrderTransition;
+      write?: () => Promise<'done' | 'conflict'>;
+      result: (next: Order) => R;
+    };
 
 /**
  * Reads orders with their due transitions applied, and runs commands as
@@ -43,7 +54,10 @@ export class OrderRunner {
       }
       const decision = await decide(order, now);
       if ('done' in decision) return decision.done;
-      if ((await this.deps.stores.orders.transition(decision.transition)) === 'conflict') {
+      const written = decision.write
+        ? await decision.write()
+        : await this.deps.stores.orders.transition(decision.transition);
+      if (written === 'conflict') {
         await backoff(attempt);
         continue;
       }
@@ -57,11 +71,25 @@ export class OrderRunner {
    * new orders never depend on when the sweeper last ran. Returns how many were found.
    */
   async settleLapsedReservations(tenantId: string, listingId: string): Promise<number> {
-    const now = this.deps.clock.now().toISOString();
-    const lapsed = await this.deps.stores.catalog.findLapsedReservations(tenantId, listingId, now);
-    const orderIds = [...new Set(lapsed.map((l) => l.orderId))];
+    const { lapsedOrderIds } = await this.readStock(tenantId, listingId);
+    await this.loadAll(tenantId, lapsedOrderIds);
+    return lapsedOrderIds.length;
+  }
+
+  /** The listing's stock by card state as of now: one read, a second only if reservations had lapsed. */
+  async stockSettled(tenantId: string, listingId: string): Promise<Record<CardState, number>> {
+    const stock = await this.readStock(tenantId, listingId);
+    if (stock.lapsedOrderIds.length === 0) return stock.counts;
+    await this.loadAll(tenantId, stock.lapsedOrderIds);
+    return (await this.readStock(tenantId, listingId)).counts;
+  }
+
+  private readStock(tenantId: string, listingId: string) {
+    return this.deps.stores.catalog.stock(tenantId, listingId, this.deps.clock.now().toISOString());
+  }
+
+  private async loadAll(tenantId: string, orderIds: readonly string[]): Promise<void> {
     await Promise.all(orderIds.map((orderId) => this.load(tenantId, orderId)));
-    return orderIds.length;
   }
 
   private dueChange(order: Order, now: Date): OrderTransition | undefined {

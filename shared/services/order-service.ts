@@ -5,7 +5,6 @@ import {
   NotFoundError,
   OutOfStockError,
   SelfPurchaseError,
-  SellerSuspendedError,
   ValidationError,
 } from '../domain/errors.js';
 import { multiply, zero } from '../domain/money.js';
@@ -36,17 +35,13 @@ export class OrderService {
   ) {}
 
   /** Reserves `quantity` cards in one transaction; the same Idempotency-Key replays the first answer. */
-  async place(
-    tenantId: string,
-    input: PlaceOrderInput,
-    idempotencyKey: string,
-  ): Promise<{ order: Order; replayed: boolean }> {
-    const { orders, parties } = this.deps.stores;
+  async place(tenantId: string, input: PlaceOrderInput, idempotencyKey: string): Promise<Order> {
+    const { orders } = this.deps.stores;
     const keyHash = sha256Hex(idempotencyKey);
     const requestHash = sha256Hex(canonicalJson(input));
     const replay = async () => {
       const record = await orders.getIdempotency(tenantId, 'orders', keyHash, this.deps.clock.now());
-      return record && { order: this.replayed(record, requestHash), replayed: true };
+      return record && this.replayed(record, requestHash);
     };
     const earlier = await replay();
     if (earlier) return earlier;
@@ -57,8 +52,7 @@ export class OrderService {
     const listing = await this.listings.require(tenantId, input.listingId);
     if (listing.sellerId === input.buyerId)
       throw new SelfPurchaseError('a seller cannot buy their own listing');
-    const seller = await parties.getSeller(tenantId, listing.sellerId);
-    if (seller?.status === 'suspended') throw new SellerSuspendedError('the seller is suspended');
+    // A suspended seller is refused by the reservation transaction itself (a condition on the seller).
 
     for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
       const candidates = await this.deps.stores.catalog.findAvailableCards(
@@ -98,13 +92,6 @@ export class OrderService {
         refundsDue: [],
         version: 1,
       };
-      const placed = this.runner.transitions.event(order, now, 'order.placed', 'buyer', undefined, {
-        quantity: order.quantity,
-        amount: order.amount,
-        cardIds: order.cards.map((c) => c.cardId),
-        expiresAt: order.expiresAt,
-      });
-      const event = { ...placed, to: order.state };
       const outcome = await orders.placeOrder({
         order,
         idempotency: {
@@ -113,9 +100,9 @@ export class OrderService {
           record: { requestHash, status: 201, body: order },
           ttlEpoch: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
         },
-        event,
+        event: this.runner.transitions.placed(order, now),
       });
-      if (outcome === 'placed') return { order, replayed: false };
+      if (outcome === 'placed') return order;
       if (outcome === 'idempotency-key-taken') {
         const raced = await replay();
         if (raced) return raced;

@@ -2,7 +2,7 @@ import type { CardState } from '../domain/card.js';
 import type { Actor, OrderEvent, Penalty } from '../domain/entities.js';
 import { InvalidStateError } from '../domain/errors.js';
 import { subtract } from '../domain/money.js';
-import { assertOrderTransition, type Order, type OrderState } from '../domain/order.js';
+import { assertOrderTransition, type Order, type OrderState, type RefundDue } from '../domain/order.js';
 import { fineFor } from '../domain/penalty-policy.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { LedgerMove, OrderTransition } from '../ports/store.js';
@@ -30,6 +30,41 @@ export class OrderTransitions {
       ...(to && to !== order.state ? { from: order.state, to } : {}),
       at: at.toISOString(),
       ...(data ? { data } : {}),
+    };
+  }
+
+  /** The first line of an order's trail: created, in `pending_payment`. */
+  placed(order: Order, at: Date): OrderEvent {
+    return {
+      eventId: this.ids.next('evt', at),
+      orderId: order.orderId,
+      type: 'order.placed',
+      actor: 'buyer',
+      to: order.state,
+      at: at.toISOString(),
+      data: {
+        quantity: order.quantity,
+        amount: order.amount,
+        cardIds: order.cards.map((c) => c.cardId),
+        expiresAt: order.expiresAt,
+      },
+    };
+  }
+
+  /** The order as read, version bumped: a write that must not land on a changed order, and changes nothing else. */
+  touch(order: Order, at: Date): OrderTransition {
+    return this.build(order, order.state, order.state, at, { next: {}, events: [] });
+  }
+
+  /** Adds a payment that cannot apply to a transition: it stays on the order as a refund due, never lost. */
+  withRefundDue(t: OrderTransition, entry: RefundDue, at: Date): OrderTransition {
+    return {
+      ...t,
+      next: { ...t.next, refundsDue: [...t.next.refundsDue, entry] },
+      events: [
+        ...t.events,
+        this.event(t.order, at, 'payment.refund_due', 'marketplace', undefined, { ...entry }),
+      ],
     };
   }
 

@@ -8,11 +8,9 @@ import {
 } from '../domain/errors.js';
 import { equals, type Money } from '../domain/money.js';
 import type { Order, RefundDue } from '../domain/order.js';
-import type { PaymentOutcome } from '../ports/store.js';
-import { backoff, type OrderRunner } from './order-runner.js';
+import type { OrderTransition, PaymentOutcome } from '../ports/store.js';
+import type { OrderRunner } from './order-runner.js';
 import type { VaultDeps } from './vault-deps.js';
-
-const ATTEMPTS = 8;
 
 /**
  * Payment callbacks (F4, F8). Idempotent by payment reference: the same reference always gets
@@ -26,79 +24,62 @@ export class PaymentService {
   ) {}
 
   async record(tenantId: string, orderId: string, paymentRef: string, amount: Money): Promise<Order> {
-    const { orders } = this.deps.stores;
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      // The payment record first: it is written in the same transaction as the order, so an
-      // order read after it is never older than it (a racing duplicate must not see "unpaid").
-      const earlier = await orders.getPayment(tenantId, orderId, paymentRef);
-      const order = await this.runner.load(tenantId, orderId);
-      if (earlier) return answerFor(order, earlier.outcome, paymentRef);
-
-      const now = this.deps.clock.now();
-      if (order.state === 'pending_payment' && attempt > 0 && (await this.sellerSuspended(order))) {
-        // The payment lost to the seller's suspension: the order is cancelled, the money a refund due.
-        await orders.transition(
-          this.runner.transitions.closeUnpaid(order, 'cancelled', 'vault', now, 'seller_suspended'),
-        );
-        continue;
+    const { orders, parties } = this.deps.stores;
+    return this.runner.run<Order>(tenantId, orderId, async (order, now) => {
+      const [earlier, seller] = await Promise.all([
+        orders.getPayment(tenantId, orderId, paymentRef),
+        parties.getSeller(tenantId, order.sellerId),
+      ]);
+      if (earlier) {
+        // The order was read before the payment record, so it may predate it: answer from a
+        // fresh read (both are written in one transaction), never a stale "unpaid".
+        return { done: answerFor(await this.runner.load(tenantId, orderId), earlier.outcome, paymentRef) };
       }
-      if (order.state === 'pending_payment') {
+      const record = (transition: OrderTransition, outcome: PaymentOutcome) => async () => {
+        const written = await orders.recordPayment({
+          tenantId,
+          orderId,
+          paymentRef,
+          amount,
+          outcome,
+          transition,
+        });
+        if (written === 'payment-ref-taken') throw referenceReused(paymentRef);
+        return written === 'recorded' ? ('done' as const) : ('conflict' as const);
+      };
+      const { transitions } = this.runner;
+
+      if (order.state === 'pending_payment' && seller?.status !== 'suspended') {
         if (!equals(amount, order.amount)) {
           throw new AmountMismatchError('the payment amount does not match the order', {
             expected: order.amount,
             received: amount,
           });
         }
-        const transition = this.runner.transitions.markPaid(order, paymentRef, now);
-        const outcome = await orders.recordPayment({
-          tenantId,
-          orderId,
-          paymentRef,
-          amount,
-          outcome: { kind: 'applied' },
-          transition,
-        });
-        if (outcome === 'recorded') return transition.next;
-        if (outcome === 'payment-ref-taken') throw referenceReused(paymentRef);
-        await backoff(attempt);
-        continue; // the same reference raced us, the order changed, or the seller was suspended: read again
+        const transition = transitions.markPaid(order, paymentRef, now);
+        return { transition, write: record(transition, { kind: 'applied' }), result: (next) => next };
       }
 
-      const entry: RefundDue = {
-        paymentRef,
-        amount,
-        reason: refundReason(order),
-        recordedAt: now.toISOString(),
-      };
-      const next: Order = { ...order, refundsDue: [...order.refundsDue, entry], version: order.version + 1 };
-      const event = this.runner.transitions.event(
-        order,
+      // Not payable (late, cancelled, already paid, or the seller is suspended): never lost, kept as a refund due.
+      const base =
+        order.state === 'pending_payment'
+          ? transitions.closeUnpaid(order, 'cancelled', 'vault', now, 'seller_suspended')
+          : transitions.touch(order, now);
+      const reason = refundReason(base.next);
+      const transition = transitions.withRefundDue(
+        base,
+        { paymentRef, amount, reason, recordedAt: now.toISOString() },
         now,
-        'payment.refund_due',
-        'marketplace',
-        undefined,
-        { ...entry },
       );
-      const outcome = await orders.recordPayment({
-        tenantId,
-        orderId,
-        paymentRef,
-        amount,
-        outcome: { kind: 'refund_due', reason: entry.reason },
-        refundDue: { order, next, event },
-      });
-      if (outcome === 'payment-ref-taken') throw referenceReused(paymentRef);
-      if (outcome === 'recorded') {
-        this.deps.logger.warn({ tenantId, orderId, reason: entry.reason }, 'payment recorded as refund due');
-        throw refusal(next, entry.reason);
-      }
-      await backoff(attempt);
-    }
-    throw new InvalidStateError('the order kept changing while the payment was recorded; send it again');
-  }
-
-  private async sellerSuspended(order: Order): Promise<boolean> {
-    return (await this.deps.stores.parties.getSeller(order.tenantId, order.sellerId))?.status === 'suspended';
+      return {
+        transition,
+        write: record(transition, { kind: 'refund_due', reason }),
+        result: (next) => {
+          this.deps.logger.warn({ tenantId, orderId, reason }, 'payment recorded as refund due');
+          throw refusal(next, reason);
+        },
+      };
+    });
   }
 }
 
@@ -111,7 +92,7 @@ function referenceReused(paymentRef: string): PaymentReferenceReusedError {
   );
 }
 
-function refundReason(order: Order): RefundDue['reason'] {
+function refundReason(order: Pick<Order, 'state'>): RefundDue['reason'] {
   switch (order.state) {
     case 'expired':
       return 'order_expired';

@@ -3,7 +3,6 @@ import {
   AlreadyReportedError,
   DependencyUnavailableError,
   DisputeWindowClosedError,
-  InvalidStateError,
   NotFoundError,
   NotRevealedError,
 } from '../domain/errors.js';
@@ -11,7 +10,7 @@ import type { IssuerCheck } from '../domain/issuer-check.js';
 import type { Order } from '../domain/order.js';
 import { fineFor, isCreditPoor } from '../domain/penalty-policy.js';
 import { decideReport } from '../domain/report-decision.js';
-import { backoff, type OrderRunner } from './order-runner.js';
+import type { OrderRunner } from './order-runner.js';
 import type { SuspensionService } from './suspension-service.js';
 import type { VaultDeps } from './vault-deps.js';
 
@@ -20,8 +19,6 @@ export interface ReportInput {
   readonly cardId: string;
   readonly reason: ReportReason;
 }
-
-const ATTEMPTS = 6;
 
 /**
  * "The code was already used" (F1, F5, F7): re-checked with the issuer at report time and
@@ -39,17 +36,15 @@ export class ReportService {
 
   async report(tenantId: string, orderId: string, input: ReportInput): Promise<Report> {
     const { reports, parties } = this.deps.stores;
-    for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-      const order = await this.runner.load(tenantId, orderId);
-      this.assertReportable(order, input);
+    // The issuer's answer is asked once: a retry after a lost race decides again on the same evidence.
+    let recheck: Promise<IssuerCheck | undefined> | undefined;
+    const { report, sellerId } = await this.runner.run(tenantId, orderId, async (order, now) => {
+      this.assertReportable(order, input, now);
       if (await reports.getReport(tenantId, orderId, input.cardId)) {
         throw new AlreadyReportedError('this card was already reported', { cardId: input.cardId });
       }
-      const [issuer, buyer] = await Promise.all([
-        this.recheck(order, input.cardId),
-        parties.getBuyer(tenantId, input.buyerId),
-      ]);
-      const now = this.deps.clock.now();
+      recheck ??= this.recheck(order, input.cardId);
+      const [issuer, buyer] = await Promise.all([recheck, parties.getBuyer(tenantId, input.buyerId)]);
       const revealedAt = order.revealedAt as string;
       const { decision, rationale } = decideReport({
         issuer,
@@ -77,34 +72,38 @@ export class ReportService {
         ...(upheld ? { refund: order.unitPrice, sellerPenalty: fineFor(order.unitPrice) } : {}),
         createdAt: now.toISOString(),
       };
-      const outcome = await reports.recordReport({
-        report,
-        buyerCreditDelta: upheld ? 'upheld' : decision,
-        // Every decision is written on the order's version: none lands on an order released meanwhile.
-        transition: upheld
-          ? this.runner.transitions.refundReportedCard(order, input.cardId, reportId, now)
-          : this.runner.transitions.noteReport(order, now, decision === 'escalated'),
-        event: this.runner.transitions.event(order, now, `report.${decision}`, 'buyer', undefined, {
-          reportId,
-          cardId: input.cardId,
-          decision,
-          issuerState: report.evidence.issuerState,
-          rationale,
-        }),
+      // Every decision is written on the order's version: none lands on an order released meanwhile.
+      const transition = upheld
+        ? this.runner.transitions.refundReportedCard(order, input.cardId, reportId, now)
+        : this.runner.transitions.noteReport(order, now, decision === 'escalated');
+      const event = this.runner.transitions.event(order, now, `report.${decision}`, 'buyer', undefined, {
+        reportId,
+        cardId: input.cardId,
+        decision,
+        issuerState: report.evidence.issuerState,
+        rationale,
       });
-      if (outcome === 'already-reported') throw new AlreadyReportedError('this card was already reported');
-      if (outcome === 'conflict') {
-        await backoff(attempt);
-        continue;
-      }
-      this.deps.logger.info({ tenantId, orderId, reportId, decision }, 'report decided');
-      if (upheld) await this.suspension.afterPenaltySafely(tenantId, order.sellerId);
-      return report;
-    }
-    throw new InvalidStateError('the order kept changing while the report was decided; send it again');
+      const write = async () => {
+        const written = await reports.recordReport({
+          report,
+          buyerCreditDelta: upheld ? 'upheld' : decision,
+          transition,
+          event,
+        });
+        if (written === 'already-reported') throw new AlreadyReportedError('this card was already reported');
+        return written === 'recorded' ? ('done' as const) : ('conflict' as const);
+      };
+      return { transition, write, result: (next: Order) => ({ report, sellerId: next.sellerId }) };
+    });
+    this.deps.logger.info(
+      { tenantId, orderId, reportId: report.reportId, decision: report.decision },
+      'report decided',
+    );
+    if (report.decision === 'refunded') await this.suspension.afterPenaltySafely(tenantId, sellerId);
+    return report;
   }
 
-  private assertReportable(order: Order, input: ReportInput): void {
+  private assertReportable(order: Order, input: ReportInput, now: Date): void {
     if (order.buyerId !== input.buyerId)
       throw new NotFoundError('order not found', { orderId: order.orderId });
     const card = order.cards.find((c) => c.cardId === input.cardId);
@@ -115,8 +114,7 @@ export class ReportService {
       throw new AlreadyReportedError('this card was already refunded', { cardId: input.cardId });
     const windowClosed =
       order.state === 'released' ||
-      (order.disputeDeadline !== undefined &&
-        Date.parse(order.disputeDeadline) <= this.deps.clock.now().getTime());
+      (order.disputeDeadline !== undefined && Date.parse(order.disputeDeadline) <= now.getTime());
     if (windowClosed)
       throw new DisputeWindowClosedError('the dispute window is closed', {
         disputeDeadline: order.disputeDeadline,

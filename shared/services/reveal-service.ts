@@ -80,17 +80,16 @@ export class RevealService {
       };
     });
     if (outcome.kind === 'revealed') return outcome.revelation;
-    if (outcome.order.refundReason === 'seller_suspended') throw suspendedRefundError(outcome.order);
-    await this.suspension.afterPenaltySafely(tenantId, outcome.order.sellerId);
-    throw refundedError(outcome.order);
+    if (outcome.order.refundReason === 'code_dead_before_reveal') {
+      await this.suspension.afterPenaltySafely(tenantId, outcome.order.sellerId);
+    }
+    throw refundRefusal(outcome.order);
   }
 
   /** Not `paid`: a retry of the winning reveal within the window decrypts again; anything else is refused. */
   private async revealAgain(order: Order, keyHash: string, now: Date): Promise<Outcome> {
     if (order.revealedAt === undefined) {
-      if (order.state === 'refunded' && order.refundReason === 'code_dead_before_reveal')
-        throw refundedError(order);
-      if (order.state === 'refunded') throw suspendedRefundError(order);
+      if (order.state === 'refunded') throw refundRefusal(order);
       throw new PaymentNotClearedError(`the order is ${order.state}: payment has not cleared`, {
         state: order.state,
       });
@@ -143,6 +142,13 @@ export class RevealService {
 
 function revelation(order: Order, cards: readonly RevealedCard[]): Revelation {
   return { orderId: order.orderId, revealedAt: order.revealedAt ?? '', cards };
+}
+
+/** Why a refunded order shows nothing: its codes were dead, or its seller was suspended. */
+function refundRefusal(order: Order): CodeAlreadyRedeemedError | InvalidStateError {
+  return order.refundReason === 'code_dead_before_reveal'
+    ? refundedError(order)
+    : suspendedRefundError(order);
 }
 
 function refundedError(order: Order): CodeAlreadyRedeemedError {

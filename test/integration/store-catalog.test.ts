@@ -7,6 +7,7 @@ import {
   aCard,
   aListing,
   anOrder,
+  anOrderIn,
   aStockedCard,
   aStockedListing,
   aTenant,
@@ -124,12 +125,14 @@ describe('addCard', () => {
   });
 });
 
-describe('countStock', () => {
+describe('stock', () => {
   it('counts the cards of a listing by state, every state present', async () => {
     const { listing } = await aStockedListing(stores, { count: 2 });
     await catalog.addCard(aCard(listing, { state: 'pending_validation' }));
     await catalog.addCard(aCard(listing, { state: 'void' }));
-    expect(await catalog.countStock(listing.tenantId, listing.listingId)).toEqual({
+    expect(
+      (await catalog.stock(listing.tenantId, listing.listingId, new Date().toISOString())).counts,
+    ).toEqual({
       pending_validation: 1,
       available: 2,
       reserved: 0,
@@ -138,6 +141,19 @@ describe('countStock', () => {
       withdrawn: 0,
       void: 1,
     });
+  });
+
+  it('names the orders still holding a card after their payment time, and only those', async () => {
+    const { order } = await anOrderIn(stores, 'pending_payment');
+    const { order: paid } = await anOrderIn(stores, 'paid');
+    const before = await catalog.stock(order.tenantId, order.listingId, order.createdAt);
+    const after = await catalog.stock(order.tenantId, order.listingId, '9999-12-31T00:00:00.000Z');
+    const paidAfter = await catalog.stock(paid.tenantId, paid.listingId, '9999-12-31T00:00:00.000Z');
+
+    expect(before).toMatchObject({ counts: { reserved: 1 }, lapsedOrderIds: [] });
+    expect(after.lapsedOrderIds).toEqual([order.orderId]);
+    // A paid order's cards are off the payment clock.
+    expect(paidAfter).toMatchObject({ counts: { reserved: 1 }, lapsedOrderIds: [] });
   });
 });
 

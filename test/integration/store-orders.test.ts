@@ -215,15 +215,13 @@ describe('recordPayment', () => {
       reason: 'duplicate_payment',
       recordedAt: at.toISOString(),
     };
-    const next: Order = { ...order, refundsDue: [...order.refundsDue, entry], version: order.version + 1 };
-    const event = transitions.event(order, at, 'payment.refund_due', 'marketplace', undefined, { ...entry });
     return {
       tenantId: order.tenantId,
       orderId: order.orderId,
       paymentRef,
       amount: order.amount,
       outcome: { kind: 'refund_due' as const, reason: entry.reason },
-      refundDue: { order, next, event },
+      transition: transitions.withRefundDue(transitions.touch(order, at), entry, at),
     };
   };
 
@@ -253,7 +251,7 @@ describe('recordPayment', () => {
 
     expect(await orders.recordPayment(input)).toBe('recorded');
 
-    expect(await orderOf(order)).toEqual(input.refundDue.next);
+    expect(await orderOf(order)).toEqual(input.transition.next);
     expect(await orders.getPayment(order.tenantId, order.orderId, input.paymentRef)).toEqual({
       amount: order.amount,
       outcome: { kind: 'refund_due', reason: 'duplicate_payment' },

@@ -38,13 +38,18 @@ export class DynamoCatalogStore implements CatalogStore {
     return item && stripLayout<Listing>(item);
   }
 
-  async countStock(tenantId: string, listingId: string): Promise<Record<CardState, number>> {
+  async stock(tenantId: string, listingId: string, now: string) {
     const counts = Object.fromEntries(cardStates.map((s) => [s, 0])) as Record<CardState, number>;
-    for await (const item of this.queryCards(tenantId, listingId, { projection: '#state' })) {
+    const lapsed = new Set<string>();
+    const projection = '#state, orderId, reservedUntil';
+    for await (const item of this.queryCards(tenantId, listingId, { projection })) {
       const state = item.state as CardState;
       counts[state] += 1;
+      if (state === 'reserved' && typeof item.reservedUntil === 'string' && item.reservedUntil <= now) {
+        lapsed.add(String(item.orderId));
+      }
     }
-    return counts;
+    return { counts, lapsedOrderIds: [...lapsed] };
   }
 
   async findFingerprint(fingerprint: string): Promise<FingerprintOwner | undefined> {
@@ -138,14 +143,6 @@ export class DynamoCatalogStore implements CatalogStore {
     }
   }
 
-  async findLapsedReservations(tenantId: string, listingId: string, now: string) {
-    const lapsed: Array<{ cardId: string; orderId: string }> = [];
-    for await (const item of this.queryCards(tenantId, listingId, { lapsedAt: now })) {
-      lapsed.push({ cardId: String(item.cardId), orderId: String(item.orderId) });
-    }
-    return lapsed;
-  }
-
   async findAvailableCards(tenantId: string, listingId: string, limit: number): Promise<Card[]> {
     const found: Card[] = [];
     for await (const item of this.queryCards(tenantId, listingId, { onlyAvailable: true })) {
@@ -192,17 +189,12 @@ export class DynamoCatalogStore implements CatalogStore {
   private async *queryCards(
     tenantId: string,
     listingId: string,
-    options: { projection?: string; onlyAvailable?: boolean; lapsedAt?: string },
+    options: { projection?: string; onlyAvailable?: boolean },
   ): AsyncGenerator<Record<string, unknown>> {
     const { pk, skPrefix } = keys.cardsOf(tenantId, listingId);
     const filter = options.onlyAvailable
       ? { FilterExpression: '#state = :available', values: { ':available': 'available' } }
-      : options.lapsedAt
-        ? {
-            FilterExpression: '#state = :reserved AND reservedUntil <= :now',
-            values: { ':reserved': 'reserved', ':now': options.lapsedAt },
-          }
-        : undefined;
+      : undefined;
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.ctx.doc.send(

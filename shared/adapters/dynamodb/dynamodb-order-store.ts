@@ -5,7 +5,7 @@ import type { Money } from '../../domain/money.js';
 import type { Order } from '../../domain/order.js';
 import type { IdempotencyRecord, OrderStore, OrderTransition, PaymentOutcome } from '../../ports/store.js';
 import { keys, stripLayout } from './keys.js';
-import { eventItem, orderItem, putOrderItem, transitionItems } from './order-items.js';
+import { eventItem, orderItem, transitionItems } from './order-items.js';
 import { getItem, queryPrefix, type TableContext } from './table-context.js';
 import { DUE_INDEX, SELLER_INDEX } from './table-definition.js';
 import { ConditionsFailedError, type TaggedItem, transactWrite } from './transact.js';
@@ -146,20 +146,12 @@ export class DynamoOrderStore implements OrderStore {
         },
       },
     };
-    const rest: TaggedItem[] = input.transition
-      ? transitionItems(tableName, input.transition)
-      : input.refundDue
-        ? [
-            putOrderItem(tableName, {
-              order: input.refundDue.order,
-              next: input.refundDue.next,
-              expectedState: input.refundDue.order.state,
-            }),
-            eventItem(tableName, input.tenantId, input.refundDue.event),
-          ]
-        : [];
     try {
-      await transactWrite(this.ctx.doc, [payment, reference, ...rest]);
+      await transactWrite(this.ctx.doc, [
+        payment,
+        reference,
+        ...transitionItems(tableName, input.transition),
+      ]);
       return 'recorded' as const;
     } catch (error) {
       if (error instanceof ConcurrentUpdateError) return 'conflict' as const;

@@ -98,7 +98,7 @@ export function orderRoutes(services: { orders: OrderService; payments: PaymentS
   const { orders, payments } = services;
   return routeApp()
     .openapi(place, async (c) => {
-      const { order } = await orders.place(
+      const order = await orders.place(
         tenantOf(c),
         c.req.valid('json'),
         c.req.valid('header')['idempotency-key'],
