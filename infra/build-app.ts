@@ -1,7 +1,8 @@
 import { App, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { CardVaultStack, stackName } from './card-vault-stack.js';
+import { CardVaultStack } from './card-vault-stack.js';
 import type { CodeSource } from './constructs/vault-function.js';
+import { stackName } from './names.js';
 import { stageConfigFrom } from './stage-config.js';
 
 export interface BuildAppOptions {

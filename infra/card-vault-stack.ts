@@ -9,25 +9,13 @@ import { VaultHttpApi } from './constructs/vault-http-api.js';
 import { VaultKeys } from './constructs/vault-keys.js';
 import { VaultTable } from './constructs/vault-table.js';
 import { applyNagSuppressions } from './nag-suppressions.js';
+import { OUTPUTS } from './names.js';
 import type { StageConfig } from './stage-config.js';
 
 export interface CardVaultStackProps extends StackProps {
   readonly config: StageConfig;
   /** `stub` skips esbuild, for template-only tests. Default `bundle`. */
   readonly code?: CodeSource;
-}
-
-/** The stack's output names; the tenant CLI reads `TableName`. */
-export const OUTPUTS = {
-  apiUrl: 'ApiUrl',
-  tableName: 'TableName',
-  codeKeyArn: 'CodeKeyArn',
-  fingerprintKeyArn: 'FingerprintKeyArn',
-  alarmTopicArn: 'AlarmTopicArn',
-} as const;
-
-export function stackName(stage: string): string {
-  return `CardVault-${stage}`;
 }
 
 export class CardVaultStack extends Stack {

@@ -6,7 +6,12 @@
  * integration limit for the HTTP functions: past it the client already has a 503 and the work
  * would only hold a concurrency slot.
  */
-import { DUE_INDEX, SELLER_INDEX } from '../shared/adapters/dynamodb/table-definition.js';
+import {
+  DUE_INDEX,
+  FINGERPRINT_PARTITION_PREFIX,
+  SELLER_INDEX,
+  TENANT_PARTITION_PREFIX,
+} from '../shared/adapters/dynamodb/table-definition.js';
 
 export interface FunctionSpec {
   /** Entry file, relative to the project root; it exports `handler`. */
@@ -18,7 +23,15 @@ export interface FunctionSpec {
   readonly sdkClients: readonly SdkClient[];
   /** The table's secondary indexes the function may query (besides the table itself). */
   readonly indexes: readonly string[];
+  /**
+   * Item writes the function makes (a transaction is authorised item by item as these), and the
+   * partition-key prefixes it may write: never tenants, API keys or brands (operators' items).
+   */
+  readonly writes: readonly WriteAction[];
+  readonly writePrefixes: readonly string[];
 }
+
+export type WriteAction = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 export type SdkClient = 'dynamodb' | 'kms';
 export type FunctionName = 'api' | 'deposit' | 'reveal' | 'sweeper';
@@ -33,6 +46,9 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 10,
     sdkClients: ['dynamodb'],
     indexes: [],
+    // ConditionCheckItem: placing an order checks the seller is active.
+    writes: ['PutItem', 'UpdateItem', 'ConditionCheckItem'],
+    writePrefixes: [TENANT_PARTITION_PREFIX],
   },
   deposit: {
     entry: 'functions/deposit.ts',
@@ -44,6 +60,9 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 29,
     sdkClients: ['dynamodb', 'kms'],
     indexes: [],
+    // DeleteItem: withdrawing an unsold card frees its fingerprint, the only deletion anywhere.
+    writes: ['PutItem', 'UpdateItem', 'DeleteItem'],
+    writePrefixes: [TENANT_PARTITION_PREFIX, FINGERPRINT_PARTITION_PREFIX],
   },
   reveal: {
     entry: 'functions/reveal.ts',
@@ -55,6 +74,9 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     sdkClients: ['dynamodb', 'kms'],
     // An upheld report can suspend the seller, which walks the seller's open orders.
     indexes: [SELLER_INDEX],
+    // ConditionCheckItem: the reveal claim checks the seller is still active.
+    writes: ['PutItem', 'UpdateItem', 'ConditionCheckItem'],
+    writePrefixes: [TENANT_PARTITION_PREFIX],
   },
   sweeper: {
     entry: 'functions/sweeper.ts',
@@ -66,5 +88,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     sdkClients: ['dynamodb'],
     // Finds due orders on the due index instead of scanning.
     indexes: [DUE_INDEX],
+    writes: ['PutItem', 'UpdateItem'],
+    writePrefixes: [TENANT_PARTITION_PREFIX],
   },
 };

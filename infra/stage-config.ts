@@ -28,14 +28,6 @@ export interface StageConfig {
   readonly alarmEmail?: string;
 }
 
-/** Defaults from DESIGN.md, the same in every stage so dev behaves like prod. */
-export const TIMING_DEFAULTS = {
-  paymentTimeoutSeconds: 900,
-  disputeWindowSeconds: 86_400,
-  revealRetrySeconds: 600,
-  raceWindowSeconds: 120,
-} as const;
-
 const BASE: Record<StageName, Omit<StageConfig, 'stage' | 'alarmEmail'>> = {
   dev: {
     logLevel: 'debug',

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { OUTPUTS, stackName } from '../infra/names.js';
 import { readStackOutput } from '../shared/adapters/aws/stack-outputs.js';
 import { createDynamoClients } from '../shared/adapters/dynamodb/dynamodb-clients.js';
 import { createDynamoStores } from '../shared/adapters/dynamodb/dynamodb-stores.js';
@@ -37,7 +38,7 @@ async function main(argv: string[]): Promise<void> {
   const tableName =
     values.table ??
     (values.stage
-      ? await readStackOutput(`CardVault-${values.stage}`, 'TableName', values.region)
+      ? await readStackOutput(stackName(values.stage), OUTPUTS.tableName, values.region)
       : (process.env.TABLE_NAME ?? tableDefinition.defaultTableName));
   const endpoint = aws
     ? undefined

@@ -16,16 +16,13 @@ import { Construct } from 'constructs';
 import type { FunctionName } from '../function-specs.js';
 import { alarmName } from './alarm-topic.js';
 
-/** The operations the services use; an alarm's metric math may hold at most 10 metrics. */
+/** The operations the functions send (deletes only ever ride in transactions); at most 10 per metric math. */
 const TABLE_OPERATIONS = [
   Operation.GET_ITEM,
-  Operation.BATCH_GET_ITEM,
   Operation.QUERY,
   Operation.PUT_ITEM,
   Operation.UPDATE_ITEM,
-  Operation.DELETE_ITEM,
   Operation.TRANSACT_WRITE_ITEMS,
-  Operation.TRANSACT_GET_ITEMS,
 ];
 
 export interface VaultAlarmsProps {

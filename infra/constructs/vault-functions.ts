@@ -2,25 +2,19 @@ import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env-names.js';
 import { FUNCTION_SPECS, type FunctionName } from '../function-specs.js';
-import { type StageConfig, TIMING_DEFAULTS } from '../stage-config.js';
+import type { StageConfig } from '../stage-config.js';
 import { type CodeSource, VaultFunction } from './vault-function.js';
 import type { VaultKeys } from './vault-keys.js';
 import type { VaultTable } from './vault-table.js';
 
 /**
  * Item-level actions only. There is no `dynamodb:TransactWriteItems` IAM action: a transaction
- * is authorised per item as PutItem / UpdateItem / DeleteItem / ConditionCheckItem, and
- * TransactGetItems as GetItem. No Scan (the sweeper queries the due index), no batch operations
- * (the stores use none; BatchWriteItem cannot carry conditions), no table management.
- * Each function may query only the indexes its use cases need (function-specs.ts).
+ * is authorised per item as PutItem / UpdateItem / DeleteItem / ConditionCheckItem. No Scan (the
+ * sweeper queries the due index), no batch operations, no table management. Each function gets
+ * the writes and indexes its use cases need (function-specs.ts), and writes only the partitions
+ * it owns: no function can rewrite a brand's issuer URL, an API key or a tenant.
  */
 const READ = ['dynamodb:GetItem', 'dynamodb:Query'];
-const WRITE = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:ConditionCheckItem',
-];
 
 export interface VaultFunctionsProps {
   readonly config: StageConfig;
@@ -42,10 +36,7 @@ export class VaultFunctions extends Construct {
       [ENV.tableName]: props.table.table.tableName,
       [ENV.stage]: config.stage,
       [ENV.logLevel]: config.logLevel,
-      [ENV.paymentTimeoutSeconds]: String(TIMING_DEFAULTS.paymentTimeoutSeconds),
-      [ENV.disputeWindowSeconds]: String(TIMING_DEFAULTS.disputeWindowSeconds),
-      [ENV.revealRetrySeconds]: String(TIMING_DEFAULTS.revealRetrySeconds),
-      [ENV.raceWindowSeconds]: String(TIMING_DEFAULTS.raceWindowSeconds),
+      // Timing settings are left to the runtime's defaults (shared/config/config.ts): one source.
     };
     const make = (name: FunctionName, id: string, environment: Record<string, string> = {}) => {
       const reserved = config.reservedConcurrency[name as keyof StageConfig['reservedConcurrency']];
@@ -59,9 +50,19 @@ export class VaultFunctions extends Construct {
       });
       fn.role.addToPrincipalPolicy(
         new PolicyStatement({
-          sid: 'VaultTableItems',
-          actions: [...READ, ...WRITE],
+          sid: 'VaultTableReads',
+          actions: READ,
           resources: props.table.arnsFor(spec.indexes),
+        }),
+      );
+      fn.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'VaultTableWrites',
+          actions: spec.writes.map((action) => `dynamodb:${action}`),
+          resources: [props.table.table.tableArn],
+          conditions: {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': spec.writePrefixes.map((p) => `${p}*`) },
+          },
         }),
       );
       return fn;

@@ -14,7 +14,7 @@ import type { VaultFunctions } from './vault-functions.js';
 
 /**
  * Routes served by the privileged functions; everything else goes to `$default` (the api
- * function). test/infra/routing.test.ts checks this table against the routes each function's
+ * function). test/infra/bundling.test.ts checks this table against the routes each function's
  * own app serves, so a route can neither 404 in AWS nor land on the wrong privilege.
  */
 export interface PrivilegedRoute {

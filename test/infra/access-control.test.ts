@@ -113,6 +113,15 @@ describe('KMS rights', () => {
   });
 });
 
+/** The one DynamoDB statement of a function's role that grants `action`. */
+function dynamoStatement(name: FunctionName, action: string): Statement {
+  const found = roleStatements(s.template, roleLogicalId(s.stack, name)).filter((st) =>
+    actionsOf(st).includes(action),
+  );
+  expect(found).toHaveLength(1);
+  return found[0] as Statement;
+}
+
 describe('identity policies', () => {
   it('contain no wildcard action and no wildcard resource', () => {
     const statements = allIdentityStatements(s.template);
@@ -123,7 +132,7 @@ describe('identity policies', () => {
     }
   });
 
-  it('scope DynamoDB to the table and, per function, only the indexes it queries', () => {
+  it('scope DynamoDB reads to the table and, per function, only the indexes it queries', () => {
     const tableId = s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never);
     const expected: Record<FunctionName, string[]> = {
       api: [],
@@ -132,21 +141,39 @@ describe('identity policies', () => {
       sweeper: [DUE_INDEX],
     };
     for (const [name, indexes] of Object.entries(expected) as Array<[FunctionName, string[]]>) {
-      const dynamo = roleStatements(s.template, roleLogicalId(s.stack, name)).filter((st) =>
-        actionsOf(st).some((a) => a.startsWith('dynamodb:')),
-      );
-      expect(dynamo).toHaveLength(1);
-      const [statement] = dynamo as [Statement];
-      expect(actionsOf(statement).sort()).toEqual(
-        ['ConditionCheckItem', 'DeleteItem', 'GetItem', 'PutItem', 'Query', 'UpdateItem'].map(
-          (a) => `dynamodb:${a}`,
-        ),
-      );
+      const statement = dynamoStatement(name, 'dynamodb:Query');
+      expect(actionsOf(statement).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
       const resources = ([] as unknown[]).concat(statement.Resource);
       expect(resources[0]).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
       const indexArns = JSON.stringify(resources.slice(1));
       expect(resources).toHaveLength(1 + indexes.length);
       for (const index of indexes) expect(indexArns).toContain(`/index/${index}`);
+    }
+  });
+
+  it('give each function only the item writes it makes, on the partitions it owns', () => {
+    const tableId = s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never);
+    // Written out independently of function-specs.ts: what each function's code paths send.
+    const expected: Record<FunctionName, { writes: string[]; prefixes: string[] }> = {
+      api: { writes: ['ConditionCheckItem', 'PutItem', 'UpdateItem'], prefixes: ['T#*'] },
+      deposit: { writes: ['DeleteItem', 'PutItem', 'UpdateItem'], prefixes: ['T#*', 'FP#*'] },
+      reveal: { writes: ['ConditionCheckItem', 'PutItem', 'UpdateItem'], prefixes: ['T#*'] },
+      sweeper: { writes: ['PutItem', 'UpdateItem'], prefixes: ['T#*'] },
+    };
+    for (const [name, { writes, prefixes }] of Object.entries(expected) as Array<
+      [FunctionName, { writes: string[]; prefixes: string[] }]
+    >) {
+      const statement = dynamoStatement(name, 'dynamodb:PutItem');
+      expect(actionsOf(statement).sort()).toEqual(writes.map((a) => `dynamodb:${a}`));
+      expect(statement.Resource).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+      const leading = (statement.Condition as Record<string, Record<string, unknown>>)[
+        'ForAllValues:StringLike'
+      ]?.['dynamodb:LeadingKeys'];
+      expect(([] as unknown[]).concat(leading).sort()).toEqual([...prefixes].sort());
+      // Operators' items (tenants, API keys, brands and their issuer URLs) are out of every function's reach.
+      for (const pk of ['TENANT#tnt_1', 'APIKEY#0123', 'BRAND#demo-gift']) {
+        expect(prefixes.some((p) => pk.startsWith(p.slice(0, -1)))).toBe(false);
+      }
     }
   });
 

@@ -1,8 +1,10 @@
 import { createHash, createHmac } from 'node:crypto';
 import { DecryptCommand, EncryptCommand, GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { FUNCTION_SPECS, type FunctionName } from '../../infra/function-specs.js';
 import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { ENV } from '../../shared/config/env-names.js';
@@ -23,6 +25,27 @@ type Response = { statusCode: number; headers: Record<string, string>; body: str
  * ciphertext to its encryption context as KMS does.
  */
 describe('the Lambda handlers, in-process, on one sale', () => {
+  // Every DynamoDB request each handler sends, as IAM would authorise it (a transaction item by item).
+  const used: Record<FunctionName, DynamoCall[]> = { api: [], deposit: [], reveal: [], sweeper: [] };
+  let current: FunctionName | undefined;
+  const send = DynamoDBDocumentClient.prototype.send;
+  const spy = vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (
+    this: DynamoDBDocumentClient,
+    ...args: Parameters<typeof send>
+  ) {
+    if (current) used[current].push(...iamCalls(args[0]));
+    return (send as (...a: unknown[]) => unknown).apply(this, args) as ReturnType<typeof send>;
+  } as typeof send);
+  const as =
+    <A extends unknown[], R>(name: FunctionName, fn: (...a: A) => Promise<R>) =>
+    async (...a: A): Promise<R> => {
+      current = name;
+      try {
+        return await fn(...a);
+      } finally {
+        current = undefined;
+      }
+    };
   const table = useTestTable();
   const kms = mockClient(KMSClient);
   const macKey = 'test-mac-key';
@@ -77,13 +100,14 @@ describe('the Lambda handlers, in-process, on one sale', () => {
 
     // Module scope is the cold start: config is read and clients are built on import.
     fns = {
-      api: (await import('../../functions/api.js')).handler as unknown as HttpHandler,
-      deposit: (await import('../../functions/deposit.js')).handler as unknown as HttpHandler,
-      reveal: (await import('../../functions/reveal.js')).handler as unknown as HttpHandler,
-      sweeper: (await import('../../functions/sweeper.js')).handler,
+      api: as('api', (await import('../../functions/api.js')).handler as unknown as HttpHandler),
+      deposit: as('deposit', (await import('../../functions/deposit.js')).handler as unknown as HttpHandler),
+      reveal: as('reveal', (await import('../../functions/reveal.js')).handler as unknown as HttpHandler),
+      sweeper: as('sweeper', (await import('../../functions/sweeper.js')).handler),
     };
   });
   afterAll(async () => {
+    spy.mockRestore();
     kms.restore();
     await issuer?.close();
   });
@@ -173,25 +197,62 @@ describe('the Lambda handlers, in-process, on one sale', () => {
     expect(deposit.body + report.body).not.toContain(plainHash);
   });
 
-  it('keep each privilege slice to its routes: the api function does not serve reveal or deposit', async () => {
-    const anyOrder = ulidIdGenerator.next('ord');
-    const reveal = await call(
-      fns.api,
-      'POST',
-      `/v1/orders/${anyOrder}/reveal`,
-      { buyerId: 'b' },
-      { 'idempotency-key': 'k' },
-    );
-    expect(reveal.statusCode).toBe(404);
-    expect(reveal.headers['content-type']).toBe('application/problem+json');
-    const deposit = await call(fns.api, 'POST', `/v1/listings/${ulidIdGenerator.next('lst')}/cards`, {
-      cards: [{ code: 'DEMO' }],
-    });
-    expect(deposit.statusCode).toBe(404);
-  });
-
   it('run the sweeper on a scheduled event and report what it examined', async () => {
     const result = await fns.sweeper(scheduledEvent(new Date().toISOString()));
     expect(result).toEqual({ examined: expect.any(Number), failed: 0 });
   });
+
+  it('stay within the IAM grants the stack gives each function (DynamoDB Local does not check them)', () => {
+    for (const name of Object.keys(FUNCTION_SPECS) as FunctionName[]) {
+      const spec = FUNCTION_SPECS[name];
+      const calls = used[name];
+      expect(calls.length, `${name} made no DynamoDB call`).toBeGreaterThan(0);
+      for (const call of calls) {
+        if (call.action === 'GetItem' || call.action === 'Query') {
+          if (call.index) expect(spec.indexes, `${name} queries ${call.index}`).toContain(call.index);
+          continue;
+        }
+        expect(spec.writes, `${name} sends ${call.action}`).toContain(call.action);
+        const allowed = spec.writePrefixes.some((prefix) => call.pk?.startsWith(prefix));
+        expect(allowed, `${name} writes ${call.action} on ${call.pk}`).toBe(true);
+      }
+    }
+  });
 });
+
+interface DynamoCall {
+  readonly action: string;
+  readonly pk?: string;
+  readonly index?: string;
+}
+
+/** A document-client command as the IAM actions it needs: transactions item by item, with partition keys. */
+function iamCalls(command: { constructor: { name: string }; input: any }): DynamoCall[] {
+  const { input } = command;
+  const pkOf = (x: any) => (x?.Item ?? x?.Key)?.pk as string | undefined;
+  switch (command.constructor.name) {
+    case 'GetCommand':
+      return [{ action: 'GetItem' }];
+    case 'QueryCommand':
+      return [{ action: 'Query', ...(input.IndexName ? { index: input.IndexName } : {}) }];
+    case 'PutCommand':
+      return [{ action: 'PutItem', pk: pkOf(input) }];
+    case 'UpdateCommand':
+      return [{ action: 'UpdateItem', pk: pkOf(input) }];
+    case 'DeleteCommand':
+      return [{ action: 'DeleteItem', pk: pkOf(input) }];
+    case 'TransactWriteCommand':
+      return input.TransactItems.map((item: any) => {
+        const [kind, body] = Object.entries(item)[0] as [string, unknown];
+        const action = {
+          Put: 'PutItem',
+          Update: 'UpdateItem',
+          Delete: 'DeleteItem',
+          ConditionCheck: 'ConditionCheckItem',
+        }[kind];
+        return { action: action ?? kind, pk: pkOf(body) };
+      });
+    default:
+      return [{ action: command.constructor.name }];
+  }
+}

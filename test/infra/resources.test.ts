@@ -73,7 +73,7 @@ describe('functions', () => {
     }
   });
 
-  it('receive the table, stage, log level and timing settings, and key ids only where they are used', () => {
+  it('receive the table, stage and log level (timings keep the runtime defaults), and key ids only where used', () => {
     const table = ref(s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never));
     const keyArn = (key: 'codeKey' | 'fingerprintKey') => ({
       'Fn::GetAtt': [s.stack.getLogicalId(s.stack.keys[key].node.defaultChild as never), 'Arn'],
@@ -82,10 +82,6 @@ describe('functions', () => {
       [ENV.tableName]: table,
       [ENV.stage]: 'prod',
       [ENV.logLevel]: 'info',
-      [ENV.paymentTimeoutSeconds]: '900',
-      [ENV.disputeWindowSeconds]: '86400',
-      [ENV.revealRetrySeconds]: '600',
-      [ENV.raceWindowSeconds]: '120',
       NODE_OPTIONS: '--enable-source-maps',
     };
     const env = (name: FunctionName) => fnResource(name)?.Properties.Environment.Variables;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { DUE_SHARDS } from './table-definition.js';
+import { DUE_SHARDS, FINGERPRINT_PARTITION_PREFIX, TENANT_PARTITION_PREFIX } from './table-definition.js';
 
 /**
  * Every key of the single table is built here (ElectroDB style: generic `pk`/`sk`, one
@@ -8,9 +8,10 @@ import { DUE_SHARDS } from './table-definition.js';
  */
 export type Key = { pk: string; sk: string };
 
-const order = (t: string, o: string) => `T#${t}#ORD#${o}`;
-const listing = (t: string, l: string) => `T#${t}#LST#${l}`;
-const seller = (t: string, s: string) => `T#${t}#SLR#${s}`;
+const T = TENANT_PARTITION_PREFIX;
+const order = (t: string, o: string) => `${T}${t}#ORD#${o}`;
+const listing = (t: string, l: string) => `${T}${t}#LST#${l}`;
+const seller = (t: string, s: string) => `${T}${t}#SLR#${s}`;
 
 export const keys = {
   tenant: (tenantId: string): Key => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
@@ -20,21 +21,21 @@ export const keys = {
   card: (t: string, l: string, c: string): Key => ({ pk: listing(t, l), sk: `CARD#${c}` }),
   cardsOf: (t: string, l: string) => ({ pk: listing(t, l), skPrefix: 'CARD#' }),
   /** Deployment-wide, not tenant-scoped: a code is sold once across all marketplaces (F6). */
-  fingerprint: (fp: string): Key => ({ pk: `FP#${fp}`, sk: 'FP' }),
+  fingerprint: (fp: string): Key => ({ pk: `${FINGERPRINT_PARTITION_PREFIX}${fp}`, sk: 'FP' }),
   order: (t: string, o: string): Key => ({ pk: order(t, o), sk: 'ORDER' }),
   event: (t: string, o: string, e: string): Key => ({ pk: order(t, o), sk: `EVT#${e}` }),
   eventsOf: (t: string, o: string) => ({ pk: order(t, o), skPrefix: 'EVT#' }),
   report: (t: string, o: string, c: string): Key => ({ pk: order(t, o), sk: `RPT#${c}` }),
   payment: (t: string, o: string, ref: string): Key => ({ pk: order(t, o), sk: `PAY#${ref}` }),
   /** A payment reference belongs to one order of a tenant: one payment never pays two orders (F8). */
-  paymentRef: (t: string, ref: string): Key => ({ pk: `T#${t}#PAYREF#${ref}`, sk: 'PAYREF' }),
+  paymentRef: (t: string, ref: string): Key => ({ pk: `${T}${t}#PAYREF#${ref}`, sk: 'PAYREF' }),
   seller: (t: string, s: string): Key => ({ pk: seller(t, s), sk: 'SELLER' }),
   penalty: (t: string, s: string, p: string): Key => ({ pk: seller(t, s), sk: `PEN#${p}` }),
   penaltiesOf: (t: string, s: string) => ({ pk: seller(t, s), skPrefix: 'PEN#' }),
   ledger: (t: string, s: string, id: string): Key => ({ pk: seller(t, s), sk: `LED#${id}` }),
-  buyer: (t: string, b: string): Key => ({ pk: `T#${t}#BYR#${b}`, sk: 'BUYER' }),
+  buyer: (t: string, b: string): Key => ({ pk: `${T}${t}#BYR#${b}`, sk: 'BUYER' }),
   idempotency: (t: string, scope: string, keyHash: string): Key => ({
-    pk: `T#${t}#IDEM#${scope}#${keyHash}`,
+    pk: `${T}${t}#IDEM#${scope}#${keyHash}`,
     sk: 'IDEM',
   }),
   /** Due index (gsi1): present only while time can change the order. */

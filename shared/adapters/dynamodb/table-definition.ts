@@ -19,6 +19,14 @@ export const tableDefinition = {
   ],
 } as const;
 
+/**
+ * Partition-key prefixes the functions write: tenant-scoped items, and the deployment-wide
+ * fingerprints. Tenants, API keys and brands are written by operators only (the admin CLI), and
+ * IAM holds the Lambda functions to these prefixes (`dynamodb:LeadingKeys`).
+ */
+export const TENANT_PARTITION_PREFIX = 'T#';
+export const FINGERPRINT_PARTITION_PREFIX = 'FP#';
+
 export const DUE_INDEX = 'gsi1';
 export const SELLER_INDEX = 'gsi2';
 /** Due items are spread over a few partitions so the sweeper's index has no single hot key. */
