@@ -24,12 +24,13 @@ export function problemResponse(
 ) {
   const known = problemTypes[code] ?? problemTypes.internal;
   const { status, title } = known as { status: number; title: string };
+  const route = routeOf(c);
   const body: Problem = {
     type: `${PROBLEM_BASE}${code}`,
     title,
     status,
     ...(detail ? { detail } : {}),
-    instance: routeOf(c),
+    ...(route ? { instance: route } : {}),
     ...extensions,
   };
   c.header('Content-Type', 'application/problem+json');
@@ -91,7 +92,8 @@ export function serializeError(error: unknown): Record<string, unknown> {
  * The matched route pattern (`/v1/orders/:orderId/reveal`), never the raw path: a caller may
  * paste a card code into a URL, and neither logs nor problems may echo it back.
  */
-export function routeOf(c: Context): string {
+export function routeOf(c: Context): string | undefined {
   const pattern = routePath(c, -1);
-  return pattern === '/*' || pattern === '*' || pattern === '' ? '(no route)' : pattern;
+  // A wildcard is a middleware's pattern: no route matched.
+  return pattern === '' || pattern.endsWith('*') ? undefined : pattern;
 }

@@ -82,9 +82,9 @@ export class DepositService {
 
   async withdraw(tenantId: string, listingId: string, cardId: string): Promise<Card> {
     let card = await this.deps.stores.catalog.getCard(tenantId, listingId, cardId);
-    if (card?.state === 'reserved') {
-      // Held by an order whose payment time may be over: settle that first, then decide.
-      await this.listings.settleLapsedReservations(tenantId, listingId);
+    if (card?.state === 'reserved' && card.orderId) {
+      // Held by an order whose payment time may be over: settle that order first, then decide.
+      await this.listings.settleHolder(tenantId, card.orderId);
       card = await this.deps.stores.catalog.getCard(tenantId, listingId, cardId);
     }
     if (!card) throw new NotFoundError('card not found', { cardId });

@@ -17,7 +17,7 @@ export interface CreateListingInput {
 export class ListingService {
   constructor(
     private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'ids'>,
-    private readonly runner: Pick<OrderRunner, 'settleLapsedReservations' | 'stockSettled'>,
+    private readonly runner: Pick<OrderRunner, 'load' | 'stockSettled'>,
   ) {}
 
   async create(tenantId: string, input: CreateListingInput): Promise<Listing> {
@@ -56,9 +56,9 @@ export class ListingService {
     return { listing, stock };
   }
 
-  /** Expires orders whose payment time is over and that still hold this listing's cards. */
-  async settleLapsedReservations(tenantId: string, listingId: string): Promise<void> {
-    await this.runner.settleLapsedReservations(tenantId, listingId);
+  /** Applies what is due on the order holding a card (an unpaid order past its time expires). */
+  async settleHolder(tenantId: string, orderId: string): Promise<void> {
+    await this.runner.load(tenantId, orderId);
   }
 
   async require(tenantId: string, listingId: string): Promise<Listing> {

@@ -51,6 +51,26 @@ describe('what holds the money or the stock', () => {
     ]);
   });
 
+  it('lets the seller withdraw a card whose unpaid order ran out of time, without waiting for the sweeper', async () => {
+    const s = stack.current;
+    const { listingId } = await aListing(s);
+    const [card] = await depositFresh(s, listingId, 1);
+    const { orderId } = await anOrder(s, listingId);
+    const cardId = (card as { cardId: string }).cardId;
+    expectProblem(
+      await s.request('DELETE', `/v1/listings/${listingId}/cards/${cardId}`),
+      409,
+      'card-not-available',
+    );
+
+    s.clock.advance(900 + 1);
+
+    const withdrawn = await s.request('DELETE', `/v1/listings/${listingId}/cards/${cardId}`);
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    expect(withdrawn.body.state).toBe('withdrawn');
+    expect(await orderOf(s, orderId)).toMatchObject({ state: 'expired' });
+  });
+
   it('never takes payment or delivers for a suspended seller, even on an order the cascade has not reached', async () => {
     const s = stack.current;
     const { listingId, sellerId } = await aListing(s);
