@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defaultSettings, type VaultSettings } from '../services/vault-deps.js';
+import { defaultSettings, REVALIDATE_MODES, type VaultSettings } from '../domain/vault-settings.js';
 import { ENV } from './env-names.js';
 
 /**
@@ -16,9 +16,7 @@ const settingsSchema = z.object({
   [ENV.disputeWindowSeconds]: seconds(defaultSettings.disputeWindowSeconds),
   [ENV.revealRetrySeconds]: seconds(defaultSettings.revealRetrySeconds),
   [ENV.raceWindowSeconds]: seconds(defaultSettings.raceWindowSeconds),
-  [ENV.revalidateBeforeReveal]: z
-    .enum(['best-effort', 'strict', 'off'])
-    .default(defaultSettings.revalidateBeforeReveal),
+  [ENV.revalidateBeforeReveal]: z.enum(REVALIDATE_MODES).default(defaultSettings.revalidateBeforeReveal),
   [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
