@@ -2,6 +2,7 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadLocalConfig } from '../shared/config/config.js';
+import { loadBenchConfig } from '../shared/config/tool-config.js';
 import { startLocalStack } from '../shared/local/local-stack.js';
 
 /**
@@ -9,7 +10,7 @@ import { startLocalStack } from '../shared/local/local-stack.js';
  * the simulated issuer, the local cipher) and its round trips: DynamoDB calls by command and
  * cipher calls (KMS calls in AWS). Figures, not assertions.
  */
-const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 30);
+const ITERATIONS = loadBenchConfig().iterations;
 const calls = new Map<string, number>();
 const count = (name: string) => calls.set(name, (calls.get(name) ?? 0) + 1);
 

@@ -5,6 +5,7 @@ import { createDynamoClients } from '../shared/adapters/dynamodb/dynamodb-client
 import { createDynamoStores } from '../shared/adapters/dynamodb/dynamodb-stores.js';
 import { tableDefinition } from '../shared/adapters/dynamodb/table-definition.js';
 import { ulidIdGenerator } from '../shared/adapters/ids/ulid-id-generator.js';
+import { loadAdminConfig } from '../shared/config/tool-config.js';
 import { systemClock } from '../shared/ports/clock.js';
 import { TenantService } from '../shared/services/tenant-service.js';
 
@@ -34,15 +35,8 @@ async function main(argv: string[]): Promise<void> {
   const [resource, command, name] = positionals;
   if (values.help || !resource || !command || !name) throw new UsageError();
 
-  const aws = values.stage !== undefined || values.table !== undefined;
-  const tableName =
-    values.table ??
-    (values.stage
-      ? await readStackOutput(stackName(values.stage), OUTPUTS.tableName, values.region)
-      : (process.env.TABLE_NAME ?? tableDefinition.defaultTableName));
-  const endpoint = aws
-    ? undefined
-    : (process.env.DYNAMODB_ENDPOINT ?? `http://127.0.0.1:${process.env.DYNAMODB_PORT ?? '8000'}`);
+  const { tableName, endpoint } = await target(values);
+  const aws = endpoint === undefined;
   const { client, doc } = createDynamoClients({
     ...(endpoint ? { endpoint } : {}),
     ...(values.region ? { region: values.region } : {}),
@@ -89,6 +83,19 @@ async function main(argv: string[]): Promise<void> {
   } finally {
     client.destroy();
   }
+}
+
+/** An explicit table, the table of a deployed stage, or the local stack's (configured by env). */
+async function target(options: {
+  table?: string | undefined;
+  stage?: string | undefined;
+  region?: string | undefined;
+}): Promise<{ tableName: string; endpoint?: string }> {
+  if (options.table !== undefined) return { tableName: options.table };
+  if (options.stage !== undefined) {
+    return { tableName: await readStackOutput(stackName(options.stage), OUTPUTS.tableName, options.region) };
+  }
+  return loadAdminConfig();
 }
 
 class UsageError extends Error {}

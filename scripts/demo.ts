@@ -1,14 +1,14 @@
 import { readFile } from 'node:fs/promises';
+import { loadDemoConfig } from '../shared/config/tool-config.js';
 
 /**
  * `npm run demo`: against a running local stack (`npm start`), walks one honest sale and two
  * frauds, printing each step and the vault's answer. Uses only the public HTTP API and the
  * simulated issuer, exactly as a marketplace and a card shop would.
  */
-const api = process.env.API_URL ?? `http://127.0.0.1:${process.env.PORT ?? '3000'}`;
-const issuer = process.env.ISSUER_URL ?? `http://127.0.0.1:${process.env.ISSUER_SIM_PORT ?? '3001'}`;
+const { apiUrl: api, issuerUrl: issuer, devApiKey } = loadDemoConfig();
 const apiKey =
-  process.env.DEV_API_KEY ??
+  devApiKey ??
   (await readFile('.data/dev-api-key', 'utf8').then(
     (s) => s.trim(),
     () => '',

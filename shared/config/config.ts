@@ -1,28 +1,26 @@
 import { z } from 'zod';
-import { defaultSettings, type VaultSettings } from '../services/vault-deps.js';
+import { defaultSettings, REVALIDATE_MODES, type VaultSettings } from '../domain/vault-settings.js';
 import { ENV } from './env-names.js';
 
 /**
  * The one place that reads process.env. Each entry point loads the slice it needs; a bad
  * value fails fast at start (cold start in Lambda) with every problem listed.
  */
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
+export const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
 
 const settingsSchema = z.object({
   [ENV.paymentTimeoutSeconds]: seconds(defaultSettings.paymentTimeoutSeconds),
   [ENV.disputeWindowSeconds]: seconds(defaultSettings.disputeWindowSeconds),
   [ENV.revealRetrySeconds]: seconds(defaultSettings.revealRetrySeconds),
   [ENV.raceWindowSeconds]: seconds(defaultSettings.raceWindowSeconds),
-  [ENV.revalidateBeforeReveal]: z
-    .enum(['best-effort', 'strict', 'off'])
-    .default(defaultSettings.revalidateBeforeReveal),
+  [ENV.revalidateBeforeReveal]: z.enum(REVALIDATE_MODES).default(defaultSettings.revalidateBeforeReveal),
   [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
-function parse<T extends z.ZodType>(schema: T, env: Env, what: string): z.infer<T> {
+export function parse<T extends z.ZodType>(schema: T, env: Env, what: string): z.infer<T> {
   const result = schema.safeParse(env);
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

@@ -13,6 +13,10 @@ export const ENV = {
   port: 'PORT',
   issuerSimPort: 'ISSUER_SIM_PORT',
   devApiKey: 'DEV_API_KEY',
+  // Read only by the tools (scripts/, bench/).
+  apiUrl: 'API_URL',
+  issuerUrl: 'ISSUER_URL',
+  benchIterations: 'BENCH_ITERATIONS',
   paymentTimeoutSeconds: 'PAYMENT_TIMEOUT_SECONDS',
   disputeWindowSeconds: 'DISPUTE_WINDOW_SECONDS',
   revealRetrySeconds: 'REVEAL_RETRY_SECONDS',

@@ -1,27 +1,10 @@
+import type { VaultSettings } from '../domain/vault-settings.js';
 import type { Clock } from '../ports/clock.js';
 import type { CodeCipher } from '../ports/code-cipher.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Issuer } from '../ports/issuer.js';
 import type { Logger } from '../ports/logger.js';
 import type { CatalogStore, OrderStore, PartyStore, ReportStore, TenantStore } from '../ports/store.js';
-
-/** Timing and policy knobs (DESIGN.md "Local stack and configuration"). */
-export interface VaultSettings {
-  readonly paymentTimeoutSeconds: number;
-  readonly disputeWindowSeconds: number;
-  readonly revealRetrySeconds: number;
-  readonly raceWindowSeconds: number;
-  /** `best-effort`: an unreachable issuer does not block the buyer; `strict`: it does; `off`: no re-check. */
-  readonly revalidateBeforeReveal: 'best-effort' | 'strict' | 'off';
-}
-
-export const defaultSettings: VaultSettings = {
-  paymentTimeoutSeconds: 900,
-  disputeWindowSeconds: 86_400,
-  revealRetrySeconds: 600,
-  raceWindowSeconds: 120,
-  revalidateBeforeReveal: 'best-effort',
-};
 
 export interface VaultStores {
   readonly tenants: TenantStore;

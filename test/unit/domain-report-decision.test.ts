@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { IssuerCheck } from '../../shared/domain/issuer-check.js';
 import { decideReport, type ReportDecisionInput } from '../../shared/domain/report-decision.js';
-import { defaultSettings } from '../../shared/services/vault-deps.js';
+import { defaultSettings } from '../../shared/domain/vault-settings.js';
 import { plusSeconds, T0 } from '../support/builders.js';
 
 const RACE_WINDOW_SECONDS = defaultSettings.raceWindowSeconds;

@@ -1,6 +1,7 @@
 import { DecryptCommand, EncryptCommand, GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
 import { CiphertextRejectedError, DependencyUnavailableError } from '../../domain/errors.js';
 import type { CodeCipher, EncryptionContext, SealedSecret } from '../../ports/code-cipher.js';
+import { decodeSecret, encodeSecret } from '../secret-codec.js';
 
 /**
  * Faults worth another attempt. Request-rate limits surface as ThrottlingException; the others are
@@ -62,7 +63,7 @@ export class KmsCodeCipher implements CodeCipher {
       this.#client.send(
         new EncryptCommand({
           KeyId: this.#codeKeyId,
-          Plaintext: Buffer.from(serializeSecret(secret), 'utf8'),
+          Plaintext: encodeSecret(secret),
           EncryptionContext: kmsContext(context),
         }),
       ),
@@ -82,10 +83,7 @@ export class KmsCodeCipher implements CodeCipher {
       ),
     );
     if (!Plaintext) throw new DependencyUnavailableError('KMS Decrypt returned no plaintext');
-    const secret = parseSecret(Plaintext);
-    // No cause here on purpose: a JSON.parse error message quotes its input, i.e. the plaintext.
-    if (!secret) throw new CiphertextRejectedError('Ciphertext did not open to a sealed secret');
-    return secret;
+    return decodeSecret(Plaintext);
   }
 
   async fingerprint(normalizedCode: string): Promise<string> {
@@ -156,21 +154,4 @@ function kmsContext({ tenantId, cardId }: EncryptionContext): Record<string, str
 function sdkAttempts(error: unknown): number {
   const attempts = (error as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts;
   return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
-}
-
-function serializeSecret({ code, pin }: SealedSecret): string {
-  return JSON.stringify(pin === undefined ? { code } : { code, pin });
-}
-
-function parseSecret(bytes: Uint8Array): SealedSecret | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(Buffer.from(bytes).toString('utf8'));
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { code, pin } = value as Record<string, unknown>;
-  if (typeof code !== 'string' || (pin !== undefined && typeof pin !== 'string')) return undefined;
-  return pin === undefined ? { code } : { code, pin };
 }

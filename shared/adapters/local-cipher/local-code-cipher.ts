@@ -3,6 +3,7 @@ import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CiphertextRejectedError } from '../../domain/errors.js';
 import type { CodeCipher, EncryptionContext, SealedSecret } from '../../ports/code-cipher.js';
+import { decodeSecret, encodeSecret } from '../secret-codec.js';
 
 const VERSION = 1;
 const KEY_BYTES = 32;
@@ -35,7 +36,7 @@ export class LocalCodeCipher implements CodeCipher {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv('aes-256-gcm', this.#keys.encryptionKey, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(aad(context));
-    const body = Buffer.concat([cipher.update(serializeSecret(secret), 'utf8'), cipher.final()]);
+    const body = Buffer.concat([cipher.update(encodeSecret(secret)), cipher.final()]);
     return Buffer.concat([Buffer.of(VERSION), iv, cipher.getAuthTag(), body]).toString('base64');
   }
 
@@ -52,19 +53,13 @@ export class LocalCodeCipher implements CodeCipher {
     });
     decipher.setAAD(aad(context));
     decipher.setAuthTag(tag);
-    let plaintext: string;
+    let plaintext: Buffer;
     try {
-      plaintext = Buffer.concat([
-        decipher.update(envelope.subarray(HEADER_BYTES)),
-        decipher.final(),
-      ]).toString('utf8');
+      plaintext = Buffer.concat([decipher.update(envelope.subarray(HEADER_BYTES)), decipher.final()]);
     } catch (cause) {
       throw new CiphertextRejectedError('Ciphertext did not open under this context', {}, { cause });
     }
-    const secret = parseSecret(plaintext);
-    // No cause here on purpose: a JSON.parse error message quotes its input, i.e. the plaintext.
-    if (!secret) throw new CiphertextRejectedError('Ciphertext did not open to a sealed secret');
-    return secret;
+    return decodeSecret(plaintext);
   }
 
   async fingerprint(normalizedCode: string): Promise<string> {
@@ -129,21 +124,4 @@ function parseKeyFile(text: string, path: string): LocalCipherKeys {
     return key;
   };
   return { encryptionKey: decode('encryptionKey'), fingerprintKey: decode('fingerprintKey') };
-}
-
-function serializeSecret({ code, pin }: SealedSecret): string {
-  return JSON.stringify(pin === undefined ? { code } : { code, pin });
-}
-
-function parseSecret(text: string): SealedSecret | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const { code, pin } = value as Record<string, unknown>;
-  if (typeof code !== 'string' || (pin !== undefined && typeof pin !== 'string')) return undefined;
-  return pin === undefined ? { code } : { code, pin };
 }

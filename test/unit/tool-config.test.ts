@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { loadLocalConfig } from '../../shared/config/config.js';
+import { loadAdminConfig, loadBenchConfig, loadDemoConfig } from '../../shared/config/tool-config.js';
+
+describe('tool config', () => {
+  it('points the admin CLI at the DynamoDB and table the local stack uses by default', () => {
+    const local = loadLocalConfig({});
+    expect(loadAdminConfig({})).toEqual({
+      tableName: local.tableName,
+      endpoint: `http://127.0.0.1:${local.dynamodbPort}`,
+    });
+  });
+
+  it('lets DYNAMODB_ENDPOINT win over DYNAMODB_PORT for the admin CLI', () => {
+    const env = { DYNAMODB_ENDPOINT: 'http://db:9000', DYNAMODB_PORT: '8123', TABLE_NAME: 'vault-x' };
+    expect(loadAdminConfig(env)).toEqual({ tableName: 'vault-x', endpoint: 'http://db:9000' });
+    expect(loadAdminConfig({ DYNAMODB_PORT: '8123' }).endpoint).toBe('http://127.0.0.1:8123');
+  });
+
+  it('sends the demo to the local ports unless URLs are given', () => {
+    expect(loadDemoConfig({ PORT: '4000', DEV_API_KEY: 'k' })).toEqual({
+      apiUrl: 'http://127.0.0.1:4000',
+      issuerUrl: `http://127.0.0.1:${loadLocalConfig({}).issuerSimPort}`,
+      devApiKey: 'k',
+    });
+    const urls = { API_URL: 'https://vault.example', ISSUER_URL: 'https://issuer.example' };
+    expect(loadDemoConfig(urls)).toMatchObject({ apiUrl: urls.API_URL, issuerUrl: urls.ISSUER_URL });
+  });
+
+  it('refuses bad values at start, naming the variable', () => {
+    expect(() => loadAdminConfig({ DYNAMODB_PORT: 'abc' })).toThrow(/admin CLI configuration: DYNAMODB_PORT/);
+    expect(() => loadDemoConfig({ API_URL: 'not a url' })).toThrow(/demo configuration: API_URL/);
+    expect(() => loadBenchConfig({ BENCH_ITERATIONS: '0' })).toThrow(/bench configuration: BENCH_ITERATIONS/);
+  });
+
+  it('times 30 sales unless BENCH_ITERATIONS says otherwise', () => {
+    expect(loadBenchConfig({}).iterations).toBe(30);
+    expect(loadBenchConfig({ BENCH_ITERATIONS: '5' }).iterations).toBe(5);
+  });
+});
