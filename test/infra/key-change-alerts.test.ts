@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Synthesized, type Statement, synth } from './synth.js';
+import { type Statement, type Synthesized, synth } from './synth.js';
 
 let s: Synthesized;
 beforeAll(() => {
