@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AlarmTopic } from './constructs/alarm-topic.js';
+import { KeyChangeAlerts } from './constructs/key-change-alerts.js';
 import { SweeperSchedule } from './constructs/sweeper-schedule.js';
 import { VaultAlarms } from './constructs/vault-alarms.js';
 import type { CodeSource } from './constructs/vault-function.js';
@@ -23,8 +24,10 @@ export class CardVaultStack extends Stack {
   readonly table: VaultTable;
   readonly functions: VaultFunctions;
   readonly http: VaultHttpApi;
+  readonly sweeper: SweeperSchedule;
   readonly alarmTopic: AlarmTopic;
   readonly alarms: VaultAlarms;
+  readonly keyChanges: KeyChangeAlerts;
 
   constructor(scope: Construct, id: string, props: CardVaultStackProps) {
     super(scope, id, props);
@@ -43,7 +46,10 @@ export class CardVaultStack extends Stack {
       mac: this.functions.deposit.role,
     });
     this.http = new VaultHttpApi(this, 'Http', { config, functions: this.functions });
-    new SweeperSchedule(this, 'Sweeper', { sweeper: this.functions.sweeper.fn, stage: config.stage });
+    this.sweeper = new SweeperSchedule(this, 'Sweeper', {
+      sweeper: this.functions.sweeper.fn,
+      stage: config.stage,
+    });
     this.alarmTopic = new AlarmTopic(this, 'Alarms', {
       stage: config.stage,
       ...(config.alarmEmail === undefined ? {} : { email: config.alarmEmail }),
@@ -54,6 +60,12 @@ export class CardVaultStack extends Stack {
       api: this.http.api,
       table: this.table.table,
       functions: { api: fns.api.fn, deposit: fns.deposit.fn, reveal: fns.reveal.fn, sweeper: fns.sweeper.fn },
+      sweeperDeadLetters: this.sweeper.deadLetters,
+    });
+    this.keyChanges = new KeyChangeAlerts(this, 'KeyChanges', {
+      keys: [this.keys.codeKey, this.keys.fingerprintKey],
+      alarms: this.alarmTopic,
+      stage: config.stage,
     });
 
     const output = (id: string, value: string, description: string) =>
@@ -64,6 +76,10 @@ export class CardVaultStack extends Stack {
     output(OUTPUTS.fingerprintKeyArn, this.keys.fingerprintKey.keyArn, 'KMS HMAC key for code fingerprints');
     output(OUTPUTS.alarmTopicArn, this.alarmTopic.topic.topicArn, 'SNS topic every alarm notifies');
 
-    applyNagSuppressions({ functions: Object.values(fns).map((f) => f.fn), httpApi: this.http.api });
+    applyNagSuppressions({
+      functions: Object.values(fns).map((f) => f.fn),
+      httpApi: this.http.api,
+      deadLetterQueue: this.sweeper.deadLetters,
+    });
   }
 }

@@ -6,6 +6,8 @@ export interface NagTargets {
   readonly functions: readonly IConstruct[];
   /** The HTTP API (APIG4: authorization). */
   readonly httpApi: IConstruct;
+  /** The sweeper's dead-letter queue (SQS3: a queue without a DLQ of its own). */
+  readonly deadLetterQueue: IConstruct;
 }
 
 /**
@@ -28,5 +30,12 @@ export function applyNagSuppressions(targets: NagTargets): void {
       'a SHA-256 hash and compared in constant time, and scopes every item to that tenant (DESIGN.md). ' +
       'An API Gateway authorizer would duplicate that lookup on every request. /health and ' +
       '/openapi.json are public by design.',
+  });
+  Validations.of(targets.deadLetterQueue).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason:
+      'This queue is itself the dead-letter queue of the sweeper schedule and of its async invocations ' +
+      '(cdk-nag recognises only SQS redrive policies). Nothing consumes it: an alarm fires on its first ' +
+      'message and an operator reads it, so there is no failed consumer to redrive from.',
   });
 }

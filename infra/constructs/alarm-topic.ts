@@ -62,6 +62,39 @@ export class AlarmTopic extends Construct {
     );
     if (props.email !== undefined) this.topic.addSubscription(new EmailSubscription(props.email));
   }
+
+  /**
+   * Lets the EventBridge rule named `ruleName` publish: the topic and its key each name it. By
+   * name, not by the rule's ARN attribute: the key policy would then depend on the rule, whose
+   * target depends on the topic, which depends on the key.
+   */
+  allowPublishFromRule(ruleName: string, sid: string): void {
+    const stack = Stack.of(this);
+    const events = new ServicePrincipal('events.amazonaws.com');
+    const ruleArn = stack.formatArn({ service: 'events', resource: 'rule', resourceName: ruleName });
+    const onlyThisRule = {
+      StringEquals: { 'aws:SourceAccount': stack.account },
+      ArnEquals: { 'aws:SourceArn': ruleArn },
+    };
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        sid,
+        principals: [events],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: onlyThisRule,
+      }),
+    );
+    this.topic.addToResourcePolicy(
+      new PolicyStatement({
+        sid,
+        principals: [events],
+        actions: ['sns:Publish'],
+        resources: [this.topic.topicArn],
+        conditions: onlyThisRule,
+      }),
+    );
+  }
 }
 
 /** Alarm names start with the stack name, so the topic's policies can name them all. */

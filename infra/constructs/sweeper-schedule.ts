@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { type IRole, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import {
   ContextAttribute,
   Schedule,
@@ -8,25 +9,38 @@ import {
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /**
- * EventBridge Scheduler invokes the sweeper every minute. A missed or failed sweep is not
- * retried: sweeps are idempotent and the next one is at most a minute away, and every read of
- * an order applies its due transitions anyway (DESIGN.md), so a late sweep changes no answer.
+ * EventBridge Scheduler invokes the sweeper every minute. Sweeps are idempotent and the next one
+ * is at most a minute away, and every read of an order applies its due transitions anyway
+ * (DESIGN.md), so a late sweep changes no answer; but a sweep that never ran must be seen. A
+ * delivery Scheduler could not make (after its retries within the minute) and a run that
+ * failed or expired in Lambda's async queue both land in one dead-letter queue, whose messages
+ * raise an alarm (VaultAlarms) and name the scheduled time for whoever investigates.
  */
 export class SweeperSchedule extends Construct {
   readonly schedule: Schedule;
+  readonly deadLetters: Queue;
 
   constructor(scope: Construct, id: string, props: { readonly sweeper: IFunction; readonly stage: string }) {
     super(scope, id);
-    const noRetry = { retryAttempts: 0, maxEventAge: Duration.minutes(1) };
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const withinTheMinute = { maxEventAge: Duration.minutes(1) };
     this.schedule = new Schedule(this, 'EveryMinute', {
       description: `card-vault ${props.stage}: apply due order transitions`,
       schedule: ScheduleExpression.rate(Duration.minutes(1)),
       // Scheduler sends only what the target's input says; the sweeper logs the scheduled time.
       target: new InvokeFunctionOnly(props.sweeper, {
-        ...noRetry,
+        ...withinTheMinute,
+        // Scheduler retries only a failed invoke call (throttled, unavailable), never a sweep.
+        retryAttempts: 2,
+        deadLetterQueue: this.deadLetters,
         input: ScheduleTargetInput.fromObject({
           source: 'card-vault.sweeper',
           time: ContextAttribute.scheduledTime,
@@ -35,8 +49,13 @@ export class SweeperSchedule extends Construct {
       }),
     });
     // Scheduler invokes asynchronously; without this Lambda would retry a failed sweep twice
-    // and keep a throttled one queued for up to six hours.
-    props.sweeper.configureAsyncInvoke(noRetry);
+    // and keep a throttled one queued for up to six hours. A sweep that failed is not retried
+    // (the next one is a minute away) but recorded.
+    props.sweeper.configureAsyncInvoke({
+      ...withinTheMinute,
+      retryAttempts: 0,
+      onFailure: new SqsDestination(this.deadLetters),
+    });
   }
 }
 

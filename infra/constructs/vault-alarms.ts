@@ -12,6 +12,7 @@ import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Operation } from 'aws-cdk-lib/aws-dynamodb';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { FunctionName } from '../function-specs.js';
 import { alarmName } from './alarm-topic.js';
@@ -30,6 +31,8 @@ export interface VaultAlarmsProps {
   readonly api: HttpApi;
   readonly table: Table;
   readonly functions: Record<FunctionName, IFunction>;
+  /** Where a sweep that did not run, failed or expired is recorded (SweeperSchedule). */
+  readonly sweeperDeadLetters: IQueue;
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -106,6 +109,17 @@ export class VaultAlarms extends Construct {
         threshold: 1,
         comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
         treatMissingData: TreatMissingData.BREACHING,
+      },
+    );
+    this.add(
+      'SweeperDeadLetters',
+      'A sweep could not be delivered, failed or expired: see its message in the sweeper dead-letter queue.',
+      {
+        metric: props.sweeperDeadLetters.metricApproximateNumberOfMessagesVisible({
+          period: FIVE_MINUTES,
+          statistic: 'Maximum',
+        }),
+        threshold: 1,
       },
     );
     this.add(

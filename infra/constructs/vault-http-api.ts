@@ -27,8 +27,9 @@ export interface PrivilegedRoute {
 
 export const PRIVILEGED_ROUTES: readonly PrivilegedRoute[] = [
   { fn: 'deposit', method: 'POST', path: '/v1/listings/{id}/cards', throttle: 'deposit' },
-  // functions/deposit.ts serves withdrawal beside deposit.
-  { fn: 'deposit', method: 'DELETE', path: '/v1/listings/{id}/cards/{cardId}' },
+  // functions/deposit.ts serves withdrawal beside deposit: throttled alike, or a burst of
+  // withdrawals would take the deposit function's reserved concurrency.
+  { fn: 'deposit', method: 'DELETE', path: '/v1/listings/{id}/cards/{cardId}', throttle: 'deposit' },
   { fn: 'reveal', method: 'POST', path: '/v1/orders/{id}/reveal', throttle: 'reveal' },
   { fn: 'reveal', method: 'POST', path: '/v1/orders/{id}/reports', throttle: 'reveal' },
 ];
@@ -37,7 +38,9 @@ export const routeKey = (route: Pick<PrivilegedRoute, 'method' | 'path'>) => `${
 
 /**
  * Access log fields. Request and response bodies are not available to HTTP API access logs
- * and nothing here could carry one; headers (the API key) are not logged either.
+ * and nothing here could carry one; headers (the API key) are not logged either. The route
+ * pattern stands in for the path, as in the app's own logs: a code pasted into a URL must not
+ * land in a log.
  */
 const ACCESS_LOG_FIELDS = {
   requestId: '$context.requestId',
@@ -46,7 +49,6 @@ const ACCESS_LOG_FIELDS = {
   userAgent: '$context.identity.userAgent',
   method: '$context.httpMethod',
   routeKey: '$context.routeKey',
-  path: '$context.path',
   protocol: '$context.protocol',
   status: '$context.status',
   responseLength: '$context.responseLength',

