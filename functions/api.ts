@@ -1,4 +1,5 @@
 import { handle } from 'hono/aws-lambda';
+import { OrderTransitions } from '../shared/domain/order-transitions.js';
 import { createApp } from '../shared/http/app.js';
 import { listingRoutes } from '../shared/http/routes/listing-routes.js';
 import { orderRoutes } from '../shared/http/routes/order-routes.js';
@@ -13,7 +14,8 @@ import { lambdaBase } from './support/lambda-base.js';
 
 /** Everything that never touches a code's plaintext: this function has no KMS rights at all. */
 const base = lambdaBase();
-const runner = new OrderRunner(base);
+const transitions = new OrderTransitions((at) => base.ids.next('evt', at));
+const runner = new OrderRunner(base, transitions);
 const listings = new ListingService(base, runner);
 const app = createApp({
   tenants: new TenantService(base),
@@ -21,8 +23,8 @@ const app = createApp({
   modules: [
     listingRoutes(listings),
     orderRoutes({
-      orders: new OrderService(base, listings, runner),
-      payments: new PaymentService(base, runner),
+      orders: new OrderService(base, transitions, runner, listings),
+      payments: new PaymentService(base, transitions, runner),
     }),
     partyRoutes(new StandingService(base)),
   ],

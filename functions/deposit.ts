@@ -2,6 +2,7 @@ import { handle } from 'hono/aws-lambda';
 import { HttpIssuer } from '../shared/adapters/issuer/http-issuer.js';
 import { createKmsCodeCipher } from '../shared/adapters/kms/kms-code-cipher.js';
 import { ENV } from '../shared/config/env-names.js';
+import { OrderTransitions } from '../shared/domain/order-transitions.js';
 import { createApp } from '../shared/http/app.js';
 import { depositRoutes } from '../shared/http/routes/deposit-routes.js';
 import { DepositService } from '../shared/services/deposit-service.js';
@@ -18,7 +19,7 @@ const cipher = createKmsCodeCipher({
 });
 const deposits = new DepositService(
   { ...base, cipher, issuer: new HttpIssuer() },
-  new ListingService(base, new OrderRunner(base)),
+  new ListingService(base, new OrderRunner(base, new OrderTransitions((at) => base.ids.next('evt', at)))),
 );
 const app = createApp({
   tenants: new TenantService(base),

@@ -2,6 +2,7 @@ import { handle } from 'hono/aws-lambda';
 import { HttpIssuer } from '../shared/adapters/issuer/http-issuer.js';
 import { createKmsCodeCipher } from '../shared/adapters/kms/kms-code-cipher.js';
 import { ENV } from '../shared/config/env-names.js';
+import { OrderTransitions } from '../shared/domain/order-transitions.js';
 import { createApp } from '../shared/http/app.js';
 import { revealRoutes } from '../shared/http/routes/reveal-routes.js';
 import { OrderRunner } from '../shared/services/order-runner.js';
@@ -18,15 +19,16 @@ const deps = {
   cipher: createKmsCodeCipher({ codeKeyId: requireKey(base.config.codeKeyId, ENV.codeKeyId) }),
   issuer: new HttpIssuer(),
 };
-const runner = new OrderRunner(deps);
-const suspension = new SuspensionService(deps, runner);
+const transitions = new OrderTransitions((at) => deps.ids.next('evt', at));
+const runner = new OrderRunner(deps, transitions);
+const suspension = new SuspensionService(deps, transitions, runner);
 const app = createApp({
   tenants: new TenantService(base),
   logger: base.logger,
   modules: [
     revealRoutes({
-      reveals: new RevealService(deps, runner, suspension),
-      reports: new ReportService(deps, runner, suspension),
+      reveals: new RevealService(deps, transitions, runner, suspension),
+      reports: new ReportService(deps, transitions, runner, suspension),
     }),
   ],
 });

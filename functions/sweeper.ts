@@ -1,11 +1,15 @@
 import type { ScheduledEvent } from 'aws-lambda';
+import { OrderTransitions } from '../shared/domain/order-transitions.js';
 import { OrderRunner } from '../shared/services/order-runner.js';
 import { Sweeper, type SweepResult } from '../shared/services/sweeper.js';
 import { lambdaBase } from './support/lambda-base.js';
 
 /** EventBridge schedule -> due transitions (expiry, release). No KMS rights. */
 const base = lambdaBase();
-const sweeper = new Sweeper(base, new OrderRunner(base));
+const sweeper = new Sweeper(
+  base,
+  new OrderRunner(base, new OrderTransitions((at) => base.ids.next('evt', at))),
+);
 
 export async function handler(event: Pick<ScheduledEvent, 'time'>): Promise<SweepResult> {
   const result = await sweeper.sweep();

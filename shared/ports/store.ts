@@ -10,7 +10,8 @@ import type {
   Tenant,
 } from '../domain/entities.js';
 import type { Money } from '../domain/money.js';
-import type { Order, OrderState, RefundDue } from '../domain/order.js';
+import type { Order, RefundDue } from '../domain/order.js';
+import type { OrderTransition } from '../domain/order-transition.js';
 
 /**
  * Persistence ports. Every state change is one conditional write or one transaction that also
@@ -65,40 +66,6 @@ export interface IdempotencyRecord {
 export type PaymentOutcome =
   | { readonly kind: 'applied' }
   | { readonly kind: 'refund_due'; readonly reason: RefundDue['reason'] };
-
-export interface LedgerMove {
-  readonly sellerId: string;
-  readonly currency: string;
-  /** Signed minor-unit changes to the seller's balances. */
-  readonly held: number;
-  readonly available: number;
-  readonly entryId: string;
-  readonly kind: 'sale_held' | 'refund' | 'release' | 'fine';
-  readonly orderId: string;
-}
-
-/** One change of an order's state, with everything that must change with it atomically. */
-export interface OrderTransition {
-  /** When the change happens (the clock's now). */
-  readonly at: string;
-  readonly order: Order;
-  /** The state the order must still be in (the condition). */
-  readonly expectedState: OrderState;
-  readonly next: Order;
-  readonly cards: ReadonlyArray<{
-    listingId: string;
-    cardId: string;
-    from: CardState;
-    to: CardState;
-    /** Keep (true) or clear (false) the card's link to this order. */
-    linked: boolean;
-  }>;
-  readonly ledger: readonly LedgerMove[];
-  readonly penalties: ReadonlyArray<Penalty & { sellerId: string }>;
-  /** The seller must still be active when this commits (payment and reveal); a lost check is a conflict. */
-  readonly requireActiveSeller?: boolean;
-  readonly events: readonly OrderEvent[];
-}
 
 export interface OrderStore {
   /**

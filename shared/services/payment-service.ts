@@ -8,7 +8,9 @@ import {
 } from '../domain/errors.js';
 import { equals, type Money } from '../domain/money.js';
 import type { Order, RefundDue } from '../domain/order.js';
-import type { OrderTransition, PaymentOutcome } from '../ports/store.js';
+import type { OrderTransition } from '../domain/order-transition.js';
+import type { OrderTransitions } from '../domain/order-transitions.js';
+import type { PaymentOutcome } from '../ports/store.js';
 import type { OrderRunner } from './order-runner.js';
 import type { VaultDeps } from './vault-deps.js';
 
@@ -20,6 +22,7 @@ import type { VaultDeps } from './vault-deps.js';
 export class PaymentService {
   constructor(
     private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'logger'>,
+    private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
   ) {}
 
@@ -47,7 +50,7 @@ export class PaymentService {
         if (written === 'payment-ref-taken') throw referenceReused(paymentRef);
         return written === 'recorded' ? ('done' as const) : ('conflict' as const);
       };
-      const { transitions } = this.runner;
+      const { transitions } = this;
 
       if (order.state === 'pending_payment' && seller?.status !== 'suspended') {
         if (!equals(amount, order.amount)) {

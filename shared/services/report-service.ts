@@ -8,6 +8,7 @@ import {
 } from '../domain/errors.js';
 import type { IssuerCheck } from '../domain/issuer-check.js';
 import type { Order } from '../domain/order.js';
+import type { OrderTransitions } from '../domain/order-transitions.js';
 import { fineFor, isCreditPoor } from '../domain/penalty-policy.js';
 import { decideReport } from '../domain/report-decision.js';
 import type { OrderRunner } from './order-runner.js';
@@ -30,6 +31,7 @@ export class ReportService {
       VaultDeps,
       'stores' | 'cipher' | 'issuer' | 'clock' | 'ids' | 'settings' | 'logger'
     >,
+    private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
     private readonly suspension: SuspensionService,
   ) {}
@@ -74,9 +76,9 @@ export class ReportService {
       };
       // Every decision is written on the order's version: none lands on an order released meanwhile.
       const transition = upheld
-        ? this.runner.transitions.refundReportedCard(order, input.cardId, reportId, now)
-        : this.runner.transitions.noteReport(order, now, decision === 'escalated');
-      const event = this.runner.transitions.event(order, now, `report.${decision}`, 'buyer', undefined, {
+        ? this.transitions.refundReportedCard(order, input.cardId, reportId, now)
+        : this.transitions.noteReport(order, now, decision === 'escalated');
+      const event = this.transitions.event(order, now, `report.${decision}`, 'buyer', undefined, {
         reportId,
         cardId: input.cardId,
         decision,

@@ -8,6 +8,7 @@ import {
   PaymentNotClearedError,
 } from '../domain/errors.js';
 import type { Order } from '../domain/order.js';
+import type { OrderTransitions } from '../domain/order-transitions.js';
 import type { SealedSecret } from '../ports/code-cipher.js';
 import { mapBounded } from './bounded.js';
 import { sha256Hex } from './hashing.js';
@@ -34,6 +35,7 @@ type Outcome = { kind: 'revealed'; revelation: Revelation } | { kind: 'refunded'
 export class RevealService {
   constructor(
     private readonly deps: Pick<VaultDeps, 'stores' | 'cipher' | 'issuer' | 'clock' | 'settings' | 'logger'>,
+    private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
     private readonly suspension: SuspensionService,
   ) {}
@@ -54,21 +56,15 @@ export class RevealService {
       ]);
       if (seller?.status === 'suspended') {
         // Suspension refunds paid orders; this one is refunded here if the cascade has not reached it.
-        const transition = this.runner.transitions.refundPaid(order, now, 'vault', 'seller_suspended', []);
+        const transition = this.transitions.refundPaid(order, now, 'vault', 'seller_suspended', []);
         return { transition, result: (next) => ({ kind: 'refunded', order: next }) };
       }
       const dead = await this.deadCards(order, secrets);
       if (dead.length > 0) {
-        const transition = this.runner.transitions.refundPaid(
-          order,
-          now,
-          'vault',
-          'code_dead_before_reveal',
-          dead,
-        );
+        const transition = this.transitions.refundPaid(order, now, 'vault', 'code_dead_before_reveal', dead);
         return { transition, result: (next) => ({ kind: 'refunded', order: next }) };
       }
-      const transition = this.runner.transitions.reveal(
+      const transition = this.transitions.reveal(
         order,
         keyHash,
         now,

@@ -1,3 +1,4 @@
+import { OrderTransitions } from '../domain/order-transitions.js';
 import { DepositService } from './deposit-service.js';
 import { ListingService } from './listing-service.js';
 import { OrderRunner } from './order-runner.js';
@@ -13,17 +14,18 @@ import type { VaultDeps } from './vault-deps.js';
 
 /** Every use case, built once from the ports (module scope in Lambda: once per cold start). */
 export function createVault(deps: VaultDeps) {
-  const runner = new OrderRunner(deps);
+  const transitions = new OrderTransitions((at) => deps.ids.next('evt', at));
+  const runner = new OrderRunner(deps, transitions);
   const listings = new ListingService(deps, runner);
-  const suspension = new SuspensionService(deps, runner);
+  const suspension = new SuspensionService(deps, transitions, runner);
   return {
     tenants: new TenantService(deps),
     listings,
     deposits: new DepositService(deps, listings),
-    orders: new OrderService(deps, listings, runner),
-    payments: new PaymentService(deps, runner),
-    reveals: new RevealService(deps, runner, suspension),
-    reports: new ReportService(deps, runner, suspension),
+    orders: new OrderService(deps, transitions, runner, listings),
+    payments: new PaymentService(deps, transitions, runner),
+    reveals: new RevealService(deps, transitions, runner, suspension),
+    reports: new ReportService(deps, transitions, runner, suspension),
     standing: new StandingService(deps),
     suspension,
     sweeper: new Sweeper(deps, runner),
