@@ -10,7 +10,7 @@ import {
 import { multiply, zero } from '../domain/money.js';
 import { MAX_CARDS_PER_ORDER, type Order } from '../domain/order.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
-import type { IdempotencyRecord } from '../ports/store.js';
+import type { IdempotencyRecord } from '../ports/order-store.js';
 import { canonicalJson, sha256Hex } from './hashing.js';
 import type { ListingService } from './listing-service.js';
 import { backoff, type OrderRunner } from './order-runner.js';

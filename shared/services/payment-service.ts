@@ -10,7 +10,7 @@ import { equals, type Money } from '../domain/money.js';
 import type { Order, RefundDue } from '../domain/order.js';
 import type { OrderTransition } from '../domain/order-transition.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
-import type { PaymentOutcome } from '../ports/store.js';
+import type { PaymentOutcome } from '../ports/order-store.js';
 import type { OrderRunner } from './order-runner.js';
 import type { VaultDeps } from './vault-deps.js';
 

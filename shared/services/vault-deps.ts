@@ -1,9 +1,13 @@
+import type { CatalogStore } from '../ports/catalog-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { CodeCipher } from '../ports/code-cipher.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Issuer } from '../ports/issuer.js';
 import type { Logger } from '../ports/logger.js';
-import type { CatalogStore, OrderStore, PartyStore, ReportStore, TenantStore } from '../ports/store.js';
+import type { OrderStore } from '../ports/order-store.js';
+import type { PartyStore } from '../ports/party-store.js';
+import type { ReportStore } from '../ports/report-store.js';
+import type { TenantStore } from '../ports/tenant-store.js';
 
 /** Timing and policy knobs (DESIGN.md "Local stack and configuration"). */
 export interface VaultSettings {

@@ -11,7 +11,8 @@ import type { Order } from '../../shared/domain/order.js';
 import { OrderTransitions } from '../../shared/domain/order-transitions.js';
 import { fineFor } from '../../shared/domain/penalty-policy.js';
 import type { ReportDecision } from '../../shared/domain/report-decision.js';
-import type { OrderStore, ReportStore } from '../../shared/ports/store.js';
+import type { OrderStore } from '../../shared/ports/order-store.js';
+import type { ReportStore } from '../../shared/ports/report-store.js';
 import type { TestTable } from './dynamo.js';
 
 /**

@@ -4,7 +4,7 @@ import { ConcurrentUpdateError, SellerSuspendedError } from '../../domain/errors
 import type { Money } from '../../domain/money.js';
 import type { Order } from '../../domain/order.js';
 import type { OrderTransition } from '../../domain/order-transition.js';
-import type { IdempotencyRecord, OrderStore, PaymentOutcome } from '../../ports/store.js';
+import type { IdempotencyRecord, OrderStore, PaymentOutcome } from '../../ports/order-store.js';
 import { keys, stripLayout } from './keys.js';
 import { eventItem, orderItem, transitionItems } from './order-items.js';
 import { getItem, queryPrefix, type TableContext } from './table-context.js';
