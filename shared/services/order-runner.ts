@@ -3,7 +3,7 @@ import { ConcurrentUpdateError, NotFoundError } from '../domain/errors.js';
 import { dueTransition, type Order } from '../domain/order.js';
 import type { OrderTransition } from '../domain/order-transition.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { CoreDeps } from './vault-deps.js';
 
 const MAX_ATTEMPTS = 8;
 
@@ -27,7 +27,7 @@ export type Decision<R> =
  */
 export class OrderRunner {
   constructor(
-    private readonly deps: Pick<VaultDeps, 'stores' | 'clock'>,
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock'>,
     private readonly transitions: Pick<OrderTransitions, 'closeUnpaid' | 'release'>,
   ) {}
 

@@ -14,7 +14,7 @@ import type { IdempotencyRecord } from '../ports/order-store.js';
 import { canonicalJson, sha256Hex } from './hashing.js';
 import type { ListingService } from './listing-service.js';
 import { backoff, type OrderRunner } from './order-runner.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { CoreDeps } from './vault-deps.js';
 
 export interface PlaceOrderInput {
   readonly listingId: string;
@@ -30,7 +30,7 @@ const CANDIDATE_POOL = 25;
 /** Orders: reservation (F8), status for both parties (F4), cancellation, the audit trail (F9). */
 export class OrderService {
   constructor(
-    private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'ids' | 'settings'>,
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'ids' | 'settings'>,
     private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
     private readonly listings: ListingService,

@@ -12,7 +12,7 @@ import type { OrderTransition } from '../domain/order-transition.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
 import type { PaymentOutcome } from '../ports/order-store.js';
 import type { OrderRunner } from './order-runner.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { CoreDeps } from './vault-deps.js';
 
 /**
  * Payment callbacks (F4, F8). Idempotent by payment reference: the same reference always gets
@@ -21,7 +21,7 @@ import type { VaultDeps } from './vault-deps.js';
  */
 export class PaymentService {
   constructor(
-    private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'logger'>,
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'logger'>,
     private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
   ) {}

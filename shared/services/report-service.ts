@@ -13,7 +13,7 @@ import { fineFor, isCreditPoor } from '../domain/penalty-policy.js';
 import { decideReport } from '../domain/report-decision.js';
 import type { OrderRunner } from './order-runner.js';
 import type { SuspensionService } from './suspension-service.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { RevealDeps } from './vault-deps.js';
 
 export interface ReportInput {
   readonly buyerId: string;
@@ -28,7 +28,7 @@ export interface ReportInput {
 export class ReportService {
   constructor(
     private readonly deps: Pick<
-      VaultDeps,
+      RevealDeps,
       'stores' | 'cipher' | 'issuer' | 'clock' | 'ids' | 'settings' | 'logger'
     >,
     private readonly transitions: OrderTransitions,

@@ -14,7 +14,7 @@ import { mapBounded } from './bounded.js';
 import { sha256Hex } from './hashing.js';
 import type { OrderRunner } from './order-runner.js';
 import type { SuspensionService } from './suspension-service.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { RevealDeps } from './vault-deps.js';
 
 export interface RevealedCard extends SealedSecret {
   readonly cardId: string;
@@ -34,7 +34,7 @@ type Outcome = { kind: 'revealed'; revelation: Revelation } | { kind: 'refunded'
  */
 export class RevealService {
   constructor(
-    private readonly deps: Pick<VaultDeps, 'stores' | 'cipher' | 'issuer' | 'clock' | 'settings' | 'logger'>,
+    private readonly deps: Pick<RevealDeps, 'stores' | 'cipher' | 'issuer' | 'clock' | 'settings' | 'logger'>,
     private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
     private readonly suspension: SuspensionService,

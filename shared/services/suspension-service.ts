@@ -1,7 +1,7 @@
 import type { OrderTransitions } from '../domain/order-transitions.js';
 import { shouldSuspend } from '../domain/penalty-policy.js';
 import type { OrderRunner } from './order-runner.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { CoreDeps } from './vault-deps.js';
 
 /**
  * Suspension at 3 strikes in 90 days, and its cascade: unpaid orders cancelled, paid but
@@ -11,7 +11,7 @@ import type { VaultDeps } from './vault-deps.js';
  */
 export class SuspensionService {
   constructor(
-    private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'logger'>,
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'logger'>,
     private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
   ) {}
