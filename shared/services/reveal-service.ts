@@ -47,19 +47,21 @@ export class RevealService {
     idempotencyKey: string,
   ): Promise<Revelation> {
     const keyHash = sha256Hex(idempotencyKey);
+    // Opened and re-checked once: a paid order's cards never change, so a retry after a lost
+    // race decides again on the same secrets and the same issuer answer.
+    let checked: Promise<{ secrets: RevealedCard[]; dead: string[] }> | undefined;
     const outcome = await this.runner.run<Outcome>(tenantId, orderId, async (order, now) => {
       if (order.buyerId !== buyerId) throw new NotFoundError('order not found', { orderId });
       if (order.state !== 'paid') return { done: await this.revealAgain(order, keyHash, now) };
-      const [secrets, seller] = await Promise.all([
-        this.decryptAll(order),
-        this.deps.stores.parties.getSeller(order.tenantId, order.sellerId),
-      ]);
+      // The seller first, on every attempt: a suspended seller's codes are never opened.
+      const seller = await this.deps.stores.parties.getSeller(order.tenantId, order.sellerId);
       if (seller?.status === 'suspended') {
         // Suspension refunds paid orders; this one is refunded here if the cascade has not reached it.
         const transition = this.transitions.refundPaid(order, now, 'vault', 'seller_suspended', []);
         return { transition, result: (next) => ({ kind: 'refunded', order: next }) };
       }
-      const dead = await this.deadCards(order, secrets);
+      checked ??= this.openAndRecheck(order);
+      const { secrets, dead } = await checked;
       if (dead.length > 0) {
         const transition = this.transitions.refundPaid(order, now, 'vault', 'code_dead_before_reveal', dead);
         return { transition, result: (next) => ({ kind: 'refunded', order: next }) };
@@ -96,6 +98,11 @@ export class RevealService {
       throw new AlreadyRevealedError('the code was already revealed', { revealedAt: order.revealedAt });
     }
     return { kind: 'revealed', revelation: revelation(order, await this.decryptAll(order)) };
+  }
+
+  private async openAndRecheck(order: Order): Promise<{ secrets: RevealedCard[]; dead: string[] }> {
+    const secrets = await this.decryptAll(order);
+    return { secrets, dead: await this.deadCards(order, secrets) };
   }
 
   private async decryptAll(order: Order): Promise<RevealedCard[]> {
