@@ -1,31 +1,19 @@
 import { handle } from 'hono/aws-lambda';
+import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
 import { listingRoutes } from '../shared/http/routes/listing-routes.js';
 import { orderRoutes } from '../shared/http/routes/order-routes.js';
 import { partyRoutes } from '../shared/http/routes/party-routes.js';
-import { ListingService } from '../shared/services/listing-service.js';
-import { OrderRunner } from '../shared/services/order-runner.js';
-import { OrderService } from '../shared/services/order-service.js';
-import { PaymentService } from '../shared/services/payment-service.js';
-import { StandingService } from '../shared/services/standing-service.js';
-import { TenantService } from '../shared/services/tenant-service.js';
-import { lambdaBase } from './support/lambda-base.js';
+import { vaultForApi } from '../shared/services/vault.js';
+import { lambdaAdapters } from './support/lambda-adapters.js';
 
-/** Everything that never touches a code's plaintext: this function has no KMS rights at all. */
-const base = lambdaBase();
-const runner = new OrderRunner(base);
-const listings = new ListingService(base, runner);
+/** Everything that never touches a code's plaintext: no cipher, no issuer, no KMS rights at all. */
+const adapters = lambdaAdapters(loadLambdaConfig());
+const vault = vaultForApi(adapters);
 const app = createApp({
-  tenants: new TenantService(base),
-  logger: base.logger,
-  modules: [
-    listingRoutes(listings),
-    orderRoutes({
-      orders: new OrderService(base, listings, runner),
-      payments: new PaymentService(base, runner),
-    }),
-    partyRoutes(new StandingService(base)),
-  ],
+  tenants: vault.tenants,
+  logger: adapters.logger,
+  modules: [listingRoutes(vault.listings), orderRoutes(vault), partyRoutes(vault.standing)],
 });
 
 export const handler = handle(app);

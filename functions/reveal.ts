@@ -1,34 +1,20 @@
 import { handle } from 'hono/aws-lambda';
 import { HttpIssuer } from '../shared/adapters/issuer/http-issuer.js';
 import { createKmsCodeCipher } from '../shared/adapters/kms/kms-code-cipher.js';
-import { ENV } from '../shared/config/env-names.js';
+import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
 import { revealRoutes } from '../shared/http/routes/reveal-routes.js';
-import { OrderRunner } from '../shared/services/order-runner.js';
-import { ReportService } from '../shared/services/report-service.js';
-import { RevealService } from '../shared/services/reveal-service.js';
-import { SuspensionService } from '../shared/services/suspension-service.js';
-import { TenantService } from '../shared/services/tenant-service.js';
-import { lambdaBase, requireKey } from './support/lambda-base.js';
+import { vaultForReveal } from '../shared/services/vault.js';
+import { lambdaAdapters } from './support/lambda-adapters.js';
 
 /** Reveal and reports: the only paths that need a plaintext code, and the only function with kms:Decrypt. */
-const base = lambdaBase();
-const deps = {
-  ...base,
-  cipher: createKmsCodeCipher({ codeKeyId: requireKey(base.config.codeKeyId, ENV.codeKeyId) }),
+const config = loadLambdaConfig(['codeKeyId']);
+const adapters = lambdaAdapters(config);
+const vault = vaultForReveal({
+  ...adapters,
+  cipher: createKmsCodeCipher({ codeKeyId: config.codeKeyId }),
   issuer: new HttpIssuer(),
-};
-const runner = new OrderRunner(deps);
-const suspension = new SuspensionService(deps, runner);
-const app = createApp({
-  tenants: new TenantService(base),
-  logger: base.logger,
-  modules: [
-    revealRoutes({
-      reveals: new RevealService(deps, runner, suspension),
-      reports: new ReportService(deps, runner, suspension),
-    }),
-  ],
 });
+const app = createApp({ tenants: vault.tenants, logger: adapters.logger, modules: [revealRoutes(vault)] });
 
 export const handler = handle(app);

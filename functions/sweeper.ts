@@ -1,15 +1,16 @@
 import type { ScheduledEvent } from 'aws-lambda';
-import { OrderRunner } from '../shared/services/order-runner.js';
-import { Sweeper, type SweepResult } from '../shared/services/sweeper.js';
-import { lambdaBase } from './support/lambda-base.js';
+import { loadLambdaConfig } from '../shared/config/config.js';
+import type { SweepResult } from '../shared/services/sweeper.js';
+import { vaultForSweeper } from '../shared/services/vault.js';
+import { lambdaAdapters } from './support/lambda-adapters.js';
 
 /** EventBridge schedule -> due transitions (expiry, release). No KMS rights. */
-const base = lambdaBase();
-const sweeper = new Sweeper(base, new OrderRunner(base));
+const adapters = lambdaAdapters(loadLambdaConfig());
+const { sweeper } = vaultForSweeper(adapters);
 
 export async function handler(event: Pick<ScheduledEvent, 'time'>): Promise<SweepResult> {
   const result = await sweeper.sweep();
-  base.logger.info({ scheduledAt: event.time, ...result }, 'sweeper run');
+  adapters.logger.info({ scheduledAt: event.time, ...result }, 'sweeper run');
   // Failing the invocation makes the Errors metric (and its alarm) see orders that could not be swept.
   if (result.failed > 0)
     throw new Error(`${result.failed} of ${result.examined} due orders could not be swept`);

@@ -41,24 +41,50 @@ export function loadSettings(env: Env = process.env): VaultSettings & { logLevel
   };
 }
 
-/** What every Lambda function needs; the KMS key ids only where that function may use them. */
-export function loadLambdaConfig(env: Env = process.env) {
+/** The KMS keys a Lambda function may be given. */
+export type KmsKeyName = 'codeKeyId' | 'fingerprintKeyId';
+
+export type LambdaConfig<K extends KmsKeyName = never> = {
+  readonly tableName: string;
+  readonly stage: string;
+  /** The function's own name (set by the Lambda runtime), for its logs. */
+  readonly functionName: string | undefined;
+  /** Only in tests, which run the handlers against DynamoDB Local. */
+  readonly dynamodbEndpoint: string | undefined;
+  readonly settings: ReturnType<typeof loadSettings>;
+} & { readonly [P in K]: string };
+
+/**
+ * What every Lambda function needs, and the KMS key ids `keys` that this function uses: a
+ * function missing one must not start.
+ */
+export function loadLambdaConfig<K extends KmsKeyName = never>(
+  keys: readonly K[] = [],
+  env: Env = process.env,
+): LambdaConfig<K> {
+  const key = (name: KmsKeyName) =>
+    (keys as readonly KmsKeyName[]).includes(name) ? z.string().min(1) : z.string().min(1).optional();
   const s = parse(
     z.object({
       [ENV.tableName]: z.string().min(3),
       [ENV.stage]: z.string().min(1).default('dev'),
-      [ENV.codeKeyId]: z.string().min(1).optional(),
-      [ENV.fingerprintKeyId]: z.string().min(1).optional(),
+      [ENV.lambdaFunctionName]: z.string().optional(),
+      [ENV.dynamodbEndpoint]: z.url().optional(),
+      [ENV.codeKeyId]: key('codeKeyId'),
+      [ENV.fingerprintKeyId]: key('fingerprintKeyId'),
     }),
     env,
     'Lambda',
   );
+  const given = { codeKeyId: s[ENV.codeKeyId], fingerprintKeyId: s[ENV.fingerprintKeyId] };
   return {
     tableName: s[ENV.tableName],
     stage: s[ENV.stage],
-    codeKeyId: s[ENV.codeKeyId],
-    fingerprintKeyId: s[ENV.fingerprintKeyId],
+    functionName: s[ENV.lambdaFunctionName],
+    dynamodbEndpoint: s[ENV.dynamodbEndpoint],
     settings: loadSettings(env),
+    // Only the keys asked for, each checked present above.
+    ...(Object.fromEntries(keys.map((k) => [k, given[k]])) as { [P in K]: string }),
   };
 }
 

@@ -25,4 +25,6 @@ export const ENV = {
   revalidateBeforeReveal: 'REVALIDATE_BEFORE_REVEAL',
   inMemory: 'IN_MEMORY',
   logLevel: 'LOG_LEVEL',
+  /** Set by the Lambda runtime, never by the stack: names the function in its logs. */
+  lambdaFunctionName: 'AWS_LAMBDA_FUNCTION_NAME',
 } as const;

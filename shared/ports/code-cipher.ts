@@ -25,3 +25,9 @@ export interface CodeCipher {
   /** Keyed fingerprint (hex) of a normalized code; equal codes give equal fingerprints. */
   fingerprint(normalizedCode: string): Promise<string>;
 }
+
+/** What a deposit needs: seal a code and fingerprint it, never open one (no kms:Decrypt). */
+export type CodeSealer = Pick<CodeCipher, 'encrypt' | 'fingerprint'>;
+
+/** What reveal and reports need: open a sealed code, and nothing else. */
+export type CodeOpener = Pick<CodeCipher, 'decrypt'>;

@@ -13,7 +13,7 @@ import type { IssuerCheck } from '../domain/issuer-check.js';
 import type { SealedSecret } from '../ports/code-cipher.js';
 import { mapBounded } from './bounded.js';
 import type { ListingService } from './listing-service.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { DepositDeps } from './vault-deps.js';
 
 export type DepositReason =
   | 'already_redeemed'
@@ -43,7 +43,7 @@ const ISSUER_BUDGET_MS = 20_000;
  */
 export class DepositService {
   constructor(
-    private readonly deps: Pick<VaultDeps, 'stores' | 'cipher' | 'issuer' | 'clock' | 'ids' | 'logger'>,
+    private readonly deps: Pick<DepositDeps, 'stores' | 'cipher' | 'issuer' | 'clock' | 'ids' | 'logger'>,
     private readonly listings: ListingService,
   ) {}
 

@@ -3,7 +3,7 @@ import type { Listing } from '../domain/entities.js';
 import { NotFoundError, SellerSuspendedError, UnknownBrandError, ValidationError } from '../domain/errors.js';
 import type { Money } from '../domain/money.js';
 import type { OrderRunner } from './order-runner.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { CoreDeps } from './vault-deps.js';
 
 export interface CreateListingInput {
   readonly sellerId: string;
@@ -16,7 +16,7 @@ export interface CreateListingInput {
 /** Listings: what a seller offers, in which brand, at what price. Never hard-deleted (F3). */
 export class ListingService {
   constructor(
-    private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'ids'>,
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'ids'>,
     private readonly runner: Pick<OrderRunner, 'load' | 'stockSettled'>,
   ) {}
 

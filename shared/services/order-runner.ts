@@ -1,9 +1,9 @@
 import type { CardState } from '../domain/card.js';
 import { ConcurrentUpdateError, NotFoundError } from '../domain/errors.js';
 import { dueTransition, type Order } from '../domain/order.js';
-import type { OrderTransition } from '../ports/store.js';
-import { OrderTransitions } from './order-transitions.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { OrderTransition } from '../domain/order-transition.js';
+import type { OrderTransitions } from '../domain/order-transitions.js';
+import type { CoreDeps } from './vault-deps.js';
 
 const MAX_ATTEMPTS = 8;
 
@@ -26,11 +26,10 @@ export type Decision<R> =
  * a race. One mechanism for every order command, so none of them reasons about timing.
  */
 export class OrderRunner {
-  readonly transitions: OrderTransitions;
-
-  constructor(private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'ids' | 'logger'>) {
-    this.transitions = new OrderTransitions(deps.ids);
-  }
+  constructor(
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock'>,
+    private readonly transitions: Pick<OrderTransitions, 'closeUnpaid' | 'release'>,
+  ) {}
 
   /** The order as of now: an expiry or release that is due is applied first. */
   async load(tenantId: string, orderId: string): Promise<Order> {

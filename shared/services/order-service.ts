@@ -9,11 +9,12 @@ import {
 } from '../domain/errors.js';
 import { multiply, zero } from '../domain/money.js';
 import { MAX_CARDS_PER_ORDER, type Order } from '../domain/order.js';
-import type { IdempotencyRecord } from '../ports/store.js';
+import type { OrderTransitions } from '../domain/order-transitions.js';
+import type { IdempotencyRecord } from '../ports/order-store.js';
 import { canonicalJson, sha256Hex } from './hashing.js';
 import type { ListingService } from './listing-service.js';
 import { backoff, type OrderRunner } from './order-runner.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { CoreDeps } from './vault-deps.js';
 
 export interface PlaceOrderInput {
   readonly listingId: string;
@@ -29,9 +30,10 @@ const CANDIDATE_POOL = 25;
 /** Orders: reservation (F8), status for both parties (F4), cancellation, the audit trail (F9). */
 export class OrderService {
   constructor(
-    private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'ids' | 'settings'>,
-    private readonly listings: ListingService,
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'ids' | 'settings'>,
+    private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
+    private readonly listings: ListingService,
   ) {}
 
   /** Reserves `quantity` cards in one transaction; the same Idempotency-Key replays the first answer. */
@@ -100,7 +102,7 @@ export class OrderService {
           record: { requestHash, status: 201, body: order },
           ttlEpoch: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
         },
-        event: this.runner.transitions.placed(order, now),
+        event: this.transitions.placed(order, now),
       });
       if (outcome === 'placed') return order;
       if (outcome === 'idempotency-key-taken') {
@@ -126,7 +128,7 @@ export class OrderService {
         });
       }
       return {
-        transition: this.runner.transitions.closeUnpaid(order, 'cancelled', 'marketplace', now),
+        transition: this.transitions.closeUnpaid(order, 'cancelled', 'marketplace', now),
         result: (next) => next,
       };
     });
@@ -142,7 +144,7 @@ export class OrderService {
           state: order.state,
         });
       }
-      return { transition: this.runner.transitions.release(order, now, 'buyer'), result: (next) => next };
+      return { transition: this.transitions.release(order, now, 'buyer'), result: (next) => next };
     });
   }
 

@@ -8,9 +8,21 @@ import {
 } from '../domain/errors.js';
 import { equals, type Money } from '../domain/money.js';
 import type { Order, RefundDue } from '../domain/order.js';
-import type { OrderTransition, PaymentOutcome } from '../ports/store.js';
+import type { OrderTransition } from '../domain/order-transition.js';
+import type { OrderTransitions } from '../domain/order-transitions.js';
+import type { PaymentOutcome } from '../ports/order-store.js';
 import type { OrderRunner } from './order-runner.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { CoreDeps } from './vault-deps.js';
+
+/**
+ * What a payment callback came to: the order after it, and how the reference is recorded.
+ * `replayed`: the reference was recorded before, so this is the first answer again.
+ */
+interface Answer {
+  readonly order: Order;
+  readonly outcome: PaymentOutcome;
+  readonly replayed: boolean;
+}
 
 /**
  * Payment callbacks (F4, F8). Idempotent by payment reference: the same reference always gets
@@ -19,13 +31,27 @@ import type { VaultDeps } from './vault-deps.js';
  */
 export class PaymentService {
   constructor(
-    private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'logger'>,
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'logger'>,
+    private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
   ) {}
 
   async record(tenantId: string, orderId: string, paymentRef: string, amount: Money): Promise<Order> {
+    const answer = await this.decide(tenantId, orderId, paymentRef, amount);
+    if (answer.outcome.kind === 'applied') return answer.order;
+    if (!answer.replayed) {
+      this.deps.logger.warn(
+        { tenantId, orderId, reason: answer.outcome.reason },
+        'payment recorded as refund due',
+      );
+    }
+    throw refusal(answer.order, answer.outcome.reason, paymentRef);
+  }
+
+  /** What the payment is, on the order as now: applied, kept as a refund due, or the first answer again. */
+  private decide(tenantId: string, orderId: string, paymentRef: string, amount: Money): Promise<Answer> {
     const { orders, parties } = this.deps.stores;
-    return this.runner.run<Order>(tenantId, orderId, async (order, now) => {
+    return this.runner.run<Answer>(tenantId, orderId, async (order, now) => {
       const [earlier, seller] = await Promise.all([
         orders.getPayment(tenantId, orderId, paymentRef),
         parties.getSeller(tenantId, order.sellerId),
@@ -33,7 +59,8 @@ export class PaymentService {
       if (earlier) {
         // The order was read before the payment record, so it may predate it: answer from a
         // fresh read (both are written in one transaction), never a stale "unpaid".
-        return { done: answerFor(await this.runner.load(tenantId, orderId), earlier.outcome, paymentRef) };
+        const fresh = await this.runner.load(tenantId, orderId);
+        return { done: { order: fresh, outcome: earlier.outcome, replayed: true } };
       }
       const record = (transition: OrderTransition, outcome: PaymentOutcome) => async () => {
         const written = await orders.recordPayment({
@@ -47,7 +74,7 @@ export class PaymentService {
         if (written === 'payment-ref-taken') throw referenceReused(paymentRef);
         return written === 'recorded' ? ('done' as const) : ('conflict' as const);
       };
-      const { transitions } = this.runner;
+      const { transitions } = this;
 
       if (order.state === 'pending_payment' && seller?.status !== 'suspended') {
         if (!equals(amount, order.amount)) {
@@ -57,7 +84,12 @@ export class PaymentService {
           });
         }
         const transition = transitions.markPaid(order, paymentRef, now);
-        return { transition, write: record(transition, { kind: 'applied' }), result: (next) => next };
+        const outcome: PaymentOutcome = { kind: 'applied' };
+        return {
+          transition,
+          write: record(transition, outcome),
+          result: (next) => ({ order: next, outcome, replayed: false }),
+        };
       }
 
       // Not payable (late, cancelled, already paid, or the seller is suspended): never lost, kept as a refund due.
@@ -71,13 +103,11 @@ export class PaymentService {
         { paymentRef, amount, reason, recordedAt: now.toISOString() },
         now,
       );
+      const outcome: PaymentOutcome = { kind: 'refund_due', reason };
       return {
         transition,
-        write: record(transition, { kind: 'refund_due', reason }),
-        result: (next) => {
-          this.deps.logger.warn({ tenantId, orderId, reason }, 'payment recorded as refund due');
-          throw refusal(next, reason);
-        },
+        write: record(transition, outcome),
+        result: (next) => ({ order: next, outcome, replayed: false }),
       };
     });
   }
@@ -107,14 +137,9 @@ function refundReason(order: Pick<Order, 'state'>): RefundDue['reason'] {
   }
 }
 
-/** The same reference again: the answer it got the first time. */
-function answerFor(order: Order, outcome: PaymentOutcome, paymentRef: string): Order {
-  if (outcome.kind === 'applied') return order;
-  throw refusal(order, outcome.reason, paymentRef);
-}
-
-function refusal(order: Order, reason: RefundDue['reason'], paymentRef?: string): DomainError {
-  const refundsDue = order.refundsDue.filter((r) => paymentRef === undefined || r.paymentRef === paymentRef);
+/** Why a payment that is kept as a refund due is refused, with that refund due as detail. */
+function refusal(order: Order, reason: RefundDue['reason'], paymentRef: string): DomainError {
+  const refundsDue = order.refundsDue.filter((r) => r.paymentRef === paymentRef);
   const details = { state: order.state, refundDue: refundsDue.at(-1) };
   switch (reason) {
     case 'order_expired':

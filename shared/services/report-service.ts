@@ -8,11 +8,12 @@ import {
 } from '../domain/errors.js';
 import type { IssuerCheck } from '../domain/issuer-check.js';
 import type { Order } from '../domain/order.js';
+import type { OrderTransitions } from '../domain/order-transitions.js';
 import { fineFor, isCreditPoor } from '../domain/penalty-policy.js';
 import { decideReport } from '../domain/report-decision.js';
 import type { OrderRunner } from './order-runner.js';
 import type { SuspensionService } from './suspension-service.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { RevealDeps } from './vault-deps.js';
 
 export interface ReportInput {
   readonly buyerId: string;
@@ -27,9 +28,10 @@ export interface ReportInput {
 export class ReportService {
   constructor(
     private readonly deps: Pick<
-      VaultDeps,
+      RevealDeps,
       'stores' | 'cipher' | 'issuer' | 'clock' | 'ids' | 'settings' | 'logger'
     >,
+    private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
     private readonly suspension: SuspensionService,
   ) {}
@@ -74,9 +76,9 @@ export class ReportService {
       };
       // Every decision is written on the order's version: none lands on an order released meanwhile.
       const transition = upheld
-        ? this.runner.transitions.refundReportedCard(order, input.cardId, reportId, now)
-        : this.runner.transitions.noteReport(order, now, decision === 'escalated');
-      const event = this.runner.transitions.event(order, now, `report.${decision}`, 'buyer', undefined, {
+        ? this.transitions.refundReportedCard(order, input.cardId, reportId, now)
+        : this.transitions.noteReport(order, now, decision === 'escalated');
+      const event = this.transitions.event(order, now, `report.${decision}`, 'buyer', undefined, {
         reportId,
         cardId: input.cardId,
         decision,

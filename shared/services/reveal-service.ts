@@ -8,12 +8,13 @@ import {
   PaymentNotClearedError,
 } from '../domain/errors.js';
 import type { Order } from '../domain/order.js';
+import type { OrderTransitions } from '../domain/order-transitions.js';
 import type { SealedSecret } from '../ports/code-cipher.js';
 import { mapBounded } from './bounded.js';
 import { sha256Hex } from './hashing.js';
 import type { OrderRunner } from './order-runner.js';
 import type { SuspensionService } from './suspension-service.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { RevealDeps } from './vault-deps.js';
 
 export interface RevealedCard extends SealedSecret {
   readonly cardId: string;
@@ -33,7 +34,8 @@ type Outcome = { kind: 'revealed'; revelation: Revelation } | { kind: 'refunded'
  */
 export class RevealService {
   constructor(
-    private readonly deps: Pick<VaultDeps, 'stores' | 'cipher' | 'issuer' | 'clock' | 'settings' | 'logger'>,
+    private readonly deps: Pick<RevealDeps, 'stores' | 'cipher' | 'issuer' | 'clock' | 'settings' | 'logger'>,
+    private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
     private readonly suspension: SuspensionService,
   ) {}
@@ -45,30 +47,26 @@ export class RevealService {
     idempotencyKey: string,
   ): Promise<Revelation> {
     const keyHash = sha256Hex(idempotencyKey);
+    // Opened and re-checked once: a paid order's cards never change, so a retry after a lost
+    // race decides again on the same secrets and the same issuer answer.
+    let checked: Promise<{ secrets: RevealedCard[]; dead: string[] }> | undefined;
     const outcome = await this.runner.run<Outcome>(tenantId, orderId, async (order, now) => {
       if (order.buyerId !== buyerId) throw new NotFoundError('order not found', { orderId });
       if (order.state !== 'paid') return { done: await this.revealAgain(order, keyHash, now) };
-      const [secrets, seller] = await Promise.all([
-        this.decryptAll(order),
-        this.deps.stores.parties.getSeller(order.tenantId, order.sellerId),
-      ]);
+      // The seller first, on every attempt: a suspended seller's codes are never opened.
+      const seller = await this.deps.stores.parties.getSeller(order.tenantId, order.sellerId);
       if (seller?.status === 'suspended') {
         // Suspension refunds paid orders; this one is refunded here if the cascade has not reached it.
-        const transition = this.runner.transitions.refundPaid(order, now, 'vault', 'seller_suspended', []);
+        const transition = this.transitions.refundPaid(order, now, 'vault', 'seller_suspended', []);
         return { transition, result: (next) => ({ kind: 'refunded', order: next }) };
       }
-      const dead = await this.deadCards(order, secrets);
+      checked ??= this.openAndRecheck(order);
+      const { secrets, dead } = await checked;
       if (dead.length > 0) {
-        const transition = this.runner.transitions.refundPaid(
-          order,
-          now,
-          'vault',
-          'code_dead_before_reveal',
-          dead,
-        );
+        const transition = this.transitions.refundPaid(order, now, 'vault', 'code_dead_before_reveal', dead);
         return { transition, result: (next) => ({ kind: 'refunded', order: next }) };
       }
-      const transition = this.runner.transitions.reveal(
+      const transition = this.transitions.reveal(
         order,
         keyHash,
         now,
@@ -100,6 +98,11 @@ export class RevealService {
       throw new AlreadyRevealedError('the code was already revealed', { revealedAt: order.revealedAt });
     }
     return { kind: 'revealed', revelation: revelation(order, await this.decryptAll(order)) };
+  }
+
+  private async openAndRecheck(order: Order): Promise<{ secrets: RevealedCard[]; dead: string[] }> {
+    const secrets = await this.decryptAll(order);
+    return { secrets, dead: await this.deadCards(order, secrets) };
   }
 
   private async decryptAll(order: Order): Promise<RevealedCard[]> {

@@ -1,6 +1,6 @@
 import type { BuyerCredit, Penalty, SellerStanding } from '../domain/entities.js';
 import { activeStrikes, isCreditPoor } from '../domain/penalty-policy.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { CoreDeps } from './vault-deps.js';
 
 export interface SellerStandingView extends Omit<SellerStanding, 'strikeTimes'> {
   readonly strikes: number;
@@ -15,7 +15,7 @@ export interface BuyerCreditView extends Omit<BuyerCredit, 'rejectionTimes'> {
 
 /** Seller standing and buyer credit, as marketplaces show them. An unknown party has a clean record. */
 export class StandingService {
-  constructor(private readonly deps: Pick<VaultDeps, 'stores' | 'clock'>) {}
+  constructor(private readonly deps: Pick<CoreDeps, 'stores' | 'clock'>) {}
 
   async seller(tenantId: string, sellerId: string): Promise<SellerStandingView> {
     const { parties } = this.deps.stores;

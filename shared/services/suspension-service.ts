@@ -1,6 +1,7 @@
+import type { OrderTransitions } from '../domain/order-transitions.js';
 import { shouldSuspend } from '../domain/penalty-policy.js';
 import type { OrderRunner } from './order-runner.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { CoreDeps } from './vault-deps.js';
 
 /**
  * Suspension at 3 strikes in 90 days, and its cascade: unpaid orders cancelled, paid but
@@ -10,7 +11,8 @@ import type { VaultDeps } from './vault-deps.js';
  */
 export class SuspensionService {
   constructor(
-    private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'logger'>,
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'logger'>,
+    private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
   ) {}
 
@@ -46,7 +48,7 @@ export class SuspensionService {
     const open = await this.deps.stores.orders.listOpenSellerOrders(tenantId, sellerId);
     for (const { orderId } of open) {
       await this.runner.run(tenantId, orderId, (order, now) => {
-        const { transitions } = this.runner;
+        const { transitions } = this;
         if (order.state === 'pending_payment') {
           return {
             transition: transitions.closeUnpaid(order, 'cancelled', 'vault', now, 'seller_suspended'),

@@ -1,5 +1,5 @@
 import type { OrderRunner } from './order-runner.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { CoreDeps } from './vault-deps.js';
 
 const PAGE = 100;
 const MAX_PAGES = 20;
@@ -16,7 +16,7 @@ export interface SweepResult {
  */
 export class Sweeper {
   constructor(
-    private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'logger'>,
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'logger'>,
     private readonly runner: OrderRunner,
   ) {}
 

@@ -3,7 +3,7 @@ import type { Brand } from '../domain/brand.js';
 import type { Tenant } from '../domain/entities.js';
 import { UnauthorizedError, ValidationError } from '../domain/errors.js';
 import { sha256Hex } from './hashing.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { CoreDeps } from './vault-deps.js';
 
 const KEY_PATTERN = /^cvk_([a-f0-9]{16})_([A-Za-z0-9_-]{43})$/;
 
@@ -12,7 +12,7 @@ const KEY_PATTERN = /^cvk_([a-f0-9]{16})_([A-Za-z0-9_-]{43})$/;
  * the record, and only the SHA-256 of the secret is stored and compared in constant time.
  */
 export class TenantService {
-  constructor(private readonly deps: Pick<VaultDeps, 'stores' | 'clock' | 'ids'>) {}
+  constructor(private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'ids'>) {}
 
   /** Creates a tenant and returns its API key: the only time the key is ever shown. */
   async create(name: string, fixedApiKey?: string): Promise<{ tenant: Tenant; apiKey: string }> {

@@ -1,10 +1,14 @@
 import type { VaultSettings } from '../domain/vault-settings.js';
+import type { CatalogStore } from '../ports/catalog-store.js';
 import type { Clock } from '../ports/clock.js';
-import type { CodeCipher } from '../ports/code-cipher.js';
+import type { CodeCipher, CodeOpener, CodeSealer } from '../ports/code-cipher.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Issuer } from '../ports/issuer.js';
 import type { Logger } from '../ports/logger.js';
-import type { CatalogStore, OrderStore, PartyStore, ReportStore, TenantStore } from '../ports/store.js';
+import type { OrderStore } from '../ports/order-store.js';
+import type { PartyStore } from '../ports/party-store.js';
+import type { ReportStore } from '../ports/report-store.js';
+import type { TenantStore } from '../ports/tenant-store.js';
 
 export interface VaultStores {
   readonly tenants: TenantStore;
@@ -14,16 +18,29 @@ export interface VaultStores {
   readonly parties: PartyStore;
 }
 
-/**
- * Everything the use cases need, as ports. A Lambda function wires only what its routes use
- * (the api function gets no cipher able to decrypt; see functions/).
- */
-export interface VaultDeps {
+/** The ports every use case may use: no cipher, no issuer (the api and sweeper functions). */
+export interface CoreDeps {
   readonly stores: VaultStores;
-  readonly cipher: CodeCipher;
-  readonly issuer: Issuer;
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
   readonly settings: VaultSettings;
+}
+
+/** Deposits seal and fingerprint codes and ask the issuer; they never open a code. */
+export interface DepositDeps extends CoreDeps {
+  readonly cipher: CodeSealer;
+  readonly issuer: Issuer;
+}
+
+/** Reveal and reports open codes and ask the issuer. */
+export interface RevealDeps extends CoreDeps {
+  readonly cipher: CodeOpener;
+  readonly issuer: Issuer;
+}
+
+/** Everything, for one process serving the whole contract (the local stack). */
+export interface VaultDeps extends CoreDeps {
+  readonly cipher: CodeCipher;
+  readonly issuer: Issuer;
 }

@@ -1,3 +1,4 @@
+import { OrderTransitions } from '../domain/order-transitions.js';
 import { DepositService } from './deposit-service.js';
 import { ListingService } from './listing-service.js';
 import { OrderRunner } from './order-runner.js';
@@ -9,24 +10,83 @@ import { StandingService } from './standing-service.js';
 import { SuspensionService } from './suspension-service.js';
 import { Sweeper } from './sweeper.js';
 import { TenantService } from './tenant-service.js';
-import type { VaultDeps } from './vault-deps.js';
+import type { CoreDeps, DepositDeps, RevealDeps, VaultDeps } from './vault-deps.js';
 
-/** Every use case, built once from the ports (module scope in Lambda: once per cold start). */
-export function createVault(deps: VaultDeps) {
-  const runner = new OrderRunner(deps);
-  const listings = new ListingService(deps, runner);
-  const suspension = new SuspensionService(deps, runner);
+/**
+ * The composition root: the one place that builds the use cases from the ports. Each Lambda
+ * function takes the slice its routes serve (`vaultFor...`), given only the adapters that
+ * slice needs; the local stack takes all of them (`createVault`). Slices are plain functions so
+ * a function's bundle carries only its own services (esbuild drops the others).
+ */
+function core(deps: CoreDeps) {
+  const transitions = new OrderTransitions((at) => deps.ids.next('evt', at));
+  const runner = new OrderRunner(deps, transitions);
   return {
+    deps,
+    transitions,
+    runner,
     tenants: new TenantService(deps),
+    listings: new ListingService(deps, runner),
+  };
+}
+
+type Core = ReturnType<typeof core>;
+
+function sales({ deps, transitions, runner, listings }: Core) {
+  return {
     listings,
-    deposits: new DepositService(deps, listings),
-    orders: new OrderService(deps, listings, runner),
-    payments: new PaymentService(deps, runner),
-    reveals: new RevealService(deps, runner, suspension),
-    reports: new ReportService(deps, runner, suspension),
+    orders: new OrderService(deps, transitions, runner, listings),
+    payments: new PaymentService(deps, transitions, runner),
     standing: new StandingService(deps),
+  };
+}
+
+function deposits({ deps, listings }: Core, sealing: Pick<DepositDeps, 'cipher' | 'issuer'>) {
+  return { deposits: new DepositService({ ...deps, ...sealing }, listings) };
+}
+
+function reveals({ deps, transitions, runner }: Core, opening: Pick<RevealDeps, 'cipher' | 'issuer'>) {
+  const suspension = new SuspensionService(deps, transitions, runner);
+  const revealDeps = { ...deps, ...opening };
+  return {
     suspension,
-    sweeper: new Sweeper(deps, runner),
+    reveals: new RevealService(revealDeps, transitions, runner, suspension),
+    reports: new ReportService(revealDeps, transitions, runner, suspension),
+  };
+}
+
+/** Listings, orders, payments, standing: nothing that touches a code (no cipher, no issuer). */
+export function vaultForApi(deps: CoreDeps) {
+  const c = core(deps);
+  return { tenants: c.tenants, ...sales(c) };
+}
+
+/** Deposit and withdrawal: seals and fingerprints codes, never opens one. */
+export function vaultForDeposit(deps: DepositDeps) {
+  const c = core(deps);
+  return { tenants: c.tenants, ...deposits(c, deps) };
+}
+
+/** Reveal and reports: the only use cases that open a code. */
+export function vaultForReveal(deps: RevealDeps) {
+  const c = core(deps);
+  return { tenants: c.tenants, ...reveals(c, deps) };
+}
+
+/** The due transitions (expiry, release), on a schedule. */
+export function vaultForSweeper(deps: CoreDeps) {
+  return { sweeper: new Sweeper(deps, core(deps).runner) };
+}
+
+/** Every use case over one graph, for a process serving the whole contract (the local stack). */
+export function createVault(deps: VaultDeps) {
+  const c = core(deps);
+  return {
+    tenants: c.tenants,
+    ...sales(c),
+    ...deposits(c, deps),
+    ...reveals(c, deps),
+    sweeper: new Sweeper(deps, c.runner),
   };
 }
 

@@ -64,6 +64,25 @@ describe('Lambda bundles', () => {
     }
   });
 
+  it('carry only the use cases of their own routes (one composition root, sliced per function)', () => {
+    // A log or error text only each service writes: present in its own bundle, absent elsewhere.
+    const markers: Record<FunctionName, string> = {
+      api: 'not enough cards in stock',
+      deposit: 'issuer unreachable during deposit',
+      reveal: 'issuer unreachable before reveal',
+      sweeper: 'sweep done',
+    };
+    for (const name of NAMES) {
+      for (const [owner, marker] of Object.entries(markers)) {
+        expect({ name, owner, has: bundle(name).includes(marker) }).toEqual({
+          name,
+          owner,
+          has: owner === name,
+        });
+      }
+    }
+  });
+
   it('give the KMS client only to the functions allowed to use KMS', () => {
     expect(bundle('deposit')).toContain(KMS_CLIENT_MARKER);
     expect(bundle('reveal')).toContain(KMS_CLIENT_MARKER);

@@ -34,7 +34,7 @@ describe('createTenant', () => {
   });
 
   // Known bug, fails until fixed: createTenant leaks the adapter's ConditionsFailedError, while the
-  // port promises a typed domain error for a lost condition (ports/store.ts).
+  // port promises a typed domain error for a lost condition (ports/catalog-store.ts).
   it('refuses a second tenant with the same key id with a domain error, writing nothing', async () => {
     const first = aTenant();
     const apiKey = { keyId: randomHex(8), secretHash: randomHex(32) };
@@ -81,7 +81,7 @@ describe('createListing / getListing', () => {
   });
 
   // Known bug, fails until fixed: createListing leaks the SDK's ConditionalCheckFailedException (a 500
-  // over HTTP), while the port promises a typed domain error for a lost condition (ports/store.ts).
+  // over HTTP), while the port promises a typed domain error for a lost condition (ports/catalog-store.ts).
   it('refuses the same listing twice with a domain error and keeps the first', async () => {
     const listing = aListing();
     await catalog.createListing(listing);

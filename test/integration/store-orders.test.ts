@@ -3,7 +3,7 @@ import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import type { Card } from '../../shared/domain/card.js';
 import { SellerSuspendedError } from '../../shared/domain/errors.js';
 import type { Order, RefundDue } from '../../shared/domain/order.js';
-import type { OrderTransition } from '../../shared/ports/store.js';
+import type { OrderTransition } from '../../shared/domain/order-transition.js';
 import { useTestTable } from '../support/dynamo.js';
 import {
   anOrder,

@@ -2,7 +2,6 @@ import type { Brand } from '../../shared/domain/brand.js';
 import type { Card } from '../../shared/domain/card.js';
 import { type Money, money, multiply, zero } from '../../shared/domain/money.js';
 import type { Order, OrderCard, OrderState } from '../../shared/domain/order.js';
-import type { IdGenerator, IdPrefix } from '../../shared/ports/id-generator.js';
 
 /**
  * Test-data builders: each returns a valid, internally consistent value; a test overrides only
@@ -99,19 +98,5 @@ export function aBrand(overrides: Partial<Brand> = {}): Brand {
     codePattern: '[A-Z0-9]{16}',
     createdAt: T0,
     ...overrides,
-  };
-}
-
-/** A deterministic IdGenerator (`evt_1`, `evt_2`, ...) that remembers what it was asked for. */
-export function sequentialIds(): IdGenerator & { calls: Array<{ prefix: IdPrefix; now?: Date }> } {
-  let n = 0;
-  const calls: Array<{ prefix: IdPrefix; now?: Date }> = [];
-  return {
-    calls,
-    next(prefix, now) {
-      calls.push({ prefix, ...(now ? { now } : {}) });
-      n += 1;
-      return `${prefix}_${n}`;
-    },
   };
 }

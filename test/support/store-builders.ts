@@ -8,10 +8,11 @@ import type { Card, CardState } from '../../shared/domain/card.js';
 import type { Listing, Report, Tenant } from '../../shared/domain/entities.js';
 import { multiply, zero } from '../../shared/domain/money.js';
 import type { Order } from '../../shared/domain/order.js';
+import { OrderTransitions } from '../../shared/domain/order-transitions.js';
 import { fineFor } from '../../shared/domain/penalty-policy.js';
 import type { ReportDecision } from '../../shared/domain/report-decision.js';
-import type { OrderStore, ReportStore } from '../../shared/ports/store.js';
-import { OrderTransitions } from '../../shared/services/order-transitions.js';
+import type { OrderStore } from '../../shared/ports/order-store.js';
+import type { ReportStore } from '../../shared/ports/report-store.js';
 import type { TestTable } from './dynamo.js';
 
 /**
@@ -24,7 +25,7 @@ export type Stores = ReturnType<typeof createDynamoStores>;
 export const storesOn = (table: TestTable): Stores => createDynamoStores(table);
 
 /** The production transition builders, with real time-sortable ids. */
-export const transitions = new OrderTransitions(ulidIdGenerator);
+export const transitions = new OrderTransitions((at) => ulidIdGenerator.next('evt', at));
 
 export const later = (base: Date, seconds: number): Date => new Date(base.getTime() + seconds * 1000);
 export const randomHex = (bytes = 16): string => randomBytes(bytes).toString('hex');

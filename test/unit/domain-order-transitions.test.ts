@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidStateError } from '../../shared/domain/errors.js';
 import type { Order, OrderState } from '../../shared/domain/order.js';
-import type { OrderTransition } from '../../shared/ports/store.js';
-import { OrderTransitions } from '../../shared/services/order-transitions.js';
-import { anOrder, at, eur, plusSeconds, sequentialIds, T0 } from '../support/builders.js';
+import type { OrderTransition } from '../../shared/domain/order-transition.js';
+import { OrderTransitions } from '../../shared/domain/order-transitions.js';
+import { anOrder, at, eur, plusSeconds, T0 } from '../support/builders.js';
 
 const DISPUTE_WINDOW_SECONDS = 86_400;
 
 function setup() {
-  const ids = sequentialIds();
-  return { ids, transitions: new OrderTransitions(ids) };
+  const eventTimes: Date[] = [];
+  const transitions = new OrderTransitions((at) => {
+    eventTimes.push(at);
+    return `evt_${eventTimes.length}`;
+  });
+  return { eventTimes, transitions };
 }
 
 /** Sum of the signed ledger moves of some transitions, as the seller's balance would see it. */
@@ -449,12 +453,12 @@ describe('OrderTransitions (every builder)', () => {
     }
   });
 
-  it.each(cases)('$name takes event ids from the IdGenerator, at the time of the change', ({ from, run }) => {
-    const { transitions, ids } = setup();
+  it.each(cases)('$name takes event ids from its id source, at the time of the change', ({ from, run }) => {
+    const { transitions, eventTimes } = setup();
     const t = run(transitions, anOrder({ state: from }));
     expect(t.events.length).toBeGreaterThan(0);
-    expect(t.events.map((e) => e.eventId)).toEqual(ids.calls.map((_, i) => `evt_${i + 1}`));
-    expect(ids.calls.every((c) => c.prefix === 'evt' && c.now?.getTime() === at(1).getTime())).toBe(true);
+    expect(t.events.map((e) => e.eventId)).toEqual(eventTimes.map((_, i) => `evt_${i + 1}`));
+    expect(eventTimes.every((time) => time.getTime() === at(1).getTime())).toBe(true);
   });
 });
 

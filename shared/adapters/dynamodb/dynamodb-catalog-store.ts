@@ -3,7 +3,7 @@ import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Card, type CardState, type CardValidation, cardStates } from '../../domain/card.js';
 import type { Listing } from '../../domain/entities.js';
 import { CardNotAvailableError, ConcurrentUpdateError, DuplicateCardError } from '../../domain/errors.js';
-import type { CatalogStore, FingerprintOwner } from '../../ports/store.js';
+import type { CatalogStore, FingerprintOwner } from '../../ports/catalog-store.js';
 import { keys, stripLayout } from './keys.js';
 import { getItem, putNew, type TableContext } from './table-context.js';
 import { ConditionsFailedError, transactWrite } from './transact.js';

@@ -1,6 +1,6 @@
 import type { Report } from '../../domain/entities.js';
 import { ConcurrentUpdateError } from '../../domain/errors.js';
-import type { ReportStore } from '../../ports/store.js';
+import type { ReportStore } from '../../ports/report-store.js';
 import { keys, stripLayout } from './keys.js';
 import { eventItem, transitionItems } from './order-items.js';
 import { getItem, type TableContext } from './table-context.js';

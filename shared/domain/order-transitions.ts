@@ -1,18 +1,24 @@
-import type { CardState } from '../domain/card.js';
-import type { Actor, OrderEvent, Penalty } from '../domain/entities.js';
-import { InvalidStateError } from '../domain/errors.js';
-import { subtract } from '../domain/money.js';
-import { assertOrderTransition, type Order, type OrderState, type RefundDue } from '../domain/order.js';
-import { fineFor } from '../domain/penalty-policy.js';
-import type { IdGenerator } from '../ports/id-generator.js';
-import type { LedgerMove, OrderTransition } from '../ports/store.js';
+import type { Actor, OrderEvent } from './entities.js';
+import { InvalidStateError } from './errors.js';
+import { subtract } from './money.js';
+import type { Order, OrderState, RefundDue } from './order.js';
+import {
+  buildTransition,
+  ledgerMove,
+  moveCards,
+  type OrderTransition,
+  penaltyFor,
+} from './order-transition.js';
+
+/** A new, time-sortable audit event id for a change made at `at`. */
+export type EventIdSource = (at: Date) => string;
 
 /**
- * Pure builders of order transitions: given the order as read, what the new order, its cards,
- * the seller's ledger, penalties and the audit event must become, all in one transaction.
+ * The order's state machine as pure builders: given the order as read, what the new order, its
+ * cards, the seller's ledger, penalties and the audit event must become, all in one transaction.
  */
 export class OrderTransitions {
-  constructor(private readonly ids: IdGenerator) {}
+  constructor(private readonly eventId: EventIdSource) {}
 
   event(
     order: Order,
@@ -23,7 +29,7 @@ export class OrderTransitions {
     data?: Record<string, unknown>,
   ): OrderEvent {
     return {
-      eventId: this.ids.next('evt', at),
+      eventId: this.eventId(at),
       orderId: order.orderId,
       type,
       actor,
@@ -36,7 +42,7 @@ export class OrderTransitions {
   /** The first line of an order's trail: created, in `pending_payment`. */
   placed(order: Order, at: Date): OrderEvent {
     return {
-      eventId: this.ids.next('evt', at),
+      eventId: this.eventId(at),
       orderId: order.orderId,
       type: 'order.placed',
       actor: 'buyer',
@@ -53,7 +59,7 @@ export class OrderTransitions {
 
   /** The order as read, version bumped: a write that must not land on a changed order, and changes nothing else. */
   touch(order: Order, at: Date): OrderTransition {
-    return this.build(order, order.state, order.state, at, { next: {}, events: [] });
+    return buildTransition(order, order.state, order.state, at, { next: {}, events: [] });
   }
 
   /** Adds a payment that cannot apply to a transition: it stays on the order as a refund due, never lost. */
@@ -77,9 +83,9 @@ export class OrderTransitions {
     reason?: string,
   ): OrderTransition {
     const type = to === 'expired' ? 'order.expired' : 'order.cancelled';
-    return this.build(order, 'pending_payment', to, at, {
+    return buildTransition(order, 'pending_payment', to, at, {
       next: { closedAt: at.toISOString() },
-      cards: this.moveCards(order, 'reserved', 'available', false),
+      cards: moveCards(order, 'reserved', 'available', false),
       events: [this.event(order, at, type, actor, to, reason ? { reason } : undefined)],
     });
   }
@@ -89,11 +95,11 @@ export class OrderTransitions {
    * still active. The cards stay reserved, no longer on a payment clock.
    */
   markPaid(order: Order, paymentRef: string, at: Date): OrderTransition {
-    return this.build(order, 'pending_payment', 'paid', at, {
+    return buildTransition(order, 'pending_payment', 'paid', at, {
       next: { paidAt: at.toISOString(), paymentRef },
-      cards: this.moveCards(order, 'reserved', 'reserved', true),
+      cards: moveCards(order, 'reserved', 'reserved', true),
       requireActiveSeller: true,
-      ledger: [this.move(order, 'sale_held', 'paid', order.amount.amount, 0)],
+      ledger: [ledgerMove(order, 'sale_held', 'paid', order.amount.amount, 0)],
       events: [
         this.event(order, at, 'payment.received', 'marketplace', 'paid', {
           paymentRef,
@@ -106,9 +112,9 @@ export class OrderTransitions {
   /** paid -> revealed: the cards are sold and the dispute window opens. */
   reveal(order: Order, keyHash: string, at: Date, disputeWindowSeconds: number): OrderTransition {
     const disputeDeadline = new Date(at.getTime() + disputeWindowSeconds * 1000).toISOString();
-    return this.build(order, 'paid', 'revealed', at, {
+    return buildTransition(order, 'paid', 'revealed', at, {
       next: { revealedAt: at.toISOString(), revealKeyHash: keyHash, disputeDeadline },
-      cards: this.moveCards(order, 'reserved', 'sold', true),
+      cards: moveCards(order, 'reserved', 'sold', true),
       // A suspended seller's paid orders are refunded, never delivered.
       requireActiveSeller: true,
       events: [
@@ -132,7 +138,7 @@ export class OrderTransitions {
     reason: string,
     deadCardIds: readonly string[],
   ): OrderTransition {
-    return this.build(order, 'paid', 'refunded', at, {
+    return buildTransition(order, 'paid', 'refunded', at, {
       next: { refunded: order.amount, refundReason: reason, closedAt: at.toISOString() },
       cards: order.cards.map((c) => ({
         listingId: order.listingId,
@@ -141,8 +147,8 @@ export class OrderTransitions {
         to: deadCardIds.includes(c.cardId) ? ('void' as const) : ('available' as const),
         linked: false,
       })),
-      ledger: [this.move(order, 'refund', 'refund', -order.amount.amount, 0)],
-      penalties: deadCardIds.map((cardId) => this.penalty(order, cardId, at, undefined)),
+      ledger: [ledgerMove(order, 'refund', 'refund', -order.amount.amount, 0)],
+      penalties: deadCardIds.map((cardId) => penaltyFor(order, cardId, at)),
       events: [
         this.event(order, at, 'order.refunded', actor, 'refunded', {
           reason,
@@ -162,11 +168,11 @@ export class OrderTransitions {
     const cards = order.cards.map((c) => (c.cardId === cardId ? { ...c, refunded: true } : c));
     const allRefunded = cards.every((c) => c.refunded);
     const refunded = { ...order.refunded, amount: order.refunded.amount + order.unitPrice.amount };
-    return this.build(order, 'revealed', allRefunded ? 'refunded' : 'revealed', at, {
+    return buildTransition(order, 'revealed', allRefunded ? 'refunded' : 'revealed', at, {
       next: { cards, refunded, ...(allRefunded ? { closedAt: at.toISOString() } : {}) },
       cards: [{ listingId: order.listingId, cardId, from: 'sold', to: 'refunded', linked: true }],
-      ledger: [this.move(order, 'refund', `refund#${cardId}`, -order.unitPrice.amount, 0)],
-      penalties: [this.penalty(order, cardId, at, reportId)],
+      ledger: [ledgerMove(order, 'refund', `refund#${cardId}`, -order.unitPrice.amount, 0)],
+      penalties: [penaltyFor(order, cardId, at, reportId)],
       events: allRefunded ? [this.event(order, at, 'order.refunded', 'vault', 'refunded', { reportId })] : [],
     });
   }
@@ -177,7 +183,7 @@ export class OrderTransitions {
    * release until it is settled.
    */
   noteReport(order: Order, at: Date, escalated: boolean): OrderTransition {
-    return this.build(order, 'revealed', 'revealed', at, {
+    return buildTransition(order, 'revealed', 'revealed', at, {
       next: escalated ? { openReports: (order.openReports ?? 0) + 1 } : {},
       events: [],
     });
@@ -191,86 +197,14 @@ export class OrderTransitions {
       });
     }
     const payout = subtract(order.amount, order.refunded).amount;
-    return this.build(order, 'revealed', 'released', at, {
+    return buildTransition(order, 'revealed', 'released', at, {
       next: { releasedAt: at.toISOString(), closedAt: at.toISOString() },
-      ledger: [this.move(order, 'release', 'release', -payout, payout)],
+      ledger: [ledgerMove(order, 'release', 'release', -payout, payout)],
       events: [
         this.event(order, at, 'order.released', actor, 'released', {
           payout: { ...order.amount, amount: payout },
         }),
       ],
     });
-  }
-
-  /** Every builder names the state it starts from: a builder never applies to an order in another state. */
-  private build(
-    order: Order,
-    from: OrderState,
-    to: OrderState,
-    at: Date,
-    parts: {
-      next: Partial<Order>;
-      cards?: OrderTransition['cards'];
-      ledger?: LedgerMove[];
-      penalties?: OrderTransition['penalties'];
-      requireActiveSeller?: boolean;
-      events: OrderEvent[];
-    },
-  ): OrderTransition {
-    if (order.state !== from) {
-      throw new InvalidStateError(`expected a ${from} order, got ${order.state}`, { from: order.state, to });
-    }
-    if (to !== from) assertOrderTransition(from, to);
-    const penalties = parts.penalties ?? [];
-    // Each fine is its own ledger line, beside the refund it comes with.
-    const fines = penalties.map((p) => this.move(order, 'fine', `fine#${p.cardId}`, 0, -p.fine.amount));
-    return {
-      at: at.toISOString(),
-      order,
-      expectedState: order.state,
-      next: { ...order, ...parts.next, state: to, version: order.version + 1 },
-      cards: parts.cards ?? [],
-      ledger: [...(parts.ledger ?? []), ...fines],
-      penalties,
-      ...(parts.requireActiveSeller ? { requireActiveSeller: true } : {}),
-      events: parts.events,
-    };
-  }
-
-  private moveCards(order: Order, from: CardState, to: CardState, linked: boolean): OrderTransition['cards'] {
-    return order.cards.map((c) => ({ listingId: order.listingId, cardId: c.cardId, from, to, linked }));
-  }
-
-  private move(
-    order: Order,
-    kind: LedgerMove['kind'],
-    suffix: string,
-    held: number,
-    available: number,
-  ): LedgerMove {
-    // Deterministic ids: the same move can never be booked twice for one order.
-    return {
-      sellerId: order.sellerId,
-      currency: order.amount.currency,
-      held,
-      available,
-      entryId: `${order.orderId}#${suffix}`,
-      kind,
-      orderId: order.orderId,
-    };
-  }
-
-  private penalty(order: Order, cardId: string, at: Date, reportId: string | undefined) {
-    const fine = fineFor(order.unitPrice);
-    const penalty: Penalty & { sellerId: string } = {
-      penaltyId: `${order.orderId}#${cardId}`,
-      sellerId: order.sellerId,
-      orderId: order.orderId,
-      reportId: reportId ?? 'pre-reveal-check',
-      cardId,
-      fine,
-      at: at.toISOString(),
-    };
-    return penalty;
   }
 }

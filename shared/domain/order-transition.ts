@@ -1,0 +1,122 @@
+import type { CardState } from './card.js';
+import type { OrderEvent, Penalty } from './entities.js';
+import { InvalidStateError } from './errors.js';
+import { assertOrderTransition, type Order, type OrderState } from './order.js';
+import { fineFor } from './penalty-policy.js';
+
+/** A signed change to one seller's balances, booked once per order (its id is deterministic). */
+export interface LedgerMove {
+  readonly sellerId: string;
+  readonly currency: string;
+  /** Signed minor-unit changes to the seller's balances. */
+  readonly held: number;
+  readonly available: number;
+  readonly entryId: string;
+  readonly kind: 'sale_held' | 'refund' | 'release' | 'fine';
+  readonly orderId: string;
+}
+
+/** One card of the order changing state, with its condition (`from`). */
+export interface CardMove {
+  readonly listingId: string;
+  readonly cardId: string;
+  readonly from: CardState;
+  readonly to: CardState;
+  /** Keep (true) or clear (false) the card's link to this order. */
+  readonly linked: boolean;
+}
+
+export type SellerPenalty = Penalty & { readonly sellerId: string };
+
+/**
+ * One change of an order's state, with everything that must change with it atomically: what
+ * the domain decides and the order store persists in one transaction.
+ */
+export interface OrderTransition {
+  /** When the change happens (the clock's now). */
+  readonly at: string;
+  readonly order: Order;
+  /** The state the order must still be in (the condition). */
+  readonly expectedState: OrderState;
+  readonly next: Order;
+  readonly cards: readonly CardMove[];
+  readonly ledger: readonly LedgerMove[];
+  readonly penalties: readonly SellerPenalty[];
+  /** The seller must still be active when this commits (payment and reveal); a lost check is a conflict. */
+  readonly requireActiveSeller?: boolean;
+  readonly events: readonly OrderEvent[];
+}
+
+export interface TransitionParts {
+  readonly next: Partial<Order>;
+  readonly cards?: readonly CardMove[];
+  readonly ledger?: readonly LedgerMove[];
+  readonly penalties?: readonly SellerPenalty[];
+  readonly requireActiveSeller?: boolean;
+  readonly events: readonly OrderEvent[];
+}
+
+/** Every transition names the state it starts from: it never applies to an order in another state. */
+export function buildTransition(
+  order: Order,
+  from: OrderState,
+  to: OrderState,
+  at: Date,
+  parts: TransitionParts,
+): OrderTransition {
+  if (order.state !== from) {
+    throw new InvalidStateError(`expected a ${from} order, got ${order.state}`, { from: order.state, to });
+  }
+  if (to !== from) assertOrderTransition(from, to);
+  const penalties = parts.penalties ?? [];
+  // Each fine is its own ledger line, beside the refund it comes with.
+  const fines = penalties.map((p) => ledgerMove(order, 'fine', `fine#${p.cardId}`, 0, -p.fine.amount));
+  return {
+    at: at.toISOString(),
+    order,
+    expectedState: order.state,
+    next: { ...order, ...parts.next, state: to, version: order.version + 1 },
+    cards: parts.cards ?? [],
+    ledger: [...(parts.ledger ?? []), ...fines],
+    penalties,
+    ...(parts.requireActiveSeller ? { requireActiveSeller: true } : {}),
+    events: parts.events,
+  };
+}
+
+/** Every card of the order, from one state to another. */
+export function moveCards(order: Order, from: CardState, to: CardState, linked: boolean): CardMove[] {
+  return order.cards.map((c) => ({ listingId: order.listingId, cardId: c.cardId, from, to, linked }));
+}
+
+export function ledgerMove(
+  order: Order,
+  kind: LedgerMove['kind'],
+  suffix: string,
+  held: number,
+  available: number,
+): LedgerMove {
+  // Deterministic ids: the same move can never be booked twice for one order.
+  return {
+    sellerId: order.sellerId,
+    currency: order.amount.currency,
+    held,
+    available,
+    entryId: `${order.orderId}#${suffix}`,
+    kind,
+    orderId: order.orderId,
+  };
+}
+
+/** A strike and a fine for one dead card; without a report, it was found by the pre-reveal check. */
+export function penaltyFor(order: Order, cardId: string, at: Date, reportId?: string): SellerPenalty {
+  return {
+    penaltyId: `${order.orderId}#${cardId}`,
+    sellerId: order.sellerId,
+    orderId: order.orderId,
+    reportId: reportId ?? 'pre-reveal-check',
+    cardId,
+    fine: fineFor(order.unitPrice),
+    at: at.toISOString(),
+  };
+}

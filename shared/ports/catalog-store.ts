@@ -1,0 +1,38 @@
+import type { Card, CardState, CardValidation } from '../domain/card.js';
+import type { Listing } from '../domain/entities.js';
+
+/** Where a fingerprint is taken, when it is. */
+export interface FingerprintOwner {
+  readonly tenantId: string;
+  readonly listingId: string;
+  readonly cardId: string;
+}
+
+/**
+ * Listings and their cards, and the deployment-wide fingerprint of every code (F6). A lost
+ * condition surfaces as a typed domain error (`ConcurrentUpdateError` unless a more precise one
+ * applies), with the SDK error as `cause`.
+ */
+export interface CatalogStore {
+  createListing(listing: Listing): Promise<void>;
+  getListing(tenantId: string, listingId: string): Promise<Listing | undefined>;
+  /**
+   * The listing's cards counted by state, in one read, with the orders still holding a card
+   * after their payment time ran out at `now` (due to expire, so the count is not final yet).
+   */
+  stock(
+    tenantId: string,
+    listingId: string,
+    now: string,
+  ): Promise<{ counts: Record<CardState, number>; lapsedOrderIds: string[] }>;
+  findFingerprint(fingerprint: string): Promise<FingerprintOwner | undefined>;
+  /** Stores a card and takes its fingerprint; throws `DuplicateCardError` if the fingerprint is taken. */
+  addCard(card: Card): Promise<void>;
+  getCard(tenantId: string, listingId: string, cardId: string): Promise<Card | undefined>;
+  /** A pending card re-checked by the issuer: to `available` or `void`. */
+  settlePendingCard(card: Card, to: 'available' | 'void', validation: CardValidation): Promise<void>;
+  /** Withdraws an unsold card and frees its fingerprint. */
+  withdrawCard(card: Card, at: string): Promise<void>;
+  /** Up to `limit` available cards of a listing, read consistently. */
+  findAvailableCards(tenantId: string, listingId: string, limit: number): Promise<Card[]>;
+}

@@ -1,0 +1,15 @@
+import type { OrderEvent, Report } from '../domain/entities.js';
+import type { OrderTransition } from '../domain/order-transition.js';
+
+/** Buyers' reports, stored with the order's transition and the buyer's credit in one transaction. */
+export interface ReportStore {
+  getReport(tenantId: string, orderId: string, cardId: string): Promise<Report | undefined>;
+  /** Stores the report, updates buyer credit and, when upheld, applies the refund and penalty. */
+  recordReport(input: {
+    report: Report;
+    buyerCreditDelta: 'upheld' | 'rejected' | 'escalated';
+    /** The order's change (refund, or the report noted on its version). */
+    transition: OrderTransition;
+    event: OrderEvent;
+  }): Promise<'recorded' | 'already-reported' | 'conflict'>;
+}

@@ -1,0 +1,11 @@
+import type { Brand } from '../domain/brand.js';
+import type { Tenant } from '../domain/entities.js';
+
+/** Marketplaces, their API keys and the card brands they sell. */
+export interface TenantStore {
+  createTenant(tenant: Tenant, apiKey: { keyId: string; secretHash: string }): Promise<void>;
+  /** The tenant and stored secret hash for an API key id, for a constant-time compare. */
+  findApiKey(keyId: string): Promise<{ tenantId: string; secretHash: string } | undefined>;
+  putBrand(brand: Brand): Promise<void>;
+  getBrand(brand: string): Promise<Brand | undefined>;
+}

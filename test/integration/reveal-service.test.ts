@@ -1,0 +1,146 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
+import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
+import { HttpIssuer } from '../../shared/adapters/issuer/http-issuer.js';
+import { createLocalCodeCipher } from '../../shared/adapters/local-cipher/local-code-cipher.js';
+import { createLogger } from '../../shared/adapters/logging/pino-logger.js';
+import { InvalidStateError } from '../../shared/domain/errors.js';
+import type { OrderTransition } from '../../shared/domain/order-transition.js';
+import { OrderTransitions } from '../../shared/domain/order-transitions.js';
+import { defaultSettings } from '../../shared/domain/vault-settings.js';
+import { DEMO_GIFT_BRAND, demoBrand } from '../../shared/issuer-sim/demo-brands.js';
+import { type IssuerSimServer, startIssuerSim } from '../../shared/issuer-sim/issuer-sim-server.js';
+import { systemClock } from '../../shared/ports/clock.js';
+import type { CodeCipher } from '../../shared/ports/code-cipher.js';
+import type { OrderStore } from '../../shared/ports/order-store.js';
+import { createVault } from '../../shared/services/vault.js';
+import { useTestTable } from '../support/dynamo.js';
+import { uniqueId } from '../support/store-builders.js';
+
+/**
+ * The reveal use case on DynamoDB Local, the simulated issuer and the local cipher, with the
+ * issuer and cipher calls counted: what reveal spends on KMS and the issuer, and when.
+ */
+describe('RevealService', () => {
+  const table = useTestTable();
+  const stores = createDynamoStores(table);
+  const transitions = new OrderTransitions((at) => ulidIdGenerator.next('evt', at));
+  let sim: IssuerSimServer;
+  let cipher: CodeCipher;
+  beforeAll(async () => {
+    sim = await startIssuerSim({ port: 0 });
+    const dir = await mkdtemp(join(tmpdir(), 'card-vault-reveal-'));
+    cipher = await createLocalCodeCipher({ keyFile: join(dir, 'keys.json') });
+    await stores.tenants.putBrand(demoBrand(DEMO_GIFT_BRAND, sim.url));
+  });
+  afterAll(() => sim?.close());
+
+  /** A vault whose issuer checks and decrypts are counted, and whose order writes may be raced. */
+  function countedVault(race?: (t: OrderTransition) => Promise<void>) {
+    const counts = { issuerChecks: 0, decrypts: 0 };
+    const issuer = new HttpIssuer();
+    const vault = createVault({
+      stores: { ...stores, orders: race ? raced(stores.orders, race) : stores.orders },
+      cipher: {
+        encrypt: (secret, context) => cipher.encrypt(secret, context),
+        fingerprint: (code) => cipher.fingerprint(code),
+        decrypt: (ciphertext, context) => {
+          counts.decrypts += 1;
+          return cipher.decrypt(ciphertext, context);
+        },
+      },
+      issuer: {
+        check: (brand, secret) => {
+          counts.issuerChecks += 1;
+          return issuer.check(brand, secret);
+        },
+      },
+      clock: systemClock,
+      ids: ulidIdGenerator,
+      logger: createLogger({ level: 'silent' }),
+      settings: defaultSettings,
+    });
+    return { vault, counts };
+  }
+
+  /** A tenant, a listing with one fresh card, and a paid order for it. */
+  async function aPaidOrder(vault: ReturnType<typeof createVault>) {
+    const { tenant } = await vault.tenants.create(uniqueId('marketplace'));
+    const { tenantId } = tenant;
+    const listing = await vault.listings.create(tenantId, {
+      sellerId: uniqueId('seller'),
+      brand: DEMO_GIFT_BRAND.brand,
+      faceValue: { amount: 5000, currency: 'EUR' },
+      price: { amount: 4500, currency: 'EUR' },
+    });
+    const minted = await fetch(`${sim.url}/cards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ brand: DEMO_GIFT_BRAND.brand, amount: 5000, currency: 'EUR' }),
+    });
+    const { code } = (await minted.json()) as { code: string };
+    const [deposited] = await vault.deposits.deposit(tenantId, listing.listingId, [{ code }]);
+    expect(deposited?.outcome).toBe('accepted');
+    const buyerId = uniqueId('buyer');
+    const order = await vault.orders.place(
+      tenantId,
+      { listingId: listing.listingId, buyerId, quantity: 1 },
+      uniqueId('order-key'),
+    );
+    await vault.payments.record(tenantId, order.orderId, uniqueId('pay'), order.amount);
+    return { tenantId, sellerId: listing.sellerId, orderId: order.orderId, buyerId };
+  }
+
+  it('asks the issuer and opens the codes once when its first commit loses a race', async () => {
+    let racedOnce = false;
+    const { vault, counts } = countedVault(async (t) => {
+      if (t.next.state !== 'revealed' || racedOnce) return;
+      racedOnce = true;
+      // Another writer changes the order between the reveal's read and its commit.
+      await stores.orders.transition(transitions.touch(t.order, new Date()));
+    });
+    const { tenantId, orderId, buyerId } = await aPaidOrder(vault);
+    counts.issuerChecks = 0;
+
+    const revelation = await vault.reveals.reveal(tenantId, orderId, buyerId, uniqueId('reveal-key'));
+
+    expect(racedOnce).toBe(true);
+    expect(revelation.cards).toHaveLength(1);
+    expect(counts).toEqual({ issuerChecks: 1, decrypts: 1 });
+    const events = await stores.orders.listEvents(tenantId, orderId);
+    expect(events.filter((e) => e.type === 'order.revealed')).toHaveLength(1);
+  });
+
+  it("refunds a suspended seller's paid order without opening a code or asking the issuer", async () => {
+    const { vault, counts } = countedVault();
+    const { tenantId, sellerId, orderId, buyerId } = await aPaidOrder(vault);
+    counts.issuerChecks = 0;
+    // Suspended, the cascade not yet run: the reveal itself must refuse.
+    await stores.parties.suspendSeller(tenantId, sellerId, new Date().toISOString());
+
+    const refused = vault.reveals.reveal(tenantId, orderId, buyerId, uniqueId('reveal-key'));
+
+    await expect(refused).rejects.toBeInstanceOf(InvalidStateError);
+    expect(counts).toEqual({ issuerChecks: 0, decrypts: 0 });
+    expect((await vault.orders.get(tenantId, orderId)).state).toBe('refunded');
+  });
+});
+
+/** The order store, with `before` run ahead of each transition write (to race it). */
+function raced(orders: OrderStore, before: (t: OrderTransition) => Promise<void>): OrderStore {
+  return new Proxy(orders, {
+    get(target, property) {
+      if (property === 'transition') {
+        return async (t: OrderTransition) => {
+          await before(t);
+          return target.transition(t);
+        };
+      }
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
