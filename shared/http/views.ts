@@ -1,8 +1,11 @@
 import { z } from '@hono/zod-openapi';
+import type { BuyerCredit } from '../domain/buyer-credit.js';
 import { type Card, cardStates } from '../domain/card.js';
-import type { BuyerCredit, Listing, OrderEvent, Report } from '../domain/entities.js';
+import type { Listing } from '../domain/listing.js';
 import { type Order, orderStates } from '../domain/order.js';
+import type { OrderEvent } from '../domain/order-event.js';
 import { buyerMessage, sellerMessage } from '../domain/order-messages.js';
+import type { Report } from '../domain/report.js';
 import type { DepositResult } from '../services/deposit-service.js';
 import type { Revelation } from '../services/reveal-service.js';
 import type { BuyerCreditView, SellerStandingView } from '../services/standing-service.js';

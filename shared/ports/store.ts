@@ -1,16 +1,13 @@
 import type { Brand } from '../domain/brand.js';
+import type { BuyerCredit } from '../domain/buyer-credit.js';
 import type { Card, CardState, CardValidation } from '../domain/card.js';
-import type {
-  BuyerCredit,
-  Listing,
-  OrderEvent,
-  Penalty,
-  Report,
-  SellerStanding,
-  Tenant,
-} from '../domain/entities.js';
+import type { Listing } from '../domain/listing.js';
 import type { Money } from '../domain/money.js';
 import type { Order, OrderState, RefundDue } from '../domain/order.js';
+import type { OrderEvent } from '../domain/order-event.js';
+import type { Report } from '../domain/report.js';
+import type { Penalty, SellerStanding } from '../domain/seller-standing.js';
+import type { Tenant } from '../domain/tenant.js';
 
 /**
  * Persistence ports. Every state change is one conditional write or one transaction that also

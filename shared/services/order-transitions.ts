@@ -1,9 +1,16 @@
 import type { CardState } from '../domain/card.js';
-import type { Actor, OrderEvent, Penalty } from '../domain/entities.js';
 import { InvalidStateError } from '../domain/errors.js';
 import { subtract } from '../domain/money.js';
-import { assertOrderTransition, type Order, type OrderState, type RefundDue } from '../domain/order.js';
+import {
+  assertOrderTransition,
+  type Order,
+  type OrderState,
+  type RefundDue,
+  type RefundReason,
+} from '../domain/order.js';
+import type { Actor, OrderEvent } from '../domain/order-event.js';
 import { fineFor } from '../domain/penalty-policy.js';
+import type { Penalty } from '../domain/seller-standing.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { LedgerMove, OrderTransition } from '../ports/store.js';
 
@@ -129,7 +136,7 @@ export class OrderTransitions {
     order: Order,
     at: Date,
     actor: Actor,
-    reason: string,
+    reason: RefundReason,
     deadCardIds: readonly string[],
   ): OrderTransition {
     return this.build(order, 'paid', 'refunded', at, {
