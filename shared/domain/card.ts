@@ -1,4 +1,5 @@
 import { InvalidStateError } from './errors.js';
+import type { RecordedIssuerState } from './issuer-check.js';
 import type { Money } from './money.js';
 
 export const cardStates = [
@@ -14,7 +15,7 @@ export type CardState = (typeof cardStates)[number];
 
 /** What the issuer said about a code, and when. Never the code itself. */
 export interface CardValidation {
-  readonly issuerState: 'active' | 'redeemed' | 'invalid' | 'unreachable';
+  readonly issuerState: RecordedIssuerState;
   readonly balance?: Money;
   readonly redeemedAt?: string;
   readonly checkedAt: string;

@@ -3,8 +3,38 @@
  * (shared/http/problem-types.ts) and nothing else needs to know about HTTP.
  * Messages never contain a card code.
  */
+/** Every domain error's code, once: the HTTP problem table must map each (a missing one fails tsc). */
+export const domainErrorCodes = [
+  'validation',
+  'not-found',
+  'unknown-brand',
+  'seller-suspended',
+  'card-not-available',
+  'out-of-stock',
+  'self-purchase',
+  'amount-mismatch',
+  'order-expired',
+  'already-paid',
+  'payment-reference-reused',
+  'invalid-state',
+  'payment-not-cleared',
+  'already-revealed',
+  'code-already-redeemed',
+  'not-revealed',
+  'dispute-window-closed',
+  'already-reported',
+  'idempotency-key-reused',
+  'idempotency-key-missing',
+  'unauthorized',
+  'ciphertext-rejected',
+  'concurrent-update',
+  'dependency-unavailable',
+  'duplicate',
+] as const;
+export type DomainErrorCode = (typeof domainErrorCodes)[number];
+
 export abstract class DomainError extends Error {
-  abstract readonly code: string;
+  abstract readonly code: DomainErrorCode;
   /** Extra, safe-to-publish fields for the problem document. */
   readonly details: Record<string, unknown>;
 
@@ -14,9 +44,9 @@ export abstract class DomainError extends Error {
   }
 }
 
-function domainError(code: string, name: string) {
+function domainError(code: DomainErrorCode, name: string) {
   const cls = class extends DomainError {
-    readonly code = code;
+    readonly code: DomainErrorCode = code;
   };
   Object.defineProperty(cls, 'name', { value: name });
   Object.defineProperty(cls.prototype, 'name', { value: name });

@@ -1,8 +1,9 @@
 import type { CardState } from './card.js';
-import type { OrderEvent, Penalty } from './entities.js';
 import { InvalidStateError } from './errors.js';
 import { assertOrderTransition, type Order, type OrderState } from './order.js';
+import type { OrderEvent } from './order-event.js';
 import { fineFor } from './penalty-policy.js';
+import type { Penalty } from './seller-standing.js';
 
 /** A signed change to one seller's balances, booked once per order (its id is deterministic). */
 export interface LedgerMove {

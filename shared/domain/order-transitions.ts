@@ -1,7 +1,7 @@
-import type { Actor, OrderEvent } from './entities.js';
 import { InvalidStateError } from './errors.js';
 import { subtract } from './money.js';
-import type { Order, OrderState, RefundDue } from './order.js';
+import type { Order, OrderState, RefundDue, RefundReason } from './order.js';
+import type { Actor, OrderEvent } from './order-event.js';
 import {
   buildTransition,
   ledgerMove,
@@ -135,7 +135,7 @@ export class OrderTransitions {
     order: Order,
     at: Date,
     actor: Actor,
-    reason: string,
+    reason: RefundReason,
     deadCardIds: readonly string[],
   ): OrderTransition {
     return buildTransition(order, 'paid', 'refunded', at, {

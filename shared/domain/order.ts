@@ -25,13 +25,26 @@ export interface OrderCard {
   readonly refunded?: boolean;
 }
 
+/** Why a payment could not be applied to its order. */
+export const refundDueReasons = [
+  'order_expired',
+  'order_cancelled',
+  'duplicate_payment',
+  'order_not_payable',
+] as const;
+export type RefundDueReason = (typeof refundDueReasons)[number];
+
 /** A payment the vault received but could not apply: it is owed back to the buyer. */
 export interface RefundDue {
   readonly paymentRef: string;
   readonly amount: Money;
-  readonly reason: 'order_expired' | 'order_cancelled' | 'duplicate_payment' | 'order_not_payable';
+  readonly reason: RefundDueReason;
   readonly recordedAt: string;
 }
+
+/** Why a paid order was refunded before reveal: its codes were found dead, or its seller was suspended. */
+export const refundReasons = ['code_dead_before_reveal', 'seller_suspended'] as const;
+export type RefundReason = (typeof refundReasons)[number];
 
 export interface Order {
   readonly tenantId: string;
@@ -55,8 +68,7 @@ export interface Order {
   readonly disputeDeadline?: string;
   readonly releasedAt?: string;
   readonly closedAt?: string;
-  /** Why a paid order was refunded before reveal (`code_dead_before_reveal`, `seller_suspended`). */
-  readonly refundReason?: string;
+  readonly refundReason?: RefundReason;
   /** Reports escalated for review and not yet settled: the money is not released while any is open. */
   readonly openReports?: number;
   /** Sum refunded to the buyer through upheld reports or refunds. */

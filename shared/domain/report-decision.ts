@@ -1,6 +1,7 @@
 import type { IssuerCheck } from './issuer-check.js';
 
-export type ReportDecision = 'refunded' | 'rejected' | 'escalated';
+export const reportDecisions = ['refunded', 'rejected', 'escalated'] as const;
+export type ReportDecision = (typeof reportDecisions)[number];
 
 export interface ReportDecisionInput {
   /** What the issuer says now; undefined when it could not be reached. */

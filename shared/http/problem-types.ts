@@ -1,10 +1,32 @@
+import type { DomainErrorCode } from '../domain/errors.js';
+
 /**
  * The one table from problem code to HTTP status and title. Domain errors carry the code;
  * only this layer knows HTTP. The problem `type` is `${PROBLEM_BASE}<code>` (RFC 9457).
  */
 export const PROBLEM_BASE = 'https://card-vault.example/problems/';
 
-export const problemTypes: Record<string, { status: number; title: string }> = {
+/** Codes only the HTTP layer raises: body parsing and limits, and the catch-all fault. */
+export const httpProblemCodes = [
+  'malformed-json',
+  'payload-too-large',
+  'unsupported-media-type',
+  'internal',
+] as const;
+
+export type ProblemCode = DomainErrorCode | (typeof httpProblemCodes)[number];
+
+export interface ProblemType {
+  readonly status: number;
+  readonly title: string;
+  /**
+   * A fault inside the vault, not something the client did or can retry: logged with its
+   * cause and answered as a bare `internal` problem, so its code and message stay inside.
+   */
+  readonly internal?: true;
+}
+
+export const problemTypes = {
   validation: { status: 400, title: 'The request is not valid' },
   'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
   'idempotency-key-missing': { status: 400, title: 'A valid Idempotency-Key header is required' },
@@ -24,6 +46,9 @@ export const problemTypes: Record<string, { status: number; title: string }> = {
   'dispute-window-closed': { status: 409, title: 'The dispute window is closed' },
   'already-reported': { status: 409, title: 'This card was already reported' },
   'concurrent-update': { status: 409, title: 'The resource changed concurrently; retry' },
+  // Deposit turns it into a per-card `duplicate` result; should it ever escape, it is the
+  // client's conflict (the code is already in the vault), and its message names no code.
+  duplicate: { status: 409, title: 'The code is already in the vault' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
   'unknown-brand': { status: 422, title: 'Unknown brand' },
@@ -31,5 +56,8 @@ export const problemTypes: Record<string, { status: number; title: string }> = {
   'amount-mismatch': { status: 422, title: 'The payment amount does not match the order' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used with another request' },
   'dependency-unavailable': { status: 503, title: 'A dependency is unavailable; retry later' },
+  // A stored ciphertext that does not open is an integrity fault (moved, tampered, wrong key):
+  // nothing the client can fix or should learn about, so it answers as `internal`, deliberately.
+  'ciphertext-rejected': { status: 500, title: 'Internal error', internal: true },
   internal: { status: 500, title: 'Internal error' },
-};
+} satisfies Record<ProblemCode, ProblemType>;

@@ -4,7 +4,7 @@ import { routePath } from 'hono/route';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { DomainError } from '../domain/errors.js';
 import type { Logger } from '../ports/logger.js';
-import { PROBLEM_BASE, problemTypes } from './problem-types.js';
+import { PROBLEM_BASE, type ProblemCode, type ProblemType, problemTypes } from './problem-types.js';
 
 export interface Problem {
   type: string;
@@ -18,12 +18,11 @@ export interface Problem {
 /** An RFC 9457 `application/problem+json` response. */
 export function problemResponse(
   c: Context,
-  code: string,
+  code: ProblemCode,
   detail?: string,
   extensions: Record<string, unknown> = {},
 ) {
-  const known = problemTypes[code] ?? problemTypes.internal;
-  const { status, title } = known as { status: number; title: string };
+  const { status, title }: ProblemType = problemTypes[code];
   const route = routeOf(c);
   const body: Problem = {
     type: `${PROBLEM_BASE}${code}`,
@@ -45,10 +44,14 @@ export function problemResponse(
  */
 export function errorToProblem(error: Error, c: Context, logger: Logger) {
   if (error instanceof DomainError) {
-    const known = problemTypes[error.code];
-    if (known && known.status < 500) return problemResponse(c, error.code, error.message, error.details);
+    const known: ProblemType = problemTypes[error.code];
+    if (known.status < 500) return problemResponse(c, error.code, error.message, error.details);
+    if (known.internal) {
+      logger.error({ err: serializeError(error), route: routeOf(c) }, 'internal fault');
+      return problemResponse(c, 'internal');
+    }
     logger.error({ err: serializeError(error), route: routeOf(c) }, 'dependency failure');
-    return problemResponse(c, known ? error.code : 'internal', known ? error.message : undefined);
+    return problemResponse(c, error.code, error.message);
   }
   if (error instanceof HTTPException) {
     const code = httpExceptionCode(error);
@@ -58,7 +61,7 @@ export function errorToProblem(error: Error, c: Context, logger: Logger) {
   return problemResponse(c, 'internal', 'An internal error occurred; it has been logged.');
 }
 
-function httpExceptionCode(error: HTTPException): string | undefined {
+function httpExceptionCode(error: HTTPException): ProblemCode | undefined {
   switch (error.status) {
     case 400:
       return /json/i.test(error.message) ? 'malformed-json' : 'validation';

@@ -1,5 +1,5 @@
 import type { Card, CardState, CardValidation } from '../domain/card.js';
-import type { Listing } from '../domain/entities.js';
+import type { Listing } from '../domain/listing.js';
 
 /** Where a fingerprint is taken, when it is. */
 export interface FingerprintOwner {

@@ -1,6 +1,6 @@
-import type { OrderEvent } from '../domain/entities.js';
 import type { Money } from '../domain/money.js';
 import type { Order, RefundDue } from '../domain/order.js';
+import type { OrderEvent } from '../domain/order-event.js';
 import type { OrderTransition } from '../domain/order-transition.js';
 
 /** The first answer to an idempotent request, replayed for the same key and body. */

@@ -1,4 +1,5 @@
-import type { BuyerCredit, Penalty, SellerStanding } from '../domain/entities.js';
+import type { BuyerCredit } from '../domain/buyer-credit.js';
+import type { Penalty, SellerStanding } from '../domain/seller-standing.js';
 
 /** Sellers' standing (status, strikes, balances, penalties) and buyers' report history. */
 export interface PartyStore {

@@ -1,5 +1,6 @@
-import type { OrderEvent, Report } from '../domain/entities.js';
+import type { OrderEvent } from '../domain/order-event.js';
 import type { OrderTransition } from '../domain/order-transition.js';
+import type { Report } from '../domain/report.js';
 
 /** Buyers' reports, stored with the order's transition and the buyer's credit in one transaction. */
 export interface ReportStore {

@@ -1,5 +1,5 @@
 import type { Brand } from '../domain/brand.js';
-import type { Tenant } from '../domain/entities.js';
+import type { Tenant } from '../domain/tenant.js';
 
 /** Marketplaces, their API keys and the card brands they sell. */
 export interface TenantStore {

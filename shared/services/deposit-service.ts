@@ -1,6 +1,5 @@
 import { type Brand, checkFormat, last4, normalizeCode } from '../domain/brand.js';
 import { type Card, type CardValidation, fingerprintFreedOnWithdraw } from '../domain/card.js';
-import type { Listing } from '../domain/entities.js';
 import {
   CardNotAvailableError,
   DependencyUnavailableError,
@@ -10,6 +9,7 @@ import {
   UnknownBrandError,
 } from '../domain/errors.js';
 import type { IssuerCheck } from '../domain/issuer-check.js';
+import type { Listing } from '../domain/listing.js';
 import type { SealedSecret } from '../ports/code-cipher.js';
 import { mapBounded } from './bounded.js';
 import type { ListingService } from './listing-service.js';

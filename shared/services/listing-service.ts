@@ -1,6 +1,6 @@
 import type { CardState } from '../domain/card.js';
-import type { Listing } from '../domain/entities.js';
 import { NotFoundError, SellerSuspendedError, UnknownBrandError, ValidationError } from '../domain/errors.js';
+import type { Listing } from '../domain/listing.js';
 import type { Money } from '../domain/money.js';
 import type { OrderRunner } from './order-runner.js';
 import type { CoreDeps } from './vault-deps.js';

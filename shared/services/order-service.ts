@@ -1,4 +1,3 @@
-import type { OrderEvent } from '../domain/entities.js';
 import {
   IdempotencyKeyReusedError,
   InvalidStateError,
@@ -9,6 +8,7 @@ import {
 } from '../domain/errors.js';
 import { multiply, zero } from '../domain/money.js';
 import { MAX_CARDS_PER_ORDER, type Order } from '../domain/order.js';
+import type { OrderEvent } from '../domain/order-event.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
 import type { IdempotencyRecord } from '../ports/order-store.js';
 import { canonicalJson, sha256Hex } from './hashing.js';

@@ -1,4 +1,3 @@
-import type { Report, ReportReason } from '../domain/entities.js';
 import {
   AlreadyReportedError,
   DependencyUnavailableError,
@@ -10,6 +9,7 @@ import type { IssuerCheck } from '../domain/issuer-check.js';
 import type { Order } from '../domain/order.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
 import { fineFor, isCreditPoor } from '../domain/penalty-policy.js';
+import type { Report, ReportReason } from '../domain/report.js';
 import { decideReport } from '../domain/report-decision.js';
 import type { OrderRunner } from './order-runner.js';
 import type { SuspensionService } from './suspension-service.js';

@@ -149,9 +149,19 @@ function revelation(order: Order, cards: readonly RevealedCard[]): Revelation {
 
 /** Why a refunded order shows nothing: its codes were dead, or its seller was suspended. */
 function refundRefusal(order: Order): CodeAlreadyRedeemedError | InvalidStateError {
-  return order.refundReason === 'code_dead_before_reveal'
-    ? refundedError(order)
-    : suspendedRefundError(order);
+  const reason = order.refundReason;
+  switch (reason) {
+    case 'code_dead_before_reveal':
+      return refundedError(order);
+    // Every pre-reveal refund records its reason; an order without one is answered as before.
+    case 'seller_suspended':
+    case undefined:
+      return suspendedRefundError(order);
+    default: {
+      const unhandled: never = reason;
+      throw new Error(`unhandled refund reason ${String(unhandled)}`);
+    }
+  }
 }
 
 function refundedError(order: Order): CodeAlreadyRedeemedError {

@@ -1,5 +1,6 @@
-import type { BuyerCredit, Penalty, SellerStanding } from '../domain/entities.js';
+import type { BuyerCredit } from '../domain/buyer-credit.js';
 import { activeStrikes, isCreditPoor } from '../domain/penalty-policy.js';
+import type { Penalty, SellerStanding } from '../domain/seller-standing.js';
 import type { CoreDeps } from './vault-deps.js';
 
 export interface SellerStandingView extends Omit<SellerStanding, 'strikeTimes'> {

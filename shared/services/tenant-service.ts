@@ -1,7 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Brand } from '../domain/brand.js';
-import type { Tenant } from '../domain/entities.js';
 import { UnauthorizedError, ValidationError } from '../domain/errors.js';
+import type { Tenant } from '../domain/tenant.js';
 import { sha256Hex } from './hashing.js';
 import type { CoreDeps } from './vault-deps.js';
 

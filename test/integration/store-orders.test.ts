@@ -139,7 +139,7 @@ describe('transition', () => {
   it('applies the order, cards, ledger, penalties and events together', async () => {
     const { order, cards } = await anOrderIn(stores, 'paid', { quantity: 2 });
     const dead = (cards[0] as Card).cardId;
-    const t = transitions.refundPaid(order, new Date(), 'vault', 'dead code at reveal', [dead]);
+    const t = transitions.refundPaid(order, new Date(), 'vault', 'code_dead_before_reveal', [dead]);
 
     expect(await orders.transition(t)).toBe('done');
 

@@ -5,12 +5,14 @@ import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stor
 import { type Key, keys } from '../../shared/adapters/dynamodb/keys.js';
 import { newId, ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import type { Card, CardState } from '../../shared/domain/card.js';
-import type { Listing, Report, Tenant } from '../../shared/domain/entities.js';
+import type { Listing } from '../../shared/domain/listing.js';
 import { multiply, zero } from '../../shared/domain/money.js';
 import type { Order } from '../../shared/domain/order.js';
 import { OrderTransitions } from '../../shared/domain/order-transitions.js';
 import { fineFor } from '../../shared/domain/penalty-policy.js';
+import type { Report } from '../../shared/domain/report.js';
 import type { ReportDecision } from '../../shared/domain/report-decision.js';
+import type { Tenant } from '../../shared/domain/tenant.js';
 import type { OrderStore } from '../../shared/ports/order-store.js';
 import type { ReportStore } from '../../shared/ports/report-store.js';
 import type { TestTable } from './dynamo.js';

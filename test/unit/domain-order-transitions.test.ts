@@ -255,9 +255,9 @@ describe('OrderTransitions.refundPaid', () => {
     'refuses to refund a %s order as paid',
     (state) => {
       const { transitions } = setup();
-      expect(() => transitions.refundPaid(anOrder({ state }), at(100), 'vault', 'x', [])).toThrow(
-        InvalidStateError,
-      );
+      expect(() =>
+        transitions.refundPaid(anOrder({ state }), at(100), 'vault', 'seller_suspended', []),
+      ).toThrow(InvalidStateError);
     },
   );
 });
@@ -409,7 +409,11 @@ describe('OrderTransitions (every builder)', () => {
     },
     { name: 'markPaid', from: 'pending_payment', run: (t, o) => t.markPaid(o, 'pay-1', at(1)) },
     { name: 'reveal', from: 'paid', run: (t, o) => t.reveal(o, 'h', at(1), DISPUTE_WINDOW_SECONDS) },
-    { name: 'refundPaid', from: 'paid', run: (t, o) => t.refundPaid(o, at(1), 'vault', 'r', []) },
+    {
+      name: 'refundPaid',
+      from: 'paid',
+      run: (t, o) => t.refundPaid(o, at(1), 'vault', 'seller_suspended', []),
+    },
     {
       name: 'refundReportedCard',
       from: 'revealed',

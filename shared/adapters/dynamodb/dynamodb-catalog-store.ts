@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Card, type CardState, type CardValidation, cardStates } from '../../domain/card.js';
-import type { Listing } from '../../domain/entities.js';
 import { CardNotAvailableError, ConcurrentUpdateError, DuplicateCardError } from '../../domain/errors.js';
+import type { Listing } from '../../domain/listing.js';
 import type { CatalogStore, FingerprintOwner } from '../../ports/catalog-store.js';
 import { keys, stripLayout } from './keys.js';
 import { getItem, putNew, type TableContext } from './table-context.js';

@@ -1,8 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { OrderEvent } from '../../domain/entities.js';
 import { ConcurrentUpdateError, SellerSuspendedError } from '../../domain/errors.js';
 import type { Money } from '../../domain/money.js';
 import type { Order } from '../../domain/order.js';
+import type { OrderEvent } from '../../domain/order-event.js';
 import type { OrderTransition } from '../../domain/order-transition.js';
 import type { IdempotencyRecord, OrderStore, PaymentOutcome } from '../../ports/order-store.js';
 import { keys, stripLayout } from './keys.js';

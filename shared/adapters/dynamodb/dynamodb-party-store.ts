@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { BuyerCredit, Penalty, SellerBalances, SellerStanding } from '../../domain/entities.js';
+import type { BuyerCredit } from '../../domain/buyer-credit.js';
+import type { Penalty, SellerBalances, SellerStanding } from '../../domain/seller-standing.js';
 import type { PartyStore } from '../../ports/party-store.js';
 import { keys, stripLayout } from './keys.js';
 import { getItem, type TableContext } from './table-context.js';

@@ -1,5 +1,5 @@
-import type { Report } from '../../domain/entities.js';
 import { ConcurrentUpdateError } from '../../domain/errors.js';
+import type { Report } from '../../domain/report.js';
 import type { ReportStore } from '../../ports/report-store.js';
 import { keys, stripLayout } from './keys.js';
 import { eventItem, transitionItems } from './order-items.js';

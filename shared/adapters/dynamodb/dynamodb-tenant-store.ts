@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Brand } from '../../domain/brand.js';
-import type { Tenant } from '../../domain/entities.js';
 import { ConcurrentUpdateError } from '../../domain/errors.js';
+import type { Tenant } from '../../domain/tenant.js';
 import type { TenantStore } from '../../ports/tenant-store.js';
 import { keys, stripLayout } from './keys.js';
 import { getItem, putNew, type TableContext } from './table-context.js';

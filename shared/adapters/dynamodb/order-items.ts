@@ -1,5 +1,5 @@
-import type { OrderEvent } from '../../domain/entities.js';
 import { nextDueAt, type Order } from '../../domain/order.js';
+import type { OrderEvent } from '../../domain/order-event.js';
 import type { LedgerMove, OrderTransition } from '../../domain/order-transition.js';
 import { keys } from './keys.js';
 import type { TaggedItem } from './transact.js';

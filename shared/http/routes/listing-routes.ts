@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { ListingService } from '../../services/listing-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
 import { externalId, idParams, json, jsonBody, PositiveMoneySchema, problems } from '../schemas.js';
-import { ListingSchema, listingView } from '../views.js';
+import { ListingSchema, listingView } from '../views/listing-view.js';
 
 const CreateListingBody = z
   .strictObject({

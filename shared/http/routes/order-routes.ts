@@ -13,7 +13,8 @@ import {
   problems,
   vaultId,
 } from '../schemas.js';
-import { EventsSchema, eventsView, OrderSchema, orderView } from '../views.js';
+import { EventsSchema, eventsView } from '../views/events-view.js';
+import { OrderSchema, orderView } from '../views/order-view.js';
 
 const orderParams = idParams({ orderId: 'ord' });
 

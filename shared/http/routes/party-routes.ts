@@ -2,7 +2,8 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { StandingService } from '../../services/standing-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
 import { externalId, json, problems } from '../schemas.js';
-import { BuyerCreditSchema, buyerView, SellerStandingSchema, sellerView } from '../views.js';
+import { BuyerCreditSchema, buyerView } from '../views/buyer-credit-view.js';
+import { SellerStandingSchema, sellerView } from '../views/seller-standing-view.js';
 
 const seller = createRoute({
   method: 'get',

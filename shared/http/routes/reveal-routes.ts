@@ -3,7 +3,8 @@ import type { ReportService } from '../../services/report-service.js';
 import type { RevealService } from '../../services/reveal-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
 import { externalId, idempotencyHeader, idParams, json, jsonBody, problems, vaultId } from '../schemas.js';
-import { ReportSchema, RevelationSchema, reportView, revelationView } from '../views.js';
+import { ReportSchema, reportView } from '../views/report-view.js';
+import { RevelationSchema, revelationView } from '../views/revelation-view.js';
 
 const orderParams = idParams({ orderId: 'ord' });
 

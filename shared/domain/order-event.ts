@@ -1,0 +1,14 @@
+export const actors = ['buyer', 'seller', 'marketplace', 'vault', 'sweeper', 'issuer'] as const;
+export type Actor = (typeof actors)[number];
+
+/** One line of an order's audit trail (F9). `data` never holds a plaintext code. */
+export interface OrderEvent {
+  readonly eventId: string;
+  readonly orderId: string;
+  readonly type: string;
+  readonly actor: Actor;
+  readonly from?: string;
+  readonly to?: string;
+  readonly at: string;
+  readonly data?: Record<string, unknown>;
+}

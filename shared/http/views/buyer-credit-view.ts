@@ -1,0 +1,25 @@
+import { z } from '@hono/zod-openapi';
+import type { BuyerCreditView } from '../../services/standing-service.js';
+
+/** Rejection times stay inside: the marketplace sees counts and the verdict. */
+export const BuyerCreditSchema = z
+  .object({
+    buyerId: z.string(),
+    reportsTotal: z.number().int(),
+    upheld: z.number().int(),
+    rejected: z.number().int(),
+    escalated: z.number().int(),
+    creditPoor: z.boolean(),
+  })
+  .openapi('BuyerCredit');
+
+export function buyerView(b: BuyerCreditView): z.infer<typeof BuyerCreditSchema> {
+  return {
+    buyerId: b.buyerId,
+    reportsTotal: b.reportsTotal,
+    upheld: b.upheld,
+    rejected: b.rejected,
+    escalated: b.escalated,
+    creditPoor: b.creditPoor,
+  };
+}

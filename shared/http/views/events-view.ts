@@ -1,0 +1,33 @@
+import { z } from '@hono/zod-openapi';
+import { actors, type OrderEvent } from '../../domain/order-event.js';
+
+const EventSchema = z.object({
+  eventId: z.string(),
+  type: z.string(),
+  actor: z.enum(actors),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  at: z.string(),
+  // Written by the vault's own transitions, never from a request; it never holds a code.
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const EventsSchema = z
+  .object({ orderId: z.string(), events: z.array(EventSchema) })
+  .openapi('OrderEvents');
+
+export function eventsView(orderId: string, events: readonly OrderEvent[]): z.infer<typeof EventsSchema> {
+  return { orderId, events: events.map(eventView) };
+}
+
+function eventView(e: OrderEvent): z.infer<typeof EventSchema> {
+  return {
+    eventId: e.eventId,
+    type: e.type,
+    actor: e.actor,
+    ...(e.from !== undefined ? { from: e.from } : {}),
+    ...(e.to !== undefined ? { to: e.to } : {}),
+    at: e.at,
+    ...(e.data !== undefined ? { data: e.data } : {}),
+  };
+}

@@ -1,0 +1,99 @@
+import { z } from '@hono/zod-openapi';
+import {
+  type Order,
+  type OrderCard,
+  orderStates,
+  type RefundDue,
+  refundDueReasons,
+  refundReasons,
+} from '../../domain/order.js';
+import { buyerMessage, sellerMessage } from '../../domain/order-messages.js';
+import { MoneySchema } from '../schemas.js';
+import { moneyView } from './money-view.js';
+
+const OrderCardSchema = z.object({ cardId: z.string(), last4: z.string(), refunded: z.boolean().optional() });
+
+const RefundDueSchema = z.object({
+  paymentRef: z.string(),
+  amount: MoneySchema,
+  reason: z.enum(refundDueReasons),
+  recordedAt: z.string(),
+});
+
+/** Not the tenant, the brand, the unit price, the reveal key hash or the version: those stay inside. */
+export const OrderSchema = z
+  .object({
+    orderId: z.string(),
+    listingId: z.string(),
+    sellerId: z.string(),
+    buyerId: z.string(),
+    state: z.enum(orderStates),
+    quantity: z.number().int(),
+    amount: MoneySchema,
+    refunded: MoneySchema,
+    cards: z.array(OrderCardSchema),
+    createdAt: z.string(),
+    expiresAt: z.string(),
+    paidAt: z.string().optional(),
+    paymentRef: z.string().optional(),
+    revealedAt: z.string().optional(),
+    disputeDeadline: z.string().optional(),
+    releasedAt: z.string().optional(),
+    closedAt: z.string().optional(),
+    refundReason: z.enum(refundReasons).optional(),
+    openReports: z.number().int().optional(),
+    buyerMessage: z.string(),
+    sellerMessage: z.string(),
+    refundDue: z.array(RefundDueSchema).optional(),
+  })
+  .openapi('Order');
+
+type OrderView = z.infer<typeof OrderSchema>;
+
+/** The optional fields published when set, by name. */
+const optionalFields = [
+  'paidAt',
+  'paymentRef',
+  'revealedAt',
+  'disputeDeadline',
+  'releasedAt',
+  'closedAt',
+  'refundReason',
+  'openReports',
+] as const satisfies ReadonlyArray<keyof Order & keyof OrderView>;
+
+export function orderView(order: Order): OrderView {
+  const optional = Object.fromEntries(
+    optionalFields.flatMap((name) => (order[name] === undefined ? [] : [[name, order[name]]])),
+  ) as Pick<OrderView, (typeof optionalFields)[number]>;
+  return {
+    orderId: order.orderId,
+    listingId: order.listingId,
+    sellerId: order.sellerId,
+    buyerId: order.buyerId,
+    state: order.state,
+    quantity: order.quantity,
+    amount: moneyView(order.amount),
+    refunded: moneyView(order.refunded),
+    cards: order.cards.map(orderCardView),
+    createdAt: order.createdAt,
+    expiresAt: order.expiresAt,
+    ...optional,
+    buyerMessage: buyerMessage(order),
+    sellerMessage: sellerMessage(order),
+    ...(order.refundsDue.length > 0 ? { refundDue: order.refundsDue.map(refundDueView) } : {}),
+  };
+}
+
+function orderCardView(c: OrderCard): z.infer<typeof OrderCardSchema> {
+  return { cardId: c.cardId, last4: c.last4, ...(c.refunded !== undefined ? { refunded: c.refunded } : {}) };
+}
+
+function refundDueView(r: RefundDue): z.infer<typeof RefundDueSchema> {
+  return {
+    paymentRef: r.paymentRef,
+    amount: moneyView(r.amount),
+    reason: r.reason,
+    recordedAt: r.recordedAt,
+  };
+}

@@ -1,0 +1,56 @@
+import { z } from '@hono/zod-openapi';
+import { type Penalty, sellerStatuses } from '../../domain/seller-standing.js';
+import type { SellerStandingView } from '../../services/standing-service.js';
+import { MoneySchema } from '../schemas.js';
+import { moneyView } from './money-view.js';
+
+const PenaltySchema = z.object({
+  penaltyId: z.string(),
+  orderId: z.string(),
+  reportId: z.string(),
+  cardId: z.string(),
+  fine: MoneySchema,
+  at: z.string(),
+});
+
+const BalanceSchema = z.object({ held: z.number().int(), available: z.number().int() });
+
+/** Strike times stay inside: the marketplace sees counts. */
+export const SellerStandingSchema = z
+  .object({
+    sellerId: z.string(),
+    status: z.enum(sellerStatuses),
+    strikes: z.number().int(),
+    strikesTotal: z.number().int(),
+    suspendedAt: z.string().optional(),
+    payoutsHeld: z.boolean(),
+    balance: z.record(z.string(), BalanceSchema),
+    penalties: z.array(PenaltySchema),
+  })
+  .openapi('SellerStanding');
+
+export function sellerView(s: SellerStandingView): z.infer<typeof SellerStandingSchema> {
+  return {
+    sellerId: s.sellerId,
+    status: s.status,
+    strikes: s.strikes,
+    strikesTotal: s.strikesTotal,
+    ...(s.suspendedAt !== undefined ? { suspendedAt: s.suspendedAt } : {}),
+    payoutsHeld: s.payoutsHeld,
+    balance: Object.fromEntries(
+      Object.entries(s.balance).map(([currency, b]) => [currency, { held: b.held, available: b.available }]),
+    ),
+    penalties: s.penalties.map(penaltyView),
+  };
+}
+
+function penaltyView(p: Penalty): z.infer<typeof PenaltySchema> {
+  return {
+    penaltyId: p.penaltyId,
+    orderId: p.orderId,
+    reportId: p.reportId,
+    cardId: p.cardId,
+    fine: moneyView(p.fine),
+    at: p.at,
+  };
+}

@@ -1,0 +1,170 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type JsonSchema, undeclaredKeys } from '../support/declared-keys.js';
+import { redeemAtIssuer, redeemAtTime } from '../support/fraud-helpers.js';
+import { mintCode, unique } from '../support/scenario.js';
+import { type HttpResult, useTestStack } from '../support/test-stack.js';
+
+/**
+ * Every key of every success body, at every level, is declared in the route's documented
+ * response schema: a stored field the views do not name never reaches a marketplace.
+ * The walk drives each operation into the states that fill its optional fields.
+ */
+const stack = useTestStack();
+
+interface Doc {
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, { content?: Record<string, { schema: JsonSchema }> }> }>
+  >;
+  components: { schemas: Record<string, JsonSchema> };
+}
+
+let doc: Doc;
+const checked: string[] = [];
+
+/** Calls `template` (OpenAPI path) with `params` and asserts its body keys are all documented. */
+async function call(
+  method: 'GET' | 'POST' | 'DELETE',
+  template: string,
+  params: Record<string, string>,
+  options: { body?: unknown; headers?: Record<string, string> } = {},
+): Promise<HttpResult> {
+  const path = template.replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? `missing-${name}`);
+  const res = await stack.current.request(method, `/v1${path}`, options);
+  expect(res.status, res.text).toBeLessThan(300);
+  const response = doc.paths[`/v1${template}`]?.[method.toLowerCase()]?.responses[String(res.status)];
+  const schema = response?.content?.['application/json']?.schema;
+  expect(undeclaredKeys(res.body, schema, doc.components.schemas), `${method} ${template}`).toEqual([]);
+  checked.push(`${method} ${template}`);
+  return res;
+}
+
+describe('success responses', () => {
+  beforeAll(async () => {
+    doc = (await stack.current.request('GET', '/openapi.json', { apiKey: null })).body;
+  });
+
+  it('publish only keys their OpenAPI schema declares, on every operation', async () => {
+    const s = stack.current;
+    const sellerId = unique('seller');
+    const buyerId = unique('buyer');
+    const money = (amount: number) => ({ amount, currency: 'EUR' });
+
+    const listing = await call(
+      'POST',
+      '/listings',
+      {},
+      {
+        body: {
+          sellerId,
+          brand: 'demo-pin',
+          faceValue: money(5000),
+          price: money(4500),
+          title: 'A gift card',
+        },
+      },
+    );
+    const listingId = listing.body.listingId as string;
+    const minted: Array<{ code: string; pin?: string }> = [];
+    for (let i = 0; i < 5; i++) {
+      const { code, pin } = await mintCode(s, 5000, 'demo-pin');
+      minted.push({ code, ...(pin !== undefined ? { pin } : {}) });
+    }
+    // The last one again: a rejected result carries its reason.
+    const deposit = await call(
+      'POST',
+      '/listings/{listingId}/cards',
+      { listingId },
+      {
+        body: { cards: [...minted, minted[0]] },
+      },
+    );
+    const cardIds = (deposit.body.results as Array<{ cardId?: string }>).flatMap((r) => r.cardId ?? []);
+    await call('GET', '/listings/{listingId}', { listingId });
+    await call('DELETE', '/listings/{listingId}/cards/{cardId}', { listingId, cardId: cardIds[4] as string });
+
+    const place = async () =>
+      (
+        await call(
+          'POST',
+          '/orders',
+          {},
+          {
+            body: { listingId, buyerId },
+            headers: { 'idempotency-key': unique('order') },
+          },
+        )
+      ).body as {
+        orderId: string;
+        amount: { amount: number; currency: string };
+        cards: Array<{ cardId: string }>;
+      };
+    const payFor = (order: { orderId: string; amount: unknown }, paymentRef = unique('pay')) =>
+      call(
+        'POST',
+        '/orders/{orderId}/payment',
+        { orderId: order.orderId },
+        {
+          body: { paymentRef, amount: order.amount },
+        },
+      );
+    const revealOf = (orderId: string) =>
+      call(
+        'POST',
+        '/orders/{orderId}/reveal',
+        { orderId },
+        {
+          body: { buyerId },
+          headers: { 'idempotency-key': unique('reveal') },
+        },
+      );
+    const codeOf = (cardId: string) => minted[cardIds.indexOf(cardId)]?.code as string;
+
+    // Revealed, reported as redeemed before the reveal: a refund and a penalty.
+    const reported = await place();
+    await payFor(reported);
+    const revealed = await revealOf(reported.orderId);
+    const reportedCard = reported.cards[0]?.cardId as string;
+    await redeemAtTime(s, codeOf(reportedCard), Date.parse(revealed.body.revealedAt) - 60_000);
+    await call(
+      'POST',
+      '/orders/{orderId}/reports',
+      { orderId: reported.orderId },
+      {
+        body: { buyerId, cardId: reportedCard, reason: 'already_redeemed' },
+      },
+    );
+    await call('GET', '/orders/{orderId}', { orderId: reported.orderId });
+    await call('GET', '/orders/{orderId}/events', { orderId: reported.orderId });
+
+    // Refunded before the reveal (a dead code), then paid again: a refund reason and a refund due.
+    const dead = await place();
+    await payFor(dead);
+    await redeemAtIssuer(s, codeOf(dead.cards[0]?.cardId as string));
+    const refused = await s.post(
+      `/v1/orders/${dead.orderId}/reveal`,
+      { buyerId },
+      { 'idempotency-key': unique('r') },
+    );
+    expect(refused.status, refused.text).toBe(409);
+    await s.post(`/v1/orders/${dead.orderId}/payment`, { paymentRef: unique('pay'), amount: dead.amount });
+    await call('GET', '/orders/{orderId}', { orderId: dead.orderId });
+
+    const cancelled = await place();
+    await call('POST', '/orders/{orderId}/cancel', { orderId: cancelled.orderId });
+
+    const confirmed = await place();
+    await payFor(confirmed);
+    await revealOf(confirmed.orderId);
+    await call('POST', '/orders/{orderId}/confirm', { orderId: confirmed.orderId }, { body: { buyerId } });
+
+    await call('GET', '/sellers/{sellerId}', { sellerId });
+    await call('GET', '/buyers/{buyerId}', { buyerId });
+
+    // Every documented operation was walked.
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/^\/v1/, '')}`),
+    );
+    expect(new Set(checked)).toEqual(new Set(documented.filter((op) => !op.endsWith('/openapi.json'))));
+  }, 60_000);
+});

@@ -1,0 +1,64 @@
+import { Hono } from 'hono';
+import { describe, expect, it } from 'vitest';
+import * as errors from '../../shared/domain/errors.js';
+import { DomainError, domainErrorCodes } from '../../shared/domain/errors.js';
+import { errorToProblem } from '../../shared/http/problem.js';
+import { PROBLEM_BASE, type ProblemType, problemTypes } from '../../shared/http/problem-types.js';
+import type { Logger } from '../../shared/ports/logger.js';
+
+type ErrorClass = new (message: string) => DomainError;
+
+/** Every concrete DomainError subclass errors.ts exports. */
+const errorClasses: Array<[string, ErrorClass]> = Object.entries(errors as Record<string, unknown>).flatMap(
+  ([name, value]) =>
+    typeof value === 'function' && value.prototype instanceof DomainError
+      ? [[name, value as ErrorClass]]
+      : [],
+);
+
+const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} } as unknown as Logger;
+
+async function answerTo(error: Error) {
+  const app = new Hono();
+  app.get('/boom', () => {
+    throw error;
+  });
+  app.onError((e, c) => errorToProblem(e, c, silent));
+  const res = await app.request('/boom');
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe('problemTypes', () => {
+  it('finds the domain errors to check', () => {
+    expect(errorClasses.length).toBeGreaterThanOrEqual(domainErrorCodes.length);
+  });
+
+  it('has a class for every declared domain error code', () => {
+    const codes = errorClasses.map(([, Cls]) => new Cls('m').code);
+    expect(new Set(codes)).toEqual(new Set(domainErrorCodes));
+  });
+
+  it.each(errorClasses)('maps %s to its own problem entry', async (_name, Cls) => {
+    const error = new Cls('a safe message');
+    const entry: ProblemType = problemTypes[error.code];
+    expect(entry).toBeDefined();
+    const { status, body } = await answerTo(error);
+    expect(status).toBe(entry.status);
+    if (entry.internal) {
+      // An integrity fault answers as a bare `internal`: neither its code nor its message leaves.
+      expect(body).toEqual({
+        type: `${PROBLEM_BASE}internal`,
+        title: problemTypes.internal.title,
+        status: 500,
+        instance: '/boom',
+      });
+    } else {
+      expect(body).toMatchObject({
+        type: `${PROBLEM_BASE}${error.code}`,
+        title: entry.title,
+        status,
+        detail: 'a safe message',
+      });
+    }
+  });
+});
