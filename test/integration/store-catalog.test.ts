@@ -123,6 +123,17 @@ describe('addCard', () => {
     }
     expect((await catalog.findFingerprint(taken))?.cardId).toBe(card.cardId);
   });
+
+  it('refuses a second card with the same id with a domain error, taking no fingerprint for it', async () => {
+    const { listing, card } = await aStockedCard(stores);
+    const copy = aCard(listing, { cardId: card.cardId });
+
+    const error = await catalog.addCard(copy).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(DomainError);
+    expect(await catalog.getCard(card.tenantId, card.listingId, card.cardId)).toEqual(card);
+    expect(await catalog.findFingerprint(copy.fingerprint)).toBeUndefined();
+  });
 });
 
 describe('stock', () => {

@@ -79,10 +79,15 @@ export class DynamoCatalogStore implements CatalogStore {
         },
       ]);
     } catch (error) {
-      if (error instanceof ConditionsFailedError && error.has('fingerprint')) {
+      if (!(error instanceof ConditionsFailedError)) throw error;
+      if (error.has('fingerprint')) {
         throw new DuplicateCardError('this code is already in the vault', {}, { cause: error });
       }
-      throw error;
+      throw new ConcurrentUpdateError(
+        'the card id already exists',
+        { cardId: card.cardId },
+        { cause: error },
+      );
     }
   }
 
