@@ -33,8 +33,6 @@ describe('createTenant', () => {
     expect(await tenants.findApiKey(randomHex(8))).toBeUndefined();
   });
 
-  // Known bug, fails until fixed: createTenant leaks the adapter's ConditionsFailedError, while the
-  // port promises a typed domain error for a lost condition (ports/store.ts).
   it('refuses a second tenant with the same key id with a domain error, writing nothing', async () => {
     const first = aTenant();
     const apiKey = { keyId: randomHex(8), secretHash: randomHex(32) };
@@ -80,8 +78,6 @@ describe('createListing / getListing', () => {
     expect(await catalog.getListing(aTenant().tenantId, listing.listingId)).toBeUndefined();
   });
 
-  // Known bug, fails until fixed: createListing leaks the SDK's ConditionalCheckFailedException (a 500
-  // over HTTP), while the port promises a typed domain error for a lost condition (ports/store.ts).
   it('refuses the same listing twice with a domain error and keeps the first', async () => {
     const listing = aListing();
     await catalog.createListing(listing);
