@@ -4,8 +4,10 @@ import { type Card, type CardState, type CardValidation, cardStates } from '../.
 import type { Listing } from '../../domain/entities.js';
 import { CardNotAvailableError, ConcurrentUpdateError, DuplicateCardError } from '../../domain/errors.js';
 import type { CatalogStore, FingerprintOwner } from '../../ports/store.js';
-import { keys, stripLayout } from './keys.js';
-import { getItem, putNew, type TableContext } from './table-context.js';
+import { cardSchema, cardStockSchema, fingerprintSchema, listingSchema } from './item-schemas.js';
+import { keys } from './keys.js';
+import { parseItem } from './parse-item.js';
+import { getParsed, putNew, type TableContext } from './table-context.js';
 import { ConditionsFailedError, transactWrite } from './transact.js';
 
 /** Listings, cards and the deployment-wide fingerprint registry. */
@@ -34,27 +36,26 @@ export class DynamoCatalogStore implements CatalogStore {
   }
 
   async getListing(tenantId: string, listingId: string): Promise<Listing | undefined> {
-    const item = await getItem(this.ctx, keys.listing(tenantId, listingId));
-    return item && stripLayout<Listing>(item);
+    return getParsed(this.ctx, 'listing', listingSchema, keys.listing(tenantId, listingId));
   }
 
   async stock(tenantId: string, listingId: string, now: string) {
     const counts = Object.fromEntries(cardStates.map((s) => [s, 0])) as Record<CardState, number>;
     const lapsed = new Set<string>();
-    const projection = '#state, orderId, reservedUntil';
+    // The keys too, so a malformed card is named.
+    const projection = 'pk, sk, #state, orderId, reservedUntil';
     for await (const item of this.queryCards(tenantId, listingId, { projection })) {
-      const state = item.state as CardState;
+      const { state, orderId, reservedUntil } = parseItem('card', cardStockSchema, item);
       counts[state] += 1;
-      if (state === 'reserved' && typeof item.reservedUntil === 'string' && item.reservedUntil <= now) {
-        lapsed.add(String(item.orderId));
+      if (state === 'reserved' && reservedUntil !== undefined && reservedUntil <= now) {
+        lapsed.add(String(orderId));
       }
     }
     return { counts, lapsedOrderIds: [...lapsed] };
   }
 
   async findFingerprint(fingerprint: string): Promise<FingerprintOwner | undefined> {
-    const item = await getItem(this.ctx, keys.fingerprint(fingerprint));
-    return item && stripLayout<FingerprintOwner>(item);
+    return getParsed(this.ctx, 'fingerprint', fingerprintSchema, keys.fingerprint(fingerprint));
   }
 
   async addCard(card: Card): Promise<void> {
@@ -92,8 +93,7 @@ export class DynamoCatalogStore implements CatalogStore {
   }
 
   async getCard(tenantId: string, listingId: string, cardId: string): Promise<Card | undefined> {
-    const item = await getItem(this.ctx, keys.card(tenantId, listingId, cardId));
-    return item && stripLayout<Card>(item);
+    return getParsed(this.ctx, 'card', cardSchema, keys.card(tenantId, listingId, cardId));
   }
 
   async settlePendingCard(card: Card, to: 'available' | 'void', validation: CardValidation): Promise<void> {
@@ -151,7 +151,7 @@ export class DynamoCatalogStore implements CatalogStore {
   async findAvailableCards(tenantId: string, listingId: string, limit: number): Promise<Card[]> {
     const found: Card[] = [];
     for await (const item of this.queryCards(tenantId, listingId, { onlyAvailable: true })) {
-      found.push(stripLayout<Card>(item));
+      found.push(parseItem('card', cardSchema, item));
       if (found.length >= limit) break;
     }
     return found;

@@ -1,12 +1,20 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderEvent } from '../../domain/entities.js';
 import { ConcurrentUpdateError, SellerSuspendedError } from '../../domain/errors.js';
-import type { Money } from '../../domain/money.js';
 import type { Order } from '../../domain/order.js';
-import type { IdempotencyRecord, OrderStore, OrderTransition, PaymentOutcome } from '../../ports/store.js';
-import { keys, stripLayout } from './keys.js';
+import type { IdempotencyRecord, OrderStore, OrderTransition } from '../../ports/store.js';
+import {
+  dueOrderSchema,
+  eventSchema,
+  idempotencySchema,
+  openOrderSchema,
+  orderSchema,
+  paymentSchema,
+} from './item-schemas.js';
+import { keys } from './keys.js';
 import { eventItem, orderItem, transitionItems } from './order-items.js';
-import { getItem, queryPrefix, type TableContext } from './table-context.js';
+import { parseItem } from './parse-item.js';
+import { getParsed, queryPrefix, type TableContext } from './table-context.js';
 import { DUE_INDEX, SELLER_INDEX } from './table-definition.js';
 import { ConditionsFailedError, type TaggedItem, transactWrite } from './transact.js';
 
@@ -98,15 +106,19 @@ export class DynamoOrderStore implements OrderStore {
     keyHash: string,
     now: Date,
   ): Promise<IdempotencyRecord | undefined> {
-    const item = await getItem(this.ctx, keys.idempotency(tenantId, scope, keyHash));
+    const item = await getParsed(
+      this.ctx,
+      'idempotency',
+      idempotencySchema,
+      keys.idempotency(tenantId, scope, keyHash),
+    );
     // DynamoDB deletes expired items lazily; an expired record no longer counts.
-    if (!item || (typeof item.ttl === 'number' && item.ttl * 1000 < now.getTime())) return undefined;
-    return { requestHash: String(item.requestHash), status: Number(item.status), body: item.body };
+    if (!item || (item.ttl !== undefined && item.ttl * 1000 < now.getTime())) return undefined;
+    return { requestHash: item.requestHash, status: item.status, body: item.body };
   }
 
   async getOrder(tenantId: string, orderId: string): Promise<Order | undefined> {
-    const item = await getItem(this.ctx, keys.order(tenantId, orderId));
-    return item && stripLayout<Order>(item);
+    return getParsed(this.ctx, 'order', orderSchema, keys.order(tenantId, orderId));
   }
 
   async transition(t: OrderTransition) {
@@ -162,18 +174,18 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async getPayment(tenantId: string, orderId: string, paymentRef: string) {
-    const item = await getItem(this.ctx, keys.payment(tenantId, orderId, paymentRef));
-    return item && { amount: item.amount as Money, outcome: item.outcome as PaymentOutcome };
+    return getParsed(this.ctx, 'payment', paymentSchema, keys.payment(tenantId, orderId, paymentRef));
   }
 
   async listEvents(tenantId: string, orderId: string): Promise<OrderEvent[]> {
     const { pk, skPrefix } = keys.eventsOf(tenantId, orderId);
-    return (await queryPrefix(this.ctx, pk, skPrefix)).map((i) => stripLayout<OrderEvent>(i));
+    return (await queryPrefix(this.ctx, pk, skPrefix)).map((i) => parseItem('event', eventSchema, i));
   }
 
   async listDueOrders(now: string, limit: number) {
+    const shards = keys.dueShards();
     const pages = await Promise.all(
-      keys.dueShards().map((shard) =>
+      shards.map((shard) =>
         this.ctx.doc.send(
           new QueryCommand({
             TableName: this.ctx.tableName,
@@ -189,14 +201,19 @@ export class DynamoOrderStore implements OrderStore {
     );
     // Each shard is sorted by due time; merge them so the longest-due orders go first.
     return pages
-      .flatMap((page) => page.Items ?? [])
-      .sort((a, b) => String(a.gsi1sk).localeCompare(String(b.gsi1sk)))
+      .flatMap((page, i) =>
+        (page.Items ?? []).map((item) =>
+          parseItem('due order', dueOrderSchema, item, `${DUE_INDEX} ${shards[i]}`),
+        ),
+      )
+      .sort((a, b) => a.gsi1sk.localeCompare(b.gsi1sk))
       .slice(0, limit)
-      .map((item) => ({ tenantId: String(item.tenantId), orderId: String(item.orderId) }));
+      .map(({ tenantId, orderId }) => ({ tenantId, orderId }));
   }
 
   async listOpenSellerOrders(tenantId: string, sellerId: string) {
     const out: Array<{ orderId: string }> = [];
+    const partition = keys.sellerOpenOrders(tenantId, sellerId);
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.ctx.doc.send(
@@ -204,12 +221,13 @@ export class DynamoOrderStore implements OrderStore {
           TableName: this.ctx.tableName,
           IndexName: SELLER_INDEX,
           KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.sellerOpenOrders(tenantId, sellerId) },
+          ExpressionAttributeValues: { ':pk': partition },
           ProjectionExpression: 'orderId',
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) out.push({ orderId: String(item.orderId) });
+      for (const item of page.Items ?? [])
+        out.push(parseItem('open order', openOrderSchema, item, `${SELLER_INDEX} ${partition}`));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return out;

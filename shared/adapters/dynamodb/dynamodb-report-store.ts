@@ -1,9 +1,10 @@
 import type { Report } from '../../domain/entities.js';
 import { ConcurrentUpdateError } from '../../domain/errors.js';
 import type { ReportStore } from '../../ports/store.js';
-import { keys, stripLayout } from './keys.js';
+import { reportSchema } from './item-schemas.js';
+import { keys } from './keys.js';
 import { eventItem, transitionItems } from './order-items.js';
-import { getItem, type TableContext } from './table-context.js';
+import { getParsed, type TableContext } from './table-context.js';
 import { ConditionsFailedError, type TaggedItem, transactWrite } from './transact.js';
 
 /** Reports live in their order's partition, one per card (so a card is reported once). */
@@ -11,8 +12,7 @@ export class DynamoReportStore implements ReportStore {
   constructor(private readonly ctx: TableContext) {}
 
   async getReport(tenantId: string, orderId: string, cardId: string): Promise<Report | undefined> {
-    const item = await getItem(this.ctx, keys.report(tenantId, orderId, cardId));
-    return item && stripLayout<Report>(item);
+    return getParsed(this.ctx, 'report', reportSchema, keys.report(tenantId, orderId, cardId));
   }
 
   async recordReport(input: Parameters<ReportStore['recordReport']>[0]) {

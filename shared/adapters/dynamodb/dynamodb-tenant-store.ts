@@ -3,8 +3,9 @@ import type { Brand } from '../../domain/brand.js';
 import type { Tenant } from '../../domain/entities.js';
 import { ConcurrentUpdateError } from '../../domain/errors.js';
 import type { TenantStore } from '../../ports/store.js';
-import { keys, stripLayout } from './keys.js';
-import { getItem, putNew, type TableContext } from './table-context.js';
+import { apiKeySchema, brandSchema } from './item-schemas.js';
+import { keys } from './keys.js';
+import { getParsed, putNew, type TableContext } from './table-context.js';
 import { ConditionsFailedError, transactWrite } from './transact.js';
 
 /** Tenants (marketplaces), their API keys (hashed) and the brands the deployment accepts. */
@@ -37,8 +38,7 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async findApiKey(keyId: string) {
-    const item = await getItem(this.ctx, keys.apiKey(keyId));
-    return item ? { tenantId: String(item.tenantId), secretHash: String(item.secretHash) } : undefined;
+    return getParsed(this.ctx, 'api key', apiKeySchema, keys.apiKey(keyId));
   }
 
   async putBrand(brand: Brand): Promise<void> {
@@ -51,7 +51,6 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async getBrand(brand: string): Promise<Brand | undefined> {
-    const item = await getItem(this.ctx, keys.brand(brand));
-    return item && stripLayout<Brand>(item);
+    return getParsed(this.ctx, 'brand', brandSchema, keys.brand(brand));
   }
 }
