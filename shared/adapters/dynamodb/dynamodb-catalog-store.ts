@@ -8,21 +8,16 @@ import { cardSchema, cardStockSchema, fingerprintSchema, listingSchema } from '.
 import { keys } from './keys.js';
 import { parseItem } from './parse-item.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';
-import { ConditionsFailedError, transactWrite } from './transact.js';
+import { transactWrite } from './transact.js';
 
 /** Listings, cards and the deployment-wide fingerprint registry. */
 export class DynamoCatalogStore implements CatalogStore {
   constructor(private readonly ctx: TableContext) {}
 
   async createListing(listing: Listing): Promise<void> {
+    const item = { ...keys.listing(listing.tenantId, listing.listingId), entity: 'Listing', ...listing };
     try {
-      await this.ctx.doc.send(
-        new PutCommand({
-          TableName: this.ctx.tableName,
-          Item: { ...keys.listing(listing.tenantId, listing.listingId), entity: 'Listing', ...listing },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.ctx.doc.send(new PutCommand(putNew(this.ctx.tableName, item).Put));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new ConcurrentUpdateError(
@@ -64,32 +59,24 @@ export class DynamoCatalogStore implements CatalogStore {
       listingId: card.listingId,
       cardId: card.cardId,
     };
-    try {
-      await transactWrite(this.ctx.doc, [
-        {
-          tag: 'card',
-          item: putNew(this.ctx, {
-            ...keys.card(card.tenantId, card.listingId, card.cardId),
-            entity: 'Card',
-            ...card,
-          }),
-        },
-        {
-          tag: 'fingerprint',
-          item: putNew(this.ctx, { ...keys.fingerprint(card.fingerprint), entity: 'Fingerprint', ...owner }),
-        },
-      ]);
-    } catch (error) {
-      if (!(error instanceof ConditionsFailedError)) throw error;
-      if (error.has('fingerprint')) {
-        throw new DuplicateCardError('this code is already in the vault', {}, { cause: error });
-      }
-      throw new ConcurrentUpdateError(
-        'the card id already exists',
-        { cardId: card.cardId },
-        { cause: error },
-      );
-    }
+    const { tableName } = this.ctx;
+    const outcome = await transactWrite(this.ctx.doc, [
+      {
+        tag: 'card',
+        item: putNew(tableName, {
+          ...keys.card(card.tenantId, card.listingId, card.cardId),
+          entity: 'Card',
+          ...card,
+        }),
+      },
+      {
+        tag: 'fingerprint',
+        item: putNew(tableName, { ...keys.fingerprint(card.fingerprint), entity: 'Fingerprint', ...owner }),
+      },
+    ]);
+    if (outcome.ok) return;
+    if (outcome.has('fingerprint')) throw new DuplicateCardError('this code is already in the vault', {});
+    throw new ConcurrentUpdateError('the card id already exists', { cardId: card.cardId });
   }
 
   async getCard(tenantId: string, listingId: string, cardId: string): Promise<Card | undefined> {
@@ -102,50 +89,41 @@ export class DynamoCatalogStore implements CatalogStore {
 
   async withdrawCard(card: Card, at: string): Promise<void> {
     const { tableName } = this.ctx;
-    try {
-      await transactWrite(this.ctx.doc, [
-        {
-          tag: 'card',
-          item: {
-            Update: {
-              TableName: tableName,
-              Key: keys.card(card.tenantId, card.listingId, card.cardId),
-              UpdateExpression: 'SET #state = :to, updatedAt = :at',
-              // Never a sold or reserved card, whatever the caller read: its fingerprint must stay taken (F6).
-              ConditionExpression: '#state IN (:available, :pending)',
-              ExpressionAttributeNames: { '#state': 'state' },
-              ExpressionAttributeValues: {
-                ':to': 'withdrawn',
-                ':available': 'available',
-                ':pending': 'pending_validation',
-                ':at': at,
-              },
+    const outcome = await transactWrite(this.ctx.doc, [
+      {
+        tag: 'card',
+        item: {
+          Update: {
+            TableName: tableName,
+            Key: keys.card(card.tenantId, card.listingId, card.cardId),
+            UpdateExpression: 'SET #state = :to, updatedAt = :at',
+            // Never a sold or reserved card, whatever the caller read: its fingerprint must stay taken (F6).
+            ConditionExpression: '#state IN (:available, :pending)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':to': 'withdrawn',
+              ':available': 'available',
+              ':pending': 'pending_validation',
+              ':at': at,
             },
           },
         },
-        // Only the owner's entry is freed: a fingerprint re-taken by another card stays.
-        {
-          tag: 'fingerprint',
-          item: {
-            Delete: {
-              TableName: tableName,
-              Key: keys.fingerprint(card.fingerprint),
-              ConditionExpression: 'attribute_not_exists(pk) OR cardId = :cardId',
-              ExpressionAttributeValues: { ':cardId': card.cardId },
-            },
+      },
+      // Only the owner's entry is freed: a fingerprint re-taken by another card stays.
+      {
+        tag: 'fingerprint',
+        item: {
+          Delete: {
+            TableName: tableName,
+            Key: keys.fingerprint(card.fingerprint),
+            ConditionExpression: 'attribute_not_exists(pk) OR cardId = :cardId',
+            ExpressionAttributeValues: { ':cardId': card.cardId },
           },
         },
-      ]);
-    } catch (error) {
-      if (error instanceof ConditionsFailedError) {
-        throw new CardNotAvailableError(
-          'the card changed state; it can no longer be withdrawn',
-          {},
-          { cause: error },
-        );
-      }
-      throw error;
-    }
+      },
+    ]);
+    if (!outcome.ok)
+      throw new CardNotAvailableError('the card changed state; it can no longer be withdrawn', {});
   }
 
   async findAvailableCards(tenantId: string, listingId: string, limit: number): Promise<Card[]> {

@@ -1,6 +1,6 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { OrderEvent } from '../../domain/entities.js';
-import { ConcurrentUpdateError, SellerSuspendedError } from '../../domain/errors.js';
+import { SellerSuspendedError } from '../../domain/errors.js';
 import type { Order } from '../../domain/order.js';
 import type { IdempotencyRecord, OrderStore, OrderTransition } from '../../ports/store.js';
 import {
@@ -12,11 +12,11 @@ import {
   paymentSchema,
 } from './item-schemas.js';
 import { keys } from './keys.js';
-import { eventItem, orderItem, transitionItems } from './order-items.js';
+import { activeSellerCheck, eventItem, orderItem, transitionItems } from './order-items.js';
 import { parseItem } from './parse-item.js';
-import { getParsed, queryPrefix, type TableContext } from './table-context.js';
+import { getParsed, putNew, queryPrefix, type TableContext } from './table-context.js';
 import { DUE_INDEX, SELLER_INDEX } from './table-definition.js';
-import { ConditionsFailedError, type TaggedItem, transactWrite } from './transact.js';
+import { type TaggedItem, transactWrite } from './transact.js';
 
 /** Orders, payments, events and idempotency records: one partition per order. */
 export class DynamoOrderStore implements OrderStore {
@@ -42,30 +42,10 @@ export class DynamoOrderStore implements OrderStore {
       events: [],
     };
     const items: TaggedItem[] = [
-      {
-        // F2/suspension: a suspended seller's stock is frozen by this check, atomically.
-        tag: 'seller',
-        item: {
-          ConditionCheck: {
-            TableName: tableName,
-            Key: keys.seller(order.tenantId, order.sellerId),
-            ConditionExpression: 'attribute_not_exists(pk) OR #status = :active',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':active': 'active' },
-          },
-        },
-      },
+      // F2/suspension: a suspended seller's stock is frozen by this check, atomically.
+      activeSellerCheck(tableName, order.tenantId, order.sellerId),
       ...transitionItems(tableName, reserve).filter((i) => i.tag.startsWith('card:')),
-      {
-        tag: 'order',
-        item: {
-          Put: {
-            TableName: tableName,
-            Item: orderItem(order),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      },
+      { tag: 'order', item: putNew(tableName, orderItem(order)) },
       {
         tag: 'idempotency',
         item: {
@@ -86,18 +66,12 @@ export class DynamoOrderStore implements OrderStore {
       },
       eventItem(tableName, order.tenantId, event),
     ];
-    try {
-      await transactWrite(this.ctx.doc, items);
-      return 'placed' as const;
-    } catch (error) {
-      // Another transaction in flight on the same cards: as good as taken, read again.
-      if (error instanceof ConcurrentUpdateError) return 'cards-taken' as const;
-      if (!(error instanceof ConditionsFailedError)) throw error;
-      if (error.has('idempotency')) return 'idempotency-key-taken' as const;
-      if (error.has('seller'))
-        throw new SellerSuspendedError('the seller is suspended', {}, { cause: error });
-      return 'cards-taken' as const;
-    }
+    // A conflict with another transaction in flight is as good as the cards taken: the caller reads again.
+    const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
+    if (outcome.ok) return 'placed' as const;
+    if (outcome.has('idempotency')) return 'idempotency-key-taken' as const;
+    if (outcome.has('seller')) throw new SellerSuspendedError('the seller is suspended', {});
+    return 'cards-taken' as const;
   }
 
   async getIdempotency(
@@ -122,26 +96,24 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async transition(t: OrderTransition) {
-    return this.runGuarded(transitionItems(this.ctx.tableName, t));
+    // A failed condition or another transaction in flight: the caller reads again and decides again.
+    const outcome = await transactWrite(this.ctx.doc, transitionItems(this.ctx.tableName, t), {
+      onConflict: 'fail',
+    });
+    return outcome.ok ? ('done' as const) : ('conflict' as const);
   }
 
   async recordPayment(input: Parameters<OrderStore['recordPayment']>[0]) {
     const { tableName } = this.ctx;
     const payment: TaggedItem = {
       tag: 'payment',
-      item: {
-        Put: {
-          TableName: tableName,
-          Item: {
-            ...keys.payment(input.tenantId, input.orderId, input.paymentRef),
-            entity: 'Payment',
-            paymentRef: input.paymentRef,
-            amount: input.amount,
-            outcome: input.outcome,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      item: putNew(tableName, {
+        ...keys.payment(input.tenantId, input.orderId, input.paymentRef),
+        entity: 'Payment',
+        paymentRef: input.paymentRef,
+        amount: input.amount,
+        outcome: input.outcome,
+      }),
     };
     const reference: TaggedItem = {
       tag: 'paymentRef',
@@ -158,19 +130,11 @@ export class DynamoOrderStore implements OrderStore {
         },
       },
     };
-    try {
-      await transactWrite(this.ctx.doc, [
-        payment,
-        reference,
-        ...transitionItems(tableName, input.transition),
-      ]);
-      return 'recorded' as const;
-    } catch (error) {
-      if (error instanceof ConcurrentUpdateError) return 'conflict' as const;
-      if (!(error instanceof ConditionsFailedError)) throw error;
-      if (error.has('payment')) return 'payment-exists' as const;
-      return error.has('paymentRef') ? ('payment-ref-taken' as const) : ('conflict' as const);
-    }
+    const items = [payment, reference, ...transitionItems(tableName, input.transition)];
+    const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
+    if (outcome.ok) return 'recorded' as const;
+    if (outcome.has('payment')) return 'payment-exists' as const;
+    return outcome.has('paymentRef') ? ('payment-ref-taken' as const) : ('conflict' as const);
   }
 
   async getPayment(tenantId: string, orderId: string, paymentRef: string) {
@@ -231,16 +195,5 @@ export class DynamoOrderStore implements OrderStore {
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return out;
-  }
-
-  private async runGuarded(items: TaggedItem[]): Promise<'done' | 'conflict'> {
-    try {
-      await transactWrite(this.ctx.doc, items);
-      return 'done';
-    } catch (error) {
-      // A failed condition or another transaction in flight: the caller reads again and decides again.
-      if (error instanceof ConditionsFailedError || error instanceof ConcurrentUpdateError) return 'conflict';
-      throw error;
-    }
   }
 }

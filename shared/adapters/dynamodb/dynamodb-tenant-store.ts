@@ -6,35 +6,30 @@ import type { TenantStore } from '../../ports/store.js';
 import { apiKeySchema, brandSchema } from './item-schemas.js';
 import { keys } from './keys.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';
-import { ConditionsFailedError, transactWrite } from './transact.js';
+import { transactWrite } from './transact.js';
 
 /** Tenants (marketplaces), their API keys (hashed) and the brands the deployment accepts. */
 export class DynamoTenantStore implements TenantStore {
   constructor(private readonly ctx: TableContext) {}
 
   async createTenant(tenant: Tenant, apiKey: { keyId: string; secretHash: string }): Promise<void> {
-    try {
-      await transactWrite(this.ctx.doc, [
-        {
-          tag: 'tenant',
-          item: putNew(this.ctx, { ...keys.tenant(tenant.tenantId), entity: 'Tenant', ...tenant }),
-        },
-        {
-          tag: 'apiKey',
-          item: putNew(this.ctx, {
-            ...keys.apiKey(apiKey.keyId),
-            entity: 'ApiKey',
-            tenantId: tenant.tenantId,
-            ...apiKey,
-          }),
-        },
-      ]);
-    } catch (error) {
-      if (error instanceof ConditionsFailedError) {
-        throw new ConcurrentUpdateError('the tenant or API key id already exists', {}, { cause: error });
-      }
-      throw error;
-    }
+    const { tableName } = this.ctx;
+    const outcome = await transactWrite(this.ctx.doc, [
+      {
+        tag: 'tenant',
+        item: putNew(tableName, { ...keys.tenant(tenant.tenantId), entity: 'Tenant', ...tenant }),
+      },
+      {
+        tag: 'apiKey',
+        item: putNew(tableName, {
+          ...keys.apiKey(apiKey.keyId),
+          entity: 'ApiKey',
+          tenantId: tenant.tenantId,
+          ...apiKey,
+        }),
+      },
+    ]);
+    if (!outcome.ok) throw new ConcurrentUpdateError('the tenant or API key id already exists', {});
   }
 
   async findApiKey(keyId: string) {

@@ -53,6 +53,6 @@ export async function queryPrefix(
 }
 
 /** A transaction Put that creates the item or fails its condition: ids are never overwritten. */
-export function putNew(ctx: TableContext, item: Record<string, unknown> & Key) {
-  return { Put: { TableName: ctx.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
+export function putNew(tableName: string, item: Record<string, unknown> & Key) {
+  return { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
 }
