@@ -4,7 +4,7 @@ import { type Card, type CardState, type CardValidation, cardStates } from '../.
 import type { Listing } from '../../domain/entities.js';
 import { CardNotAvailableError, ConcurrentUpdateError, DuplicateCardError } from '../../domain/errors.js';
 import type { CatalogStore, FingerprintOwner } from '../../ports/store.js';
-import { cardSchema, cardStockSchema, fingerprintSchema, listingSchema } from './item-schemas.js';
+import { cardSchema, cardStockSchema, fingerprintSchema, listingSchema } from './catalog-item-schemas.js';
 import { keys } from './keys.js';
 import { parseItem } from './parse-item.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';

@@ -3,6 +3,7 @@ import type { OrderEvent } from '../../domain/entities.js';
 import { SellerSuspendedError } from '../../domain/errors.js';
 import type { Order } from '../../domain/order.js';
 import type { IdempotencyRecord, OrderStore, OrderTransition } from '../../ports/store.js';
+import { keys } from './keys.js';
 import {
   dueOrderSchema,
   eventSchema,
@@ -10,8 +11,7 @@ import {
   openOrderSchema,
   orderSchema,
   paymentSchema,
-} from './item-schemas.js';
-import { keys } from './keys.js';
+} from './order-item-schemas.js';
 import { activeSellerCheck, eventItem, orderItem, transitionItems } from './order-items.js';
 import { parseItem } from './parse-item.js';
 import { getParsed, putNew, queryPrefix, type TableContext } from './table-context.js';

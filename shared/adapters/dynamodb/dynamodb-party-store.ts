@@ -2,15 +2,15 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BuyerCredit, Penalty, SellerBalances, SellerStanding } from '../../domain/entities.js';
 import type { PartyStore } from '../../ports/store.js';
+import { keys } from './keys.js';
+import { parseItem } from './parse-item.js';
 import {
   balanceAttribute,
   balancesSchema,
   buyerSchema,
   penaltySchema,
   sellerSchema,
-} from './item-schemas.js';
-import { keys } from './keys.js';
-import { parseItem } from './parse-item.js';
+} from './party-item-schemas.js';
 import { getItem, getParsed, type TableContext } from './table-context.js';
 
 /** Seller standing and buyer credit. Their counters are changed inside order transactions. */

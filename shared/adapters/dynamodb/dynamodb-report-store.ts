@@ -1,8 +1,8 @@
 import type { Report } from '../../domain/entities.js';
 import type { ReportStore } from '../../ports/store.js';
-import { reportSchema } from './item-schemas.js';
 import { keys } from './keys.js';
 import { eventItem, transitionItems } from './order-items.js';
+import { reportSchema } from './party-item-schemas.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';
 import { type TaggedItem, transactWrite } from './transact.js';
 

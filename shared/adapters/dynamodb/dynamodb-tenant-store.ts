@@ -3,7 +3,7 @@ import type { Brand } from '../../domain/brand.js';
 import type { Tenant } from '../../domain/entities.js';
 import { ConcurrentUpdateError } from '../../domain/errors.js';
 import type { TenantStore } from '../../ports/store.js';
-import { apiKeySchema, brandSchema } from './item-schemas.js';
+import { apiKeySchema, brandSchema } from './catalog-item-schemas.js';
 import { keys } from './keys.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';
 import { transactWrite } from './transact.js';
