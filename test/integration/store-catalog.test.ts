@@ -33,8 +33,6 @@ describe('createTenant', () => {
     expect(await tenants.findApiKey(randomHex(8))).toBeUndefined();
   });
 
-  // Known bug, fails until fixed: createTenant leaks the adapter's ConditionsFailedError, while the
-  // port promises a typed domain error for a lost condition (ports/catalog-store.ts).
   it('refuses a second tenant with the same key id with a domain error, writing nothing', async () => {
     const first = aTenant();
     const apiKey = { keyId: randomHex(8), secretHash: randomHex(32) };
@@ -80,8 +78,6 @@ describe('createListing / getListing', () => {
     expect(await catalog.getListing(aTenant().tenantId, listing.listingId)).toBeUndefined();
   });
 
-  // Known bug, fails until fixed: createListing leaks the SDK's ConditionalCheckFailedException (a 500
-  // over HTTP), while the port promises a typed domain error for a lost condition (ports/catalog-store.ts).
   it('refuses the same listing twice with a domain error and keeps the first', async () => {
     const listing = aListing();
     await catalog.createListing(listing);
@@ -122,6 +118,17 @@ describe('addCard', () => {
       expect(await catalog.getCard(copy.tenantId, copy.listingId, copy.cardId)).toBeUndefined();
     }
     expect((await catalog.findFingerprint(taken))?.cardId).toBe(card.cardId);
+  });
+
+  it('refuses a second card with the same id with a domain error, taking no fingerprint for it', async () => {
+    const { listing, card } = await aStockedCard(stores);
+    const copy = aCard(listing, { cardId: card.cardId });
+
+    const error = await catalog.addCard(copy).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(DomainError);
+    expect(await catalog.getCard(card.tenantId, card.listingId, card.cardId)).toEqual(card);
+    expect(await catalog.findFingerprint(copy.fingerprint)).toBeUndefined();
   });
 });
 

@@ -78,8 +78,6 @@ describe('listDueOrders', () => {
     for (const order of notDue) expect(found).not.toContainEqual(ref(order));
   });
 
-  // Known bug, fails until fixed: listDueOrders concatenates the shards in shard order and returns up to
-  // 4 x limit; the port promises the due orders oldest first, and `limit` of them.
   it('returns at most `limit` orders, the longest due first', async () => {
     const [expiring, releasing] = due as [Order, Order];
 

@@ -4,23 +4,20 @@ import { type Card, type CardState, type CardValidation, cardStates } from '../.
 import { CardNotAvailableError, ConcurrentUpdateError, DuplicateCardError } from '../../domain/errors.js';
 import type { Listing } from '../../domain/listing.js';
 import type { CatalogStore, FingerprintOwner } from '../../ports/catalog-store.js';
-import { keys, stripLayout } from './keys.js';
-import { getItem, putNew, type TableContext } from './table-context.js';
-import { ConditionsFailedError, transactWrite } from './transact.js';
+import { cardSchema, cardStockSchema, fingerprintSchema, listingSchema } from './catalog-item-schemas.js';
+import { keys } from './keys.js';
+import { parseItem } from './parse-item.js';
+import { getParsed, putNew, type TableContext } from './table-context.js';
+import { transactWrite } from './transact.js';
 
 /** Listings, cards and the deployment-wide fingerprint registry. */
 export class DynamoCatalogStore implements CatalogStore {
   constructor(private readonly ctx: TableContext) {}
 
   async createListing(listing: Listing): Promise<void> {
+    const item = { ...keys.listing(listing.tenantId, listing.listingId), entity: 'Listing', ...listing };
     try {
-      await this.ctx.doc.send(
-        new PutCommand({
-          TableName: this.ctx.tableName,
-          Item: { ...keys.listing(listing.tenantId, listing.listingId), entity: 'Listing', ...listing },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
+      await this.ctx.doc.send(new PutCommand(putNew(this.ctx.tableName, item).Put));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new ConcurrentUpdateError(
@@ -34,27 +31,26 @@ export class DynamoCatalogStore implements CatalogStore {
   }
 
   async getListing(tenantId: string, listingId: string): Promise<Listing | undefined> {
-    const item = await getItem(this.ctx, keys.listing(tenantId, listingId));
-    return item && stripLayout<Listing>(item);
+    return getParsed(this.ctx, 'listing', listingSchema, keys.listing(tenantId, listingId));
   }
 
   async stock(tenantId: string, listingId: string, now: string) {
     const counts = Object.fromEntries(cardStates.map((s) => [s, 0])) as Record<CardState, number>;
     const lapsed = new Set<string>();
-    const projection = '#state, orderId, reservedUntil';
+    // The keys too, so a malformed card is named.
+    const projection = 'pk, sk, #state, orderId, reservedUntil';
     for await (const item of this.queryCards(tenantId, listingId, { projection })) {
-      const state = item.state as CardState;
+      const { state, orderId, reservedUntil } = parseItem('card', cardStockSchema, item);
       counts[state] += 1;
-      if (state === 'reserved' && typeof item.reservedUntil === 'string' && item.reservedUntil <= now) {
-        lapsed.add(String(item.orderId));
+      if (state === 'reserved' && reservedUntil !== undefined && reservedUntil <= now) {
+        lapsed.add(String(orderId));
       }
     }
     return { counts, lapsedOrderIds: [...lapsed] };
   }
 
   async findFingerprint(fingerprint: string): Promise<FingerprintOwner | undefined> {
-    const item = await getItem(this.ctx, keys.fingerprint(fingerprint));
-    return item && stripLayout<FingerprintOwner>(item);
+    return getParsed(this.ctx, 'fingerprint', fingerprintSchema, keys.fingerprint(fingerprint));
   }
 
   async addCard(card: Card): Promise<void> {
@@ -63,32 +59,28 @@ export class DynamoCatalogStore implements CatalogStore {
       listingId: card.listingId,
       cardId: card.cardId,
     };
-    try {
-      await transactWrite(this.ctx.doc, [
-        {
-          tag: 'card',
-          item: putNew(this.ctx, {
-            ...keys.card(card.tenantId, card.listingId, card.cardId),
-            entity: 'Card',
-            ...card,
-          }),
-        },
-        {
-          tag: 'fingerprint',
-          item: putNew(this.ctx, { ...keys.fingerprint(card.fingerprint), entity: 'Fingerprint', ...owner }),
-        },
-      ]);
-    } catch (error) {
-      if (error instanceof ConditionsFailedError && error.has('fingerprint')) {
-        throw new DuplicateCardError('this code is already in the vault', {}, { cause: error });
-      }
-      throw error;
-    }
+    const { tableName } = this.ctx;
+    const outcome = await transactWrite(this.ctx.doc, [
+      {
+        tag: 'card',
+        item: putNew(tableName, {
+          ...keys.card(card.tenantId, card.listingId, card.cardId),
+          entity: 'Card',
+          ...card,
+        }),
+      },
+      {
+        tag: 'fingerprint',
+        item: putNew(tableName, { ...keys.fingerprint(card.fingerprint), entity: 'Fingerprint', ...owner }),
+      },
+    ]);
+    if (outcome.ok) return;
+    if (outcome.has('fingerprint')) throw new DuplicateCardError('this code is already in the vault', {});
+    throw new ConcurrentUpdateError('the card id already exists', { cardId: card.cardId });
   }
 
   async getCard(tenantId: string, listingId: string, cardId: string): Promise<Card | undefined> {
-    const item = await getItem(this.ctx, keys.card(tenantId, listingId, cardId));
-    return item && stripLayout<Card>(item);
+    return getParsed(this.ctx, 'card', cardSchema, keys.card(tenantId, listingId, cardId));
   }
 
   async settlePendingCard(card: Card, to: 'available' | 'void', validation: CardValidation): Promise<void> {
@@ -97,56 +89,47 @@ export class DynamoCatalogStore implements CatalogStore {
 
   async withdrawCard(card: Card, at: string): Promise<void> {
     const { tableName } = this.ctx;
-    try {
-      await transactWrite(this.ctx.doc, [
-        {
-          tag: 'card',
-          item: {
-            Update: {
-              TableName: tableName,
-              Key: keys.card(card.tenantId, card.listingId, card.cardId),
-              UpdateExpression: 'SET #state = :to, updatedAt = :at',
-              // Never a sold or reserved card, whatever the caller read: its fingerprint must stay taken (F6).
-              ConditionExpression: '#state IN (:available, :pending)',
-              ExpressionAttributeNames: { '#state': 'state' },
-              ExpressionAttributeValues: {
-                ':to': 'withdrawn',
-                ':available': 'available',
-                ':pending': 'pending_validation',
-                ':at': at,
-              },
+    const outcome = await transactWrite(this.ctx.doc, [
+      {
+        tag: 'card',
+        item: {
+          Update: {
+            TableName: tableName,
+            Key: keys.card(card.tenantId, card.listingId, card.cardId),
+            UpdateExpression: 'SET #state = :to, updatedAt = :at',
+            // Never a sold or reserved card, whatever the caller read: its fingerprint must stay taken (F6).
+            ConditionExpression: '#state IN (:available, :pending)',
+            ExpressionAttributeNames: { '#state': 'state' },
+            ExpressionAttributeValues: {
+              ':to': 'withdrawn',
+              ':available': 'available',
+              ':pending': 'pending_validation',
+              ':at': at,
             },
           },
         },
-        // Only the owner's entry is freed: a fingerprint re-taken by another card stays.
-        {
-          tag: 'fingerprint',
-          item: {
-            Delete: {
-              TableName: tableName,
-              Key: keys.fingerprint(card.fingerprint),
-              ConditionExpression: 'attribute_not_exists(pk) OR cardId = :cardId',
-              ExpressionAttributeValues: { ':cardId': card.cardId },
-            },
+      },
+      // Only the owner's entry is freed: a fingerprint re-taken by another card stays.
+      {
+        tag: 'fingerprint',
+        item: {
+          Delete: {
+            TableName: tableName,
+            Key: keys.fingerprint(card.fingerprint),
+            ConditionExpression: 'attribute_not_exists(pk) OR cardId = :cardId',
+            ExpressionAttributeValues: { ':cardId': card.cardId },
           },
         },
-      ]);
-    } catch (error) {
-      if (error instanceof ConditionsFailedError) {
-        throw new CardNotAvailableError(
-          'the card changed state; it can no longer be withdrawn',
-          {},
-          { cause: error },
-        );
-      }
-      throw error;
-    }
+      },
+    ]);
+    if (!outcome.ok)
+      throw new CardNotAvailableError('the card changed state; it can no longer be withdrawn', {});
   }
 
   async findAvailableCards(tenantId: string, listingId: string, limit: number): Promise<Card[]> {
     const found: Card[] = [];
     for await (const item of this.queryCards(tenantId, listingId, { onlyAvailable: true })) {
-      found.push(stripLayout<Card>(item));
+      found.push(parseItem('card', cardSchema, item));
       if (found.length >= limit) break;
     }
     return found;

@@ -1,15 +1,23 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { ConcurrentUpdateError, SellerSuspendedError } from '../../domain/errors.js';
-import type { Money } from '../../domain/money.js';
+import { SellerSuspendedError } from '../../domain/errors.js';
 import type { Order } from '../../domain/order.js';
 import type { OrderEvent } from '../../domain/order-event.js';
 import type { OrderTransition } from '../../domain/order-transition.js';
-import type { IdempotencyRecord, OrderStore, PaymentOutcome } from '../../ports/order-store.js';
-import { keys, stripLayout } from './keys.js';
-import { eventItem, orderItem, transitionItems } from './order-items.js';
-import { getItem, queryPrefix, type TableContext } from './table-context.js';
+import type { IdempotencyRecord, OrderStore } from '../../ports/order-store.js';
+import { keys } from './keys.js';
+import {
+  dueOrderSchema,
+  eventSchema,
+  idempotencySchema,
+  openOrderSchema,
+  orderSchema,
+  paymentSchema,
+} from './order-item-schemas.js';
+import { activeSellerCheck, eventItem, orderItem, transitionItems } from './order-items.js';
+import { parseItem } from './parse-item.js';
+import { getParsed, putNew, queryPrefix, type TableContext } from './table-context.js';
 import { DUE_INDEX, SELLER_INDEX } from './table-definition.js';
-import { ConditionsFailedError, type TaggedItem, transactWrite } from './transact.js';
+import { type TaggedItem, transactWrite } from './transact.js';
 
 /** Orders, payments, events and idempotency records: one partition per order. */
 export class DynamoOrderStore implements OrderStore {
@@ -35,30 +43,10 @@ export class DynamoOrderStore implements OrderStore {
       events: [],
     };
     const items: TaggedItem[] = [
-      {
-        // F2/suspension: a suspended seller's stock is frozen by this check, atomically.
-        tag: 'seller',
-        item: {
-          ConditionCheck: {
-            TableName: tableName,
-            Key: keys.seller(order.tenantId, order.sellerId),
-            ConditionExpression: 'attribute_not_exists(pk) OR #status = :active',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':active': 'active' },
-          },
-        },
-      },
+      // F2/suspension: a suspended seller's stock is frozen by this check, atomically.
+      activeSellerCheck(tableName, order.tenantId, order.sellerId),
       ...transitionItems(tableName, reserve).filter((i) => i.tag.startsWith('card:')),
-      {
-        tag: 'order',
-        item: {
-          Put: {
-            TableName: tableName,
-            Item: orderItem(order),
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-      },
+      { tag: 'order', item: putNew(tableName, orderItem(order)) },
       {
         tag: 'idempotency',
         item: {
@@ -79,18 +67,12 @@ export class DynamoOrderStore implements OrderStore {
       },
       eventItem(tableName, order.tenantId, event),
     ];
-    try {
-      await transactWrite(this.ctx.doc, items);
-      return 'placed' as const;
-    } catch (error) {
-      // Another transaction in flight on the same cards: as good as taken, read again.
-      if (error instanceof ConcurrentUpdateError) return 'cards-taken' as const;
-      if (!(error instanceof ConditionsFailedError)) throw error;
-      if (error.has('idempotency')) return 'idempotency-key-taken' as const;
-      if (error.has('seller'))
-        throw new SellerSuspendedError('the seller is suspended', {}, { cause: error });
-      return 'cards-taken' as const;
-    }
+    // A conflict with another transaction in flight is as good as the cards taken: the caller reads again.
+    const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
+    if (outcome.ok) return 'placed' as const;
+    if (outcome.has('idempotency')) return 'idempotency-key-taken' as const;
+    if (outcome.has('seller')) throw new SellerSuspendedError('the seller is suspended', {});
+    return 'cards-taken' as const;
   }
 
   async getIdempotency(
@@ -99,38 +81,40 @@ export class DynamoOrderStore implements OrderStore {
     keyHash: string,
     now: Date,
   ): Promise<IdempotencyRecord | undefined> {
-    const item = await getItem(this.ctx, keys.idempotency(tenantId, scope, keyHash));
+    const item = await getParsed(
+      this.ctx,
+      'idempotency',
+      idempotencySchema,
+      keys.idempotency(tenantId, scope, keyHash),
+    );
     // DynamoDB deletes expired items lazily; an expired record no longer counts.
-    if (!item || (typeof item.ttl === 'number' && item.ttl * 1000 < now.getTime())) return undefined;
-    return { requestHash: String(item.requestHash), status: Number(item.status), body: item.body };
+    if (!item || (item.ttl !== undefined && item.ttl * 1000 < now.getTime())) return undefined;
+    return { requestHash: item.requestHash, status: item.status, body: item.body };
   }
 
   async getOrder(tenantId: string, orderId: string): Promise<Order | undefined> {
-    const item = await getItem(this.ctx, keys.order(tenantId, orderId));
-    return item && stripLayout<Order>(item);
+    return getParsed(this.ctx, 'order', orderSchema, keys.order(tenantId, orderId));
   }
 
   async transition(t: OrderTransition) {
-    return this.runGuarded(transitionItems(this.ctx.tableName, t));
+    // A failed condition or another transaction in flight: the caller reads again and decides again.
+    const outcome = await transactWrite(this.ctx.doc, transitionItems(this.ctx.tableName, t), {
+      onConflict: 'fail',
+    });
+    return outcome.ok ? ('done' as const) : ('conflict' as const);
   }
 
   async recordPayment(input: Parameters<OrderStore['recordPayment']>[0]) {
     const { tableName } = this.ctx;
     const payment: TaggedItem = {
       tag: 'payment',
-      item: {
-        Put: {
-          TableName: tableName,
-          Item: {
-            ...keys.payment(input.tenantId, input.orderId, input.paymentRef),
-            entity: 'Payment',
-            paymentRef: input.paymentRef,
-            amount: input.amount,
-            outcome: input.outcome,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
+      item: putNew(tableName, {
+        ...keys.payment(input.tenantId, input.orderId, input.paymentRef),
+        entity: 'Payment',
+        paymentRef: input.paymentRef,
+        amount: input.amount,
+        outcome: input.outcome,
+      }),
     };
     const reference: TaggedItem = {
       tag: 'paymentRef',
@@ -147,34 +131,26 @@ export class DynamoOrderStore implements OrderStore {
         },
       },
     };
-    try {
-      await transactWrite(this.ctx.doc, [
-        payment,
-        reference,
-        ...transitionItems(tableName, input.transition),
-      ]);
-      return 'recorded' as const;
-    } catch (error) {
-      if (error instanceof ConcurrentUpdateError) return 'conflict' as const;
-      if (!(error instanceof ConditionsFailedError)) throw error;
-      if (error.has('payment')) return 'payment-exists' as const;
-      return error.has('paymentRef') ? ('payment-ref-taken' as const) : ('conflict' as const);
-    }
+    const items = [payment, reference, ...transitionItems(tableName, input.transition)];
+    const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
+    if (outcome.ok) return 'recorded' as const;
+    if (outcome.has('payment')) return 'payment-exists' as const;
+    return outcome.has('paymentRef') ? ('payment-ref-taken' as const) : ('conflict' as const);
   }
 
   async getPayment(tenantId: string, orderId: string, paymentRef: string) {
-    const item = await getItem(this.ctx, keys.payment(tenantId, orderId, paymentRef));
-    return item && { amount: item.amount as Money, outcome: item.outcome as PaymentOutcome };
+    return getParsed(this.ctx, 'payment', paymentSchema, keys.payment(tenantId, orderId, paymentRef));
   }
 
   async listEvents(tenantId: string, orderId: string): Promise<OrderEvent[]> {
     const { pk, skPrefix } = keys.eventsOf(tenantId, orderId);
-    return (await queryPrefix(this.ctx, pk, skPrefix)).map((i) => stripLayout<OrderEvent>(i));
+    return (await queryPrefix(this.ctx, pk, skPrefix)).map((i) => parseItem('event', eventSchema, i));
   }
 
   async listDueOrders(now: string, limit: number) {
+    const shards = keys.dueShards();
     const pages = await Promise.all(
-      keys.dueShards().map((shard) =>
+      shards.map((shard) =>
         this.ctx.doc.send(
           new QueryCommand({
             TableName: this.ctx.tableName,
@@ -190,14 +166,19 @@ export class DynamoOrderStore implements OrderStore {
     );
     // Each shard is sorted by due time; merge them so the longest-due orders go first.
     return pages
-      .flatMap((page) => page.Items ?? [])
-      .sort((a, b) => String(a.gsi1sk).localeCompare(String(b.gsi1sk)))
+      .flatMap((page, i) =>
+        (page.Items ?? []).map((item) =>
+          parseItem('due order', dueOrderSchema, item, `${DUE_INDEX} ${shards[i]}`),
+        ),
+      )
+      .sort((a, b) => a.gsi1sk.localeCompare(b.gsi1sk))
       .slice(0, limit)
-      .map((item) => ({ tenantId: String(item.tenantId), orderId: String(item.orderId) }));
+      .map(({ tenantId, orderId }) => ({ tenantId, orderId }));
   }
 
   async listOpenSellerOrders(tenantId: string, sellerId: string) {
     const out: Array<{ orderId: string }> = [];
+    const partition = keys.sellerOpenOrders(tenantId, sellerId);
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.ctx.doc.send(
@@ -205,25 +186,15 @@ export class DynamoOrderStore implements OrderStore {
           TableName: this.ctx.tableName,
           IndexName: SELLER_INDEX,
           KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.sellerOpenOrders(tenantId, sellerId) },
+          ExpressionAttributeValues: { ':pk': partition },
           ProjectionExpression: 'orderId',
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) out.push({ orderId: String(item.orderId) });
+      for (const item of page.Items ?? [])
+        out.push(parseItem('open order', openOrderSchema, item, `${SELLER_INDEX} ${partition}`));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return out;
-  }
-
-  private async runGuarded(items: TaggedItem[]): Promise<'done' | 'conflict'> {
-    try {
-      await transactWrite(this.ctx.doc, items);
-      return 'done';
-    } catch (error) {
-      // A failed condition or another transaction in flight: the caller reads again and decides again.
-      if (error instanceof ConditionsFailedError || error instanceof ConcurrentUpdateError) return 'conflict';
-      throw error;
-    }
   }
 }

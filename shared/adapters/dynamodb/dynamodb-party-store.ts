@@ -3,31 +3,41 @@ import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { BuyerCredit } from '../../domain/buyer-credit.js';
 import type { Penalty, SellerBalances, SellerStanding } from '../../domain/seller-standing.js';
 import type { PartyStore } from '../../ports/party-store.js';
-import { keys, stripLayout } from './keys.js';
-import { getItem, type TableContext } from './table-context.js';
+import { keys } from './keys.js';
+import { parseItem } from './parse-item.js';
+import {
+  balanceAttribute,
+  balancesSchema,
+  buyerSchema,
+  penaltySchema,
+  sellerSchema,
+} from './party-item-schemas.js';
+import { getItem, getParsed, type TableContext } from './table-context.js';
 
 /** Seller standing and buyer credit. Their counters are changed inside order transactions. */
 export class DynamoPartyStore implements PartyStore {
   constructor(private readonly ctx: TableContext) {}
 
   async getSeller(tenantId: string, sellerId: string): Promise<SellerStanding | undefined> {
-    const item = await getItem(this.ctx, keys.seller(tenantId, sellerId));
+    const key = keys.seller(tenantId, sellerId);
+    const item = await getItem(this.ctx, key);
     if (!item) return undefined;
+    const seller = parseItem('seller', sellerSchema, item, key);
+    const stored = Object.fromEntries(Object.entries(item).filter(([name]) => balanceAttribute.test(name)));
     const balance: SellerBalances = {};
-    for (const [name, value] of Object.entries(item)) {
-      const match = /^bal(Held|Avail)_([A-Z]{3})$/.exec(name);
-      if (!match?.[2]) continue;
-      const entry = balance[match[2]] ?? { held: 0, available: 0 };
-      balance[match[2]] = entry;
-      if (match[1] === 'Held') entry.held = Number(value);
-      else entry.available = Number(value);
+    for (const [name, value] of Object.entries(parseItem('seller', balancesSchema, stored, key))) {
+      const [, side, currency = ''] = balanceAttribute.exec(name) ?? [];
+      const entry = balance[currency] ?? { held: 0, available: 0 };
+      balance[currency] = entry;
+      if (side === 'Held') entry.held = value;
+      else entry.available = value;
     }
     return {
       sellerId,
-      status: item.status === 'suspended' ? 'suspended' : 'active',
-      strikeTimes: (item.strikeTimes as string[] | undefined) ?? [],
+      status: seller.status ?? 'active',
+      strikeTimes: seller.strikeTimes ?? [],
       balance,
-      ...(typeof item.suspendedAt === 'string' ? { suspendedAt: item.suspendedAt } : {}),
+      ...(seller.suspendedAt !== undefined ? { suspendedAt: seller.suspendedAt } : {}),
     };
   }
 
@@ -42,10 +52,7 @@ export class DynamoPartyStore implements PartyStore {
         Limit: 100,
       }),
     );
-    return (page.Items ?? []).map((i) => {
-      const { sellerId: _seller, ...penalty } = stripLayout<Penalty & { sellerId: string }>(i);
-      return penalty;
-    });
+    return (page.Items ?? []).map((i) => parseItem('penalty', penaltySchema, i));
   }
 
   async suspendSeller(tenantId: string, sellerId: string, at: string): Promise<boolean> {
@@ -74,15 +81,15 @@ export class DynamoPartyStore implements PartyStore {
   }
 
   async getBuyer(tenantId: string, buyerId: string): Promise<BuyerCredit | undefined> {
-    const item = await getItem(this.ctx, keys.buyer(tenantId, buyerId));
+    const item = await getParsed(this.ctx, 'buyer', buyerSchema, keys.buyer(tenantId, buyerId));
     if (!item) return undefined;
     return {
       buyerId,
-      reportsTotal: Number(item.reportsTotal ?? 0),
-      upheld: Number(item.upheld ?? 0),
-      rejected: Number(item.rejected ?? 0),
-      escalated: Number(item.escalated ?? 0),
-      rejectionTimes: (item.rejectionTimes as string[] | undefined) ?? [],
+      reportsTotal: item.reportsTotal ?? 0,
+      upheld: item.upheld ?? 0,
+      rejected: item.rejected ?? 0,
+      escalated: item.escalated ?? 0,
+      rejectionTimes: item.rejectionTimes ?? [],
     };
   }
 }

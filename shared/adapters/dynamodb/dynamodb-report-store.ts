@@ -1,18 +1,17 @@
-import { ConcurrentUpdateError } from '../../domain/errors.js';
 import type { Report } from '../../domain/report.js';
 import type { ReportStore } from '../../ports/report-store.js';
-import { keys, stripLayout } from './keys.js';
+import { keys } from './keys.js';
 import { eventItem, transitionItems } from './order-items.js';
-import { getItem, type TableContext } from './table-context.js';
-import { ConditionsFailedError, type TaggedItem, transactWrite } from './transact.js';
+import { reportSchema } from './party-item-schemas.js';
+import { getParsed, putNew, type TableContext } from './table-context.js';
+import { type TaggedItem, transactWrite } from './transact.js';
 
 /** Reports live in their order's partition, one per card (so a card is reported once). */
 export class DynamoReportStore implements ReportStore {
   constructor(private readonly ctx: TableContext) {}
 
   async getReport(tenantId: string, orderId: string, cardId: string): Promise<Report | undefined> {
-    const item = await getItem(this.ctx, keys.report(tenantId, orderId, cardId));
-    return item && stripLayout<Report>(item);
+    return getParsed(this.ctx, 'report', reportSchema, keys.report(tenantId, orderId, cardId));
   }
 
   async recordReport(input: Parameters<ReportStore['recordReport']>[0]) {
@@ -23,17 +22,11 @@ export class DynamoReportStore implements ReportStore {
     const items: TaggedItem[] = [
       {
         tag: 'report',
-        item: {
-          Put: {
-            TableName: tableName,
-            Item: {
-              ...keys.report(report.tenantId, report.orderId, report.cardId),
-              entity: 'Report',
-              ...report,
-            },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
+        item: putNew(tableName, {
+          ...keys.report(report.tenantId, report.orderId, report.cardId),
+          entity: 'Report',
+          ...report,
+        }),
       },
       {
         tag: 'buyer',
@@ -57,13 +50,8 @@ export class DynamoReportStore implements ReportStore {
       ...transitionItems(tableName, transition),
       eventItem(tableName, report.tenantId, event),
     ];
-    try {
-      await transactWrite(this.ctx.doc, items);
-      return 'recorded' as const;
-    } catch (error) {
-      if (error instanceof ConcurrentUpdateError) return 'conflict' as const;
-      if (!(error instanceof ConditionsFailedError)) throw error;
-      return error.has('report') ? ('already-reported' as const) : ('conflict' as const);
-    }
+    const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
+    if (outcome.ok) return 'recorded' as const;
+    return outcome.has('report') ? ('already-reported' as const) : ('conflict' as const);
   }
 }

@@ -3,42 +3,37 @@ import type { Brand } from '../../domain/brand.js';
 import { ConcurrentUpdateError } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { TenantStore } from '../../ports/tenant-store.js';
-import { keys, stripLayout } from './keys.js';
-import { getItem, putNew, type TableContext } from './table-context.js';
-import { ConditionsFailedError, transactWrite } from './transact.js';
+import { apiKeySchema, brandSchema } from './catalog-item-schemas.js';
+import { keys } from './keys.js';
+import { getParsed, putNew, type TableContext } from './table-context.js';
+import { transactWrite } from './transact.js';
 
 /** Tenants (marketplaces), their API keys (hashed) and the brands the deployment accepts. */
 export class DynamoTenantStore implements TenantStore {
   constructor(private readonly ctx: TableContext) {}
 
   async createTenant(tenant: Tenant, apiKey: { keyId: string; secretHash: string }): Promise<void> {
-    try {
-      await transactWrite(this.ctx.doc, [
-        {
-          tag: 'tenant',
-          item: putNew(this.ctx, { ...keys.tenant(tenant.tenantId), entity: 'Tenant', ...tenant }),
-        },
-        {
-          tag: 'apiKey',
-          item: putNew(this.ctx, {
-            ...keys.apiKey(apiKey.keyId),
-            entity: 'ApiKey',
-            tenantId: tenant.tenantId,
-            ...apiKey,
-          }),
-        },
-      ]);
-    } catch (error) {
-      if (error instanceof ConditionsFailedError) {
-        throw new ConcurrentUpdateError('the tenant or API key id already exists', {}, { cause: error });
-      }
-      throw error;
-    }
+    const { tableName } = this.ctx;
+    const outcome = await transactWrite(this.ctx.doc, [
+      {
+        tag: 'tenant',
+        item: putNew(tableName, { ...keys.tenant(tenant.tenantId), entity: 'Tenant', ...tenant }),
+      },
+      {
+        tag: 'apiKey',
+        item: putNew(tableName, {
+          ...keys.apiKey(apiKey.keyId),
+          entity: 'ApiKey',
+          tenantId: tenant.tenantId,
+          ...apiKey,
+        }),
+      },
+    ]);
+    if (!outcome.ok) throw new ConcurrentUpdateError('the tenant or API key id already exists', {});
   }
 
   async findApiKey(keyId: string) {
-    const item = await getItem(this.ctx, keys.apiKey(keyId));
-    return item ? { tenantId: String(item.tenantId), secretHash: String(item.secretHash) } : undefined;
+    return getParsed(this.ctx, 'api key', apiKeySchema, keys.apiKey(keyId));
   }
 
   async putBrand(brand: Brand): Promise<void> {
@@ -51,7 +46,6 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async getBrand(brand: string): Promise<Brand | undefined> {
-    const item = await getItem(this.ctx, keys.brand(brand));
-    return item && stripLayout<Brand>(item);
+    return getParsed(this.ctx, 'brand', brandSchema, keys.brand(brand));
   }
 }

@@ -56,21 +56,3 @@ function dueShard(orderId: string): string {
   const byte = createHash('sha256').update(orderId).digest()[0] ?? 0;
   return `DUE#${byte % DUE_SHARDS}`;
 }
-
-/** Attributes that belong to the table layout, not to the entity. */
-export const layoutAttributes = [
-  'pk',
-  'sk',
-  'gsi1pk',
-  'gsi1sk',
-  'gsi2pk',
-  'gsi2sk',
-  'entity',
-  'ttl',
-] as const;
-
-export function stripLayout<T>(item: Record<string, unknown>): T {
-  const copy: Record<string, unknown> = { ...item };
-  for (const a of layoutAttributes) delete copy[a];
-  return copy as T;
-}

@@ -1,8 +1,19 @@
 import { nextDueAt, type Order } from '../../domain/order.js';
 import type { OrderEvent } from '../../domain/order-event.js';
 import type { LedgerMove, OrderTransition } from '../../domain/order-transition.js';
-import { keys } from './keys.js';
+import { type Key, keys } from './keys.js';
+import { putNew } from './table-context.js';
 import type { TaggedItem } from './transact.js';
+
+/**
+ * The condition a seller must meet to sell: active, or never seen before (a seller item appears
+ * with the seller's first sale or strike). Its names and values go with any expression it joins.
+ */
+export const ACTIVE_SELLER = {
+  expression: 'attribute_not_exists(#status) OR #status = :active',
+  names: { '#status': 'status' },
+  values: { ':active': 'active' },
+} as const;
 
 /**
  * Builders for the transaction items shared by every order state change, so a payment,
@@ -10,7 +21,7 @@ import type { TaggedItem } from './transact.js';
  */
 
 /** The order item with its index keys derived from its state (due index, seller index). */
-export function orderItem(order: Order): Record<string, unknown> {
+export function orderItem(order: Order): Record<string, unknown> & Key {
   const due = nextDueAt(order);
   const open = order.state === 'pending_payment' || order.state === 'paid';
   return {
@@ -44,13 +55,11 @@ export function putOrderItem(
 export function eventItem(tableName: string, tenantId: string, event: OrderEvent): TaggedItem {
   return {
     tag: `event:${event.eventId}`,
-    item: {
-      Put: {
-        TableName: tableName,
-        Item: { ...keys.event(tenantId, event.orderId, event.eventId), entity: 'Event', ...event },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
+    item: putNew(tableName, {
+      ...keys.event(tenantId, event.orderId, event.eventId),
+      entity: 'Event',
+      ...event,
+    }),
   };
 }
 
@@ -103,9 +112,9 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
       const total = totals.get(m.currency) ?? { held: 0, available: 0 };
       totals.set(m.currency, { held: total.held + m.held, available: total.available + m.available });
     }
-    const names: Record<string, string> = { '#status': 'status' };
+    const names: Record<string, string> = { ...ACTIVE_SELLER.names };
     const values: Record<string, unknown> = {
-      ':active': 'active',
+      ...ACTIVE_SELLER.values,
       ':sellerId': sellerId,
       ':entity': 'Seller',
     };
@@ -133,7 +142,7 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
           TableName: tableName,
           Key: keys.seller(t.order.tenantId, sellerId),
           UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
-          ...(guarded ? { ConditionExpression: ACTIVE_SELLER } : {}),
+          ...(guarded ? { ConditionExpression: ACTIVE_SELLER.expression } : {}),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
@@ -142,59 +151,49 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
   }
   // The seller check rides on the seller's update when there is one (an item appears once per transaction).
   if (t.requireActiveSeller && !bySeller.has(t.order.sellerId)) {
-    items.push({
-      tag: `seller:${t.order.sellerId}`,
-      item: {
-        ConditionCheck: {
-          TableName: tableName,
-          Key: keys.seller(t.order.tenantId, t.order.sellerId),
-          ConditionExpression: ACTIVE_SELLER,
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':active': 'active' },
-        },
-      },
-    });
+    items.push(activeSellerCheck(tableName, t.order.tenantId, t.order.sellerId));
   }
   return items;
 }
 
-/** A seller never seen before is active. */
-const ACTIVE_SELLER = 'attribute_not_exists(#status) OR #status = :active';
+/** The seller check alone, for a transaction that changes nothing of the seller's. */
+export function activeSellerCheck(tableName: string, tenantId: string, sellerId: string): TaggedItem {
+  return {
+    tag: `seller:${sellerId}`,
+    item: {
+      ConditionCheck: {
+        TableName: tableName,
+        Key: keys.seller(tenantId, sellerId),
+        ConditionExpression: ACTIVE_SELLER.expression,
+        ExpressionAttributeNames: ACTIVE_SELLER.names,
+        ExpressionAttributeValues: ACTIVE_SELLER.values,
+      },
+    },
+  };
+}
 
 /** Ledger entries are immutable, keyed so the same move cannot be booked twice. */
 export function ledgerItems(tableName: string, t: OrderTransition): TaggedItem[] {
   return t.ledger.map((m) => ({
     tag: `ledger:${m.entryId}`,
-    item: {
-      Put: {
-        TableName: tableName,
-        Item: {
-          ...keys.ledger(t.order.tenantId, m.sellerId, m.entryId),
-          entity: 'LedgerEntry',
-          ...m,
-          at: t.at,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
+    item: putNew(tableName, {
+      ...keys.ledger(t.order.tenantId, m.sellerId, m.entryId),
+      entity: 'LedgerEntry',
+      ...m,
+      at: t.at,
+    }),
   }));
 }
 
 export function penaltyItems(tableName: string, t: OrderTransition): TaggedItem[] {
   return t.penalties.map(({ sellerId, ...penalty }) => ({
     tag: `penalty:${penalty.penaltyId}`,
-    item: {
-      Put: {
-        TableName: tableName,
-        Item: {
-          ...keys.penalty(t.order.tenantId, sellerId, penalty.penaltyId),
-          entity: 'Penalty',
-          sellerId,
-          ...penalty,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
+    item: putNew(tableName, {
+      ...keys.penalty(t.order.tenantId, sellerId, penalty.penaltyId),
+      entity: 'Penalty',
+      sellerId,
+      ...penalty,
+    }),
   }));
 }
 

@@ -1,5 +1,7 @@
 import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type * as z from 'zod/mini';
 import type { Key } from './keys.js';
+import { parseItem } from './parse-item.js';
 
 /** What every DynamoDB store needs: the document client and the table name (from config). */
 export interface TableContext {
@@ -13,6 +15,17 @@ export async function getItem(ctx: TableContext, key: Key): Promise<Record<strin
     new GetCommand({ TableName: ctx.tableName, Key: key, ConsistentRead: true }),
   );
   return result.Item;
+}
+
+/** One item of `kind`, parsed (see `parseItem`), or undefined if there is none. */
+export async function getParsed<S extends z.ZodMiniType>(
+  ctx: TableContext,
+  kind: string,
+  schema: S,
+  key: Key,
+): Promise<z.output<S> | undefined> {
+  const item = await getItem(ctx, key);
+  return item && parseItem(kind, schema, item, key);
 }
 
 /** Every item of one partition whose sort key starts with `skPrefix`, page by page, in key order. */
@@ -40,6 +53,6 @@ export async function queryPrefix(
 }
 
 /** A transaction Put that creates the item or fails its condition: ids are never overwritten. */
-export function putNew(ctx: TableContext, item: Record<string, unknown> & Key) {
-  return { Put: { TableName: ctx.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
+export function putNew(tableName: string, item: Record<string, unknown> & Key) {
+  return { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
 }

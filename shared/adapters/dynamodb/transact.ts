@@ -14,48 +14,46 @@ export interface TaggedItem {
   readonly item: TransactItem;
 }
 
-/** The named conditions that failed in a cancelled transaction. */
-export class ConditionsFailedError extends Error {
-  override readonly name = 'ConditionsFailedError';
-  constructor(
-    readonly failedTags: readonly string[],
-    options: ErrorOptions,
-  ) {
-    super(`transaction conditions failed: ${failedTags.join(', ')}`, options);
-  }
+/** How a transaction ended: committed, or cancelled with the tags of the conditions that failed. */
+export type TransactOutcome =
+  | { readonly ok: true }
+  | {
+      readonly ok: false;
+      readonly failed: readonly string[];
+      /** Whether the item tagged `tag` (or `tag:<id>`) failed its condition. */
+      has(tag: string): boolean;
+    };
 
-  has(tagPrefix: string): boolean {
-    return this.failedTags.some((t) => t === tagPrefix || t.startsWith(`${tagPrefix}:`));
-  }
+function cancelled(failed: readonly string[]): TransactOutcome {
+  return { ok: false, failed, has: (tag) => failed.some((t) => t === tag || t.startsWith(`${tag}:`)) };
 }
 
 /**
- * Runs one TransactWriteItems. A failed condition becomes `ConditionsFailedError` naming
- * the tagged items; a conflict with another in-flight transaction becomes
- * `ConcurrentUpdateError`, which services retry on fresh state. `cause` is kept.
+ * Runs one TransactWriteItems and returns whether it committed or which tagged conditions
+ * failed. A conflict with another in-flight transaction throws `ConcurrentUpdateError` (kept
+ * as `cause`), which services retry on fresh state, unless `onConflict: 'fail'`: then it is
+ * one more failed outcome, with no failed tag, for callers that re-read on any lost race.
+ * Any other error is a real fault and is rethrown.
  */
 export async function transactWrite(
   doc: DynamoDBDocumentClient,
   items: readonly TaggedItem[],
-): Promise<void> {
+  options: { onConflict: 'throw' | 'fail' } = { onConflict: 'throw' },
+): Promise<TransactOutcome> {
   try {
     await doc.send(new TransactWriteCommand({ TransactItems: items.map((i) => i.item) }));
+    return { ok: true };
   } catch (error) {
     if (!(error instanceof TransactionCanceledException)) throw error;
     const reasons = error.CancellationReasons ?? [];
     const failed = reasons.flatMap((reason, index) =>
       reason.Code === 'ConditionalCheckFailed' ? [items[index]?.tag ?? `#${index}`] : [],
     );
-    if (failed.length > 0) throw new ConditionsFailedError(failed, { cause: error });
+    if (failed.length > 0) return cancelled(failed);
     // Only a clash with another in-flight transaction is worth a retry; anything else
     // (validation, size limits, throttling past the SDK's retries) is a real fault.
-    if (reasons.some((reason) => reason.Code === 'TransactionConflict')) {
-      throw new ConcurrentUpdateError(
-        'a concurrent transaction touched the same items',
-        {},
-        { cause: error },
-      );
-    }
-    throw error;
+    if (!reasons.some((reason) => reason.Code === 'TransactionConflict')) throw error;
+    if (options.onConflict === 'fail') return cancelled([]);
+    throw new ConcurrentUpdateError('a concurrent transaction touched the same items', {}, { cause: error });
   }
 }

@@ -1,0 +1,58 @@
+/** Schemas of the items the tenant and catalog stores read. */
+import * as z from 'zod/mini';
+import type { Brand } from '../../domain/brand.js';
+import { type Card, type CardValidation, cardStates } from '../../domain/card.js';
+import type { Listing } from '../../domain/listing.js';
+import type { FingerprintOwner } from '../../ports/catalog-store.js';
+import { entity, issuerState, money, optionalText, text } from './item-schema.js';
+
+export const apiKeySchema = z.object({ tenantId: text, secretHash: text });
+
+export const brandSchema = entity<Brand>()(
+  z.object({ brand: text, issuerUrl: text, codePattern: text, pinPattern: optionalText, createdAt: text }),
+);
+
+export const listingSchema = entity<Listing>()(
+  z.object({
+    tenantId: text,
+    listingId: text,
+    sellerId: text,
+    brand: text,
+    faceValue: money,
+    price: money,
+    title: optionalText,
+    createdAt: text,
+  }),
+);
+
+const cardValidation = entity<CardValidation>()(
+  z.object({ issuerState, balance: z.optional(money), redeemedAt: optionalText, checkedAt: text }),
+);
+
+export const cardSchema = entity<Card>()(
+  z.object({
+    tenantId: text,
+    cardId: text,
+    listingId: text,
+    sellerId: text,
+    state: z.enum(cardStates),
+    last4: text,
+    ciphertext: text,
+    fingerprint: text,
+    validation: cardValidation,
+    orderId: optionalText,
+    createdAt: text,
+    updatedAt: text,
+  }),
+);
+
+/** The projection `stock` reads of each card. */
+export const cardStockSchema = z.object({
+  state: z.enum(cardStates),
+  orderId: optionalText,
+  reservedUntil: optionalText,
+});
+
+export const fingerprintSchema = entity<FingerprintOwner>()(
+  z.object({ tenantId: text, listingId: text, cardId: text }),
+);

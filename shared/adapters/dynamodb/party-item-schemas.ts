@@ -1,0 +1,50 @@
+/** Schemas of the items the report and party stores read. */
+import * as z from 'zod/mini';
+import { type Report, type ReportEvidence, reportReasons } from '../../domain/report.js';
+import { reportDecisions } from '../../domain/report-decision.js';
+import { type Penalty, sellerStatuses } from '../../domain/seller-standing.js';
+import { entity, issuerState, money, optionalText, text } from './item-schema.js';
+
+const evidence = entity<ReportEvidence>()(
+  z.object({ issuerState, redeemedAt: optionalText, revealedAt: text, checkedAt: text, rationale: text }),
+);
+
+export const reportSchema = entity<Report>()(
+  z.object({
+    tenantId: text,
+    reportId: text,
+    orderId: text,
+    cardId: text,
+    buyerId: text,
+    reason: z.enum(reportReasons),
+    decision: z.enum(reportDecisions),
+    evidence,
+    refund: z.optional(money),
+    sellerPenalty: z.optional(money),
+    createdAt: text,
+  }),
+);
+
+export const penaltySchema = entity<Penalty>()(
+  z.object({ penaltyId: text, orderId: text, reportId: text, cardId: text, fine: money, at: text }),
+);
+
+/** A seller never seen before is active. Balances are attributes of their own (see `balanceAttribute`). */
+export const sellerSchema = z.object({
+  status: z.optional(z.enum(sellerStatuses)),
+  strikeTimes: z.optional(z.array(text)),
+  suspendedAt: optionalText,
+});
+
+/** One attribute per currency and side (`balHeld_EUR`), so a transaction can ADD to it. */
+export const balanceAttribute = /^bal(Held|Avail)_([A-Z]{3})$/;
+export const balancesSchema = z.record(z.string(), z.int());
+
+/** Counters start when the buyer's first report is recorded: an absent one is zero. */
+export const buyerSchema = z.object({
+  reportsTotal: z.optional(z.int()),
+  upheld: z.optional(z.int()),
+  rejected: z.optional(z.int()),
+  escalated: z.optional(z.int()),
+  rejectionTimes: z.optional(z.array(text)),
+});
