@@ -1,3 +1,4 @@
+import type { BuyerCreditDelta } from '../domain/buyer-credit.js';
 import type { OrderEvent } from '../domain/order-event.js';
 import type { OrderTransition } from '../domain/order-transition.js';
 import type { Report } from '../domain/report.js';
@@ -8,7 +9,7 @@ export interface ReportStore {
   /** Stores the report, updates buyer credit and, when upheld, applies the refund and penalty. */
   recordReport(input: {
     report: Report;
-    buyerCreditDelta: 'upheld' | 'rejected' | 'escalated';
+    buyerCreditDelta: BuyerCreditDelta;
     /** The order's change (refund, or the report noted on its version). */
     transition: OrderTransition;
     event: OrderEvent;

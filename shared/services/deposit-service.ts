@@ -1,5 +1,6 @@
 import { type Brand, checkFormat, last4, normalizeCode } from '../domain/brand.js';
 import { type Card, type CardValidation, fingerprintFreedOnWithdraw } from '../domain/card.js';
+import type { DepositOutcome, DepositReason } from '../domain/deposit-outcome.js';
 import {
   CardNotAvailableError,
   DependencyUnavailableError,
@@ -15,17 +16,9 @@ import { mapBounded } from './bounded.js';
 import type { ListingService } from './listing-service.js';
 import type { DepositDeps } from './vault-deps.js';
 
-export type DepositReason =
-  | 'already_redeemed'
-  | 'invalid_code'
-  | 'duplicate'
-  | 'format'
-  | 'value_mismatch'
-  | 'issuer_unavailable';
-
 export interface DepositResult {
   readonly index: number;
-  readonly outcome: 'accepted' | 'rejected' | 'pending';
+  readonly outcome: DepositOutcome;
   readonly cardId?: string;
   readonly last4: string;
   readonly reason?: DepositReason;

@@ -2,7 +2,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { type Brand, normalizeCode } from '../../domain/brand.js';
 import { DependencyUnavailableError } from '../../domain/errors.js';
-import type { IssuerCheck } from '../../domain/issuer-check.js';
+import { type IssuerCheck, issuerStates } from '../../domain/issuer-check.js';
 import { type Clock, systemClock } from '../../ports/clock.js';
 import type { Issuer } from '../../ports/issuer.js';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -30,7 +30,7 @@ export interface HttpIssuerOptions {
 
 // Tolerant reader: unknown fields are dropped and null reads as absent.
 const answerSchema = z.object({
-  state: z.enum(['active', 'redeemed', 'invalid']),
+  state: z.enum(issuerStates),
   balance: z.object({ amount: z.int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/) }).nullish(),
   redeemedAt: z.iso.datetime({ offset: true }).nullish(),
 });
