@@ -27,7 +27,7 @@ export function applyNagSuppressions(targets: NagTargets): void {
     id: 'AwsSolutions-APIG4',
     reason:
       'Authorization is the application: every /v1 route requires a tenant API key (Bearer), stored as ' +
-      'a SHA-256 hash and compared in constant time, and scopes every item to that tenant (DESIGN.md). ' +
+      'a SHA-256 hash and compared in constant time, and scopes every item to that tenant (docs/design.md). ' +
       'An API Gateway authorizer would duplicate that lookup on every request. /health and ' +
       '/openapi.json are public by design.',
   });

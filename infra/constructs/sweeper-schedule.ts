@@ -15,7 +15,7 @@ import { Construct } from 'constructs';
 /**
  * EventBridge Scheduler invokes the sweeper every minute. Sweeps are idempotent and the next one
  * is at most a minute away, and every read of an order applies its due transitions anyway
- * (DESIGN.md), so a late sweep changes no answer; but a sweep that never ran must be seen. A
+ * (docs/design.md), so a late sweep changes no answer; but a sweep that never ran must be seen. A
  * delivery Scheduler could not make (after its retries within the minute) and a run that
  * failed or expired in Lambda's async queue both land in one dead-letter queue, whose messages
  * raise an alarm (VaultAlarms) and name the scheduled time for whoever investigates.

@@ -1,6 +1,6 @@
 import type { Money } from './money.js';
 
-/** What an issuer can say about one code (DESIGN.md "Issuer protocol"). */
+/** What an issuer can say about one code (docs/design.md "Issuer protocol"). */
 export const issuerStates = ['active', 'redeemed', 'invalid'] as const;
 export type IssuerState = (typeof issuerStates)[number];
 

@@ -17,7 +17,7 @@ export interface ReportDecisionResult {
   readonly rationale: string;
 }
 
-/** The decision table of DESIGN.md "Report decision", one branch per row (F1, F5, F7). */
+/** The decision table of docs/design.md "Report decision", one branch per row (F1, F5, F7). */
 export function decideReport(input: ReportDecisionInput): ReportDecisionResult {
   const { issuer } = input;
   if (issuer === undefined) {

@@ -64,7 +64,7 @@ async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.o
 }
 
 /**
- * The simulated card issuer (DESIGN.md "Issuer protocol"): `/check` as the vault calls it,
+ * The simulated card issuer (docs/design.md "Issuer protocol"): `/check` as the vault calls it,
  * `/cards` to mint and redeem like a shop would, and `/_sim/*` hooks for tests and demos.
  * State lives in memory, per app instance. Nothing here logs: requests carry codes.
  */

@@ -89,7 +89,7 @@ describe('F4: the buyer orders but never pays', () => {
   });
 
   it("puts an expired order's card back on sale even before anyone reads the order or the sweeper runs", async () => {
-    // DESIGN.md Rules: results never depend on when the sweeper last ran.
+    // docs/design.md "Rules": results never depend on when the sweeper last ran.
     const s = stack.current;
     const { listingId } = await aListing(s);
     await depositFresh(s, listingId, 1);

@@ -56,7 +56,7 @@ describe('F8: duplicate payment callbacks and replayed orders (sequential)', () 
   });
 
   it('does not let one payment reference pay two orders (two codes for one price)', async () => {
-    // DESIGN.md F8: payments are idempotent by payment reference; a reference already applied
+    // docs/design.md F8: payments are idempotent by payment reference; a reference already applied
     // to one order is the same payment, so it must not clear a second order too.
     const s = stack.current;
     const { listingId } = await aListing(s, { price: 4500 });

@@ -2,10 +2,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { aPaidOrder, reveal, unique } from '../support/scenario.js';
 import { type HttpResult, useTestStack } from '../support/test-stack.js';
 
-/** The HTTP contract of DESIGN.md as the running stack serves and documents it. */
+/** The HTTP contract (README "The API") as the running stack serves and documents it. */
 const stack = useTestStack();
 
-/** Every operation of the DESIGN.md contract table, with its documented success status. */
+/** Every operation of the README's API table, with its documented success status. */
 const contract: Array<[method: string, path: string, success: string]> = [
   ['post', '/v1/listings', '201'],
   ['get', '/v1/listings/{listingId}', '200'],

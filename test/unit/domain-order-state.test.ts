@@ -11,7 +11,7 @@ import {
 import { anOrder, at, plusSeconds, T0 } from '../support/builders.js';
 
 /**
- * The order life cycle of DESIGN.md, written out independently of the production table. A state
+ * The order life cycle of docs/design.md "Order states", written out independently of the production table. A state
  * added to `orderStates` fails here (and in tsc) until it is classified.
  */
 const allowed: Record<OrderState, readonly OrderState[]> = {

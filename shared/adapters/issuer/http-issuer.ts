@@ -47,7 +47,7 @@ type Outcome =
     };
 
 /**
- * The {@link Issuer} port over the issuer protocol (DESIGN.md "Issuer protocol"):
+ * The {@link Issuer} port over the issuer protocol (docs/design.md "Issuer protocol"):
  * `POST {issuerUrl}/check`. Keeps one circuit breaker per issuer URL for its lifetime, so
  * build one instance per process. Errors never carry the code: not in messages, not in causes.
  */
