@@ -1,5 +1,5 @@
 import type { Money } from './money.js';
-import type { ReportDecision } from './report-decision.js';
+import type { TableDecision } from './report-decision.js';
 
 export interface Tenant {
   readonly tenantId: string;
@@ -66,7 +66,8 @@ export interface Report {
   readonly cardId: string;
   readonly buyerId: string;
   readonly reason: ReportReason;
-  readonly decision: ReportDecision;
+  // Widens to ReportDecision (refunded_unproven) with the escalation deadline (issue 7 services).
+  readonly decision: TableDecision;
   readonly evidence: ReportEvidence;
   readonly refund?: Money;
   readonly sellerPenalty?: Money;

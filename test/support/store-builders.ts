@@ -9,7 +9,7 @@ import type { Listing, Report, Tenant } from '../../shared/domain/entities.js';
 import { multiply, zero } from '../../shared/domain/money.js';
 import type { Order } from '../../shared/domain/order.js';
 import { fineFor } from '../../shared/domain/penalty-policy.js';
-import type { ReportDecision } from '../../shared/domain/report-decision.js';
+import type { TableDecision } from '../../shared/domain/report-decision.js';
 import type { OrderStore, ReportStore } from '../../shared/ports/store.js';
 import { OrderTransitions } from '../../shared/services/order-transitions.js';
 import type { TestTable } from './dynamo.js';
@@ -143,7 +143,7 @@ export function aReport(order: Order, cardId: string, overrides: Partial<Report>
 export function reporting(
   order: Order,
   cardId: string,
-  decision: ReportDecision,
+  decision: TableDecision,
   at: Date = new Date(),
 ): Parameters<ReportStore['recordReport']>[0] {
   const upheld = decision === 'refunded';
