@@ -29,3 +29,11 @@ export function shouldSuspend(strikeTimes: readonly string[], now: Date): boolea
 export function isCreditPoor(rejectionTimes: readonly string[], now: Date): boolean {
   return withinWindow(rejectionTimes, now) >= POOR_CREDIT_REJECTIONS;
 }
+
+/**
+ * The buyer's reports upheld without an issuer redemption time in the last 90 days: from the
+ * second, a report without a time is escalated, not refunded (redeem-then-report buyers).
+ */
+export function unprovenReportsIn90Days(unprovenTimes: readonly string[], now: Date): number {
+  return withinWindow(unprovenTimes, now);
+}

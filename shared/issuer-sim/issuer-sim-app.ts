@@ -1,9 +1,10 @@
-import { type Context, Hono } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import { normalizeCode } from '../domain/brand.js';
-import type { Money } from '../domain/money.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { DEMO_BRANDS, mintCode, mintPin } from './demo-brands.js';
+import { answerFor, redeem, type SimCard } from './sim-card.js';
+import { problemResponse, readBody, SimProblem } from './sim-http.js';
 
 /** Options for {@link createIssuerSimApp}. */
 export interface IssuerSimOptions {
@@ -11,57 +12,15 @@ export interface IssuerSimOptions {
   readonly clock?: Clock;
 }
 
-interface SimCard {
-  readonly brand: string;
-  readonly pin?: string;
-  readonly balance: Money;
-  redeemed: boolean;
-  /** Absent on a redeemed card when the issuer "does not say" when (fraud scenario F5). */
-  redeemedAt?: string;
-}
-
 const code = z.string().min(1).max(64);
 const brand = z.string().min(1).max(64);
 const checkBody = z.object({ brand, code, pin: z.string().max(32).optional() });
 const mintBody = z.object({ brand, amount: z.int().positive(), currency: z.string().regex(/^[A-Z]{3}$/) });
 const codeBody = z.object({ code });
+const spendBody = z.object({ code, amount: z.int().positive() });
+const setBalanceBody = z.object({ code, amount: z.int().nonnegative() });
 const redeemAtBody = z.object({ code, redeemedAt: z.iso.datetime({ offset: true }) });
 const outageBody = z.object({ down: z.boolean() });
-
-/** An answer the handlers throw; `onError` turns it into problem+json. */
-class SimProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly problem: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function problemResponse(status: number, problem: string, detail: string): Response {
-  const doc = { type: `urn:card-vault:issuer-sim:problem:${problem}`, title: problem, status, detail };
-  return new Response(JSON.stringify(doc), {
-    status,
-    headers: { 'content-type': 'application/problem+json' },
-  });
-}
-
-/** Parses and validates a JSON body. Details name fields only: a value could be a code. */
-async function readBody<S extends z.ZodType>(c: Context, schema: S): Promise<z.output<S>> {
-  let json: unknown;
-  try {
-    json = await c.req.json();
-  } catch {
-    throw new SimProblem(400, 'validation', 'the body must be JSON');
-  }
-  const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(body)');
-    throw new SimProblem(400, 'validation', `invalid fields: ${[...new Set(fields)].join(', ')}`);
-  }
-  return parsed.data;
-}
 
 /**
  * The simulated card issuer (docs/design.md "Issuer protocol"): `/check` as the vault calls it,
@@ -95,13 +54,7 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
     ) {
       return c.json({ state: 'invalid' });
     }
-    if (!card.redeemed) return c.json({ state: 'active', balance: card.balance });
-    const spent = { amount: 0, currency: card.balance.currency };
-    return c.json({
-      state: 'redeemed',
-      balance: spent,
-      ...(card.redeemedAt !== undefined && { redeemedAt: card.redeemedAt }),
-    });
+    return c.json(answerFor(card));
   });
 
   app.post('/cards', async (c) => {
@@ -126,25 +79,57 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
   app.post('/cards/redeem', async (c) => {
     const card = find((await readBody(c, codeBody)).code);
     if (card.redeemed) throw new SimProblem(409, 'already-redeemed', 'the card was already redeemed');
-    card.redeemed = true;
-    card.redeemedAt = clock.now().toISOString();
+    redeem(card, clock.now().toISOString());
     return c.json({ state: 'redeemed', redeemedAt: card.redeemedAt });
+  });
+
+  // Spending part of a card, as at a shop: the rest stays on it, and spending it all redeems it.
+  app.post('/cards/spend', async (c) => {
+    const input = await readBody(c, spendBody);
+    const card = find(input.code);
+    if (card.redeemed) throw new SimProblem(409, 'already-redeemed', 'the card was already redeemed');
+    if (input.amount > card.balance.amount) {
+      throw new SimProblem(409, 'insufficient-balance', 'the amount is more than the card has left');
+    }
+    card.balance = { ...card.balance, amount: card.balance.amount - input.amount };
+    if (card.balance.amount === 0) redeem(card, clock.now().toISOString());
+    return c.json(answerFor(card));
   });
 
   // Test hooks: unlike /cards/redeem they overwrite an earlier redemption, to stage a scenario.
   app.post('/_sim/cards/redeem-at', async (c) => {
     const input = await readBody(c, redeemAtBody);
     const card = find(input.code);
-    card.redeemed = true;
-    card.redeemedAt = new Date(input.redeemedAt).toISOString();
+    redeem(card, new Date(input.redeemedAt).toISOString());
     return c.json({ state: 'redeemed', redeemedAt: card.redeemedAt });
   });
 
   app.post('/_sim/cards/forget-time', async (c) => {
     const card = find((await readBody(c, codeBody)).code);
-    card.redeemed = true;
-    delete card.redeemedAt;
+    redeem(card, undefined);
     return c.json({ state: 'redeemed' });
+  });
+
+  // 0 redeems the card now; any other amount makes it active again with that balance.
+  app.post('/_sim/cards/set-balance', async (c) => {
+    const input = await readBody(c, setBalanceBody);
+    const card = find(input.code);
+    card.balance = { ...card.balance, amount: input.amount };
+    if (input.amount === 0) {
+      redeem(card, clock.now().toISOString());
+    } else {
+      card.redeemed = false;
+      delete card.redeemedAt;
+    }
+    return c.json(answerFor(card));
+  });
+
+  // The issuer forgets the card: /check answers `invalid` from now on, as for a code it never issued.
+  app.post('/_sim/cards/invalidate', async (c) => {
+    const input = await readBody(c, codeBody);
+    find(input.code);
+    cards.delete(normalizeCode(input.code));
+    return c.json({ state: 'invalid' });
   });
 
   app.post('/_sim/outage', async (c) => {

@@ -1,4 +1,4 @@
-import { type Brand, checkFormat, last4, normalizeCode } from '../domain/brand.js';
+import { type Brand, checkFormat, fingerprintInput, last4, normalizeCode } from '../domain/brand.js';
 import { type Card, type CardValidation, fingerprintFreedOnWithdraw } from '../domain/card.js';
 import type { DepositOutcome, DepositReason } from '../domain/deposit-outcome.js';
 import {
@@ -96,7 +96,7 @@ export class DepositService {
     checkUntil: number,
   ): Promise<Omit<DepositResult, 'index' | 'last4'>> {
     const { catalog } = this.deps.stores;
-    const fingerprint = await this.deps.cipher.fingerprint(secret.code);
+    const fingerprint = await this.deps.cipher.fingerprint(fingerprintInput(brand.brand, secret.code));
     const owner = await catalog.findFingerprint(fingerprint);
     if (owner) return this.retryPending(listing, brand, secret, owner, checkUntil);
 

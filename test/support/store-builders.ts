@@ -11,7 +11,7 @@ import type { Order } from '../../shared/domain/order.js';
 import { OrderTransitions } from '../../shared/domain/order-transitions.js';
 import { fineFor } from '../../shared/domain/penalty-policy.js';
 import type { Report } from '../../shared/domain/report.js';
-import type { ReportDecision } from '../../shared/domain/report-decision.js';
+import type { TableDecision } from '../../shared/domain/report-decision.js';
 import type { Tenant } from '../../shared/domain/tenant.js';
 import type { OrderStore } from '../../shared/ports/order-store.js';
 import type { ReportStore } from '../../shared/ports/report-store.js';
@@ -146,7 +146,7 @@ export function aReport(order: Order, cardId: string, overrides: Partial<Report>
 export function reporting(
   order: Order,
   cardId: string,
-  decision: ReportDecision,
+  decision: TableDecision,
   at: Date = new Date(),
 ): Parameters<ReportStore['recordReport']>[0] {
   const upheld = decision === 'refunded';

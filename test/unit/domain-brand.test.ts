@@ -1,8 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { checkFormat, last4, normalizeCode } from '../../shared/domain/brand.js';
+import {
+  assertValidPatterns,
+  checkFormat,
+  fingerprintInput,
+  last4,
+  normalizeCode,
+} from '../../shared/domain/brand.js';
+import { ValidationError } from '../../shared/domain/errors.js';
 import { aBrand } from '../support/builders.js';
 
 describe('normalizeCode', () => {
+  it('removes every character that is not a letter or a digit', () => {
+    expect(normalizeCode('ab.cd/ef_gh+ij*kl')).toBe('ABCDEFGHIJKL');
+  });
+
   it('upper-cases and removes dashes and spaces', () => {
     expect(normalizeCode('abcd-efgh ijkl-mnop')).toBe('ABCDEFGHIJKLMNOP');
   });
@@ -19,6 +30,20 @@ describe('normalizeCode', () => {
 
   it('makes differently typed copies of one code equal (F6 fingerprints)', () => {
     expect(normalizeCode('wxyz-1234-abcd')).toBe(normalizeCode('WXYZ 1234 ABCD'));
+  });
+});
+
+describe('fingerprintInput', () => {
+  it('joins the brand and the normalized code with a NUL, which neither can contain', () => {
+    expect(fingerprintInput('demo-gift', 'ABCD1234')).toBe('demo-gift\u0000ABCD1234');
+  });
+
+  it('tells the same code of two brands apart', () => {
+    expect(fingerprintInput('demo-gift', 'ABCD1234')).not.toBe(fingerprintInput('demo-pin', 'ABCD1234'));
+  });
+
+  it('cannot be spelled by another brand and code pair', () => {
+    expect(fingerprintInput('ab', 'CD')).not.toBe(fingerprintInput('a', 'BCD'));
   });
 });
 
@@ -92,5 +117,42 @@ describe('checkFormat', () => {
     it('still refuses a bad code with a good PIN', () => {
       expect(checkFormat(withPin, 'SHORT', '1234')).toBe('format');
     });
+  });
+});
+
+describe('assertValidPatterns', () => {
+  it('accepts printable ASCII patterns that compile', () => {
+    expect(() =>
+      assertValidPatterns({ codePattern: 'DEMO[A-Z0-9]{12}', pinPattern: '\\d{4}' }),
+    ).not.toThrow();
+    expect(() => assertValidPatterns({ codePattern: '[A-Z0-9]{16}' })).not.toThrow();
+  });
+
+  it.each([
+    ['a full-width letter', 'ＤEMO[A-Z0-9]{12}'],
+    ['a Unicode dash', 'DEMO\u2013[A-Z0-9]{12}'],
+    ['a zero-width space', 'DEMO\u200b[A-Z0-9]{12}'],
+    ['a Latin-1 letter', 'CAFÉ[0-9]{4}'],
+    ['a control character', 'DEMO\t[A-Z]{4}'],
+  ])('refuses a code pattern with %s', (_label, codePattern) => {
+    expect(() => assertValidPatterns({ codePattern })).toThrow(ValidationError);
+    expect(() => assertValidPatterns({ codePattern })).toThrow(/codePattern must be printable ASCII/);
+  });
+
+  it('refuses a non-ASCII PIN pattern too', () => {
+    expect(() => assertValidPatterns({ codePattern: '[A-Z]{8}', pinPattern: '[０-９]{4}' })).toThrow(
+      /pinPattern must be printable ASCII/,
+    );
+  });
+
+  it('refuses a pattern that does not compile, keeping the cause', () => {
+    let thrown: unknown;
+    try {
+      assertValidPatterns({ codePattern: '[A-Z' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ValidationError);
+    expect((thrown as Error).cause).toBeInstanceOf(SyntaxError);
   });
 });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { money } from '../../shared/domain/money.js';
-import { activeStrikes, fineFor, isCreditPoor, shouldSuspend } from '../../shared/domain/penalty-policy.js';
+import {
+  activeStrikes,
+  fineFor,
+  isCreditPoor,
+  shouldSuspend,
+  unprovenReportsIn90Days,
+} from '../../shared/domain/penalty-policy.js';
 import { at, eur } from '../support/builders.js';
 
 const DAY = 86_400;
@@ -117,5 +123,22 @@ describe('isCreditPoor', () => {
     const almost90 = new Date(now.getTime() - 90 * DAY * 1000 + 1).toISOString();
     expect(isCreditPoor([daysAgo(1), daysAgo(2), daysAgo(90)], now)).toBe(false);
     expect(isCreditPoor([daysAgo(1), daysAgo(2), almost90], now)).toBe(true);
+  });
+});
+
+describe('unprovenReportsIn90Days', () => {
+  it('counts reports upheld without a redemption time within 90 days', () => {
+    expect(unprovenReportsIn90Days([daysAgo(1), daysAgo(45), daysAgo(89)], now)).toBe(3);
+  });
+
+  it('is zero for a buyer with none', () => {
+    expect(unprovenReportsIn90Days([], now)).toBe(0);
+  });
+
+  it('no longer counts a report exactly 90 days old, and counts one a second younger', () => {
+    const ninetyDays = daysAgo(90);
+    const justInside = new Date(Date.parse(ninetyDays) + 1000).toISOString();
+    expect(unprovenReportsIn90Days([ninetyDays], now)).toBe(0);
+    expect(unprovenReportsIn90Days([justInside], now)).toBe(1);
   });
 });

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { IssuerCheck } from '../../shared/domain/issuer-check.js';
+import { money } from '../../shared/domain/money.js';
 import { decideReport, type ReportDecisionInput } from '../../shared/domain/report-decision.js';
 import { defaultSettings } from '../../shared/domain/vault-settings.js';
-import { plusSeconds, T0 } from '../support/builders.js';
+import { eur, plusSeconds, T0 } from '../support/builders.js';
 
 const RACE_WINDOW_SECONDS = defaultSettings.raceWindowSeconds;
 const revealedAt = T0;
@@ -102,6 +103,44 @@ describe('decideReport', () => {
   ])('lets buyer credit change nothing on the "$row" row', ({ issuer, decision }) => {
     expect(decide(issuer, { buyerCreditPoor: true }).decision).toBe(decision);
     expect(decide(issuer, { buyerCreditPoor: false }).decision).toBe(decision);
+  });
+
+  describe('with the evidence issue 7 adds (skew, balance at reveal)', () => {
+    const full = { skewSeconds: 30, revealSucceeded: true, unprovenReportsIn90Days: 0 };
+
+    it('escalates a redemption 30 s before the reveal and refunds one 31 s before (skew, to the second)', () => {
+      expect(decide(redeemed(plusSeconds(revealedAt, -30)), full)).toMatchObject({
+        decision: 'escalated',
+        escalationReason: 'race_window',
+      });
+      expect(decide(redeemed(plusSeconds(revealedAt, -31)), full).decision).toBe('refunded');
+    });
+
+    it('rejects as working an active card with more balance than at the reveal (a top-up)', () => {
+      const result = decide({ state: 'active', balance: eur(6000) }, { ...full, balanceAtReveal: eur(5000) });
+      expect(result.decision).toBe('rejected');
+      expect(result.rationale).toMatch(/it works/);
+    });
+
+    it('does not call a balance in another currency spent: it is not comparable', () => {
+      const result = decide(
+        { state: 'active', balance: money(100, 'USD') },
+        { ...full, balanceAtReveal: eur(5000) },
+      );
+      expect(result.rationale).toMatch(/it works/);
+    });
+
+    it('rejects as working an active card when no balance was kept at the reveal', () => {
+      expect(decide({ state: 'active', balance: eur(10) }, full).rationale).toMatch(/it works/);
+    });
+
+    it('weighs poor credit before the no-time history', () => {
+      expect(
+        decide(redeemed(), { ...full, buyerCreditPoor: true, unprovenReportsIn90Days: 2 }),
+      ).toMatchObject({
+        escalationReason: 'buyer_credit_poor',
+      });
+    });
   });
 
   it('gives a rationale in words for every decision', () => {

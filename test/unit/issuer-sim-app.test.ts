@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { normalizeCode } from '../../shared/domain/brand.js';
 import { DEMO_GIFT_BRAND, DEMO_PIN_BRAND } from '../../shared/issuer-sim/demo-brands.js';
 import { createIssuerSimApp } from '../../shared/issuer-sim/issuer-sim-app.js';
@@ -140,5 +140,105 @@ describe('issuer simulator app', () => {
     expect((await post('/check', { brand: 'demo-gift', code })).status).toBe(503);
     await post('/_sim/outage', { down: false });
     expect((await post('/check', { brand: 'demo-gift', code })).json.state).toBe('active');
+  });
+
+  describe('spending and the remaining balance', () => {
+    const eur = (amount: number) => ({ amount, currency: 'EUR' });
+
+    it('spends part of a card, answers the rest at /check, and redeems it at zero', async () => {
+      const { post, mint } = aSim();
+      const { code } = await mint();
+      expect(await post('/cards/spend', { code, amount: 1000 })).toMatchObject({
+        status: 200,
+        json: { state: 'active', balance: eur(1500) },
+      });
+      expect((await post('/check', { brand: 'demo-gift', code })).json).toEqual({
+        state: 'active',
+        balance: eur(1500),
+      });
+
+      expect((await post('/cards/spend', { code, amount: 1500 })).json).toEqual({
+        state: 'redeemed',
+        balance: eur(0),
+        redeemedAt: REDEEM_TIME.toISOString(),
+      });
+      expect((await post('/check', { brand: 'demo-gift', code })).json).toEqual({
+        state: 'redeemed',
+        balance: eur(0),
+        redeemedAt: REDEEM_TIME.toISOString(),
+      });
+    });
+
+    it('answers 409 insufficient-balance for one minor unit more than is left, and spends nothing', async () => {
+      const { post, mint } = aSim();
+      const { code } = await mint();
+      const tooMuch = await post('/cards/spend', { code, amount: 2501 });
+      expect(tooMuch).toMatchObject({
+        status: 409,
+        json: { type: expect.stringMatching(/insufficient-balance$/) },
+      });
+      expect(JSON.stringify(tooMuch.json)).not.toContain(normalizeCode(code).slice(4));
+      expect((await post('/check', { brand: 'demo-gift', code })).json.balance).toEqual(eur(2500));
+    });
+
+    it('answers 409 already-redeemed when spending a redeemed card, 404 for an unknown code', async () => {
+      const { post, mint } = aSim();
+      const { code } = await mint();
+      await post('/cards/redeem', { code });
+      expect((await post('/cards/spend', { code, amount: 1 })).status).toBe(409);
+      expect((await post('/cards/spend', { code: 'DEMO-AAAA-BBBB-CCCC', amount: 1 })).status).toBe(404);
+    });
+
+    it('refuses a zero, negative or fractional amount with a 400 problem', async () => {
+      const { post, mint } = aSim();
+      const { code } = await mint();
+      for (const amount of [0, -5, 1.5, '100']) {
+        expect((await post('/cards/spend', { code, amount })).status).toBe(400);
+      }
+    });
+
+    it('sets a balance through the test hook, and a zero balance redeems the card now', async () => {
+      const { post, mint } = aSim();
+      const { code } = await mint();
+      expect((await post('/_sim/cards/set-balance', { code, amount: 700 })).json).toEqual({
+        state: 'active',
+        balance: eur(700),
+      });
+      expect((await post('/check', { brand: 'demo-gift', code })).json.balance).toEqual(eur(700));
+      expect((await post('/_sim/cards/set-balance', { code, amount: 0 })).json).toEqual({
+        state: 'redeemed',
+        balance: eur(0),
+        redeemedAt: REDEEM_TIME.toISOString(),
+      });
+      // A positive balance makes a redeemed card active again, to stage a scenario.
+      expect((await post('/_sim/cards/set-balance', { code, amount: 300 })).json).toEqual({
+        state: 'active',
+        balance: eur(300),
+      });
+    });
+
+    it('makes /check answer invalid for a card invalidated through the test hook', async () => {
+      const { post, mint } = aSim();
+      const { code } = await mint();
+      expect(await post('/_sim/cards/invalidate', { code })).toMatchObject({ status: 200 });
+      expect((await post('/check', { brand: 'demo-gift', code })).json).toEqual({ state: 'invalid' });
+      expect((await post('/cards/spend', { code, amount: 1 })).status).toBe(404);
+      expect((await post('/_sim/cards/invalidate', { code })).status).toBe(404);
+    });
+  });
+
+  it('logs nothing, even on a bad request (requests carry codes)', async () => {
+    const spies = (['log', 'info', 'warn', 'error', 'debug'] as const).map((m) => vi.spyOn(console, m));
+    try {
+      const { post, mint } = aSim();
+      const { code } = await mint();
+      await post('/cards/spend', { code, amount: 99_999 });
+      await post('/_sim/cards/set-balance', { code, amount: -1 });
+      await post('/_sim/cards/invalidate', { code });
+      await post('/check', '{not json');
+      for (const spy of spies) expect(spy).not.toHaveBeenCalled();
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 });
