@@ -17,6 +17,15 @@ const settingsSchema = z.object({
   [ENV.revealRetrySeconds]: seconds(defaultSettings.revealRetrySeconds),
   [ENV.raceWindowSeconds]: seconds(defaultSettings.raceWindowSeconds),
   [ENV.revalidateBeforeReveal]: z.enum(REVALIDATE_MODES).default(defaultSettings.revalidateBeforeReveal),
+  [ENV.issuerClockSkewSeconds]: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(defaultSettings.issuerClockSkewSeconds),
+  [ENV.escalationRetrySeconds]: seconds(defaultSettings.escalationRetrySeconds),
+  [ENV.escalationRetryMaxSeconds]: seconds(defaultSettings.escalationRetryMaxSeconds),
+  [ENV.escalationDeadlineSeconds]: seconds(defaultSettings.escalationDeadlineSeconds),
+  [ENV.revealDeadlineSeconds]: seconds(defaultSettings.revealDeadlineSeconds),
   [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -37,6 +46,11 @@ export function loadSettings(env: Env = process.env): VaultSettings & { logLevel
     revealRetrySeconds: s[ENV.revealRetrySeconds],
     raceWindowSeconds: s[ENV.raceWindowSeconds],
     revalidateBeforeReveal: s[ENV.revalidateBeforeReveal],
+    issuerClockSkewSeconds: s[ENV.issuerClockSkewSeconds],
+    escalationRetrySeconds: s[ENV.escalationRetrySeconds],
+    escalationRetryMaxSeconds: s[ENV.escalationRetryMaxSeconds],
+    escalationDeadlineSeconds: s[ENV.escalationDeadlineSeconds],
+    revealDeadlineSeconds: s[ENV.revealDeadlineSeconds],
     logLevel: s[ENV.logLevel],
   };
 }

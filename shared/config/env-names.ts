@@ -23,6 +23,11 @@ export const ENV = {
   raceWindowSeconds: 'RACE_WINDOW_SECONDS',
   sweepIntervalSeconds: 'SWEEP_INTERVAL_SECONDS',
   revalidateBeforeReveal: 'REVALIDATE_BEFORE_REVEAL',
+  issuerClockSkewSeconds: 'ISSUER_CLOCK_SKEW_SECONDS',
+  escalationRetrySeconds: 'ESCALATION_RETRY_SECONDS',
+  escalationRetryMaxSeconds: 'ESCALATION_RETRY_MAX_SECONDS',
+  escalationDeadlineSeconds: 'ESCALATION_DEADLINE_SECONDS',
+  revealDeadlineSeconds: 'REVEAL_DEADLINE_SECONDS',
   inMemory: 'IN_MEMORY',
   logLevel: 'LOG_LEVEL',
   /** Set by the Lambda runtime, never by the stack: names the function in its logs. */

@@ -11,12 +11,28 @@ export interface VaultSettings {
   readonly raceWindowSeconds: number;
   /** `best-effort`: an unreachable issuer does not block the buyer; `strict`: it does; `off`: no re-check. */
   readonly revalidateBeforeReveal: (typeof REVALIDATE_MODES)[number];
+  /** Redemption times this close BEFORE the reveal count as inside the race window (issuer clocks drift, truncate). */
+  readonly issuerClockSkewSeconds: number;
+  /** First re-ask of the issuer for an escalation it left unanswered; doubles per attempt. */
+  readonly escalationRetrySeconds: number;
+  /** Cap of that backoff. */
+  readonly escalationRetryMaxSeconds: number;
+  /** Past this, an open escalation gets the default outcome (refund, no seller penalty). */
+  readonly escalationDeadlineSeconds: number;
+  /** A paid order not revealed by paidAt + this is re-checked: released if live, refunded if dead. */
+  readonly revealDeadlineSeconds: number;
 }
 
 export const defaultSettings: VaultSettings = {
   paymentTimeoutSeconds: 900,
   disputeWindowSeconds: 86_400,
-  revealRetrySeconds: 600,
+  // The lifetime Stripe gives its idempotency keys: a lost reveal response is re-delivered a day long.
+  revealRetrySeconds: 86_400,
   raceWindowSeconds: 120,
   revalidateBeforeReveal: 'best-effort',
+  issuerClockSkewSeconds: 30,
+  escalationRetrySeconds: 30,
+  escalationRetryMaxSeconds: 3_600,
+  escalationDeadlineSeconds: 7 * 86_400,
+  revealDeadlineSeconds: 30 * 86_400,
 };

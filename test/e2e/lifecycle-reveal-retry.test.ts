@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeCode } from '../../shared/domain/brand.js';
+import { defaultSettings } from '../../shared/domain/vault-settings.js';
 import { eventsOf, expectProblem, findCodes } from '../support/fraud-helpers.js';
 import { aListing, anOrder, aPaidOrder, depositFresh, pay, reveal, unique } from '../support/scenario.js';
 import { useTestStack } from '../support/test-stack.js';
 
 const stack = useTestStack();
 /** The default REVEAL_RETRY_SECONDS. */
-const REVEAL_RETRY_SECONDS = 600;
+const REVEAL_RETRY_SECONDS = defaultSettings.revealRetrySeconds;
 
 describe('lifecycle: the single-use reveal and its retry', () => {
   it('decrypts again for a retry with the same Idempotency-Key, refuses any other key, and stops after the retry window', async () => {
