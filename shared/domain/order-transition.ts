@@ -1,6 +1,8 @@
 import type { CardState } from './card.js';
 import { InvalidStateError } from './errors.js';
-import { assertOrderTransition, type Order, type OrderState } from './order.js';
+import type { RecordedIssuerState } from './issuer-check.js';
+import type { Money } from './money.js';
+import { assertOrderTransition, type Order, type OrderCard, type OrderState } from './order.js';
 import type { OrderEvent } from './order-event.js';
 import { fineFor } from './penalty-policy.js';
 import type { Penalty } from './seller-standing.js';
@@ -83,6 +85,26 @@ export function buildTransition(
     ...(parts.requireActiveSeller ? { requireActiveSeller: true } : {}),
     events: parts.events,
   };
+}
+
+/** What the re-check before reveal found for one card, kept on the order's card as evidence. */
+export interface RevealCheck {
+  readonly cardId: string;
+  readonly issuerState: RecordedIssuerState;
+  readonly balance?: Money;
+}
+
+/** The order's cards with the re-check's evidence; a card the re-check did not reach keeps none. */
+export function withRevealEvidence(order: Order, checks: readonly RevealCheck[]): OrderCard[] {
+  return order.cards.map((c) => {
+    const check = checks.find((k) => k.cardId === c.cardId);
+    if (!check) return c;
+    return {
+      ...c,
+      issuerStateAtReveal: check.issuerState,
+      ...(check.balance ? { balanceAtReveal: check.balance } : {}),
+    };
+  });
 }
 
 /** Every card of the order, from one state to another. */

@@ -1,6 +1,13 @@
 import { InvalidStateError } from './errors.js';
 import { subtract } from './money.js';
-import type { Order, OrderState, RefundDue, RefundReason } from './order.js';
+import {
+  isReleasedUnrevealed,
+  type Order,
+  type OrderState,
+  type RefundDue,
+  type RefundReason,
+  releasedBeforeReveal,
+} from './order.js';
 import type { Actor, OrderEvent } from './order-event.js';
 import {
   buildTransition,
@@ -8,6 +15,8 @@ import {
   moveCards,
   type OrderTransition,
   penaltyFor,
+  type RevealCheck,
+  withRevealEvidence,
 } from './order-transition.js';
 
 /** A new, time-sortable audit event id for a change made at `at`. */
@@ -109,20 +118,70 @@ export class OrderTransitions {
     });
   }
 
-  /** paid -> revealed: the cards are sold and the dispute window opens. */
-  reveal(order: Order, keyHash: string, at: Date, disputeWindowSeconds: number): OrderTransition {
+  /** paid -> revealed: the cards are sold and the dispute window opens. `checks`: the re-check's evidence. */
+  reveal(
+    order: Order,
+    keyHash: string,
+    at: Date,
+    disputeWindowSeconds: number,
+    checks: readonly RevealCheck[] = [],
+  ): OrderTransition {
+    return this.revealFrom(order, 'paid', 'revealed', keyHash, at, disputeWindowSeconds, checks);
+  }
+
+  /**
+   * A late reveal of an order released unrevealed at its reveal deadline: the money is already
+   * the seller's, so the order stays released; the cards are sold and a dispute window opens
+   * (an upheld report is then refunded from the seller's available balance).
+   */
+  revealAfterRelease(
+    order: Order,
+    keyHash: string,
+    at: Date,
+    disputeWindowSeconds: number,
+    checks: readonly RevealCheck[] = [],
+  ): OrderTransition {
+    assertReleasedUnrevealed(order);
+    return this.revealFrom(order, 'released', 'released', keyHash, at, disputeWindowSeconds, checks);
+  }
+
+  private revealFrom(
+    order: Order,
+    from: OrderState,
+    to: OrderState,
+    keyHash: string,
+    at: Date,
+    disputeWindowSeconds: number,
+    checks: readonly RevealCheck[],
+  ): OrderTransition {
     const disputeDeadline = new Date(at.getTime() + disputeWindowSeconds * 1000).toISOString();
-    return buildTransition(order, 'paid', 'revealed', at, {
-      next: { revealedAt: at.toISOString(), revealKeyHash: keyHash, disputeDeadline },
+    return buildTransition(order, from, to, at, {
+      next: {
+        revealedAt: at.toISOString(),
+        revealKeyHash: keyHash,
+        disputeDeadline,
+        cards: withRevealEvidence(order, checks),
+      },
       cards: moveCards(order, 'reserved', 'sold', true),
       // A suspended seller's paid orders are refunded, never delivered.
       requireActiveSeller: true,
       events: [
-        this.event(order, at, 'order.revealed', 'buyer', 'revealed', {
+        this.event(order, at, 'order.revealed', 'buyer', to, {
           cardIds: order.cards.map((c) => c.cardId),
           disputeDeadline,
+          ...(from === 'released' ? { afterRelease: true } : {}),
         }),
       ],
+    });
+  }
+
+  /**
+   * A same-key retry given the code again: an audit line only. It is appended on its own (no
+   * order write), so it never bumps the order's version or races a report or a release.
+   */
+  redelivered(order: Order, at: Date): OrderEvent {
+    return this.event(order, at, 'order.redelivered', 'buyer', undefined, {
+      cardIds: order.cards.map((c) => c.cardId),
     });
   }
 
@@ -137,9 +196,44 @@ export class OrderTransitions {
     actor: Actor,
     reason: RefundReason,
     deadCardIds: readonly string[],
+    checks: readonly RevealCheck[] = [],
   ): OrderTransition {
-    return buildTransition(order, 'paid', 'refunded', at, {
-      next: { refunded: order.amount, refundReason: reason, closedAt: at.toISOString() },
+    return this.refundUnrevealed(order, 'paid', at, actor, reason, deadCardIds, checks);
+  }
+
+  /**
+   * released (unrevealed) -> refunded, as `refundPaid`, but the money was already paid out: the
+   * refund comes from the seller's available balance, which may go negative (a ledger line, never lost).
+   */
+  refundAfterRelease(
+    order: Order,
+    at: Date,
+    actor: Actor,
+    reason: RefundReason,
+    deadCardIds: readonly string[],
+    checks: readonly RevealCheck[] = [],
+  ): OrderTransition {
+    assertReleasedUnrevealed(order);
+    return this.refundUnrevealed(order, 'released', at, actor, reason, deadCardIds, checks);
+  }
+
+  private refundUnrevealed(
+    order: Order,
+    from: 'paid' | 'released',
+    at: Date,
+    actor: Actor,
+    reason: RefundReason,
+    deadCardIds: readonly string[],
+    checks: readonly RevealCheck[],
+  ): OrderTransition {
+    const [held, available] = from === 'paid' ? [-order.amount.amount, 0] : [0, -order.amount.amount];
+    return buildTransition(order, from, 'refunded', at, {
+      next: {
+        refunded: order.amount,
+        refundReason: reason,
+        closedAt: at.toISOString(),
+        cards: withRevealEvidence(order, checks),
+      },
       cards: order.cards.map((c) => ({
         listingId: order.listingId,
         cardId: c.cardId,
@@ -147,7 +241,7 @@ export class OrderTransitions {
         to: deadCardIds.includes(c.cardId) ? ('void' as const) : ('available' as const),
         linked: false,
       })),
-      ledger: [ledgerMove(order, 'refund', 'refund', -order.amount.amount, 0)],
+      ledger: [ledgerMove(order, 'refund', 'refund', held, available)],
       penalties: deadCardIds.map((cardId) => penaltyFor(order, cardId, at)),
       events: [
         this.event(order, at, 'order.refunded', actor, 'refunded', {
@@ -159,7 +253,34 @@ export class OrderTransitions {
     });
   }
 
-  /** An upheld report on one revealed card: its price back to the buyer, a penalty to the seller. */
+  /**
+   * paid -> released at the reveal deadline, never revealed, the code still live: the seller is
+   * paid (held -> available, if still active) and the cards stay reserved and sealed for the
+   * buyer, who may still reveal them (`revealAfterRelease`). Not closed: `closedAt` stays unset.
+   */
+  releaseUnrevealed(order: Order, at: Date): OrderTransition {
+    if (order.revealedAt !== undefined) {
+      throw new InvalidStateError('the order was revealed; it is released by its dispute window', {});
+    }
+    return buildTransition(order, 'paid', 'released', at, {
+      next: { releasedAt: at.toISOString() },
+      cards: moveCards(order, 'reserved', 'reserved', true),
+      ledger: [ledgerMove(order, 'release', 'release', -order.amount.amount, order.amount.amount)],
+      // A suspended seller's paid orders are refunded by the cascade, never paid out.
+      requireActiveSeller: true,
+      events: [
+        this.event(order, at, 'order.released', 'sweeper', 'released', {
+          payout: order.amount,
+          revealed: false,
+        }),
+      ],
+    });
+  }
+
+  /**
+   * An upheld report on one revealed card: its price back to the buyer, a penalty to the seller.
+   * On an order revealed after its release the price comes from the seller's available balance.
+   */
   refundReportedCard(order: Order, cardId: string, reportId: string, at: Date): OrderTransition {
     const reported = order.cards.find((c) => c.cardId === cardId);
     if (!reported || reported.refunded) {
@@ -168,10 +289,13 @@ export class OrderTransitions {
     const cards = order.cards.map((c) => (c.cardId === cardId ? { ...c, refunded: true } : c));
     const allRefunded = cards.every((c) => c.refunded);
     const refunded = { ...order.refunded, amount: order.refunded.amount + order.unitPrice.amount };
-    return buildTransition(order, 'revealed', allRefunded ? 'refunded' : 'revealed', at, {
+    const from = disputedState(order);
+    const price = order.unitPrice.amount;
+    const [held, available] = from === 'revealed' ? [-price, 0] : [0, -price];
+    return buildTransition(order, from, allRefunded ? 'refunded' : from, at, {
       next: { cards, refunded, ...(allRefunded ? { closedAt: at.toISOString() } : {}) },
       cards: [{ listingId: order.listingId, cardId, from: 'sold', to: 'refunded', linked: true }],
-      ledger: [ledgerMove(order, 'refund', `refund#${cardId}`, -order.unitPrice.amount, 0)],
+      ledger: [ledgerMove(order, 'refund', `refund#${cardId}`, held, available)],
       penalties: [penaltyFor(order, cardId, at, reportId)],
       events: allRefunded ? [this.event(order, at, 'order.refunded', 'vault', 'refunded', { reportId })] : [],
     });
@@ -183,7 +307,8 @@ export class OrderTransitions {
    * release until it is settled.
    */
   noteReport(order: Order, at: Date, escalated: boolean): OrderTransition {
-    return buildTransition(order, 'revealed', 'revealed', at, {
+    const from = disputedState(order);
+    return buildTransition(order, from, from, at, {
       next: escalated ? { openReports: (order.openReports ?? 0) + 1 } : {},
       events: [],
     });
@@ -206,5 +331,16 @@ export class OrderTransitions {
         }),
       ],
     });
+  }
+}
+
+/** The state a report applies to: revealed, or released before a late reveal (its window runs after the payout). */
+function disputedState(order: Order): 'revealed' | 'released' {
+  return releasedBeforeReveal(order) ? 'released' : 'revealed';
+}
+
+function assertReleasedUnrevealed(order: Order): void {
+  if (order.state === 'released' && !isReleasedUnrevealed(order)) {
+    throw new InvalidStateError('the order was already revealed', { revealedAt: order.revealedAt });
   }
 }

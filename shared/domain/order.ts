@@ -1,4 +1,5 @@
 import { InvalidStateError } from './errors.js';
+import type { RecordedIssuerState } from './issuer-check.js';
 import type { Money } from './money.js';
 
 /**
@@ -23,6 +24,14 @@ export interface OrderCard {
   readonly last4: string;
   /** Set once a report on this card was upheld and its price refunded. */
   readonly refunded?: boolean;
+  /**
+   * Evidence of the re-check before reveal: what the issuer said (`active` = the re-check
+   * confirmed the card; `unreachable` = revealed anyway under `best-effort`; a dead state =
+   * refunded instead). Absent when no re-check ran (`off`, or an unknown brand).
+   */
+  readonly issuerStateAtReveal?: RecordedIssuerState;
+  /** The balance the issuer gave at that re-check, if it gave one: a report compares against it. */
+  readonly balanceAtReveal?: Money;
 }
 
 /** Why a payment could not be applied to its order. */
@@ -80,10 +89,14 @@ export interface Order {
 const orderTransitions: Record<OrderState, readonly OrderState[]> = {
   pending_payment: ['paid', 'expired', 'cancelled'],
   // paid -> refunded: the pre-reveal re-check found a dead code, or the seller was suspended.
-  paid: ['revealed', 'refunded'],
+  // paid -> released: never revealed by its reveal deadline, the code still live; the seller is
+  // paid and the code stays sealed for the buyer.
+  paid: ['revealed', 'refunded', 'released'],
   // revealed -> refunded: every card of the order was reported and upheld.
   revealed: ['released', 'refunded'],
-  released: [],
+  // released -> refunded: released unrevealed, then found dead at the buyer's late reveal, or
+  // every card of a late reveal reported and upheld (see `releasedBeforeReveal`).
+  released: ['refunded'],
   expired: [],
   cancelled: [],
   refunded: [],
@@ -97,6 +110,24 @@ export function assertOrderTransition(from: OrderState, to: OrderState): void {
   if (!canTransitionOrder(from, to)) {
     throw new InvalidStateError(`order cannot go from ${from} to ${to}`, { from, to });
   }
+}
+
+/** Released at its reveal deadline and never revealed since: the buyer may still reveal it. */
+export function isReleasedUnrevealed(order: Pick<Order, 'state' | 'revealedAt'>): boolean {
+  return order.state === 'released' && order.revealedAt === undefined;
+}
+
+/**
+ * Released at its reveal deadline, then revealed late: its dispute window runs after the payout,
+ * so an upheld report is refunded from the seller's available balance instead of escrow.
+ */
+export function releasedBeforeReveal(order: Pick<Order, 'state' | 'revealedAt' | 'releasedAt'>): boolean {
+  return (
+    order.state === 'released' &&
+    order.revealedAt !== undefined &&
+    order.releasedAt !== undefined &&
+    Date.parse(order.releasedAt) <= Date.parse(order.revealedAt)
+  );
 }
 
 /** The transition that time alone makes due on this order, if any. */

@@ -58,6 +58,11 @@ export interface OrderStore {
     paymentRef: string,
   ): Promise<{ amount: Money; outcome: PaymentOutcome } | undefined>;
   listEvents(tenantId: string, orderId: string): Promise<OrderEvent[]>;
+  /**
+   * Appends an event that changes nothing else (a re-delivery of a revealed code): written
+   * alone, conditional only on its own id being new, so the order's version is untouched.
+   */
+  appendEvent(tenantId: string, event: OrderEvent): Promise<void>;
   /** Orders whose time-driven transition is due at `now`, oldest first. */
   listDueOrders(now: string, limit: number): Promise<Array<{ tenantId: string; orderId: string }>>;
   /** A seller's orders still open to the suspension cascade (pending_payment or paid). */

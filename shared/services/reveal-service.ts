@@ -7,7 +7,9 @@ import {
   NotFoundError,
   PaymentNotClearedError,
 } from '../domain/errors.js';
-import type { Order } from '../domain/order.js';
+import { isCardDeadAtReveal } from '../domain/issuer-check.js';
+import { isReleasedUnrevealed, type Order } from '../domain/order.js';
+import type { RevealCheck } from '../domain/order-transition.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
 import type { SealedSecret } from '../ports/code-cipher.js';
 import { mapBounded } from './bounded.js';
@@ -27,6 +29,13 @@ export interface Revelation {
 }
 
 type Outcome = { kind: 'revealed'; revelation: Revelation } | { kind: 'refunded'; order: Order };
+
+/** The codes opened and re-checked once per reveal call, with the issuer's evidence per card. */
+interface Opened {
+  readonly secrets: RevealedCard[];
+  readonly checks: RevealCheck[];
+  readonly dead: string[];
+}
 
 /**
  * The single-use reveal (F1, F7, F8) and the buyer's confirmation. A dead code is never shown:
@@ -49,29 +58,36 @@ export class RevealService {
     const keyHash = sha256Hex(idempotencyKey);
     // Opened and re-checked once: a paid order's cards never change, so a retry after a lost
     // race decides again on the same secrets and the same issuer answer.
-    let checked: Promise<{ secrets: RevealedCard[]; dead: string[] }> | undefined;
+    let checked: Promise<Opened> | undefined;
     const outcome = await this.runner.run<Outcome>(tenantId, orderId, async (order, now) => {
       if (order.buyerId !== buyerId) throw new NotFoundError('order not found', { orderId });
-      if (order.state !== 'paid') return { done: await this.revealAgain(order, keyHash, now) };
+      // Released at its reveal deadline, never revealed: still the buyer's to reveal.
+      const afterRelease = isReleasedUnrevealed(order);
+      if (order.state !== 'paid' && !afterRelease)
+        return { done: await this.revealAgain(order, keyHash, now) };
+      const refund = afterRelease
+        ? this.transitions.refundAfterRelease.bind(this.transitions)
+        : this.transitions.refundPaid.bind(this.transitions);
       // The seller first, on every attempt: a suspended seller's codes are never opened.
       const seller = await this.deps.stores.parties.getSeller(order.tenantId, order.sellerId);
       if (seller?.status === 'suspended') {
         // Suspension refunds paid orders; this one is refunded here if the cascade has not reached it.
-        const transition = this.transitions.refundPaid(order, now, 'vault', 'seller_suspended', []);
+        const transition = refund(order, now, 'vault', 'seller_suspended', []);
         return { transition, result: (next) => ({ kind: 'refunded', order: next }) };
       }
       checked ??= this.openAndRecheck(order);
-      const { secrets, dead } = await checked;
+      const { secrets, checks, dead } = await checked;
+      // Stamped at the commit, after decryption and the issuer: the race window and the issuer's
+      // clock skew are measured from when the buyer really got the code, not seconds before.
+      const at = this.deps.clock.now();
       if (dead.length > 0) {
-        const transition = this.transitions.refundPaid(order, now, 'vault', 'code_dead_before_reveal', dead);
+        const transition = refund(order, at, 'vault', 'code_dead_before_reveal', dead, checks);
         return { transition, result: (next) => ({ kind: 'refunded', order: next }) };
       }
-      const transition = this.transitions.reveal(
-        order,
-        keyHash,
-        now,
-        this.deps.settings.disputeWindowSeconds,
-      );
+      const window = this.deps.settings.disputeWindowSeconds;
+      const transition = afterRelease
+        ? this.transitions.revealAfterRelease(order, keyHash, at, window, checks)
+        : this.transitions.reveal(order, keyHash, at, window, checks);
       return {
         transition,
         result: (next) => ({ kind: 'revealed', revelation: revelation(next, secrets) }),
@@ -84,7 +100,10 @@ export class RevealService {
     throw refundRefusal(outcome.order);
   }
 
-  /** Not `paid`: a retry of the winning reveal within the window decrypts again; anything else is refused. */
+  /**
+   * Already revealed (or closed): a retry of the winning reveal within REVEAL_RETRY_SECONDS gets
+   * the code again, with an `order.redelivered` line on the trail; anything else is refused.
+   */
   private async revealAgain(order: Order, keyHash: string, now: Date): Promise<Outcome> {
     if (order.revealedAt === undefined) {
       if (order.state === 'refunded') throw refundRefusal(order);
@@ -97,12 +116,16 @@ export class RevealService {
     if (order.revealKeyHash !== keyHash || !withinRetry) {
       throw new AlreadyRevealedError('the code was already revealed', { revealedAt: order.revealedAt });
     }
-    return { kind: 'revealed', revelation: revelation(order, await this.decryptAll(order)) };
+    const secrets = await this.decryptAll(order);
+    // Recorded before the code leaves: a re-delivery the trail does not show never happens.
+    await this.deps.stores.orders.appendEvent(order.tenantId, this.transitions.redelivered(order, now));
+    return { kind: 'revealed', revelation: revelation(order, secrets) };
   }
 
-  private async openAndRecheck(order: Order): Promise<{ secrets: RevealedCard[]; dead: string[] }> {
+  private async openAndRecheck(order: Order): Promise<Opened> {
     const secrets = await this.decryptAll(order);
-    return { secrets, dead: await this.deadCards(order, secrets) };
+    const { checks, dead } = await this.recheck(order, secrets);
+    return { secrets, checks, dead };
   }
 
   private async decryptAll(order: Order): Promise<RevealedCard[]> {
@@ -113,27 +136,47 @@ export class RevealService {
     });
   }
 
-  /** F7: cards the issuer now says are dead. `best-effort`: an unreachable issuer does not block the buyer. */
-  private async deadCards(order: Order, secrets: readonly RevealedCard[]): Promise<string[]> {
+  /**
+   * F7: what the issuer says of each card now, and which are dead: not active, or active with
+   * less than the listing's face value left (spent in part before the sale). `best-effort`: an
+   * unreachable issuer does not block the buyer, and is recorded as such.
+   */
+  private async recheck(order: Order, secrets: readonly RevealedCard[]): Promise<Omit<Opened, 'secrets'>> {
     const policy = this.deps.settings.revalidateBeforeReveal;
-    if (policy === 'off') return [];
-    const brand = await this.deps.stores.tenants.getBrand(order.brand);
-    if (!brand) return [];
-    const states = await mapBounded(secrets, 8, async (secret) => {
+    if (policy === 'off') return { checks: [], dead: [] };
+    const [brand, listing] = await Promise.all([
+      this.deps.stores.tenants.getBrand(order.brand),
+      this.deps.stores.catalog.getListing(order.tenantId, order.listingId),
+    ]);
+    if (!brand) return { checks: [], dead: [] };
+    if (!listing)
+      throw new InvalidStateError('the listing of this order is missing', { orderId: order.orderId });
+    const checks = await mapBounded(secrets, 8, async (secret): Promise<RevealCheck & { dead: boolean }> => {
+      const { cardId } = secret;
       try {
-        return (await this.deps.issuer.check(brand, secret)).state;
+        const check = await this.deps.issuer.check(brand, secret);
+        const dead = isCardDeadAtReveal(check, listing.faceValue);
+        return {
+          cardId,
+          issuerState: check.state,
+          ...(check.balance ? { balance: check.balance } : {}),
+          dead,
+        };
       } catch (error) {
         if (error instanceof DependencyUnavailableError && policy === 'best-effort') {
           this.deps.logger.warn(
-            { orderId: order.orderId, cardId: secret.cardId },
+            { orderId: order.orderId, cardId },
             'issuer unreachable before reveal; revealing',
           );
-          return 'active';
+          return { cardId, issuerState: 'unreachable', dead: false };
         }
         throw error;
       }
     });
-    return secrets.filter((_, i) => states[i] !== 'active').map((s) => s.cardId);
+    return {
+      checks: checks.map(({ dead: _, ...check }) => check),
+      dead: checks.filter((c) => c.dead).map((c) => c.cardId),
+    };
   }
 
   private async card(order: Order, cardId: string): Promise<Card> {

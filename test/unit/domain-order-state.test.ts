@@ -16,9 +16,10 @@ import { anOrder, at, plusSeconds, T0 } from '../support/builders.js';
  */
 const allowed: Record<OrderState, readonly OrderState[]> = {
   pending_payment: ['paid', 'expired', 'cancelled'],
-  paid: ['revealed', 'refunded'],
+  paid: ['revealed', 'refunded', 'released'],
   revealed: ['released', 'refunded'],
-  released: [],
+  // Only an order released unrevealed at its reveal deadline (the builders check which).
+  released: ['refunded'],
   expired: [],
   cancelled: [],
   refunded: [],
@@ -51,9 +52,13 @@ describe('order state machine', () => {
   });
 
   it('has no way out of a closed order', () => {
-    for (const closed of ['released', 'expired', 'cancelled', 'refunded'] as const) {
+    for (const closed of ['expired', 'cancelled', 'refunded'] as const) {
       expect(orderStates.filter((to) => canTransitionOrder(closed, to))).toEqual([]);
     }
+  });
+
+  it('lets a released order go only to refunded (a late reveal found the code dead)', () => {
+    expect(orderStates.filter((to) => canTransitionOrder('released', to))).toEqual(['refunded']);
   });
 });
 

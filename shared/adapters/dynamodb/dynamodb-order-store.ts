@@ -1,4 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { SellerSuspendedError } from '../../domain/errors.js';
 import type { Order } from '../../domain/order.js';
 import type { OrderEvent } from '../../domain/order-event.js';
@@ -13,7 +13,7 @@ import {
   orderSchema,
   paymentSchema,
 } from './order-item-schemas.js';
-import { activeSellerCheck, eventItem, orderItem, transitionItems } from './order-items.js';
+import { activeSellerCheck, eventItem, eventRecord, orderItem, transitionItems } from './order-items.js';
 import { parseItem } from './parse-item.js';
 import { getParsed, putNew, queryPrefix, type TableContext } from './table-context.js';
 import { DUE_INDEX, SELLER_INDEX } from './table-definition.js';
@@ -145,6 +145,10 @@ export class DynamoOrderStore implements OrderStore {
   async listEvents(tenantId: string, orderId: string): Promise<OrderEvent[]> {
     const { pk, skPrefix } = keys.eventsOf(tenantId, orderId);
     return (await queryPrefix(this.ctx, pk, skPrefix)).map((i) => parseItem('event', eventSchema, i));
+  }
+
+  async appendEvent(tenantId: string, event: OrderEvent): Promise<void> {
+    await this.ctx.doc.send(new PutCommand(putNew(this.ctx.tableName, eventRecord(tenantId, event)).Put));
   }
 
   async listDueOrders(now: string, limit: number) {

@@ -9,14 +9,20 @@ import {
 } from '../../domain/order.js';
 import { actors, type OrderEvent } from '../../domain/order-event.js';
 import type { IdempotencyRecord, PaymentOutcome } from '../../ports/order-store.js';
-import { entity, money, optionalText, refundDueReason, text } from './item-schema.js';
+import { entity, issuerState, money, optionalText, refundDueReason, text } from './item-schema.js';
 
 const refundDue = entity<RefundDue>()(
   z.object({ paymentRef: text, amount: money, reason: refundDueReason, recordedAt: text }),
 );
 
 const orderCard = entity<OrderCard>()(
-  z.object({ cardId: text, last4: text, refunded: z.optional(z.boolean()) }),
+  z.object({
+    cardId: text,
+    last4: text,
+    refunded: z.optional(z.boolean()),
+    issuerStateAtReveal: z.optional(issuerState),
+    balanceAtReveal: z.optional(money),
+  }),
 );
 
 export const orderSchema = entity<Order>()(

@@ -52,15 +52,13 @@ export function putOrderItem(
   };
 }
 
+/** An audit event as stored: immutable, under its order's partition. */
+export function eventRecord(tenantId: string, event: OrderEvent): Record<string, unknown> & Key {
+  return { ...keys.event(tenantId, event.orderId, event.eventId), entity: 'Event', ...event };
+}
+
 export function eventItem(tableName: string, tenantId: string, event: OrderEvent): TaggedItem {
-  return {
-    tag: `event:${event.eventId}`,
-    item: putNew(tableName, {
-      ...keys.event(tenantId, event.orderId, event.eventId),
-      entity: 'Event',
-      ...event,
-    }),
-  };
+  return { tag: `event:${event.eventId}`, item: putNew(tableName, eventRecord(tenantId, event)) };
 }
 
 export function cardItems(tableName: string, t: OrderTransition): TaggedItem[] {
