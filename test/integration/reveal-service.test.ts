@@ -7,18 +7,19 @@ import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js'
 import { HttpIssuer } from '../../shared/adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../../shared/adapters/local-cipher/local-code-cipher.js';
 import { createLogger } from '../../shared/adapters/logging/pino-logger.js';
-import { InvalidStateError } from '../../shared/domain/errors.js';
+import { CodeAlreadyRedeemedError, InvalidStateError } from '../../shared/domain/errors.js';
 import type { OrderTransition } from '../../shared/domain/order-transition.js';
 import { OrderTransitions } from '../../shared/domain/order-transitions.js';
 import { defaultSettings } from '../../shared/domain/vault-settings.js';
 import { DEMO_GIFT_BRAND, demoBrand } from '../../shared/issuer-sim/demo-brands.js';
 import { type IssuerSimServer, startIssuerSim } from '../../shared/issuer-sim/issuer-sim-server.js';
-import { systemClock } from '../../shared/ports/clock.js';
+import { type Clock, systemClock } from '../../shared/ports/clock.js';
 import type { CodeCipher } from '../../shared/ports/code-cipher.js';
 import type { OrderStore } from '../../shared/ports/order-store.js';
 import { createVault } from '../../shared/services/vault.js';
 import { useTestTable } from '../support/dynamo.js';
 import { uniqueId } from '../support/store-builders.js';
+import { TestClock } from '../support/test-clock.js';
 
 /**
  * The reveal use case on DynamoDB Local, the simulated issuer and the local cipher, with the
@@ -38,8 +39,14 @@ describe('RevealService', () => {
   });
   afterAll(() => sim?.close());
 
-  /** A vault whose issuer checks and decrypts are counted, and whose order writes may be raced. */
-  function countedVault(race?: (t: OrderTransition) => Promise<void>) {
+  /**
+   * A vault whose issuer checks and decrypts are counted, whose order writes may be raced, and
+   * whose issuer check may run code first (a slow issuer moving a test clock).
+   */
+  function countedVault(
+    race?: (t: OrderTransition) => Promise<void>,
+    options: { clock?: Clock; beforeCheck?: () => void } = {},
+  ) {
     const counts = { issuerChecks: 0, decrypts: 0 };
     const issuer = new HttpIssuer();
     const vault = createVault({
@@ -55,10 +62,11 @@ describe('RevealService', () => {
       issuer: {
         check: (brand, secret) => {
           counts.issuerChecks += 1;
+          options.beforeCheck?.();
           return issuer.check(brand, secret);
         },
       },
-      clock: systemClock,
+      clock: options.clock ?? systemClock,
       ids: ulidIdGenerator,
       logger: createLogger({ level: 'silent' }),
       settings: defaultSettings,
@@ -91,8 +99,109 @@ describe('RevealService', () => {
       uniqueId('order-key'),
     );
     await vault.payments.record(tenantId, order.orderId, uniqueId('pay'), order.amount);
-    return { tenantId, sellerId: listing.sellerId, orderId: order.orderId, buyerId };
+    return { tenantId, sellerId: listing.sellerId, orderId: order.orderId, buyerId, code };
   }
+
+  /** Releases the paid order unrevealed, as the sweeper does at its reveal deadline. */
+  async function releaseUnrevealed(tenantId: string, orderId: string) {
+    const order = await stores.orders.getOrder(tenantId, orderId);
+    if (!order) throw new Error('no order');
+    expect(await stores.orders.transition(transitions.releaseUnrevealed(order, new Date()))).toBe('done');
+  }
+
+  async function issuerCall(path: string, body: unknown) {
+    const res = await fetch(`${sim.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(res.status).toBe(200);
+  }
+
+  it('stamps revealedAt at the commit, after a slow issuer re-check, and keeps the evidence', async () => {
+    const clock = new TestClock();
+    const slow = { on: false };
+    const { vault } = countedVault(undefined, {
+      clock,
+      // The issuer takes 7 s to answer (on the vault's clock).
+      beforeCheck: () => {
+        if (slow.on) clock.advance(7);
+      },
+    });
+    const { tenantId, orderId, buyerId } = await aPaidOrder(vault);
+    slow.on = true;
+    const before = clock.now().getTime();
+
+    const revelation = await vault.reveals.reveal(tenantId, orderId, buyerId, uniqueId('reveal-key'));
+
+    expect(Date.parse(revelation.revealedAt)).toBeGreaterThanOrEqual(before + 7000);
+    const order = await stores.orders.getOrder(tenantId, orderId);
+    expect(order?.revealedAt).toBe(revelation.revealedAt);
+    expect(Date.parse(order?.disputeDeadline ?? '')).toBe(
+      Date.parse(revelation.revealedAt) + defaultSettings.disputeWindowSeconds * 1000,
+    );
+    expect(order?.cards[0]).toMatchObject({
+      issuerStateAtReveal: 'active',
+      balanceAtReveal: { amount: 5000, currency: 'EUR' },
+    });
+  });
+
+  it('re-delivers to the same key with an event written beside the order, whose version stays', async () => {
+    const { vault } = countedVault();
+    const { tenantId, orderId, buyerId } = await aPaidOrder(vault);
+    const key = uniqueId('reveal-key');
+    const first = await vault.reveals.reveal(tenantId, orderId, buyerId, key);
+    const version = (await stores.orders.getOrder(tenantId, orderId))?.version;
+
+    const again = await vault.reveals.reveal(tenantId, orderId, buyerId, key);
+
+    expect(again).toEqual(first);
+    expect((await stores.orders.getOrder(tenantId, orderId))?.version).toBe(version);
+    const events = await stores.orders.listEvents(tenantId, orderId);
+    expect(events.filter((e) => e.type === 'order.redelivered')).toEqual([
+      expect.objectContaining({ actor: 'buyer', data: { cardIds: first.cards.map((c) => c.cardId) } }),
+    ]);
+  });
+
+  it('reveals a live order released unrevealed: it stays released, its cards sold, a dispute window open', async () => {
+    const { vault } = countedVault();
+    const { tenantId, sellerId, orderId, buyerId } = await aPaidOrder(vault);
+    await releaseUnrevealed(tenantId, orderId);
+
+    const revelation = await vault.reveals.reveal(tenantId, orderId, buyerId, uniqueId('reveal-key'));
+
+    expect(revelation.cards).toHaveLength(1);
+    const order = await stores.orders.getOrder(tenantId, orderId);
+    expect(order).toMatchObject({ state: 'released', revealedAt: revelation.revealedAt });
+    expect(order?.disputeDeadline).toBeDefined();
+    const card = await stores.catalog.getCard(
+      tenantId,
+      order?.listingId ?? '',
+      revelation.cards[0]?.cardId ?? '',
+    );
+    expect(card?.state).toBe('sold');
+    expect((await vault.standing.seller(tenantId, sellerId)).balance).toEqual({
+      EUR: { held: 0, available: 4500 },
+    });
+  });
+
+  it('refunds a code released unrevealed and dead at the reveal from the seller available balance', async () => {
+    const { vault } = countedVault();
+    const { tenantId, sellerId, orderId, buyerId, code } = await aPaidOrder(vault);
+    await releaseUnrevealed(tenantId, orderId);
+    await issuerCall('/cards/spend', { code, amount: 1000 });
+
+    const refused = vault.reveals.reveal(tenantId, orderId, buyerId, uniqueId('reveal-key'));
+
+    await expect(refused).rejects.toBeInstanceOf(CodeAlreadyRedeemedError);
+    const order = await stores.orders.getOrder(tenantId, orderId);
+    expect(order).toMatchObject({ state: 'refunded', refundReason: 'code_dead_before_reveal' });
+    expect(order?.revealedAt).toBeUndefined();
+    expect(order?.cards[0]).toMatchObject({ balanceAtReveal: { amount: 4000, currency: 'EUR' } });
+    const standing = await vault.standing.seller(tenantId, sellerId);
+    expect(standing.balance).toEqual({ EUR: { held: 0, available: -450 } });
+    expect(standing.strikes).toBe(1);
+  });
 
   it('asks the issuer and opens the codes once when its first commit loses a race', async () => {
     let racedOnce = false;
