@@ -11,6 +11,14 @@ const orderParams = idParams({ orderId: 'ord' });
 const reveal = createRoute({
   method: 'post',
   path: '/orders/{orderId}/reveal',
+  description:
+    'Re-checks each code with the issuer (a card not active, or with less than its face value ' +
+    'left, is dead: the order is refunded, the seller penalised, nothing shown), then shows the ' +
+    'codes once; `revealedAt` is the commit time, after the re-check. The same Idempotency-Key ' +
+    'gets the codes again within REVEAL_RETRY_SECONDS (default 24 h), each time recorded as an ' +
+    '`order.redelivered` event; any other key answers `already-revealed`. A paid order released ' +
+    'unrevealed at its reveal deadline can still be revealed: it stays `released` and its dispute ' +
+    "window opens; a dead code then is refunded from the seller's available balance.",
   security: bearerSecurity,
   request: {
     params: orderParams,

@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { recordedIssuerStates } from '../../domain/issuer-check.js';
 import {
   type Order,
   type OrderCard,
@@ -11,7 +12,26 @@ import { buyerMessage, sellerMessage } from '../../domain/order-messages.js';
 import { MoneySchema } from '../schemas.js';
 import { moneyView } from './money-view.js';
 
-const OrderCardSchema = z.object({ cardId: z.string(), last4: z.string(), refunded: z.boolean().optional() });
+const OrderCardSchema = z
+  .object({
+    cardId: z.string(),
+    last4: z.string(),
+    refunded: z.boolean().optional(),
+    // Evidence for a dispute desk: what the issuer said at the re-check before reveal. Never the code.
+    issuerStateAtReveal: z
+      .enum(recordedIssuerStates)
+      .optional()
+      .openapi({
+        description:
+          'The issuer at the re-check before reveal: `active` (confirmed live), `unreachable` (revealed ' +
+          'without an answer, REVALIDATE_BEFORE_REVEAL=best-effort), or the dead state that refunded ' +
+          'the order. Absent when no re-check ran.',
+      }),
+    balanceAtReveal: MoneySchema.optional().openapi({
+      description: 'The balance the issuer gave at that re-check, when it gave one.',
+    }),
+  })
+  .openapi('OrderCard');
 
 const RefundDueSchema = z.object({
   paymentRef: z.string(),
@@ -86,7 +106,13 @@ export function orderView(order: Order): OrderView {
 }
 
 function orderCardView(c: OrderCard): z.infer<typeof OrderCardSchema> {
-  return { cardId: c.cardId, last4: c.last4, ...(c.refunded !== undefined ? { refunded: c.refunded } : {}) };
+  return {
+    cardId: c.cardId,
+    last4: c.last4,
+    ...(c.refunded !== undefined ? { refunded: c.refunded } : {}),
+    ...(c.issuerStateAtReveal !== undefined ? { issuerStateAtReveal: c.issuerStateAtReveal } : {}),
+    ...(c.balanceAtReveal !== undefined ? { balanceAtReveal: moneyView(c.balanceAtReveal) } : {}),
+  };
 }
 
 function refundDueView(r: RefundDue): z.infer<typeof RefundDueSchema> {
