@@ -112,6 +112,11 @@ export function assertOrderTransition(from: OrderState, to: OrderState): void {
   }
 }
 
+/** Whether the re-check before reveal confirmed this card live (the report table's `revealSucceeded`). */
+export function revealCheckConfirmed(card: Pick<OrderCard, 'issuerStateAtReveal'>): boolean {
+  return card.issuerStateAtReveal === 'active';
+}
+
 /** Released at its reveal deadline and never revealed since: the buyer may still reveal it. */
 export function isReleasedUnrevealed(order: Pick<Order, 'state' | 'revealedAt'>): boolean {
   return order.state === 'released' && order.revealedAt === undefined;

@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidStateError } from '../../shared/domain/errors.js';
-import { isReleasedUnrevealed, releasedBeforeReveal } from '../../shared/domain/order.js';
+import {
+  isReleasedUnrevealed,
+  releasedBeforeReveal,
+  revealCheckConfirmed,
+} from '../../shared/domain/order.js';
 import type { OrderTransition } from '../../shared/domain/order-transition.js';
 import { OrderTransitions } from '../../shared/domain/order-transitions.js';
 import { anOrder, at, eur, plusSeconds } from '../support/builders.js';
@@ -89,7 +93,8 @@ describe('OrderTransitions.revealAfterRelease', () => {
     expect(t.events[0]).not.toHaveProperty('from');
   });
 
-  it("keeps the re-check's evidence on each card", () => {
+  it("keeps the re-check's evidence on each card; only an active answer confirms it", () => {
+    expect(t.next.cards.map(revealCheckConfirmed)).toEqual([true, false]);
     expect(t.next.cards).toEqual([
       { cardId: 'crd_1', last4: '1001', issuerStateAtReveal: 'active', balanceAtReveal: eur(5000) },
       { cardId: 'crd_2', last4: '1002', issuerStateAtReveal: 'unreachable' },
