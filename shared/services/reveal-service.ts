@@ -1,7 +1,6 @@
 import type { Card } from '../domain/card.js';
 import {
   AlreadyRevealedError,
-  CodeAlreadyRedeemedError,
   DependencyUnavailableError,
   InvalidStateError,
   NotFoundError,
@@ -15,6 +14,7 @@ import type { SealedSecret } from '../ports/code-cipher.js';
 import { mapBounded } from './bounded.js';
 import { sha256Hex } from './hashing.js';
 import type { OrderRunner } from './order-runner.js';
+import { refundRefusal } from './reveal-refusals.js';
 import type { SuspensionService } from './suspension-service.js';
 import type { RevealDeps } from './vault-deps.js';
 
@@ -188,41 +188,4 @@ export class RevealService {
 
 function revelation(order: Order, cards: readonly RevealedCard[]): Revelation {
   return { orderId: order.orderId, revealedAt: order.revealedAt ?? '', cards };
-}
-
-/** Why a refunded order shows nothing: its codes were dead, or its seller was suspended. */
-function refundRefusal(order: Order): CodeAlreadyRedeemedError | InvalidStateError {
-  const reason = order.refundReason;
-  switch (reason) {
-    case 'code_dead_before_reveal':
-      return refundedError(order);
-    // Every pre-reveal refund records its reason; an order without one is answered as before.
-    case 'seller_suspended':
-    case undefined:
-      return suspendedRefundError(order);
-    default: {
-      const unhandled: never = reason;
-      throw new Error(`unhandled refund reason ${String(unhandled)}`);
-    }
-  }
-}
-
-function refundedError(order: Order): CodeAlreadyRedeemedError {
-  return new CodeAlreadyRedeemedError(
-    'the code was already redeemed; the order is refunded and nothing is shown',
-    {
-      refund: order.refunded,
-      state: order.state,
-    },
-  );
-}
-
-function suspendedRefundError(order: Order): InvalidStateError {
-  return new InvalidStateError(
-    'the order was refunded before delivery (the seller is suspended); nothing is shown',
-    {
-      state: order.state,
-      refund: order.refunded,
-    },
-  );
 }
