@@ -27,11 +27,13 @@ const OrderCardSchema = z
           'without an answer, REVALIDATE_BEFORE_REVEAL=best-effort), or the dead state that refunded ' +
           'the order. Absent when no re-check ran.',
       }),
-    balanceAtReveal: MoneySchema.optional().openapi({
-      description: 'The balance the issuer gave at that re-check, when it gave one.',
-    }),
+    // A plain $ref to Money, so the document declares its keys; the description is on the object.
+    balanceAtReveal: MoneySchema.optional(),
   })
-  .openapi('OrderCard');
+  .openapi('OrderCard', {
+    description:
+      '`balanceAtReveal`: the balance the issuer gave at the re-check before reveal, when it gave one.',
+  });
 
 const RefundDueSchema = z.object({
   paymentRef: z.string(),
