@@ -6,7 +6,7 @@ import {
   NotRevealedError,
 } from '../domain/errors.js';
 import type { IssuerCheck } from '../domain/issuer-check.js';
-import type { Order } from '../domain/order.js';
+import { type Order, releasedBeforeReveal } from '../domain/order.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
 import { fineFor, isCreditPoor } from '../domain/penalty-policy.js';
 import type { Report, ReportReason } from '../domain/report.js';
@@ -114,8 +114,9 @@ export class ReportService {
       throw new NotRevealedError(`the order is ${order.state}: nothing was revealed`);
     if (card.refunded)
       throw new AlreadyReportedError('this card was already refunded', { cardId: input.cardId });
+    // An order revealed after its release has its own window; any other released order is closed.
     const windowClosed =
-      order.state === 'released' ||
+      (order.state === 'released' && !releasedBeforeReveal(order)) ||
       (order.disputeDeadline !== undefined && Date.parse(order.disputeDeadline) <= now.getTime());
     if (windowClosed)
       throw new DisputeWindowClosedError('the dispute window is closed', {

@@ -183,6 +183,23 @@ describe('RevealService', () => {
     expect((await vault.standing.seller(tenantId, sellerId)).balance).toEqual({
       EUR: { held: 0, available: 4500 },
     });
+
+    // Its dispute window is open: an upheld report is refunded from the seller's available balance.
+    const cardId = revelation.cards[0]?.cardId ?? '';
+    await issuerCall('/_sim/cards/redeem-at', {
+      code: revelation.cards[0]?.code,
+      redeemedAt: '2020-01-01T00:00:00Z',
+    });
+    const report = await vault.reports.report(tenantId, orderId, {
+      buyerId,
+      cardId,
+      reason: 'already_redeemed',
+    });
+    expect(report.decision).toBe('refunded');
+    expect(await stores.orders.getOrder(tenantId, orderId)).toMatchObject({ state: 'refunded' });
+    expect((await vault.standing.seller(tenantId, sellerId)).balance).toEqual({
+      EUR: { held: 0, available: -450 },
+    });
   });
 
   it('refunds a code released unrevealed and dead at the reveal from the seller available balance', async () => {
