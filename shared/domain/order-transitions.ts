@@ -1,5 +1,5 @@
 import { InvalidStateError } from './errors.js';
-import { subtract } from './money.js';
+import { type Money, subtract } from './money.js';
 import type { Order, OrderState, RefundDue, RefundReason } from './order.js';
 import type { Actor, OrderEvent } from './order-event.js';
 import {
@@ -9,6 +9,8 @@ import {
   type OrderTransition,
   penaltyFor,
 } from './order-transition.js';
+import { revealDeadlineOf } from './reveal-deadline.js';
+import { defaultSettings, type VaultSettings } from './vault-settings.js';
 
 /** A new, time-sortable audit event id for a change made at `at`. */
 export type EventIdSource = (at: Date) => string;
@@ -18,7 +20,10 @@ export type EventIdSource = (at: Date) => string;
  * cards, the seller's ledger, penalties and the audit event must become, all in one transaction.
  */
 export class OrderTransitions {
-  constructor(private readonly eventId: EventIdSource) {}
+  constructor(
+    private readonly eventId: EventIdSource,
+    private readonly settings: Pick<VaultSettings, 'revealDeadlineSeconds'> = defaultSettings,
+  ) {}
 
   event(
     order: Order,
@@ -96,7 +101,11 @@ export class OrderTransitions {
    */
   markPaid(order: Order, paymentRef: string, at: Date): OrderTransition {
     return buildTransition(order, 'pending_payment', 'paid', at, {
-      next: { paidAt: at.toISOString(), paymentRef },
+      next: {
+        paidAt: at.toISOString(),
+        paymentRef,
+        recheckAt: revealDeadlineOf(at.toISOString(), this.settings.revealDeadlineSeconds),
+      },
       cards: moveCards(order, 'reserved', 'reserved', true),
       requireActiveSeller: true,
       ledger: [ledgerMove(order, 'sale_held', 'paid', order.amount.amount, 0)],
@@ -159,8 +168,18 @@ export class OrderTransitions {
     });
   }
 
-  /** An upheld report on one revealed card: its price back to the buyer, a penalty to the seller. */
-  refundReportedCard(order: Order, cardId: string, reportId: string, at: Date): OrderTransition {
+  /**
+   * A report upheld on one revealed card: its price back to the buyer and, unless the refund is
+   * without penalty (an operator's choice, or the escalation deadline default), a strike and a
+   * fine to the seller. `closesEscalation`: the report was open, so the order's open count drops.
+   */
+  refundReportedCard(
+    order: Order,
+    cardId: string,
+    reportId: string,
+    at: Date,
+    options: { penalty?: boolean; closesEscalation?: boolean; unproven?: boolean } = {},
+  ): OrderTransition {
     const reported = order.cards.find((c) => c.cardId === cardId);
     if (!reported || reported.refunded) {
       throw new InvalidStateError('the card is not an unrefunded card of this order', { cardId });
@@ -169,11 +188,25 @@ export class OrderTransitions {
     const allRefunded = cards.every((c) => c.refunded);
     const refunded = { ...order.refunded, amount: order.refunded.amount + order.unitPrice.amount };
     return buildTransition(order, 'revealed', allRefunded ? 'refunded' : 'revealed', at, {
-      next: { cards, refunded, ...(allRefunded ? { closedAt: at.toISOString() } : {}) },
+      next: {
+        cards,
+        refunded,
+        ...(options.closesEscalation ? { openReports: openReportsAfterClose(order) } : {}),
+        ...(allRefunded ? { closedAt: at.toISOString() } : {}),
+      },
       cards: [{ listingId: order.listingId, cardId, from: 'sold', to: 'refunded', linked: true }],
       ledger: [ledgerMove(order, 'refund', `refund#${cardId}`, -order.unitPrice.amount, 0)],
-      penalties: [penaltyFor(order, cardId, at, reportId)],
+      penalties: options.penalty === false ? [] : [penaltyFor(order, cardId, at, reportId)],
+      ...(options.unproven ? { unprovenRefund: true } : {}),
       events: allRefunded ? [this.event(order, at, 'order.refunded', 'vault', 'refunded', { reportId })] : [],
+    });
+  }
+
+  /** An escalation closed without a refund (rejected): the order goes back on its release clock. */
+  closeEscalation(order: Order, at: Date): OrderTransition {
+    return buildTransition(order, 'revealed', 'revealed', at, {
+      next: { openReports: openReportsAfterClose(order) },
+      events: [],
     });
   }
 
@@ -185,6 +218,33 @@ export class OrderTransitions {
   noteReport(order: Order, at: Date, escalated: boolean): OrderTransition {
     return buildTransition(order, 'revealed', 'revealed', at, {
       next: escalated ? { openReports: (order.openReports ?? 0) + 1 } : {},
+      events: [],
+    });
+  }
+
+  /**
+   * paid -> released at the reveal deadline: the code is live, the buyer never revealed it, and
+   * the seller is paid. The cards are sold (the sale is done) but stay sealed: the buyer may
+   * still reveal them, and no dispute window ever opened, since nothing was revealed.
+   */
+  releaseUnrevealed(order: Order, at: Date): OrderTransition {
+    return buildTransition(order, 'paid', 'released', at, {
+      next: { releasedAt: at.toISOString(), closedAt: at.toISOString() },
+      cards: moveCards(order, 'reserved', 'sold', true),
+      ledger: [ledgerMove(order, 'release', 'release', -order.amount.amount, order.amount.amount)],
+      events: [
+        this.event(order, at, 'order.released', 'sweeper', 'released', {
+          payout: order.amount,
+          reason: 'reveal_deadline',
+        }),
+      ],
+    });
+  }
+
+  /** The issuer did not answer the reveal-deadline re-check: ask again at `nextAt` (backoff). */
+  postponeRecheck(order: Order, at: Date, nextAt: string): OrderTransition {
+    return buildTransition(order, 'paid', 'paid', at, {
+      next: { recheckAt: nextAt, recheckAttempts: (order.recheckAttempts ?? 0) + 1 },
       events: [],
     });
   }
@@ -207,4 +267,13 @@ export class OrderTransitions {
       ],
     });
   }
+}
+
+function openReportsAfterClose(order: Order): number {
+  return Math.max(0, (order.openReports ?? 0) - 1);
+}
+
+/** What a release pays out: the amount less what was refunded. */
+export function payoutOf(order: Pick<Order, 'amount' | 'refunded'>): Money {
+  return subtract(order.amount, order.refunded);
 }

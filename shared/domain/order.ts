@@ -23,6 +23,8 @@ export interface OrderCard {
   readonly last4: string;
   /** Set once a report on this card was upheld and its price refunded. */
   readonly refunded?: boolean;
+  /** The issuer's balance at the reveal re-check: a lower one at report time means the buyer spent it. */
+  readonly balanceAtReveal?: Money;
 }
 
 /** Why a payment could not be applied to its order. */
@@ -63,6 +65,13 @@ export interface Order {
   readonly paidAt?: string;
   readonly paymentRef?: string;
   readonly revealedAt?: string;
+  /**
+   * A paid order not revealed is re-checked with the issuer from then on (paidAt +
+   * REVEAL_DEADLINE_SECONDS, moved by the backoff while the issuer does not answer).
+   */
+  readonly recheckAt?: string;
+  /** Re-checks the issuer left unanswered so far. */
+  readonly recheckAttempts?: number;
   /** SHA-256 of the Idempotency-Key that won the reveal; a retry with it may decrypt again. */
   readonly revealKeyHash?: string;
   readonly disputeDeadline?: string;
@@ -80,7 +89,8 @@ export interface Order {
 const orderTransitions: Record<OrderState, readonly OrderState[]> = {
   pending_payment: ['paid', 'expired', 'cancelled'],
   // paid -> refunded: the pre-reveal re-check found a dead code, or the seller was suspended.
-  paid: ['revealed', 'refunded'],
+  // paid -> released: never revealed by its reveal deadline and the code is live; the buyer may still reveal it.
+  paid: ['revealed', 'refunded', 'released'],
   // revealed -> refunded: every card of the order was reported and upheld.
   revealed: ['released', 'refunded'],
   released: [],
@@ -111,6 +121,14 @@ export function dueTransition(order: Order, now: Date): 'expire' | 'release' | u
     return 'release';
   }
   return undefined;
+}
+
+/**
+ * When the recheck job (which may open codes) should next look at this order: a paid order
+ * never revealed, from its reveal deadline on.
+ */
+export function nextRecheckAt(order: Pick<Order, 'state' | 'revealedAt' | 'recheckAt'>): string | undefined {
+  return order.state === 'paid' && order.revealedAt === undefined ? order.recheckAt : undefined;
 }
 
 /** When the sweeper should next look at this order, or undefined if time changes nothing. */

@@ -16,7 +16,12 @@ const refundDue = entity<RefundDue>()(
 );
 
 const orderCard = entity<OrderCard>()(
-  z.object({ cardId: text, last4: text, refunded: z.optional(z.boolean()) }),
+  z.object({
+    cardId: text,
+    last4: text,
+    refunded: z.optional(z.boolean()),
+    balanceAtReveal: z.optional(money),
+  }),
 );
 
 export const orderSchema = entity<Order>()(
@@ -38,6 +43,8 @@ export const orderSchema = entity<Order>()(
     paymentRef: optionalText,
     revealedAt: optionalText,
     revealKeyHash: optionalText,
+    recheckAt: optionalText,
+    recheckAttempts: z.optional(z.int()),
     disputeDeadline: optionalText,
     releasedAt: optionalText,
     closedAt: optionalText,
@@ -51,6 +58,14 @@ export const orderSchema = entity<Order>()(
 
 /** A due-index row: the projection `listDueOrders` reads. */
 export const dueOrderSchema = z.object({ tenantId: text, orderId: text, gsi1sk: text });
+
+/** A recheck-index row: an unrevealed paid order (no cardId) or a report whose issuer is re-asked. */
+export const dueRecheckSchema = z.object({
+  tenantId: text,
+  orderId: text,
+  cardId: optionalText,
+  gsi1sk: text,
+});
 
 /** A seller-index row: the projection `listOpenSellerOrders` reads. */
 export const openOrderSchema = z.object({ orderId: text });

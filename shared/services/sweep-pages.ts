@@ -1,0 +1,31 @@
+import type { SweepResult } from './sweeper.js';
+import type { CoreDeps } from './vault-deps.js';
+
+const PAGE = 100;
+const MAX_PAGES = 20;
+
+/**
+ * Runs due work page by page from an index query: each item's task settled on its own, failures
+ * logged and counted. A short page is the last; a page that only failed stops the run (failed
+ * items stay due for the next one), so nothing spins within a run.
+ */
+export async function runDuePages(
+  deps: Pick<CoreDeps, 'clock' | 'logger'>,
+  name: string,
+  page: (now: string, limit: number) => Promise<Array<() => Promise<unknown>>>,
+): Promise<SweepResult> {
+  let examined = 0;
+  let failed = 0;
+  for (let i = 0; i < MAX_PAGES; i++) {
+    const tasks = await page(deps.clock.now().toISOString(), PAGE);
+    if (tasks.length === 0) break;
+    const results = await Promise.allSettled(tasks.map((task) => task()));
+    examined += tasks.length;
+    const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    failed += failures.length;
+    for (const f of failures) deps.logger.error({ err: String(f.reason) }, `${name} of an item failed`);
+    if (failures.length === tasks.length || tasks.length < PAGE) break;
+  }
+  if (examined > 0) deps.logger.info({ examined, failed }, `${name} done`);
+  return { examined, failed };
+}
