@@ -40,7 +40,10 @@ async function recheck(event: RecheckEvent): Promise<SweepResult> {
 }
 
 export function handler(event: RecheckEvent, context: unknown): Promise<SweepResult>;
-export function handler(event: Parameters<typeof http>[0], context: Parameters<typeof http>[1]): ReturnType<typeof http>;
+export function handler(
+  event: Parameters<typeof http>[0],
+  context: Parameters<typeof http>[1],
+): ReturnType<typeof http>;
 export function handler(event: unknown, context: unknown): Promise<unknown> {
   if (isRecheck(event)) return recheck(event);
   return http(event as Parameters<typeof http>[0], context as Parameters<typeof http>[1]);

@@ -1,6 +1,5 @@
 import type { EscalationService } from './escalation-service.js';
-import { runDuePages } from './sweep-pages.js';
-import type { SweepResult } from './sweeper.js';
+import { runDuePages, type SweepResult } from './sweep-pages.js';
 import type { CoreDeps } from './vault-deps.js';
 
 /**

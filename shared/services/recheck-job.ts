@@ -7,8 +7,7 @@ import type { OrderRunner } from './order-runner.js';
 import type { ReportCloser } from './report-closer.js';
 import { askIssuer, decideOnEvidence, evidenceOf } from './report-evidence.js';
 import type { SuspensionService } from './suspension-service.js';
-import { runDuePages } from './sweep-pages.js';
-import type { SweepResult } from './sweeper.js';
+import { runDuePages, type SweepResult } from './sweep-pages.js';
 import type { RevealDeps } from './vault-deps.js';
 
 type Deps = Pick<RevealDeps, 'stores' | 'cipher' | 'issuer' | 'clock' | 'settings' | 'logger'>;

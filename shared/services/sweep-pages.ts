@@ -1,12 +1,16 @@
-import type { SweepResult } from './sweeper.js';
 import type { CoreDeps } from './vault-deps.js';
+
+export interface SweepResult {
+  readonly examined: number;
+  readonly failed: number;
+}
 
 const PAGE = 100;
 const MAX_PAGES = 20;
 
 /**
  * Runs due work page by page from an index query: each item's task settled on its own, failures
- * logged and counted. A short page is the last; a page that only failed stops the run (failed
+ * logged and counted (the caller logs the summary). A short page is the last; a page that only failed stops the run (failed
  * items stay due for the next one), so nothing spins within a run.
  */
 export async function runDuePages(
@@ -26,6 +30,5 @@ export async function runDuePages(
     for (const f of failures) deps.logger.error({ err: String(f.reason) }, `${name} of an item failed`);
     if (failures.length === tasks.length || tasks.length < PAGE) break;
   }
-  if (examined > 0) deps.logger.info({ examined, failed }, `${name} done`);
   return { examined, failed };
 }

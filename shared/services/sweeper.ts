@@ -1,11 +1,8 @@
 import type { OrderRunner } from './order-runner.js';
-import { runDuePages } from './sweep-pages.js';
+import { runDuePages, type SweepResult } from './sweep-pages.js';
 import type { CoreDeps } from './vault-deps.js';
 
-export interface SweepResult {
-  readonly examined: number;
-  readonly failed: number;
-}
+export type { SweepResult };
 
 /** More scheduled work run after the due orders, each in its own file (escalation deadlines...). */
 export interface SweepStep {
@@ -27,10 +24,10 @@ export class Sweeper {
   async sweep(): Promise<SweepResult> {
     const results = [await this.dueOrders()];
     for (const step of this.steps) results.push(await step.run());
-    return {
-      examined: results.reduce((n, r) => n + r.examined, 0),
-      failed: results.reduce((n, r) => n + r.failed, 0),
-    };
+    const examined = results.reduce((n, r) => n + r.examined, 0);
+    const failed = results.reduce((n, r) => n + r.failed, 0);
+    if (examined > 0) this.deps.logger.info({ examined, failed }, 'sweep done');
+    return { examined, failed };
   }
 
   private dueOrders(): Promise<SweepResult> {
