@@ -16,7 +16,7 @@ import { anOrder, at, plusSeconds, T0 } from '../support/builders.js';
  */
 const allowed: Record<OrderState, readonly OrderState[]> = {
   pending_payment: ['paid', 'expired', 'cancelled'],
-  paid: ['revealed', 'refunded'],
+  paid: ['revealed', 'refunded', 'released'],
   revealed: ['released', 'refunded'],
   released: [],
   expired: [],
