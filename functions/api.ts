@@ -1,6 +1,7 @@
 import { handle } from 'hono/aws-lambda';
 import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
+import { escalationRoutes } from '../shared/http/routes/escalation-routes.js';
 import { listingRoutes } from '../shared/http/routes/listing-routes.js';
 import { orderRoutes } from '../shared/http/routes/order-routes.js';
 import { partyRoutes } from '../shared/http/routes/party-routes.js';
@@ -13,7 +14,12 @@ const vault = vaultForApi(adapters);
 const app = createApp({
   tenants: vault.tenants,
   logger: adapters.logger,
-  modules: [listingRoutes(vault.listings), orderRoutes(vault), partyRoutes(vault.standing)],
+  modules: [
+    listingRoutes(vault.listings),
+    orderRoutes(vault),
+    partyRoutes(vault.standing),
+    escalationRoutes(vault.escalations),
+  ],
 });
 
 export const handler = handle(app);

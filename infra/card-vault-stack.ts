@@ -10,7 +10,7 @@ import { VaultHttpApi } from './constructs/vault-http-api.js';
 import { VaultKeys } from './constructs/vault-keys.js';
 import { VaultTable } from './constructs/vault-table.js';
 import { applyNagSuppressions } from './nag-suppressions.js';
-import { OUTPUTS } from './names.js';
+import { OUTPUTS, RECHECK_EVENT_SOURCE } from './names.js';
 import type { StageConfig } from './stage-config.js';
 
 export interface CardVaultStackProps extends StackProps {
@@ -25,6 +25,7 @@ export class CardVaultStack extends Stack {
   readonly functions: VaultFunctions;
   readonly http: VaultHttpApi;
   readonly sweeper: SweeperSchedule;
+  readonly recheck: SweeperSchedule;
   readonly alarmTopic: AlarmTopic;
   readonly alarms: VaultAlarms;
   readonly keyChanges: KeyChangeAlerts;
@@ -49,6 +50,14 @@ export class CardVaultStack extends Stack {
     this.sweeper = new SweeperSchedule(this, 'Sweeper', {
       sweeper: this.functions.sweeper.fn,
       stage: config.stage,
+    });
+    // Re-asking the issuer and the reveal-deadline re-check need a plaintext: the reveal function runs them.
+    this.recheck = new SweeperSchedule(this, 'Recheck', {
+      sweeper: this.functions.reveal.fn,
+      stage: config.stage,
+      purpose: 're-ask the issuer about escalations and unrevealed paid orders',
+      source: RECHECK_EVENT_SOURCE,
+      deadLetters: this.sweeper.deadLetters,
     });
     this.alarmTopic = new AlarmTopic(this, 'Alarms', {
       stage: config.stage,

@@ -45,7 +45,9 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     timeoutSeconds: 10,
     sdkClients: ['dynamodb'],
-    indexes: [],
+    // The open escalations list (gsi2); a settled refund with a penalty can suspend the seller,
+    // which walks the seller's open orders (gsi2 too).
+    indexes: [SELLER_INDEX],
     // ConditionCheckItem: placing an order checks the seller is active.
     writes: ['PutItem', 'UpdateItem', 'ConditionCheckItem'],
     writePrefixes: [TENANT_PARTITION_PREFIX],
@@ -66,14 +68,16 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
   },
   reveal: {
     entry: 'functions/reveal.ts',
-    description: 'card-vault reveal and reports: the only function allowed kms:Decrypt.',
+    description:
+      'card-vault reveal, reports and the recheck job (issuer re-asks): the only function allowed kms:Decrypt.',
     // One issuer re-check (with the adapter's retries and backoff) plus a Decrypt per card: 20 s
     // leaves room for the issuer's retry budget under the 30 s API limit.
     memoryMb: 512,
     timeoutSeconds: 20,
     sdkClients: ['dynamodb', 'kms'],
-    // An upheld report can suspend the seller, which walks the seller's open orders.
-    indexes: [SELLER_INDEX],
+    // An upheld report can suspend the seller, which walks the seller's open orders; the
+    // scheduled recheck job finds its work in the due index's RECHECK# partitions.
+    indexes: [SELLER_INDEX, DUE_INDEX],
     // ConditionCheckItem: the reveal claim checks the seller is still active.
     writes: ['PutItem', 'UpdateItem', 'ConditionCheckItem'],
     writePrefixes: [TENANT_PARTITION_PREFIX],
@@ -81,12 +85,12 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
   sweeper: {
     entry: 'functions/sweeper.ts',
     description:
-      'card-vault sweeper: applies due transitions (payment timeout, dispute window) every minute.',
+      'card-vault sweeper: applies due transitions (payment timeout, dispute window, escalation deadline) every minute.',
     // Under the 1-minute schedule period, so one sweep ends before the next one starts.
     memoryMb: 512,
     timeoutSeconds: 50,
     sdkClients: ['dynamodb'],
-    // Finds due orders on the due index instead of scanning.
+    // Finds due orders and escalation deadlines on the due index instead of scanning.
     indexes: [DUE_INDEX],
     writes: ['PutItem', 'UpdateItem'],
     writePrefixes: [TENANT_PARTITION_PREFIX],

@@ -13,3 +13,6 @@ export const OUTPUTS = {
 export function stackName(stage: string): string {
   return `CardVault-${stage}`;
 }
+
+/** The `source` of the scheduled event that runs the reveal function's recheck job (not an HTTP request). */
+export const RECHECK_EVENT_SOURCE = 'card-vault.recheck';

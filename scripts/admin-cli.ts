@@ -5,19 +5,28 @@ import { createDynamoClients } from '../shared/adapters/dynamodb/dynamodb-client
 import { createDynamoStores } from '../shared/adapters/dynamodb/dynamodb-stores.js';
 import { tableDefinition } from '../shared/adapters/dynamodb/table-definition.js';
 import { ulidIdGenerator } from '../shared/adapters/ids/ulid-id-generator.js';
+import { createLogger } from '../shared/adapters/logging/pino-logger.js';
 import { loadAdminConfig } from '../shared/config/tool-config.js';
+import { OPERATOR_OUTCOMES, type OperatorOutcome } from '../shared/domain/escalation.js';
+import { defaultSettings } from '../shared/domain/vault-settings.js';
 import { systemClock } from '../shared/ports/clock.js';
 import { TenantService } from '../shared/services/tenant-service.js';
+import { vaultForApi } from '../shared/services/vault.js';
 
 const USAGE = `Usage:
   npm run tenant -- create <name> [--stage <stage> | --table <name>] [--region <region>]
   npm run brand -- put <brand> --issuer-url <url> --code-pattern <regex> [--pin-pattern <regex>] [--stage <stage> | --table <name>]
+  npm run escalation -- list <tenantId> [--stage <stage> | --table <name>]
+  npm run escalation -- settle <tenantId> <reportId> <refund|refund_without_penalty|reject> --note <text> --by <operator> [--stage <stage> | --table <name>]
 
 Without --stage or --table it works on the local stack (DYNAMODB_ENDPOINT, or DynamoDB Local on
 DYNAMODB_PORT, default 8000; table TABLE_NAME, default ${tableDefinition.defaultTableName}).
 With --stage it uses the table of the deployed stack CardVault-<stage> and your AWS credentials.`;
 
-/** Operator commands: create a tenant (prints its API key once), register a brand and its issuer. */
+/**
+ * Operator commands: create a tenant (prints its API key once), register a brand and its issuer,
+ * list and settle a tenant's escalations.
+ */
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -29,6 +38,8 @@ async function main(argv: string[]): Promise<void> {
       'issuer-url': { type: 'string' },
       'code-pattern': { type: 'string' },
       'pin-pattern': { type: 'string' },
+      note: { type: 'string' },
+      by: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -64,6 +75,8 @@ async function main(argv: string[]): Promise<void> {
         createdAt: systemClock.now().toISOString(),
       });
       console.log(`brand ${name} -> ${issuerUrl} registered in table ${tableName}`);
+    } else if (resource === 'escalation') {
+      await escalationCommand(vaultForOperators(doc, tableName), command, positionals.slice(2), values);
     } else {
       throw new UsageError();
     }
@@ -99,6 +112,55 @@ async function target(options: {
 }
 
 class UsageError extends Error {}
+
+/** The escalation desk without a cipher or issuer: settling never opens a code. */
+function vaultForOperators(doc: ReturnType<typeof createDynamoClients>['doc'], tableName: string) {
+  return vaultForApi({
+    stores: createDynamoStores({ doc, tableName }),
+    clock: systemClock,
+    ids: ulidIdGenerator,
+    logger: createLogger({ level: 'warn' }),
+    settings: defaultSettings,
+  });
+}
+
+async function escalationCommand(
+  vault: ReturnType<typeof vaultForApi>,
+  command: string,
+  args: string[],
+  options: { note?: string | undefined; by?: string | undefined },
+): Promise<void> {
+  const [tenantId, reportId, outcome] = args;
+  if (!tenantId) throw new UsageError();
+  if (command === 'list') {
+    let cursor: string | undefined;
+    do {
+      const page = await vault.escalations.list(tenantId, 100, cursor);
+      for (const r of page.reports)
+        console.log(
+          `${r.reportId}  order ${r.orderId}  card ${r.cardId}  ${r.escalation?.reason}  deadline ${r.escalation?.deadline}`,
+        );
+      cursor = page.nextCursor;
+    } while (cursor);
+    return;
+  }
+  const outcomes: readonly string[] = OPERATOR_OUTCOMES;
+  if (
+    command !== 'settle' ||
+    !reportId ||
+    !outcome ||
+    !outcomes.includes(outcome) ||
+    !options.note ||
+    !options.by
+  )
+    throw new UsageError();
+  const report = await vault.escalations.settle(tenantId, reportId, {
+    outcome: outcome as OperatorOutcome,
+    note: options.note,
+    decidedBy: options.by,
+  });
+  console.log(`${report.reportId} settled: ${report.decision} (${outcome}) by ${options.by}`);
+}
 
 main(process.argv.slice(2)).catch((error: unknown) => {
   if (error instanceof UsageError) console.error(USAGE);

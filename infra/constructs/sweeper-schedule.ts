@@ -13,7 +13,8 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 /**
- * EventBridge Scheduler invokes the sweeper every minute. Sweeps are idempotent and the next one
+ * EventBridge Scheduler invokes the sweeper every minute (and, with its own source, the reveal
+ * function's recheck job, the scheduled work that needs kms:Decrypt). Sweeps are idempotent and the next one
  * is at most a minute away, and every read of an order applies its due transitions anyway
  * (docs/design.md), so a late sweep changes no answer; but a sweep that never ran must be seen. A
  * delivery Scheduler could not make (after its retries within the minute) and a run that
@@ -24,16 +25,31 @@ export class SweeperSchedule extends Construct {
   readonly schedule: Schedule;
   readonly deadLetters: Queue;
 
-  constructor(scope: Construct, id: string, props: { readonly sweeper: IFunction; readonly stage: string }) {
+  constructor(
+    scope: Construct,
+    id: string,
+    props: {
+      readonly sweeper: IFunction;
+      readonly stage: string;
+      /** What the run does, for the schedule's description. */
+      readonly purpose?: string;
+      /** The event's `source`: the reveal function tells its scheduled job from HTTP events by it. */
+      readonly source?: string;
+      /** Another schedule's queue, so one alarm watches every scheduled job. */
+      readonly deadLetters?: Queue;
+    },
+  ) {
     super(scope, id);
-    this.deadLetters = new Queue(this, 'DeadLetters', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.deadLetters =
+      props.deadLetters ??
+      new Queue(this, 'DeadLetters', {
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
     const withinTheMinute = { maxEventAge: Duration.minutes(1) };
     this.schedule = new Schedule(this, 'EveryMinute', {
-      description: `card-vault ${props.stage}: apply due order transitions`,
+      description: `card-vault ${props.stage}: ${props.purpose ?? 'apply due order transitions'}`,
       schedule: ScheduleExpression.rate(Duration.minutes(1)),
       // Scheduler sends only what the target's input says; the sweeper logs the scheduled time.
       target: new InvokeFunctionOnly(props.sweeper, {
@@ -42,7 +58,7 @@ export class SweeperSchedule extends Construct {
         retryAttempts: 2,
         deadLetterQueue: this.deadLetters,
         input: ScheduleTargetInput.fromObject({
-          source: 'card-vault.sweeper',
+          source: props.source ?? 'card-vault.sweeper',
           time: ContextAttribute.scheduledTime,
           executionId: ContextAttribute.executionId,
         }),

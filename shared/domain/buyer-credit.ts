@@ -8,5 +8,9 @@ export interface BuyerCredit {
   readonly upheld: number;
   readonly rejected: number;
   readonly escalated: number;
+  /** Reports upheld without an issuer redemption time, and escalations refunded by the deadline default. */
+  readonly unproven: number;
   readonly rejectionTimes: readonly string[];
+  /** When each `unproven` report was decided: from the second in 90 days, such a report is escalated. */
+  readonly unprovenTimes: readonly string[];
 }

@@ -23,6 +23,7 @@ export const domainErrorCodes = [
   'not-revealed',
   'dispute-window-closed',
   'already-reported',
+  'report-not-open',
   'idempotency-key-reused',
   'idempotency-key-missing',
   'unauthorized',
@@ -81,6 +82,8 @@ export class DisputeWindowClosedError extends domainError(
   'DisputeWindowClosedError',
 ) {}
 export class AlreadyReportedError extends domainError('already-reported', 'AlreadyReportedError') {}
+/** Settling a report that is not an open escalation (settled already, or decided at once). */
+export class ReportNotOpenError extends domainError('report-not-open', 'ReportNotOpenError') {}
 export class IdempotencyKeyReusedError extends domainError(
   'idempotency-key-reused',
   'IdempotencyKeyReusedError',

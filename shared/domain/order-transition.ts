@@ -47,6 +47,8 @@ export interface OrderTransition {
   readonly penalties: readonly SellerPenalty[];
   /** The seller must still be active when this commits (payment and reveal); a lost check is a conflict. */
   readonly requireActiveSeller?: boolean;
+  /** A refund by the escalation deadline default: counted on the seller's `unprovenRefunds`, no strike. */
+  readonly unprovenRefund?: boolean;
   readonly events: readonly OrderEvent[];
 }
 
@@ -56,6 +58,7 @@ export interface TransitionParts {
   readonly ledger?: readonly LedgerMove[];
   readonly penalties?: readonly SellerPenalty[];
   readonly requireActiveSeller?: boolean;
+  readonly unprovenRefund?: boolean;
   readonly events: readonly OrderEvent[];
 }
 
@@ -83,6 +86,7 @@ export function buildTransition(
     ledger: [...(parts.ledger ?? []), ...fines],
     penalties,
     ...(parts.requireActiveSeller ? { requireActiveSeller: true } : {}),
+    ...(parts.unprovenRefund ? { unprovenRefund: true } : {}),
     events: parts.events,
   };
 }

@@ -1,5 +1,5 @@
 import { InvalidStateError } from './errors.js';
-import { subtract } from './money.js';
+import { type Money, subtract } from './money.js';
 import {
   isReleasedUnrevealed,
   type Order,
@@ -18,6 +18,8 @@ import {
   type RevealCheck,
   withRevealEvidence,
 } from './order-transition.js';
+import { revealDeadlineOf } from './reveal-deadline.js';
+import { defaultSettings, type VaultSettings } from './vault-settings.js';
 
 /** A new, time-sortable audit event id for a change made at `at`. */
 export type EventIdSource = (at: Date) => string;
@@ -27,7 +29,10 @@ export type EventIdSource = (at: Date) => string;
  * cards, the seller's ledger, penalties and the audit event must become, all in one transaction.
  */
 export class OrderTransitions {
-  constructor(private readonly eventId: EventIdSource) {}
+  constructor(
+    private readonly eventId: EventIdSource,
+    private readonly settings: Pick<VaultSettings, 'revealDeadlineSeconds'> = defaultSettings,
+  ) {}
 
   event(
     order: Order,
@@ -105,7 +110,11 @@ export class OrderTransitions {
    */
   markPaid(order: Order, paymentRef: string, at: Date): OrderTransition {
     return buildTransition(order, 'pending_payment', 'paid', at, {
-      next: { paidAt: at.toISOString(), paymentRef },
+      next: {
+        paidAt: at.toISOString(),
+        paymentRef,
+        recheckAt: revealDeadlineOf(at.toISOString(), this.settings.revealDeadlineSeconds),
+      },
       cards: moveCards(order, 'reserved', 'reserved', true),
       requireActiveSeller: true,
       ledger: [ledgerMove(order, 'sale_held', 'paid', order.amount.amount, 0)],
@@ -271,6 +280,7 @@ export class OrderTransitions {
       events: [
         this.event(order, at, 'order.released', 'sweeper', 'released', {
           payout: order.amount,
+          reason: 'reveal_deadline',
           revealed: false,
         }),
       ],
@@ -278,10 +288,17 @@ export class OrderTransitions {
   }
 
   /**
-   * An upheld report on one revealed card: its price back to the buyer, a penalty to the seller.
-   * On an order revealed after its release the price comes from the seller's available balance.
+   * A report upheld on one revealed card: its price back to the buyer and, unless the refund is
+   * without penalty (an operator's choice, or the escalation deadline default), a strike and a
+   * fine to the seller. `closesEscalation`: the report was open, so the order's open count drops.
    */
-  refundReportedCard(order: Order, cardId: string, reportId: string, at: Date): OrderTransition {
+  refundReportedCard(
+    order: Order,
+    cardId: string,
+    reportId: string,
+    at: Date,
+    options: { penalty?: boolean; closesEscalation?: boolean; unproven?: boolean } = {},
+  ): OrderTransition {
     const reported = order.cards.find((c) => c.cardId === cardId);
     if (!reported || reported.refunded) {
       throw new InvalidStateError('the card is not an unrefunded card of this order', { cardId });
@@ -291,13 +308,29 @@ export class OrderTransitions {
     const refunded = { ...order.refunded, amount: order.refunded.amount + order.unitPrice.amount };
     const from = disputedState(order);
     const price = order.unitPrice.amount;
+    // Before the payout the price comes out of escrow; after it (a late reveal), out of available.
     const [held, available] = from === 'revealed' ? [-price, 0] : [0, -price];
     return buildTransition(order, from, allRefunded ? 'refunded' : from, at, {
-      next: { cards, refunded, ...(allRefunded ? { closedAt: at.toISOString() } : {}) },
+      next: {
+        cards,
+        refunded,
+        ...(options.closesEscalation ? { openReports: openReportsAfterClose(order) } : {}),
+        ...(allRefunded ? { closedAt: at.toISOString() } : {}),
+      },
       cards: [{ listingId: order.listingId, cardId, from: 'sold', to: 'refunded', linked: true }],
       ledger: [ledgerMove(order, 'refund', `refund#${cardId}`, held, available)],
-      penalties: [penaltyFor(order, cardId, at, reportId)],
+      penalties: options.penalty === false ? [] : [penaltyFor(order, cardId, at, reportId)],
+      ...(options.unproven ? { unprovenRefund: true } : {}),
       events: allRefunded ? [this.event(order, at, 'order.refunded', 'vault', 'refunded', { reportId })] : [],
+    });
+  }
+
+  /** An escalation closed without a refund (rejected): the order goes back on its release clock. */
+  closeEscalation(order: Order, at: Date): OrderTransition {
+    const from = disputedState(order);
+    return buildTransition(order, from, from, at, {
+      next: { openReports: openReportsAfterClose(order) },
+      events: [],
     });
   }
 
@@ -310,6 +343,14 @@ export class OrderTransitions {
     const from = disputedState(order);
     return buildTransition(order, from, from, at, {
       next: escalated ? { openReports: (order.openReports ?? 0) + 1 } : {},
+      events: [],
+    });
+  }
+
+  /** The issuer did not answer the reveal-deadline re-check: ask again at `nextAt` (backoff). */
+  postponeRecheck(order: Order, at: Date, nextAt: string): OrderTransition {
+    return buildTransition(order, 'paid', 'paid', at, {
+      next: { recheckAt: nextAt, recheckAttempts: (order.recheckAttempts ?? 0) + 1 },
       events: [],
     });
   }
@@ -343,4 +384,13 @@ function assertReleasedUnrevealed(order: Order): void {
   if (order.state === 'released' && !isReleasedUnrevealed(order)) {
     throw new InvalidStateError('the order was already revealed', { revealedAt: order.revealedAt });
   }
+}
+
+function openReportsAfterClose(order: Order): number {
+  return Math.max(0, (order.openReports ?? 0) - 1);
+}
+
+/** What a release pays out: the amount less what was refunded. */
+export function payoutOf(order: Pick<Order, 'amount' | 'refunded'>): Money {
+  return subtract(order.amount, order.refunded);
 }

@@ -72,6 +72,13 @@ export interface Order {
   readonly paidAt?: string;
   readonly paymentRef?: string;
   readonly revealedAt?: string;
+  /**
+   * A paid order not revealed is re-checked with the issuer from then on (paidAt +
+   * REVEAL_DEADLINE_SECONDS, moved by the backoff while the issuer does not answer).
+   */
+  readonly recheckAt?: string;
+  /** Re-checks the issuer left unanswered so far. */
+  readonly recheckAttempts?: number;
   /** SHA-256 of the Idempotency-Key that won the reveal; a retry with it may decrypt again. */
   readonly revealKeyHash?: string;
   readonly disputeDeadline?: string;
@@ -147,6 +154,14 @@ export function dueTransition(order: Order, now: Date): 'expire' | 'release' | u
     return 'release';
   }
   return undefined;
+}
+
+/**
+ * When the recheck job (which may open codes) should next look at this order: a paid order
+ * never revealed, from its reveal deadline on.
+ */
+export function nextRecheckAt(order: Pick<Order, 'state' | 'revealedAt' | 'recheckAt'>): string | undefined {
+  return order.state === 'paid' && order.revealedAt === undefined ? order.recheckAt : undefined;
 }
 
 /** When the sweeper should next look at this order, or undefined if time changes nothing. */

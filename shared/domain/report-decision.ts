@@ -110,3 +110,15 @@ function spentSinceReveal(issuer: IssuerCheck, atReveal: Money | undefined): boo
     now.amount < atReveal.amount
   );
 }
+
+/**
+ * A report upheld on a redemption the issuer gave no time for: proof of nothing but the buyer's
+ * word, so it is counted on the buyer's record (`unprovenTimes`) and the next one escalates.
+ */
+export function isUnprovenUpheld(issuer: IssuerCheck | undefined, decision: ReportDecision): boolean {
+  return (
+    decision === 'refunded' &&
+    issuer?.state === 'redeemed' &&
+    (issuer.redeemedAt === undefined || Number.isNaN(Date.parse(issuer.redeemedAt)))
+  );
+}

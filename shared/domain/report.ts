@@ -1,3 +1,4 @@
+import type { Escalation, SettlementOutcome } from './escalation.js';
 import type { RecordedIssuerState } from './issuer-check.js';
 import type { Money } from './money.js';
 import type { ReportDecision } from './report-decision.js';
@@ -13,6 +14,18 @@ export interface ReportEvidence {
   readonly rationale: string;
 }
 
+/** `open` while an escalation waits for the issuer, an operator or its deadline; `closed` once decided. */
+export const reportStatuses = ['open', 'closed'] as const;
+export type ReportStatus = (typeof reportStatuses)[number];
+
+/** How an escalation ended, and who ended it (an operator's id, `issuer` or `sweeper`). */
+export interface Settlement {
+  readonly outcome: SettlementOutcome;
+  readonly by: string;
+  readonly note?: string;
+  readonly at: string;
+}
+
 export interface Report {
   readonly tenantId: string;
   readonly reportId: string;
@@ -21,6 +34,10 @@ export interface Report {
   readonly buyerId: string;
   readonly reason: ReportReason;
   readonly decision: ReportDecision;
+  readonly status: ReportStatus;
+  /** Kept once escalated, also after the report is closed: why it could not be decided alone. */
+  readonly escalation?: Escalation;
+  readonly settlement?: Settlement;
   readonly evidence: ReportEvidence;
   readonly refund?: Money;
   readonly sellerPenalty?: Money;

@@ -20,5 +20,7 @@ export interface SellerStanding {
   readonly status: SellerStatus;
   readonly strikeTimes: readonly string[];
   readonly balance: SellerBalances;
+  /** Escalations refunded by the deadline default (no strike): repeated ones stand out. */
+  readonly unprovenRefunds: number;
   readonly suspendedAt?: string;
 }

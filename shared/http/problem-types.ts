@@ -45,6 +45,7 @@ export const problemTypes = {
   'not-revealed': { status: 409, title: 'Nothing was revealed on this order' },
   'dispute-window-closed': { status: 409, title: 'The dispute window is closed' },
   'already-reported': { status: 409, title: 'This card was already reported' },
+  'report-not-open': { status: 409, title: 'The report is not an open escalation' },
   'concurrent-update': { status: 409, title: 'The resource changed concurrently; retry' },
   // Deposit turns it into a per-card `duplicate` result; should it ever escape, it is the
   // client's conflict (the code is already in the vault), and its message names no code.

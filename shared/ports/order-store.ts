@@ -65,6 +65,14 @@ export interface OrderStore {
   appendEvent(tenantId: string, event: OrderEvent): Promise<void>;
   /** Orders whose time-driven transition is due at `now`, oldest first. */
   listDueOrders(now: string, limit: number): Promise<Array<{ tenantId: string; orderId: string }>>;
+  /**
+   * Work due at `now` that needs a code's plaintext, oldest first: paid orders past their reveal
+   * deadline (no `cardId`) and escalated reports whose issuer is to be re-asked (with `cardId`).
+   */
+  listDueRechecks(
+    now: string,
+    limit: number,
+  ): Promise<Array<{ tenantId: string; orderId: string; cardId?: string }>>;
   /** A seller's orders still open to the suspension cascade (pending_payment or paid). */
   listOpenSellerOrders(tenantId: string, sellerId: string): Promise<Array<{ orderId: string }>>;
 }

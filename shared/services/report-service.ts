@@ -1,6 +1,5 @@
 import {
   AlreadyReportedError,
-  DependencyUnavailableError,
   DisputeWindowClosedError,
   NotFoundError,
   NotRevealedError,
@@ -8,10 +7,11 @@ import {
 import type { IssuerCheck } from '../domain/issuer-check.js';
 import { type Order, releasedBeforeReveal } from '../domain/order.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
-import { fineFor, isCreditPoor } from '../domain/penalty-policy.js';
+import { fineFor } from '../domain/penalty-policy.js';
 import type { Report, ReportReason } from '../domain/report.js';
-import { decideReport } from '../domain/report-decision.js';
+import { isUnprovenUpheld } from '../domain/report-decision.js';
 import type { OrderRunner } from './order-runner.js';
+import { askIssuer, decideOnEvidence, evidenceOf, openEscalation } from './report-evidence.js';
 import type { SuspensionService } from './suspension-service.js';
 import type { RevealDeps } from './vault-deps.js';
 
@@ -45,15 +45,14 @@ export class ReportService {
       if (await reports.getReport(tenantId, orderId, input.cardId)) {
         throw new AlreadyReportedError('this card was already reported', { cardId: input.cardId });
       }
-      recheck ??= this.recheck(order, input.cardId);
+      recheck ??= askIssuer(this.deps, order, input.cardId);
       const [issuer, buyer] = await Promise.all([recheck, parties.getBuyer(tenantId, input.buyerId)]);
       const revealedAt = order.revealedAt as string;
-      const { decision, rationale } = decideReport({
-        issuer,
-        revealedAt,
-        raceWindowSeconds: this.deps.settings.raceWindowSeconds,
-        buyerCreditPoor: isCreditPoor(buyer?.rejectionTimes ?? [], now),
-      });
+      const { decision, rationale, escalationReason } = decideOnEvidence(
+        this.deps,
+        { order, cardId: input.cardId, issuer, buyer },
+        now,
+      );
       const reportId = this.deps.ids.next('rpt', now);
       const upheld = decision === 'refunded';
       const report: Report = {
@@ -64,13 +63,9 @@ export class ReportService {
         buyerId: input.buyerId,
         reason: input.reason,
         decision,
-        evidence: {
-          issuerState: issuer?.state ?? 'unreachable',
-          ...(issuer?.redeemedAt ? { redeemedAt: issuer.redeemedAt } : {}),
-          revealedAt,
-          checkedAt: now.toISOString(),
-          rationale,
-        },
+        status: escalationReason ? 'open' : 'closed',
+        ...(escalationReason ? { escalation: openEscalation(this.deps, escalationReason, now) } : {}),
+        evidence: evidenceOf(issuer, revealedAt, rationale, now),
         ...(upheld ? { refund: order.unitPrice, sellerPenalty: fineFor(order.unitPrice) } : {}),
         createdAt: now.toISOString(),
       };
@@ -84,11 +79,15 @@ export class ReportService {
         decision,
         issuerState: report.evidence.issuerState,
         rationale,
+        ...(escalationReason ? { escalationReason } : {}),
       });
       const write = async () => {
         const written = await reports.recordReport({
           report,
-          buyerCreditDelta: upheld ? 'upheld' : decision,
+          buyer: {
+            delta: upheld ? 'upheld' : decision === 'rejected' ? 'rejected' : 'escalated',
+            unproven: isUnprovenUpheld(issuer, decision),
+          },
           transition,
           event,
         });
@@ -122,21 +121,5 @@ export class ReportService {
       throw new DisputeWindowClosedError('the dispute window is closed', {
         disputeDeadline: order.disputeDeadline,
       });
-  }
-
-  /** The issuer's word now; undefined when it cannot be reached (the report is escalated). */
-  private async recheck(order: Order, cardId: string): Promise<IssuerCheck | undefined> {
-    const [card, brand] = await Promise.all([
-      this.deps.stores.catalog.getCard(order.tenantId, order.listingId, cardId),
-      this.deps.stores.tenants.getBrand(order.brand),
-    ]);
-    if (!card || !brand) return undefined;
-    const secret = await this.deps.cipher.decrypt(card.ciphertext, { tenantId: order.tenantId, cardId });
-    try {
-      return await this.deps.issuer.check(brand, secret);
-    } catch (error) {
-      if (error instanceof DependencyUnavailableError) return undefined;
-      throw error;
-    }
   }
 }

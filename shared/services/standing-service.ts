@@ -10,7 +10,7 @@ export interface SellerStandingView extends Omit<SellerStanding, 'strikeTimes'> 
   readonly penalties: readonly Penalty[];
 }
 
-export interface BuyerCreditView extends Omit<BuyerCredit, 'rejectionTimes'> {
+export interface BuyerCreditView extends Omit<BuyerCredit, 'rejectionTimes' | 'unprovenTimes'> {
   readonly creditPoor: boolean;
 }
 
@@ -24,7 +24,12 @@ export class StandingService {
       parties.getSeller(tenantId, sellerId),
       parties.listPenalties(tenantId, sellerId),
     ]);
-    const { strikeTimes = [], ...rest } = seller ?? { sellerId, status: 'active' as const, balance: {} };
+    const { strikeTimes = [], ...rest } = seller ?? {
+      sellerId,
+      status: 'active' as const,
+      balance: {},
+      unprovenRefunds: 0,
+    };
     return {
       ...rest,
       strikes: activeStrikes(strikeTimes, this.deps.clock.now()),
@@ -36,12 +41,18 @@ export class StandingService {
 
   async buyer(tenantId: string, buyerId: string): Promise<BuyerCreditView> {
     const buyer = await this.deps.stores.parties.getBuyer(tenantId, buyerId);
-    const { rejectionTimes = [], ...rest } = buyer ?? {
+    const {
+      rejectionTimes = [],
+      unprovenTimes: _kept,
+      ...rest
+    } = buyer ?? {
       buyerId,
       reportsTotal: 0,
       upheld: 0,
       rejected: 0,
       escalated: 0,
+      unproven: 0,
+      unprovenTimes: [],
     };
     return { ...rest, creditPoor: isCreditPoor(rejectionTimes, this.deps.clock.now()) };
   }

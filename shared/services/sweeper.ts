@@ -1,44 +1,39 @@
 import type { OrderRunner } from './order-runner.js';
+import { runDuePages, type SweepResult } from './sweep-pages.js';
 import type { CoreDeps } from './vault-deps.js';
 
-const PAGE = 100;
-const MAX_PAGES = 20;
+export type { SweepResult };
 
-export interface SweepResult {
-  readonly examined: number;
-  readonly failed: number;
+/** More scheduled work run after the due orders, each in its own file (escalation deadlines...). */
+export interface SweepStep {
+  run(): Promise<SweepResult>;
 }
 
 /**
- * Applies due transitions (payment timeout -> expired, dispute window over -> released).
- * It queries the due index, never scans; each order goes through the same runner as a
- * read, so a sweep racing a request changes nothing twice.
+ * Applies due transitions (payment timeout -> expired, dispute window over -> released), then
+ * its steps. It queries the due index, never scans; each order goes through the same runner as
+ * a read, so a sweep racing a request changes nothing twice.
  */
 export class Sweeper {
   constructor(
     private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'logger'>,
     private readonly runner: OrderRunner,
+    private readonly steps: readonly SweepStep[] = [],
   ) {}
 
   async sweep(): Promise<SweepResult> {
-    let examined = 0;
-    let failed = 0;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const due = await this.deps.stores.orders.listDueOrders(this.deps.clock.now().toISOString(), PAGE);
-      if (due.length === 0) break;
-      const results = await Promise.allSettled(due.map((d) => this.runner.load(d.tenantId, d.orderId)));
-      examined += due.length;
-      const failures = results.filter((r) => r.status === 'rejected');
-      failed += failures.length;
-      for (const f of failures)
-        this.deps.logger.error(
-          { err: String((f as PromiseRejectedResult).reason) },
-          'sweep of an order failed',
-        );
-      // Failed orders stay due; stop rather than spin on them within this run.
-      if (failures.length === due.length) break;
-    }
+    const results = [await this.dueOrders()];
+    for (const step of this.steps) results.push(await step.run());
+    const examined = results.reduce((n, r) => n + r.examined, 0);
+    const failed = results.reduce((n, r) => n + r.failed, 0);
     if (examined > 0) this.deps.logger.info({ examined, failed }, 'sweep done');
     return { examined, failed };
+  }
+
+  private dueOrders(): Promise<SweepResult> {
+    return runDuePages(this.deps, 'sweep', async (now, limit) => {
+      const due = await this.deps.stores.orders.listDueOrders(now, limit);
+      return due.map((d) => () => this.runner.load(d.tenantId, d.orderId));
+    });
   }
 }

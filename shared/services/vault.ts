@@ -1,14 +1,18 @@
 import { OrderTransitions } from '../domain/order-transitions.js';
 import { DepositService } from './deposit-service.js';
+import { EscalationDeadlines } from './escalation-deadlines.js';
+import { EscalationService } from './escalation-service.js';
 import { ListingService } from './listing-service.js';
 import { OrderRunner } from './order-runner.js';
 import { OrderService } from './order-service.js';
 import { PaymentService } from './payment-service.js';
+import { RecheckJob } from './recheck-job.js';
+import { ReportCloser } from './report-closer.js';
 import { ReportService } from './report-service.js';
 import { RevealService } from './reveal-service.js';
 import { StandingService } from './standing-service.js';
 import { SuspensionService } from './suspension-service.js';
-import { Sweeper } from './sweeper.js';
+import { Sweeper, type SweepStep } from './sweeper.js';
 import { TenantService } from './tenant-service.js';
 import type { CoreDeps, DepositDeps, RevealDeps, VaultDeps } from './vault-deps.js';
 
@@ -19,12 +23,17 @@ import type { CoreDeps, DepositDeps, RevealDeps, VaultDeps } from './vault-deps.
  * a function's bundle carries only its own services (esbuild drops the others).
  */
 function core(deps: CoreDeps) {
-  const transitions = new OrderTransitions((at) => deps.ids.next('evt', at));
+  const transitions = new OrderTransitions((at) => deps.ids.next('evt', at), deps.settings);
   const runner = new OrderRunner(deps, transitions);
+  const suspension = new SuspensionService(deps, transitions, runner);
+  const closer = new ReportCloser(deps, transitions, runner, suspension);
   return {
     deps,
     transitions,
     runner,
+    suspension,
+    closer,
+    escalations: new EscalationService(deps, closer),
     tenants: new TenantService(deps),
     listings: new ListingService(deps, runner),
   };
@@ -45,20 +54,28 @@ function deposits({ deps, listings }: Core, sealing: Pick<DepositDeps, 'cipher' 
   return { deposits: new DepositService({ ...deps, ...sealing }, listings) };
 }
 
-function reveals({ deps, transitions, runner }: Core, opening: Pick<RevealDeps, 'cipher' | 'issuer'>) {
-  const suspension = new SuspensionService(deps, transitions, runner);
+function reveals(
+  { deps, transitions, runner, suspension, closer }: Core,
+  opening: Pick<RevealDeps, 'cipher' | 'issuer'>,
+) {
   const revealDeps = { ...deps, ...opening };
   return {
     suspension,
     reveals: new RevealService(revealDeps, transitions, runner, suspension),
     reports: new ReportService(revealDeps, transitions, runner, suspension),
+    recheck: new RecheckJob(revealDeps, transitions, runner, closer, suspension),
   };
 }
 
-/** Listings, orders, payments, standing: nothing that touches a code (no cipher, no issuer). */
+/** The sweeper with its steps; `more` adds the recheck job where one process does everything. */
+function sweeper(c: Core, more: readonly SweepStep[] = []) {
+  return new Sweeper(c.deps, c.runner, [new EscalationDeadlines(c.deps, c.escalations), ...more]);
+}
+
+/** Listings, orders, payments, standing, escalations: nothing that touches a code (no cipher, no issuer). */
 export function vaultForApi(deps: CoreDeps) {
   const c = core(deps);
-  return { tenants: c.tenants, ...sales(c) };
+  return { tenants: c.tenants, escalations: c.escalations, ...sales(c) };
 }
 
 /** Deposit and withdrawal: seals and fingerprints codes, never opens one. */
@@ -67,26 +84,29 @@ export function vaultForDeposit(deps: DepositDeps) {
   return { tenants: c.tenants, ...deposits(c, deps) };
 }
 
-/** Reveal and reports: the only use cases that open a code. */
+/** Reveal, reports and the recheck job: the only use cases that open a code. */
 export function vaultForReveal(deps: RevealDeps) {
   const c = core(deps);
   return { tenants: c.tenants, ...reveals(c, deps) };
 }
 
-/** The due transitions (expiry, release), on a schedule. */
+/** The due transitions (expiry, release) and escalation deadlines, on a schedule. */
 export function vaultForSweeper(deps: CoreDeps) {
-  return { sweeper: new Sweeper(deps, core(deps).runner) };
+  return { sweeper: sweeper(core(deps)) };
 }
 
 /** Every use case over one graph, for a process serving the whole contract (the local stack). */
 export function createVault(deps: VaultDeps) {
   const c = core(deps);
+  const opening = reveals(c, deps);
   return {
     tenants: c.tenants,
+    escalations: c.escalations,
     ...sales(c),
     ...deposits(c, deps),
-    ...reveals(c, deps),
-    sweeper: new Sweeper(deps, c.runner),
+    ...opening,
+    // One timer runs both here; in AWS the recheck job has its own schedule on the reveal function.
+    sweeper: sweeper(c, [opening.recheck]),
   };
 }
 

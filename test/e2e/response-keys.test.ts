@@ -158,6 +158,26 @@ describe('success responses', () => {
     await revealOf(confirmed.orderId);
     await call('POST', '/orders/{orderId}/confirm', { orderId: confirmed.orderId }, { body: { buyerId } });
 
+    // Redeemed just after the reveal: escalated (race window), listed, then settled.
+    const disputed = await place();
+    await payFor(disputed);
+    const disputedAt = (await revealOf(disputed.orderId)).body.revealedAt;
+    const disputedCard = disputed.cards[0]?.cardId as string;
+    await redeemAtTime(s, codeOf(disputedCard), Date.parse(disputedAt) + 10_000);
+    const escalated = await s.post(`/v1/orders/${disputed.orderId}/reports`, {
+      buyerId,
+      cardId: disputedCard,
+      reason: 'already_redeemed',
+    });
+    expect(escalated.body.decision, escalated.text).toBe('escalated');
+    await call('GET', '/escalations', {});
+    await call(
+      'POST',
+      '/escalations/{reportId}/settle',
+      { reportId: escalated.body.reportId },
+      { body: { outcome: 'refund_without_penalty', note: 'shop log', decidedBy: 'agent-1' } },
+    );
+
     await call('GET', '/sellers/{sellerId}', { sellerId });
     await call('GET', '/buyers/{buyerId}', { buyerId });
 

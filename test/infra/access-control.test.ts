@@ -135,9 +135,9 @@ describe('identity policies', () => {
   it('scope DynamoDB reads to the table and, per function, only the indexes it queries', () => {
     const tableId = s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never);
     const expected: Record<FunctionName, string[]> = {
-      api: [],
+      api: [SELLER_INDEX],
       deposit: [],
-      reveal: [SELLER_INDEX],
+      reveal: [SELLER_INDEX, DUE_INDEX],
       sweeper: [DUE_INDEX],
     };
     for (const [name, indexes] of Object.entries(expected) as Array<[FunctionName, string[]]>) {

@@ -143,6 +143,26 @@ describe('sweeper schedule', () => {
     });
   });
 
+  it('runs the recheck job in the reveal function every minute, with its own event source', () => {
+    s.template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [fnId('reveal'), 'Arn'] },
+        Input: Match.stringLikeRegexp('"source":"card-vault.recheck"'),
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 },
+        DeadLetterConfig: { Arn: queueArn() },
+      }),
+    });
+    s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: ref(fnId('reveal')),
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+      DestinationConfig: { OnFailure: { Destination: queueArn() } },
+    });
+  });
+
   it('keeps dead letters encrypted for 14 days and accepts them over TLS only', () => {
     s.template.resourceCountIs('AWS::SQS::Queue', 1);
     s.template.hasResourceProperties('AWS::SQS::Queue', {

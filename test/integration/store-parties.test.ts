@@ -26,6 +26,7 @@ describe('getSeller', () => {
       status: 'active',
       strikeTimes: [],
       balance: { EUR: { held: 4500, available: 4500 }, USD: { held: 2000, available: 0 } },
+      unprovenRefunds: 0,
     });
   });
 });
@@ -78,7 +79,9 @@ describe('getBuyer', () => {
       upheld: 1,
       rejected: 1,
       escalated: 1,
+      unproven: 0,
       rejectionTimes: [rejectedAt.toISOString()],
+      unprovenTimes: [],
     });
   });
 });

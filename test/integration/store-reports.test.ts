@@ -29,7 +29,9 @@ describe('recordReport', () => {
       upheld: 0,
       rejected: 1,
       escalated: 0,
+      unproven: 0,
       rejectionTimes: [report.createdAt],
+      unprovenTimes: [],
     });
     expect((await eventTypes(order)).at(-1)).toBe('report.rejected');
     // Noted on the order's version (so it could not land on a released order), nothing else.

@@ -128,6 +128,7 @@ export function aReport(order: Order, cardId: string, overrides: Partial<Report>
     buyerId: order.buyerId,
     reason: 'already_redeemed',
     decision: 'rejected',
+    status: 'closed',
     evidence: {
       issuerState: 'active',
       revealedAt: order.revealedAt ?? createdAt,
@@ -152,13 +153,23 @@ export function reporting(
   const upheld = decision === 'refunded';
   const report = aReport(order, cardId, {
     decision,
+    status: decision === 'escalated' ? 'open' : 'closed',
+    ...(decision === 'escalated'
+      ? {
+          escalation: {
+            reason: 'race_window' as const,
+            deadline: new Date(at.getTime() + 604_800_000).toISOString(),
+            attempts: 0,
+          },
+        }
+      : {}),
     createdAt: at.toISOString(),
     ...(upheld ? { refund: order.unitPrice, sellerPenalty: fineFor(order.unitPrice) } : {}),
   });
   const { reportId } = report;
   return {
     report,
-    buyerCreditDelta: upheld ? 'upheld' : decision,
+    buyer: { delta: upheld ? 'upheld' : decision },
     transition: upheld
       ? transitions.refundReportedCard(order, cardId, reportId, at)
       : transitions.noteReport(order, at, decision === 'escalated'),

@@ -151,6 +151,9 @@ describe('reportView', () => {
       buyerId: 'b',
       reason: 'already_redeemed',
       decision: 'refunded',
+      status: 'closed',
+      escalation: { reason: 'race_window', deadline: T0, nextCheckAt: T0, attempts: 1, ...leak },
+      settlement: { outcome: 'refund', by: 'agent-1', note: 'n', at: T0, ...leak },
       evidence: {
         issuerState: 'redeemed',
         redeemedAt: T0,
@@ -172,6 +175,11 @@ describe('reportView', () => {
         'buyerId',
         'reason',
         'decision',
+        'status',
+        'escalation',
+        ...['reason', 'deadline', 'nextCheckAt', 'attempts'].map((k) => `escalation.${k}`),
+        'settlement',
+        ...['outcome', 'by', 'note', 'at'].map((k) => `settlement.${k}`),
         'evidence',
         ...['issuerState', 'redeemedAt', 'revealedAt', 'checkedAt', 'rationale'].map((k) => `evidence.${k}`),
         ...moneyKeys('refund'),
@@ -239,6 +247,7 @@ describe('the other views', () => {
       strikesTotal: 2,
       suspendedAt: T0,
       payoutsHeld: true,
+      unprovenRefunds: 1,
       strikeTimes: [T0],
       balance: { EUR: { held: 1, available: 2, ...leak } },
       penalties: [{ penaltyId: 'p', orderId: 'o', reportId: 'r', cardId: 'c', fine: money, at: T0, ...leak }],
@@ -252,6 +261,7 @@ describe('the other views', () => {
         'strikesTotal',
         'suspendedAt',
         'payoutsHeld',
+        'unprovenRefunds',
         'balance',
         'balance.EUR',
         'balance.EUR.held',
@@ -261,8 +271,17 @@ describe('the other views', () => {
         ...moneyKeys('penalties[].fine'),
       ].sort(),
     );
-    const buyer = { buyerId: 'b', reportsTotal: 3, upheld: 1, rejected: 1, escalated: 1, creditPoor: false };
-    expect(keyPaths(buyerView({ ...buyer, rejectionTimes: [T0], ...leak } as BuyerCreditView))).toEqual(
+    const buyer = {
+      buyerId: 'b',
+      reportsTotal: 3,
+      upheld: 1,
+      rejected: 1,
+      escalated: 1,
+      unproven: 1,
+      creditPoor: false,
+    };
+    const inside = { rejectionTimes: [T0], unprovenTimes: [T0], ...leak };
+    expect(keyPaths(buyerView({ ...buyer, ...inside } as BuyerCreditView))).toEqual(
       Object.keys(buyer).sort(),
     );
   });

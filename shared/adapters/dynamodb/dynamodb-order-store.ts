@@ -7,6 +7,7 @@ import type { IdempotencyRecord, OrderStore } from '../../ports/order-store.js';
 import { keys } from './keys.js';
 import {
   dueOrderSchema,
+  dueRecheckSchema,
   eventSchema,
   idempotencySchema,
   openOrderSchema,
@@ -152,7 +153,29 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async listDueOrders(now: string, limit: number) {
-    const shards = keys.dueShards();
+    const rows = await this.queryDue(keys.dueShards(), now, limit, 'tenantId, orderId, gsi1sk');
+    return rows
+      .map(({ item, where }) => parseItem('due order', dueOrderSchema, item, where))
+      .sort((a, b) => a.gsi1sk.localeCompare(b.gsi1sk))
+      .slice(0, limit)
+      .map(({ tenantId, orderId }) => ({ tenantId, orderId }));
+  }
+
+  async listDueRechecks(now: string, limit: number) {
+    const rows = await this.queryDue(keys.recheckShards(), now, limit, 'tenantId, orderId, cardId, gsi1sk');
+    return rows
+      .map(({ item, where }) => parseItem('due recheck', dueRecheckSchema, item, where))
+      .sort((a, b) => a.gsi1sk.localeCompare(b.gsi1sk))
+      .slice(0, limit)
+      .map(({ tenantId, orderId, cardId }) => ({
+        tenantId,
+        orderId,
+        ...(cardId !== undefined ? { cardId } : {}),
+      }));
+  }
+
+  /** Each shard is sorted by due time; the callers merge them so the longest-due items go first. */
+  private async queryDue(shards: readonly string[], now: string, limit: number, projection: string) {
     const pages = await Promise.all(
       shards.map((shard) =>
         this.ctx.doc.send(
@@ -162,22 +185,15 @@ export class DynamoOrderStore implements OrderStore {
             KeyConditionExpression: 'gsi1pk = :shard AND gsi1sk <= :now',
             // '~' sorts after every id character, so everything due at `now` is included.
             ExpressionAttributeValues: { ':shard': shard, ':now': `${now}~` },
-            ProjectionExpression: 'tenantId, orderId, gsi1sk',
+            ProjectionExpression: projection,
             Limit: limit,
           }),
         ),
       ),
     );
-    // Each shard is sorted by due time; merge them so the longest-due orders go first.
-    return pages
-      .flatMap((page, i) =>
-        (page.Items ?? []).map((item) =>
-          parseItem('due order', dueOrderSchema, item, `${DUE_INDEX} ${shards[i]}`),
-        ),
-      )
-      .sort((a, b) => a.gsi1sk.localeCompare(b.gsi1sk))
-      .slice(0, limit)
-      .map(({ tenantId, orderId }) => ({ tenantId, orderId }));
+    return pages.flatMap((page, i) =>
+      (page.Items ?? []).map((item) => ({ item, where: `${DUE_INDEX} ${shards[i]}` })),
+    );
   }
 
   async listOpenSellerOrders(tenantId: string, sellerId: string) {

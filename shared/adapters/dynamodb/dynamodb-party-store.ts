@@ -37,6 +37,7 @@ export class DynamoPartyStore implements PartyStore {
       status: seller.status ?? 'active',
       strikeTimes: seller.strikeTimes ?? [],
       balance,
+      unprovenRefunds: seller.unprovenRefunds ?? 0,
       ...(seller.suspendedAt !== undefined ? { suspendedAt: seller.suspendedAt } : {}),
     };
   }
@@ -89,7 +90,9 @@ export class DynamoPartyStore implements PartyStore {
       upheld: item.upheld ?? 0,
       rejected: item.rejected ?? 0,
       escalated: item.escalated ?? 0,
+      unproven: item.unproven ?? 0,
       rejectionTimes: item.rejectionTimes ?? [],
+      unprovenTimes: item.unprovenTimes ?? [],
     };
   }
 }

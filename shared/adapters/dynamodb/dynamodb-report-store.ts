@@ -1,12 +1,20 @@
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ValidationError } from '../../domain/errors.js';
 import type { Report } from '../../domain/report.js';
 import type { ReportStore } from '../../ports/report-store.js';
 import { keys } from './keys.js';
 import { eventItem, transitionItems } from './order-items.js';
-import { reportSchema } from './party-item-schemas.js';
+import { parseItem } from './parse-item.js';
+import { escalationDueSchema, reportRefSchema, reportSchema } from './party-item-schemas.js';
+import { buyerItem, putOpenReport, reportItem, reportRefItem } from './report-items.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';
+import { DUE_INDEX, SELLER_INDEX } from './table-definition.js';
 import { type TaggedItem, transactWrite } from './transact.js';
 
-/** Reports live in their order's partition, one per card (so a card is reported once). */
+/**
+ * Reports live in their order's partition, one per card (so a card is reported once), with a
+ * pointer by report id. Open escalations are listed on gsi2 and their deadlines on gsi1.
+ */
 export class DynamoReportStore implements ReportStore {
   constructor(private readonly ctx: TableContext) {}
 
@@ -14,39 +22,18 @@ export class DynamoReportStore implements ReportStore {
     return getParsed(this.ctx, 'report', reportSchema, keys.report(tenantId, orderId, cardId));
   }
 
+  async getReportById(tenantId: string, reportId: string): Promise<Report | undefined> {
+    const ref = await getParsed(this.ctx, 'report ref', reportRefSchema, keys.reportRef(tenantId, reportId));
+    return ref && this.getReport(tenantId, ref.orderId, ref.cardId);
+  }
+
   async recordReport(input: Parameters<ReportStore['recordReport']>[0]) {
-    const { report, buyerCreditDelta, transition, event } = input;
+    const { report, buyer, transition, event } = input;
     const { tableName } = this.ctx;
-    const counter = { upheld: 'upheld', rejected: 'rejected', escalated: 'escalated' }[buyerCreditDelta];
-    const rejection = buyerCreditDelta === 'rejected';
     const items: TaggedItem[] = [
-      {
-        tag: 'report',
-        item: putNew(tableName, {
-          ...keys.report(report.tenantId, report.orderId, report.cardId),
-          entity: 'Report',
-          ...report,
-        }),
-      },
-      {
-        tag: 'buyer',
-        item: {
-          Update: {
-            TableName: tableName,
-            Key: keys.buyer(report.tenantId, report.buyerId),
-            UpdateExpression: `SET buyerId = :buyerId, #entity = :entity${
-              rejection ? ', rejectionTimes = list_append(if_not_exists(rejectionTimes, :none), :at)' : ''
-            } ADD reportsTotal :one, #counter :one`,
-            ExpressionAttributeNames: { '#entity': 'entity', '#counter': counter },
-            ExpressionAttributeValues: {
-              ':buyerId': report.buyerId,
-              ':entity': 'Buyer',
-              ':one': 1,
-              ...(rejection ? { ':none': [], ':at': [report.createdAt] } : {}),
-            },
-          },
-        },
-      },
+      { tag: 'report', item: putNew(tableName, reportItem(report)) },
+      { tag: 'reportRef', item: putNew(tableName, reportRefItem(report)) },
+      buyerItem(tableName, report, buyer, { newReport: true, at: report.createdAt }),
       ...transitionItems(tableName, transition),
       eventItem(tableName, report.tenantId, event),
     ];
@@ -54,4 +41,120 @@ export class DynamoReportStore implements ReportStore {
     if (outcome.ok) return 'recorded' as const;
     return outcome.has('report') ? ('already-reported' as const) : ('conflict' as const);
   }
+
+  async updateOpenReport(input: Parameters<ReportStore['updateOpenReport']>[0]) {
+    const { tableName } = this.ctx;
+    const items = [
+      putOpenReport(tableName, input.report, input.previous),
+      { tag: 'reportRef', item: { Put: { TableName: tableName, Item: reportRefItem(input.report) } } },
+      ...(input.event ? [eventItem(tableName, input.report.tenantId, input.event)] : []),
+    ];
+    const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
+    return outcome.ok ? ('done' as const) : ('conflict' as const);
+  }
+
+  async closeReport(input: Parameters<ReportStore['closeReport']>[0]) {
+    const { report, buyer, transition, event } = input;
+    const { tableName } = this.ctx;
+    const items: TaggedItem[] = [
+      {
+        tag: 'report',
+        item: {
+          Put: {
+            TableName: tableName,
+            Item: reportItem(report),
+            ConditionExpression: '#status = :open',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':open': 'open' },
+          },
+        },
+      },
+      // The pointer loses its deadline keys: nothing is left for the sweeper to default.
+      { tag: 'reportRef', item: { Put: { TableName: tableName, Item: reportRefItem(report) } } },
+      buyerItem(tableName, report, buyer, { newReport: false, at: transition.at }),
+      ...transitionItems(tableName, transition),
+      eventItem(tableName, report.tenantId, event),
+    ];
+    const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
+    if (outcome.ok) return 'closed' as const;
+    return outcome.has('report') ? ('not-open' as const) : ('conflict' as const);
+  }
+
+  async listOpenEscalations(tenantId: string, limit: number, cursor?: string) {
+    const partition = keys.openEscalationsOf(tenantId);
+    const page = await this.ctx.doc.send(
+      new QueryCommand({
+        TableName: this.ctx.tableName,
+        IndexName: SELLER_INDEX,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': partition },
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: startKeyOf(tenantId, cursor) } : {}),
+      }),
+    );
+    const reports = (page.Items ?? []).map((i) =>
+      parseItem('report', reportSchema, i, `${SELLER_INDEX} ${partition}`),
+    );
+    const last = reports.at(-1);
+    return {
+      reports,
+      ...(page.LastEvaluatedKey && last ? { nextCursor: cursorOf(last) } : {}),
+    };
+  }
+
+  async listEscalationsPastDeadline(now: string, limit: number) {
+    const shards = keys.escalationDueShards();
+    const pages = await Promise.all(
+      shards.map((shard) =>
+        this.ctx.doc.send(
+          new QueryCommand({
+            TableName: this.ctx.tableName,
+            IndexName: DUE_INDEX,
+            KeyConditionExpression: 'gsi1pk = :shard AND gsi1sk <= :now',
+            ExpressionAttributeValues: { ':shard': shard, ':now': `${now}~` },
+            ProjectionExpression: 'tenantId, reportId, gsi1sk',
+            Limit: limit,
+          }),
+        ),
+      ),
+    );
+    return pages
+      .flatMap((page, i) =>
+        (page.Items ?? []).map((item) =>
+          parseItem('escalation deadline', escalationDueSchema, item, `${DUE_INDEX} ${shards[i]}`),
+        ),
+      )
+      .sort((a, b) => a.gsi1sk.localeCompare(b.gsi1sk))
+      .slice(0, limit)
+      .map(({ tenantId, reportId }) => ({ tenantId, reportId }));
+  }
+}
+
+/**
+ * The cursor names the last report by its place, never by raw table keys: the start key is
+ * rebuilt here inside the caller's tenant, so a cursor cannot reach another tenant's partition.
+ */
+function cursorOf(report: Report): string {
+  return Buffer.from(
+    JSON.stringify([report.createdAt, report.reportId, report.orderId, report.cardId]),
+  ).toString('base64url');
+}
+
+function startKeyOf(tenantId: string, cursor: string): Record<string, string> {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    parts = undefined;
+  }
+  const valid =
+    Array.isArray(parts) &&
+    parts.length === 4 &&
+    parts.every((p) => typeof p === 'string' && p.length > 0 && p.length <= 200 && !p.includes('#'));
+  if (!valid) throw new ValidationError('cursor is not one this list gave', { cursor: 'invalid' });
+  const [createdAt, reportId, orderId, cardId] = parts as [string, string, string, string];
+  return {
+    ...keys.report(tenantId, orderId, cardId),
+    ...keys.openEscalation(tenantId, createdAt, reportId),
+  };
 }

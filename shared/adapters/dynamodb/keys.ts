@@ -43,7 +43,28 @@ export const keys = {
     gsi1pk: dueShard(orderId),
     gsi1sk: `${dueAt}#${orderId}`,
   }),
-  dueShards: (): string[] => Array.from({ length: DUE_SHARDS }, (_, i) => `DUE#${i}`),
+  dueShards: (): string[] => shards('DUE'),
+  /**
+   * Recheck partitions of the due index: work that needs a code's plaintext (re-asking the issuer
+   * about an escalated report, the reveal-deadline re-check), done by the reveal function's job.
+   * Apart from `DUE#`, so the sweeper (no KMS) never picks up what it cannot do, and vice versa.
+   */
+  recheck: (id: string, at: string) => ({ gsi1pk: shardOf('RECHECK', id), gsi1sk: `${at}#${id}` }),
+  recheckShards: (): string[] => shards('RECHECK'),
+  /** Escalation deadlines in the due index, on the report's pointer while the report is open (sweeper). */
+  escalationDue: (reportId: string, deadline: string) => ({
+    gsi1pk: shardOf('ESCDUE', reportId),
+    gsi1sk: `${deadline}#${reportId}`,
+  }),
+  escalationDueShards: (): string[] => shards('ESCDUE'),
+  /** From a report's id to the report (which lives in its order's partition, one per card). */
+  reportRef: (t: string, reportId: string): Key => ({ pk: `${T}${t}#RPT#${reportId}`, sk: 'REPORTREF' }),
+  /** A tenant's open escalations (gsi2), oldest first; the keys go once the report is closed. */
+  openEscalation: (t: string, createdAt: string, reportId: string) => ({
+    gsi2pk: `${T}${t}#ESCALATIONS`,
+    gsi2sk: `${createdAt}#${reportId}`,
+  }),
+  openEscalationsOf: (t: string) => `${T}${t}#ESCALATIONS`,
   /** Seller index (gsi2): present only while the order is open to the suspension cascade. */
   sellerOrder: (t: string, s: string, createdAt: string, o: string) => ({
     gsi2pk: `${seller(t, s)}#OPEN`,
@@ -53,6 +74,14 @@ export const keys = {
 };
 
 function dueShard(orderId: string): string {
-  const byte = createHash('sha256').update(orderId).digest()[0] ?? 0;
-  return `DUE#${byte % DUE_SHARDS}`;
+  return shardOf('DUE', orderId);
+}
+
+function shardOf(prefix: string, id: string): string {
+  const byte = createHash('sha256').update(id).digest()[0] ?? 0;
+  return `${prefix}#${byte % DUE_SHARDS}`;
+}
+
+function shards(prefix: string): string[] {
+  return Array.from({ length: DUE_SHARDS }, (_, i) => `${prefix}#${i}`);
 }

@@ -44,6 +44,8 @@ export const orderSchema = entity<Order>()(
     paymentRef: optionalText,
     revealedAt: optionalText,
     revealKeyHash: optionalText,
+    recheckAt: optionalText,
+    recheckAttempts: z.optional(z.int()),
     disputeDeadline: optionalText,
     releasedAt: optionalText,
     closedAt: optionalText,
@@ -57,6 +59,14 @@ export const orderSchema = entity<Order>()(
 
 /** A due-index row: the projection `listDueOrders` reads. */
 export const dueOrderSchema = z.object({ tenantId: text, orderId: text, gsi1sk: text });
+
+/** A recheck-index row: an unrevealed paid order (no cardId) or a report whose issuer is re-asked. */
+export const dueRecheckSchema = z.object({
+  tenantId: text,
+  orderId: text,
+  cardId: optionalText,
+  gsi1sk: text,
+});
 
 /** A seller-index row: the projection `listOpenSellerOrders` reads. */
 export const openOrderSchema = z.object({ orderId: text });

@@ -1,4 +1,4 @@
-import { nextDueAt, type Order } from '../../domain/order.js';
+import { nextDueAt, nextRecheckAt, type Order } from '../../domain/order.js';
 import type { OrderEvent } from '../../domain/order-event.js';
 import type { LedgerMove, OrderTransition } from '../../domain/order-transition.js';
 import { type Key, keys } from './keys.js';
@@ -23,12 +23,15 @@ export const ACTIVE_SELLER = {
 /** The order item with its index keys derived from its state (due index, seller index). */
 export function orderItem(order: Order): Record<string, unknown> & Key {
   const due = nextDueAt(order);
+  // Never both: only a paid order is rechecked, and time alone changes nothing of a paid order.
+  const recheck = due === undefined ? nextRecheckAt(order) : undefined;
   const open = order.state === 'pending_payment' || order.state === 'paid';
   return {
     ...keys.order(order.tenantId, order.orderId),
     entity: 'Order',
     ...order,
     ...(due ? keys.due(order.orderId, due) : {}),
+    ...(recheck ? keys.recheck(order.orderId, recheck) : {}),
     ...(open ? keys.sellerOrder(order.tenantId, order.sellerId, order.createdAt, order.orderId) : {}),
   };
 }
@@ -131,6 +134,11 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
       values[':strike'] = strikes;
       values[':none'] = [];
       sets.push('strikeTimes = list_append(if_not_exists(strikeTimes, :none), :strike)');
+    }
+    if (t.unprovenRefund && sellerId === t.order.sellerId) {
+      names['#unproven'] = 'unprovenRefunds';
+      values[':one'] = 1;
+      adds.push('#unproven :one');
     }
     const guarded = t.requireActiveSeller === true && sellerId === t.order.sellerId;
     items.push({

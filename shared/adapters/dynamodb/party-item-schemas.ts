@@ -1,12 +1,32 @@
 /** Schemas of the items the report and party stores read. */
 import * as z from 'zod/mini';
-import { type Report, type ReportEvidence, reportReasons } from '../../domain/report.js';
+import { ESCALATION_REASONS, type Escalation, SETTLEMENT_OUTCOMES } from '../../domain/escalation.js';
+import {
+  type Report,
+  type ReportEvidence,
+  reportReasons,
+  reportStatuses,
+  type Settlement,
+} from '../../domain/report.js';
 import { reportDecisions } from '../../domain/report-decision.js';
 import { type Penalty, sellerStatuses } from '../../domain/seller-standing.js';
 import { entity, issuerState, money, optionalText, text } from './item-schema.js';
 
 const evidence = entity<ReportEvidence>()(
   z.object({ issuerState, redeemedAt: optionalText, revealedAt: text, checkedAt: text, rationale: text }),
+);
+
+const escalation = entity<Escalation>()(
+  z.object({
+    reason: z.enum(ESCALATION_REASONS),
+    deadline: text,
+    nextCheckAt: optionalText,
+    attempts: z.int(),
+  }),
+);
+
+const settlement = entity<Settlement>()(
+  z.object({ outcome: z.enum(SETTLEMENT_OUTCOMES), by: text, note: optionalText, at: text }),
 );
 
 export const reportSchema = entity<Report>()(
@@ -18,6 +38,10 @@ export const reportSchema = entity<Report>()(
     buyerId: text,
     reason: z.enum(reportReasons),
     decision: z.enum(reportDecisions),
+    // Reports written before escalations could end were decided at once.
+    status: z._default(z.enum(reportStatuses), 'closed'),
+    escalation: z.optional(escalation),
+    settlement: z.optional(settlement),
     evidence,
     refund: z.optional(money),
     sellerPenalty: z.optional(money),
@@ -34,6 +58,7 @@ export const sellerSchema = z.object({
   status: z.optional(z.enum(sellerStatuses)),
   strikeTimes: z.optional(z.array(text)),
   suspendedAt: optionalText,
+  unprovenRefunds: z.optional(z.int()),
 });
 
 /** One attribute per currency and side (`balHeld_EUR`), so a transaction can ADD to it. */
@@ -46,5 +71,13 @@ export const buyerSchema = z.object({
   upheld: z.optional(z.int()),
   rejected: z.optional(z.int()),
   escalated: z.optional(z.int()),
+  unproven: z.optional(z.int()),
   rejectionTimes: z.optional(z.array(text)),
+  unprovenTimes: z.optional(z.array(text)),
 });
+
+/** The pointer from a report's id to its place in its order's partition (settle finds it by id). */
+export const reportRefSchema = z.object({ orderId: text, cardId: text });
+
+/** An escalation-deadline index row: the projection the sweeper reads. */
+export const escalationDueSchema = z.object({ tenantId: text, reportId: text, gsi1sk: text });

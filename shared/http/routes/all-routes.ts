@@ -1,6 +1,7 @@
 import type { Vault } from '../../services/vault.js';
 import type { RouteModule } from '../app.js';
 import { depositRoutes } from './deposit-routes.js';
+import { escalationRoutes } from './escalation-routes.js';
 import { listingRoutes } from './listing-routes.js';
 import { orderRoutes } from './order-routes.js';
 import { partyRoutes } from './party-routes.js';
@@ -14,5 +15,6 @@ export function allRoutes(vault: Vault): RouteModule[] {
     orderRoutes(vault),
     revealRoutes(vault),
     partyRoutes(vault.standing),
+    escalationRoutes(vault.escalations),
   ] as RouteModule[];
 }

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { BuyerCreditView } from '../../services/standing-service.js';
 
-/** Rejection times stay inside: the marketplace sees counts and the verdict. */
+/** Rejection and unproven times stay inside: the marketplace sees counts and the verdict. */
 export const BuyerCreditSchema = z
   .object({
     buyerId: z.string(),
@@ -9,6 +9,9 @@ export const BuyerCreditSchema = z
     upheld: z.number().int(),
     rejected: z.number().int(),
     escalated: z.number().int(),
+    unproven: z.number().int().openapi({
+      description: 'reports upheld without an issuer redemption time, and escalations refunded by default',
+    }),
     creditPoor: z.boolean(),
   })
   .openapi('BuyerCredit');
@@ -20,6 +23,7 @@ export function buyerView(b: BuyerCreditView): z.infer<typeof BuyerCreditSchema>
     upheld: b.upheld,
     rejected: b.rejected,
     escalated: b.escalated,
+    unproven: b.unproven,
     creditPoor: b.creditPoor,
   };
 }

@@ -1,6 +1,13 @@
 import { z } from '@hono/zod-openapi';
+import { ESCALATION_REASONS, type Escalation, SETTLEMENT_OUTCOMES } from '../../domain/escalation.js';
 import { recordedIssuerStates } from '../../domain/issuer-check.js';
-import { type Report, type ReportEvidence, reportReasons } from '../../domain/report.js';
+import {
+  type Report,
+  type ReportEvidence,
+  reportReasons,
+  reportStatuses,
+  type Settlement,
+} from '../../domain/report.js';
 import { reportDecisions } from '../../domain/report-decision.js';
 import { MoneySchema } from '../schemas.js';
 import { moneyView } from './money-view.js';
@@ -13,6 +20,23 @@ const EvidenceSchema = z.object({
   rationale: z.string(),
 });
 
+const EscalationSchema = z.object({
+  reason: z.enum(ESCALATION_REASONS),
+  deadline: z.string().openapi({ description: 'past it, the default applies: refund, no seller penalty' }),
+  nextCheckAt: z
+    .string()
+    .optional()
+    .openapi({ description: 'next re-ask of the issuer (issuer_unavailable)' }),
+  attempts: z.number().int(),
+});
+
+const SettlementSchema = z.object({
+  outcome: z.enum(SETTLEMENT_OUTCOMES),
+  by: z.string(),
+  note: z.string().optional(),
+  at: z.string(),
+});
+
 export const ReportSchema = z
   .object({
     reportId: z.string(),
@@ -21,6 +45,9 @@ export const ReportSchema = z
     buyerId: z.string(),
     reason: z.enum(reportReasons),
     decision: z.enum(reportDecisions),
+    status: z.enum(reportStatuses).openapi({ description: 'open: escalated and undecided' }),
+    escalation: EscalationSchema.optional(),
+    settlement: SettlementSchema.optional(),
     evidence: EvidenceSchema,
     refund: MoneySchema.optional(),
     sellerPenalty: MoneySchema.optional(),
@@ -36,6 +63,9 @@ export function reportView(report: Report): z.infer<typeof ReportSchema> {
     buyerId: report.buyerId,
     reason: report.reason,
     decision: report.decision,
+    status: report.status,
+    ...(report.escalation ? { escalation: escalationView(report.escalation) } : {}),
+    ...(report.settlement ? { settlement: settlementView(report.settlement) } : {}),
     evidence: evidenceView(report.evidence),
     ...(report.refund ? { refund: moneyView(report.refund) } : {}),
     ...(report.sellerPenalty ? { sellerPenalty: moneyView(report.sellerPenalty) } : {}),
@@ -51,4 +81,17 @@ function evidenceView(e: ReportEvidence): z.infer<typeof EvidenceSchema> {
     checkedAt: e.checkedAt,
     rationale: e.rationale,
   };
+}
+
+function escalationView(e: Escalation): z.infer<typeof EscalationSchema> {
+  return {
+    reason: e.reason,
+    deadline: e.deadline,
+    ...(e.nextCheckAt !== undefined ? { nextCheckAt: e.nextCheckAt } : {}),
+    attempts: e.attempts,
+  };
+}
+
+function settlementView(s: Settlement): z.infer<typeof SettlementSchema> {
+  return { outcome: s.outcome, by: s.by, ...(s.note !== undefined ? { note: s.note } : {}), at: s.at };
 }

@@ -24,6 +24,10 @@ export const SellerStandingSchema = z
     strikesTotal: z.number().int(),
     suspendedAt: z.string().optional(),
     payoutsHeld: z.boolean(),
+    unprovenRefunds: z
+      .number()
+      .int()
+      .openapi({ description: 'escalations refunded by the deadline default, without a strike' }),
     balance: z.record(z.string(), BalanceSchema),
     penalties: z.array(PenaltySchema),
   })
@@ -37,6 +41,7 @@ export function sellerView(s: SellerStandingView): z.infer<typeof SellerStanding
     strikesTotal: s.strikesTotal,
     ...(s.suspendedAt !== undefined ? { suspendedAt: s.suspendedAt } : {}),
     payoutsHeld: s.payoutsHeld,
+    unprovenRefunds: s.unprovenRefunds,
     balance: Object.fromEntries(
       Object.entries(s.balance).map(([currency, b]) => [currency, { held: b.held, available: b.available }]),
     ),
