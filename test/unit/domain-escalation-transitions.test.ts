@@ -18,21 +18,6 @@ describe('OrderTransitions: paid orders end', () => {
     expect(nextRecheckAt({ ...t.next, state: 'revealed', revealedAt: at(90).toISOString() })).toBeUndefined();
   });
 
-  it('releases a live, unrevealed paid order to the seller: sold, sealed, nothing revealed', () => {
-    const order = anOrder({ state: 'paid', quantity: 2, unitPrice: eur(4500), amount: eur(9000) });
-    const t = transitions.releaseUnrevealed(order, at(100));
-    expect(t.next).toMatchObject({ state: 'released', releasedAt: at(100).toISOString() });
-    expect(t.next.revealedAt).toBeUndefined();
-    expect(t.cards.map((c) => [c.from, c.to, c.linked])).toEqual([
-      ['reserved', 'sold', true],
-      ['reserved', 'sold', true],
-    ]);
-    expect(t.ledger).toEqual([expect.objectContaining({ kind: 'release', held: -9000, available: 9000 })]);
-    expect(t.events).toEqual([
-      expect.objectContaining({ type: 'order.released', actor: 'sweeper', from: 'paid', to: 'released' }),
-    ]);
-  });
-
   it('refuses to release at the reveal deadline an order that is not paid', () => {
     for (const state of ['revealed', 'refunded', 'pending_payment'] as const) {
       expect(() => transitions.releaseUnrevealed(anOrder({ state }), at(1))).toThrow(InvalidStateError);

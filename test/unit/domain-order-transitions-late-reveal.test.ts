@@ -50,7 +50,7 @@ describe('OrderTransitions.releaseUnrevealed', () => {
         actor: 'sweeper',
         from: 'paid',
         to: 'released',
-        data: { payout: eur(9000), revealed: false },
+        data: { payout: eur(9000), reason: 'reveal_deadline', revealed: false },
       }),
     ]);
   });
