@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DestinationStream } from 'pino';
+import { type MeteredCall, meterDynamoClient } from '../adapters/dynamodb/capacity-meter.js';
 import { ensureTable } from '../adapters/dynamodb/create-table.js';
 import { createDynamoClients } from '../adapters/dynamodb/dynamodb-clients.js';
 import { createDynamoStores } from '../adapters/dynamodb/dynamodb-stores.js';
@@ -47,8 +48,8 @@ export async function startLocalStack(
     clock?: Clock;
     logDestination?: DestinationStream;
     say?: (line: string) => void;
-    /** Sees every DynamoDB command and cipher call (the bench counts round trips with it). */
-    observe?: { dynamo?: (commandName: string) => void; cipher?: (call: keyof CodeCipher) => void };
+    /** Sees every DynamoDB call with its consumed capacity, and every cipher call (the bench counts them). */
+    observe?: { dynamo?: (call: MeteredCall) => void; cipher?: (call: keyof CodeCipher) => void };
   } = {},
 ): Promise<LocalStack> {
   const say = options.say ?? (() => {});
@@ -77,16 +78,7 @@ export async function startLocalStack(
     }
     const { client, doc } = createDynamoClients({ endpoint });
     stops.push(async () => client.destroy());
-    const seeDynamo = options.observe?.dynamo;
-    if (seeDynamo) {
-      client.middlewareStack.add(
-        (next, context) => (args) => {
-          seeDynamo(String(context.commandName));
-          return next(args);
-        },
-        { step: 'initialize', name: 'observeDynamo' },
-      );
-    }
+    if (options.observe?.dynamo) meterDynamoClient(client, options.observe.dynamo);
     await ensureTable(client, config.tableName);
 
     const issuerSim = await startIssuerSim({
