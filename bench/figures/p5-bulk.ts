@@ -5,7 +5,7 @@ import { normalizeCode } from '../../shared/domain/brand.js';
 import { MAX_CARDS_PER_DEPOSIT } from '../../shared/http/routes/deposit-routes.js';
 import { DEMO_BRANDS, demoBrand } from '../../shared/issuer-sim/demo-brands.js';
 import type { BenchStack } from '../support/bench-stack.js';
-import { createListing, deposit, placeOrder } from '../support/sale.js';
+import { createListing, deposit, depositOutcomes, placeOrder } from '../support/sale.js';
 import { percentile, runPool } from '../support/stats.js';
 import { type Figure, figure, round } from './figure.js';
 
@@ -46,11 +46,13 @@ export async function p5Bulk(
 
   const big = await createListing(b);
   const batches = Math.ceil(codes.length / MAX_CARDS_PER_DEPOSIT);
-  let accepted = 0;
+  const outcomes: Record<string, number> = {};
   const deposited = await runPool(batches, cfg.concurrency, async (i) => {
     const batch = codes.slice(i * MAX_CARDS_PER_DEPOSIT, (i + 1) * MAX_CARDS_PER_DEPOSIT);
-    accepted += await deposit(b, big, batch);
+    for (const [kind, n] of Object.entries((await depositOutcomes(b, big, batch)).outcomes))
+      outcomes[kind] = (outcomes[kind] ?? 0) + n;
   });
+  const accepted = outcomes.accepted ?? 0;
   const bulk = figure({
     id: 'P5a',
     title: `bulk deposit of ${cfg.cards} codes`,
