@@ -29,6 +29,9 @@ export function createApp(deps: AppDeps) {
     const started = performance.now();
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
+    // Answered before the body was read (no key, no route, too large): whatever of it is still
+    // in flight would be parsed as the next request, so the connection must not be reused.
+    if (hasBody(c.req.raw) && !c.req.raw.bodyUsed) c.header('Connection', 'close');
     // The route pattern, status and time only: paths and bodies may carry codes.
     deps.logger.info(
       {
@@ -46,8 +49,6 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: (c) => {
-        // The rest of the body is not read: the connection cannot be reused.
-        c.header('Connection', 'close');
         return problemResponse(c, 'payload-too-large', `the body must be at most ${MAX_BODY_BYTES} bytes`);
       },
     }),
@@ -83,4 +84,9 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => problemResponse(c, 'not-found', `no route matches this ${c.req.method} request`));
   app.onError((error, c) => errorToProblem(error, c, deps.logger));
   return app;
+}
+
+function hasBody(request: Request): boolean {
+  const length = request.headers.get('content-length');
+  return request.headers.has('transfer-encoding') || (length !== null && length !== '0');
 }
