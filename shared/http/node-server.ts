@@ -78,4 +78,3 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
       body,
   );
 }
-
