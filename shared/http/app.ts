@@ -4,7 +4,7 @@ import { UnauthorizedError } from '../domain/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { TenantService } from '../services/tenant-service.js';
 import type { AppEnv, routeApp } from './env.js';
-import { errorToProblem, problemResponse, routeOf } from './problem.js';
+import { DEPENDENCY_UNAVAILABLE_DETAIL, errorToProblem, problemResponse, routeOf } from './problem.js';
 
 /** 500 cards of 128-character codes with PINs fit well under this; anything larger is refused unread. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -16,6 +16,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** The route modules this app serves: all of them locally; a privilege slice in each Lambda. */
   readonly modules: readonly RouteModule[];
+  /** Probes of what the vault cannot work without, for `/health` (each cached by its probe). */
+  readonly health?: Readonly<Record<string, () => Promise<'up' | 'down'>>>;
 }
 
 /**
@@ -54,7 +56,15 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
-  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/health', async (c) => {
+    const probes = Object.entries(deps.health ?? {});
+    const states = await Promise.all(probes.map(async ([name, probe]) => [name, await probe()] as const));
+    const checks = Object.fromEntries(states);
+    if (states.some(([, state]) => state === 'down')) {
+      return problemResponse(c, 'dependency-unavailable', DEPENDENCY_UNAVAILABLE_DETAIL, { checks });
+    }
+    return c.json({ status: 'ok', ...(probes.length > 0 ? { checks } : {}) });
+  });
 
   app.use('/v1/*', async (c, next) => {
     const header = c.req.header('Authorization') ?? '';
