@@ -2,6 +2,7 @@ import type { Card } from '../domain/card.js';
 import {
   AlreadyRevealedError,
   CodeAlreadyRedeemedError,
+  DependencyProtocolError,
   DependencyUnavailableError,
   InvalidStateError,
   NotFoundError,
@@ -113,7 +114,11 @@ export class RevealService {
     });
   }
 
-  /** F7: cards the issuer now says are dead. `best-effort`: an unreachable issuer does not block the buyer. */
+  /**
+   * F7: cards the issuer now says are dead. `best-effort`: an unreachable issuer does not block
+   * the buyer; a misbehaving one (answering, but against the protocol) does, as under `strict`:
+   * an issuer that answers nonsense could as well be hiding a redemption.
+   */
   private async deadCards(order: Order, secrets: readonly RevealedCard[]): Promise<string[]> {
     const policy = this.deps.settings.revalidateBeforeReveal;
     if (policy === 'off') return [];
@@ -123,7 +128,9 @@ export class RevealService {
       try {
         return (await this.deps.issuer.check(brand, secret)).state;
       } catch (error) {
-        if (error instanceof DependencyUnavailableError && policy === 'best-effort') {
+        const unreachable =
+          error instanceof DependencyUnavailableError && !(error instanceof DependencyProtocolError);
+        if (unreachable && policy === 'best-effort') {
           this.deps.logger.warn(
             { orderId: order.orderId, cardId: secret.cardId },
             'issuer unreachable before reveal; revealing',
