@@ -17,7 +17,7 @@ import { ENV } from '../shared/config/env-names.js';
 import { ESBUILD, PROJECT_ROOT } from './bundling.js';
 import { FUNCTION_SPECS, type FunctionName, type SdkClient } from './function-specs.js';
 
-const OUT = join(PROJECT_ROOT, '.bundle-report');
+export const OUT = join(PROJECT_ROOT, '.bundle-report');
 const RUNS = 5;
 
 /** What the baseline imports and constructs, per client the function needs. */
@@ -49,7 +49,7 @@ const LAMBDA_LIKE_ENV: Record<string, string> = {
   [ENV.fingerprintKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/11111111-1111-1111-1111-111111111111',
 };
 
-interface Measured {
+export interface Measured {
   readonly bytes: number;
   readonly gzipBytes: number;
   readonly initMs: number | undefined;
@@ -78,7 +78,7 @@ function esbuildOptions(entry: string, outfile: string): BuildOptions {
 }
 
 /** Imports the bundle in a fresh node process (as a cold start does) and returns milliseconds. */
-function initTime(file: string): { ms?: number; error?: string } {
+function initTime(file: string, runs = RUNS): { ms?: number; error?: string } {
   const script =
     'const t = performance.now();' +
     `const m = await import(${JSON.stringify(pathToFileURL(file).href)});` +
@@ -87,7 +87,7 @@ function initTime(file: string): { ms?: number; error?: string } {
     'console.log(ms);';
   const samples: number[] = [];
   // One discarded run first, so every measured run finds the file in the OS cache.
-  for (let i = -1; i < RUNS; i += 1) {
+  for (let i = -1; i < runs; i += 1) {
     const run = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
       env: { PATH: process.env.PATH ?? '', ...LAMBDA_LIKE_ENV },
       encoding: 'utf8',
@@ -100,14 +100,15 @@ function initTime(file: string): { ms?: number; error?: string } {
   return { ms: samples[Math.floor(samples.length / 2)] ?? 0 };
 }
 
-async function measure(entry: string, outdir: string): Promise<Measured> {
+/** Builds `entry` as the stack does and times its init (median of `runs` fresh processes). */
+export async function measure(entry: string, outdir: string, runs = RUNS): Promise<Measured> {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const outfile = join(outdir, 'index.mjs');
   const result = await build(esbuildOptions(entry, outfile));
   writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
   const code = readFileSync(outfile);
-  const init = initTime(outfile);
+  const init = initTime(outfile, runs);
   return {
     bytes: statSync(outfile).size,
     gzipBytes: gzipSync(code).length,
@@ -117,7 +118,9 @@ async function measure(entry: string, outdir: string): Promise<Measured> {
   };
 }
 
-function baselineEntry(name: FunctionName): string {
+/** A bundle that only imports and constructs the SDK clients function `name` needs. */
+export function baselineEntry(name: FunctionName): string {
+  mkdirSync(OUT, { recursive: true });
   const clients = FUNCTION_SPECS[name].sdkClients.map((c) => BASELINE_IMPORTS[c]);
   const file = join(OUT, `baseline-${name}.src.mjs`);
   writeFileSync(
@@ -193,4 +196,5 @@ async function main(): Promise<void> {
   console.log(`\nBundles and metafiles: ${relative(process.cwd(), OUT)}/`);
 }
 
-await main();
+// The bench reuses measure() and baselineEntry(); only `npm run bundle:report` prints the report.
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main();

@@ -1,4 +1,5 @@
 import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
+import { createDynamoHealthProbe } from '../../shared/adapters/dynamodb/dynamodb-health-probe.js';
 import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { createLogger } from '../../shared/adapters/logging/pino-logger.js';
@@ -15,6 +16,8 @@ export function lambdaAdapters(config: LambdaConfig) {
   return {
     logger,
     stores: createDynamoStores({ doc, tableName: config.tableName }),
+    /** `/health`'s database probe: a GetItem of a key no item has, cached for 5 s. */
+    databaseProbe: createDynamoHealthProbe({ doc, tableName: config.tableName }),
     clock: systemClock,
     ids: ulidIdGenerator,
     settings: config.settings,

@@ -16,7 +16,10 @@ export const ENV = {
   // Read only by the tools (scripts/, bench/).
   apiUrl: 'API_URL',
   issuerUrl: 'ISSUER_URL',
-  benchIterations: 'BENCH_ITERATIONS',
+  benchScale: 'BENCH_SCALE',
+  benchSales: 'BENCH_SALES',
+  benchConcurrency: 'BENCH_CONCURRENCY',
+  benchCards: 'BENCH_CARDS',
   paymentTimeoutSeconds: 'PAYMENT_TIMEOUT_SECONDS',
   disputeWindowSeconds: 'DISPUTE_WINDOW_SECONDS',
   revealRetrySeconds: 'REVEAL_RETRY_SECONDS',

@@ -26,6 +26,7 @@ export const domainErrorCodes = [
   'report-not-open',
   'idempotency-key-reused',
   'idempotency-key-missing',
+  'idempotency-key-invalid',
   'unauthorized',
   'ciphertext-rejected',
   'concurrent-update',
@@ -92,6 +93,11 @@ export class IdempotencyKeyMissingError extends domainError(
   'idempotency-key-missing',
   'IdempotencyKeyMissingError',
 ) {}
+/** An Idempotency-Key header that is present but not 1-255 visible ASCII characters. */
+export class IdempotencyKeyInvalidError extends domainError(
+  'idempotency-key-invalid',
+  'IdempotencyKeyInvalidError',
+) {}
 export class UnauthorizedError extends domainError('unauthorized', 'UnauthorizedError') {}
 /** A ciphertext that does not open under the given context (moved, tampered or wrong key). */
 export class CiphertextRejectedError extends domainError('ciphertext-rejected', 'CiphertextRejectedError') {}
@@ -102,5 +108,12 @@ export class DependencyUnavailableError extends domainError(
   'dependency-unavailable',
   'DependencyUnavailableError',
 ) {}
+/**
+ * A dependency answered, but not as its protocol says (an issuer's 4xx, a redirect, a malformed
+ * answer): it is up and misbehaving, which a caller may treat more strictly than an outage.
+ */
+export class DependencyProtocolError extends DependencyUnavailableError {
+  override readonly name = 'DependencyProtocolError';
+}
 /** The code's fingerprint is already taken by another card (F6). Internal: deposit reports it per card. */
 export class DuplicateCardError extends domainError('duplicate', 'DuplicateCardError') {}

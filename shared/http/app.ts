@@ -4,7 +4,7 @@ import { UnauthorizedError } from '../domain/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { TenantService } from '../services/tenant-service.js';
 import type { AppEnv, routeApp } from './env.js';
-import { errorToProblem, problemResponse, routeOf } from './problem.js';
+import { DEPENDENCY_UNAVAILABLE_DETAIL, errorToProblem, problemResponse, routeOf } from './problem.js';
 
 /** 500 cards of 128-character codes with PINs fit well under this; anything larger is refused unread. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -16,6 +16,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** The route modules this app serves: all of them locally; a privilege slice in each Lambda. */
   readonly modules: readonly RouteModule[];
+  /** Probes of what the vault cannot work without, for `/health` (each cached by its probe). */
+  readonly health?: Readonly<Record<string, () => Promise<'up' | 'down'>>>;
 }
 
 /**
@@ -29,6 +31,9 @@ export function createApp(deps: AppDeps) {
     const started = performance.now();
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
+    // Answered before the body was read (no key, no route, too large): whatever of it is still
+    // in flight would be parsed as the next request, so the connection must not be reused.
+    if (hasBody(c.req.raw) && !c.req.raw.bodyUsed) c.header('Connection', 'close');
     // The route pattern, status and time only: paths and bodies may carry codes.
     deps.logger.info(
       {
@@ -46,14 +51,20 @@ export function createApp(deps: AppDeps) {
     bodyLimit({
       maxSize: MAX_BODY_BYTES,
       onError: (c) => {
-        // The rest of the body is not read: the connection cannot be reused.
-        c.header('Connection', 'close');
         return problemResponse(c, 'payload-too-large', `the body must be at most ${MAX_BODY_BYTES} bytes`);
       },
     }),
   );
 
-  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/health', async (c) => {
+    const probes = Object.entries(deps.health ?? {});
+    const states = await Promise.all(probes.map(async ([name, probe]) => [name, await probe()] as const));
+    const checks = Object.fromEntries(states);
+    if (states.some(([, state]) => state === 'down')) {
+      return problemResponse(c, 'dependency-unavailable', DEPENDENCY_UNAVAILABLE_DETAIL, { checks });
+    }
+    return c.json({ status: 'ok', ...(probes.length > 0 ? { checks } : {}) });
+  });
 
   app.use('/v1/*', async (c, next) => {
     const header = c.req.header('Authorization') ?? '';
@@ -83,4 +94,9 @@ export function createApp(deps: AppDeps) {
   app.notFound((c) => problemResponse(c, 'not-found', `no route matches this ${c.req.method} request`));
   app.onError((error, c) => errorToProblem(error, c, deps.logger));
   return app;
+}
+
+function hasBody(request: Request): boolean {
+  const length = request.headers.get('content-length');
+  return request.headers.has('transfer-encoding') || (length !== null && length !== '0');
 }

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
-import { IdempotencyKeyMissingError, ValidationError } from '../domain/errors.js';
+import { IdempotencyKeyInvalidError, IdempotencyKeyMissingError, ValidationError } from '../domain/errors.js';
+import { validationIssues } from './validation-issues.js';
 
 /** Per-request values set by middleware. */
 export type AppEnv = { Variables: { tenantId: string } };
@@ -11,23 +12,19 @@ export type AppEnv = { Variables: { tenantId: string } };
  */
 export function routeApp() {
   return new OpenAPIHono<AppEnv>({
-    defaultHook: (result) => {
+    defaultHook: (result, c) => {
       if (result.success) return;
-      const errors = result.error.issues.map((issue) => ({
-        path: issue.path.map(String).join('.'),
-        message: issue.message,
-      }));
+      const errors = validationIssues(result.error.issues);
       const target = 'target' in result ? String(result.target) : 'request';
       if (target === 'header' && errors.some((e) => e.path === 'idempotency-key')) {
-        throw new IdempotencyKeyMissingError(
-          'send an Idempotency-Key header of 1-255 visible ASCII characters',
-        );
+        if (c.req.header('idempotency-key') === undefined) {
+          throw new IdempotencyKeyMissingError('send an Idempotency-Key header');
+        }
+        throw new IdempotencyKeyInvalidError('the Idempotency-Key must be 1-255 visible ASCII characters');
       }
       throw new ValidationError(
         `invalid ${target}: ${errors.map((e) => `${e.path || target} ${e.message}`).join('; ')}`,
-        {
-          errors,
-        },
+        { errors },
       );
     },
   });

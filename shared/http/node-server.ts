@@ -1,5 +1,8 @@
-import type { Server } from 'node:http';
+import { type Server, STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
+import { problemBody } from './problem.js';
+import type { ProblemCode } from './problem-types.js';
 
 export interface RunningServer {
   readonly url: string;
@@ -40,5 +43,38 @@ export function serveApp(
       );
     };
     server.once('error', onError);
+    server.on('clientError', answerClientError);
   });
+}
+
+/**
+ * Node's parser refused the request before the app saw it (bad request line, duplicate
+ * Content-Length, headers over 16 KB, a request too slow to arrive). Node would answer a bare
+ * 400/431; this answers the same status as a problem, then closes: the rest of the stream
+ * cannot be trusted to be at a request boundary.
+ */
+function answerClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
+  // A reset connection has nobody to answer; a response already started cannot get another.
+  const started = (socket as Duplex & { _httpMessage?: unknown })._httpMessage;
+  if (error.code === 'ECONNRESET' || !socket.writable || started) {
+    socket.destroy();
+    return;
+  }
+  const code: ProblemCode =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? 'headers-too-large'
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'request-timeout'
+        : 'malformed-request';
+  const problem = problemBody(code);
+  const body = JSON.stringify(problem);
+  socket.end(
+    `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status] ?? ''}\r\n` +
+      'Content-Type: application/problem+json\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+      'Cache-Control: no-store\r\n' +
+      'X-Content-Type-Options: nosniff\r\n' +
+      'Connection: close\r\n\r\n' +
+      body,
+  );
 }

@@ -11,6 +11,9 @@ export const httpProblemCodes = [
   'malformed-json',
   'payload-too-large',
   'unsupported-media-type',
+  'malformed-request',
+  'request-timeout',
+  'headers-too-large',
   'internal',
 ] as const;
 
@@ -29,7 +32,10 @@ export interface ProblemType {
 export const problemTypes = {
   validation: { status: 400, title: 'The request is not valid' },
   'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
-  'idempotency-key-missing': { status: 400, title: 'A valid Idempotency-Key header is required' },
+  // Node's HTTP parser refused the request (bad request line, duplicate Content-Length...).
+  'malformed-request': { status: 400, title: 'The request is not valid HTTP' },
+  'idempotency-key-missing': { status: 400, title: 'An Idempotency-Key header is required' },
+  'idempotency-key-invalid': { status: 400, title: 'The Idempotency-Key header is not valid' },
   unauthorized: { status: 401, title: 'Missing or invalid API key' },
   'not-found': { status: 404, title: 'Not found' },
   'seller-suspended': { status: 409, title: 'The seller is suspended' },
@@ -50,8 +56,10 @@ export const problemTypes = {
   // Deposit turns it into a per-card `duplicate` result; should it ever escape, it is the
   // client's conflict (the code is already in the vault), and its message names no code.
   duplicate: { status: 409, title: 'The code is already in the vault' },
+  'request-timeout': { status: 408, title: 'The request was not received in time' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
+  'headers-too-large': { status: 431, title: 'The request headers are too large' },
   'unknown-brand': { status: 422, title: 'Unknown brand' },
   'self-purchase': { status: 422, title: 'A seller cannot buy their own listing' },
   'amount-mismatch': { status: 422, title: 'The payment amount does not match the order' },

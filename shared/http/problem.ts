@@ -22,20 +22,30 @@ export function problemResponse(
   detail?: string,
   extensions: Record<string, unknown> = {},
 ) {
-  const { status, title }: ProblemType = problemTypes[code];
   const route = routeOf(c);
-  const body: Problem = {
+  const body = problemBody(code, detail, { ...(route ? { instance: route } : {}), ...extensions });
+  c.header('Content-Type', 'application/problem+json');
+  c.header('Cache-Control', 'no-store');
+  return c.body(JSON.stringify(body), body.status as ContentfulStatusCode);
+}
+
+/** The problem document alone, for answers written outside Hono (Node's parser errors). */
+export function problemBody(code: ProblemCode, detail?: string, extensions: Record<string, unknown> = {}) {
+  const { status, title }: ProblemType = problemTypes[code];
+  return {
     type: `${PROBLEM_BASE}${code}`,
     title,
     status,
     ...(detail ? { detail } : {}),
-    ...(route ? { instance: route } : {}),
     ...extensions,
-  };
-  c.header('Content-Type', 'application/problem+json');
-  c.header('Cache-Control', 'no-store');
-  return c.body(JSON.stringify(body), status as ContentfulStatusCode);
+  } satisfies Problem;
 }
+
+/**
+ * What a 503 says, whatever failed: the dependency's own message ("KMS Decrypt failed (…)",
+ * an issuer's URL) is for the log, and the client only needs to know to retry.
+ */
+export const DEPENDENCY_UNAVAILABLE_DETAIL = 'A service the vault depends on is unavailable; retry later.';
 
 /**
  * The one place errors become responses. Domain errors map by code; Hono's own
@@ -51,7 +61,7 @@ export function errorToProblem(error: Error, c: Context, logger: Logger) {
       return problemResponse(c, 'internal');
     }
     logger.error({ err: serializeError(error), route: routeOf(c) }, 'dependency failure');
-    return problemResponse(c, error.code, error.message);
+    return problemResponse(c, error.code, DEPENDENCY_UNAVAILABLE_DETAIL);
   }
   if (error instanceof HTTPException) {
     const code = httpExceptionCode(error);

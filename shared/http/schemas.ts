@@ -4,6 +4,24 @@ import { z } from '@hono/zod-openapi';
 export const vaultId = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `must be a ${prefix}_ id`);
 
+/**
+ * Characters that change how text displays without being seen, or that terminals and logs
+ * treat specially: controls (NUL, newline...), format characters (bidi overrides and isolates,
+ * zero-width spaces and joiners, BOM, soft hyphen), line and paragraph separators, lone
+ * surrogates and private-use characters. A marketplace shows titles to buyers: none of them belongs.
+ */
+const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Zl}\p{Zp}]/u;
+
+/** Free text a marketplace shows to people (a listing title): visible characters only. */
+export const freeText = (max: number) =>
+  z
+    .string()
+    .min(1)
+    .max(max)
+    .refine((s) => !INVISIBLE_OR_CONTROL.test(s), {
+      message: 'must not contain control, bidirectional-override or zero-width characters',
+    });
+
 /** Ids chosen by the marketplace (seller, buyer, payment reference). */
 export const externalId = z
   .string()

@@ -16,6 +16,8 @@ export interface DynamoDbLocalOptions {
   /** Receives Java's output lines and lifecycle messages. */
   log?: (message: string) => void;
   readyTimeoutMs?: number;
+  /** Called when Java exits once ready without `stop()` being asked (killed, crashed). */
+  onUnexpectedExit?: (why: string) => void;
 }
 
 export interface DynamoDbLocal {
@@ -88,7 +90,9 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
   });
   const unregister = killWithParent(child);
 
+  let stopping = false;
   const stop = once(async () => {
+    stopping = true;
     unregister();
     if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
     child.kill('SIGTERM');
@@ -112,6 +116,13 @@ export async function startDynamoDbLocal(options: DynamoDbLocalOptions): Promise
     await sleep(100);
   }
   log(`dynamodb-local: ready at ${endpoint} in ${Date.now() - startedAt} ms (pid ${child.pid})`);
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    unregister();
+    options.onUnexpectedExit?.(
+      `DynamoDB Local (pid ${child.pid}, ${endpoint}) exited unexpectedly (code ${code}, signal ${signal})`,
+    );
+  });
   return { endpoint, port, pid: child.pid as number, stop };
 }
 

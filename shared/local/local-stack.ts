@@ -1,8 +1,10 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { DestinationStream } from 'pino';
+import { type MeteredCall, meterDynamoClient } from '../adapters/dynamodb/capacity-meter.js';
 import { ensureTable } from '../adapters/dynamodb/create-table.js';
 import { createDynamoClients } from '../adapters/dynamodb/dynamodb-clients.js';
+import { createDynamoHealthProbe } from '../adapters/dynamodb/dynamodb-health-probe.js';
 import { createDynamoStores } from '../adapters/dynamodb/dynamodb-stores.js';
 import { ulidIdGenerator } from '../adapters/ids/ulid-id-generator.js';
 import { HttpIssuer } from '../adapters/issuer/http-issuer.js';
@@ -27,6 +29,8 @@ export interface LocalStack {
   readonly apiUrl: string;
   readonly issuerUrl: string;
   readonly dynamodbEndpoint: string;
+  /** The DynamoDB Local this stack started, if it started one. */
+  readonly dynamodbPid: number | undefined;
   readonly tableName: string;
   readonly devApiKey: string;
   readonly vault: ReturnType<typeof createVault>;
@@ -47,8 +51,13 @@ export async function startLocalStack(
     clock?: Clock;
     logDestination?: DestinationStream;
     say?: (line: string) => void;
-    /** Sees every DynamoDB command and cipher call (the bench counts round trips with it). */
-    observe?: { dynamo?: (commandName: string) => void; cipher?: (call: keyof CodeCipher) => void };
+    /**
+     * The DynamoDB Local this stack started died. Default: say why, stop everything and exit
+     * with status 1, rather than serve 503s from a database that will not come back.
+     */
+    onDatabaseLost?: (message: string) => void;
+    /** Sees every DynamoDB call with its consumed capacity, and every cipher call (the bench counts them). */
+    observe?: { dynamo?: (call: MeteredCall) => void; cipher?: (call: keyof CodeCipher) => void };
   } = {},
 ): Promise<LocalStack> {
   const say = options.say ?? (() => {});
@@ -60,8 +69,15 @@ export async function startLocalStack(
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => {});
   };
+  const onDatabaseLost =
+    options.onDatabaseLost ??
+    ((message: string) => {
+      say(message);
+      void stop().finally(() => process.exit(1));
+    });
   try {
     let endpoint = config.dynamodbEndpoint;
+    let dynamodbPid: number | undefined;
     if (!endpoint) {
       const dynamo = await startDynamoDbLocal({
         port: config.dynamodbPort,
@@ -71,22 +87,19 @@ export async function startLocalStack(
         log: (line) => {
           if (line.includes('stopping pid')) say(line);
         },
+        onUnexpectedExit: (why) =>
+          onDatabaseLost(
+            `${why}: every request now answers 503. card-vault is stopping; run npm start again` +
+              `${config.inMemory ? ' (in memory: the data is gone)' : ' (data in .data/ is kept)'}.`,
+          ),
       });
+      dynamodbPid = dynamo.pid;
       stops.push(() => dynamo.stop());
       endpoint = dynamo.endpoint;
     }
     const { client, doc } = createDynamoClients({ endpoint });
     stops.push(async () => client.destroy());
-    const seeDynamo = options.observe?.dynamo;
-    if (seeDynamo) {
-      client.middlewareStack.add(
-        (next, context) => (args) => {
-          seeDynamo(String(context.commandName));
-          return next(args);
-        },
-        { step: 'initialize', name: 'observeDynamo' },
-      );
-    }
+    if (options.observe?.dynamo) meterDynamoClient(client, options.observe.dynamo);
     await ensureTable(client, config.tableName);
 
     const issuerSim = await startIssuerSim({
@@ -110,7 +123,13 @@ export async function startLocalStack(
     for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
     const devApiKey = await seedDevTenant(vault, config);
 
-    const api = await serveApp(createApp({ tenants: vault.tenants, logger, modules: allRoutes(vault) }), {
+    const app = createApp({
+      tenants: vault.tenants,
+      logger,
+      modules: allRoutes(vault),
+      health: { database: createDynamoHealthProbe({ doc, tableName: config.tableName }) },
+    });
+    const api = await serveApp(app, {
       port: config.port,
       portVariable: ENV.port,
     });
@@ -132,6 +151,7 @@ export async function startLocalStack(
       apiUrl: api.url,
       issuerUrl: issuerSim.url,
       dynamodbEndpoint: endpoint,
+      dynamodbPid,
       tableName: config.tableName,
       devApiKey,
       vault,

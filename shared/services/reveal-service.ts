@@ -1,6 +1,7 @@
 import type { Card } from '../domain/card.js';
 import {
   AlreadyRevealedError,
+  DependencyProtocolError,
   DependencyUnavailableError,
   InvalidStateError,
   NotFoundError,
@@ -139,7 +140,9 @@ export class RevealService {
   /**
    * F7: what the issuer says of each card now, and which are dead: not active, or active with
    * less than the listing's face value left (spent in part before the sale). `best-effort`: an
-   * unreachable issuer does not block the buyer, and is recorded as such.
+   * unreachable issuer does not block the buyer, and is recorded as such; a misbehaving one
+   * (answering, but against the protocol) does, as under `strict`: an issuer that answers
+   * nonsense could as well be hiding a redemption.
    */
   private async recheck(order: Order, secrets: readonly RevealedCard[]): Promise<Omit<Opened, 'secrets'>> {
     const policy = this.deps.settings.revalidateBeforeReveal;
@@ -163,7 +166,9 @@ export class RevealService {
           dead,
         };
       } catch (error) {
-        if (error instanceof DependencyUnavailableError && policy === 'best-effort') {
+        const unreachable =
+          error instanceof DependencyUnavailableError && !(error instanceof DependencyProtocolError);
+        if (unreachable && policy === 'best-effort') {
           this.deps.logger.warn(
             { orderId: order.orderId, cardId },
             'issuer unreachable before reveal; revealing',

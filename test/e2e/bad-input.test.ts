@@ -160,12 +160,12 @@ const cases: BadRequest[] = [
         'idempotency-key': 'k'.repeat(256),
       },
     ),
-    code: 'idempotency-key-missing',
+    code: 'idempotency-key-invalid',
   },
   invalid('an Idempotency-Key with a space', 'POST', reveal, {
     body: (f) => ({ buyerId: f.buyerId }),
     headers: { 'idempotency-key': 'two words' },
-    code: 'idempotency-key-missing',
+    code: 'idempotency-key-invalid',
   }),
   // Path junk.
   invalid('an encoded ../.. order id', 'GET', () => '/v1/orders/..%2F..'),

@@ -33,7 +33,7 @@ describe('GET /health', () => {
   it('answers 200 without an API key', async () => {
     const res = await stack.current.request('GET', '/health', { apiKey: null });
     expect(res.status, res.text).toBe(200);
-    expect(res.body).toEqual({ status: 'ok' });
+    expect(res.body).toEqual({ status: 'ok', checks: { database: 'up' } });
   });
 });
 

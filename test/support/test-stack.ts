@@ -30,13 +30,22 @@ export interface TestStack extends LocalStack {
   issuer(path: string, body: unknown): Promise<HttpResult>;
 }
 
-export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
+export interface TestStackOptions {
+  /** Start a DynamoDB Local of its own (to kill it) instead of using the run's shared one. */
+  readonly ownDynamoDb?: boolean;
+  readonly onDatabaseLost?: (message: string) => void;
+}
+
+export async function startTestStack(
+  env: Record<string, string> = {},
+  options: TestStackOptions = {},
+): Promise<TestStack> {
   const clock = new TestClock();
   const logs: string[] = [];
   const config = loadLocalConfig({
     PORT: '0',
     ISSUER_SIM_PORT: '0',
-    DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+    ...(options.ownDynamoDb ? { DYNAMODB_PORT: '0' } : { DYNAMODB_ENDPOINT: inject('dynamoEndpoint') }),
     TABLE_NAME: `e2e-${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
     IN_MEMORY: '1',
     LOCAL_KEY_FILE: join(await mkdtemp(join(tmpdir(), 'card-vault-keys-')), 'keys.json'),
@@ -47,6 +56,7 @@ export async function startTestStack(env: Record<string, string> = {}): Promise<
   const stack = await startLocalStack(config, {
     clock,
     logDestination: { write: (line: string) => void logs.push(line) },
+    ...(options.onDatabaseLost ? { onDatabaseLost: options.onDatabaseLost } : {}),
   });
   const request: TestStack['request'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };

@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import * as errors from '../../shared/domain/errors.js';
 import { DomainError, domainErrorCodes } from '../../shared/domain/errors.js';
-import { errorToProblem } from '../../shared/http/problem.js';
+import { DEPENDENCY_UNAVAILABLE_DETAIL, errorToProblem } from '../../shared/http/problem.js';
 import { PROBLEM_BASE, type ProblemType, problemTypes } from '../../shared/http/problem-types.js';
 import type { Logger } from '../../shared/ports/logger.js';
 
@@ -57,8 +57,23 @@ describe('problemTypes', () => {
         type: `${PROBLEM_BASE}${error.code}`,
         title: entry.title,
         status,
-        detail: 'a safe message',
+        // A dependency's message is for the log; a 503 says one fixed sentence.
+        detail: status < 500 ? 'a safe message' : DEPENDENCY_UNAVAILABLE_DETAIL,
       });
     }
+  });
+
+  it("keeps a dependency failure's message in the log, out of the problem", async () => {
+    const logged: unknown[] = [];
+    const logger = { ...silent, error: (fields: unknown) => logged.push(fields) } as Logger;
+    const app = new Hono();
+    app.get('/boom', () => {
+      throw new errors.DependencyUnavailableError('KMS Decrypt failed (KMSInternalException)');
+    });
+    app.onError((e, c) => errorToProblem(e, c, logger));
+    const res = await app.request('/boom');
+    expect(res.status).toBe(503);
+    expect(await res.text()).not.toContain('KMS');
+    expect(JSON.stringify(logged)).toContain('KMS Decrypt failed');
   });
 });

@@ -30,11 +30,17 @@ describe('tool config', () => {
   it('refuses bad values at start, naming the variable', () => {
     expect(() => loadAdminConfig({ DYNAMODB_PORT: 'abc' })).toThrow(/admin CLI configuration: DYNAMODB_PORT/);
     expect(() => loadDemoConfig({ API_URL: 'not a url' })).toThrow(/demo configuration: API_URL/);
-    expect(() => loadBenchConfig({ BENCH_ITERATIONS: '0' })).toThrow(/bench configuration: BENCH_ITERATIONS/);
+    expect(() => loadBenchConfig({ BENCH_SALES: '0' })).toThrow(/bench configuration: BENCH_SALES/);
+    expect(() => loadBenchConfig({}, ['--cards', 'many'])).toThrow(/bench configuration: BENCH_CARDS/);
   });
 
-  it('times 30 sales unless BENCH_ITERATIONS says otherwise', () => {
-    expect(loadBenchConfig({}).iterations).toBe(30);
-    expect(loadBenchConfig({ BENCH_ITERATIONS: '5' }).iterations).toBe(5);
+  it('takes the bench scale from its preset, then the environment, then the flags', () => {
+    expect(loadBenchConfig({})).toMatchObject({ scale: 'moderate', sales: 300, concurrency: 32 });
+    expect(loadBenchConfig({}, ['--full']).cards).toBe(10_000);
+    expect(loadBenchConfig({ BENCH_SCALE: 'quick', BENCH_SALES: '5' })).toMatchObject({
+      scale: 'quick',
+      sales: 5,
+    });
+    expect(loadBenchConfig({ BENCH_SALES: '5' }, ['--sales', '7']).sales).toBe(7);
   });
 });

@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { mapDynamoOutages } from './dynamodb-error-mapping.js';
 
 export interface DynamoClientsOptions {
   /** Set for DynamoDB Local (or any non-AWS endpoint); unset in AWS. */
@@ -33,6 +34,7 @@ export function createDynamoClients({ endpoint, region }: DynamoClientsOptions =
         ? { region }
         : {}),
   });
+  mapDynamoOutages(client);
   const doc = DynamoDBDocumentClient.from(client, {
     // undefined optional fields are dropped rather than rejected; '' stays '' (never silently null).
     marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },

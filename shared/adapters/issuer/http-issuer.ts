@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { type Brand, normalizeCode } from '../../domain/brand.js';
-import { DependencyUnavailableError } from '../../domain/errors.js';
+import { DependencyProtocolError, DependencyUnavailableError } from '../../domain/errors.js';
 import { type IssuerCheck, issuerStates } from '../../domain/issuer-check.js';
 import { type Clock, systemClock } from '../../ports/clock.js';
 import type { Issuer } from '../../ports/issuer.js';
@@ -44,6 +44,11 @@ type Outcome =
       readonly retryable: boolean;
       /** The issuer answered, so its circuit should not count this against it (plain 4xx). */
       readonly issuerHealthy: boolean;
+      /**
+       * The issuer answered, but not as the protocol says (a 4xx, a redirect, a malformed body):
+       * it is up and misbehaving, not unreachable.
+       */
+      readonly misbehaving: boolean;
     };
 
 /**
@@ -61,6 +66,8 @@ export class HttpIssuer implements Issuer {
   private readonly random: () => number;
   private readonly newBreaker: () => CircuitBreaker;
   private readonly breakers = new Map<string, CircuitBreaker>();
+  /** Issuers whose last failed answer was a protocol violation: an open circuit keeps saying so. */
+  private readonly misbehaved = new Set<string>();
 
   constructor(options: HttpIssuerOptions = {}) {
     this.timeoutMs = options.timeoutMs ?? 2000;
@@ -94,16 +101,23 @@ export class HttpIssuer implements Issuer {
     for (let attempt = 0; attempt <= this.retries; attempt++) {
       if (attempt > 0) await this.sleep(this.backoff(attempt));
       // Checked before every attempt, so retries stop as soon as the circuit opens.
-      if (!breaker.tryAcquire()) throw unavailable(brand, 'circuit open', failure?.cause);
+      if (!breaker.tryAcquire()) {
+        throw unavailable(brand, 'circuit open', failure?.cause, this.misbehaved.has(base));
+      }
       const outcome = await this.attempt(`${base}/check`, body);
       if (outcome.ok || outcome.issuerHealthy) breaker.onSuccess();
       else breaker.onFailure();
-      if (outcome.ok) return outcome.check;
+      if (outcome.ok) {
+        this.misbehaved.delete(base);
+        return outcome.check;
+      }
+      if (outcome.misbehaving) this.misbehaved.add(base);
+      else this.misbehaved.delete(base);
       failure = outcome;
       if (!outcome.retryable) break;
     }
     const attempts = failure?.retryable ? ` after ${this.retries + 1} attempts` : '';
-    throw unavailable(brand, `${failure?.detail}${attempts}`, failure?.cause);
+    throw unavailable(brand, `${failure?.detail}${attempts}`, failure?.cause, failure?.misbehaving ?? false);
   }
 
   private breakerFor(issuerUrl: string): CircuitBreaker {
@@ -140,13 +154,29 @@ export class HttpIssuer implements Issuer {
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
       const detail = timedOut ? `timed out after ${this.timeoutMs} ms` : 'network error';
-      return { ok: false, detail, cause: error, retryable: true, issuerHealthy: false };
+      return { ok: false, detail, cause: error, retryable: true, issuerHealthy: false, misbehaving: false };
     }
     if (status >= 500 || status === 429) {
-      return { ok: false, detail: `HTTP ${status}`, cause: undefined, retryable: true, issuerHealthy: false };
+      const detail = `HTTP ${status}`;
+      return {
+        ok: false,
+        detail,
+        cause: undefined,
+        retryable: true,
+        issuerHealthy: false,
+        misbehaving: false,
+      };
     }
     if (status < 200 || status >= 300) {
-      return { ok: false, detail: `HTTP ${status}`, cause: undefined, retryable: false, issuerHealthy: true };
+      const detail = `HTTP ${status}`;
+      return {
+        ok: false,
+        detail,
+        cause: undefined,
+        retryable: false,
+        issuerHealthy: true,
+        misbehaving: true,
+      };
     }
     return parseAnswer(text);
   }
@@ -175,12 +205,26 @@ function parseAnswer(text: string): Outcome {
 }
 
 function malformed(cause: Error): Outcome {
-  return { ok: false, detail: 'malformed answer', cause, retryable: false, issuerHealthy: false };
+  return {
+    ok: false,
+    detail: 'malformed answer',
+    cause,
+    retryable: false,
+    issuerHealthy: false,
+    misbehaving: true,
+  };
 }
 
-function unavailable(brand: Brand, detail: string, cause: unknown): DependencyUnavailableError {
-  return new DependencyUnavailableError(
-    `issuer for brand ${brand.brand} unavailable: ${detail}`,
+/** Unreachable (network, timeout, 5xx, 429), or answering against the protocol (`DependencyProtocolError`). */
+function unavailable(
+  brand: Brand,
+  detail: string,
+  cause: unknown,
+  misbehaving: boolean,
+): DependencyUnavailableError {
+  const Failure = misbehaving ? DependencyProtocolError : DependencyUnavailableError;
+  return new Failure(
+    `issuer for brand ${brand.brand} ${misbehaving ? 'misbehaving' : 'unavailable'}: ${detail}`,
     { dependency: 'issuer', brand: brand.brand },
     { cause },
   );

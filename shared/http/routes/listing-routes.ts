@@ -1,7 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import type { ListingService } from '../../services/listing-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
-import { externalId, idParams, json, jsonBody, PositiveMoneySchema, problems } from '../schemas.js';
+import { externalId, freeText, idParams, json, jsonBody, PositiveMoneySchema, problems } from '../schemas.js';
 import { ListingSchema, listingView } from '../views/listing-view.js';
 
 const CreateListingBody = z
@@ -10,7 +10,7 @@ const CreateListingBody = z
     brand: z.string().regex(/^[a-z0-9][a-z0-9-]{1,63}$/, 'must be a brand id such as demo-gift'),
     faceValue: PositiveMoneySchema,
     price: PositiveMoneySchema,
-    title: z.string().min(1).max(200).optional(),
+    title: freeText(200).optional(),
   })
   .openapi('CreateListing');
 
