@@ -13,7 +13,7 @@ const vault = vaultForApi(adapters);
 const app = createApp({
   tenants: vault.tenants,
   logger: adapters.logger,
-  modules: [listingRoutes(vault.listings), orderRoutes(vault), partyRoutes(vault.standing)],
+  modules: [listingRoutes(vault.listings), orderRoutes(vault), partyRoutes(vault)],
 });
 
 export const handler = handle(app);

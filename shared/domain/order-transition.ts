@@ -3,7 +3,7 @@ import { InvalidStateError } from './errors.js';
 import { assertOrderTransition, type Order, type OrderState } from './order.js';
 import type { OrderEvent } from './order-event.js';
 import { fineFor } from './penalty-policy.js';
-import type { Penalty } from './seller-standing.js';
+import type { Penalty, SellerEvent, SellerStatus } from './seller-standing.js';
 
 /** A signed change to one seller's balances, booked once per order (its id is deterministic). */
 export interface LedgerMove {
@@ -30,6 +30,19 @@ export interface CardMove {
 export type SellerPenalty = Penalty & { readonly sellerId: string };
 
 /**
+ * The seller as read by a transition that strikes: it commits only while the seller is still
+ * so (same status, same number of strikes), so two concurrent strikes cannot both count from
+ * the same reading and slip past the limit. `suspension`: this strike reaches the limit, and
+ * the seller is suspended in the same transaction, with the seller's own event.
+ */
+export interface StrikeGuard {
+  readonly sellerId: string;
+  readonly status: SellerStatus;
+  readonly strikeCount: number;
+  readonly suspension?: SellerEvent;
+}
+
+/**
  * One change of an order's state, with everything that must change with it atomically: what
  * the domain decides and the order store persists in one transaction.
  */
@@ -45,6 +58,8 @@ export interface OrderTransition {
   readonly penalties: readonly SellerPenalty[];
   /** The seller must still be active when this commits (payment and reveal); a lost check is a conflict. */
   readonly requireActiveSeller?: boolean;
+  /** Set on every transition with penalties before it is written (see `OrderTransitions.strike`). */
+  readonly strikeGuard?: StrikeGuard;
   readonly events: readonly OrderEvent[];
 }
 

@@ -7,6 +7,7 @@ import {
 } from '../domain/errors.js';
 import type { IssuerCheck } from '../domain/issuer-check.js';
 import type { Order } from '../domain/order.js';
+import type { OrderTransition } from '../domain/order-transition.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
 import { fineFor, isCreditPoor } from '../domain/penalty-policy.js';
 import type { Report, ReportReason } from '../domain/report.js';
@@ -85,7 +86,7 @@ export class ReportService {
         issuerState: report.evidence.issuerState,
         rationale,
       });
-      const write = async () => {
+      const write = async (transition: OrderTransition) => {
         const written = await reports.recordReport({
           report,
           buyerCreditDelta: upheld ? 'upheld' : decision,

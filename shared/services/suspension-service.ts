@@ -1,37 +1,40 @@
+import { InvalidStateError } from '../domain/errors.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
-import { shouldSuspend } from '../domain/penalty-policy.js';
 import type { OrderRunner } from './order-runner.js';
 import type { CoreDeps } from './vault-deps.js';
 
+export interface Reinstatement {
+  readonly note: string;
+  readonly decidedBy: string;
+}
+
 /**
  * Suspension at 3 strikes in 90 days, and its cascade: unpaid orders cancelled, paid but
- * unrevealed orders refunded. Frozen stock needs no writes: placing an order checks the
- * seller's status in the same transaction. Every step is idempotent, so a crash half way
- * is finished by the next penalty or by re-running it.
+ * unrevealed orders refunded. The strike that reaches the limit suspends the seller in its own
+ * transaction (`OrderTransitions.strike`) and leaves the cascade pending; it runs right after
+ * the answer is committed, and the sweeper resumes it until no open order is left. Frozen
+ * stock needs no writes: placing an order checks the seller's status in the same transaction.
+ * Every step is idempotent, so a crash half way is finished by the next run.
  */
 export class SuspensionService {
   constructor(
-    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'logger'>,
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'logger' | 'ids'>,
     private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
   ) {}
 
+  /** After a committed penalty: if it suspended the seller, the cascade runs now. */
   async afterPenalty(tenantId: string, sellerId: string): Promise<void> {
     const seller = await this.deps.stores.parties.getSeller(tenantId, sellerId);
-    const now = this.deps.clock.now();
-    if (!seller) return;
-    if (seller.status === 'active') {
-      if (!shouldSuspend(seller.strikeTimes, now)) return;
-      await this.deps.stores.parties.suspendSeller(tenantId, sellerId, now.toISOString());
-      this.deps.logger.warn({ tenantId, sellerId }, 'seller suspended');
-    }
-    // Also when already suspended: a cascade cut short earlier is finished by the next penalty.
-    await this.cascade(tenantId, sellerId);
+    if (seller?.status !== 'suspended' || !seller.cascadePending || seller.suspendedAt === undefined) return;
+    this.deps.logger.warn({ tenantId, sellerId }, 'seller suspended');
+    await this.resume(tenantId, sellerId, seller.suspendedAt);
   }
 
   /**
    * After a refund or report has committed, its answer must reach the caller whatever the
-   * cascade does: a failure is logged, and payment and reveal refuse a suspended seller anyway.
+   * cascade does: a failure is logged, the cascade stays pending for the sweeper, and payment
+   * and reveal refuse a suspended seller meanwhile.
    */
   async afterPenaltySafely(tenantId: string, sellerId: string): Promise<void> {
     try {
@@ -39,9 +42,21 @@ export class SuspensionService {
     } catch (error) {
       this.deps.logger.error(
         { tenantId, sellerId, err: String(error) },
-        'suspension cascade failed; it resumes on the next penalty',
+        'suspension cascade failed; the sweeper resumes it',
       );
     }
+  }
+
+  /**
+   * Runs the cascade and clears it once no open order is left. Returns whether it is finished
+   * (an order the seller index shows late keeps it pending for the next sweep).
+   */
+  async resume(tenantId: string, sellerId: string, suspendedAt: string): Promise<boolean> {
+    await this.cascade(tenantId, sellerId);
+    const open = await this.deps.stores.orders.listOpenSellerOrders(tenantId, sellerId);
+    if (open.length > 0) return false;
+    await this.deps.stores.parties.finishCascade(tenantId, sellerId, suspendedAt);
+    return true;
   }
 
   async cascade(tenantId: string, sellerId: string): Promise<void> {
@@ -64,5 +79,25 @@ export class SuspensionService {
         return { done: undefined };
       });
     }
+  }
+
+  /**
+   * An operator lifts a suspension: the seller sells and is paid out again; strikes and
+   * penalties stay in the history, and only strikes after now count toward the next suspension.
+   */
+  async reinstate(tenantId: string, sellerId: string, input: Reinstatement): Promise<void> {
+    const now = this.deps.clock.now();
+    const event = {
+      eventId: this.deps.ids.next('evt', now),
+      sellerId,
+      type: 'seller.reinstated' as const,
+      by: input.decidedBy,
+      at: now.toISOString(),
+      data: { note: input.note },
+    };
+    if (!(await this.deps.stores.parties.reinstateSeller(tenantId, event))) {
+      throw new InvalidStateError('the seller is not suspended', { sellerId });
+    }
+    this.deps.logger.warn({ tenantId, sellerId, decidedBy: input.decidedBy }, 'seller reinstated');
   }
 }

@@ -1,4 +1,5 @@
 import type { OrderRunner } from './order-runner.js';
+import type { SuspensionSweep } from './suspension-sweep.js';
 import type { CoreDeps } from './vault-deps.js';
 
 const PAGE = 100;
@@ -10,7 +11,8 @@ export interface SweepResult {
 }
 
 /**
- * Applies due transitions (payment timeout -> expired, dispute window over -> released).
+ * Applies due transitions (payment timeout -> expired, dispute window over -> released), then
+ * its steps (suspension cascades left pending).
  * It queries the due index, never scans; each order goes through the same runner as a
  * read, so a sweep racing a request changes nothing twice.
  */
@@ -18,6 +20,7 @@ export class Sweeper {
   constructor(
     private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'logger'>,
     private readonly runner: OrderRunner,
+    private readonly suspensions: SuspensionSweep,
   ) {}
 
   async sweep(): Promise<SweepResult> {
@@ -38,6 +41,9 @@ export class Sweeper {
       // Failed orders stay due; stop rather than spin on them within this run.
       if (failures.length === due.length) break;
     }
+    const cascades = await this.suspensions.run();
+    examined += cascades.examined;
+    failed += cascades.failed;
     if (examined > 0) this.deps.logger.info({ examined, failed }, 'sweep done');
     return { examined, failed };
   }

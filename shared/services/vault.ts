@@ -8,6 +8,7 @@ import { ReportService } from './report-service.js';
 import { RevealService } from './reveal-service.js';
 import { StandingService } from './standing-service.js';
 import { SuspensionService } from './suspension-service.js';
+import { SuspensionSweep } from './suspension-sweep.js';
 import { Sweeper } from './sweeper.js';
 import { TenantService } from './tenant-service.js';
 import type { CoreDeps, DepositDeps, RevealDeps, VaultDeps } from './vault-deps.js';
@@ -21,10 +22,12 @@ import type { CoreDeps, DepositDeps, RevealDeps, VaultDeps } from './vault-deps.
 function core(deps: CoreDeps) {
   const transitions = new OrderTransitions((at) => deps.ids.next('evt', at));
   const runner = new OrderRunner(deps, transitions);
+  const suspension = new SuspensionService(deps, transitions, runner);
   return {
     deps,
     transitions,
     runner,
+    suspension,
     tenants: new TenantService(deps),
     listings: new ListingService(deps, runner),
   };
@@ -32,9 +35,10 @@ function core(deps: CoreDeps) {
 
 type Core = ReturnType<typeof core>;
 
-function sales({ deps, transitions, runner, listings }: Core) {
+function sales({ deps, transitions, runner, listings, suspension }: Core) {
   return {
     listings,
+    suspension,
     orders: new OrderService(deps, transitions, runner, listings),
     payments: new PaymentService(deps, transitions, runner),
     standing: new StandingService(deps),
@@ -45,8 +49,10 @@ function deposits({ deps, listings }: Core, sealing: Pick<DepositDeps, 'cipher' 
   return { deposits: new DepositService({ ...deps, ...sealing }, listings) };
 }
 
-function reveals({ deps, transitions, runner }: Core, opening: Pick<RevealDeps, 'cipher' | 'issuer'>) {
-  const suspension = new SuspensionService(deps, transitions, runner);
+function reveals(
+  { deps, transitions, runner, suspension }: Core,
+  opening: Pick<RevealDeps, 'cipher' | 'issuer'>,
+) {
   const revealDeps = { ...deps, ...opening };
   return {
     suspension,
@@ -73,9 +79,13 @@ export function vaultForReveal(deps: RevealDeps) {
   return { tenants: c.tenants, ...reveals(c, deps) };
 }
 
-/** The due transitions (expiry, release), on a schedule. */
+function sweeps({ deps, runner, suspension }: Core) {
+  return new Sweeper(deps, runner, new SuspensionSweep(deps, suspension));
+}
+
+/** The due transitions (expiry, release) and pending suspension cascades, on a schedule. */
 export function vaultForSweeper(deps: CoreDeps) {
-  return { sweeper: new Sweeper(deps, core(deps).runner) };
+  return { sweeper: sweeps(core(deps)) };
 }
 
 /** Every use case over one graph, for a process serving the whole contract (the local stack). */
@@ -86,7 +96,7 @@ export function createVault(deps: VaultDeps) {
     ...sales(c),
     ...deposits(c, deps),
     ...reveals(c, deps),
-    sweeper: new Sweeper(deps, c.runner),
+    sweeper: sweeps(c),
   };
 }
 

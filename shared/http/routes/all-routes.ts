@@ -13,6 +13,6 @@ export function allRoutes(vault: Vault): RouteModule[] {
     depositRoutes(vault.deposits),
     orderRoutes(vault),
     revealRoutes(vault),
-    partyRoutes(vault.standing),
+    partyRoutes(vault),
   ] as RouteModule[];
 }

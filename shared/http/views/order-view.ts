@@ -11,7 +11,12 @@ import { buyerMessage, sellerMessage } from '../../domain/order-messages.js';
 import { MoneySchema } from '../schemas.js';
 import { moneyView } from './money-view.js';
 
-const OrderCardSchema = z.object({ cardId: z.string(), last4: z.string(), refunded: z.boolean().optional() });
+/** `last4` only once the order is paid: an unpaid order is not the buyer's yet, so it identifies no code. */
+const OrderCardSchema = z.object({
+  cardId: z.string(),
+  last4: z.string().optional(),
+  refunded: z.boolean().optional(),
+});
 
 const RefundDueSchema = z.object({
   paymentRef: z.string(),
@@ -75,7 +80,7 @@ export function orderView(order: Order): OrderView {
     quantity: order.quantity,
     amount: moneyView(order.amount),
     refunded: moneyView(order.refunded),
-    cards: order.cards.map(orderCardView),
+    cards: order.cards.map((c) => orderCardView(c, order.paidAt !== undefined)),
     createdAt: order.createdAt,
     expiresAt: order.expiresAt,
     ...optional,
@@ -85,8 +90,12 @@ export function orderView(order: Order): OrderView {
   };
 }
 
-function orderCardView(c: OrderCard): z.infer<typeof OrderCardSchema> {
-  return { cardId: c.cardId, last4: c.last4, ...(c.refunded !== undefined ? { refunded: c.refunded } : {}) };
+function orderCardView(c: OrderCard, paid: boolean): z.infer<typeof OrderCardSchema> {
+  return {
+    cardId: c.cardId,
+    ...(paid ? { last4: c.last4 } : {}),
+    ...(c.refunded !== undefined ? { refunded: c.refunded } : {}),
+  };
 }
 
 function refundDueView(r: RefundDue): z.infer<typeof RefundDueSchema> {

@@ -23,6 +23,10 @@ export const SellerStandingSchema = z
     strikes: z.number().int(),
     strikesTotal: z.number().int(),
     suspendedAt: z.string().optional(),
+    reinstatedAt: z
+      .string()
+      .optional()
+      .openapi({ description: 'The last reinstatement: only strikes after it count toward suspension' }),
     payoutsHeld: z.boolean(),
     balance: z.record(z.string(), BalanceSchema),
     penalties: z.array(PenaltySchema),
@@ -36,6 +40,7 @@ export function sellerView(s: SellerStandingView): z.infer<typeof SellerStanding
     strikes: s.strikes,
     strikesTotal: s.strikesTotal,
     ...(s.suspendedAt !== undefined ? { suspendedAt: s.suspendedAt } : {}),
+    ...(s.reinstatedAt !== undefined ? { reinstatedAt: s.reinstatedAt } : {}),
     payoutsHeld: s.payoutsHeld,
     balance: Object.fromEntries(
       Object.entries(s.balance).map(([currency, b]) => [currency, { held: b.held, available: b.available }]),
