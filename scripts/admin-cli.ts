@@ -7,17 +7,22 @@ import { tableDefinition } from '../shared/adapters/dynamodb/table-definition.js
 import { ulidIdGenerator } from '../shared/adapters/ids/ulid-id-generator.js';
 import { loadAdminConfig } from '../shared/config/tool-config.js';
 import { systemClock } from '../shared/ports/clock.js';
+import { ReinstatementService } from '../shared/services/reinstatement-service.js';
 import { TenantService } from '../shared/services/tenant-service.js';
 
 const USAGE = `Usage:
   npm run tenant -- create <name> [--stage <stage> | --table <name>] [--region <region>]
   npm run brand -- put <brand> --issuer-url <url> --code-pattern <regex> [--pin-pattern <regex>] [--stage <stage> | --table <name>]
+  npm run seller -- reinstate <tenantId> <sellerId> --note <why> --by <operator> [--stage <stage> | --table <name>]
 
 Without --stage or --table it works on the local stack (DYNAMODB_ENDPOINT, or DynamoDB Local on
 DYNAMODB_PORT, default 8000; table TABLE_NAME, default ${tableDefinition.defaultTableName}).
 With --stage it uses the table of the deployed stack CardVault-<stage> and your AWS credentials.`;
 
-/** Operator commands: create a tenant (prints its API key once), register a brand and its issuer. */
+/**
+ * Operator commands: create a tenant (prints its API key once), register a brand and its issuer,
+ * reinstate a suspended seller (recorded on the seller's trail as `seller.reinstated`).
+ */
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -29,10 +34,12 @@ async function main(argv: string[]): Promise<void> {
       'issuer-url': { type: 'string' },
       'code-pattern': { type: 'string' },
       'pin-pattern': { type: 'string' },
+      note: { type: 'string' },
+      by: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const [resource, command, name] = positionals;
+  const [resource, command, name, sellerId] = positionals;
   if (values.help || !resource || !command || !name) throw new UsageError();
 
   const { tableName, endpoint } = await target(values);
@@ -41,11 +48,8 @@ async function main(argv: string[]): Promise<void> {
     ...(endpoint ? { endpoint } : {}),
     ...(values.region ? { region: values.region } : {}),
   });
-  const tenants = new TenantService({
-    stores: createDynamoStores({ doc, tableName }),
-    clock: systemClock,
-    ids: ulidIdGenerator,
-  });
+  const deps = { stores: createDynamoStores({ doc, tableName }), clock: systemClock, ids: ulidIdGenerator };
+  const tenants = new TenantService(deps);
   try {
     if (resource === 'tenant' && command === 'create') {
       const { tenant, apiKey } = await tenants.create(name);
@@ -64,6 +68,11 @@ async function main(argv: string[]): Promise<void> {
         createdAt: systemClock.now().toISOString(),
       });
       console.log(`brand ${name} -> ${issuerUrl} registered in table ${tableName}`);
+    } else if (resource === 'seller' && command === 'reinstate') {
+      const { note, by } = values;
+      if (!sellerId || !note || !by) throw new UsageError();
+      await new ReinstatementService(deps).reinstate(name, sellerId, { note, decidedBy: by });
+      console.log(`seller ${sellerId} of tenant ${name} reinstated by ${by} in table ${tableName}`);
     } else {
       throw new UsageError();
     }

@@ -1,12 +1,6 @@
-import { InvalidStateError } from '../domain/errors.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
 import type { OrderRunner } from './order-runner.js';
 import type { CoreDeps } from './vault-deps.js';
-
-export interface Reinstatement {
-  readonly note: string;
-  readonly decidedBy: string;
-}
 
 /**
  * Suspension at 3 strikes in 90 days, and its cascade: unpaid orders cancelled, paid but
@@ -18,7 +12,7 @@ export interface Reinstatement {
  */
 export class SuspensionService {
   constructor(
-    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'logger' | 'ids'>,
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'logger'>,
     private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
   ) {}
@@ -79,25 +73,5 @@ export class SuspensionService {
         return { done: undefined };
       });
     }
-  }
-
-  /**
-   * An operator lifts a suspension: the seller sells and is paid out again; strikes and
-   * penalties stay in the history, and only strikes after now count toward the next suspension.
-   */
-  async reinstate(tenantId: string, sellerId: string, input: Reinstatement): Promise<void> {
-    const now = this.deps.clock.now();
-    const event = {
-      eventId: this.deps.ids.next('evt', now),
-      sellerId,
-      type: 'seller.reinstated' as const,
-      by: input.decidedBy,
-      at: now.toISOString(),
-      data: { note: input.note },
-    };
-    if (!(await this.deps.stores.parties.reinstateSeller(tenantId, event))) {
-      throw new InvalidStateError('the seller is not suspended', { sellerId });
-    }
-    this.deps.logger.warn({ tenantId, sellerId, decidedBy: input.decidedBy }, 'seller reinstated');
   }
 }

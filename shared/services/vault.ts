@@ -4,6 +4,7 @@ import { ListingService } from './listing-service.js';
 import { OrderRunner } from './order-runner.js';
 import { OrderService } from './order-service.js';
 import { PaymentService } from './payment-service.js';
+import { ReinstatementService } from './reinstatement-service.js';
 import { ReportService } from './report-service.js';
 import { RevealService } from './reveal-service.js';
 import { StandingService } from './standing-service.js';
@@ -35,10 +36,10 @@ function core(deps: CoreDeps) {
 
 type Core = ReturnType<typeof core>;
 
-function sales({ deps, transitions, runner, listings, suspension }: Core) {
+function sales({ deps, transitions, runner, listings }: Core) {
   return {
     listings,
-    suspension,
+    reinstatements: new ReinstatementService(deps),
     orders: new OrderService(deps, transitions, runner, listings),
     payments: new PaymentService(deps, transitions, runner),
     standing: new StandingService(deps),

@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { ReinstatementService } from '../../services/reinstatement-service.js';
 import type { StandingService } from '../../services/standing-service.js';
-import type { SuspensionService } from '../../services/suspension-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
 import { externalId, json, jsonBody, problems } from '../schemas.js';
 import { BuyerCreditSchema, buyerView } from '../views/buyer-credit-view.js';
@@ -72,10 +72,10 @@ const buyer = createRoute({
 /** Seller standing, suspension and reinstatement, and buyer credit, per tenant. */
 export function partyRoutes({
   standing,
-  suspension,
+  reinstatements,
 }: {
   standing: StandingService;
-  suspension: SuspensionService;
+  reinstatements: ReinstatementService;
 }) {
   return routeApp()
     .openapi(seller, async (c) =>
@@ -88,7 +88,7 @@ export function partyRoutes({
     .openapi(reinstate, async (c) => {
       const tenantId = tenantOf(c);
       const { sellerId } = c.req.valid('param');
-      await suspension.reinstate(tenantId, sellerId, c.req.valid('json'));
+      await reinstatements.reinstate(tenantId, sellerId, c.req.valid('json'));
       return c.json(sellerView(await standing.seller(tenantId, sellerId)), 200);
     })
     .openapi(buyer, async (c) =>
