@@ -18,7 +18,7 @@ const app = createApp({
   modules: [
     listingRoutes(vault.listings),
     orderRoutes(vault),
-    partyRoutes(vault.standing),
+    partyRoutes(vault),
     escalationRoutes(vault.escalations),
   ],
 });

@@ -85,13 +85,15 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
   sweeper: {
     entry: 'functions/sweeper.ts',
     description:
-      'card-vault sweeper: applies due transitions (payment timeout, dispute window, escalation deadline) every minute.',
+      'card-vault sweeper: due transitions (payment timeout, dispute window, escalation deadline) and pending suspension cascades, every minute.',
     // Under the 1-minute schedule period, so one sweep ends before the next one starts.
     memoryMb: 512,
     timeoutSeconds: 50,
     sdkClients: ['dynamodb'],
-    // Finds due orders and escalation deadlines on the due index instead of scanning.
-    indexes: [DUE_INDEX],
+    // Finds due orders, escalation deadlines and suspended sellers with a pending cascade on the due index instead of
+    // scanning, and walks such a seller's open orders on the seller index.
+    indexes: [DUE_INDEX, SELLER_INDEX],
+    // UpdateItem also on seller items: the cascade's refunds, and clearing the pending cascade.
     writes: ['PutItem', 'UpdateItem'],
     writePrefixes: [TENANT_PARTITION_PREFIX],
   },

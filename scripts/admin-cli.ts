@@ -10,6 +10,7 @@ import { loadAdminConfig } from '../shared/config/tool-config.js';
 import { OPERATOR_OUTCOMES, type OperatorOutcome } from '../shared/domain/escalation.js';
 import { defaultSettings } from '../shared/domain/vault-settings.js';
 import { systemClock } from '../shared/ports/clock.js';
+import { ReinstatementService } from '../shared/services/reinstatement-service.js';
 import { TenantService } from '../shared/services/tenant-service.js';
 import { vaultForApi } from '../shared/services/vault.js';
 
@@ -18,6 +19,7 @@ const USAGE = `Usage:
   npm run brand -- put <brand> --issuer-url <url> --code-pattern <regex> [--pin-pattern <regex>] [--stage <stage> | --table <name>]
   npm run escalation -- list <tenantId> [--stage <stage> | --table <name>]
   npm run escalation -- settle <tenantId> <reportId> <refund|refund_without_penalty|reject> --note <text> --by <operator> [--stage <stage> | --table <name>]
+  npm run seller -- reinstate <tenantId> <sellerId> --note <why> --by <operator> [--stage <stage> | --table <name>]
 
 Without --stage or --table it works on the local stack (DYNAMODB_ENDPOINT, or DynamoDB Local on
 DYNAMODB_PORT, default 8000; table TABLE_NAME, default ${tableDefinition.defaultTableName}).
@@ -25,7 +27,8 @@ With --stage it uses the table of the deployed stack CardVault-<stage> and your 
 
 /**
  * Operator commands: create a tenant (prints its API key once), register a brand and its issuer,
- * list and settle a tenant's escalations.
+ * list and settle a tenant's escalations; reinstate a suspended seller (recorded on the seller's
+ * trail as `seller.reinstated`).
  */
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -43,7 +46,7 @@ async function main(argv: string[]): Promise<void> {
       help: { type: 'boolean', short: 'h' },
     },
   });
-  const [resource, command, name] = positionals;
+  const [resource, command, name, sellerId] = positionals;
   if (values.help || !resource || !command || !name) throw new UsageError();
 
   const { tableName, endpoint } = await target(values);
@@ -52,11 +55,8 @@ async function main(argv: string[]): Promise<void> {
     ...(endpoint ? { endpoint } : {}),
     ...(values.region ? { region: values.region } : {}),
   });
-  const tenants = new TenantService({
-    stores: createDynamoStores({ doc, tableName }),
-    clock: systemClock,
-    ids: ulidIdGenerator,
-  });
+  const deps = { stores: createDynamoStores({ doc, tableName }), clock: systemClock, ids: ulidIdGenerator };
+  const tenants = new TenantService(deps);
   try {
     if (resource === 'tenant' && command === 'create') {
       const { tenant, apiKey } = await tenants.create(name);
@@ -77,6 +77,11 @@ async function main(argv: string[]): Promise<void> {
       console.log(`brand ${name} -> ${issuerUrl} registered in table ${tableName}`);
     } else if (resource === 'escalation') {
       await escalationCommand(vaultForOperators(doc, tableName), command, positionals.slice(2), values);
+    } else if (resource === 'seller' && command === 'reinstate') {
+      const { note, by } = values;
+      if (!sellerId || !note || !by) throw new UsageError();
+      await new ReinstatementService(deps).reinstate(name, sellerId, { note, decidedBy: by });
+      console.log(`seller ${sellerId} of tenant ${name} reinstated by ${by} in table ${tableName}`);
     } else {
       throw new UsageError();
     }

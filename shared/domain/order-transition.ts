@@ -5,7 +5,7 @@ import type { Money } from './money.js';
 import { assertOrderTransition, type Order, type OrderCard, type OrderState } from './order.js';
 import type { OrderEvent } from './order-event.js';
 import { fineFor } from './penalty-policy.js';
-import type { Penalty } from './seller-standing.js';
+import type { Penalty, SellerEvent, SellerStatus } from './seller-standing.js';
 
 /** A signed change to one seller's balances, booked once per order (its id is deterministic). */
 export interface LedgerMove {
@@ -32,6 +32,19 @@ export interface CardMove {
 export type SellerPenalty = Penalty & { readonly sellerId: string };
 
 /**
+ * The seller as read by a transition that strikes: it commits only while the seller is still
+ * so (same status, same number of strikes), so two concurrent strikes cannot both count from
+ * the same reading and slip past the limit. `suspension`: this strike reaches the limit, and
+ * the seller is suspended in the same transaction, with the seller's own event.
+ */
+export interface StrikeGuard {
+  readonly sellerId: string;
+  readonly status: SellerStatus;
+  readonly strikeCount: number;
+  readonly suspension?: SellerEvent;
+}
+
+/**
  * One change of an order's state, with everything that must change with it atomically: what
  * the domain decides and the order store persists in one transaction.
  */
@@ -49,6 +62,8 @@ export interface OrderTransition {
   readonly requireActiveSeller?: boolean;
   /** A refund by the escalation deadline default: counted on the seller's `unprovenRefunds`, no strike. */
   readonly unprovenRefund?: boolean;
+  /** Set on every transition with penalties before it is written (see `OrderTransitions.strike`). */
+  readonly strikeGuard?: StrikeGuard;
   readonly events: readonly OrderEvent[];
 }
 

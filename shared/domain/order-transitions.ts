@@ -18,7 +18,9 @@ import {
   type RevealCheck,
   withRevealEvidence,
 } from './order-transition.js';
+import { activeStrikes, strikeSuspends } from './penalty-policy.js';
 import { revealDeadlineOf } from './reveal-deadline.js';
+import type { SellerStanding } from './seller-standing.js';
 import { defaultSettings, type VaultSettings } from './vault-settings.js';
 
 /** A new, time-sortable audit event id for a change made at `at`. */
@@ -86,6 +88,38 @@ export class OrderTransitions {
         this.event(t.order, at, 'payment.refund_due', 'marketplace', undefined, { ...entry }),
       ],
     };
+  }
+
+  /**
+   * Guards a transition's strikes with the seller as read (undefined: never seen, active with
+   * none). The strike that reaches the limit also suspends the seller, on the order's trail.
+   */
+  strike(t: OrderTransition, seller: SellerStanding | undefined): OrderTransition {
+    if (t.penalties.length === 0) return t;
+    const { sellerId } = t.order;
+    const asRead: Pick<SellerStanding, 'status' | 'strikeTimes' | 'reinstatedAt'> = seller ?? {
+      status: 'active',
+      strikeTimes: [],
+    };
+    const at = new Date(t.at);
+    const newStrikes = t.penalties.map((p) => p.at);
+    const guard = { sellerId, status: asRead.status, strikeCount: asRead.strikeTimes.length };
+    if (!strikeSuspends(asRead, newStrikes, at)) return { ...t, strikeGuard: guard };
+    const data = {
+      sellerId,
+      strikes: activeStrikes([...asRead.strikeTimes, ...newStrikes], at, asRead.reinstatedAt),
+      orderId: t.order.orderId,
+    };
+    const event = this.event(t.order, at, 'seller.suspended', 'vault', undefined, data);
+    const suspension = {
+      eventId: event.eventId,
+      sellerId,
+      type: 'seller.suspended' as const,
+      by: 'vault',
+      at: t.at,
+      data,
+    };
+    return { ...t, strikeGuard: { ...guard, suspension }, events: [...t.events, event] };
   }
 
   /** pending_payment -> expired | cancelled: the reserved cards go back on sale. */

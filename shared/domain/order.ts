@@ -40,6 +40,7 @@ export const refundDueReasons = [
   'order_cancelled',
   'duplicate_payment',
   'order_not_payable',
+  'amount_mismatch',
 ] as const;
 export type RefundDueReason = (typeof refundDueReasons)[number];
 

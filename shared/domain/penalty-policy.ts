@@ -1,4 +1,5 @@
 import { type Money, max, money, percentOf } from './money.js';
+import type { SellerStanding } from './seller-standing.js';
 
 export const STRIKE_WINDOW_DAYS = 90;
 export const STRIKES_TO_SUSPEND = 3;
@@ -16,13 +17,33 @@ function withinWindow(times: readonly string[], now: Date): number {
   return times.filter((t) => Date.parse(t) > since).length;
 }
 
-/** Strikes counted toward suspension: those of the last 90 days. */
-export function activeStrikes(strikeTimes: readonly string[], now: Date): number {
-  return withinWindow(strikeTimes, now);
+/**
+ * Strikes counted toward suspension: those of the last 90 days, after the last reinstatement
+ * (an operator who reinstates has judged the earlier ones; they stay in the history).
+ */
+export function activeStrikes(strikeTimes: readonly string[], now: Date, reinstatedAt?: string): number {
+  const since = reinstatedAt === undefined ? Number.NEGATIVE_INFINITY : Date.parse(reinstatedAt);
+  return withinWindow(
+    strikeTimes.filter((t) => Date.parse(t) > since),
+    now,
+  );
 }
 
-export function shouldSuspend(strikeTimes: readonly string[], now: Date): boolean {
-  return activeStrikes(strikeTimes, now) >= STRIKES_TO_SUSPEND;
+export function shouldSuspend(strikeTimes: readonly string[], now: Date, reinstatedAt?: string): boolean {
+  return activeStrikes(strikeTimes, now, reinstatedAt) >= STRIKES_TO_SUSPEND;
+}
+
+/**
+ * Whether new strikes given at `now` to the seller as read reach the limit: only an active
+ * seller is suspended, by the strike that reaches it (in that strike's own transaction).
+ */
+export function strikeSuspends(
+  seller: Pick<SellerStanding, 'status' | 'strikeTimes' | 'reinstatedAt'>,
+  newStrikes: readonly string[],
+  now: Date,
+): boolean {
+  if (seller.status !== 'active' || newStrikes.length === 0) return false;
+  return shouldSuspend([...seller.strikeTimes, ...newStrikes], now, seller.reinstatedAt);
 }
 
 /** F5: a buyer with 3+ rejected reports in 90 days is not auto-refunded on doubtful evidence. */

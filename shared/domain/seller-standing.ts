@@ -23,4 +23,21 @@ export interface SellerStanding {
   /** Escalations refunded by the deadline default (no strike): repeated ones stand out. */
   readonly unprovenRefunds: number;
   readonly suspendedAt?: string;
+  /** Set by the strike that suspended the seller until the cascade has closed every open order. */
+  readonly cascadePending?: boolean;
+  /** The last reinstatement: strikes before it no longer count toward the next suspension. */
+  readonly reinstatedAt?: string;
+}
+
+export const sellerEventTypes = ['seller.suspended', 'seller.reinstated'] as const;
+
+/** The seller's own trail: suspensions and reinstatements (an order's trail has its own events). */
+export interface SellerEvent {
+  readonly eventId: string;
+  readonly sellerId: string;
+  readonly type: (typeof sellerEventTypes)[number];
+  /** `vault` for a suspension; the operator's id for a reinstatement. */
+  readonly by: string;
+  readonly at: string;
+  readonly data?: Record<string, unknown>;
 }

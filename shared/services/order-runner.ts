@@ -9,14 +9,15 @@ const MAX_ATTEMPTS = 8;
 
 /**
  * What a command decided after reading the order: an answer as is, or a change to write.
- * `write` stores the transition together with the command's own items (a payment record, a
- * report); without it the transition is written alone. `conflict` means read and decide again.
+ * `write` stores the transition it is given (the decided one, its strikes guarded) together
+ * with the command's own items (a payment record, a report); without it the transition is
+ * written alone. `conflict` means read and decide again.
  */
 export type Decision<R> =
   | { done: R }
   | {
       transition: OrderTransition;
-      write?: () => Promise<'done' | 'conflict'>;
+      write?: (transition: OrderTransition) => Promise<'done' | 'conflict'>;
       result: (next: Order) => R;
     };
 
@@ -28,7 +29,7 @@ export type Decision<R> =
 export class OrderRunner {
   constructor(
     private readonly deps: Pick<CoreDeps, 'stores' | 'clock'>,
-    private readonly transitions: Pick<OrderTransitions, 'closeUnpaid' | 'release'>,
+    private readonly transitions: Pick<OrderTransitions, 'closeUnpaid' | 'release' | 'strike'>,
   ) {}
 
   /** The order as of now: an expiry or release that is due is applied first. */
@@ -48,19 +49,21 @@ export class OrderRunner {
       const due = this.dueChange(order, now);
       if (due) {
         // Apply what time has made due, then decide the command on the new state.
-        if ((await this.deps.stores.orders.transition(due)) === 'conflict') await backoff(attempt);
+        const written = await this.deps.stores.orders.transition(await this.guardStrikes(due));
+        if (written === 'conflict') await backoff(attempt);
         continue;
       }
       const decision = await decide(order, now);
       if ('done' in decision) return decision.done;
+      const transition = await this.guardStrikes(decision.transition);
       const written = decision.write
-        ? await decision.write()
-        : await this.deps.stores.orders.transition(decision.transition);
+        ? await decision.write(transition)
+        : await this.deps.stores.orders.transition(transition);
       if (written === 'conflict') {
         await backoff(attempt);
         continue;
       }
-      return decision.result(decision.transition.next);
+      return decision.result(transition.next);
     }
     throw new ConcurrentUpdateError('the order kept changing; try again', { orderId });
   }
@@ -89,6 +92,16 @@ export class OrderRunner {
 
   private async loadAll(tenantId: string, orderIds: readonly string[]): Promise<void> {
     await Promise.all(orderIds.map((orderId) => this.load(tenantId, orderId)));
+  }
+
+  /**
+   * Every strike is counted against the seller as read on this attempt, whichever command gives
+   * it: a concurrent strike makes the write a conflict, and the command decides again.
+   */
+  private async guardStrikes(transition: OrderTransition): Promise<OrderTransition> {
+    if (transition.penalties.length === 0) return transition;
+    const { tenantId, sellerId } = transition.order;
+    return this.transitions.strike(transition, await this.deps.stores.parties.getSeller(tenantId, sellerId));
   }
 
   private dueChange(order: Order, now: Date): OrderTransition | undefined {

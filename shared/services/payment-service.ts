@@ -26,7 +26,7 @@ interface Answer {
 
 /**
  * Payment callbacks (F4, F8). Idempotent by payment reference: the same reference always gets
- * the same answer. A payment that cannot apply (late, cancelled, second reference) is never
+ * the same answer. A payment that cannot apply (wrong amount, late, cancelled, second reference) is never
  * lost: it is recorded on the order as a refund due.
  */
 export class PaymentService {
@@ -76,13 +76,8 @@ export class PaymentService {
       };
       const { transitions } = this;
 
-      if (order.state === 'pending_payment' && seller?.status !== 'suspended') {
-        if (!equals(amount, order.amount)) {
-          throw new AmountMismatchError('the payment amount does not match the order', {
-            expected: order.amount,
-            received: amount,
-          });
-        }
+      const payable = order.state === 'pending_payment' && seller?.status !== 'suspended';
+      if (payable && equals(amount, order.amount)) {
         const transition = transitions.markPaid(order, paymentRef, now);
         const outcome: PaymentOutcome = { kind: 'applied' };
         return {
@@ -92,12 +87,13 @@ export class PaymentService {
         };
       }
 
-      // Not payable (late, cancelled, already paid, or the seller is suspended): never lost, kept as a refund due.
+      // Not payable (wrong amount, late, cancelled, already paid, or the seller is suspended):
+      // never lost, kept as a refund due. A wrong amount leaves the order open for the right one.
       const base =
-        order.state === 'pending_payment'
+        order.state === 'pending_payment' && !payable
           ? transitions.closeUnpaid(order, 'cancelled', 'vault', now, 'seller_suspended')
           : transitions.touch(order, now);
-      const reason = refundReason(base.next);
+      const reason = payable ? 'amount_mismatch' : refundReason(base.next);
       const transition = transitions.withRefundDue(
         base,
         { paymentRef, amount, reason, recordedAt: now.toISOString() },
@@ -142,6 +138,11 @@ function refusal(order: Order, reason: RefundDue['reason'], paymentRef: string):
   const refundsDue = order.refundsDue.filter((r) => r.paymentRef === paymentRef);
   const details = { state: order.state, refundDue: refundsDue.at(-1) };
   switch (reason) {
+    case 'amount_mismatch':
+      return new AmountMismatchError(
+        'the payment amount does not match the order; the payment is recorded as a refund due',
+        { ...details, expected: order.amount, received: refundsDue.at(-1)?.amount },
+      );
     case 'order_expired':
       return new OrderExpiredError(
         'the order expired before payment; the payment is recorded as a refund due',

@@ -80,8 +80,9 @@ export class ReportCloser {
         ...(closing.decision === 'rejected' ? { delta: 'rejected' as const } : {}),
         ...(closing.unproven ? { unproven: true } : {}),
       };
-      const write = async () => {
-        const written = await reports.closeReport({ report: next, buyer, transition, event });
+      // The runner hands back the transition with its strike guarded against the seller as read.
+      const write = async (guarded: OrderTransition) => {
+        const written = await reports.closeReport({ report: next, buyer, transition: guarded, event });
         if (written === 'not-open')
           throw new ReportNotOpenError('the report is not an open escalation', { reportId });
         return written === 'closed' ? ('done' as const) : ('conflict' as const);

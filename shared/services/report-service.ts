@@ -6,6 +6,7 @@ import {
 } from '../domain/errors.js';
 import type { IssuerCheck } from '../domain/issuer-check.js';
 import { type Order, releasedBeforeReveal } from '../domain/order.js';
+import type { OrderTransition } from '../domain/order-transition.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
 import { fineFor } from '../domain/penalty-policy.js';
 import type { Report, ReportReason } from '../domain/report.js';
@@ -81,7 +82,7 @@ export class ReportService {
         rationale,
         ...(escalationReason ? { escalationReason } : {}),
       });
-      const write = async () => {
+      const write = async (transition: OrderTransition) => {
         const written = await reports.recordReport({
           report,
           buyer: {

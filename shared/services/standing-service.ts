@@ -1,6 +1,6 @@
 import type { BuyerCredit } from '../domain/buyer-credit.js';
 import { activeStrikes, isCreditPoor } from '../domain/penalty-policy.js';
-import type { Penalty, SellerStanding } from '../domain/seller-standing.js';
+import type { Penalty, SellerEvent, SellerStanding } from '../domain/seller-standing.js';
 import type { CoreDeps } from './vault-deps.js';
 
 export interface SellerStandingView extends Omit<SellerStanding, 'strikeTimes'> {
@@ -24,19 +24,25 @@ export class StandingService {
       parties.getSeller(tenantId, sellerId),
       parties.listPenalties(tenantId, sellerId),
     ]);
-    const { strikeTimes = [], ...rest } = seller ?? {
+    const unseen: SellerStanding = {
       sellerId,
-      status: 'active' as const,
+      status: 'active',
+      strikeTimes: [],
       balance: {},
       unprovenRefunds: 0,
     };
+    const { strikeTimes, ...rest } = seller ?? unseen;
     return {
       ...rest,
-      strikes: activeStrikes(strikeTimes, this.deps.clock.now()),
+      strikes: activeStrikes(strikeTimes, this.deps.clock.now(), rest.reinstatedAt),
       strikesTotal: strikeTimes.length,
       payoutsHeld: rest.status === 'suspended',
       penalties,
     };
+  }
+
+  async sellerEvents(tenantId: string, sellerId: string): Promise<SellerEvent[]> {
+    return this.deps.stores.parties.listSellerEvents(tenantId, sellerId);
   }
 
   async buyer(tenantId: string, buyerId: string): Promise<BuyerCreditView> {

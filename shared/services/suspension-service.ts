@@ -1,13 +1,14 @@
 import type { OrderTransitions } from '../domain/order-transitions.js';
-import { shouldSuspend } from '../domain/penalty-policy.js';
 import type { OrderRunner } from './order-runner.js';
 import type { CoreDeps } from './vault-deps.js';
 
 /**
  * Suspension at 3 strikes in 90 days, and its cascade: unpaid orders cancelled, paid but
- * unrevealed orders refunded. Frozen stock needs no writes: placing an order checks the
- * seller's status in the same transaction. Every step is idempotent, so a crash half way
- * is finished by the next penalty or by re-running it.
+ * unrevealed orders refunded. The strike that reaches the limit suspends the seller in its own
+ * transaction (`OrderTransitions.strike`) and leaves the cascade pending; it runs right after
+ * the answer is committed, and the sweeper resumes it until no open order is left. Frozen
+ * stock needs no writes: placing an order checks the seller's status in the same transaction.
+ * Every step is idempotent, so a crash half way is finished by the next run.
  */
 export class SuspensionService {
   constructor(
@@ -16,22 +17,18 @@ export class SuspensionService {
     private readonly runner: OrderRunner,
   ) {}
 
+  /** After a committed penalty: if it suspended the seller, the cascade runs now. */
   async afterPenalty(tenantId: string, sellerId: string): Promise<void> {
     const seller = await this.deps.stores.parties.getSeller(tenantId, sellerId);
-    const now = this.deps.clock.now();
-    if (!seller) return;
-    if (seller.status === 'active') {
-      if (!shouldSuspend(seller.strikeTimes, now)) return;
-      await this.deps.stores.parties.suspendSeller(tenantId, sellerId, now.toISOString());
-      this.deps.logger.warn({ tenantId, sellerId }, 'seller suspended');
-    }
-    // Also when already suspended: a cascade cut short earlier is finished by the next penalty.
-    await this.cascade(tenantId, sellerId);
+    if (seller?.status !== 'suspended' || !seller.cascadePending || seller.suspendedAt === undefined) return;
+    this.deps.logger.warn({ tenantId, sellerId }, 'seller suspended');
+    await this.resume(tenantId, sellerId, seller.suspendedAt);
   }
 
   /**
    * After a refund or report has committed, its answer must reach the caller whatever the
-   * cascade does: a failure is logged, and payment and reveal refuse a suspended seller anyway.
+   * cascade does: a failure is logged, the cascade stays pending for the sweeper, and payment
+   * and reveal refuse a suspended seller meanwhile.
    */
   async afterPenaltySafely(tenantId: string, sellerId: string): Promise<void> {
     try {
@@ -39,9 +36,21 @@ export class SuspensionService {
     } catch (error) {
       this.deps.logger.error(
         { tenantId, sellerId, err: String(error) },
-        'suspension cascade failed; it resumes on the next penalty',
+        'suspension cascade failed; the sweeper resumes it',
       );
     }
+  }
+
+  /**
+   * Runs the cascade and clears it once no open order is left. Returns whether it is finished
+   * (an order the seller index shows late keeps it pending for the next sweep).
+   */
+  async resume(tenantId: string, sellerId: string, suspendedAt: string): Promise<boolean> {
+    await this.cascade(tenantId, sellerId);
+    const open = await this.deps.stores.orders.listOpenSellerOrders(tenantId, sellerId);
+    if (open.length > 0) return false;
+    await this.deps.stores.parties.finishCascade(tenantId, sellerId, suspendedAt);
+    return true;
   }
 
   async cascade(tenantId: string, sellerId: string): Promise<void> {

@@ -11,8 +11,9 @@ export interface SweepStep {
 
 /**
  * Applies due transitions (payment timeout -> expired, dispute window over -> released), then
- * its steps. It queries the due index, never scans; each order goes through the same runner as
- * a read, so a sweep racing a request changes nothing twice.
+ * its steps (escalation deadlines, suspension cascades left pending, and locally the recheck job).
+ * It queries the due index, never scans; each order goes through the same runner as a read, so a
+ * sweep racing a request changes nothing twice.
  */
 export class Sweeper {
   constructor(

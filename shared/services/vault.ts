@@ -7,11 +7,13 @@ import { OrderRunner } from './order-runner.js';
 import { OrderService } from './order-service.js';
 import { PaymentService } from './payment-service.js';
 import { RecheckJob } from './recheck-job.js';
+import { ReinstatementService } from './reinstatement-service.js';
 import { ReportCloser } from './report-closer.js';
 import { ReportService } from './report-service.js';
 import { RevealService } from './reveal-service.js';
 import { StandingService } from './standing-service.js';
 import { SuspensionService } from './suspension-service.js';
+import { SuspensionSweep } from './suspension-sweep.js';
 import { Sweeper, type SweepStep } from './sweeper.js';
 import { TenantService } from './tenant-service.js';
 import type { CoreDeps, DepositDeps, RevealDeps, VaultDeps } from './vault-deps.js';
@@ -44,6 +46,7 @@ type Core = ReturnType<typeof core>;
 function sales({ deps, transitions, runner, listings }: Core) {
   return {
     listings,
+    reinstatements: new ReinstatementService(deps),
     orders: new OrderService(deps, transitions, runner, listings),
     payments: new PaymentService(deps, transitions, runner),
     standing: new StandingService(deps),
@@ -69,7 +72,11 @@ function reveals(
 
 /** The sweeper with its steps; `more` adds the recheck job where one process does everything. */
 function sweeper(c: Core, more: readonly SweepStep[] = []) {
-  return new Sweeper(c.deps, c.runner, [new EscalationDeadlines(c.deps, c.escalations), ...more]);
+  return new Sweeper(c.deps, c.runner, [
+    new EscalationDeadlines(c.deps, c.escalations),
+    new SuspensionSweep(c.deps, c.suspension),
+    ...more,
+  ]);
 }
 
 /** Listings, orders, payments, standing, escalations: nothing that touches a code (no cipher, no issuer). */
@@ -90,7 +97,7 @@ export function vaultForReveal(deps: RevealDeps) {
   return { tenants: c.tenants, ...reveals(c, deps) };
 }
 
-/** The due transitions (expiry, release) and escalation deadlines, on a schedule. */
+/** The due transitions (expiry, release), escalation deadlines and pending suspension cascades, on a schedule. */
 export function vaultForSweeper(deps: CoreDeps) {
   return { sweeper: sweeper(core(deps)) };
 }

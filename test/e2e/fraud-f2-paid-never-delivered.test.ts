@@ -24,7 +24,7 @@ describe('F2: the seller takes the payment and never delivers', () => {
     const withdrawn = await s.request('DELETE', `/v1/listings/${listingId}/cards/${first?.cardId}`);
     expect(withdrawn.status, withdrawn.text).toBe(200);
     const { order } = await anOrder(s, listingId);
-    expect(order.cards).toEqual([{ cardId: second?.cardId, last4: expect.any(String) }]);
+    expect(order.cards).toEqual([{ cardId: second?.cardId }]);
 
     expectProblem(await placeOrder(s, listingId), 409, 'out-of-stock');
     expectProblem(await placeOrder(s, listingId, undefined, 2), 409, 'out-of-stock');

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type JsonSchema, undeclaredKeys } from '../support/declared-keys.js';
-import { redeemAtIssuer, redeemAtTime } from '../support/fraud-helpers.js';
+import { redeemAtIssuer, redeemAtTime, suspendDirectly } from '../support/fraud-helpers.js';
 import { mintCode, unique } from '../support/scenario.js';
 import { type HttpResult, useTestStack } from '../support/test-stack.js';
 
@@ -180,6 +180,17 @@ describe('success responses', () => {
 
     await call('GET', '/sellers/{sellerId}', { sellerId });
     await call('GET', '/buyers/{buyerId}', { buyerId });
+    const suspended = unique('seller');
+    await suspendDirectly(s, suspended);
+    await call(
+      'POST',
+      '/sellers/{sellerId}/reinstate',
+      { sellerId: suspended },
+      {
+        body: { note: 'verified', decidedBy: 'ops-1' },
+      },
+    );
+    await call('GET', '/sellers/{sellerId}/events', { sellerId: suspended });
 
     // Every documented operation was walked.
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>

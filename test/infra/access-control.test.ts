@@ -138,7 +138,8 @@ describe('identity policies', () => {
       api: [SELLER_INDEX],
       deposit: [],
       reveal: [SELLER_INDEX, DUE_INDEX],
-      sweeper: [DUE_INDEX],
+      // The seller index: a suspension cascade the sweeper resumes walks the seller's open orders.
+      sweeper: [DUE_INDEX, SELLER_INDEX],
     };
     for (const [name, indexes] of Object.entries(expected) as Array<[FunctionName, string[]]>) {
       const statement = dynamoStatement(name, 'dynamodb:Query');

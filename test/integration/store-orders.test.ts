@@ -136,7 +136,10 @@ describe('transition', () => {
   it('applies the order, cards, ledger, penalties and events together', async () => {
     const { order, cards } = await anOrderIn(stores, 'paid', { quantity: 2 });
     const dead = (cards[0] as Card).cardId;
-    const t = transitions.refundPaid(order, new Date(), 'vault', 'code_dead_before_reveal', [dead]);
+    const t = transitions.strike(
+      transitions.refundPaid(order, new Date(), 'vault', 'code_dead_before_reveal', [dead]),
+      undefined,
+    );
 
     expect(await orders.transition(t)).toBe('done');
 
@@ -181,7 +184,10 @@ describe('transition', () => {
   it("answers 'conflict' when only the order's version changed, writing nothing", async () => {
     const { order, cards } = await anOrderIn(stores, 'revealed', { quantity: 2 });
     const now = new Date();
-    const refund = transitions.refundReportedCard(order, (cards[0] as Card).cardId, 'rpt-1', now);
+    const refund = transitions.strike(
+      transitions.refundReportedCard(order, (cards[0] as Card).cardId, 'rpt-1', now),
+      undefined,
+    );
     const release = transitions.release(order, now, 'sweeper');
     expect(await orders.transition(refund)).toBe('done');
     const before = await balanceOf(order);

@@ -1,6 +1,7 @@
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
+import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { normalizeCode } from '../../shared/domain/brand.js';
 import { aPaidOrder, mintCode, reveal, unique } from './scenario.js';
@@ -166,6 +167,18 @@ export async function storedOrder(stack: TestStack, orderId: string): Promise<Re
     );
     expect(Item, `order ${orderId} in the table`).toBeDefined();
     return Item as Record<string, unknown>;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Suspends a seller of the dev tenant as an operator's tool would, outside any strike. */
+export async function suspendDirectly(stack: TestStack, sellerId: string): Promise<void> {
+  const tenantId = await stack.vault.tenants.authenticate(stack.devApiKey);
+  const { client, doc } = createDynamoClients({ endpoint: stack.dynamodbEndpoint });
+  try {
+    const { parties } = createDynamoStores({ doc, tableName: stack.tableName });
+    expect(await parties.suspendSeller(tenantId, sellerId, new Date().toISOString())).toBe(true);
   } finally {
     client.destroy();
   }

@@ -171,7 +171,7 @@ export function reporting(
     report,
     buyer: { delta: upheld ? 'upheld' : decision },
     transition: upheld
-      ? transitions.refundReportedCard(order, cardId, reportId, at)
+      ? transitions.strike(transitions.refundReportedCard(order, cardId, reportId, at), undefined)
       : transitions.noteReport(order, at, decision === 'escalated'),
     event: transitions.event(order, at, `report.${decision}`, 'buyer', undefined, {
       reportId,

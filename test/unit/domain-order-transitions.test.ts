@@ -479,3 +479,78 @@ describe('OrderTransitions.event', () => {
     });
   });
 });
+
+describe('OrderTransitions.strike', () => {
+  const order = anOrder({ state: 'revealed', quantity: 2 });
+  const seller = (strikeTimes: string[], status: 'active' | 'suspended' = 'active') => ({
+    sellerId: order.sellerId,
+    status,
+    strikeTimes,
+    balance: {},
+    unprovenRefunds: 0,
+  });
+  const daysBefore = (days: number) => plusSeconds(at(300).toISOString(), -days * 86_400);
+
+  it('leaves a transition without penalties as it is', () => {
+    const { transitions } = setup();
+    const t = transitions.release(order, at(300), 'sweeper');
+    expect(transitions.strike(t, seller([]))).toBe(t);
+  });
+
+  it('guards a strike with the seller as read: its status and number of strikes', () => {
+    const { transitions } = setup();
+    const t = transitions.strike(
+      transitions.refundReportedCard(order, 'crd_1', 'rpt_1', at(300)),
+      seller([daysBefore(10)]),
+    );
+    expect(t.strikeGuard).toEqual({ sellerId: order.sellerId, status: 'active', strikeCount: 1 });
+    expect(t.events.map((e) => e.type)).not.toContain('seller.suspended');
+  });
+
+  it('reads a seller never seen before as active with no strike', () => {
+    const { transitions } = setup();
+    const t = transitions.strike(transitions.refundReportedCard(order, 'crd_1', 'rpt_1', at(300)), undefined);
+    expect(t.strikeGuard).toEqual({ sellerId: order.sellerId, status: 'active', strikeCount: 0 });
+  });
+
+  it('suspends the seller in the same transition when this strike reaches the limit, on the order trail', () => {
+    const { transitions } = setup();
+    const refund = transitions.refundReportedCard(order, 'crd_1', 'rpt_1', at(300));
+    const t = transitions.strike(refund, seller([daysBefore(20), daysBefore(10)]));
+    const event = t.events.find((e) => e.type === 'seller.suspended');
+    expect(event).toMatchObject({
+      orderId: order.orderId,
+      actor: 'vault',
+      at: at(300).toISOString(),
+      data: { sellerId: order.sellerId, strikes: 3, orderId: order.orderId },
+    });
+    expect(t.strikeGuard).toEqual({
+      sellerId: order.sellerId,
+      status: 'active',
+      strikeCount: 2,
+      suspension: {
+        eventId: event?.eventId,
+        sellerId: order.sellerId,
+        type: 'seller.suspended',
+        by: 'vault',
+        at: at(300).toISOString(),
+        data: event?.data,
+      },
+    });
+    // Everything else is the refund as decided.
+    expect({ ...t, events: refund.events, strikeGuard: undefined }).toEqual({
+      ...refund,
+      strikeGuard: undefined,
+    });
+  });
+
+  it('strikes an already suspended seller without suspending again', () => {
+    const { transitions } = setup();
+    const t = transitions.strike(
+      transitions.refundReportedCard(order, 'crd_1', 'rpt_1', at(300)),
+      seller([daysBefore(3), daysBefore(2), daysBefore(1)], 'suspended'),
+    );
+    expect(t.strikeGuard).toEqual({ sellerId: order.sellerId, status: 'suspended', strikeCount: 3 });
+    expect(t.events.map((e) => e.type)).not.toContain('seller.suspended');
+  });
+});

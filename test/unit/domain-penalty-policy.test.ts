@@ -5,6 +5,7 @@ import {
   fineFor,
   isCreditPoor,
   shouldSuspend,
+  strikeSuspends,
   unprovenReportsIn90Days,
 } from '../../shared/domain/penalty-policy.js';
 import { at, eur } from '../support/builders.js';
@@ -99,6 +100,67 @@ describe('activeStrikes', () => {
 
   it('is 0 with no strikes', () => {
     expect(activeStrikes([], now)).toBe(0);
+  });
+});
+
+describe('activeStrikes after a reinstatement', () => {
+  it('counts only the strikes after the last reinstatement', () => {
+    const strikes = [daysAgo(30), daysAgo(20), daysAgo(10), daysAgo(1)];
+    expect(activeStrikes(strikes, now, daysAgo(15))).toBe(2);
+    expect(shouldSuspend(strikes, now, daysAgo(15))).toBe(false);
+  });
+
+  it('does not count a strike given at the very instant of the reinstatement', () => {
+    expect(activeStrikes([daysAgo(5)], now, daysAgo(5))).toBe(0);
+  });
+});
+
+describe('strikeSuspends', () => {
+  const active = { status: 'active' as const, strikeTimes: [daysAgo(30), daysAgo(20)] };
+
+  it('suspends an active seller by the strike that reaches 3 in 90 days', () => {
+    expect(strikeSuspends(active, [now.toISOString()], now)).toBe(true);
+  });
+
+  it('does not suspend by a strike that stays under the limit', () => {
+    expect(strikeSuspends({ ...active, strikeTimes: [daysAgo(20)] }, [now.toISOString()], now)).toBe(false);
+  });
+
+  it('does not count strikes aged out of the window', () => {
+    expect(
+      strikeSuspends({ ...active, strikeTimes: [daysAgo(95), daysAgo(20)] }, [now.toISOString()], now),
+    ).toBe(false);
+  });
+
+  it('never suspends twice: an already suspended seller is struck, not suspended again', () => {
+    expect(strikeSuspends({ ...active, status: 'suspended' }, [now.toISOString()], now)).toBe(false);
+  });
+
+  it('suspends when several strikes of one transaction reach the limit together', () => {
+    const two = [now.toISOString(), now.toISOString()];
+    expect(strikeSuspends({ status: 'active', strikeTimes: [daysAgo(3)] }, two, now)).toBe(true);
+  });
+
+  it('needs 3 new strikes after a reinstatement', () => {
+    const reinstated = {
+      ...active,
+      strikeTimes: [daysAgo(30), daysAgo(20), daysAgo(10)],
+      reinstatedAt: daysAgo(5),
+    };
+    expect(strikeSuspends(reinstated, [now.toISOString()], now)).toBe(false);
+    expect(
+      strikeSuspends(
+        { ...reinstated, strikeTimes: [...reinstated.strikeTimes, daysAgo(2), daysAgo(1)] },
+        [now.toISOString()],
+        now,
+      ),
+    ).toBe(true);
+  });
+
+  it('does not suspend without a new strike', () => {
+    expect(strikeSuspends({ ...active, strikeTimes: [daysAgo(3), daysAgo(2), daysAgo(1)] }, [], now)).toBe(
+      false,
+    );
   });
 });
 

@@ -36,6 +36,18 @@ function keyPaths(value: unknown, path = ''): string[] {
 const moneyKeys = (name: string) => [name, `${name}.amount`, `${name}.currency`];
 
 describe('orderView', () => {
+  it('shows no last4 before payment, and shows it once paid', () => {
+    const unpaid = {
+      ...anOrder({ state: 'pending_payment' }),
+      cards: [{ cardId: 'crd_1', last4: '1001' }],
+    } as Order;
+    expect(orderView(unpaid).cards).toEqual([{ cardId: 'crd_1' }]);
+    expect(orderView({ ...unpaid, state: 'expired' }).cards).toEqual([{ cardId: 'crd_1' }]);
+    expect(orderView({ ...unpaid, state: 'paid', paidAt: T0 }).cards).toEqual([
+      { cardId: 'crd_1', last4: '1001' },
+    ]);
+  });
+
   it('publishes exactly the documented order fields', () => {
     const order = {
       ...anOrder({ state: 'refunded' }),

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { BuyerCredit } from '../../domain/buyer-credit.js';
-import type { Penalty, SellerBalances, SellerStanding } from '../../domain/seller-standing.js';
+import type { Penalty, SellerBalances, SellerEvent, SellerStanding } from '../../domain/seller-standing.js';
 import type { PartyStore } from '../../ports/party-store.js';
 import { keys } from './keys.js';
 import { parseItem } from './parse-item.js';
@@ -10,9 +10,14 @@ import {
   balancesSchema,
   buyerSchema,
   penaltySchema,
+  pendingCascadeSchema,
+  sellerEventSchema,
   sellerSchema,
 } from './party-item-schemas.js';
-import { getItem, getParsed, type TableContext } from './table-context.js';
+import { sellerEventItem } from './seller-strike-items.js';
+import { getItem, getParsed, queryPrefix, type TableContext } from './table-context.js';
+import { DUE_INDEX } from './table-definition.js';
+import { transactWrite } from './transact.js';
 
 /** Seller standing and buyer credit. Their counters are changed inside order transactions. */
 export class DynamoPartyStore implements PartyStore {
@@ -39,6 +44,8 @@ export class DynamoPartyStore implements PartyStore {
       balance,
       unprovenRefunds: seller.unprovenRefunds ?? 0,
       ...(seller.suspendedAt !== undefined ? { suspendedAt: seller.suspendedAt } : {}),
+      ...(seller.cascadePending ? { cascadePending: true } : {}),
+      ...(seller.reinstatedAt !== undefined ? { reinstatedAt: seller.reinstatedAt } : {}),
     };
   }
 
@@ -57,23 +64,96 @@ export class DynamoPartyStore implements PartyStore {
   }
 
   async suspendSeller(tenantId: string, sellerId: string, at: string): Promise<boolean> {
+    const cascade = keys.pendingCascade(tenantId, sellerId, at);
     try {
       await this.ctx.doc.send(
         new UpdateCommand({
           TableName: this.ctx.tableName,
           Key: keys.seller(tenantId, sellerId),
           UpdateExpression:
-            'SET #status = :suspended, suspendedAt = :at, sellerId = :sellerId, #entity = :entity',
+            'SET #status = :suspended, suspendedAt = :at, sellerId = :sellerId, tenantId = :tenantId, ' +
+            '#entity = :entity, cascadePending = :pending, gsi1pk = :cascadePk, gsi1sk = :cascadeSk',
           ConditionExpression: 'attribute_not_exists(#status) OR #status <> :suspended',
           ExpressionAttributeNames: { '#status': 'status', '#entity': 'entity' },
           ExpressionAttributeValues: {
             ':suspended': 'suspended',
             ':at': at,
             ':sellerId': sellerId,
+            ':tenantId': tenantId,
             ':entity': 'Seller',
+            ':pending': true,
+            ':cascadePk': cascade.gsi1pk,
+            ':cascadeSk': cascade.gsi1sk,
           },
         }),
       );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async listPendingCascades(limit: number) {
+    const page = await this.ctx.doc.send(
+      new QueryCommand({
+        TableName: this.ctx.tableName,
+        IndexName: DUE_INDEX,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.pendingCascades() },
+        ProjectionExpression: 'tenantId, sellerId, suspendedAt',
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map((i) =>
+      parseItem('pending cascade', pendingCascadeSchema, i, `${DUE_INDEX} ${keys.pendingCascades()}`),
+    );
+  }
+
+  async finishCascade(tenantId: string, sellerId: string, suspendedAt: string): Promise<boolean> {
+    return this.conditionalUpdate({
+      TableName: this.ctx.tableName,
+      Key: keys.seller(tenantId, sellerId),
+      UpdateExpression: 'REMOVE cascadePending, gsi1pk, gsi1sk',
+      // A seller reinstated and suspended again meanwhile has a new cascade of its own.
+      ConditionExpression: '#status = :suspended AND suspendedAt = :at',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':suspended': 'suspended', ':at': suspendedAt },
+    });
+  }
+
+  async reinstateSeller(tenantId: string, event: SellerEvent): Promise<boolean> {
+    const { tableName } = this.ctx;
+    const outcome = await transactWrite(this.ctx.doc, [
+      {
+        tag: 'seller',
+        item: {
+          Update: {
+            TableName: tableName,
+            Key: keys.seller(tenantId, event.sellerId),
+            UpdateExpression:
+              'SET #status = :active, reinstatedAt = :at REMOVE suspendedAt, cascadePending, gsi1pk, gsi1sk',
+            ConditionExpression: '#status = :suspended',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':active': 'active', ':suspended': 'suspended', ':at': event.at },
+          },
+        },
+      },
+      sellerEventItem(tableName, tenantId, event),
+    ]);
+    return outcome.ok;
+  }
+
+  async listSellerEvents(tenantId: string, sellerId: string): Promise<SellerEvent[]> {
+    const { pk, skPrefix } = keys.sellerEventsOf(tenantId, sellerId);
+    return (await queryPrefix(this.ctx, pk, skPrefix)).map((i) =>
+      parseItem('seller event', sellerEventSchema, i),
+    );
+  }
+
+  private async conditionalUpdate(input: UpdateCommandInput): Promise<boolean> {
+    try {
+      await this.ctx.doc.send(new UpdateCommand(input));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;

@@ -9,6 +9,7 @@ import { DUE_SHARDS, FINGERPRINT_PARTITION_PREFIX, TENANT_PARTITION_PREFIX } fro
 export type Key = { pk: string; sk: string };
 
 const T = TENANT_PARTITION_PREFIX;
+const PENDING_CASCADE = 'CASCADE';
 const order = (t: string, o: string) => `${T}${t}#ORD#${o}`;
 const listing = (t: string, l: string) => `${T}${t}#LST#${l}`;
 const seller = (t: string, s: string) => `${T}${t}#SLR#${s}`;
@@ -33,6 +34,17 @@ export const keys = {
   penalty: (t: string, s: string, p: string): Key => ({ pk: seller(t, s), sk: `PEN#${p}` }),
   penaltiesOf: (t: string, s: string) => ({ pk: seller(t, s), skPrefix: 'PEN#' }),
   ledger: (t: string, s: string, id: string): Key => ({ pk: seller(t, s), sk: `LED#${id}` }),
+  sellerEvent: (t: string, s: string, e: string): Key => ({ pk: seller(t, s), sk: `EVT#${e}` }),
+  sellerEventsOf: (t: string, s: string) => ({ pk: seller(t, s), skPrefix: 'EVT#' }),
+  /**
+   * Due index (gsi1), its own partition: a suspended seller whose cascade is not finished, so the
+   * sweeper resumes it without a scan. Suspensions are rare, so one partition carries them.
+   */
+  pendingCascade: (t: string, s: string, suspendedAt: string) => ({
+    gsi1pk: PENDING_CASCADE,
+    gsi1sk: `${suspendedAt}#${t}#${s}`,
+  }),
+  pendingCascades: (): string => PENDING_CASCADE,
   buyer: (t: string, b: string): Key => ({ pk: `${T}${t}#BYR#${b}`, sk: 'BUYER' }),
   idempotency: (t: string, scope: string, keyHash: string): Key => ({
     pk: `${T}${t}#IDEM#${scope}#${keyHash}`,

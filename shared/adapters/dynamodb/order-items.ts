@@ -2,6 +2,7 @@ import { nextDueAt, nextRecheckAt, type Order } from '../../domain/order.js';
 import type { OrderEvent } from '../../domain/order-event.js';
 import type { LedgerMove, OrderTransition } from '../../domain/order-transition.js';
 import { type Key, keys } from './keys.js';
+import { sellerEventItem, strikeGuardParts } from './seller-strike-items.js';
 import { putNew } from './table-context.js';
 import type { TaggedItem } from './transact.js';
 
@@ -140,7 +141,18 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
       values[':one'] = 1;
       adds.push('#unproven :one');
     }
-    const guarded = t.requireActiveSeller === true && sellerId === t.order.sellerId;
+    const conditions: string[] = [];
+    if (t.requireActiveSeller === true && sellerId === t.order.sellerId)
+      conditions.push(ACTIVE_SELLER.expression);
+    if (t.strikeGuard?.sellerId === sellerId) {
+      strikeGuardParts(t.order.tenantId, t.strikeGuard, { sets, conditions, names, values });
+    } else if (strikes.length > 0) {
+      throw new Error('a transition with strikes must carry the seller as read (OrderTransitions.strike)');
+    }
+    // `:active` is only named where it is used: DynamoDB refuses unused values.
+    if (!sets.some((x) => x.includes(':active')) && !conditions.some((x) => x.includes(':active'))) {
+      delete values[':active'];
+    }
     items.push({
       tag: `seller:${sellerId}`,
       item: {
@@ -148,7 +160,7 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
           TableName: tableName,
           Key: keys.seller(t.order.tenantId, sellerId),
           UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
-          ...(guarded ? { ConditionExpression: ACTIVE_SELLER.expression } : {}),
+          ...(conditions.length > 0 ? { ConditionExpression: andAll(conditions) } : {}),
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
         },
@@ -160,6 +172,12 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
     items.push(activeSellerCheck(tableName, t.order.tenantId, t.order.sellerId));
   }
   return items;
+}
+
+/** Conditions joined by AND; DynamoDB refuses parentheses around a single term. */
+function andAll(conditions: readonly string[]): string {
+  if (conditions.length === 1) return conditions[0] as string;
+  return conditions.map((c) => (c.includes(' OR ') ? `(${c})` : c)).join(' AND ');
 }
 
 /** The seller check alone, for a transaction that changes nothing of the seller's. */
@@ -212,5 +230,8 @@ export function transitionItems(tableName: string, t: OrderTransition): TaggedIt
     ...ledgerItems(tableName, t),
     ...penaltyItems(tableName, t),
     ...t.events.map((e) => eventItem(tableName, t.order.tenantId, e)),
+    ...(t.strikeGuard?.suspension
+      ? [sellerEventItem(tableName, t.order.tenantId, t.strikeGuard.suspension)]
+      : []),
   ];
 }

@@ -9,7 +9,12 @@ import {
   type Settlement,
 } from '../../domain/report.js';
 import { reportDecisions } from '../../domain/report-decision.js';
-import { type Penalty, sellerStatuses } from '../../domain/seller-standing.js';
+import {
+  type Penalty,
+  type SellerEvent,
+  sellerEventTypes,
+  sellerStatuses,
+} from '../../domain/seller-standing.js';
 import { entity, issuerState, money, optionalText, text } from './item-schema.js';
 
 const evidence = entity<ReportEvidence>()(
@@ -59,7 +64,23 @@ export const sellerSchema = z.object({
   strikeTimes: z.optional(z.array(text)),
   suspendedAt: optionalText,
   unprovenRefunds: z.optional(z.int()),
+  cascadePending: z.optional(z.boolean()),
+  reinstatedAt: optionalText,
 });
+
+/** A suspended seller on the due index while its cascade is pending (see `keys.pendingCascade`). */
+export const pendingCascadeSchema = z.object({ tenantId: text, sellerId: text, suspendedAt: text });
+
+export const sellerEventSchema = entity<SellerEvent>()(
+  z.object({
+    eventId: text,
+    sellerId: text,
+    type: z.enum(sellerEventTypes),
+    by: text,
+    at: text,
+    data: z.optional(z.record(z.string(), z.unknown())),
+  }),
+);
 
 /** One attribute per currency and side (`balHeld_EUR`), so a transaction can ADD to it. */
 export const balanceAttribute = /^bal(Held|Avail)_([A-Z]{3})$/;

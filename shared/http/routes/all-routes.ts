@@ -14,7 +14,7 @@ export function allRoutes(vault: Vault): RouteModule[] {
     depositRoutes(vault.deposits),
     orderRoutes(vault),
     revealRoutes(vault),
-    partyRoutes(vault.standing),
+    partyRoutes(vault),
     escalationRoutes(vault.escalations),
   ] as RouteModule[];
 }

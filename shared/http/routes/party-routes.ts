@@ -1,20 +1,60 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import type { ReinstatementService } from '../../services/reinstatement-service.js';
 import type { StandingService } from '../../services/standing-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
-import { externalId, json, problems } from '../schemas.js';
+import { externalId, json, jsonBody, problems } from '../schemas.js';
 import { BuyerCreditSchema, buyerView } from '../views/buyer-credit-view.js';
+import { SellerEventsSchema, sellerEventsView } from '../views/seller-events-view.js';
 import { SellerStandingSchema, sellerView } from '../views/seller-standing-view.js';
+
+const sellerParams = z.object({
+  sellerId: externalId.openapi({ param: { name: 'sellerId', in: 'path' } }),
+});
 
 const seller = createRoute({
   method: 'get',
   path: '/sellers/{sellerId}',
   security: bearerSecurity,
-  request: {
-    params: z.object({ sellerId: externalId.openapi({ param: { name: 'sellerId', in: 'path' } }) }),
-  },
+  request: { params: sellerParams },
   responses: {
     200: json(SellerStandingSchema, 'Standing: status, strikes, escrow balance, penalties'),
     ...problems(400, 401),
+  },
+});
+
+const sellerEvents = createRoute({
+  method: 'get',
+  path: '/sellers/{sellerId}/events',
+  security: bearerSecurity,
+  request: { params: sellerParams },
+  responses: {
+    200: json(SellerEventsSchema, "The seller's own trail: suspensions and reinstatements, oldest first"),
+    ...problems(400, 401),
+  },
+});
+
+const reinstate = createRoute({
+  method: 'post',
+  path: '/sellers/{sellerId}/reinstate',
+  security: bearerSecurity,
+  description:
+    'Lifts a suspension: the seller sells and is paid out again. Strikes and penalties stay in the ' +
+    'history; only strikes after the reinstatement count toward the next suspension. Recorded as a ' +
+    '`seller.reinstated` event (GET /v1/sellers/{sellerId}/events). A seller that is not suspended: 409.',
+  request: {
+    params: sellerParams,
+    body: jsonBody(
+      z
+        .strictObject({
+          note: z.string().min(1).max(2000),
+          decidedBy: z.string().min(1).max(128),
+        })
+        .openapi('Reinstatement'),
+    ),
+  },
+  responses: {
+    200: json(SellerStandingSchema, 'The standing after reinstatement: active, payouts no longer held'),
+    ...problems(400, 401, 409),
   },
 });
 
@@ -29,12 +69,28 @@ const buyer = createRoute({
   },
 });
 
-/** Seller standing and buyer credit, per tenant. */
-export function partyRoutes(standing: StandingService) {
+/** Seller standing, suspension and reinstatement, and buyer credit, per tenant. */
+export function partyRoutes({
+  standing,
+  reinstatements,
+}: {
+  standing: StandingService;
+  reinstatements: ReinstatementService;
+}) {
   return routeApp()
     .openapi(seller, async (c) =>
       c.json(sellerView(await standing.seller(tenantOf(c), c.req.valid('param').sellerId)), 200),
     )
+    .openapi(sellerEvents, async (c) => {
+      const { sellerId } = c.req.valid('param');
+      return c.json(sellerEventsView(sellerId, await standing.sellerEvents(tenantOf(c), sellerId)), 200);
+    })
+    .openapi(reinstate, async (c) => {
+      const tenantId = tenantOf(c);
+      const { sellerId } = c.req.valid('param');
+      await reinstatements.reinstate(tenantId, sellerId, c.req.valid('json'));
+      return c.json(sellerView(await standing.seller(tenantId, sellerId)), 200);
+    })
     .openapi(buyer, async (c) =>
       c.json(buyerView(await standing.buyer(tenantOf(c), c.req.valid('param').buyerId)), 200),
     );

@@ -15,7 +15,8 @@ import { moneyView } from './money-view.js';
 const OrderCardSchema = z
   .object({
     cardId: z.string(),
-    last4: z.string(),
+    // Only once the order is paid: an unpaid order is not the buyer's yet, so it identifies no code.
+    last4: z.string().optional(),
     refunded: z.boolean().optional(),
     // Evidence for a dispute desk: what the issuer said at the re-check before reveal. Never the code.
     issuerStateAtReveal: z
@@ -97,7 +98,7 @@ export function orderView(order: Order): OrderView {
     quantity: order.quantity,
     amount: moneyView(order.amount),
     refunded: moneyView(order.refunded),
-    cards: order.cards.map(orderCardView),
+    cards: order.cards.map((c) => orderCardView(c, order.paidAt !== undefined)),
     createdAt: order.createdAt,
     expiresAt: order.expiresAt,
     ...optional,
@@ -107,10 +108,10 @@ export function orderView(order: Order): OrderView {
   };
 }
 
-function orderCardView(c: OrderCard): z.infer<typeof OrderCardSchema> {
+function orderCardView(c: OrderCard, paid: boolean): z.infer<typeof OrderCardSchema> {
   return {
     cardId: c.cardId,
-    last4: c.last4,
+    ...(paid ? { last4: c.last4 } : {}),
     ...(c.refunded !== undefined ? { refunded: c.refunded } : {}),
     ...(c.issuerStateAtReveal !== undefined ? { issuerStateAtReveal: c.issuerStateAtReveal } : {}),
     ...(c.balanceAtReveal !== undefined ? { balanceAtReveal: moneyView(c.balanceAtReveal) } : {}),

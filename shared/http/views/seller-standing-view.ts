@@ -23,6 +23,10 @@ export const SellerStandingSchema = z
     strikes: z.number().int(),
     strikesTotal: z.number().int(),
     suspendedAt: z.string().optional(),
+    reinstatedAt: z
+      .string()
+      .optional()
+      .openapi({ description: 'The last reinstatement: only strikes after it count toward suspension' }),
     payoutsHeld: z.boolean(),
     unprovenRefunds: z
       .number()
@@ -40,6 +44,7 @@ export function sellerView(s: SellerStandingView): z.infer<typeof SellerStanding
     strikes: s.strikes,
     strikesTotal: s.strikesTotal,
     ...(s.suspendedAt !== undefined ? { suspendedAt: s.suspendedAt } : {}),
+    ...(s.reinstatedAt !== undefined ? { reinstatedAt: s.reinstatedAt } : {}),
     payoutsHeld: s.payoutsHeld,
     unprovenRefunds: s.unprovenRefunds,
     balance: Object.fromEntries(

@@ -1,0 +1,31 @@
+import { z } from '@hono/zod-openapi';
+import { type SellerEvent, sellerEventTypes } from '../../domain/seller-standing.js';
+
+const SellerEventSchema = z.object({
+  eventId: z.string(),
+  type: z.enum(sellerEventTypes),
+  by: z.string().openapi({ description: '`vault` for a suspension; the operator for a reinstatement' }),
+  at: z.string(),
+  // Written by the vault (strike counts, the order that struck) or an operator's note; never a code.
+  data: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const SellerEventsSchema = z
+  .object({ sellerId: z.string(), events: z.array(SellerEventSchema) })
+  .openapi('SellerEvents');
+
+export function sellerEventsView(
+  sellerId: string,
+  events: readonly SellerEvent[],
+): z.infer<typeof SellerEventsSchema> {
+  return {
+    sellerId,
+    events: events.map((e) => ({
+      eventId: e.eventId,
+      type: e.type,
+      by: e.by,
+      at: e.at,
+      ...(e.data !== undefined ? { data: e.data } : {}),
+    })),
+  };
+}
