@@ -4,6 +4,7 @@ import type { Order } from '../../domain/order.js';
 import type { OrderEvent } from '../../domain/order-event.js';
 import type { OrderTransition } from '../../domain/order-transition.js';
 import type { IdempotencyRecord, OrderStore } from '../../ports/order-store.js';
+import { queryDueShards } from './due-index.js';
 import { keys } from './keys.js';
 import {
   dueOrderSchema,
@@ -17,7 +18,7 @@ import {
 import { activeSellerCheck, eventItem, eventRecord, orderItem, transitionItems } from './order-items.js';
 import { parseItem } from './parse-item.js';
 import { getParsed, putNew, queryPrefix, type TableContext } from './table-context.js';
-import { DUE_INDEX, SELLER_INDEX } from './table-definition.js';
+import { SELLER_INDEX } from './table-definition.js';
 import { type TaggedItem, transactWrite } from './transact.js';
 
 /** Orders, payments, events and idempotency records: one partition per order. */
@@ -153,7 +154,7 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async listDueOrders(now: string, limit: number) {
-    const rows = await this.queryDue(keys.dueShards(), now, limit, 'tenantId, orderId, gsi1sk');
+    const rows = await queryDueShards(this.ctx, keys.dueShards(), now, limit, 'tenantId, orderId, gsi1sk');
     return rows
       .map(({ item, where }) => parseItem('due order', dueOrderSchema, item, where))
       .sort((a, b) => a.gsi1sk.localeCompare(b.gsi1sk))
@@ -162,7 +163,13 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async listDueRechecks(now: string, limit: number) {
-    const rows = await this.queryDue(keys.recheckShards(), now, limit, 'tenantId, orderId, cardId, gsi1sk');
+    const rows = await queryDueShards(
+      this.ctx,
+      keys.recheckShards(),
+      now,
+      limit,
+      'tenantId, orderId, cardId, gsi1sk',
+    );
     return rows
       .map(({ item, where }) => parseItem('due recheck', dueRecheckSchema, item, where))
       .sort((a, b) => a.gsi1sk.localeCompare(b.gsi1sk))
@@ -172,28 +179,6 @@ export class DynamoOrderStore implements OrderStore {
         orderId,
         ...(cardId !== undefined ? { cardId } : {}),
       }));
-  }
-
-  /** Each shard is sorted by due time; the callers merge them so the longest-due items go first. */
-  private async queryDue(shards: readonly string[], now: string, limit: number, projection: string) {
-    const pages = await Promise.all(
-      shards.map((shard) =>
-        this.ctx.doc.send(
-          new QueryCommand({
-            TableName: this.ctx.tableName,
-            IndexName: DUE_INDEX,
-            KeyConditionExpression: 'gsi1pk = :shard AND gsi1sk <= :now',
-            // '~' sorts after every id character, so everything due at `now` is included.
-            ExpressionAttributeValues: { ':shard': shard, ':now': `${now}~` },
-            ProjectionExpression: projection,
-            Limit: limit,
-          }),
-        ),
-      ),
-    );
-    return pages.flatMap((page, i) =>
-      (page.Items ?? []).map((item) => ({ item, where: `${DUE_INDEX} ${shards[i]}` })),
-    );
   }
 
   async listOpenSellerOrders(tenantId: string, sellerId: string) {

@@ -2,13 +2,14 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors.js';
 import type { Report } from '../../domain/report.js';
 import type { ReportStore } from '../../ports/report-store.js';
+import { queryDueShards } from './due-index.js';
 import { keys } from './keys.js';
 import { eventItem, transitionItems } from './order-items.js';
 import { parseItem } from './parse-item.js';
 import { escalationDueSchema, reportRefSchema, reportSchema } from './party-item-schemas.js';
 import { buyerItem, putOpenReport, reportItem, reportRefItem } from './report-items.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';
-import { DUE_INDEX, SELLER_INDEX } from './table-definition.js';
+import { SELLER_INDEX } from './table-definition.js';
 import { type TaggedItem, transactWrite } from './transact.js';
 
 /**
@@ -104,26 +105,9 @@ export class DynamoReportStore implements ReportStore {
 
   async listEscalationsPastDeadline(now: string, limit: number) {
     const shards = keys.escalationDueShards();
-    const pages = await Promise.all(
-      shards.map((shard) =>
-        this.ctx.doc.send(
-          new QueryCommand({
-            TableName: this.ctx.tableName,
-            IndexName: DUE_INDEX,
-            KeyConditionExpression: 'gsi1pk = :shard AND gsi1sk <= :now',
-            ExpressionAttributeValues: { ':shard': shard, ':now': `${now}~` },
-            ProjectionExpression: 'tenantId, reportId, gsi1sk',
-            Limit: limit,
-          }),
-        ),
-      ),
-    );
-    return pages
-      .flatMap((page, i) =>
-        (page.Items ?? []).map((item) =>
-          parseItem('escalation deadline', escalationDueSchema, item, `${DUE_INDEX} ${shards[i]}`),
-        ),
-      )
+    const rows = await queryDueShards(this.ctx, shards, now, limit, 'tenantId, reportId, gsi1sk');
+    return rows
+      .map(({ item, where }) => parseItem('escalation deadline', escalationDueSchema, item, where))
       .sort((a, b) => a.gsi1sk.localeCompare(b.gsi1sk))
       .slice(0, limit)
       .map(({ tenantId, reportId }) => ({ tenantId, reportId }));
