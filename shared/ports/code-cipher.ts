@@ -22,8 +22,11 @@ export interface CodeCipher {
    * `context` (moved to another card, tampered, other key).
    */
   decrypt(ciphertext: string, context: EncryptionContext): Promise<SealedSecret>;
-  /** Keyed fingerprint (hex) of a normalized code; equal codes give equal fingerprints. */
-  fingerprint(normalizedCode: string): Promise<string>;
+  /**
+   * Keyed fingerprint (hex) of `fingerprintInput(brand, normalizedCode)` (domain/brand.ts): the same
+   * code of the same brand, however it was spelled, gives the same fingerprint (F6).
+   */
+  fingerprint(input: string): Promise<string>;
 }
 
 /** What a deposit needs: seal a code and fingerprint it, never open one (no kms:Decrypt). */

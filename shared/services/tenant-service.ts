@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import type { Brand } from '../domain/brand.js';
-import { UnauthorizedError, ValidationError } from '../domain/errors.js';
+import { assertValidPatterns, type Brand } from '../domain/brand.js';
+import { UnauthorizedError } from '../domain/errors.js';
 import type { Tenant } from '../domain/tenant.js';
 import { sha256Hex } from './hashing.js';
 import type { CoreDeps } from './vault-deps.js';
@@ -30,15 +30,9 @@ export class TenantService {
 
   /** Adds or updates a brand the deployment accepts, and the issuer that checks its codes. */
   async registerBrand(brand: Brand): Promise<void> {
-    // A bad pattern fails here, as a validation problem, not at the first deposit as a 500.
-    for (const pattern of [brand.codePattern, brand.pinPattern]) {
-      if (pattern === undefined) continue;
-      try {
-        new RegExp(`^(?:${pattern})$`);
-      } catch (error) {
-        throw new ValidationError(`not a valid regular expression: ${pattern}`, {}, { cause: error });
-      }
-    }
+    // A bad pattern fails here, as a validation problem, not at the first deposit as a 500; and a
+    // non-ASCII one is refused, since codes are normalised (NFKC, letters and digits) before matching.
+    assertValidPatterns(brand);
     await this.deps.stores.tenants.putBrand(brand);
   }
 
