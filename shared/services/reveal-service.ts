@@ -124,9 +124,20 @@ export class RevealService {
   }
 
   private async openAndRecheck(order: Order): Promise<Opened> {
-    const secrets = await this.decryptAll(order);
-    const { checks, dead } = await this.recheck(order, secrets);
+    // The brand and listing reads need no secret: they run while the codes are opened.
+    const [secrets, reference] = await Promise.all([this.decryptAll(order), this.recheckReference(order)]);
+    const { checks, dead } = await this.recheck(order, secrets, reference);
     return { secrets, checks, dead };
+  }
+
+  /** What the re-check compares against (brand, face value); none when no re-check runs. */
+  private async recheckReference(order: Order) {
+    if (this.deps.settings.revalidateBeforeReveal === 'off') return undefined;
+    const [brand, listing] = await Promise.all([
+      this.deps.stores.tenants.getBrand(order.brand),
+      this.deps.stores.catalog.getListing(order.tenantId, order.listingId),
+    ]);
+    return { brand, listing };
   }
 
   private async decryptAll(order: Order): Promise<RevealedCard[]> {
@@ -144,13 +155,14 @@ export class RevealService {
    * (answering, but against the protocol) does, as under `strict`: an issuer that answers
    * nonsense could as well be hiding a redemption.
    */
-  private async recheck(order: Order, secrets: readonly RevealedCard[]): Promise<Omit<Opened, 'secrets'>> {
+  private async recheck(
+    order: Order,
+    secrets: readonly RevealedCard[],
+    reference: Awaited<ReturnType<RevealService['recheckReference']>>,
+  ): Promise<Omit<Opened, 'secrets'>> {
     const policy = this.deps.settings.revalidateBeforeReveal;
-    if (policy === 'off') return { checks: [], dead: [] };
-    const [brand, listing] = await Promise.all([
-      this.deps.stores.tenants.getBrand(order.brand),
-      this.deps.stores.catalog.getListing(order.tenantId, order.listingId),
-    ]);
+    if (reference === undefined) return { checks: [], dead: [] };
+    const { brand, listing } = reference;
     if (!brand) return { checks: [], dead: [] };
     if (!listing)
       throw new InvalidStateError('the listing of this order is missing', { orderId: order.orderId });
