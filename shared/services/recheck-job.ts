@@ -3,6 +3,7 @@ import { type IssuerCheck, isCardDeadAtReveal } from '../domain/issuer-check.js'
 import type { Order } from '../domain/order.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
 import { isUnprovenUpheld } from '../domain/report-decision.js';
+import { mapBounded } from './bounded.js';
 import type { OrderRunner } from './order-runner.js';
 import type { ReportCloser } from './report-closer.js';
 import { askIssuer, decideOnEvidence, evidenceOf } from './report-evidence.js';
@@ -130,20 +131,24 @@ export class RecheckJob {
     if (refunded) await this.suspension.afterPenaltySafely(tenantId, refunded.sellerId);
   }
 
-  /** Every card's code asked once; any unanswered card makes the whole order wait for the next try. */
+  /**
+   * Every card's code asked once; any unanswered card makes the whole order wait for the next try.
+   * Dead as at a reveal: not active, or less than the listing's face value left.
+   */
   private async checkAll(order: Order): Promise<{ dead: string[]; silent: boolean }> {
-    const answers: Array<{ cardId: string; check: IssuerCheck | undefined }> = [];
-    for (const { cardId } of order.cards)
-      answers.push({ cardId, check: await askIssuer(this.deps, order, cardId) });
-    const faceValues = await Promise.all(
-      order.cards.map((c) => this.deps.stores.catalog.getCard(order.tenantId, order.listingId, c.cardId)),
-    );
-    const dead = answers
-      .filter(({ check }, i) => {
-        const face = faceValues[i]?.validation.balance;
-        return check !== undefined && (face ? isCardDeadAtReveal(check, face) : check.state !== 'active');
-      })
-      .map((a) => a.cardId);
+    const { tenants, catalog } = this.deps.stores;
+    const [brand, listing] = await Promise.all([
+      tenants.getBrand(order.brand),
+      catalog.getListing(order.tenantId, order.listingId),
+    ]);
+    if (!brand) return { dead: [], silent: true };
+    const answers = await mapBounded(order.cards, 8, async ({ cardId }) => ({
+      cardId,
+      check: await askIssuer(this.deps, order, cardId, brand),
+    }));
+    const isDead = (check: IssuerCheck) =>
+      listing ? isCardDeadAtReveal(check, listing.faceValue) : check.state !== 'active';
+    const dead = answers.filter(({ check }) => check !== undefined && isDead(check)).map((a) => a.cardId);
     return { dead, silent: answers.some((a) => a.check === undefined) };
   }
 }

@@ -1,3 +1,4 @@
+import type { Brand } from '../domain/brand.js';
 import type { BuyerCredit } from '../domain/buyer-credit.js';
 import { DependencyUnavailableError } from '../domain/errors.js';
 import { type Escalation, escalationDeadline, nextEscalationCheckAt } from '../domain/escalation.js';
@@ -11,10 +12,16 @@ import type { RevealDeps } from './vault-deps.js';
 type Deps = Pick<RevealDeps, 'stores' | 'cipher' | 'issuer' | 'settings'>;
 
 /** The issuer's word on one card of the order now; undefined when it cannot be reached. */
-export async function askIssuer(deps: Deps, order: Order, cardId: string): Promise<IssuerCheck | undefined> {
+export async function askIssuer(
+  deps: Deps,
+  order: Order,
+  cardId: string,
+  /** The order's brand, when the caller already read it for several cards. */
+  knownBrand?: Brand,
+): Promise<IssuerCheck | undefined> {
   const [card, brand] = await Promise.all([
     deps.stores.catalog.getCard(order.tenantId, order.listingId, cardId),
-    deps.stores.tenants.getBrand(order.brand),
+    knownBrand ?? deps.stores.tenants.getBrand(order.brand),
   ]);
   if (!card || !brand) return undefined;
   const secret = await deps.cipher.decrypt(card.ciphertext, { tenantId: order.tenantId, cardId });
