@@ -22,6 +22,21 @@ export const freeText = (max: number) =>
       message: 'must not contain control, bidirectional-override or zero-width characters',
     });
 
+/**
+ * An operator's decision (settling an escalation, reinstating a seller): why, and who decided. It
+ * lands on event trails a dispute desk reads, so it gets the title's rule, line breaks allowed.
+ */
+export const operatorDecisionFields = {
+  note: z
+    .string()
+    .min(1)
+    .max(2000)
+    .refine((s) => !INVISIBLE_OR_CONTROL.test(s.replace(/\r?\n/g, '')), {
+      message: 'must not contain control, bidirectional-override or zero-width characters',
+    }),
+  decidedBy: freeText(128),
+};
+
 /** Ids chosen by the marketplace (seller, buyer, payment reference). */
 export const externalId = z
   .string()

@@ -85,4 +85,22 @@ describe('Idempotency-Key', () => {
     );
     expectProblem(res, 400, 'idempotency-key-invalid');
   });
+
+  it('hold operator notes and names to the title rule, line breaks allowed', async () => {
+    const s = stack.current;
+    const settle = (body: unknown) => s.post('/v1/escalations/rpt_01M8NR8MT6BT7VG9HEJVP9R1A9/settle', body);
+    const reinstate = (body: unknown) => s.post(`/v1/sellers/${unique('seller')}/reinstate`, body);
+    expectProblem(
+      await settle({ outcome: 'reject', note: 'ok\u202egnp', decidedBy: 'desk' }),
+      400,
+      'validation',
+    );
+    expectProblem(await reinstate({ note: 'checked', decidedBy: 'desk\u200b' }), 400, 'validation');
+    // Well-formed (a multi-line note): past validation, to the next check (no such report or seller).
+    expectProblem(
+      await settle({ outcome: 'reject', note: 'line one\nline two', decidedBy: 'desk' }),
+      404,
+      'not-found',
+    );
+  });
 });

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { OPERATOR_OUTCOMES } from '../../domain/escalation.js';
 import type { EscalationService } from '../../services/escalation-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
-import { idParams, json, jsonBody, problems } from '../schemas.js';
+import { idParams, json, jsonBody, operatorDecisionFields, problems } from '../schemas.js';
 import { ReportSchema, reportView } from '../views/report-view.js';
 
 const list = createRoute({
@@ -39,8 +39,7 @@ const settle = createRoute({
             description:
               'refund: refund + seller strike and fine; refund_without_penalty: refund only; reject',
           }),
-          note: z.string().min(1).max(2000),
-          decidedBy: z.string().min(1).max(128),
+          ...operatorDecisionFields,
         })
         .openapi('SettleEscalation'),
     ),

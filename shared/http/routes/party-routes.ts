@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import type { ReinstatementService } from '../../services/reinstatement-service.js';
 import type { StandingService } from '../../services/standing-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
-import { externalId, json, jsonBody, problems } from '../schemas.js';
+import { externalId, json, jsonBody, operatorDecisionFields, problems } from '../schemas.js';
 import { BuyerCreditSchema, buyerView } from '../views/buyer-credit-view.js';
 import { SellerEventsSchema, sellerEventsView } from '../views/seller-events-view.js';
 import { SellerStandingSchema, sellerView } from '../views/seller-standing-view.js';
@@ -46,8 +46,7 @@ const reinstate = createRoute({
     body: jsonBody(
       z
         .strictObject({
-          note: z.string().min(1).max(2000),
-          decidedBy: z.string().min(1).max(128),
+          ...operatorDecisionFields,
         })
         .openapi('Reinstatement'),
     ),
