@@ -44,7 +44,7 @@ export const problemTypes = {
   'order-expired': { status: 409, title: 'The order has expired' },
   'already-paid': { status: 409, title: 'The order is already paid' },
   'payment-reference-reused': { status: 409, title: 'The payment reference belongs to another order' },
-  'invalid-state': { status: 409, title: 'The order is not in a state that allows this' },
+  'invalid-state': { status: 409, title: 'The order or seller is not in a state that allows this' },
   'payment-not-cleared': { status: 409, title: 'Payment has not cleared' },
   'already-revealed': { status: 409, title: 'The code was already revealed' },
   'code-already-redeemed': { status: 409, title: 'The code was already redeemed; the order is refunded' },
