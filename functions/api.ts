@@ -14,7 +14,7 @@ const vault = vaultForApi(adapters);
 const app = createApp({
   tenants: vault.tenants,
   logger: adapters.logger,
-  health: { database: adapters.databaseProbe },
+  health: { database: adapters.databaseProbe() },
   modules: [
     listingRoutes(vault.listings),
     orderRoutes(vault),

@@ -16,8 +16,8 @@ export function lambdaAdapters(config: LambdaConfig) {
   return {
     logger,
     stores: createDynamoStores({ doc, tableName: config.tableName }),
-    /** `/health`'s database probe: a GetItem of a key no item has, cached for 5 s. */
-    databaseProbe: createDynamoHealthProbe({ doc, tableName: config.tableName }),
+    /** `/health`'s database probe (a GetItem of a key no item has, cached 5 s); built on first use. */
+    databaseProbe: () => createDynamoHealthProbe({ doc, tableName: config.tableName }),
     clock: systemClock,
     ids: ulidIdGenerator,
     settings: config.settings,

@@ -396,7 +396,7 @@ export class OrderTransitions {
         openReports: order.openReports,
       });
     }
-    const payout = subtract(order.amount, order.refunded).amount;
+    const payout = payoutOf(order).amount;
     return buildTransition(order, 'revealed', 'released', at, {
       next: { releasedAt: at.toISOString(), closedAt: at.toISOString() },
       ledger: [ledgerMove(order, 'release', 'release', -payout, payout)],

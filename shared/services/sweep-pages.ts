@@ -27,8 +27,15 @@ export async function runDuePages(
     examined += tasks.length;
     const failures = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     failed += failures.length;
-    for (const f of failures) deps.logger.error({ err: String(f.reason) }, `${name} of an item failed`);
+    // Name and code only: the recheck's tasks open codes, so no error message is trusted in a log.
+    for (const f of failures) deps.logger.error(errorSummary(f.reason), `${name} of an item failed`);
     if (failures.length === tasks.length || tasks.length < PAGE) break;
   }
   return { examined, failed };
+}
+
+function errorSummary(error: unknown): { err: string; code?: string } {
+  if (!(error instanceof Error)) return { err: typeof error };
+  const code = (error as { code?: unknown }).code;
+  return { err: error.name, ...(typeof code === 'string' ? { code } : {}) };
 }
