@@ -27,6 +27,11 @@ export interface ProblemType {
    * cause and answered as a bare `internal` problem, so its code and message stay inside.
    */
   readonly internal?: true;
+  /**
+   * Sent as `Retry-After` (seconds): the answer is transient and the same request, with the
+   * same Idempotency-Key, may be sent again after that long (RFC 9110 section 10.2.3).
+   */
+  readonly retryAfterSeconds?: number;
 }
 
 export const problemTypes = {
@@ -52,7 +57,12 @@ export const problemTypes = {
   'dispute-window-closed': { status: 409, title: 'The dispute window is closed' },
   'already-reported': { status: 409, title: 'This card was already reported' },
   'report-not-open': { status: 409, title: 'The report is not an open escalation' },
-  'concurrent-update': { status: 409, title: 'The resource changed concurrently; retry' },
+  // The vault already retried 8 lost races with backoff; a second later the contention is gone.
+  'concurrent-update': {
+    status: 409,
+    title: 'The resource changed concurrently; retry',
+    retryAfterSeconds: 1,
+  },
   // Deposit turns it into a per-card `duplicate` result; should it ever escape, it is the
   // client's conflict (the code is already in the vault), and its message names no code.
   duplicate: { status: 409, title: 'The code is already in the vault' },
@@ -64,7 +74,12 @@ export const problemTypes = {
   'self-purchase': { status: 422, title: 'A seller cannot buy their own listing' },
   'amount-mismatch': { status: 422, title: 'The payment amount does not match the order' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used with another request' },
-  'dependency-unavailable': { status: 503, title: 'A dependency is unavailable; retry later' },
+  // Long enough for the SDK's and the issuer circuit's own retries to have played out.
+  'dependency-unavailable': {
+    status: 503,
+    title: 'A dependency is unavailable; retry later',
+    retryAfterSeconds: 5,
+  },
   // A stored ciphertext that does not open is an integrity fault (moved, tampered, wrong key):
   // nothing the client can fix or should learn about, so it answers as `internal`, deliberately.
   'ciphertext-rejected': { status: 500, title: 'Internal error', internal: true },

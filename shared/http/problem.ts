@@ -26,6 +26,8 @@ export function problemResponse(
   const body = problemBody(code, detail, { ...(route ? { instance: route } : {}), ...extensions });
   c.header('Content-Type', 'application/problem+json');
   c.header('Cache-Control', 'no-store');
+  const { retryAfterSeconds }: ProblemType = problemTypes[code];
+  if (retryAfterSeconds !== undefined) c.header('Retry-After', String(retryAfterSeconds));
   return c.body(JSON.stringify(body), body.status as ContentfulStatusCode);
 }
 

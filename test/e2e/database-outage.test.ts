@@ -42,6 +42,8 @@ describe('DynamoDB Local dies under a running stack', () => {
     ]) {
       expectProblem(res, 503, 'dependency-unavailable');
       expect(res.body.detail).toBe(DEPENDENCY_UNAVAILABLE_DETAIL);
+      // A retry signal a client or an SDK can act on (RFC 9110 Retry-After, in seconds).
+      expect(res.headers.get('retry-after')).toBe('5');
       expect(res.text).not.toMatch(/ECONNREFUSED|127\.0\.0\.1|DynamoDB/);
     }
 

@@ -25,7 +25,11 @@ async function answerTo(error: Error) {
   });
   app.onError((e, c) => errorToProblem(e, c, silent));
   const res = await app.request('/boom');
-  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+  return {
+    status: res.status,
+    retryAfter: res.headers.get('retry-after'),
+    body: (await res.json()) as Record<string, unknown>,
+  };
 }
 
 describe('problemTypes', () => {
@@ -42,8 +46,9 @@ describe('problemTypes', () => {
     const error = new Cls('a safe message');
     const entry: ProblemType = problemTypes[error.code];
     expect(entry).toBeDefined();
-    const { status, body } = await answerTo(error);
+    const { status, body, retryAfter } = await answerTo(error);
     expect(status).toBe(entry.status);
+    expect(retryAfter).toBe(entry.retryAfterSeconds === undefined ? null : String(entry.retryAfterSeconds));
     if (entry.internal) {
       // An integrity fault answers as a bare `internal`: neither its code nor its message leaves.
       expect(body).toEqual({
@@ -61,6 +66,13 @@ describe('problemTypes', () => {
         detail: status < 500 ? 'a safe message' : DEPENDENCY_UNAVAILABLE_DETAIL,
       });
     }
+  });
+
+  it('tells a client when to retry a transient answer, and only then', () => {
+    const transient = Object.entries(problemTypes as Record<string, ProblemType>)
+      .filter(([, type]) => type.retryAfterSeconds !== undefined)
+      .map(([code]) => code);
+    expect(transient.sort()).toEqual(['concurrent-update', 'dependency-unavailable']);
   });
 
   it("keeps a dependency failure's message in the log, out of the problem", async () => {
