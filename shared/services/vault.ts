@@ -36,7 +36,10 @@ function core(deps: CoreDeps) {
     suspension,
     closer,
     escalations: new EscalationService(deps, closer),
-    tenants: new TenantService(deps),
+    tenants: new TenantService(deps, {
+      seconds: deps.settings.apiKeyCacheSeconds,
+      entries: deps.settings.apiKeyCacheEntries,
+    }),
     listings: new ListingService(deps, runner),
   };
 }
