@@ -33,6 +33,7 @@ const settingsSchema = z.object({
     .max(300)
     .default(defaultSettings.apiKeyCacheSeconds),
   [ENV.apiKeyCacheEntries]: z.coerce.number().int().positive().default(defaultSettings.apiKeyCacheEntries),
+  [ENV.brandCacheSeconds]: z.coerce.number().int().min(0).max(300).default(defaultSettings.brandCacheSeconds),
   [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -60,6 +61,7 @@ export function loadSettings(env: Env = process.env): VaultSettings & { logLevel
     revealDeadlineSeconds: s[ENV.revealDeadlineSeconds],
     apiKeyCacheSeconds: s[ENV.apiKeyCacheSeconds],
     apiKeyCacheEntries: s[ENV.apiKeyCacheEntries],
+    brandCacheSeconds: s[ENV.brandCacheSeconds],
     logLevel: s[ENV.logLevel],
   };
 }

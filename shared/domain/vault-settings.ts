@@ -26,8 +26,10 @@ export interface VaultSettings {
    * working at most this long in each running process. 0: every request reads the key.
    */
   readonly apiKeyCacheSeconds: number;
-  /** At most this many API keys are kept per process (the oldest go first). */
+  /** At most this many API keys (and, apart, brands) are kept per process (the oldest go first). */
   readonly apiKeyCacheEntries: number;
+  /** A found brand is used this long without reading it again: an issuer URL change made elsewhere takes at most this long. */
+  readonly brandCacheSeconds: number;
 }
 
 export const defaultSettings: VaultSettings = {
@@ -44,4 +46,5 @@ export const defaultSettings: VaultSettings = {
   revealDeadlineSeconds: 30 * 86_400,
   apiKeyCacheSeconds: 30,
   apiKeyCacheEntries: 1_000,
+  brandCacheSeconds: 30,
 };

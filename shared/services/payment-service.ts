@@ -52,16 +52,12 @@ export class PaymentService {
   private decide(tenantId: string, orderId: string, paymentRef: string, amount: Money): Promise<Answer> {
     const { orders, parties } = this.deps.stores;
     return this.runner.run<Answer>(tenantId, orderId, async (order, now) => {
-      const [earlier, seller] = await Promise.all([
-        orders.getPayment(tenantId, orderId, paymentRef),
-        parties.getSeller(tenantId, order.sellerId),
-      ]);
-      if (earlier) {
-        // The order was read before the payment record, so it may predate it: answer from a
-        // fresh read (both are written in one transaction), never a stale "unpaid".
-        const fresh = await this.runner.load(tenantId, orderId);
-        return { done: { order: fresh, outcome: earlier.outcome, replayed: true } };
-      }
+      // Every payment recorded for this order is on the order itself (its paymentRef or a refund
+      // due), written in the same transaction as the payment record: the order just read answers
+      // a replay, with no read of the record and no stale "unpaid".
+      const earlier = recordedOutcome(order, paymentRef);
+      if (earlier) return { done: { order, outcome: earlier, replayed: true } };
+      const seller = await parties.getSeller(tenantId, order.sellerId);
       const record = (transition: OrderTransition, outcome: PaymentOutcome) => async () => {
         const written = await orders.recordPayment({
           tenantId,
@@ -107,6 +103,13 @@ export class PaymentService {
       };
     });
   }
+}
+
+/** How a payment reference was recorded on this order, if it was. */
+function recordedOutcome(order: Order, paymentRef: string): PaymentOutcome | undefined {
+  if (order.paymentRef === paymentRef) return { kind: 'applied' };
+  const due = order.refundsDue.find((r) => r.paymentRef === paymentRef);
+  return due ? { kind: 'refund_due', reason: due.reason } : undefined;
 }
 
 function referenceReused(paymentRef: string): PaymentReferenceReusedError {

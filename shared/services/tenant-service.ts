@@ -2,8 +2,8 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { assertValidPatterns, type Brand } from '../domain/brand.js';
 import { UnauthorizedError } from '../domain/errors.js';
 import type { Tenant } from '../domain/tenant.js';
-import { ApiKeyCache, type ApiKeyCacheLimits } from './api-key-cache.js';
 import { sha256Hex } from './hashing.js';
+import { type CacheLimits, TtlCache } from './ttl-cache.js';
 import type { CoreDeps } from './vault-deps.js';
 
 const KEY_PATTERN = /^cvk_([a-f0-9]{16})_([A-Za-z0-9_-]{43})$/;
@@ -15,13 +15,14 @@ const KEY_ID_PATTERN = /^[a-f0-9]{16}$/;
  * Found keys are kept for `cacheLimits.seconds` (the revocation delay; off unless given).
  */
 export class TenantService {
-  private readonly known: ApiKeyCache;
+  /** Successful lookups only: the stored hash of the secret, never the secret. */
+  private readonly known: TtlCache<{ tenantId: string; secretHash: string }>;
 
   constructor(
     private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'ids'>,
-    cacheLimits: ApiKeyCacheLimits = { seconds: 0, entries: 0 },
+    cacheLimits: CacheLimits = { seconds: 0, entries: 0 },
   ) {
-    this.known = new ApiKeyCache(deps.clock, cacheLimits);
+    this.known = new TtlCache(deps.clock, cacheLimits);
   }
 
   /** Creates a tenant and returns its API key: the only time the key is ever shown. */
@@ -60,7 +61,7 @@ export class TenantService {
     const stored = Buffer.from(record.secretHash, 'hex');
     if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) throw refused;
     // Only a key that matched is kept, so guessed key ids never fill the cache.
-    if (!cached) this.known.remember(keyId, record);
+    if (!cached) this.known.remember(keyId, { tenantId: record.tenantId, secretHash: record.secretHash });
     return record.tenantId;
   }
 
