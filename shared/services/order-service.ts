@@ -107,6 +107,7 @@ export class OrderService {
         brand: listing.brand,
         quantity: input.quantity,
         unitPrice: listing.price,
+        faceValue: listing.faceValue,
         amount: multiply(listing.price, input.quantity),
         state: 'pending_payment',
         cards: picked.map((c) => ({ cardId: c.cardId, last4: c.last4 })),

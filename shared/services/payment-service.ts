@@ -51,13 +51,17 @@ export class PaymentService {
   /** What the payment is, on the order as now: applied, kept as a refund due, or the first answer again. */
   private decide(tenantId: string, orderId: string, paymentRef: string, amount: Money): Promise<Answer> {
     const { orders, parties } = this.deps.stores;
+    let sellerSuspended = false;
     return this.runner.run<Answer>(tenantId, orderId, async (order, now) => {
       // Every payment recorded for this order is on the order itself (its paymentRef or a refund
       // due), written in the same transaction as the payment record: the order just read answers
       // a replay, with no read of the record and no stale "unpaid".
       const earlier = recordedOutcome(order, paymentRef);
       if (earlier) return { done: { order, outcome: earlier, replayed: true } };
-      const seller = await parties.getSeller(tenantId, order.sellerId);
+      // The seller is read only once a write was refused on the seller: a payment that applies
+      // requires an active seller in its own transaction (markPaid's requireActiveSeller).
+      const suspended =
+        sellerSuspended && (await parties.getSeller(tenantId, order.sellerId))?.status === 'suspended';
       const record = (transition: OrderTransition, outcome: PaymentOutcome) => async () => {
         const written = await orders.recordPayment({
           tenantId,
@@ -68,11 +72,12 @@ export class PaymentService {
           transition,
         });
         if (written === 'payment-ref-taken') throw referenceReused(paymentRef);
+        if (written === 'seller-suspended') sellerSuspended = true;
         return written === 'recorded' ? ('done' as const) : ('conflict' as const);
       };
       const { transitions } = this;
 
-      const payable = order.state === 'pending_payment' && seller?.status !== 'suspended';
+      const payable = order.state === 'pending_payment' && !suspended;
       if (payable && equals(amount, order.amount)) {
         const transition = transitions.markPaid(order, paymentRef, now);
         const outcome: PaymentOutcome = { kind: 'applied' };
