@@ -11,6 +11,8 @@ import { type CacheLimits, TtlCache } from './ttl-cache.js';
  */
 export function withCachedBrands(store: TenantStore, clock: Clock, limits: CacheLimits): TenantStore {
   const brands = new TtlCache<Brand>(clock, limits);
+  // One read per brand at a time: a burst of first requests shares it.
+  const reads = new Map<string, Promise<Brand | undefined>>();
   return {
     createTenant: (tenant, apiKey) => store.createTenant(tenant, apiKey),
     findApiKey: (keyId) => store.findApiKey(keyId),
@@ -23,9 +25,17 @@ export function withCachedBrands(store: TenantStore, clock: Clock, limits: Cache
     async getBrand(name) {
       const cached = brands.get(name);
       if (cached) return cached;
-      const found = await store.getBrand(name);
-      if (found) brands.remember(name, found);
-      return found;
+      const pending = reads.get(name);
+      if (pending) return pending;
+      const read = store
+        .getBrand(name)
+        .then((found) => {
+          if (found) brands.remember(name, found);
+          return found;
+        })
+        .finally(() => reads.delete(name));
+      reads.set(name, read);
+      return read;
     },
   };
 }

@@ -17,6 +17,7 @@ const KEY_ID_PATTERN = /^[a-f0-9]{16}$/;
 export class TenantService {
   /** Successful lookups only: the stored hash of the secret, never the secret. */
   private readonly known: TtlCache<{ tenantId: string; secretHash: string }>;
+  private readonly lookups = new Map<string, Promise<{ tenantId: string; secretHash: string } | undefined>>();
 
   constructor(
     private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'ids'>,
@@ -56,13 +57,22 @@ export class TenantService {
     const presented = Buffer.from(sha256Hex(parsed[2]), 'hex');
     const cached = this.known.get(keyId);
     // A cached key holds the hash that was found: a wrong secret is refused without a read.
-    const record = cached ?? (await this.deps.stores.tenants.findApiKey(keyId));
+    const record = cached ?? (await this.lookup(keyId));
     if (!record) throw refused;
     const stored = Buffer.from(record.secretHash, 'hex');
     if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) throw refused;
     // Only a key that matched is kept, so guessed key ids never fill the cache.
     if (!cached) this.known.remember(keyId, { tenantId: record.tenantId, secretHash: record.secretHash });
     return record.tenantId;
+  }
+
+  /** One read per key id at a time: requests arriving together with a new key share it. */
+  private lookup(keyId: string) {
+    const pending = this.lookups.get(keyId);
+    if (pending) return pending;
+    const read = this.deps.stores.tenants.findApiKey(keyId).finally(() => this.lookups.delete(keyId));
+    this.lookups.set(keyId, read);
+    return read;
   }
 
   /**

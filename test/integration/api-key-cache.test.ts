@@ -84,6 +84,15 @@ describe('TenantService API-key cache', () => {
     expect(getItems - before).toBe(1);
   });
 
+  it('reads a new key once for a burst of concurrent requests', async () => {
+    const service = aProcess(new TestClock());
+    const { apiKey, tenantId } = await aKey(service);
+    const before = getItems;
+    const answers = await Promise.all(Array.from({ length: 8 }, () => service.authenticate(apiKey)));
+    expect(answers).toEqual(Array(8).fill(tenantId));
+    expect(getItems - before).toBe(1);
+  });
+
   it('reads every time with the cache off (0 seconds)', async () => {
     const clock = new TestClock();
     const service = new TenantService({ stores, clock, ids: ulidIdGenerator }, { seconds: 0, entries: 10 });
