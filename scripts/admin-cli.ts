@@ -16,6 +16,7 @@ import { vaultForApi } from '../shared/services/vault.js';
 
 const USAGE = `Usage:
   npm run tenant -- create <name> [--stage <stage> | --table <name>] [--region <region>]
+  npm run tenant -- revoke-key <keyId> [--stage <stage> | --table <name>] [--region <region>]
   npm run brand -- put <brand> --issuer-url <url> --code-pattern <regex> [--pin-pattern <regex>] [--stage <stage> | --table <name>]
   npm run escalation -- list <tenantId> [--stage <stage> | --table <name>]
   npm run escalation -- settle <tenantId> <reportId> <refund|refund_without_penalty|reject> --note <text> --by <operator> [--stage <stage> | --table <name>]
@@ -63,6 +64,10 @@ async function main(argv: string[]): Promise<void> {
       console.log(`tenant   ${tenant.tenantId} (${tenant.name}) in table ${tableName}`);
       console.log(`API key  ${apiKey}`);
       console.log('The key is shown this once; only its hash is stored. Keep it in your secret store.');
+    } else if (resource === 'tenant' && command === 'revoke-key') {
+      await tenants.revokeKey(name);
+      console.log(`API key ${name} deleted from table ${tableName}.`);
+      console.log('Running API processes stop accepting it within API_KEY_CACHE_SECONDS (default 30).');
     } else if (resource === 'brand' && command === 'put') {
       const issuerUrl = values['issuer-url'];
       const codePattern = values['code-pattern'];

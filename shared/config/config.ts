@@ -26,6 +26,14 @@ const settingsSchema = z.object({
   [ENV.escalationRetryMaxSeconds]: seconds(defaultSettings.escalationRetryMaxSeconds),
   [ENV.escalationDeadlineSeconds]: seconds(defaultSettings.escalationDeadlineSeconds),
   [ENV.revealDeadlineSeconds]: seconds(defaultSettings.revealDeadlineSeconds),
+  [ENV.apiKeyCacheSeconds]: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(300)
+    .default(defaultSettings.apiKeyCacheSeconds),
+  [ENV.apiKeyCacheEntries]: z.coerce.number().int().positive().default(defaultSettings.apiKeyCacheEntries),
+  [ENV.brandCacheSeconds]: z.coerce.number().int().min(0).max(300).default(defaultSettings.brandCacheSeconds),
   [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -51,6 +59,9 @@ export function loadSettings(env: Env = process.env): VaultSettings & { logLevel
     escalationRetryMaxSeconds: s[ENV.escalationRetryMaxSeconds],
     escalationDeadlineSeconds: s[ENV.escalationDeadlineSeconds],
     revealDeadlineSeconds: s[ENV.revealDeadlineSeconds],
+    apiKeyCacheSeconds: s[ENV.apiKeyCacheSeconds],
+    apiKeyCacheEntries: s[ENV.apiKeyCacheEntries],
+    brandCacheSeconds: s[ENV.brandCacheSeconds],
     logLevel: s[ENV.logLevel],
   };
 }

@@ -31,6 +31,9 @@ export const ENV = {
   escalationRetryMaxSeconds: 'ESCALATION_RETRY_MAX_SECONDS',
   escalationDeadlineSeconds: 'ESCALATION_DEADLINE_SECONDS',
   revealDeadlineSeconds: 'REVEAL_DEADLINE_SECONDS',
+  apiKeyCacheSeconds: 'API_KEY_CACHE_SECONDS',
+  apiKeyCacheEntries: 'API_KEY_CACHE_ENTRIES',
+  brandCacheSeconds: 'BRAND_CACHE_SECONDS',
   inMemory: 'IN_MEMORY',
   logLevel: 'LOG_LEVEL',
   /** Set by the Lambda runtime, never by the stack: names the function in its logs. */

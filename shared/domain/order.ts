@@ -65,6 +65,8 @@ export interface Order {
   readonly brand: string;
   readonly quantity: number;
   readonly unitPrice: Money;
+  /** The listing's face value at placement (listings never change it): the reveal re-check compares against it without reading the listing. Absent on orders placed before it was kept. */
+  readonly faceValue?: Money;
   readonly amount: Money;
   readonly state: OrderState;
   readonly cards: readonly OrderCard[];

@@ -21,6 +21,15 @@ export interface VaultSettings {
   readonly escalationDeadlineSeconds: number;
   /** A paid order not revealed by paidAt + this is re-checked: released if live, refunded if dead. */
   readonly revealDeadlineSeconds: number;
+  /**
+   * A found API key is trusted this long without reading its record again: a revoked key keeps
+   * working at most this long in each running process. 0: every request reads the key.
+   */
+  readonly apiKeyCacheSeconds: number;
+  /** At most this many API keys (and, apart, brands) are kept per process (the oldest go first). */
+  readonly apiKeyCacheEntries: number;
+  /** A found brand is used this long without reading it again: an issuer URL change made elsewhere takes at most this long. */
+  readonly brandCacheSeconds: number;
 }
 
 export const defaultSettings: VaultSettings = {
@@ -35,4 +44,7 @@ export const defaultSettings: VaultSettings = {
   escalationRetryMaxSeconds: 3_600,
   escalationDeadlineSeconds: 7 * 86_400,
   revealDeadlineSeconds: 30 * 86_400,
+  apiKeyCacheSeconds: 30,
+  apiKeyCacheEntries: 1_000,
+  brandCacheSeconds: 30,
 };

@@ -51,7 +51,7 @@ export interface OrderStore {
     amount: Money;
     outcome: PaymentOutcome;
     transition: OrderTransition;
-  }): Promise<'recorded' | 'payment-exists' | 'payment-ref-taken' | 'conflict'>;
+  }): Promise<'recorded' | 'payment-exists' | 'payment-ref-taken' | 'seller-suspended' | 'conflict'>;
   getPayment(
     tenantId: string,
     orderId: string,

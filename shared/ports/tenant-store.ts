@@ -6,6 +6,8 @@ export interface TenantStore {
   createTenant(tenant: Tenant, apiKey: { keyId: string; secretHash: string }): Promise<void>;
   /** The tenant and stored secret hash for an API key id, for a constant-time compare. */
   findApiKey(keyId: string): Promise<{ tenantId: string; secretHash: string } | undefined>;
+  /** Removes an API key (revocation); removing an absent key is harmless. */
+  deleteApiKey(keyId: string): Promise<void>;
   putBrand(brand: Brand): Promise<void>;
   getBrand(brand: string): Promise<Brand | undefined>;
 }

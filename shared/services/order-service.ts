@@ -1,4 +1,5 @@
 import {
+  DomainError,
   IdempotencyKeyReusedError,
   InvalidStateError,
   NotFoundError,
@@ -45,9 +46,30 @@ export class OrderService {
       const record = await orders.getIdempotency(tenantId, 'orders', keyHash, this.deps.clock.now());
       return record && this.replayed(record, requestHash);
     };
-    const earlier = await replay();
-    if (earlier) return earlier;
+    try {
+      return await this.reserve(tenantId, input, keyHash, requestHash, replay);
+    } catch (error) {
+      // A key used before gets its first answer (or idempotency-key-reused), whatever the
+      // listing's stock is now: the record is read only when the reservation did not go through.
+      if (!(error instanceof DomainError) || error instanceof IdempotencyKeyReusedError) throw error;
+      const earlier = await replay();
+      if (earlier) return earlier;
+      throw error;
+    }
+  }
 
+  /**
+   * The reservation itself. It reads no idempotency record first: the transaction puts the record
+   * only if the key is new, so a replayed key ends here as `idempotency-key-taken`.
+   */
+  private async reserve(
+    tenantId: string,
+    input: PlaceOrderInput,
+    keyHash: string,
+    requestHash: string,
+    replay: () => Promise<Order | undefined>,
+  ): Promise<Order> {
+    const { orders } = this.deps.stores;
     if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > MAX_CARDS_PER_ORDER) {
       throw new ValidationError(`quantity must be 1 to ${MAX_CARDS_PER_ORDER}`);
     }
@@ -85,6 +107,7 @@ export class OrderService {
         brand: listing.brand,
         quantity: input.quantity,
         unitPrice: listing.price,
+        faceValue: listing.faceValue,
         amount: multiply(listing.price, input.quantity),
         state: 'pending_payment',
         cards: picked.map((c) => ({ cardId: c.cardId, last4: c.last4 })),

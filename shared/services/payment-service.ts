@@ -51,17 +51,17 @@ export class PaymentService {
   /** What the payment is, on the order as now: applied, kept as a refund due, or the first answer again. */
   private decide(tenantId: string, orderId: string, paymentRef: string, amount: Money): Promise<Answer> {
     const { orders, parties } = this.deps.stores;
+    let sellerSuspended = false;
     return this.runner.run<Answer>(tenantId, orderId, async (order, now) => {
-      const [earlier, seller] = await Promise.all([
-        orders.getPayment(tenantId, orderId, paymentRef),
-        parties.getSeller(tenantId, order.sellerId),
-      ]);
-      if (earlier) {
-        // The order was read before the payment record, so it may predate it: answer from a
-        // fresh read (both are written in one transaction), never a stale "unpaid".
-        const fresh = await this.runner.load(tenantId, orderId);
-        return { done: { order: fresh, outcome: earlier.outcome, replayed: true } };
-      }
+      // Every payment recorded for this order is on the order itself (its paymentRef or a refund
+      // due), written in the same transaction as the payment record: the order just read answers
+      // a replay, with no read of the record and no stale "unpaid".
+      const earlier = recordedOutcome(order, paymentRef);
+      if (earlier) return { done: { order, outcome: earlier, replayed: true } };
+      // The seller is read only once a write was refused on the seller: a payment that applies
+      // requires an active seller in its own transaction (markPaid's requireActiveSeller).
+      const suspended =
+        sellerSuspended && (await parties.getSeller(tenantId, order.sellerId))?.status === 'suspended';
       const record = (transition: OrderTransition, outcome: PaymentOutcome) => async () => {
         const written = await orders.recordPayment({
           tenantId,
@@ -72,11 +72,12 @@ export class PaymentService {
           transition,
         });
         if (written === 'payment-ref-taken') throw referenceReused(paymentRef);
+        if (written === 'seller-suspended') sellerSuspended = true;
         return written === 'recorded' ? ('done' as const) : ('conflict' as const);
       };
       const { transitions } = this;
 
-      const payable = order.state === 'pending_payment' && seller?.status !== 'suspended';
+      const payable = order.state === 'pending_payment' && !suspended;
       if (payable && equals(amount, order.amount)) {
         const transition = transitions.markPaid(order, paymentRef, now);
         const outcome: PaymentOutcome = { kind: 'applied' };
@@ -107,6 +108,13 @@ export class PaymentService {
       };
     });
   }
+}
+
+/** How a payment reference was recorded on this order, if it was. */
+function recordedOutcome(order: Order, paymentRef: string): PaymentOutcome | undefined {
+  if (order.paymentRef === paymentRef) return { kind: 'applied' };
+  const due = order.refundsDue.find((r) => r.paymentRef === paymentRef);
+  return due ? { kind: 'refund_due', reason: due.reason } : undefined;
 }
 
 function referenceReused(paymentRef: string): PaymentReferenceReusedError {

@@ -133,11 +133,13 @@ export class RevealService {
   /** What the re-check compares against (brand, face value); none when no re-check runs. */
   private async recheckReference(order: Order) {
     if (this.deps.settings.revalidateBeforeReveal === 'off') return undefined;
-    const [brand, listing] = await Promise.all([
+    // The order keeps the listing's face value; only an order placed before that reads the listing.
+    const [brand, faceValue] = await Promise.all([
       this.deps.stores.tenants.getBrand(order.brand),
-      this.deps.stores.catalog.getListing(order.tenantId, order.listingId),
+      order.faceValue ??
+        this.deps.stores.catalog.getListing(order.tenantId, order.listingId).then((l) => l?.faceValue),
     ]);
-    return { brand, listing };
+    return { brand, faceValue };
   }
 
   private async decryptAll(order: Order): Promise<RevealedCard[]> {
@@ -162,15 +164,15 @@ export class RevealService {
   ): Promise<Omit<Opened, 'secrets'>> {
     const policy = this.deps.settings.revalidateBeforeReveal;
     if (reference === undefined) return { checks: [], dead: [] };
-    const { brand, listing } = reference;
+    const { brand, faceValue } = reference;
     if (!brand) return { checks: [], dead: [] };
-    if (!listing)
+    if (!faceValue)
       throw new InvalidStateError('the listing of this order is missing', { orderId: order.orderId });
     const checks = await mapBounded(secrets, 8, async (secret): Promise<RevealCheck & { dead: boolean }> => {
       const { cardId } = secret;
       try {
         const check = await this.deps.issuer.check(brand, secret);
-        const dead = isCardDeadAtReveal(check, listing.faceValue);
+        const dead = isCardDeadAtReveal(check, faceValue);
         return {
           cardId,
           issuerState: check.state,

@@ -3,16 +3,28 @@ import { assertValidPatterns, type Brand } from '../domain/brand.js';
 import { UnauthorizedError } from '../domain/errors.js';
 import type { Tenant } from '../domain/tenant.js';
 import { sha256Hex } from './hashing.js';
+import { type CacheLimits, TtlCache } from './ttl-cache.js';
 import type { CoreDeps } from './vault-deps.js';
 
 const KEY_PATTERN = /^cvk_([a-f0-9]{16})_([A-Za-z0-9_-]{43})$/;
+const KEY_ID_PATTERN = /^[a-f0-9]{16}$/;
 
 /**
  * Tenants (marketplaces) and their API keys. A key is `cvk_<keyId>_<secret>`: the key id finds
  * the record, and only the SHA-256 of the secret is stored and compared in constant time.
+ * Found keys are kept for `cacheLimits.seconds` (the revocation delay; off unless given).
  */
 export class TenantService {
-  constructor(private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'ids'>) {}
+  /** Successful lookups only: the stored hash of the secret, never the secret. */
+  private readonly known: TtlCache<{ tenantId: string; secretHash: string }>;
+  private readonly lookups = new Map<string, Promise<{ tenantId: string; secretHash: string } | undefined>>();
+
+  constructor(
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'ids'>,
+    cacheLimits: CacheLimits = { seconds: 0, entries: 0 },
+  ) {
+    this.known = new TtlCache(deps.clock, cacheLimits);
+  }
 
   /** Creates a tenant and returns its API key: the only time the key is ever shown. */
   async create(name: string, fixedApiKey?: string): Promise<{ tenant: Tenant; apiKey: string }> {
@@ -41,13 +53,42 @@ export class TenantService {
     const parsed = KEY_PATTERN.exec(apiKey);
     const refused = new UnauthorizedError('missing or invalid API key');
     if (!parsed?.[1] || !parsed[2]) throw refused;
-    const record = await this.deps.stores.tenants.findApiKey(parsed[1]);
-    if (!record) throw refused;
+    const keyId = parsed[1];
     const presented = Buffer.from(sha256Hex(parsed[2]), 'hex');
+    const cached = this.known.get(keyId);
+    // A cached key holds the hash that was found: a wrong secret is refused without a read.
+    const record = cached ?? (await this.lookup(keyId));
+    if (!record) throw refused;
     const stored = Buffer.from(record.secretHash, 'hex');
     if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) throw refused;
+    // Only a key that matched is kept, so guessed key ids never fill the cache.
+    if (!cached) this.known.remember(keyId, { tenantId: record.tenantId, secretHash: record.secretHash });
     return record.tenantId;
   }
+
+  /** One read per key id at a time: requests arriving together with a new key share it. */
+  private lookup(keyId: string) {
+    const pending = this.lookups.get(keyId);
+    if (pending) return pending;
+    const read = this.deps.stores.tenants.findApiKey(keyId).finally(() => this.lookups.delete(keyId));
+    this.lookups.set(keyId, read);
+    return read;
+  }
+
+  /**
+   * Deletes an API key. Processes that found it in the last `apiKeyCacheSeconds` accept it until
+   * their entry lapses; this one forgets it at once.
+   */
+  async revokeKey(keyId: string): Promise<void> {
+    if (!KEY_ID_PATTERN.test(keyId)) throw new UnauthorizedError('malformed API key id');
+    await this.deps.stores.tenants.deleteApiKey(keyId);
+    this.known.forget(keyId);
+  }
+}
+
+/** The key id part of an API key (`cvk_<keyId>_<secret>`), which names it without its secret. */
+export function apiKeyId(apiKey: string): string | undefined {
+  return KEY_PATTERN.exec(apiKey)?.[1];
 }
 
 export function newApiKey(): string {

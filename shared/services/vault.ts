@@ -1,4 +1,5 @@
 import { OrderTransitions } from '../domain/order-transitions.js';
+import { withCachedBrands } from './cached-brands.js';
 import { DepositService } from './deposit-service.js';
 import { EscalationDeadlines } from './escalation-deadlines.js';
 import { EscalationService } from './escalation-service.js';
@@ -24,7 +25,13 @@ import type { CoreDeps, DepositDeps, RevealDeps, VaultDeps } from './vault-deps.
  * slice needs; the local stack takes all of them (`createVault`). Slices are plain functions so
  * a function's bundle carries only its own services (esbuild drops the others).
  */
-function core(deps: CoreDeps) {
+function core(given: CoreDeps) {
+  const { settings, clock } = given;
+  const tenantStore = withCachedBrands(given.stores.tenants, clock, {
+    seconds: settings.brandCacheSeconds,
+    entries: settings.apiKeyCacheEntries,
+  });
+  const deps: CoreDeps = { ...given, stores: { ...given.stores, tenants: tenantStore } };
   const transitions = new OrderTransitions((at) => deps.ids.next('evt', at), deps.settings);
   const runner = new OrderRunner(deps, transitions);
   const suspension = new SuspensionService(deps, transitions, runner);
@@ -36,7 +43,10 @@ function core(deps: CoreDeps) {
     suspension,
     closer,
     escalations: new EscalationService(deps, closer),
-    tenants: new TenantService(deps),
+    tenants: new TenantService(deps, {
+      seconds: deps.settings.apiKeyCacheSeconds,
+      entries: deps.settings.apiKeyCacheEntries,
+    }),
     listings: new ListingService(deps, runner),
   };
 }
@@ -54,14 +64,16 @@ function sales({ deps, transitions, runner, listings }: Core) {
 }
 
 function deposits({ deps, listings }: Core, sealing: Pick<DepositDeps, 'cipher' | 'issuer'>) {
-  return { deposits: new DepositService({ ...deps, ...sealing }, listings) };
+  return {
+    deposits: new DepositService({ ...deps, cipher: sealing.cipher, issuer: sealing.issuer }, listings),
+  };
 }
 
 function reveals(
   { deps, transitions, runner, suspension, closer }: Core,
   opening: Pick<RevealDeps, 'cipher' | 'issuer'>,
 ) {
-  const revealDeps = { ...deps, ...opening };
+  const revealDeps = { ...deps, cipher: opening.cipher, issuer: opening.issuer };
   return {
     suspension,
     reveals: new RevealService(revealDeps, transitions, runner, suspension),

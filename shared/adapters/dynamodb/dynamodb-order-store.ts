@@ -137,6 +137,8 @@ export class DynamoOrderStore implements OrderStore {
     const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
     if (outcome.ok) return 'recorded' as const;
     if (outcome.has('payment')) return 'payment-exists' as const;
+    // A payment that applies requires an active seller (`requireActiveSeller` on the seller's update).
+    if (outcome.has('seller')) return 'seller-suspended' as const;
     return outcome.has('paymentRef') ? ('payment-ref-taken' as const) : ('conflict' as const);
   }
 

@@ -1,4 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Brand } from '../../domain/brand.js';
 import { ConcurrentUpdateError } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
@@ -34,6 +34,10 @@ export class DynamoTenantStore implements TenantStore {
 
   async findApiKey(keyId: string) {
     return getParsed(this.ctx, 'api key', apiKeySchema, keys.apiKey(keyId));
+  }
+
+  async deleteApiKey(keyId: string): Promise<void> {
+    await this.ctx.doc.send(new DeleteCommand({ TableName: this.ctx.tableName, Key: keys.apiKey(keyId) }));
   }
 
   async putBrand(brand: Brand): Promise<void> {

@@ -35,6 +35,7 @@ export const orderSchema = entity<Order>()(
     brand: text,
     quantity: z.int(),
     unitPrice: money,
+    faceValue: z.optional(money),
     amount: money,
     state: z.enum(orderStates),
     cards: z.array(orderCard),
