@@ -48,17 +48,16 @@ describe('ensureTable', () => {
 });
 
 describe('startDynamoDbLocal', () => {
-  it('fails fast, naming the port and DYNAMODB_PORT, when the port is taken', async () => {
+  it('refuses before starting Java, naming the port and DYNAMODB_PORT, when the port is taken', async () => {
     const server: Server = await new Promise((done) => {
       const s = createServer().listen(0, '127.0.0.1', () => done(s));
     });
     const { port } = server.address() as { port: number };
-    const startedAt = Date.now();
     try {
+      // The message is the port check's own: a JVM that had started would fail with Java's.
       await expect(startDynamoDbLocal({ port, inMemory: true })).rejects.toThrow(
         new RegExp(`Port ${port} is already in use.*DYNAMODB_PORT`),
       );
-      expect(Date.now() - startedAt).toBeLessThan(1_000);
     } finally {
       server.close();
     }
@@ -75,7 +74,8 @@ describe('startDynamoDbLocal', () => {
     await dynamo.stop();
     expect(isAlive(dynamo.pid)).toBe(false);
     await dynamo.stop(); // idempotent
-  });
+    // A JVM start takes seconds on a loaded machine: the default per-test budget is too tight.
+  }, 60_000);
 
   it('keeps data in dataDir across stop/start and a kill -9, and refuses a second instance on it', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'card-vault-ddb-'));
