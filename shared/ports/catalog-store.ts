@@ -33,6 +33,18 @@ export interface CatalogStore {
   settlePendingCard(card: Card, to: 'available' | 'void', validation: CardValidation): Promise<void>;
   /** Withdraws an unsold card and frees its fingerprint. */
   withdrawCard(card: Card, at: string): Promise<void>;
-  /** Up to `limit` available cards of a listing, read consistently. */
-  findAvailableCards(tenantId: string, listingId: string, limit: number): Promise<Card[]>;
+  /**
+   * Up to `limit` available cards of a listing. `pool` (the default) reads a few entries of the
+   * listing's card pool from a random point, whatever the listing's size; it lags writes
+   * slightly, so a card may be taken already and a just-freed one missing. `consistent` reads
+   * the listing itself: the answer to trust before saying out of stock.
+   */
+  findAvailableCards(
+    tenantId: string,
+    listingId: string,
+    limit: number,
+    read?: 'pool' | 'consistent',
+  ): Promise<Card[]>;
+  /** The orders holding a listing's cards after their payment time ran out at `now` (due to expire). */
+  lapsedReservations(tenantId: string, listingId: string, now: string): Promise<string[]>;
 }
