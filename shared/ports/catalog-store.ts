@@ -28,6 +28,11 @@ export interface CatalogStore {
   findFingerprint(fingerprint: string): Promise<FingerprintOwner | undefined>;
   /** Stores a card and takes its fingerprint; throws `DuplicateCardError` if the fingerprint is taken. */
   addCard(card: Card): Promise<void>;
+  /**
+   * Stores cards and takes their fingerprints in one transaction (at most 50 cards: two items
+   * each); returns the ids of the cards whose fingerprint was taken, which are not stored.
+   */
+  addCards(cards: readonly Card[]): Promise<Set<string>>;
   getCard(tenantId: string, listingId: string, cardId: string): Promise<Card | undefined>;
   /** A pending card re-checked by the issuer: to `available` or `void`. */
   settlePendingCard(card: Card, to: 'available' | 'void', validation: CardValidation): Promise<void>;

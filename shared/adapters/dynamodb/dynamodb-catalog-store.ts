@@ -10,7 +10,7 @@ import { keys } from './keys.js';
 import { parseItem } from './parse-item.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';
 import { CARD_POOL_INDEX } from './table-definition.js';
-import { transactWrite } from './transact.js';
+import { type TaggedItem, transactWrite } from './transact.js';
 
 /** Listings, cards and the deployment-wide fingerprint registry. */
 export class DynamoCatalogStore implements CatalogStore {
@@ -82,6 +82,52 @@ export class DynamoCatalogStore implements CatalogStore {
     if (outcome.ok) return;
     if (outcome.has('fingerprint')) throw new DuplicateCardError('this code is already in the vault', {});
     throw new ConcurrentUpdateError('the card id already exists', { cardId: card.cardId });
+  }
+
+  async addCards(cards: readonly Card[]): Promise<Set<string>> {
+    const taken = new Set<string>();
+    let pending = [...cards];
+    while (pending.length > 0) {
+      const outcome = await transactWrite(
+        this.ctx.doc,
+        pending.flatMap((card) => this.cardWrites(card)),
+      );
+      if (outcome.ok) return taken;
+      const lost = pending.filter((c) => outcome.failed.includes(`fingerprint:${c.cardId}`));
+      if (lost.length === 0) {
+        throw new ConcurrentUpdateError('a card id already exists', { cardIds: outcome.failed.join(',') });
+      }
+      // Only those codes are duplicates (F6); the rest are written again without them.
+      for (const card of lost) taken.add(card.cardId);
+      pending = pending.filter((c) => !taken.has(c.cardId));
+    }
+    return taken;
+  }
+
+  private cardWrites(card: Card): TaggedItem[] {
+    const { tableName } = this.ctx;
+    const owner: FingerprintOwner = {
+      tenantId: card.tenantId,
+      listingId: card.listingId,
+      cardId: card.cardId,
+    };
+    const pool =
+      card.state === 'available' ? keys.availableCard(card.tenantId, card.listingId, card.cardId) : {};
+    return [
+      {
+        tag: `card:${card.cardId}`,
+        item: putNew(tableName, {
+          ...keys.card(card.tenantId, card.listingId, card.cardId),
+          entity: 'Card',
+          ...card,
+          ...pool,
+        }),
+      },
+      {
+        tag: `fingerprint:${card.cardId}`,
+        item: putNew(tableName, { ...keys.fingerprint(card.fingerprint), entity: 'Fingerprint', ...owner }),
+      },
+    ];
   }
 
   async getCard(tenantId: string, listingId: string, cardId: string): Promise<Card | undefined> {
