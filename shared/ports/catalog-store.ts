@@ -28,11 +28,28 @@ export interface CatalogStore {
   findFingerprint(fingerprint: string): Promise<FingerprintOwner | undefined>;
   /** Stores a card and takes its fingerprint; throws `DuplicateCardError` if the fingerprint is taken. */
   addCard(card: Card): Promise<void>;
+  /**
+   * Stores cards and takes their fingerprints in one transaction (at most 50 cards: two items
+   * each); returns the ids of the cards whose fingerprint was taken, which are not stored.
+   */
+  addCards(cards: readonly Card[]): Promise<Set<string>>;
   getCard(tenantId: string, listingId: string, cardId: string): Promise<Card | undefined>;
   /** A pending card re-checked by the issuer: to `available` or `void`. */
   settlePendingCard(card: Card, to: 'available' | 'void', validation: CardValidation): Promise<void>;
   /** Withdraws an unsold card and frees its fingerprint. */
   withdrawCard(card: Card, at: string): Promise<void>;
-  /** Up to `limit` available cards of a listing, read consistently. */
-  findAvailableCards(tenantId: string, listingId: string, limit: number): Promise<Card[]>;
+  /**
+   * Up to `limit` available cards of a listing. `pool` (the default) reads a few entries of the
+   * listing's card pool from a random point, whatever the listing's size; it lags writes
+   * slightly, so a card may be taken already and a just-freed one missing. `consistent` reads
+   * the listing itself: the answer to trust before saying out of stock.
+   */
+  findAvailableCards(
+    tenantId: string,
+    listingId: string,
+    limit: number,
+    read?: 'pool' | 'consistent',
+  ): Promise<Card[]>;
+  /** The orders holding a listing's cards after their payment time ran out at `now` (due to expire). */
+  lapsedReservations(tenantId: string, listingId: string, now: string): Promise<string[]>;
 }

@@ -73,7 +73,8 @@ export class OrderRunner {
    * new orders never depend on when the sweeper last ran. Returns how many were found.
    */
   async settleLapsedReservations(tenantId: string, listingId: string): Promise<number> {
-    const { lapsedOrderIds } = await this.readStock(tenantId, listingId);
+    const now = this.deps.clock.now().toISOString();
+    const lapsedOrderIds = await this.deps.stores.catalog.lapsedReservations(tenantId, listingId, now);
     await this.loadAll(tenantId, lapsedOrderIds);
     return lapsedOrderIds.length;
   }

@@ -79,16 +79,18 @@ export class OrderService {
     // A suspended seller is refused by the reservation transaction itself (a condition on the seller).
 
     for (let attempt = 0; attempt < RESERVE_ATTEMPTS; attempt++) {
-      const candidates = await this.deps.stores.catalog.findAvailableCards(
-        tenantId,
-        listing.listingId,
-        Math.max(CANDIDATE_POOL, input.quantity * 2),
-      );
+      const { catalog } = this.deps.stores;
+      const want = Math.max(CANDIDATE_POOL, input.quantity * 2);
+      let candidates = await catalog.findAvailableCards(tenantId, listing.listingId, want);
       if (
         candidates.length < input.quantity &&
         (await this.runner.settleLapsedReservations(tenantId, listing.listingId)) > 0
       ) {
         continue; // cards held by orders whose payment time is over are back: read again
+      }
+      if (candidates.length < input.quantity) {
+        // The pool lags writes: out of stock is said only on a consistent read of the listing.
+        candidates = await catalog.findAvailableCards(tenantId, listing.listingId, want, 'consistent');
       }
       if (candidates.length < input.quantity) {
         throw new OutOfStockError('not enough cards in stock', {

@@ -132,6 +132,26 @@ describe('addCard', () => {
   });
 });
 
+describe('addCards', () => {
+  it('writes a batch in one go, leaving out only the cards whose fingerprint is taken', async () => {
+    const { listing, card: earlier } = await aStockedCard(stores);
+    const fresh = Array.from({ length: 4 }, () => aCard(listing));
+    const copy = aCard(listing, { fingerprint: earlier.fingerprint });
+
+    const taken = await catalog.addCards([...fresh.slice(0, 2), copy, ...fresh.slice(2)]);
+
+    expect([...taken]).toEqual([copy.cardId]);
+    expect(await catalog.getCard(copy.tenantId, copy.listingId, copy.cardId)).toBeUndefined();
+    expect((await catalog.findFingerprint(earlier.fingerprint))?.cardId).toBe(earlier.cardId);
+    for (const card of fresh) {
+      expect(await catalog.getCard(card.tenantId, card.listingId, card.cardId)).toEqual(card);
+      expect((await catalog.findFingerprint(card.fingerprint))?.cardId).toBe(card.cardId);
+    }
+    const pool = await catalog.findAvailableCards(listing.tenantId, listing.listingId, 10);
+    expect(pool.map((c) => c.cardId).sort()).toEqual([earlier, ...fresh].map((c) => c.cardId).sort());
+  });
+});
+
 describe('stock', () => {
   it('counts the cards of a listing by state, every state present', async () => {
     const { listing } = await aStockedListing(stores, { count: 2 });

@@ -60,10 +60,15 @@ describe('reading a malformed item', () => {
   it('fails for an available card missing its validation, when listing available cards', async () => {
     const listing = aListing();
     const { validation: _gone, ...card } = aCard(listing);
-    await putRaw(keys.card(card.tenantId, card.listingId, card.cardId), card);
+    const pool = keys.availableCard(card.tenantId, card.listingId, card.cardId);
+    await putRaw(keys.card(card.tenantId, card.listingId, card.cardId), { ...card, ...pool });
 
-    const error = await readFailure(() => catalog.findAvailableCards(listing.tenantId, listing.listingId, 5));
-    expectNamed(error, 'card', card.cardId, ['validation']);
+    for (const read of ['pool', 'consistent'] as const) {
+      const error = await readFailure(() =>
+        catalog.findAvailableCards(listing.tenantId, listing.listingId, 5, read),
+      );
+      expectNamed(error, 'card', card.cardId, ['validation']);
+    }
   });
 
   it('fails for an order whose money is not whole minor units, naming the nested field', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { type Card, type CardState, type CardValidation, cardStates } from '../../domain/card.js';
@@ -8,7 +9,8 @@ import { cardSchema, cardStockSchema, fingerprintSchema, listingSchema } from '.
 import { keys } from './keys.js';
 import { parseItem } from './parse-item.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';
-import { transactWrite } from './transact.js';
+import { CARD_POOL_INDEX } from './table-definition.js';
+import { type TaggedItem, transactWrite } from './transact.js';
 
 /** Listings, cards and the deployment-wide fingerprint registry. */
 export class DynamoCatalogStore implements CatalogStore {
@@ -67,6 +69,9 @@ export class DynamoCatalogStore implements CatalogStore {
           ...keys.card(card.tenantId, card.listingId, card.cardId),
           entity: 'Card',
           ...card,
+          ...(card.state === 'available'
+            ? keys.availableCard(card.tenantId, card.listingId, card.cardId)
+            : {}),
         }),
       },
       {
@@ -79,12 +84,59 @@ export class DynamoCatalogStore implements CatalogStore {
     throw new ConcurrentUpdateError('the card id already exists', { cardId: card.cardId });
   }
 
+  async addCards(cards: readonly Card[]): Promise<Set<string>> {
+    const taken = new Set<string>();
+    let pending = [...cards];
+    while (pending.length > 0) {
+      const outcome = await transactWrite(
+        this.ctx.doc,
+        pending.flatMap((card) => this.cardWrites(card)),
+      );
+      if (outcome.ok) return taken;
+      const lost = pending.filter((c) => outcome.failed.includes(`fingerprint:${c.cardId}`));
+      if (lost.length === 0) {
+        throw new ConcurrentUpdateError('a card id already exists', { cardIds: outcome.failed.join(',') });
+      }
+      // Only those codes are duplicates (F6); the rest are written again without them.
+      for (const card of lost) taken.add(card.cardId);
+      pending = pending.filter((c) => !taken.has(c.cardId));
+    }
+    return taken;
+  }
+
+  private cardWrites(card: Card): TaggedItem[] {
+    const { tableName } = this.ctx;
+    const owner: FingerprintOwner = {
+      tenantId: card.tenantId,
+      listingId: card.listingId,
+      cardId: card.cardId,
+    };
+    const pool =
+      card.state === 'available' ? keys.availableCard(card.tenantId, card.listingId, card.cardId) : {};
+    return [
+      {
+        tag: `card:${card.cardId}`,
+        item: putNew(tableName, {
+          ...keys.card(card.tenantId, card.listingId, card.cardId),
+          entity: 'Card',
+          ...card,
+          ...pool,
+        }),
+      },
+      {
+        tag: `fingerprint:${card.cardId}`,
+        item: putNew(tableName, { ...keys.fingerprint(card.fingerprint), entity: 'Fingerprint', ...owner }),
+      },
+    ];
+  }
+
   async getCard(tenantId: string, listingId: string, cardId: string): Promise<Card | undefined> {
     return getParsed(this.ctx, 'card', cardSchema, keys.card(tenantId, listingId, cardId));
   }
 
   async settlePendingCard(card: Card, to: 'available' | 'void', validation: CardValidation): Promise<void> {
-    await this.updateCardState(card, 'pending_validation', to, validation.checkedAt, { validation });
+    const pool = to === 'available' ? keys.availableCard(card.tenantId, card.listingId, card.cardId) : {};
+    await this.updateCardState(card, 'pending_validation', to, validation.checkedAt, { validation, ...pool });
   }
 
   async withdrawCard(card: Card, at: string): Promise<void> {
@@ -96,7 +148,7 @@ export class DynamoCatalogStore implements CatalogStore {
           Update: {
             TableName: tableName,
             Key: keys.card(card.tenantId, card.listingId, card.cardId),
-            UpdateExpression: 'SET #state = :to, updatedAt = :at',
+            UpdateExpression: 'SET #state = :to, updatedAt = :at REMOVE gsi2pk, gsi2sk',
             // Never a sold or reserved card, whatever the caller read: its fingerprint must stay taken (F6).
             ConditionExpression: '#state IN (:available, :pending)',
             ExpressionAttributeNames: { '#state': 'state' },
@@ -126,10 +178,75 @@ export class DynamoCatalogStore implements CatalogStore {
       throw new CardNotAvailableError('the card changed state; it can no longer be withdrawn', {});
   }
 
-  async findAvailableCards(tenantId: string, listingId: string, limit: number): Promise<Card[]> {
+  async findAvailableCards(
+    tenantId: string,
+    listingId: string,
+    limit: number,
+    read: 'pool' | 'consistent' = 'pool',
+  ): Promise<Card[]> {
+    if (read === 'pool') return this.pickFromPool(tenantId, listingId, limit);
     const found: Card[] = [];
     for await (const item of this.queryCards(tenantId, listingId, { onlyAvailable: true })) {
       found.push(parseItem('card', cardSchema, item));
+      if (found.length >= limit) break;
+    }
+    return found;
+  }
+
+  async lapsedReservations(tenantId: string, listingId: string, now: string): Promise<string[]> {
+    const lapsed = new Set<string>();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.ctx.doc.send(
+        new QueryCommand({
+          TableName: this.ctx.tableName,
+          IndexName: CARD_POOL_INDEX,
+          // Sort keys are `<reservedUntil>#<cardId>`: `#~` sorts after every card id of that instant.
+          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :until',
+          ProjectionExpression: 'pk, sk, #state, orderId, reservedUntil',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':pk': keys.heldCardsOf(tenantId, listingId), ':until': `${now}#~` },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { state, orderId } = parseItem('card', cardStockSchema, item);
+        if (state === 'reserved' && orderId !== undefined) lapsed.add(orderId);
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return [...lapsed];
+  }
+
+  /**
+   * Up to `limit` cards from the listing's pool, read from a random point of the index and
+   * wrapping around: two buyers racing for the same listing rarely read the same cards. The
+   * index is eventually consistent, so a card may already be taken: the reservation's
+   * condition on the card's state decides.
+   */
+  private async pickFromPool(tenantId: string, listingId: string, limit: number): Promise<Card[]> {
+    const start = randomBytes(4).toString('hex');
+    const pk = keys.availableCardsOf(tenantId, listingId);
+    const found: Card[] = [];
+    for (const half of ['from', 'before'] as const) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await this.ctx.doc.send(
+          new QueryCommand({
+            TableName: this.ctx.tableName,
+            IndexName: CARD_POOL_INDEX,
+            KeyConditionExpression: `gsi2pk = :pk AND gsi2sk ${half === 'from' ? '>=' : '<'} :start`,
+            ExpressionAttributeValues: { ':pk': pk, ':start': start },
+            Limit: limit - found.length,
+            ExclusiveStartKey: startKey,
+          }),
+        );
+        for (const item of page.Items ?? []) {
+          const card = parseItem('card', cardSchema, item);
+          if (card.state === 'available') found.push(card);
+        }
+        startKey = page.LastEvaluatedKey;
+      } while (startKey && found.length < limit);
       if (found.length >= limit) break;
     }
     return found;

@@ -21,6 +21,22 @@ export const keys = {
   listing: (t: string, l: string): Key => ({ pk: listing(t, l), sk: 'LISTING' }),
   card: (t: string, l: string, c: string): Key => ({ pk: listing(t, l), sk: `CARD#${c}` }),
   cardsOf: (t: string, l: string) => ({ pk: listing(t, l), skPrefix: 'CARD#' }),
+  /**
+   * Card pool (gsi2), on the card item only while it is `available`, so picking cards reads a
+   * few index entries however large the listing. The sort key starts with a hash of the card id:
+   * a query from a random point gives racing buyers different cards.
+   */
+  availableCard: (t: string, l: string, c: string) => ({
+    gsi2pk: `${listing(t, l)}#AVAIL`,
+    gsi2sk: `${spreadOf(c)}#${c}`,
+  }),
+  availableCardsOf: (t: string, l: string) => `${listing(t, l)}#AVAIL`,
+  /** Held cards (gsi2), only while reserved on a payment clock, by `reservedUntil`: lapsed ones first. */
+  heldCard: (t: string, l: string, reservedUntil: string, c: string) => ({
+    gsi2pk: `${listing(t, l)}#HELD`,
+    gsi2sk: `${reservedUntil}#${c}`,
+  }),
+  heldCardsOf: (t: string, l: string) => `${listing(t, l)}#HELD`,
   /** Deployment-wide, not tenant-scoped: a code is sold once across all marketplaces (F6). */
   fingerprint: (fp: string): Key => ({ pk: `${FINGERPRINT_PARTITION_PREFIX}${fp}`, sk: 'FP' }),
   order: (t: string, o: string): Key => ({ pk: order(t, o), sk: 'ORDER' }),
@@ -84,6 +100,11 @@ export const keys = {
   }),
   sellerOpenOrders: (t: string, s: string) => `${seller(t, s)}#OPEN`,
 };
+
+/** 8 hex characters, uniform over card ids (time-sortable ULIDs would cluster by deposit). */
+function spreadOf(cardId: string): string {
+  return createHash('sha256').update(cardId).digest('hex').slice(0, 8);
+}
 
 function dueShard(orderId: string): string {
   return shardOf('DUE', orderId);

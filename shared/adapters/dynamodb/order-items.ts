@@ -83,6 +83,20 @@ export function cardItems(tableName: string, t: OrderTransition): TaggedItem[] {
     } else if (c.from === 'reserved') {
       removes.push('reservedUntil');
     }
+    // The card pools' sparse keys follow the state: available, held on a payment clock, or neither.
+    const pool =
+      c.to === 'available'
+        ? keys.availableCard(tenantId, c.listingId, c.cardId)
+        : c.from === 'available' && c.to === 'reserved'
+          ? keys.heldCard(tenantId, c.listingId, t.next.expiresAt, c.cardId)
+          : undefined;
+    if (pool) {
+      sets.push('gsi2pk = :poolPk', 'gsi2sk = :poolSk');
+      values[':poolPk'] = pool.gsi2pk;
+      values[':poolSk'] = pool.gsi2sk;
+    } else {
+      removes.push('gsi2pk', 'gsi2sk');
+    }
     return {
       tag: `card:${c.cardId}`,
       item: {

@@ -5,7 +5,9 @@
  * - `pk`/`sk`: every item (see keys.ts).
  * - `gsi1` (due index): orders with a time-driven transition pending, keyed by due time,
  *   so the sweeper queries instead of scanning.
- * - `gsi2` (seller index): a seller's orders, for the suspension cascade.
+ * - `gsi2` (seller index): a seller's orders, for the suspension cascade; open escalations; and
+ *   each listing's card pools (available cards, cards held on a payment clock), sparse keys
+ *   written on the card item only while it is in that state.
  * - `ttl`: idempotency records expire after 24 h.
  */
 export const tableDefinition = {
@@ -29,5 +31,7 @@ export const FINGERPRINT_PARTITION_PREFIX = 'FP#';
 
 export const DUE_INDEX = 'gsi1';
 export const SELLER_INDEX = 'gsi2';
+/** The card pools share the seller index (no new GSI): their partitions are per listing. */
+export const CARD_POOL_INDEX = SELLER_INDEX;
 /** Due items are spread over a few partitions so the sweeper's index has no single hot key. */
 export const DUE_SHARDS = 4;
