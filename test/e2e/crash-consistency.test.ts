@@ -7,8 +7,10 @@ import { type SeenPayment, type SeenReveal, saleViolations } from '../../bench/s
 import { gatherSaleWorld } from '../../bench/support/sale-world.js';
 import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
 import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
+import { loadLocalConfig } from '../../shared/config/config.js';
 import { DEPENDENCY_UNAVAILABLE_DETAIL } from '../../shared/http/problem.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../shared/local/dynamodb-local.js';
+import { startLocalStack } from '../../shared/local/local-stack.js';
 import { expectProblem } from '../support/fraud-helpers.js';
 import { aListing, depositFresh, unique } from '../support/scenario.js';
 import { type HttpResult, startTestStack, type TestStack } from '../support/test-stack.js';
@@ -242,3 +244,67 @@ async function poll(ask: () => Promise<HttpResult>, done: (r: HttpResult) => boo
   }
   return res;
 }
+
+/** `npm start` on disk: a DynamoDB Local that dies is started again on its port and data (in memory it exits: database-outage.test.ts). */
+describe('the local stack with its data on disk', () => {
+  it('restarts a SIGKILLed DynamoDB Local on the same port and data, and serves what was there', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'card-vault-restart-'));
+    const said: string[] = [];
+    const lost: string[] = [];
+    const stack = await startLocalStack(
+      loadLocalConfig({
+        PORT: '0',
+        ISSUER_SIM_PORT: '0',
+        DYNAMODB_PORT: '0',
+        IN_MEMORY: '0',
+        TABLE_NAME: 'restart-test',
+        LOCAL_KEY_FILE: join(dir, 'keys.json'),
+        SWEEP_INTERVAL_SECONDS: '3600',
+        LOG_LEVEL: 'silent',
+      }),
+      { dataDir: dir, say: (line) => said.push(line), onDatabaseLost: (m) => lost.push(m) },
+    );
+    const call = async (path: string, body?: unknown) => {
+      const res = await fetch(`${stack.apiUrl}${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${stack.devApiKey}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    let restartedPid: number | undefined;
+    try {
+      const created = await call('/v1/listings', {
+        sellerId: 'alice',
+        brand: 'demo-gift',
+        faceValue: { amount: 5000, currency: 'EUR' },
+        price: { amount: 4500, currency: 'EUR' },
+      });
+      expect(created.status).toBe(201);
+      process.kill(stack.dynamodbPid as number, 'SIGKILL');
+      for (let i = 0; i < 300 && !said.some((l) => l.startsWith('DynamoDB Local is back')); i++)
+        await sleep(100);
+      expect(said.join('\n')).toMatch(
+        /DynamoDB Local \(pid \d+.*\) exited unexpectedly.*: restarting it on the same port and data \(1 of 3\)/,
+      );
+      const back = said.find((l) => l.startsWith('DynamoDB Local is back')) ?? '';
+      expect(back).toContain(stack.dynamodbEndpoint);
+      restartedPid = Number(/pid (\d+)/.exec(back)?.[1]);
+      expect(restartedPid).not.toBe(stack.dynamodbPid);
+      expect(lost).toEqual([]);
+      const read = await poll(
+        async () => ({
+          ...(await call(`/v1/listings/${created.body.listingId}`)),
+          headers: new Headers(),
+          text: '',
+        }),
+        (r) => r.status === 200,
+      );
+      expect(read.body.listingId).toBe(created.body.listingId);
+    } finally {
+      await stack.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+    expect(isAlive(restartedPid as number), 'the restarted Java stops with the stack').toBe(false);
+  }, 60_000);
+});
