@@ -22,8 +22,13 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
-/** Starts DynamoDB Local in memory (or uses `dynamodbEndpoint`), the issuer and the API on free ports. */
-export async function startBenchStack(options: { dynamodbEndpoint?: string } = {}): Promise<BenchStack> {
+/**
+ * Starts DynamoDB Local in memory (or uses `dynamodbEndpoint`), the issuer and the API on free ports.
+ * `logLevel` (default warn): the soak's storms make warnings by the thousand (refunds due) on purpose.
+ */
+export async function startBenchStack(
+  options: { dynamodbEndpoint?: string; logLevel?: 'warn' | 'error' } = {},
+): Promise<BenchStack> {
   const keyFile = join(await mkdtemp(join(tmpdir(), 'card-vault-bench-')), 'keys.json');
   const config = loadLocalConfig({
     PORT: '0',
@@ -32,7 +37,7 @@ export async function startBenchStack(options: { dynamodbEndpoint?: string } = {
     ...(options.dynamodbEndpoint ? { DYNAMODB_ENDPOINT: options.dynamodbEndpoint } : {}),
     IN_MEMORY: '1',
     TABLE_NAME: `card-vault-bench-${Date.now().toString(36)}`,
-    LOG_LEVEL: 'warn',
+    LOG_LEVEL: options.logLevel ?? 'warn',
     // The sweeper would add its queries to whatever phase is being counted.
     SWEEP_INTERVAL_SECONDS: '86400',
     LOCAL_KEY_FILE: keyFile,

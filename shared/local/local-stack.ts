@@ -1,5 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { DestinationStream } from 'pino';
 import { type MeteredCall, meterDynamoClient } from '../adapters/dynamodb/capacity-meter.js';
 import { ensureTable } from '../adapters/dynamodb/create-table.js';
@@ -21,7 +21,7 @@ import { type Clock, systemClock } from '../ports/clock.js';
 import type { CodeCipher } from '../ports/code-cipher.js';
 import { isApiKey } from '../services/tenant-service.js';
 import { createVault } from '../services/vault.js';
-import { startDynamoDbLocal } from './dynamodb-local.js';
+import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
 
 export type LocalConfig = ReturnType<typeof loadLocalConfig>;
 
@@ -29,7 +29,7 @@ export interface LocalStack {
   readonly apiUrl: string;
   readonly issuerUrl: string;
   readonly dynamodbEndpoint: string;
-  /** The DynamoDB Local this stack started, if it started one. */
+  /** The DynamoDB Local this stack started first, if it started one (a restart gets a new pid). */
   readonly dynamodbPid: number | undefined;
   readonly tableName: string;
   readonly devApiKey: string;
@@ -38,7 +38,8 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-const DEV_KEY_FILE = '.data/dev-api-key';
+/** Restarts of a dead DynamoDB Local (on disk) before the stack gives up: a crash loop must not spin for ever. */
+const MAX_DATABASE_RESTARTS = 3;
 
 /**
  * The whole vault on one machine: DynamoDB Local, the table, the simulated issuer, the API
@@ -52,10 +53,14 @@ export async function startLocalStack(
     logDestination?: DestinationStream;
     say?: (line: string) => void;
     /**
-     * The DynamoDB Local this stack started died. Default: say why, stop everything and exit
-     * with status 1, rather than serve 503s from a database that will not come back.
+     * The DynamoDB Local this stack started died and will not come back: it was in memory (a
+     * restart would be empty), or a restart failed, or it died MAX_DATABASE_RESTARTS times.
+     * Default: say why, stop everything and exit with status 1, rather than serve 503s for ever.
+     * On disk it is first restarted on the same port and data; requests answer 503 meanwhile.
      */
     onDatabaseLost?: (message: string) => void;
+    /** Where the data lives when not in memory (DynamoDB Local's files, the dev API key); default `.data`. */
+    dataDir?: string;
     /** Sees every DynamoDB call with its consumed capacity, and every cipher call (the bench counts them). */
     observe?: { dynamo?: (call: MeteredCall) => void; cipher?: (call: keyof CodeCipher) => void };
   } = {},
@@ -66,7 +71,10 @@ export async function startLocalStack(
     ...(options.logDestination ? { destination: options.logDestination } : {}),
   });
   const stops: Array<() => Promise<void>> = [];
+  const dataDir = options.dataDir ?? '.data';
+  let stopping = false;
   const stop = async () => {
+    stopping = true;
     for (const s of stops.reverse()) await s().catch(() => {});
   };
   const onDatabaseLost =
@@ -79,20 +87,45 @@ export async function startLocalStack(
     let endpoint = config.dynamodbEndpoint;
     let dynamodbPid: number | undefined;
     if (!endpoint) {
-      const dynamo = await startDynamoDbLocal({
-        port: config.dynamodbPort,
-        inMemory: config.inMemory,
-        dataDir: '.data/dynamodb',
-        // Java's own chatter stays quiet; what the launcher decides (reclaiming a leftover) is said.
-        log: (line) => {
-          if (line.includes('stopping pid')) say(line);
-        },
-        onUnexpectedExit: (why) =>
-          onDatabaseLost(
-            `${why}: every request now answers 503. card-vault is stopping; run npm start again` +
-              `${config.inMemory ? ' (in memory: the data is gone)' : ' (data in .data/ is kept)'}.`,
-          ),
-      });
+      let restarts = 0;
+      const lost = (why: string) =>
+        onDatabaseLost(
+          `${why}: every request now answers 503. card-vault is stopping; run npm start again` +
+            `${config.inMemory ? ' (in memory: the data is gone)' : ` (data in ${dataDir}/ is kept)`}.`,
+        );
+      const startDynamo = (port: number): Promise<DynamoDbLocal> =>
+        startDynamoDbLocal({
+          port,
+          inMemory: config.inMemory,
+          dataDir: join(dataDir, 'dynamodb'),
+          // Java's own chatter stays quiet; what the launcher decides (reclaiming a leftover) is said.
+          log: (line) => {
+            if (line.includes('stopping pid')) say(line);
+          },
+          onUnexpectedExit: (why) => {
+            if (stopping) return;
+            // In memory a restart would serve an empty table as if nothing had been sold.
+            if (config.inMemory || restarts >= MAX_DATABASE_RESTARTS) return lost(why);
+            restarts += 1;
+            // The same port, so the clients' endpoint stays right, as DynamoDB's does after an outage.
+            say(
+              `${why}: restarting it on the same port and data (${restarts} of ${MAX_DATABASE_RESTARTS}); requests answer 503 meanwhile.`,
+            );
+            startDynamo(dynamo.port).then(
+              (restarted) => {
+                // Stopped while Java was starting: this one is not in `stops` yet.
+                if (stopping) return void restarted.stop();
+                dynamo = restarted;
+                say(`DynamoDB Local is back (pid ${restarted.pid}, ${restarted.endpoint}).`);
+              },
+              (error: unknown) =>
+                lost(
+                  `${why}; restarting it failed (${error instanceof Error ? error.message : String(error)})`,
+                ),
+            );
+          },
+        });
+      let dynamo = await startDynamo(config.dynamodbPort);
       dynamodbPid = dynamo.pid;
       stops.push(() => dynamo.stop());
       endpoint = dynamo.endpoint;
@@ -121,7 +154,7 @@ export async function startLocalStack(
       settings: config.settings,
     });
     for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
-    const devApiKey = await seedDevTenant(vault, config);
+    const devApiKey = await seedDevTenant(vault, config, join(dataDir, 'dev-api-key'));
 
     const app = createApp({
       tenants: vault.tenants,
@@ -144,7 +177,7 @@ export async function startLocalStack(
     say(`card-vault API     ${api.url}   (OpenAPI: ${api.url}/openapi.json)`);
     say(`issuer simulator   ${issuerSim.url}`);
     say(
-      `DynamoDB           ${endpoint}   table ${config.tableName}${config.inMemory ? ' (in memory)' : ' (data in .data/)'}`,
+      `DynamoDB           ${endpoint}   table ${config.tableName}${config.inMemory ? ' (in memory)' : ` (data in ${dataDir}/)`}`,
     );
     say(`dev API key        ${devApiKey}`);
     return {
@@ -182,7 +215,11 @@ function observed(cipher: CodeCipher, see: ((call: keyof CodeCipher) => void) | 
 }
 
 /** The dev tenant: DEV_API_KEY if given, else the key kept in .data/ from an earlier start, else a new one. */
-async function seedDevTenant(vault: ReturnType<typeof createVault>, config: LocalConfig): Promise<string> {
+async function seedDevTenant(
+  vault: ReturnType<typeof createVault>,
+  config: LocalConfig,
+  devKeyFile: string,
+): Promise<string> {
   if (config.devApiKey !== undefined && !isApiKey(config.devApiKey)) {
     throw new Error(
       `${ENV.devApiKey} must look like cvk_<16 hex>_<43 base64url chars>; unset it to get one printed`,
@@ -190,7 +227,7 @@ async function seedDevTenant(vault: ReturnType<typeof createVault>, config: Loca
   }
   const remembered = config.inMemory
     ? undefined
-    : await readFile(DEV_KEY_FILE, 'utf8').then(
+    : await readFile(devKeyFile, 'utf8').then(
         (s) => s.trim(),
         () => undefined,
       );
@@ -205,8 +242,8 @@ async function seedDevTenant(vault: ReturnType<typeof createVault>, config: Loca
     return wanted;
   const { apiKey } = await vault.tenants.create('dev', wanted);
   if (!config.inMemory) {
-    await mkdir(dirname(DEV_KEY_FILE), { recursive: true });
-    await writeFile(DEV_KEY_FILE, `${apiKey}\n`, { mode: 0o600 });
+    await mkdir(dirname(devKeyFile), { recursive: true });
+    await writeFile(devKeyFile, `${apiKey}\n`, { mode: 0o600 });
   }
   return apiKey;
 }
