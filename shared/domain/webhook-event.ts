@@ -72,3 +72,39 @@ export interface WebhookEvent {
 export function wants(subscribed: readonly string[], type: WebhookEventType): boolean {
   return subscribed.includes('*') || subscribed.includes(type);
 }
+
+/** A trail line as the dispatcher reads it from the stream: an order's or a seller's `EVT#` item. */
+export interface TrailLine {
+  readonly eventId: string;
+  readonly type: string;
+  readonly at: string;
+  readonly orderId?: string;
+  readonly sellerId?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The webhook event a trail line becomes, or undefined if it is not published. `data` names the
+ * fields it publishes (no spread of the stored item): the trail never holds a code, and nothing
+ * else of the item (keys, entity) goes out.
+ */
+export function webhookEventOf(tenant: string, line: TrailLine): WebhookEvent | undefined {
+  const type = webhookEventTypeOf(line.type);
+  if (type === undefined) return undefined;
+  return {
+    id: line.eventId,
+    type,
+    created: Math.floor(Date.parse(line.at) / 1000),
+    tenant,
+    data: {
+      ...(line.orderId !== undefined ? { orderId: line.orderId } : {}),
+      ...(line.sellerId !== undefined ? { sellerId: line.sellerId } : {}),
+      ...(line.from !== undefined ? { from: line.from } : {}),
+      ...(line.to !== undefined ? { to: line.to } : {}),
+      at: line.at,
+      ...(line.data !== undefined ? { details: line.data } : {}),
+    },
+  };
+}

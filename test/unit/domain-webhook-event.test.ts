@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   isWebhookEventType,
   wants,
+  webhookEventOf,
   webhookEventTypeOf,
   webhookEventTypes,
 } from '../../shared/domain/webhook-event.js';
@@ -41,5 +42,40 @@ describe('webhook retry policy', () => {
     const lastMoment = new Date(first.getTime() + 3 * 24 * 3600_000 - 3600_000);
     expect(nextAttemptAt(policy, first, 20, lastMoment)).toBeDefined();
     expect(nextAttemptAt(policy, first, 20, new Date(lastMoment.getTime() + 1000))).toBeUndefined();
+  });
+});
+
+describe('webhookEventOf', () => {
+  it('turns a trail line into a payload that names its fields and keeps the event id', () => {
+    const line = {
+      eventId: 'evt_01',
+      type: 'payment.received',
+      at: '2026-01-01T00:00:10.000Z',
+      orderId: 'ord_1',
+      from: 'pending_payment',
+      to: 'paid',
+      data: { paymentRef: 'pay_1' },
+      pk: 'T#t1#ORD#ord_1',
+      entity: 'Event',
+    };
+    expect(webhookEventOf('t1', line)).toEqual({
+      id: 'evt_01',
+      type: 'order.paid',
+      created: 1_767_225_610,
+      tenant: 't1',
+      data: {
+        orderId: 'ord_1',
+        from: 'pending_payment',
+        to: 'paid',
+        at: '2026-01-01T00:00:10.000Z',
+        details: { paymentRef: 'pay_1' },
+      },
+    });
+  });
+
+  it('publishes nothing for a line outside the vocabulary', () => {
+    expect(
+      webhookEventOf('t1', { eventId: 'e', type: 'order.redelivered', at: '2026-01-01T00:00:00Z' }),
+    ).toBe(undefined);
   });
 });
