@@ -61,6 +61,9 @@ export const keys = {
     gsi1sk: `${suspendedAt}#${t}#${s}`,
   }),
   pendingCascades: (): string => PENDING_CASCADE,
+  /** A tenant's webhook endpoints share one partition: the dispatcher reads them in one query. */
+  webhookEndpoint: (t: string, e: string): Key => ({ pk: `${T}${t}#WHK`, sk: `EP#${e}` }),
+  webhookEndpointsOf: (t: string) => ({ pk: `${T}${t}#WHK`, skPrefix: 'EP#' }),
   buyer: (t: string, b: string): Key => ({ pk: `${T}${t}#BYR#${b}`, sk: 'BUYER' }),
   idempotency: (t: string, scope: string, keyHash: string): Key => ({
     pk: `${T}${t}#IDEM#${scope}#${keyHash}`,

@@ -1,0 +1,45 @@
+import type { WebhookEventType } from './webhook-event.js';
+
+export const webhookEndpointStatuses = ['enabled', 'disabled'] as const;
+export type WebhookEndpointStatus = (typeof webhookEndpointStatuses)[number];
+
+/** How long the secret before a roll keeps signing deliveries (issue 9: 24 hours). */
+export const SECRET_OVERLAP_SECONDS = 24 * 3600;
+
+/** A signing secret; `expiresAt` is set on the previous secret when a new one is rolled in. */
+export interface SigningSecret {
+  readonly secret: string;
+  readonly createdAt: string;
+  readonly expiresAt?: string;
+}
+
+/** Where a tenant wants its events: a URL, what to send (`'*'` for all) and how to sign. */
+export interface WebhookEndpoint {
+  readonly tenantId: string;
+  readonly endpointId: string;
+  readonly url: string;
+  readonly eventTypes: readonly (WebhookEventType | '*')[];
+  readonly status: WebhookEndpointStatus;
+  /** Newest first. */
+  readonly secrets: readonly SigningSecret[];
+  readonly createdAt: string;
+  /** Deliveries failed for good in a row; reset by a success. */
+  readonly consecutiveFailures: number;
+  readonly disabledReason?: string;
+}
+
+/** The secrets a delivery made at `now` is signed with: the newest and any still in its overlap. */
+export function signingSecrets(endpoint: WebhookEndpoint, now: Date): string[] {
+  return endpoint.secrets
+    .filter((s) => s.expiresAt === undefined || Date.parse(s.expiresAt) > now.getTime())
+    .map((s) => s.secret);
+}
+
+/** The endpoint after a roll: `secret` signs from now on, the current one for 24 more hours. */
+export function rollSecret(endpoint: WebhookEndpoint, secret: string, now: Date): WebhookEndpoint {
+  const expiresAt = new Date(now.getTime() + SECRET_OVERLAP_SECONDS * 1000).toISOString();
+  const kept = endpoint.secrets
+    .filter((s) => s.expiresAt === undefined || Date.parse(s.expiresAt) > now.getTime())
+    .map((s) => (s.expiresAt === undefined ? { ...s, expiresAt } : s));
+  return { ...endpoint, secrets: [{ secret, createdAt: now.toISOString() }, ...kept] };
+}

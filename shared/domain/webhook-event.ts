@@ -1,0 +1,110 @@
+/**
+ * The webhook vocabulary (issue 9): what a marketplace can subscribe to. Declared once; endpoints
+ * validate their `eventTypes` against it and the dispatcher maps trail lines onto it.
+ */
+export const webhookEventTypes = [
+  'order.placed',
+  'order.expired',
+  'order.cancelled',
+  'order.paid',
+  'order.refund_due',
+  'order.revealed',
+  'order.confirmed',
+  'order.released',
+  'order.refunded',
+  'report.decided',
+  'report.escalated',
+  'report.settled',
+  'seller.penalised',
+  'seller.suspended',
+  'seller.reinstated',
+  'card.deposit_settled',
+] as const;
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+
+/**
+ * From the type of a trail line (`EVT#` item of an order or a seller) to the webhook event it
+ * becomes. Trail lines not listed (`order.redelivered`: the buyer saw the same code again) are
+ * not published: nothing changed for the marketplace.
+ */
+const trailToWebhook: Readonly<Record<string, WebhookEventType>> = {
+  'order.placed': 'order.placed',
+  'order.expired': 'order.expired',
+  'order.cancelled': 'order.cancelled',
+  'payment.received': 'order.paid',
+  'payment.refund_due': 'order.refund_due',
+  'order.revealed': 'order.revealed',
+  'order.confirmed': 'order.confirmed',
+  'order.released': 'order.released',
+  'order.refunded': 'order.refunded',
+  'report.refunded': 'report.decided',
+  'report.rejected': 'report.decided',
+  'report.refunded_unproven': 'report.decided',
+  'report.decided': 'report.decided',
+  'report.default_applied': 'report.settled',
+  'report.settled': 'report.settled',
+  'report.escalated': 'report.escalated',
+  'seller.penalised': 'seller.penalised',
+  'seller.suspended': 'seller.suspended',
+  'seller.reinstated': 'seller.reinstated',
+  'card.deposit_settled': 'card.deposit_settled',
+};
+
+export function webhookEventTypeOf(trailType: string): WebhookEventType | undefined {
+  return Object.hasOwn(trailToWebhook, trailType) ? trailToWebhook[trailType] : undefined;
+}
+
+export function isWebhookEventType(value: string): value is WebhookEventType {
+  return (webhookEventTypes as readonly string[]).includes(value);
+}
+
+/** What a receiver gets (Stripe's shape). `id` is the trail line's id: de-duplicate on it. */
+export interface WebhookEvent {
+  readonly id: string;
+  readonly type: WebhookEventType;
+  /** Unix seconds of the trail line. */
+  readonly created: number;
+  readonly tenant: string;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+/** Does an endpoint subscribed to `subscribed` (`'*'` for all) want an event of `type`? */
+export function wants(subscribed: readonly string[], type: WebhookEventType): boolean {
+  return subscribed.includes('*') || subscribed.includes(type);
+}
+
+/** A trail line as the dispatcher reads it from the stream: an order's or a seller's `EVT#` item. */
+export interface TrailLine {
+  readonly eventId: string;
+  readonly type: string;
+  readonly at: string;
+  readonly orderId?: string;
+  readonly sellerId?: string;
+  readonly from?: string;
+  readonly to?: string;
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * The webhook event a trail line becomes, or undefined if it is not published. `data` names the
+ * fields it publishes (no spread of the stored item): the trail never holds a code, and nothing
+ * else of the item (keys, entity) goes out.
+ */
+export function webhookEventOf(tenant: string, line: TrailLine): WebhookEvent | undefined {
+  const type = webhookEventTypeOf(line.type);
+  if (type === undefined) return undefined;
+  return {
+    id: line.eventId,
+    type,
+    created: Math.floor(Date.parse(line.at) / 1000),
+    tenant,
+    data: {
+      ...(line.orderId !== undefined ? { orderId: line.orderId } : {}),
+      ...(line.sellerId !== undefined ? { sellerId: line.sellerId } : {}),
+      ...(line.from !== undefined ? { from: line.from } : {}),
+      ...(line.to !== undefined ? { to: line.to } : {}),
+      at: line.at,
+      ...(line.data !== undefined ? { details: line.data } : {}),
+    },
+  };
+}

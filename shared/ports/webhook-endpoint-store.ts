@@ -1,0 +1,13 @@
+import type { WebhookEndpoint } from '../domain/webhook-endpoint.js';
+
+/** A tenant's webhook endpoints. Implementation: DynamoDB, one partition per tenant. */
+export interface WebhookEndpointStore {
+  /** Fails with `WebhookEndpointExistsError` if the id is taken (ids are never reused). */
+  create(endpoint: WebhookEndpoint): Promise<void>;
+  get(tenantId: string, endpointId: string): Promise<WebhookEndpoint | undefined>;
+  /** Every endpoint of a tenant: one query, so the dispatcher can look them up per event. */
+  list(tenantId: string): Promise<WebhookEndpoint[]>;
+  /** Replaces an existing endpoint; answers false if it was deleted meanwhile. */
+  replace(endpoint: WebhookEndpoint): Promise<boolean>;
+  delete(tenantId: string, endpointId: string): Promise<void>;
+}

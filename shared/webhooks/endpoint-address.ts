@@ -1,0 +1,105 @@
+import { lookup } from 'node:dns/promises';
+import { BlockList, isIP } from 'node:net';
+
+/**
+ * Where a webhook may be sent (issue 9). In AWS: https on a public address only; no private,
+ * loopback, link-local, carrier-grade NAT, unique-local or metadata address, checked when the
+ * endpoint is registered and again at every delivery against DNS rebinding: the delivery
+ * connects to the address that was checked, never to a second lookup. Locally (`local` mode)
+ * `http://127.0.0.1` and `http://localhost` are allowed so tests run a real receiver.
+ */
+export const endpointModes = ['aws', 'local'] as const;
+export type EndpointMode = (typeof endpointModes)[number];
+
+// Two lists: Node checks an IPv4 address against IPv6 rules too (as ::ffff:a.b.c.d), so one list
+// holding ::ffff:0:0/96 would refuse every IPv4 address.
+const blocked4 = new BlockList();
+const blocked6 = new BlockList();
+for (const [net, prefix] of [
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16], // link-local, with the instance metadata service 169.254.169.254
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
+] as const) {
+  blocked4.addSubnet(net, prefix, 'ipv4');
+}
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['::ffff:0:0', 96], // IPv4-mapped: no receiver needs one; refused whole
+  ['64:ff9b::', 96],
+  ['fc00::', 7], // unique-local, with the EC2 IPv6 metadata address fd00:ec2::254
+  ['fe80::', 10],
+  ['ff00::', 8],
+] as const) {
+  blocked6.addSubnet(net, prefix, 'ipv6');
+}
+
+export class EndpointAddressError extends Error {
+  override readonly name = 'EndpointAddressError';
+}
+
+export function isPublicAddress(address: string): boolean {
+  const family = isIP(address);
+  if (family === 4) return !blocked4.check(address, 'ipv4');
+  return family === 6 && !blocked6.check(address, 'ipv6');
+}
+
+const LOCAL_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
+
+/** The URL's shape: refused before any lookup. Answers the parsed URL. */
+export function checkEndpointUrl(raw: string, mode: EndpointMode): URL {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new EndpointAddressError('not a URL');
+  }
+  if (url.username || url.password) throw new EndpointAddressError('a URL must not carry credentials');
+  const local = mode === 'local' && LOCAL_HOSTS.includes(url.hostname);
+  if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
+    throw new EndpointAddressError('the URL must be https');
+  }
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (!local && isIP(host) && !isPublicAddress(host)) {
+    throw new EndpointAddressError('the URL points at a private, loopback, link-local or metadata address');
+  }
+  if (!local && /(^|\.)(localhost|internal|local)$/i.test(host)) {
+    throw new EndpointAddressError('the URL points at a local host name');
+  }
+  return url;
+}
+
+export type Resolve = (host: string) => Promise<readonly string[]>;
+
+export const resolveWithDns: Resolve = async (host) =>
+  (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
+
+/**
+ * The address a delivery connects to: every address the name resolves to must be public (a name
+ * with one private answer is refused whole), and the first is pinned for the connection.
+ */
+export async function deliveryAddress(
+  url: URL,
+  mode: EndpointMode,
+  resolve: Resolve = resolveWithDns,
+): Promise<string> {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (mode === 'local' && LOCAL_HOSTS.includes(url.hostname))
+    return host === 'localhost' ? '127.0.0.1' : host;
+  const addresses = isIP(host) ? [host] : await resolve(host);
+  if (addresses.length === 0) throw new EndpointAddressError('the host name does not resolve');
+  if (!addresses.every(isPublicAddress)) {
+    throw new EndpointAddressError(
+      'the host name resolves to a private, loopback, link-local or metadata address',
+    );
+  }
+  return addresses[0] as string;
+}
