@@ -10,6 +10,7 @@ import { ulidIdGenerator } from '../adapters/ids/ulid-id-generator.js';
 import { HttpIssuer } from '../adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../adapters/local-cipher/local-code-cipher.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
+import { InMemoryMetrics } from '../adapters/metrics/in-memory-metrics.js';
 import type { loadLocalConfig } from '../config/config.js';
 import { ENV } from '../config/env-names.js';
 import { createApp } from '../http/app.js';
@@ -34,11 +35,14 @@ export interface LocalStack {
   readonly tableName: string;
   readonly devApiKey: string;
   readonly vault: ReturnType<typeof createVault>;
+  /** The business metrics Lambda would send as EMF; logged as one `metrics` line a minute. */
+  readonly metrics: InMemoryMetrics;
   /** Stops everything this stack started, in reverse order (Java included). */
   stop(): Promise<void>;
 }
 
 const DEV_KEY_FILE = '.data/dev-api-key';
+const METRICS_INTERVAL_MS = 60_000;
 
 /**
  * The whole vault on one machine: DynamoDB Local, the table, the simulated issuer, the API
@@ -108,6 +112,14 @@ export async function startLocalStack(
     });
     stops.push(() => issuerSim.close());
 
+    // The figures CloudWatch would get, as one log line per minute with anything to say.
+    const metrics = new InMemoryMetrics((figures) => logger.info({ metrics: figures }, 'metrics'));
+    const metricsTimer = setInterval(() => metrics.flush(), METRICS_INTERVAL_MS);
+    metricsTimer.unref();
+    stops.push(async () => {
+      clearInterval(metricsTimer);
+      metrics.flush();
+    });
     const vault = createVault({
       stores: createDynamoStores({ doc, tableName: config.tableName }),
       cipher: observed(
@@ -118,6 +130,7 @@ export async function startLocalStack(
       clock: options.clock ?? systemClock,
       ids: ulidIdGenerator,
       logger,
+      metrics,
       settings: config.settings,
     });
     for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
@@ -155,6 +168,7 @@ export async function startLocalStack(
       tableName: config.tableName,
       devApiKey,
       vault,
+      metrics,
       stop,
     };
   } catch (error) {
