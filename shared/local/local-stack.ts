@@ -20,6 +20,7 @@ import { DEMO_BRANDS, demoBrand } from '../issuer-sim/demo-brands.js';
 import { startIssuerSim } from '../issuer-sim/issuer-sim-server.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { CodeCipher } from '../ports/code-cipher.js';
+import type { Metrics } from '../ports/metrics.js';
 import { isApiKey } from '../services/tenant-service.js';
 import { createVault } from '../services/vault.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
@@ -61,7 +62,12 @@ export async function startLocalStack(
      */
     onDatabaseLost?: (message: string) => void;
     /** Sees every DynamoDB call with its consumed capacity, and every cipher call (the bench counts them). */
-    observe?: { dynamo?: (call: MeteredCall) => void; cipher?: (call: keyof CodeCipher) => void };
+    observe?: {
+      dynamo?: (call: MeteredCall) => void;
+      cipher?: (call: keyof CodeCipher) => void;
+      /** Sees every business metric too (the tests give it an EMF writer to search its output). */
+      metrics?: Metrics;
+    };
   } = {},
 ): Promise<LocalStack> {
   const say = options.say ?? (() => {});
@@ -130,7 +136,7 @@ export async function startLocalStack(
       clock: options.clock ?? systemClock,
       ids: ulidIdGenerator,
       logger,
-      metrics,
+      metrics: alsoTo(metrics, options.observe?.metrics),
       settings: config.settings,
     });
     for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
@@ -175,6 +181,22 @@ export async function startLocalStack(
     await stop();
     throw error;
   }
+}
+
+/** Counts and gauges go to both; each owner flushes its own. */
+function alsoTo(metrics: Metrics, observer: Metrics | undefined): Metrics {
+  if (!observer) return metrics;
+  return {
+    count: (metric, value) => {
+      metrics.count(metric, value);
+      observer.count(metric, value);
+    },
+    gauge: (metric, value) => {
+      metrics.gauge(metric, value);
+      observer.gauge(metric, value);
+    },
+    flush: () => metrics.flush(),
+  };
 }
 
 function observed(cipher: CodeCipher, see: ((call: keyof CodeCipher) => void) | undefined): CodeCipher {
