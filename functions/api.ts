@@ -6,6 +6,7 @@ import { listingRoutes } from '../shared/http/routes/listing-routes.js';
 import { orderRoutes } from '../shared/http/routes/order-routes.js';
 import { partyRoutes } from '../shared/http/routes/party-routes.js';
 import { vaultForApi } from '../shared/services/vault.js';
+import { flushingMetrics } from './support/flush-metrics.js';
 import { lambdaAdapters } from './support/lambda-adapters.js';
 
 /** Everything that never touches a code's plaintext: no cipher, no issuer, no KMS rights at all. */
@@ -23,4 +24,4 @@ const app = createApp({
   ],
 });
 
-export const handler = handle(app);
+export const handler = flushingMetrics(adapters.metrics, handle(app));

@@ -5,6 +5,7 @@ import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
 import { depositRoutes } from '../shared/http/routes/deposit-routes.js';
 import { vaultForDeposit } from '../shared/services/vault.js';
+import { flushingMetrics } from './support/flush-metrics.js';
 import { lambdaAdapters } from './support/lambda-adapters.js';
 
 /** Deposit and withdraw: may kms:Encrypt and kms:GenerateMac, never kms:Decrypt. */
@@ -21,4 +22,4 @@ const app = createApp({
   modules: [depositRoutes(vault.deposits)],
 });
 
-export const handler = handle(app);
+export const handler = flushingMetrics(adapters.metrics, handle(app));

@@ -8,6 +8,7 @@ import { createApp } from '../shared/http/app.js';
 import { revealRoutes } from '../shared/http/routes/reveal-routes.js';
 import type { SweepResult } from '../shared/services/sweeper.js';
 import { vaultForReveal } from '../shared/services/vault.js';
+import { flushingMetrics } from './support/flush-metrics.js';
 import { lambdaAdapters } from './support/lambda-adapters.js';
 
 /**
@@ -45,6 +46,10 @@ export function handler(
   context: Parameters<typeof http>[1],
 ): ReturnType<typeof http>;
 export function handler(event: unknown, context: unknown): Promise<unknown> {
+  return dispatch(event, context);
+}
+
+const dispatch = flushingMetrics(adapters.metrics, (event: unknown, context: unknown): Promise<unknown> => {
   if (isRecheck(event)) return recheck(event);
   return http(event as Parameters<typeof http>[0], context as Parameters<typeof http>[1]);
-}
+});

@@ -10,6 +10,7 @@ import { loadAdminConfig } from '../shared/config/tool-config.js';
 import { OPERATOR_OUTCOMES, type OperatorOutcome } from '../shared/domain/escalation.js';
 import { defaultSettings } from '../shared/domain/vault-settings.js';
 import { systemClock } from '../shared/ports/clock.js';
+import { noMetrics } from '../shared/ports/metrics.js';
 import { ReinstatementService } from '../shared/services/reinstatement-service.js';
 import { TenantService } from '../shared/services/tenant-service.js';
 import { vaultForApi } from '../shared/services/vault.js';
@@ -130,6 +131,8 @@ function vaultForOperators(doc: ReturnType<typeof createDynamoClients>['doc'], t
     clock: systemClock,
     ids: ulidIdGenerator,
     logger: createLogger({ level: 'warn' }),
+    // An operator's process: its stdout is no CloudWatch log, so its settlements are not counted.
+    metrics: noMetrics,
     settings: defaultSettings,
   });
 }

@@ -3,6 +3,7 @@ import { createDynamoHealthProbe } from '../../shared/adapters/dynamodb/dynamodb
 import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { createLogger } from '../../shared/adapters/logging/pino-logger.js';
+import { EmfMetrics } from '../../shared/adapters/metrics/emf-metrics.js';
 import type { LambdaConfig } from '../../shared/config/config.js';
 import { systemClock } from '../../shared/ports/clock.js';
 
@@ -19,6 +20,8 @@ export function lambdaAdapters(config: LambdaConfig) {
     /** `/health`'s database probe (a GetItem of a key no item has, cached 5 s); built on first use. */
     databaseProbe: () => createDynamoHealthProbe({ doc, tableName: config.tableName }),
     clock: systemClock,
+    /** Business metrics as EMF on stdout; each handler flushes them per invocation (`flushingMetrics`). */
+    metrics: new EmfMetrics({ stage: config.stage }),
     ids: ulidIdGenerator,
     settings: config.settings,
   };

@@ -10,6 +10,7 @@ import { ulidIdGenerator } from '../adapters/ids/ulid-id-generator.js';
 import { HttpIssuer } from '../adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../adapters/local-cipher/local-code-cipher.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
+import { InMemoryMetrics } from '../adapters/metrics/in-memory-metrics.js';
 import type { loadLocalConfig } from '../config/config.js';
 import { ENV } from '../config/env-names.js';
 import { createApp } from '../http/app.js';
@@ -19,6 +20,7 @@ import { DEMO_BRANDS, demoBrand } from '../issuer-sim/demo-brands.js';
 import { startIssuerSim } from '../issuer-sim/issuer-sim-server.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { CodeCipher } from '../ports/code-cipher.js';
+import type { Metrics } from '../ports/metrics.js';
 import { isApiKey } from '../services/tenant-service.js';
 import { createVault } from '../services/vault.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
@@ -34,12 +36,15 @@ export interface LocalStack {
   readonly tableName: string;
   readonly devApiKey: string;
   readonly vault: ReturnType<typeof createVault>;
+  /** The business metrics Lambda would send as EMF; logged as one `metrics` line a minute. */
+  readonly metrics: InMemoryMetrics;
   /** Stops everything this stack started, in reverse order (Java included). */
   stop(): Promise<void>;
 }
 
 /** Restarts of a dead DynamoDB Local (on disk) before the stack gives up: a crash loop must not spin for ever. */
 const MAX_DATABASE_RESTARTS = 3;
+const METRICS_INTERVAL_MS = 60_000;
 
 /**
  * The whole vault on one machine: DynamoDB Local, the table, the simulated issuer, the API
@@ -62,7 +67,12 @@ export async function startLocalStack(
     /** Where the data lives when not in memory (DynamoDB Local's files, the dev API key); default `.data`. */
     dataDir?: string;
     /** Sees every DynamoDB call with its consumed capacity, and every cipher call (the bench counts them). */
-    observe?: { dynamo?: (call: MeteredCall) => void; cipher?: (call: keyof CodeCipher) => void };
+    observe?: {
+      dynamo?: (call: MeteredCall) => void;
+      cipher?: (call: keyof CodeCipher) => void;
+      /** Sees every business metric too (the tests give it an EMF writer to search its output). */
+      metrics?: Metrics;
+    };
   } = {},
 ): Promise<LocalStack> {
   const say = options.say ?? (() => {});
@@ -141,6 +151,14 @@ export async function startLocalStack(
     });
     stops.push(() => issuerSim.close());
 
+    // The figures CloudWatch would get, as one log line per minute with anything to say.
+    const metrics = new InMemoryMetrics((figures) => logger.info({ metrics: figures }, 'metrics'));
+    const metricsTimer = setInterval(() => metrics.flush(), METRICS_INTERVAL_MS);
+    metricsTimer.unref();
+    stops.push(async () => {
+      clearInterval(metricsTimer);
+      metrics.flush();
+    });
     const vault = createVault({
       stores: createDynamoStores({ doc, tableName: config.tableName }),
       cipher: observed(
@@ -151,6 +169,7 @@ export async function startLocalStack(
       clock: options.clock ?? systemClock,
       ids: ulidIdGenerator,
       logger,
+      metrics: alsoTo(metrics, options.observe?.metrics),
       settings: config.settings,
     });
     for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
@@ -188,12 +207,29 @@ export async function startLocalStack(
       tableName: config.tableName,
       devApiKey,
       vault,
+      metrics,
       stop,
     };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** Counts and gauges go to both; each owner flushes its own. */
+function alsoTo(metrics: Metrics, observer: Metrics | undefined): Metrics {
+  if (!observer) return metrics;
+  return {
+    count: (metric, value) => {
+      metrics.count(metric, value);
+      observer.count(metric, value);
+    },
+    gauge: (metric, value) => {
+      metrics.gauge(metric, value);
+      observer.gauge(metric, value);
+    },
+    flush: () => metrics.flush(),
+  };
 }
 
 function observed(cipher: CodeCipher, see: ((call: keyof CodeCipher) => void) | undefined): CodeCipher {

@@ -57,4 +57,12 @@ export interface ReportStore {
     now: string,
     limit: number,
   ): Promise<Array<{ tenantId: string; reportId: string }>>;
+  /** Open escalations across tenants: how many, and the earliest deadline (the sweeper's gauges). */
+  escalationLevels(): Promise<EscalationLevels>;
+}
+
+export interface EscalationLevels {
+  readonly count: number;
+  /** Absent when none is open. */
+  readonly earliestDeadline?: string;
 }

@@ -12,6 +12,7 @@ import type { IssuerCheck } from '../domain/issuer-check.js';
 import type { Listing } from '../domain/listing.js';
 import type { SealedSecret } from '../ports/code-cipher.js';
 import { mapBounded } from './bounded.js';
+import { countDeposits } from './commit-metrics.js';
 import type { ListingService } from './listing-service.js';
 import type { DepositDeps } from './vault-deps.js';
 
@@ -47,7 +48,10 @@ const ISSUER_BUDGET_MS = 20_000;
  */
 export class DepositService {
   constructor(
-    private readonly deps: Pick<DepositDeps, 'stores' | 'cipher' | 'issuer' | 'clock' | 'ids' | 'logger'>,
+    private readonly deps: Pick<
+      DepositDeps,
+      'stores' | 'cipher' | 'issuer' | 'clock' | 'ids' | 'logger' | 'metrics'
+    >,
     private readonly listings: ListingService,
   ) {}
 
@@ -100,6 +104,7 @@ export class DepositService {
     const counts: Record<string, number> = {};
     for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
     this.deps.logger.info({ tenantId, listingId, cards: secrets.length, ...counts }, 'cards deposited');
+    countDeposits(this.deps.metrics, results);
     return results;
   }
 

@@ -3,6 +3,7 @@ import { ConcurrentUpdateError, NotFoundError } from '../domain/errors.js';
 import { dueTransition, type Order } from '../domain/order.js';
 import type { OrderTransition } from '../domain/order-transition.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
+import { countCommitted } from './commit-metrics.js';
 import type { CoreDeps } from './vault-deps.js';
 
 const MAX_ATTEMPTS = 8;
@@ -28,7 +29,7 @@ export type Decision<R> =
  */
 export class OrderRunner {
   constructor(
-    private readonly deps: Pick<CoreDeps, 'stores' | 'clock'>,
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'metrics'>,
     private readonly transitions: Pick<OrderTransitions, 'closeUnpaid' | 'release' | 'strike'>,
   ) {}
 
@@ -49,8 +50,10 @@ export class OrderRunner {
       const due = this.dueChange(order, now);
       if (due) {
         // Apply what time has made due, then decide the command on the new state.
-        const written = await this.deps.stores.orders.transition(await this.guardStrikes(due));
+        const guarded = await this.guardStrikes(due);
+        const written = await this.deps.stores.orders.transition(guarded);
         if (written === 'conflict') await backoff(attempt);
+        else countCommitted(this.deps.metrics, guarded);
         continue;
       }
       const decision = await decide(order, now);
@@ -63,6 +66,7 @@ export class OrderRunner {
         await backoff(attempt);
         continue;
       }
+      countCommitted(this.deps.metrics, transition);
       return decision.result(transition.next);
     }
     throw new ConcurrentUpdateError('the order kept changing; try again', { orderId });

@@ -31,7 +31,7 @@ const CANDIDATE_POOL = 25;
 /** Orders: reservation (F8), status for both parties (F4), cancellation, the audit trail (F9). */
 export class OrderService {
   constructor(
-    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'ids' | 'settings'>,
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'ids' | 'settings' | 'metrics'>,
     private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
     private readonly listings: ListingService,
@@ -129,7 +129,10 @@ export class OrderService {
         },
         event: this.transitions.placed(order, now),
       });
-      if (outcome === 'placed') return order;
+      if (outcome === 'placed') {
+        this.deps.metrics.count({ name: 'OrdersPlaced' });
+        return order;
+      }
       if (outcome === 'idempotency-key-taken') {
         const raced = await replay();
         if (raced) return raced;

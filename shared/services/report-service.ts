@@ -30,7 +30,7 @@ export class ReportService {
   constructor(
     private readonly deps: Pick<
       RevealDeps,
-      'stores' | 'cipher' | 'issuer' | 'clock' | 'ids' | 'settings' | 'logger'
+      'stores' | 'cipher' | 'issuer' | 'clock' | 'ids' | 'settings' | 'logger' | 'metrics'
     >,
     private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
@@ -101,6 +101,7 @@ export class ReportService {
       { tenantId, orderId, reportId: report.reportId, decision: report.decision },
       'report decided',
     );
+    this.deps.metrics.count({ name: 'Reports', decision: report.decision });
     if (report.decision === 'refunded') await this.suspension.afterPenaltySafely(tenantId, sellerId);
     return report;
   }

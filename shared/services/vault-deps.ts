@@ -5,6 +5,7 @@ import type { CodeCipher, CodeOpener, CodeSealer } from '../ports/code-cipher.js
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Issuer } from '../ports/issuer.js';
 import type { Logger } from '../ports/logger.js';
+import type { Metrics } from '../ports/metrics.js';
 import type { OrderStore } from '../ports/order-store.js';
 import type { PartyStore } from '../ports/party-store.js';
 import type { ReportStore } from '../ports/report-store.js';
@@ -24,6 +25,8 @@ export interface CoreDeps {
   readonly clock: Clock;
   readonly ids: IdGenerator;
   readonly logger: Logger;
+  /** Business metrics, counted after each commit (see `ports/metrics.ts`). */
+  readonly metrics: Metrics;
   readonly settings: VaultSettings;
 }
 

@@ -2,6 +2,7 @@ import { OrderTransitions } from '../domain/order-transitions.js';
 import { withCachedBrands } from './cached-brands.js';
 import { DepositService } from './deposit-service.js';
 import { EscalationDeadlines } from './escalation-deadlines.js';
+import { EscalationGauges } from './escalation-gauges.js';
 import { EscalationService } from './escalation-service.js';
 import { ListingService } from './listing-service.js';
 import { OrderRunner } from './order-runner.js';
@@ -88,6 +89,7 @@ function sweeper(c: Core, more: readonly SweepStep[] = []) {
     new EscalationDeadlines(c.deps, c.escalations),
     new SuspensionSweep(c.deps, c.suspension),
     ...more,
+    new EscalationGauges(c.deps),
   ]);
 }
 

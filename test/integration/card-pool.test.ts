@@ -6,6 +6,7 @@ import { createLogger } from '../../shared/adapters/logging/pino-logger.js';
 import { OutOfStockError } from '../../shared/domain/errors.js';
 import type { Order } from '../../shared/domain/order.js';
 import { defaultSettings } from '../../shared/domain/vault-settings.js';
+import { noMetrics } from '../../shared/ports/metrics.js';
 import { createVault } from '../../shared/services/vault.js';
 import { useTestTable } from '../support/dynamo.js';
 import { aCard, aListing, storesOn, uniqueId } from '../support/store-builders.js';
@@ -52,6 +53,7 @@ function vaultAt(clock: TestClock) {
     ids: ulidIdGenerator,
     logger: createLogger({ level: 'silent' }),
     settings: defaultSettings,
+    metrics: noMetrics,
   });
 }
 

@@ -12,6 +12,7 @@ import { createApp } from '../../shared/http/app.js';
 import { allRoutes } from '../../shared/http/routes/all-routes.js';
 import { DEMO_BRANDS, demoBrand } from '../../shared/issuer-sim/demo-brands.js';
 import { type IssuerSimServer, startIssuerSim } from '../../shared/issuer-sim/issuer-sim-server.js';
+import { noMetrics } from '../../shared/ports/metrics.js';
 import { createVault } from '../../shared/services/vault.js';
 import { useTestTable } from '../support/dynamo.js';
 import { FAULT_MODES, type FaultMode, FaultPlan } from '../support/fault-injector.js';
@@ -53,6 +54,7 @@ beforeAll(async () => {
     ids: ulidIdGenerator,
     logger,
     settings: loadSettings({}),
+    metrics: noMetrics,
   });
   for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
   const { apiKey } = await vault.tenants.create('faults');

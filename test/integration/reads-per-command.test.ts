@@ -11,6 +11,7 @@ import { defaultSettings } from '../../shared/domain/vault-settings.js';
 import { DEMO_GIFT_BRAND, demoBrand } from '../../shared/issuer-sim/demo-brands.js';
 import { type IssuerSimServer, startIssuerSim } from '../../shared/issuer-sim/issuer-sim-server.js';
 import { systemClock } from '../../shared/ports/clock.js';
+import { noMetrics } from '../../shared/ports/metrics.js';
 import { createVault } from '../../shared/services/vault.js';
 import { useTestTable } from '../support/dynamo.js';
 import { uniqueId } from '../support/store-builders.js';
@@ -55,6 +56,7 @@ describe('reads per command', () => {
       clock: systemClock,
       ids: ulidIdGenerator,
       logger: createLogger({ level: 'silent' }),
+      metrics: noMetrics,
       settings: defaultSettings,
     });
     await stores.tenants.putBrand(demoBrand(DEMO_GIFT_BRAND, sim.url));

@@ -15,6 +15,7 @@ import { DEMO_GIFT_BRAND, demoBrand } from '../../shared/issuer-sim/demo-brands.
 import { type IssuerSimServer, startIssuerSim } from '../../shared/issuer-sim/issuer-sim-server.js';
 import { type Clock, systemClock } from '../../shared/ports/clock.js';
 import type { CodeCipher } from '../../shared/ports/code-cipher.js';
+import { noMetrics } from '../../shared/ports/metrics.js';
 import type { OrderStore } from '../../shared/ports/order-store.js';
 import { createVault } from '../../shared/services/vault.js';
 import { useTestTable } from '../support/dynamo.js';
@@ -69,6 +70,7 @@ describe('RevealService', () => {
       clock: options.clock ?? systemClock,
       ids: ulidIdGenerator,
       logger: createLogger({ level: 'silent' }),
+      metrics: noMetrics,
       settings: defaultSettings,
     });
     return { vault, counts };

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { loadLocalConfig } from '../../shared/config/config.js';
 import { type LocalStack, startLocalStack } from '../../shared/local/local-stack.js';
+import type { Metrics } from '../../shared/ports/metrics.js';
 import { TestClock } from './test-clock.js';
 
 export interface HttpResult<T = any> {
@@ -34,6 +35,8 @@ export interface TestStackOptions {
   /** Start a DynamoDB Local of its own (to kill it) instead of using the run's shared one. */
   readonly ownDynamoDb?: boolean;
   readonly onDatabaseLost?: (message: string) => void;
+  /** Sees every business metric besides the stack's own recorder. */
+  readonly metrics?: Metrics;
 }
 
 export async function startTestStack(
@@ -57,6 +60,7 @@ export async function startTestStack(
     clock,
     logDestination: { write: (line: string) => void logs.push(line) },
     ...(options.onDatabaseLost ? { onDatabaseLost: options.onDatabaseLost } : {}),
+    ...(options.metrics ? { observe: { metrics: options.metrics } } : {}),
   });
   const request: TestStack['request'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };

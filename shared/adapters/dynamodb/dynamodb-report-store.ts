@@ -3,6 +3,7 @@ import { ValidationError } from '../../domain/errors.js';
 import type { Report } from '../../domain/report.js';
 import type { ReportStore } from '../../ports/report-store.js';
 import { queryDueShards } from './due-index.js';
+import { escalationLevels } from './escalation-levels.js';
 import { keys } from './keys.js';
 import { eventItem, transitionItems } from './order-items.js';
 import { parseItem } from './parse-item.js';
@@ -111,6 +112,10 @@ export class DynamoReportStore implements ReportStore {
       .sort((a, b) => a.gsi1sk.localeCompare(b.gsi1sk))
       .slice(0, limit)
       .map(({ tenantId, reportId }) => ({ tenantId, reportId }));
+  }
+
+  escalationLevels() {
+    return escalationLevels(this.ctx);
   }
 }
 
