@@ -1,10 +1,12 @@
 import { handle } from 'hono/aws-lambda';
 import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
+import { depositOperations } from '../shared/http/routes/deposit-routes.js';
 import { escalationRoutes } from '../shared/http/routes/escalation-routes.js';
 import { listingRoutes } from '../shared/http/routes/listing-routes.js';
 import { orderRoutes } from '../shared/http/routes/order-routes.js';
 import { partyRoutes } from '../shared/http/routes/party-routes.js';
+import { revealOperations } from '../shared/http/routes/reveal-routes.js';
 import { vaultForApi } from '../shared/services/vault.js';
 import { flushingMetrics } from './support/flush-metrics.js';
 import { lambdaAdapters } from './support/lambda-adapters.js';
@@ -22,6 +24,8 @@ const app = createApp({
     partyRoutes(vault),
     escalationRoutes(vault.escalations),
   ],
+  // API Gateway sends `/openapi.json` here: the document covers the whole API.
+  documentedElsewhere: [...depositOperations, ...revealOperations],
 });
 
 export const handler = flushingMetrics(adapters.metrics, handle(app));

@@ -1,4 +1,4 @@
-import { OpenAPIHono } from '@hono/zod-openapi';
+import { OpenAPIHono, type RouteConfig } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { UnauthorizedError } from '../domain/errors.js';
 import type { Logger } from '../ports/logger.js';
@@ -16,6 +16,12 @@ export interface AppDeps {
   readonly logger: Logger;
   /** The route modules this app serves: all of them locally; a privilege slice in each Lambda. */
   readonly modules: readonly RouteModule[];
+  /**
+   * Operations another function serves behind the same API (deposit, reveal): in this app's
+   * `/openapi.json`, not served here. In AWS the api function answers `/openapi.json` for the
+   * whole API, so without them the published contract would lack the privileged routes.
+   */
+  readonly documentedElsewhere?: readonly RouteConfig[];
   /** Probes of what the vault cannot work without, for `/health` (each cached by its probe). */
   readonly health?: Readonly<Record<string, () => Promise<'up' | 'down'>>>;
 }
@@ -75,6 +81,9 @@ export function createApp(deps: AppDeps) {
   });
 
   for (const module of deps.modules) app.route('/v1', module);
+  for (const route of deps.documentedElsewhere ?? []) {
+    app.openAPIRegistry.registerPath({ ...route, path: `/v1${route.path}` });
+  }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
     type: 'http',

@@ -51,6 +51,9 @@ const withdraw = createRoute({
 });
 
 /** Deposit and withdraw: the only routes that encrypt and fingerprint codes (their own Lambda in AWS). */
+/** Served by the deposit function; the api function documents them (it answers `/openapi.json`). */
+export const depositOperations = [deposit, withdraw];
+
 export function depositRoutes(deposits: DepositService) {
   return routeApp()
     .openapi(deposit, async (c) => {

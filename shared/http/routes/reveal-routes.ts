@@ -52,6 +52,9 @@ const report = createRoute({
   },
 });
 
+/** Served by the reveal function; the api function documents them (it answers `/openapi.json`). */
+export const revealOperations = [reveal, report];
+
 /** The only routes that decrypt codes: to show them, or to re-check them with the issuer. */
 export function revealRoutes(services: { reveals: Pick<RevealService, 'reveal'>; reports: ReportService }) {
   return routeApp()
