@@ -45,6 +45,9 @@ export const keys = {
     gsi1sk: `${suspendedAt}#${t}#${s}`,
   }),
   pendingCascades: (): string => PENDING_CASCADE,
+  /** A hosted link by its token's hash (the page knows no tenant), and by id within its tenant. */
+  linkToken: (tokenHash: string): Key => ({ pk: `LINK#${tokenHash}`, sk: 'LINK' }),
+  link: (t: string, linkId: string): Key => ({ pk: `${T}${t}#LNK#${linkId}`, sk: 'LINK' }),
   buyer: (t: string, b: string): Key => ({ pk: `${T}${t}#BYR#${b}`, sk: 'BUYER' }),
   idempotency: (t: string, scope: string, keyHash: string): Key => ({
     pk: `${T}${t}#IDEM#${scope}#${keyHash}`,
