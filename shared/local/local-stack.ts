@@ -5,6 +5,7 @@ import { type MeteredCall, meterDynamoClient } from '../adapters/dynamodb/capaci
 import { ensureTable } from '../adapters/dynamodb/create-table.js';
 import { createDynamoClients } from '../adapters/dynamodb/dynamodb-clients.js';
 import { createDynamoHealthProbe } from '../adapters/dynamodb/dynamodb-health-probe.js';
+import { DynamoLinkStore } from '../adapters/dynamodb/dynamodb-link-store.js';
 import { createDynamoStores } from '../adapters/dynamodb/dynamodb-stores.js';
 import { ulidIdGenerator } from '../adapters/ids/ulid-id-generator.js';
 import { HttpIssuer } from '../adapters/issuer/http-issuer.js';
@@ -15,10 +16,12 @@ import { ENV } from '../config/env-names.js';
 import { createApp } from '../http/app.js';
 import { serveApp } from '../http/node-server.js';
 import { allRoutes } from '../http/routes/all-routes.js';
+import { linkRoutes } from '../http/routes/link-routes.js';
 import { DEMO_BRANDS, demoBrand } from '../issuer-sim/demo-brands.js';
 import { startIssuerSim } from '../issuer-sim/issuer-sim-server.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import type { CodeCipher } from '../ports/code-cipher.js';
+import { LinkService } from '../services/link-service.js';
 import { isApiKey } from '../services/tenant-service.js';
 import { createVault } from '../services/vault.js';
 import { startDynamoDbLocal } from './dynamodb-local.js';
@@ -108,8 +111,9 @@ export async function startLocalStack(
     });
     stops.push(() => issuerSim.close());
 
+    const stores = createDynamoStores({ doc, tableName: config.tableName });
     const vault = createVault({
-      stores: createDynamoStores({ doc, tableName: config.tableName }),
+      stores,
       cipher: observed(
         await createLocalCodeCipher({ keyFile: config.localKeyFile }),
         options.observe?.cipher,
@@ -123,10 +127,16 @@ export async function startLocalStack(
     for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
     const devApiKey = await seedDevTenant(vault, config);
 
+    const links = new LinkService({
+      links: new DynamoLinkStore({ doc, tableName: config.tableName }),
+      stores,
+      clock: options.clock ?? systemClock,
+      ids: ulidIdGenerator,
+    });
     const app = createApp({
       tenants: vault.tenants,
       logger,
-      modules: allRoutes(vault),
+      modules: [...allRoutes(vault), linkRoutes(links)],
       health: { database: createDynamoHealthProbe({ doc, tableName: config.tableName }) },
     });
     const api = await serveApp(app, {
