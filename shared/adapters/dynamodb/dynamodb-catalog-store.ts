@@ -8,7 +8,7 @@ import type { CatalogStore, FingerprintOwner } from '../../ports/catalog-store.j
 import { cardSchema, cardStockSchema, fingerprintSchema, listingSchema } from './catalog-item-schemas.js';
 import { keys } from './keys.js';
 import { parseItem } from './parse-item.js';
-import { getParsed, putNew, type TableContext } from './table-context.js';
+import { getParsed, putNew, queryItems, type TableContext } from './table-context.js';
 import { CARD_POOL_INDEX } from './table-definition.js';
 import { type TaggedItem, transactWrite } from './transact.js';
 
@@ -195,26 +195,17 @@ export class DynamoCatalogStore implements CatalogStore {
 
   async lapsedReservations(tenantId: string, listingId: string, now: string): Promise<string[]> {
     const lapsed = new Set<string>();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.ctx.doc.send(
-        new QueryCommand({
-          TableName: this.ctx.tableName,
-          IndexName: CARD_POOL_INDEX,
-          // Sort keys are `<reservedUntil>#<cardId>`: `#~` sorts after every card id of that instant.
-          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :until',
-          ProjectionExpression: 'pk, sk, #state, orderId, reservedUntil',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':pk': keys.heldCardsOf(tenantId, listingId), ':until': `${now}#~` },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        const { state, orderId } = parseItem('card', cardStockSchema, item);
-        if (state === 'reserved' && orderId !== undefined) lapsed.add(orderId);
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of queryItems(this.ctx, {
+      IndexName: CARD_POOL_INDEX,
+      // Sort keys are `<reservedUntil>#<cardId>`: `#~` sorts after every card id of that instant.
+      KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :until',
+      ProjectionExpression: 'pk, sk, #state, orderId, reservedUntil',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':pk': keys.heldCardsOf(tenantId, listingId), ':until': `${now}#~` },
+    })) {
+      const { state, orderId } = parseItem('card', cardStockSchema, item);
+      if (state === 'reserved' && orderId !== undefined) lapsed.add(orderId);
+    }
     return [...lapsed];
   }
 
@@ -295,22 +286,13 @@ export class DynamoCatalogStore implements CatalogStore {
     const filter = options.onlyAvailable
       ? { FilterExpression: '#state = :available', values: { ':available': 'available' } }
       : undefined;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.ctx.doc.send(
-        new QueryCommand({
-          TableName: this.ctx.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ...(filter ? { FilterExpression: filter.FilterExpression } : {}),
-          ...(options.projection ? { ProjectionExpression: options.projection } : {}),
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix, ...(filter?.values ?? {}) },
-          ConsistentRead: true,
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? []) yield item;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    yield* queryItems(this.ctx, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ...(filter ? { FilterExpression: filter.FilterExpression } : {}),
+      ...(options.projection ? { ProjectionExpression: options.projection } : {}),
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix, ...(filter?.values ?? {}) },
+      ConsistentRead: true,
+    });
   }
 }

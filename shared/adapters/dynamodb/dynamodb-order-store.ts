@@ -1,4 +1,4 @@
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { SellerSuspendedError } from '../../domain/errors.js';
 import type { Order } from '../../domain/order.js';
 import type { OrderEvent } from '../../domain/order-event.js';
@@ -17,7 +17,7 @@ import {
 } from './order-item-schemas.js';
 import { activeSellerCheck, eventItem, eventRecord, orderItem, transitionItems } from './order-items.js';
 import { parseItem } from './parse-item.js';
-import { getParsed, putNew, queryPrefix, type TableContext } from './table-context.js';
+import { getParsed, putNew, queryItems, queryPrefix, type TableContext } from './table-context.js';
 import { SELLER_INDEX } from './table-definition.js';
 import { type TaggedItem, transactWrite } from './transact.js';
 
@@ -186,22 +186,13 @@ export class DynamoOrderStore implements OrderStore {
   async listOpenSellerOrders(tenantId: string, sellerId: string) {
     const out: Array<{ orderId: string }> = [];
     const partition = keys.sellerOpenOrders(tenantId, sellerId);
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.ctx.doc.send(
-        new QueryCommand({
-          TableName: this.ctx.tableName,
-          IndexName: SELLER_INDEX,
-          KeyConditionExpression: 'gsi2pk = :pk',
-          ExpressionAttributeValues: { ':pk': partition },
-          ProjectionExpression: 'orderId',
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of page.Items ?? [])
-        out.push(parseItem('open order', openOrderSchema, item, `${SELLER_INDEX} ${partition}`));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    for await (const item of queryItems(this.ctx, {
+      IndexName: SELLER_INDEX,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition },
+      ProjectionExpression: 'orderId',
+    }))
+      out.push(parseItem('open order', openOrderSchema, item, `${SELLER_INDEX} ${partition}`));
     return out;
   }
 }

@@ -1,4 +1,9 @@
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod/mini';
 import type { Key } from './keys.js';
 import { parseItem } from './parse-item.js';
@@ -28,6 +33,24 @@ export async function getParsed<S extends z.ZodMiniType>(
   return item && parseItem(kind, schema, item, key);
 }
 
+/**
+ * Every item a query matches, page by page, in key order: the one paging loop of the stores.
+ * A caller that stops early (`break`) reads no further page.
+ */
+export async function* queryItems(
+  ctx: TableContext,
+  query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>,
+): AsyncGenerator<Record<string, unknown>> {
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await ctx.doc.send(
+      new QueryCommand({ ...query, TableName: ctx.tableName, ExclusiveStartKey: startKey }),
+    );
+    for (const item of page.Items ?? []) yield item;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+}
+
 /** Every item of one partition whose sort key starts with `skPrefix`, page by page, in key order. */
 export async function queryPrefix(
   ctx: TableContext,
@@ -35,20 +58,12 @@ export async function queryPrefix(
   skPrefix: string,
 ): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const page = await ctx.doc.send(
-      new QueryCommand({
-        TableName: ctx.tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-        ConsistentRead: true,
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...(page.Items ?? []));
-    startKey = page.LastEvaluatedKey;
-  } while (startKey);
+  for await (const item of queryItems(ctx, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+    ConsistentRead: true,
+  }))
+    items.push(item);
   return items;
 }
 
