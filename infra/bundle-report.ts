@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { type BuildOptions, build, type Metafile } from 'esbuild';
 import { ENV } from '../shared/config/env-names.js';
-import { ESBUILD, PROJECT_ROOT } from './bundling.js';
+import { bundleDefines, ESBUILD, PROJECT_ROOT } from './bundling.js';
 import { FUNCTION_SPECS, type FunctionName, type SdkClient } from './function-specs.js';
 
 export const OUT = join(PROJECT_ROOT, '.bundle-report');
@@ -57,7 +57,7 @@ export interface Measured {
   readonly metafile: Metafile;
 }
 
-function esbuildOptions(entry: string, outfile: string): BuildOptions {
+function esbuildOptions(entry: string, outfile: string, define: Record<string, string>): BuildOptions {
   return {
     entryPoints: [entry],
     outfile,
@@ -70,6 +70,8 @@ function esbuildOptions(entry: string, outfile: string): BuildOptions {
     sourcesContent: ESBUILD.sourcesContent,
     mainFields: [...ESBUILD.mainFields],
     external: [...ESBUILD.external],
+    alias: { ...ESBUILD.alias },
+    define,
     banner: { js: ESBUILD.banner },
     metafile: true,
     logLevel: 'warning',
@@ -101,11 +103,16 @@ function initTime(file: string, runs = RUNS): { ms?: number; error?: string } {
 }
 
 /** Builds `entry` as the stack does and times its init (median of `runs` fresh processes). */
-export async function measure(entry: string, outdir: string, runs = RUNS): Promise<Measured> {
+export async function measure(
+  entry: string,
+  outdir: string,
+  runs = RUNS,
+  define: Record<string, string> = {},
+): Promise<Measured> {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const outfile = join(outdir, 'index.mjs');
-  const result = await build(esbuildOptions(entry, outfile));
+  const result = await build(esbuildOptions(entry, outfile, define));
   writeFileSync(join(outdir, 'meta.json'), JSON.stringify(result.metafile));
   const code = readFileSync(outfile);
   const init = initTime(outfile, runs);
@@ -177,7 +184,7 @@ async function main(): Promise<void> {
       );
       continue;
     }
-    const fn = await measure(join(PROJECT_ROOT, spec.entry), join(OUT, name));
+    const fn = await measure(join(PROJECT_ROOT, spec.entry), join(OUT, name), RUNS, bundleDefines(spec));
     rows.push(
       `${name.padEnd(8)} ${kb(fn.bytes)} ${kb(fn.gzipBytes)} ${ms(fn)}   | ${baselineColumns(spec.sdkClients, base)}`,
     );

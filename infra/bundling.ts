@@ -1,6 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { FunctionSpec } from './function-specs.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -17,6 +20,10 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
  *   does not exist, so the banner defines one.
  * - External source maps without sources content: the maps only serve stack traces
  *   (`NODE_OPTIONS=--enable-source-maps`), and leaving the sources out halves their size.
+ * - `@hono/zod-openapi` is aliased to shared/http/openapi-lite.ts: the same validation without
+ *   the OpenAPI generator, which with zod's `z` object it extends was ~480 KB of each bundle
+ *   (about half of it), parsed at every cold start. The document is built at synth instead
+ *   ({@link bundleDefines}).
  */
 export const ESBUILD = {
   target: 'node22',
@@ -27,13 +34,53 @@ export const ESBUILD = {
   sourcesContent: false,
   mainFields: ['module', 'main'],
   external: [] as string[],
+  alias: { '@hono/zod-openapi': join(PROJECT_ROOT, 'shared/http/openapi-lite.ts') } as Record<string, string>,
   banner:
     "import { createRequire as __cvRequire } from 'node:module';const require = __cvRequire(import.meta.url);",
 } as const;
 
+/**
+ * Constants esbuild writes into function `spec`'s bundle: the whole API's OpenAPI document (a
+ * JSON string) for the function that answers `/openapi.json`, as the real generator builds it
+ * from the routes (functions/openapi-document.ts, in its own process: infra imports no runtime code).
+ */
+export function bundleDefines(spec: Pick<FunctionSpec, 'servesOpenApiDocument'>): Record<string, string> {
+  if (!spec.servesOpenApiDocument) return {};
+  return { CARD_VAULT_OPENAPI_DOCUMENT: JSON.stringify(openApiDocument()) };
+}
+
+let document: string | undefined;
+
+/** The document `functions/openapi-document.ts` prints, once per process. */
+export function openApiDocument(): string {
+  if (document !== undefined) return document;
+  const run = spawnSync(process.execPath, ['--import', 'tsx', 'functions/openapi-document.ts'], {
+    cwd: PROJECT_ROOT,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  if (run.status !== 0 || !run.stdout.startsWith('{')) {
+    throw new Error(`could not build the OpenAPI document: ${(run.stderr || run.stdout).trim().slice(-600)}`);
+  }
+  document = run.stdout;
+  return document;
+}
+
+/**
+ * CDK hands defines to the esbuild CLI as arguments, and Linux refuses one over 128 KiB
+ * (MAX_ARG_STRLEN). Well before that, the document should become a file next to the bundle.
+ */
+const MAX_DEFINE_CHARS = 100_000;
+
 /** NodejsFunction bundling built from {@link ESBUILD}; always local esbuild, never Docker. */
-export function lambdaBundling(): BundlingOptions {
+export function lambdaBundling(spec: FunctionSpec): BundlingOptions {
   assertLocalEsbuild();
+  const define = bundleDefines(spec);
+  for (const [name, value] of Object.entries(define)) {
+    if (value.length > MAX_DEFINE_CHARS) {
+      throw new Error(`${name} is ${value.length} characters, too long for an esbuild CLI argument`);
+    }
+  }
   return {
     forceDockerBundling: false,
     format: OutputFormat.ESM,
@@ -45,6 +92,11 @@ export function lambdaBundling(): BundlingOptions {
     externalModules: [...ESBUILD.external],
     bundleAwsSDK: true,
     banner: ESBUILD.banner,
+    define,
+    // `--alias:<package>=<path>`: CDK's bundling options have no alias field.
+    esbuildArgs: Object.fromEntries(
+      Object.entries(ESBUILD.alias).map(([name, path]) => [`--alias:${name}`, path]),
+    ),
     logLevel: LogLevel.WARNING,
   };
 }

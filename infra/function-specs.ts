@@ -21,6 +21,11 @@ export interface FunctionSpec {
   readonly timeoutSeconds: number;
   /** The AWS SDK clients the function needs, for the bundle report's baseline. */
   readonly sdkClients: readonly SdkClient[];
+  /**
+   * Answers `GET /openapi.json` (API Gateway's default route): its bundle carries the whole API's
+   * document, built at synth (infra/bundling.ts). The other bundles carry none.
+   */
+  readonly servesOpenApiDocument: boolean;
   /** The table's secondary indexes the function may query (besides the table itself). */
   readonly indexes: readonly string[];
   /**
@@ -39,6 +44,7 @@ export type FunctionName = 'api' | 'deposit' | 'reveal' | 'sweeper';
 export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
   api: {
     entry: 'functions/api.ts',
+    servesOpenApiDocument: true,
     description:
       'card-vault HTTP API: every route but deposit, withdrawal, reveal and reports. No KMS rights.',
     // A few DynamoDB round trips per request; 10 s is generous and still fails fast.
@@ -54,6 +60,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
   },
   deposit: {
     entry: 'functions/deposit.ts',
+    servesOpenApiDocument: false,
     description: 'card-vault deposit and withdrawal of cards. kms:Encrypt and kms:GenerateMac only.',
     // Up to 500 cards per request, each an issuer check, a KMS Encrypt, a GenerateMac and a
     // transaction: parallel work and JSON for 500 results want CPU, hence 1 GB; the timeout is the
@@ -68,6 +75,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
   },
   reveal: {
     entry: 'functions/reveal.ts',
+    servesOpenApiDocument: false,
     description:
       'card-vault reveal, reports and the recheck job (issuer re-asks): the only function allowed kms:Decrypt.',
     // One issuer re-check (with the adapter's retries and backoff) plus a Decrypt per card: 20 s
@@ -84,6 +92,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
   },
   sweeper: {
     entry: 'functions/sweeper.ts',
+    servesOpenApiDocument: false,
     description:
       'card-vault sweeper: due transitions (payment timeout, dispute window, escalation deadline) and pending suspension cascades, every minute.',
     // Under the 1-minute schedule period, so one sweep ends before the next one starts.

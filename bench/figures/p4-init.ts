@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { baselineEntry, measure, OUT } from '../../infra/bundle-report.js';
-import { PROJECT_ROOT } from '../../infra/bundling.js';
+import { bundleDefines, PROJECT_ROOT } from '../../infra/bundling.js';
 import { FUNCTION_SPECS } from '../../infra/function-specs.js';
 import type { BenchConfig } from '../../shared/config/tool-config.js';
 import { type Figure, figure, round } from './figure.js';
@@ -8,7 +8,12 @@ import { type Figure, figure, round } from './figure.js';
 /** P4: the reveal Lambda bundle's module init against a bundle importing only its SDK clients. */
 export async function p4Init(cfg: Pick<BenchConfig, 'bundleRuns'>): Promise<Figure> {
   const spec = FUNCTION_SPECS.reveal;
-  const fn = await measure(join(PROJECT_ROOT, spec.entry), join(OUT, 'bench-reveal'), cfg.bundleRuns);
+  const fn = await measure(
+    join(PROJECT_ROOT, spec.entry),
+    join(OUT, 'bench-reveal'),
+    cfg.bundleRuns,
+    bundleDefines(spec),
+  );
   const base = await measure(baselineEntry('reveal'), join(OUT, 'bench-baseline-reveal'), cfg.bundleRuns);
   if (fn.initMs === undefined || base.initMs === undefined) {
     throw new Error(`P4: a bundle failed to initialise: ${fn.initError ?? base.initError}`);

@@ -69,7 +69,7 @@ export class VaultFunction extends Construct {
             handler: 'handler',
             projectRoot: PROJECT_ROOT,
             depsLockFilePath: join(PROJECT_ROOT, 'package-lock.json'),
-            bundling: lambdaBundling(),
+            bundling: lambdaBundling(spec),
           }
         : {
             code: Code.fromInline('export const handler = async () => ({ statusCode: 503 });'),

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultSettings, REVALIDATE_MODES, type VaultSettings } from '../domain/vault-settings.js';
 import { ENV } from './env-names.js';
 

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Env, loadLocalConfig, parse, port } from './config.js';
 import { ENV } from './env-names.js';
 

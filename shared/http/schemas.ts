@@ -1,4 +1,4 @@
-import { z } from '@hono/zod-openapi';
+import * as z from './zod.js';
 
 /** Ids minted by the vault: `<prefix>_` + 26 Crockford base32 characters. */
 export const vaultId = (prefix: string) =>

@@ -1,5 +1,5 @@
 import { Hono } from 'hono';
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeCode } from '../domain/brand.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { DEMO_BRANDS, mintCode, mintPin } from './demo-brands.js';

@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** An answer the handlers throw; `onError` turns it into problem+json. */
 export class SimProblem extends Error {

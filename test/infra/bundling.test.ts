@@ -3,7 +3,7 @@ import { builtinModules } from 'node:module';
 import { join } from 'node:path';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PRIVILEGED_ROUTES, routeKey } from '../../infra/constructs/vault-http-api.js';
+import { PRIVILEGED_ROUTES } from '../../infra/constructs/vault-http-api.js';
 import type { FunctionName } from '../../infra/function-specs.js';
 import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
@@ -12,7 +12,9 @@ import { PROBLEM_BASE } from '../../shared/http/problem-types.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { TenantService } from '../../shared/services/tenant-service.js';
 import { useTestTable } from '../support/dynamo.js';
-import { httpApiEvent, invokeBundle, scheduledEvent } from './invoke-bundle.js';
+import { useTestStack } from '../support/test-stack.js';
+import { BAD_REQUESTS, SECRET } from './bad-requests.js';
+import { httpApiEvent, invokeBundle, invokeBundleEach, scheduledEvent } from './invoke-bundle.js';
 import { type Synthesized, synth } from './synth.js';
 
 // The infra test that runs esbuild on the real entries, as `cdk synth` does, then runs the bundles.
@@ -29,6 +31,8 @@ const bundleDir = (name: FunctionName) => {
   return join(s.outdir, `asset.${key.replace(/\.zip$/, '')}`);
 };
 const bundle = (name: FunctionName) => readFileSync(join(bundleDir(name), 'index.mjs'), 'utf8');
+type LambdaResponse = { statusCode: number; headers: Record<string, string>; body: string };
+type OpenApiDocument = { paths: Record<string, Record<string, unknown>> };
 /** The KMS client's JSON protocol target prefix: present iff the KMS client is bundled. */
 const KMS_CLIENT_MARKER = 'TrentService';
 
@@ -77,6 +81,17 @@ describe('Lambda bundles', () => {
     }
   });
 
+  it('carry no OpenAPI generator and no zod locale but the default (English) one', () => {
+    // @hono/zod-openapi is aliased to openapi-lite: a message of the generator's, and of zod's German locale.
+    for (const name of NAMES) {
+      expect({ name, generator: bundle(name).includes('Enum has mixed string and number values') }).toEqual({
+        name,
+        generator: false,
+      });
+      expect({ name, locales: bundle(name).includes('Ungültige Eingabe') }).toEqual({ name, locales: false });
+    }
+  });
+
   it('give the KMS client only to the functions allowed to use KMS', () => {
     expect(bundle('deposit')).toContain(KMS_CLIENT_MARKER);
     expect(bundle('reveal')).toContain(KMS_CLIENT_MARKER);
@@ -87,6 +102,8 @@ describe('Lambda bundles', () => {
 
 describe('bundled handlers, invoked with API Gateway and Scheduler events', () => {
   const table = useTestTable();
+  /** The local app, as `npm start` serves it, with its own table and dev tenant. */
+  const local = useTestStack();
   let apiKey = '';
   const env = () => ({
     AWS_REGION: 'eu-west-1',
@@ -106,61 +123,130 @@ describe('bundled handlers, invoked with API Gateway and Scheduler events', () =
     apiKey = (await tenants.create('bundle-test')).apiKey;
   });
 
-  /** The operations a function's own app serves, from its /openapi.json, as API Gateway route keys. */
-  const servedRoutes = (name: FunctionName): string[] => {
-    const { result } = invokeBundle(bundleDir(name), httpApiEvent('GET', '/openapi.json'), env());
-    const response = result as { statusCode: number; body: string };
-    expect({ name, status: response.statusCode, body: response.body.slice(0, 300) }).toMatchObject({
-      status: 200,
-    });
-    const paths = (JSON.parse(response.body) as { paths: Record<string, Record<string, unknown>> }).paths;
-    return Object.entries(paths).flatMap(([path, ops]) =>
-      Object.keys(ops).map((method) => `${method.toUpperCase()} ${path.replace(/\{[^}]+\}/g, '{}')}`),
+  const auth = () => ({ authorization: `Bearer ${apiKey}` });
+  /** The document the api function answers at /openapi.json (API Gateway sends it there). */
+  const deployedDocument = (): OpenApiDocument => {
+    const response = invokeBundle(bundleDir('api'), httpApiEvent('GET', '/openapi.json'), env())
+      .result as LambdaResponse;
+    expect({ status: response.statusCode, body: response.body.slice(0, 300) }).toMatchObject({ status: 200 });
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    return JSON.parse(response.body) as OpenApiDocument;
+  };
+  const operations = (doc: OpenApiDocument) =>
+    Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => ({ method: method.toUpperCase(), path })),
     );
+  const routeKeyOf = (op: { method: string; path: string }) =>
+    `${op.method} ${op.path.replace(/\{[^}]+\}/g, '{}')}`;
+  const SAMPLE_IDS: Record<string, string> = {
+    listingId: 'lst_01JD0000000000000000000000',
+    cardId: 'crd_01JD0000000000000000000000',
+    orderId: 'ord_01JD0000000000000000000000',
+    reportId: 'rpt_01JD0000000000000000000000',
+  };
+  /**
+   * The documented operations function `name` serves: those its router matches. Each gets a
+   * well-formed, authenticated request in one cold start; an operation it does not serve gets
+   * the router's 404.
+   */
+  const servedBy = (name: FunctionName, ops: ReturnType<typeof operations>): string[] => {
+    const events = ops.map((op) =>
+      httpApiEvent(
+        op.method,
+        op.path.replace(/\{([^}]+)\}/g, (_, param: string) => SAMPLE_IDS[param] ?? 'party-1'),
+        {
+          headers: { ...auth(), 'idempotency-key': 'k-1' },
+          body: op.method === 'POST' ? {} : undefined,
+        },
+      ),
+    );
+    const outcomes = invokeBundleEach(bundleDir(name), events, env());
+    return ops
+      .filter((op, i) => {
+        const response = outcomes[i]?.result as LambdaResponse | undefined;
+        expect({ name, op, error: outcomes[i]?.error }).toEqual({ name, op, error: undefined });
+        const routerMiss = response?.statusCode === 404 && response.body.includes('no route matches');
+        return !routerMiss;
+      })
+      .map(routeKeyOf);
   };
   const privileged = (fn: 'deposit' | 'reveal') =>
     PRIVILEGED_ROUTES.filter((r) => r.fn === fn).map(
       (r) => `${r.method} ${r.path.replace(/\{[^}]+\}/g, '{}')}`,
     );
 
-  it('route to each function exactly the operations its app serves', () => {
-    expect(servedRoutes('deposit').sort()).toEqual(privileged('deposit').sort());
-    expect(servedRoutes('reveal').sort()).toEqual(privileged('reveal').sort());
+  it('route to each function exactly the documented operations its app serves', () => {
+    const ops = operations(deployedDocument()).filter((op) => !op.path.startsWith('/openapi'));
+    expect(servedBy('deposit', ops).sort()).toEqual(privileged('deposit').sort());
+    expect(servedBy('reveal', ops).sort()).toEqual(privileged('reveal').sort());
+    // The api function (API Gateway's default route) serves everything else, none of the privileged routes.
+    const unprivileged = ops
+      .map(routeKeyOf)
+      .filter((route) => ![...privileged('deposit'), ...privileged('reveal')].includes(route));
+    expect(unprivileged.length).toBeGreaterThan(10);
+    expect(servedBy('api', ops).sort()).toEqual(unprivileged.sort());
   });
 
-  it("publish the whole API from the api function's /openapi.json, serving none of the privileged routes", () => {
-    // API Gateway sends /openapi.json to the api function: its document is the deployed contract.
-    const documented = servedRoutes('api');
-    expect(documented.length).toBeGreaterThan(10);
-    for (const route of [...privileged('deposit'), ...privileged('reveal')])
-      expect(documented).toContain(route);
-
-    const ids: Record<string, string> = {
-      '{id}': 'lst_01JD0000000000000000000000',
-      '{cardId}': 'crd_01JD0000000000000000000000',
-    };
-    for (const route of PRIVILEGED_ROUTES) {
-      const path = route.path.replace(/\{[^}]+\}/g, (param) =>
-        route.fn === 'reveal' ? 'ord_01JD0000000000000000000000' : (ids[param] as string),
-      );
-      const { result } = invokeBundle(
-        bundleDir('api'),
-        httpApiEvent(route.method, path, {
-          headers: { authorization: `Bearer ${apiKey}`, 'idempotency-key': 'k-1' },
-          body: route.method === 'POST' ? {} : undefined,
-        }),
-        env(),
-      );
-      const response = result as { statusCode: number; body: string };
-      expect({
-        route: routeKey(route),
-        status: response.statusCode,
-        type: JSON.parse(response.body).type,
-      }).toEqual({
-        route: routeKey(route),
+  it('answer /openapi.json from the api function only (the others carry no document)', () => {
+    for (const name of ['deposit', 'reveal'] as const) {
+      const response = invokeBundle(bundleDir(name), httpApiEvent('GET', '/openapi.json'), env())
+        .result as LambdaResponse;
+      expect({ name, status: response.statusCode, type: JSON.parse(response.body).type }).toEqual({
+        name,
         status: 404,
         type: `${PROBLEM_BASE}not-found`,
       });
+    }
+  });
+
+  it('publish at /openapi.json the document the local app serves (the whole API)', async () => {
+    const served = await local.current.request('GET', '/openapi.json', { apiKey: null });
+    expect(served.status).toBe(200);
+    const deployed = deployedDocument();
+    expect(deployed).toEqual(served.body);
+    for (const route of [...privileged('deposit'), ...privileged('reveal')]) {
+      expect(operations(deployed).map(routeKeyOf)).toContain(route);
+    }
+  });
+
+  it('answer bad input with the problems the local app answers', async () => {
+    // The bundles validate with openapi-lite, the local app with @hono/zod-openapi.
+    const answer = (status: number, headers: Record<string, string | undefined>, text: string) => ({
+      status,
+      contentType: headers['content-type'],
+      cacheControl: headers['cache-control'],
+      body: JSON.parse(text) as unknown,
+    });
+    for (const fn of ['api', 'deposit', 'reveal'] as const) {
+      const cases = BAD_REQUESTS.filter((c) => c.fn === fn);
+      const bundled = invokeBundleEach(
+        bundleDir(fn),
+        cases.map((c) =>
+          httpApiEvent(c.method, c.path, {
+            headers: { ...auth(), ...c.headers },
+            body: c.body,
+            ...(c.raw === undefined ? {} : { raw: c.raw }),
+            ...(c.query === undefined ? {} : { query: c.query }),
+          }),
+        ),
+        env(),
+      );
+      for (const [i, c] of cases.entries()) {
+        const response = bundled[i]?.result as LambdaResponse;
+        const fetched = await local.current.request(c.method, c.query ? `${c.path}?${c.query}` : c.path, {
+          ...(c.headers ? { headers: c.headers } : {}),
+          ...(c.body === undefined ? {} : { body: c.body }),
+          ...(c.raw === undefined ? {} : { raw: c.raw }),
+        });
+        const inLambda = answer(response.statusCode, response.headers, response.body);
+        expect({ case: c.name, ...inLambda }).toEqual({
+          case: c.name,
+          ...answer(fetched.status, Object.fromEntries(fetched.headers), fetched.text),
+        });
+        expect(inLambda.status, c.name).toBeGreaterThanOrEqual(400);
+        expect(inLambda.status, c.name).toBeLessThan(500);
+        expect(response.body, c.name).not.toContain(SECRET);
+      }
     }
   });
 

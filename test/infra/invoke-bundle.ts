@@ -13,19 +13,35 @@ export function invokeBundle(
   event: unknown,
   env: Record<string, string>,
 ): { result?: unknown; error?: string; stderr: string } {
+  const [outcome] = invokeBundleEach(dir, [event], env);
+  return outcome ?? { error: 'no result', stderr: '' };
+}
+
+/**
+ * As {@link invokeBundle}, with one cold start for all of `events`, invoked one after another
+ * (a warm container's invocations): one outcome per event, in order.
+ */
+export function invokeBundleEach(
+  dir: string,
+  events: readonly unknown[],
+  env: Record<string, string>,
+): Array<{ result?: unknown; error?: string; stderr: string }> {
   const url = pathToFileURL(join(dir, 'index.mjs')).href;
   const script = `
     const { handler } = await import(${JSON.stringify(url)});
-    const event = JSON.parse(await new Response(process.stdin).text());
+    const events = JSON.parse(await new Response(process.stdin).text());
     const context = { awsRequestId: 'req-1', functionName: 'test', getRemainingTimeInMillis: () => 10_000 };
-    try {
-      const result = await handler(event, context);
-      process.stdout.write('\\n${RESULT}' + JSON.stringify({ result }));
-    } catch (e) {
-      process.stdout.write('\\n${RESULT}' + JSON.stringify({ error: String(e) }));
-    }`;
+    const outcomes = [];
+    for (const event of events) {
+      try {
+        outcomes.push({ result: await handler(event, context) });
+      } catch (e) {
+        outcomes.push({ error: String(e) });
+      }
+    }
+    process.stdout.write('\\n${RESULT}' + JSON.stringify(outcomes));`;
   const run = spawnSync(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', script], {
-    input: JSON.stringify(event),
+    input: JSON.stringify(events),
     encoding: 'utf8',
     env: {
       PATH: process.env.PATH ?? '',
@@ -35,17 +51,26 @@ export function invokeBundle(
       ...env,
     },
     timeout: 30_000,
+    maxBuffer: 64 * 1024 * 1024,
   });
   const marker = run.stdout.lastIndexOf(RESULT);
-  if (marker < 0) return { error: `no result (status ${run.status})`, stderr: run.stderr };
-  return { ...JSON.parse(run.stdout.slice(marker + RESULT.length)), stderr: run.stderr };
+  if (marker < 0)
+    return events.map(() => ({ error: `no result (status ${run.status})`, stderr: run.stderr }));
+  const outcomes = JSON.parse(run.stdout.slice(marker + RESULT.length)) as Array<{
+    result?: unknown;
+    error?: string;
+  }>;
+  return outcomes.map((outcome) => ({ ...outcome, stderr: run.stderr }));
 }
 
-/** An API Gateway HTTP API (payload 2.0) event, as the `$default` stage sends it. */
+/**
+ * An API Gateway HTTP API (payload 2.0) event, as the `$default` stage sends it. `body` is sent
+ * as JSON (with its Content-Type); `raw` as is, with only the headers given.
+ */
 export function httpApiEvent(
   method: string,
   path: string,
-  options: { headers?: Record<string, string>; body?: unknown } = {},
+  options: { headers?: Record<string, string>; body?: unknown; raw?: string; query?: string } = {},
 ) {
   const headers = {
     host: 'abc123.execute-api.eu-west-1.amazonaws.com',
@@ -55,11 +80,12 @@ export function httpApiEvent(
     ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
     ...options.headers,
   };
+  const body = options.body === undefined ? options.raw : JSON.stringify(options.body);
   return {
     version: '2.0',
     routeKey: '$default',
     rawPath: path,
-    rawQueryString: '',
+    rawQueryString: options.query ?? '',
     headers,
     requestContext: {
       accountId: '111122223333',
@@ -73,7 +99,7 @@ export function httpApiEvent(
       time: '28/Nov/2026:15:00:00 +0000',
       timeEpoch: 1_795_878_000_000,
     },
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+    ...(body === undefined ? {} : { body }),
     isBase64Encoded: false,
   };
 }

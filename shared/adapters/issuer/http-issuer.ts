@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Brand, normalizeCode } from '../../domain/brand.js';
 import { DependencyProtocolError, DependencyUnavailableError } from '../../domain/errors.js';
 import { type IssuerCheck, issuerStates } from '../../domain/issuer-check.js';

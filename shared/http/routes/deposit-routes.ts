@@ -1,9 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { DepositService } from '../../services/deposit-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
 import { idParams, json, jsonBody, problems } from '../schemas.js';
 import { CardSchema, cardView } from '../views/card-view.js';
 import { DepositResultsSchema, depositView } from '../views/deposit-view.js';
+import * as z from '../zod.js';
 
 export const MAX_CARDS_PER_DEPOSIT = 500;
 

@@ -1,9 +1,10 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { OPERATOR_OUTCOMES } from '../../domain/escalation.js';
 import type { EscalationService } from '../../services/escalation-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
 import { idParams, json, jsonBody, operatorDecisionFields, problems } from '../schemas.js';
 import { ReportSchema, reportView } from '../views/report-view.js';
+import * as z from '../zod.js';
 
 const list = createRoute({
   method: 'get',

@@ -1,8 +1,9 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { ListingService } from '../../services/listing-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
 import { externalId, freeText, idParams, json, jsonBody, PositiveMoneySchema, problems } from '../schemas.js';
 import { ListingSchema, listingView } from '../views/listing-view.js';
+import * as z from '../zod.js';
 
 const CreateListingBody = z
   .strictObject({

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import { MAX_CARDS_PER_ORDER } from '../../domain/order.js';
 import type { OrderService } from '../../services/order-service.js';
 import type { PaymentService } from '../../services/payment-service.js';
@@ -15,6 +15,7 @@ import {
 } from '../schemas.js';
 import { EventsSchema, eventsView } from '../views/events-view.js';
 import { OrderSchema, orderView } from '../views/order-view.js';
+import * as z from '../zod.js';
 
 const orderParams = idParams({ orderId: 'ord' });
 

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { ReinstatementService } from '../../services/reinstatement-service.js';
 import type { StandingService } from '../../services/standing-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
@@ -6,6 +6,7 @@ import { externalId, json, jsonBody, operatorDecisionFields, problems } from '..
 import { BuyerCreditSchema, buyerView } from '../views/buyer-credit-view.js';
 import { SellerEventsSchema, sellerEventsView } from '../views/seller-events-view.js';
 import { SellerStandingSchema, sellerView } from '../views/seller-standing-view.js';
+import * as z from '../zod.js';
 
 const sellerParams = z.object({
   sellerId: externalId.openapi({ param: { name: 'sellerId', in: 'path' } }),

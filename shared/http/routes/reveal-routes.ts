@@ -1,10 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { ReportService } from '../../services/report-service.js';
 import type { RevealService } from '../../services/reveal-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
 import { externalId, idempotencyHeader, idParams, json, jsonBody, problems, vaultId } from '../schemas.js';
 import { ReportSchema, reportView } from '../views/report-view.js';
 import { RevelationSchema, revelationView } from '../views/revelation-view.js';
+import * as z from '../zod.js';
 
 const orderParams = idParams({ orderId: 'ord' });
 

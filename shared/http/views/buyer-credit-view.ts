@@ -1,5 +1,5 @@
-import { z } from '@hono/zod-openapi';
 import type { BuyerCreditView } from '../../services/standing-service.js';
+import * as z from '../zod.js';
 
 /** Rejection and unproven times stay inside: the marketplace sees counts and the verdict. */
 export const BuyerCreditSchema = z

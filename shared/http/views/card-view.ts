@@ -1,5 +1,5 @@
-import { z } from '@hono/zod-openapi';
 import { type Card, cardStates } from '../../domain/card.js';
+import * as z from '../zod.js';
 
 /** Never the ciphertext, the fingerprint or the issuer's answer: only what the seller may see. */
 export const CardSchema = z

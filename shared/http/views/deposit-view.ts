@@ -1,6 +1,6 @@
-import { z } from '@hono/zod-openapi';
 import { depositOutcomes, depositReasons } from '../../domain/deposit-outcome.js';
 import type { DepositResult } from '../../services/deposit-service.js';
+import * as z from '../zod.js';
 
 export const DepositResultsSchema = z
   .object({

@@ -1,5 +1,5 @@
-import { z } from '@hono/zod-openapi';
 import { actors, type OrderEvent } from '../../domain/order-event.js';
+import * as z from '../zod.js';
 
 const EventSchema = z.object({
   eventId: z.string(),

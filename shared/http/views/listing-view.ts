@@ -1,7 +1,7 @@
-import { z } from '@hono/zod-openapi';
 import { type CardState, cardStates } from '../../domain/card.js';
 import type { Listing } from '../../domain/listing.js';
 import { MoneySchema } from '../schemas.js';
+import * as z from '../zod.js';
 import { moneyView } from './money-view.js';
 
 export const ListingSchema = z

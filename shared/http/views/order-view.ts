@@ -1,4 +1,3 @@
-import { z } from '@hono/zod-openapi';
 import { recordedIssuerStates } from '../../domain/issuer-check.js';
 import {
   type Order,
@@ -10,6 +9,7 @@ import {
 } from '../../domain/order.js';
 import { buyerMessage, sellerMessage } from '../../domain/order-messages.js';
 import { MoneySchema } from '../schemas.js';
+import * as z from '../zod.js';
 import { moneyView } from './money-view.js';
 
 const OrderCardSchema = z

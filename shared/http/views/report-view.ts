@@ -1,4 +1,3 @@
-import { z } from '@hono/zod-openapi';
 import { ESCALATION_REASONS, type Escalation, SETTLEMENT_OUTCOMES } from '../../domain/escalation.js';
 import { recordedIssuerStates } from '../../domain/issuer-check.js';
 import {
@@ -10,6 +9,7 @@ import {
 } from '../../domain/report.js';
 import { reportDecisions } from '../../domain/report-decision.js';
 import { MoneySchema } from '../schemas.js';
+import * as z from '../zod.js';
 import { moneyView } from './money-view.js';
 
 const EvidenceSchema = z.object({

@@ -1,5 +1,5 @@
-import { z } from '@hono/zod-openapi';
 import type { Revelation } from '../../services/reveal-service.js';
+import * as z from '../zod.js';
 
 /** The one response that carries codes. */
 export const RevelationSchema = z

@@ -1,5 +1,5 @@
-import { z } from '@hono/zod-openapi';
 import { type SellerEvent, sellerEventTypes } from '../../domain/seller-standing.js';
+import * as z from '../zod.js';
 
 const SellerEventSchema = z.object({
   eventId: z.string(),

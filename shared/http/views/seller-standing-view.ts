@@ -1,7 +1,7 @@
-import { z } from '@hono/zod-openapi';
 import { type Penalty, sellerStatuses } from '../../domain/seller-standing.js';
 import type { SellerStandingView } from '../../services/standing-service.js';
 import { MoneySchema } from '../schemas.js';
+import * as z from '../zod.js';
 import { moneyView } from './money-view.js';
 
 const PenaltySchema = z.object({
