@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { type Card, cardStates } from '../../domain/card.js';
+import { timestamp } from '../schemas.js';
 
 /** Never the ciphertext, the fingerprint or the issuer's answer: only what the seller may see. */
 export const CardSchema = z
@@ -8,7 +9,7 @@ export const CardSchema = z
     listingId: z.string(),
     state: z.enum(cardStates),
     last4: z.string(),
-    updatedAt: z.string(),
+    updatedAt: timestamp(),
   })
   .openapi('Card');
 

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { actors, type OrderEvent } from '../../domain/order-event.js';
+import { timestamp } from '../schemas.js';
 
 const EventSchema = z.object({
   eventId: z.string(),
@@ -7,7 +8,7 @@ const EventSchema = z.object({
   actor: z.enum(actors),
   from: z.string().optional(),
   to: z.string().optional(),
-  at: z.string(),
+  at: timestamp(),
   // Written by the vault's own transitions, never from a request; it never holds a code.
   data: z.record(z.string(), z.unknown()).optional(),
 });
