@@ -174,13 +174,10 @@ export const idempotencyProblems = [
 
 const RetryAfterHeader = z.object({
   // Sent with `concurrent-update` and `dependency-unavailable`, not with the other codes of a status.
-  'Retry-After': z
-    .string()
-    .optional()
-    .openapi({
-      description: 'Seconds to wait before sending the same request (same Idempotency-Key) again',
-      example: '5',
-    }),
+  'Retry-After': z.string().optional().openapi({
+    description: 'Seconds to wait before sending the same request (same Idempotency-Key) again',
+    example: '5',
+  }),
 });
 
 /**

@@ -49,7 +49,9 @@ export class DeclaredResponses {
 function problemCode(body: unknown): string | undefined {
   if (body === null || typeof body !== 'object') return undefined;
   const type = (body as { type?: unknown }).type;
-  return typeof type === 'string' && type.startsWith(PROBLEM_BASE) ? type.slice(PROBLEM_BASE.length) : undefined;
+  return typeof type === 'string' && type.startsWith(PROBLEM_BASE)
+    ? type.slice(PROBLEM_BASE.length)
+    : undefined;
 }
 
 function declaredCodes(schema: JsonSchema | undefined): string[] {

@@ -68,7 +68,9 @@ export async function startTestStack(
   const contract = () => {
     declared ??= fetch(`${stack.apiUrl}/openapi.json`)
       .then((res) => res.json())
-      .then((document) => new DeclaredResponses(document as ConstructorParameters<typeof DeclaredResponses>[0]));
+      .then(
+        (document) => new DeclaredResponses(document as ConstructorParameters<typeof DeclaredResponses>[0]),
+      );
     return declared;
   };
   const request: TestStack['request'] = async (method, path, options = {}) => {
