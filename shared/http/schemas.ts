@@ -128,17 +128,41 @@ export const ProblemSchema = z
       .array(z.object({ path: z.string(), message: z.string() }))
       .optional()
       .openapi({ description: '`validation`: each field that failed and why (values are never echoed)' }),
-    expected: MoneySchema.optional().openapi({ description: '`amount-mismatch`: the order amount' }),
-    received: MoneySchema.optional().openapi({ description: '`amount-mismatch`: the amount paid' }),
+    // `amount-mismatch`: the order's amount and the amount paid (a described $ref would
+    // rewrite the shared Money component's own description, so they are told in the Problem's).
+    expected: MoneySchema.optional(),
+    received: MoneySchema.optional(),
     available: z.number().int().optional().openapi({ description: '`out-of-stock`: cards on sale' }),
     requested: z.number().int().optional().openapi({ description: '`out-of-stock`: cards asked for' }),
-    state: z.string().optional().openapi({ description: '`invalid-state`: the current state' }),
+    state: z.string().optional().openapi({ description: 'the current state of what refused' }),
+    from: z.string().optional().openapi({ description: 'the state a refused change started from' }),
+    to: z.string().optional().openapi({ description: 'the state a refused change went to' }),
+    orderId: z.string().optional(),
+    listingId: z.string().optional(),
+    cardId: z.string().optional(),
+    cardIds: z.array(z.string()).optional(),
+    reportId: z.string().optional(),
+    sellerId: z.string().optional(),
+    paymentRef: z.string().optional().openapi({ description: '`payment-reference-reused`' }),
+    brand: z.string().optional().openapi({ description: '`unknown-brand`' }),
+    field: z.string().optional().openapi({ description: '`validation`: the field at fault' }),
+    cursor: z.string().optional().openapi({ description: '`validation`: a cursor this list did not give' }),
+    revealedAt: timestamp().optional(),
+    disputeDeadline: timestamp().optional().openapi({ description: '`dispute-window-closed`' }),
+    openReports: z.number().int().optional().openapi({ description: 'reports under review on the order' }),
+    refund: MoneySchema.optional(),
     checks: z
       .record(z.string(), z.enum(['up', 'down']))
       .optional()
       .openapi({ description: '`/health`: the state of each dependency' }),
   })
-  .openapi('Problem');
+  .openapi('Problem', {
+    description:
+      'RFC 9457. Extensions by code: `validation` has `errors`; `amount-mismatch` has `expected` ' +
+      '(the order amount) and `received` (the amount paid); `out-of-stock` has `available` and ' +
+      '`requested`; `state`, `from` and `to` name the state that refused; ids name what it is ' +
+      'about; a 503 from `/health` has `checks`. A 5xx has no other extension: its cause is logged.',
+  });
 
 /**
  * What any route may answer besides its own codes: the API key, the body limit, a race the
