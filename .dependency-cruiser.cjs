@@ -9,6 +9,14 @@ const PRODUCTION = '^(functions|shared|infra)/';
 module.exports = {
   forbidden: [
     {
+      name: 'client-stands-alone',
+      comment:
+        'client/ is what a marketplace copies: it needs fetch and nothing else of ours but the webhook verifier (node:crypto only)',
+      severity: 'error',
+      from: { path: '^client/' },
+      to: { pathNot: '^(client/|shared/webhooks/verify-webhook\\.ts$|(node:)?crypto$)' },
+    },
+    {
       name: 'domain-is-pure',
       comment: 'domain/ imports nothing outside itself: no node builtins, no packages, no other layer',
       severity: 'error',

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { FunctionSpec } from './function-specs.js';
 
@@ -46,7 +47,10 @@ export const ESBUILD = {
  */
 export function bundleDefines(spec: Pick<FunctionSpec, 'servesOpenApiDocument'>): Record<string, string> {
   if (!spec.servesOpenApiDocument) return {};
-  return { CARD_VAULT_OPENAPI_DOCUMENT: JSON.stringify(openApiDocument()) };
+  // Gzipped: the document (~170 KB, every operation with its problem codes) passes through a
+  // command-line argument, and the api function unpacks it at its first `/openapi.json`.
+  const packed = gzipSync(openApiDocument(), { level: 9 }).toString('base64');
+  return { CARD_VAULT_OPENAPI_DOCUMENT: JSON.stringify(packed) };
 }
 
 let document: string | undefined;

@@ -5,6 +5,8 @@ import type { Logger } from '../ports/logger.js';
 import type { TenantService } from '../services/tenant-service.js';
 import type { AppEnv, routeApp } from './env.js';
 import { DEPENDENCY_UNAVAILABLE_DETAIL, errorToProblem, problemResponse, routeOf } from './problem.js';
+import { json, problems } from './schemas.js';
+import * as z from './zod.js';
 
 /** 500 cards of 128-character codes with PINs fit well under this; anything larger is refused unread. */
 export const MAX_BODY_BYTES = 256 * 1024;
@@ -35,6 +37,9 @@ export function createApp(deps: AppDeps) {
 
   app.use('*', async (c, next) => {
     const started = performance.now();
+    // Names this occurrence in a problem's `instance` and in the log line below, so an operator
+    // can find what a marketplace quotes; the path cannot serve (it may hold a pasted code).
+    c.set('requestId', crypto.randomUUID());
     await next();
     c.header('X-Content-Type-Options', 'nosniff');
     // Answered before the body was read (no key, no route, too large): whatever of it is still
@@ -45,6 +50,7 @@ export function createApp(deps: AppDeps) {
       {
         method: c.req.method,
         route: routeOf(c),
+        requestId: c.get('requestId'),
         status: c.res.status,
         ms: Math.round(performance.now() - started),
       },
@@ -62,6 +68,26 @@ export function createApp(deps: AppDeps) {
     }),
   );
 
+  app.openAPIRegistry.registerPath({
+    method: 'get',
+    path: '/health',
+    operationId: 'getHealth',
+    security: [],
+    tags: ['Operations'],
+    summary: 'Is the vault up?',
+    description:
+      'Probes the database (a cheap call, cached briefly). 200 when every dependency is up; 503 ' +
+      '`dependency-unavailable` with the state of each when one is down. No API key.',
+    responses: {
+      200: json(
+        z
+          .object({ status: z.literal('ok'), checks: z.record(z.string(), z.literal('up')).optional() })
+          .openapi('Health'),
+        'Every dependency is up',
+      ),
+      ...problems(),
+    },
+  });
   app.get('/health', async (c) => {
     const probes = Object.entries(deps.health ?? {});
     const states = await Promise.all(probes.map(async ([name, probe]) => [name, await probe()] as const));
@@ -96,8 +122,28 @@ export function createApp(deps: AppDeps) {
       title: 'card-vault',
       version: '1.0.0',
       description:
-        'A vault for electronic-card codes sold on second-hand marketplaces. Errors are RFC 9457 problems.',
+        'A vault for electronic-card codes sold on second-hand marketplaces. Sellers deposit codes, ' +
+        'the vault checks them unused with the issuer and keeps them sealed until the buyer has ' +
+        'paid into escrow; the buyer reveals them once. Every error is an RFC 9457 problem ' +
+        '(`application/problem+json`) whose `type` ends in a stable code; each operation lists ' +
+        'the codes it may answer. `409 concurrent-update` and `503 dependency-unavailable` carry ' +
+        '`Retry-After`: send the same request (with the same Idempotency-Key) again after it.',
+      license: { name: 'Proprietary', url: 'https://card-vault.example/license' },
     },
+    // The document is served from the API's own root, locally and behind API Gateway alike.
+    servers: [{ url: '/', description: 'The vault that served this document' }],
+    tags: [
+      { name: 'Listings', description: "A seller's offers" },
+      { name: 'Cards', description: 'Depositing and withdrawing codes (the deposit function in AWS)' },
+      { name: 'Orders', description: 'From reservation to payment, confirmation and the audit trail' },
+      {
+        name: 'Reveal and report',
+        description: 'The only operations that open codes (the reveal function in AWS)',
+      },
+      { name: 'Disputes', description: "The marketplace's dispute desk" },
+      { name: 'Parties', description: 'Seller standing and buyer credit' },
+      { name: 'Operations', description: 'Health' },
+    ],
   });
 
   app.notFound((c) => problemResponse(c, 'not-found', `no route matches this ${c.req.method} request`));

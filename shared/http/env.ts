@@ -4,7 +4,7 @@ import { IdempotencyKeyInvalidError, IdempotencyKeyMissingError, ValidationError
 import { validationIssues } from './validation-issues.js';
 
 /** Per-request values set by middleware. */
-export type AppEnv = { Variables: { tenantId: string } };
+export type AppEnv = { Variables: { tenantId: string; requestId: string } };
 
 /**
  * A route module's app. Every validation failure has one shape: a `validation` problem that

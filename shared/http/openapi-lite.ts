@@ -12,12 +12,17 @@
  * `hono/validator` for the body), `.doc31()` and the registry calls `createApp` makes. The bundle
  * tests hold it to the library: the same bad requests get the same problems bundled and locally.
  */
+
+import { gunzipSync } from 'node:zlib';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { validator } from 'hono/validator';
 import { ZodType } from 'zod';
 
-/** The whole API's document as JSON, defined at bundle time for the function that serves it. */
+/**
+ * The whole API's document, gzipped and base64-encoded (a CLI argument, see infra/bundling.ts),
+ * defined at bundle time for the function that serves it.
+ */
 declare const CARD_VAULT_OPENAPI_DOCUMENT: string | undefined;
 
 type Target = 'query' | 'param' | 'header' | 'json';
@@ -109,8 +114,12 @@ export class OpenAPIHono extends Hono {
   /** Serves the synth-time document if this bundle carries one; the other functions serve none. */
   doc31 = (path: string): this => {
     if (typeof CARD_VAULT_OPENAPI_DOCUMENT === 'string') {
-      const document = CARD_VAULT_OPENAPI_DOCUMENT;
-      this.get(path, (c) => c.json(JSON.parse(document)));
+      const packed = CARD_VAULT_OPENAPI_DOCUMENT;
+      let document: unknown;
+      // Unpacked at the first request, not at cold start.
+      this.get(path, (c) =>
+        c.json((document ??= JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString()))),
+      );
     }
     return this;
   };

@@ -22,8 +22,11 @@ export function problemResponse(
   detail?: string,
   extensions: Record<string, unknown> = {},
 ) {
-  const route = routeOf(c);
-  const body = problemBody(code, detail, { ...(route ? { instance: route } : {}), ...extensions });
+  const requestId: string | undefined = c.get('requestId');
+  const body = problemBody(code, detail, {
+    ...(requestId ? { instance: `urn:uuid:${requestId}` } : {}),
+    ...extensions,
+  });
   c.header('Content-Type', 'application/problem+json');
   c.header('Cache-Control', 'no-store');
   const { retryAfterSeconds }: ProblemType = problemTypes[code];
@@ -59,17 +62,26 @@ export function errorToProblem(error: Error, c: Context, logger: Logger) {
     const known: ProblemType = problemTypes[error.code];
     if (known.status < 500) return problemResponse(c, error.code, error.message, error.details);
     if (known.internal) {
-      logger.error({ err: serializeError(error), route: routeOf(c) }, 'internal fault');
+      logger.error(
+        { err: serializeError(error), route: routeOf(c), requestId: c.get('requestId') },
+        'internal fault',
+      );
       return problemResponse(c, 'internal');
     }
-    logger.error({ err: serializeError(error), route: routeOf(c) }, 'dependency failure');
+    logger.error(
+      { err: serializeError(error), route: routeOf(c), requestId: c.get('requestId') },
+      'dependency failure',
+    );
     return problemResponse(c, error.code, DEPENDENCY_UNAVAILABLE_DETAIL);
   }
   if (error instanceof HTTPException) {
     const code = httpExceptionCode(error);
     if (code) return problemResponse(c, code, error.message);
   }
-  logger.error({ err: serializeError(error), route: routeOf(c) }, 'unhandled error');
+  logger.error(
+    { err: serializeError(error), route: routeOf(c), requestId: c.get('requestId') },
+    'unhandled error',
+  );
   return problemResponse(c, 'internal', 'An internal error occurred; it has been logged.');
 }
 

@@ -1,3 +1,4 @@
+import { PROBLEM_BASE, type ProblemCode, type ProblemType, problemTypes } from './problem-types.js';
 import * as z from './zod.js';
 
 /** Ids minted by the vault: `<prefix>_` + 26 Crockford base32 characters. */
@@ -42,33 +43,61 @@ export const externalId = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, 'must be 1-128 characters: letters, digits, . _ : -');
 
+/** Integer minor units; safe integers, and a price times MAX_CARDS_PER_ORDER stays one. */
+const MAX_MINOR_UNITS = 1_000_000_000_000;
+
+const currency = z
+  .string()
+  .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')
+  .openapi({ example: 'EUR' });
+
+/** An amount the vault reports (a refund may be 0). */
 export const MoneySchema = z
   .strictObject({
     amount: z
       .number()
       .int()
       .nonnegative()
-      // Safe integers, and a price times MAX_CARDS_PER_ORDER stays one.
-      .max(1_000_000_000_000)
+      .max(MAX_MINOR_UNITS)
       .openapi({ description: 'integer minor units', example: 2500 }),
-    currency: z
-      .string()
-      .regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code')
-      .openapi({ example: 'EUR' }),
+    currency,
   })
   .openapi('Money');
 
-export const PositiveMoneySchema = MoneySchema.refine((m) => m.amount > 0, {
-  message: 'amount must be greater than zero',
-  path: ['amount'],
-});
+/** A price or a payment: the vault refuses 0, and the document says so (`minimum: 1`). */
+export const PositiveMoneySchema = z
+  .strictObject({
+    amount: z
+      .number()
+      .int()
+      .min(1, 'amount must be greater than zero')
+      .max(MAX_MINOR_UNITS)
+      .openapi({ description: 'integer minor units, at least 1', example: 2500 }),
+    currency,
+  })
+  .openapi('PositiveMoney');
+
+/** A point in time as the vault writes it: RFC 3339, UTC (`2026-12-02T16:52:03.120Z`). */
+export const timestamp = () => z.string().openapi({ format: 'date-time' });
 
 export const idempotencyHeader = z.object({
   'idempotency-key': z
     .string()
     .regex(/^[\x21-\x7e]{1,255}$/, 'must be 1-255 visible ASCII characters')
     // Header names are case-insensitive; the parameter name must equal the schema key.
-    .openapi({ param: { name: 'idempotency-key', in: 'header' }, example: 'b7f0c2d4-order-1' }),
+    .openapi({
+      param: {
+        name: 'idempotency-key',
+        in: 'header',
+        description:
+          'Makes the request safe to retry. The first request with a key is carried out; a ' +
+          'later one with the same key and the same body gets the same answer (status and ' +
+          'body) without doing anything again, and one with the same key and another body is ' +
+          'refused with `idempotency-key-reused` (422). Keys are per tenant and per operation; ' +
+          'send a new key for each new intent (a UUID is fine).',
+      },
+      example: 'b7f0c2d4-order-1',
+    }),
 });
 
 /** Path parameters that are vault ids; a malformed id is a validation problem, not a lookup. */
@@ -84,21 +113,126 @@ export function idParams<K extends string>(params: Record<K, string>) {
 
 export const ProblemSchema = z
   .object({
-    type: z.string(),
+    type: z.string().openapi({
+      format: 'uri',
+      description: `\`${PROBLEM_BASE}<code>\`; the codes a route may answer are listed on its responses`,
+    }),
     title: z.string(),
     status: z.number().int(),
     detail: z.string().optional(),
-    instance: z.string().optional(),
+    instance: z.string().optional().openapi({
+      format: 'uri',
+      description: 'This occurrence (`urn:uuid:...`); the request log line carries the same value',
+    }),
+    errors: z
+      .array(z.object({ path: z.string(), message: z.string() }))
+      .optional()
+      .openapi({ description: '`validation`: each field that failed and why (values are never echoed)' }),
+    // `amount-mismatch`: the order's amount and the amount paid (a described $ref would
+    // rewrite the shared Money component's own description, so they are told in the Problem's).
+    expected: MoneySchema.optional(),
+    received: MoneySchema.optional(),
+    available: z.number().int().optional().openapi({ description: '`out-of-stock`: cards on sale' }),
+    requested: z.number().int().optional().openapi({ description: '`out-of-stock`: cards asked for' }),
+    state: z.string().optional().openapi({ description: 'the current state of what refused' }),
+    from: z.string().optional().openapi({ description: 'the state a refused change started from' }),
+    to: z.string().optional().openapi({ description: 'the state a refused change went to' }),
+    orderId: z.string().optional(),
+    listingId: z.string().optional(),
+    cardId: z.string().optional(),
+    cardIds: z.array(z.string()).optional(),
+    reportId: z.string().optional(),
+    sellerId: z.string().optional(),
+    paymentRef: z.string().optional().openapi({ description: '`payment-reference-reused`' }),
+    brand: z.string().optional().openapi({ description: '`unknown-brand`' }),
+    field: z.string().optional().openapi({ description: '`validation`: the field at fault' }),
+    cursor: z.string().optional().openapi({ description: '`validation`: a cursor this list did not give' }),
+    revealedAt: timestamp().optional(),
+    disputeDeadline: timestamp().optional().openapi({ description: '`dispute-window-closed`' }),
+    openReports: z.number().int().optional().openapi({ description: 'reports under review on the order' }),
+    refund: MoneySchema.optional(),
+    checks: z
+      .record(z.string(), z.enum(['up', 'down']))
+      .optional()
+      .openapi({ description: '`/health`: the state of each dependency' }),
   })
-  .openapi('Problem');
+  .openapi('Problem', {
+    description:
+      'RFC 9457. Extensions by code: `validation` has `errors`; `amount-mismatch` has `expected` ' +
+      '(the order amount) and `received` (the amount paid); `out-of-stock` has `available` and ' +
+      '`requested`; `state`, `from` and `to` name the state that refused; ids name what it is ' +
+      'about; a 503 from `/health` has `checks`. A 5xx has no other extension: its cause is logged.',
+  });
 
-/** Problem responses as OpenAPI documents them (the codes are in `type`). */
-export function problems(...statuses: number[]) {
+/**
+ * What any route may answer besides its own codes: the API key, the body limit, a race the
+ * vault could not win in its own retries, an outage, a fault, and Node's parser refusals.
+ */
+const anyRouteProblems = [
+  'unauthorized',
+  'payload-too-large',
+  'concurrent-update',
+  'dependency-unavailable',
+  'internal',
+  'malformed-request',
+  'request-timeout',
+  'headers-too-large',
+] as const satisfies readonly ProblemCode[];
+
+/** What a route with path parameters or a query may add: a malformed id is a validation problem. */
+export const inputProblems = ['validation'] as const satisfies readonly ProblemCode[];
+
+/** What a route with a JSON body may add. */
+export const bodyProblems = [
+  'validation',
+  'malformed-json',
+  'unsupported-media-type',
+] as const satisfies readonly ProblemCode[];
+
+/** What a route that takes an Idempotency-Key may add. */
+export const idempotencyProblems = [
+  'idempotency-key-missing',
+  'idempotency-key-invalid',
+  'idempotency-key-reused',
+] as const satisfies readonly ProblemCode[];
+
+const RetryAfterHeader = z.object({
+  // Sent with `concurrent-update` and `dependency-unavailable`, not with the other codes of a status.
+  'Retry-After': z.string().optional().openapi({
+    description: 'Seconds to wait before sending the same request (same Idempotency-Key) again',
+    example: '5',
+  }),
+});
+
+/**
+ * A route's problem responses, by code: grouped by status, each status listing its codes in its
+ * description and as the `type` values its schema allows, with `Retry-After` where one is sent.
+ * The codes every route may answer are added here, so a route names only its own.
+ */
+export function problems(...codes: ReadonlyArray<ProblemCode | readonly ProblemCode[]>) {
+  const all = [...new Set([...codes.flat(), ...anyRouteProblems])];
+  const byStatus = new Map<number, ProblemCode[]>();
+  for (const code of all) {
+    const { status } = problemTypes[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
   return Object.fromEntries(
-    statuses.map((s) => [
-      s,
-      { description: 'RFC 9457 problem', content: { 'application/problem+json': { schema: ProblemSchema } } },
-    ]),
+    [...byStatus].map(([status, statusCodes]) => {
+      const types = statusCodes.map((code) => `${PROBLEM_BASE}${code}`) as [string, ...string[]];
+      const retry = statusCodes.some(
+        (code) => (problemTypes[code] as ProblemType).retryAfterSeconds !== undefined,
+      );
+      return [
+        status,
+        {
+          description: `RFC 9457 problem: ${statusCodes.map((code) => `\`${code}\``).join(', ')}`,
+          ...(retry ? { headers: RetryAfterHeader } : {}),
+          content: {
+            'application/problem+json': { schema: ProblemSchema.extend({ type: z.enum(types) }) },
+          },
+        },
+      ];
+    }),
   );
 }
 

@@ -192,6 +192,11 @@ describe('success responses', () => {
     );
     await call('GET', '/sellers/{sellerId}/events', { sellerId: suspended });
 
+    const health = await s.request('GET', '/health', { apiKey: null });
+    const healthSchema = doc.paths['/health']?.get?.responses['200']?.content?.['application/json']?.schema;
+    expect(undeclaredKeys(health.body, healthSchema, doc.components.schemas), 'GET /health').toEqual([]);
+    checked.push('GET /health');
+
     // Every documented operation was walked.
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/^\/v1/, '')}`),

@@ -176,7 +176,10 @@ describe('bundled handlers, invoked with API Gateway and Scheduler events', () =
     );
 
   it('route to each function exactly the documented operations its app serves', () => {
-    const ops = operations(deployedDocument()).filter((op) => !op.path.startsWith('/openapi'));
+    // Every function answers /health itself (each probes its own view of the table).
+    const ops = operations(deployedDocument()).filter(
+      (op) => !op.path.startsWith('/openapi') && op.path !== '/health',
+    );
     expect(servedBy('deposit', ops).sort()).toEqual(privileged('deposit').sort());
     expect(servedBy('reveal', ops).sort()).toEqual(privileged('reveal').sort());
     // The api function (API Gateway's default route) serves everything else, none of the privileged routes.
@@ -215,7 +218,8 @@ describe('bundled handlers, invoked with API Gateway and Scheduler events', () =
       status,
       contentType: headers['content-type'],
       cacheControl: headers['cache-control'],
-      body: JSON.parse(text) as unknown,
+      // Each answer names its own occurrence; that it has one is what both must agree on.
+      body: JSON.parse(text.replace(/urn:uuid:[0-9a-f-]{36}/g, 'urn:uuid:<this request>')) as unknown,
     });
     for (const fn of ['api', 'deposit', 'reveal'] as const) {
       const cases = BAD_REQUESTS.filter((c) => c.fn === fn);

@@ -13,6 +13,15 @@ export function undeclaredKeys(
   const resolved = resolve(schema, components);
   // `{}` is `unknown`: a free-form value declared as such (an event's `data`).
   if (Object.keys(resolved).length === 0) return [];
+  // `allOf` (a problem narrowed to a route's codes): a key declared by any member is declared.
+  if (resolved.allOf) {
+    const members = resolved.allOf.map((member) => resolve(member, components));
+    const merged: JsonSchema = {
+      properties: Object.assign({}, ...members.map((m) => m.properties ?? {})),
+      ...(members.find((m) => m.additionalProperties) ?? {}),
+    };
+    return undeclaredKeys(value, merged, components, path);
+  }
   const alternatives = [...(resolved.anyOf ?? []), ...(resolved.oneOf ?? [])];
   if (alternatives.length > 0) {
     const misses = alternatives.map((alt) => undeclaredKeys(value, alt, components, path));
@@ -36,6 +45,8 @@ export interface JsonSchema {
   items?: JsonSchema;
   anyOf?: JsonSchema[];
   oneOf?: JsonSchema[];
+  allOf?: JsonSchema[];
+  enum?: unknown[];
 }
 
 function resolve(schema: JsonSchema, components: Record<string, JsonSchema>): JsonSchema {

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { loadLocalConfig } from '../../shared/config/config.js';
 import { type LocalStack, startLocalStack } from '../../shared/local/local-stack.js';
 import type { Metrics } from '../../shared/ports/metrics.js';
+import { DeclaredResponses } from './declared-responses.js';
 import { TestClock } from './test-clock.js';
 
 export interface HttpResult<T = any> {
@@ -62,6 +63,16 @@ export async function startTestStack(
     ...(options.onDatabaseLost ? { onDatabaseLost: options.onDatabaseLost } : {}),
     ...(options.metrics ? { observe: { metrics: options.metrics } } : {}),
   });
+  // Every answer is held to the document the stack serves (fetched once, on the first request).
+  let declared: Promise<DeclaredResponses> | undefined;
+  const contract = () => {
+    declared ??= fetch(`${stack.apiUrl}/openapi.json`)
+      .then((res) => res.json())
+      .then(
+        (document) => new DeclaredResponses(document as ConstructorParameters<typeof DeclaredResponses>[0]),
+      );
+    return declared;
+  };
   const request: TestStack['request'] = async (method, path, options = {}) => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     if (options.apiKey !== null) headers.authorization ??= `Bearer ${options.apiKey ?? stack.devApiKey}`;
@@ -80,6 +91,8 @@ export async function startTestStack(
     try {
       parsed = JSON.parse(text);
     } catch {}
+    const violation = (await contract()).violation(method, path, response.status, parsed);
+    if (violation) throw new Error(`the answer breaks /openapi.json: ${violation}`);
     return { status: response.status, headers: response.headers, body: parsed, text };
   };
   return {

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { DepositService } from '../../services/deposit-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
-import { idParams, json, jsonBody, problems } from '../schemas.js';
+import { bodyProblems, idParams, inputProblems, json, jsonBody, problems } from '../schemas.js';
 import { CardSchema, cardView } from '../views/card-view.js';
 import { DepositResultsSchema, depositView } from '../views/deposit-view.js';
 import * as z from '../zod.js';
@@ -30,6 +30,15 @@ const DepositBody = z
 const deposit = createRoute({
   method: 'post',
   path: '/listings/{listingId}/cards',
+  operationId: 'depositCards',
+  tags: ['Cards'],
+  summary: 'Deposit codes into a listing',
+  description:
+    'Each code is checked unused with its issuer, encrypted bound to its card, and fingerprinted ' +
+    'so it can never be deposited twice (F6). One result per card, in request order: `available`, ' +
+    '`rejected` (with the reason), `duplicate`, or `pending_check` when the issuer did not answer ' +
+    '(checked again later). The answer names no code. Depositing the same codes again is safe: a ' +
+    'code already in the vault answers `duplicate`.',
   security: bearerSecurity,
   request: {
     params: idParams({ listingId: 'lst' }),
@@ -37,18 +46,27 @@ const deposit = createRoute({
   },
   responses: {
     200: json(DepositResultsSchema, 'One result per card, in request order'),
-    ...problems(400, 401, 404, 409, 413, 415),
+    ...problems(bodyProblems, 'not-found', 'seller-suspended', 'invalid-state'),
   },
 });
 
 const withdraw = createRoute({
   method: 'delete',
   path: '/listings/{listingId}/cards/{cardId}',
+  operationId: 'withdrawCard',
+  tags: ['Cards'],
+  summary: 'Withdraw an unsold card',
+  description:
+    'Takes an available card off sale and forgets its fingerprint, so the code may be deposited ' +
+    'again elsewhere. A card reserved or sold cannot be withdrawn (`card-not-available`).',
   security: bearerSecurity,
   request: {
     params: idParams({ listingId: 'lst', cardId: 'crd' }),
   },
-  responses: { 200: json(CardSchema, 'The withdrawn card'), ...problems(401, 404, 409) },
+  responses: {
+    200: json(CardSchema, 'The withdrawn card'),
+    ...problems(inputProblems, 'not-found', 'card-not-available'),
+  },
 });
 
 /** Deposit and withdraw: the only routes that encrypt and fingerprint codes (their own Lambda in AWS). */

@@ -2,13 +2,27 @@ import { createRoute } from '@hono/zod-openapi';
 import { OPERATOR_OUTCOMES } from '../../domain/escalation.js';
 import type { EscalationService } from '../../services/escalation-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
-import { idParams, json, jsonBody, operatorDecisionFields, problems } from '../schemas.js';
+import {
+  bodyProblems,
+  idParams,
+  inputProblems,
+  json,
+  jsonBody,
+  operatorDecisionFields,
+  problems,
+} from '../schemas.js';
 import { ReportSchema, reportView } from '../views/report-view.js';
 import * as z from '../zod.js';
 
 const list = createRoute({
   method: 'get',
   path: '/escalations',
+  operationId: 'listEscalations',
+  tags: ['Disputes'],
+  summary: 'List open escalations',
+  description:
+    'Reports the decision table could not decide, oldest first, each with its evidence and the ' +
+    'deadline after which the default applies (refund, no seller penalty). Page with `cursor`.',
   security: bearerSecurity,
   request: {
     query: z.object({
@@ -23,13 +37,19 @@ const list = createRoute({
         .openapi('EscalationList'),
       'Open escalations of the tenant, oldest first, with their evidence',
     ),
-    ...problems(400, 401),
+    ...problems(inputProblems),
   },
 });
 
 const settle = createRoute({
   method: 'post',
   path: '/escalations/{reportId}/settle',
+  operationId: 'settleEscalation',
+  tags: ['Disputes'],
+  summary: 'Settle an escalation',
+  description:
+    "The dispute desk's decision on an open escalation: `refund` (refund, seller strike and fine), " +
+    '`refund_without_penalty`, or `reject`. Recorded on the order trail with the note and who decided.',
   security: bearerSecurity,
   request: {
     params: idParams({ reportId: 'rpt' }),
@@ -47,7 +67,7 @@ const settle = createRoute({
   },
   responses: {
     200: json(ReportSchema, 'The report, closed, with its settlement'),
-    ...problems(400, 401, 404, 409),
+    ...problems(bodyProblems, 'not-found', 'report-not-open', 'invalid-state'),
   },
 });
 

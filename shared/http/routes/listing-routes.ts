@@ -1,7 +1,17 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { ListingService } from '../../services/listing-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
-import { externalId, freeText, idParams, json, jsonBody, PositiveMoneySchema, problems } from '../schemas.js';
+import {
+  bodyProblems,
+  externalId,
+  freeText,
+  idParams,
+  inputProblems,
+  json,
+  jsonBody,
+  PositiveMoneySchema,
+  problems,
+} from '../schemas.js';
 import { ListingSchema, listingView } from '../views/listing-view.js';
 import * as z from '../zod.js';
 
@@ -18,19 +28,31 @@ const CreateListingBody = z
 const create = createRoute({
   method: 'post',
   path: '/listings',
+  operationId: 'createListing',
+  tags: ['Listings'],
+  summary: 'Create a listing',
+  description:
+    "A seller's offer of one brand and face value at one price. Cards are deposited into it " +
+    'afterwards; listings are never deleted, so the evidence of what was sold stays (F3).',
   security: bearerSecurity,
   request: { body: jsonBody(CreateListingBody) },
-  responses: { 201: json(ListingSchema, 'The listing'), ...problems(400, 401, 409, 422) },
+  responses: {
+    201: json(ListingSchema, 'The listing'),
+    ...problems(bodyProblems, 'unknown-brand', 'seller-suspended'),
+  },
 });
 
 const get = createRoute({
   method: 'get',
   path: '/listings/{listingId}',
+  operationId: 'getListing',
+  tags: ['Listings'],
+  summary: 'Read a listing and its stock',
   security: bearerSecurity,
   request: { params: idParams({ listingId: 'lst' }) },
   responses: {
     200: json(ListingSchema, 'The listing with stock counts by card state'),
-    ...problems(401, 404),
+    ...problems(inputProblems, 'not-found'),
   },
 });
 

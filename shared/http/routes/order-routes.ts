@@ -4,9 +4,12 @@ import type { OrderService } from '../../services/order-service.js';
 import type { PaymentService } from '../../services/payment-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
 import {
+  bodyProblems,
   externalId,
   idempotencyHeader,
+  idempotencyProblems,
   idParams,
+  inputProblems,
   json,
   jsonBody,
   PositiveMoneySchema,
@@ -22,6 +25,13 @@ const orderParams = idParams({ orderId: 'ord' });
 const place = createRoute({
   method: 'post',
   path: '/orders',
+  operationId: 'placeOrder',
+  tags: ['Orders'],
+  summary: 'Place an order',
+  description:
+    'Reserves `quantity` available cards of the listing for the buyer until `expiresAt` (the ' +
+    'payment window); unpaid by then, the order expires and the cards go back on sale. Nothing ' +
+    'is shown to anyone until the payment has cleared (F4).',
   security: bearerSecurity,
   request: {
     headers: idempotencyHeader,
@@ -37,24 +47,42 @@ const place = createRoute({
   },
   responses: {
     201: json(OrderSchema, 'The order, pending payment, with its reserved cards'),
-    ...problems(400, 401, 404, 409, 422),
+    ...problems(
+      bodyProblems,
+      idempotencyProblems,
+      'not-found',
+      'out-of-stock',
+      'seller-suspended',
+      'self-purchase',
+    ),
   },
 });
 
 const get = createRoute({
   method: 'get',
   path: '/orders/{orderId}',
+  operationId: 'getOrder',
+  tags: ['Orders'],
+  summary: 'Read an order',
   security: bearerSecurity,
   request: { params: orderParams },
   responses: {
     200: json(OrderSchema, 'The order, with plain status texts for both parties'),
-    ...problems(401, 404),
+    ...problems(inputProblems, 'not-found'),
   },
 });
 
 const pay = createRoute({
   method: 'post',
   path: '/orders/{orderId}/payment',
+  operationId: 'recordPayment',
+  tags: ['Orders'],
+  summary: 'Record that the payment cleared into escrow',
+  description:
+    "The marketplace's payment callback. Idempotent by `paymentRef`: the same reference again " +
+    'gets the same answer (F8), and a reference pays one order only. A payment for an order that ' +
+    'expired, was cancelled or was already paid by another reference is recorded as a refund due ' +
+    '(`refundDue`) and answered with its problem.',
   security: bearerSecurity,
   request: {
     params: orderParams,
@@ -64,35 +92,66 @@ const pay = createRoute({
   },
   responses: {
     200: json(OrderSchema, 'The paid order (the same paymentRef again gets the same answer)'),
-    ...problems(400, 401, 404, 409, 422),
+    ...problems(
+      bodyProblems,
+      'not-found',
+      'order-expired',
+      'already-paid',
+      'payment-reference-reused',
+      'amount-mismatch',
+      'invalid-state',
+    ),
   },
 });
 
 const cancel = createRoute({
   method: 'post',
   path: '/orders/{orderId}/cancel',
+  operationId: 'cancelOrder',
+  tags: ['Orders'],
+  summary: 'Cancel an unpaid order',
+  description: 'The reserved cards go back on sale. A paid order cannot be cancelled (`invalid-state`).',
   security: bearerSecurity,
   request: { params: orderParams },
-  responses: { 200: json(OrderSchema, 'The cancelled order'), ...problems(401, 404, 409) },
+  responses: {
+    200: json(OrderSchema, 'The cancelled order'),
+    ...problems(inputProblems, 'not-found', 'invalid-state', 'order-expired', 'already-paid'),
+  },
 });
 
 const confirm = createRoute({
   method: 'post',
   path: '/orders/{orderId}/confirm',
+  operationId: 'confirmOrder',
+  tags: ['Orders'],
+  summary: 'Confirm receipt and release escrow early',
+  description:
+    'The buyer waives the rest of the dispute window: the money is released to the seller now. ' +
+    'Delivery never depends on it (F1): without it, the sweeper releases at the dispute deadline.',
   security: bearerSecurity,
   request: {
     params: orderParams,
     body: jsonBody(z.strictObject({ buyerId: externalId }).openapi('ConfirmOrder')),
   },
-  responses: { 200: json(OrderSchema, 'The released order'), ...problems(400, 401, 404, 409) },
+  responses: {
+    200: json(OrderSchema, 'The released order'),
+    ...problems(bodyProblems, 'not-found', 'invalid-state', 'not-revealed'),
+  },
 });
 
 const events = createRoute({
   method: 'get',
   path: '/orders/{orderId}/events',
+  operationId: 'listOrderEvents',
+  tags: ['Orders'],
+  summary: "Read an order's audit trail",
+  description: 'Every state change of the order, each written in the same transaction as the change (F9).',
   security: bearerSecurity,
   request: { params: orderParams },
-  responses: { 200: json(EventsSchema, "The order's audit trail, oldest first"), ...problems(401, 404) },
+  responses: {
+    200: json(EventsSchema, "The order's audit trail, oldest first"),
+    ...problems(inputProblems, 'not-found'),
+  },
 });
 
 /** Orders without plaintext: place, read, pay, cancel, confirm, audit trail. */

@@ -2,7 +2,15 @@ import { createRoute } from '@hono/zod-openapi';
 import type { ReinstatementService } from '../../services/reinstatement-service.js';
 import type { StandingService } from '../../services/standing-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
-import { externalId, json, jsonBody, operatorDecisionFields, problems } from '../schemas.js';
+import {
+  bodyProblems,
+  externalId,
+  inputProblems,
+  json,
+  jsonBody,
+  operatorDecisionFields,
+  problems,
+} from '../schemas.js';
 import { BuyerCreditSchema, buyerView } from '../views/buyer-credit-view.js';
 import { SellerEventsSchema, sellerEventsView } from '../views/seller-events-view.js';
 import { SellerStandingSchema, sellerView } from '../views/seller-standing-view.js';
@@ -15,28 +23,38 @@ const sellerParams = z.object({
 const seller = createRoute({
   method: 'get',
   path: '/sellers/{sellerId}',
+  operationId: 'getSeller',
+  tags: ['Parties'],
+  summary: "Read a seller's standing",
+  description: 'A seller the vault has never seen is active, with no strikes and an empty balance.',
   security: bearerSecurity,
   request: { params: sellerParams },
   responses: {
     200: json(SellerStandingSchema, 'Standing: status, strikes, escrow balance, penalties'),
-    ...problems(400, 401),
+    ...problems(inputProblems),
   },
 });
 
 const sellerEvents = createRoute({
   method: 'get',
   path: '/sellers/{sellerId}/events',
+  operationId: 'listSellerEvents',
+  tags: ['Parties'],
+  summary: "Read a seller's trail",
   security: bearerSecurity,
   request: { params: sellerParams },
   responses: {
     200: json(SellerEventsSchema, "The seller's own trail: suspensions and reinstatements, oldest first"),
-    ...problems(400, 401),
+    ...problems(inputProblems),
   },
 });
 
 const reinstate = createRoute({
   method: 'post',
   path: '/sellers/{sellerId}/reinstate',
+  operationId: 'reinstateSeller',
+  tags: ['Parties'],
+  summary: 'Reinstate a suspended seller',
   security: bearerSecurity,
   description:
     'Lifts a suspension: the seller sells and is paid out again. Strikes and penalties stay in the ' +
@@ -54,18 +72,22 @@ const reinstate = createRoute({
   },
   responses: {
     200: json(SellerStandingSchema, 'The standing after reinstatement: active, payouts no longer held'),
-    ...problems(400, 401, 409),
+    ...problems(bodyProblems, 'invalid-state'),
   },
 });
 
 const buyer = createRoute({
   method: 'get',
   path: '/buyers/{buyerId}',
+  operationId: 'getBuyer',
+  tags: ['Parties'],
+  summary: "Read a buyer's report history",
+  description: 'The buyer credit the report decision table uses (F5): reports made, upheld and rejected.',
   security: bearerSecurity,
   request: { params: z.object({ buyerId: externalId.openapi({ param: { name: 'buyerId', in: 'path' } }) }) },
   responses: {
     200: json(BuyerCreditSchema, 'Report history: total, upheld, rejected'),
-    ...problems(400, 401),
+    ...problems(inputProblems),
   },
 });
 

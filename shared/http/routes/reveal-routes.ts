@@ -2,7 +2,17 @@ import { createRoute } from '@hono/zod-openapi';
 import type { ReportService } from '../../services/report-service.js';
 import type { RevealService } from '../../services/reveal-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
-import { externalId, idempotencyHeader, idParams, json, jsonBody, problems, vaultId } from '../schemas.js';
+import {
+  bodyProblems,
+  externalId,
+  idempotencyHeader,
+  idempotencyProblems,
+  idParams,
+  json,
+  jsonBody,
+  problems,
+  vaultId,
+} from '../schemas.js';
 import { ReportSchema, reportView } from '../views/report-view.js';
 import { RevelationSchema, revelationView } from '../views/revelation-view.js';
 import * as z from '../zod.js';
@@ -12,6 +22,9 @@ const orderParams = idParams({ orderId: 'ord' });
 const reveal = createRoute({
   method: 'post',
   path: '/orders/{orderId}/reveal',
+  operationId: 'revealOrder',
+  tags: ['Reveal and report'],
+  summary: 'Reveal the codes of a paid order, once',
   description:
     'Re-checks each code with the issuer (a card not active, or with less than its face value ' +
     'left, is dead: the order is refunded, the seller penalised, nothing shown), then shows the ' +
@@ -31,13 +44,28 @@ const reveal = createRoute({
       ...json(RevelationSchema, 'The codes, once. Never cached (Cache-Control: no-store).'),
       headers: z.object({ 'Cache-Control': z.literal('no-store') }),
     },
-    ...problems(400, 401, 404, 409, 503),
+    ...problems(
+      bodyProblems,
+      idempotencyProblems,
+      'not-found',
+      'payment-not-cleared',
+      'already-revealed',
+      'code-already-redeemed',
+      'invalid-state',
+    ),
   },
 });
 
 const report = createRoute({
   method: 'post',
   path: '/orders/{orderId}/reports',
+  operationId: 'reportCard',
+  tags: ['Reveal and report'],
+  summary: 'Report a revealed code as already redeemed',
+  description:
+    'The code is re-checked with the issuer and the report decided by the fixed table: refund and ' +
+    'seller penalty when the issuer shows the code was used before the reveal, reject when after ' +
+    'it (F5), escalate to the dispute desk when the evidence does not decide.',
   security: bearerSecurity,
   request: {
     params: orderParams,
@@ -49,7 +77,14 @@ const report = createRoute({
   },
   responses: {
     201: json(ReportSchema, 'The decision and the evidence used'),
-    ...problems(400, 401, 404, 409),
+    ...problems(
+      bodyProblems,
+      'not-found',
+      'not-revealed',
+      'dispute-window-closed',
+      'already-reported',
+      'invalid-state',
+    ),
   },
 });
 

@@ -1,4 +1,5 @@
 import { type Card, cardStates } from '../../domain/card.js';
+import { timestamp } from '../schemas.js';
 import * as z from '../zod.js';
 
 /** Never the ciphertext, the fingerprint or the issuer's answer: only what the seller may see. */
@@ -8,7 +9,7 @@ export const CardSchema = z
     listingId: z.string(),
     state: z.enum(cardStates),
     last4: z.string(),
-    updatedAt: z.string(),
+    updatedAt: timestamp(),
   })
   .openapi('Card');
 

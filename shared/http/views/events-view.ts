@@ -1,4 +1,5 @@
 import { actors, type OrderEvent } from '../../domain/order-event.js';
+import { timestamp } from '../schemas.js';
 import * as z from '../zod.js';
 
 const EventSchema = z.object({
@@ -7,7 +8,7 @@ const EventSchema = z.object({
   actor: z.enum(actors),
   from: z.string().optional(),
   to: z.string().optional(),
-  at: z.string(),
+  at: timestamp(),
   // Written by the vault's own transitions, never from a request; it never holds a code.
   data: z.record(z.string(), z.unknown()).optional(),
 });

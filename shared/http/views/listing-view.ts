@@ -1,6 +1,6 @@
 import { type CardState, cardStates } from '../../domain/card.js';
 import type { Listing } from '../../domain/listing.js';
-import { MoneySchema } from '../schemas.js';
+import { MoneySchema, timestamp } from '../schemas.js';
 import * as z from '../zod.js';
 import { moneyView } from './money-view.js';
 
@@ -12,7 +12,7 @@ export const ListingSchema = z
     faceValue: MoneySchema,
     price: MoneySchema,
     title: z.string().optional(),
-    createdAt: z.string(),
+    createdAt: timestamp(),
     stock: z.record(z.enum(cardStates), z.number().int()).optional(),
   })
   .openapi('Listing');

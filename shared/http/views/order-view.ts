@@ -8,7 +8,7 @@ import {
   refundReasons,
 } from '../../domain/order.js';
 import { buyerMessage, sellerMessage } from '../../domain/order-messages.js';
-import { MoneySchema } from '../schemas.js';
+import { MoneySchema, timestamp } from '../schemas.js';
 import * as z from '../zod.js';
 import { moneyView } from './money-view.js';
 
@@ -40,7 +40,7 @@ const RefundDueSchema = z.object({
   paymentRef: z.string(),
   amount: MoneySchema,
   reason: z.enum(refundDueReasons),
-  recordedAt: z.string(),
+  recordedAt: timestamp(),
 });
 
 /** Not the tenant, the brand, the unit price, the reveal key hash or the version: those stay inside. */
@@ -55,14 +55,14 @@ export const OrderSchema = z
     amount: MoneySchema,
     refunded: MoneySchema,
     cards: z.array(OrderCardSchema),
-    createdAt: z.string(),
-    expiresAt: z.string(),
-    paidAt: z.string().optional(),
+    createdAt: timestamp(),
+    expiresAt: timestamp(),
+    paidAt: timestamp().optional(),
     paymentRef: z.string().optional(),
-    revealedAt: z.string().optional(),
-    disputeDeadline: z.string().optional(),
-    releasedAt: z.string().optional(),
-    closedAt: z.string().optional(),
+    revealedAt: timestamp().optional(),
+    disputeDeadline: timestamp().optional(),
+    releasedAt: timestamp().optional(),
+    closedAt: timestamp().optional(),
     refundReason: z.enum(refundReasons).optional(),
     openReports: z.number().int().optional(),
     buyerMessage: z.string(),

@@ -8,21 +8,21 @@ import {
   type Settlement,
 } from '../../domain/report.js';
 import { reportDecisions } from '../../domain/report-decision.js';
-import { MoneySchema } from '../schemas.js';
+import { MoneySchema, timestamp } from '../schemas.js';
 import * as z from '../zod.js';
 import { moneyView } from './money-view.js';
 
 const EvidenceSchema = z.object({
   issuerState: z.enum(recordedIssuerStates),
-  redeemedAt: z.string().optional(),
-  revealedAt: z.string(),
-  checkedAt: z.string(),
+  redeemedAt: timestamp().optional(),
+  revealedAt: timestamp(),
+  checkedAt: timestamp(),
   rationale: z.string(),
 });
 
 const EscalationSchema = z.object({
   reason: z.enum(ESCALATION_REASONS),
-  deadline: z.string().openapi({ description: 'past it, the default applies: refund, no seller penalty' }),
+  deadline: timestamp().openapi({ description: 'past it, the default applies: refund, no seller penalty' }),
   nextCheckAt: z
     .string()
     .optional()
@@ -34,7 +34,7 @@ const SettlementSchema = z.object({
   outcome: z.enum(SETTLEMENT_OUTCOMES),
   by: z.string(),
   note: z.string().optional(),
-  at: z.string(),
+  at: timestamp(),
 });
 
 export const ReportSchema = z
@@ -51,7 +51,7 @@ export const ReportSchema = z
     evidence: EvidenceSchema,
     refund: MoneySchema.optional(),
     sellerPenalty: MoneySchema.optional(),
-    createdAt: z.string(),
+    createdAt: timestamp(),
   })
   .openapi('Report');
 

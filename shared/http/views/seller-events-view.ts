@@ -1,11 +1,12 @@
 import { type SellerEvent, sellerEventTypes } from '../../domain/seller-standing.js';
+import { timestamp } from '../schemas.js';
 import * as z from '../zod.js';
 
 const SellerEventSchema = z.object({
   eventId: z.string(),
   type: z.enum(sellerEventTypes),
   by: z.string().openapi({ description: '`vault` for a suspension; the operator for a reinstatement' }),
-  at: z.string(),
+  at: timestamp(),
   // Written by the vault (strike counts, the order that struck) or an operator's note; never a code.
   data: z.record(z.string(), z.unknown()).optional(),
 });

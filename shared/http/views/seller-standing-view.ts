@@ -1,6 +1,6 @@
 import { type Penalty, sellerStatuses } from '../../domain/seller-standing.js';
 import type { SellerStandingView } from '../../services/standing-service.js';
-import { MoneySchema } from '../schemas.js';
+import { MoneySchema, timestamp } from '../schemas.js';
 import * as z from '../zod.js';
 import { moneyView } from './money-view.js';
 
@@ -10,7 +10,7 @@ const PenaltySchema = z.object({
   reportId: z.string(),
   cardId: z.string(),
   fine: MoneySchema,
-  at: z.string(),
+  at: timestamp(),
 });
 
 const BalanceSchema = z.object({ held: z.number().int(), available: z.number().int() });
@@ -22,7 +22,7 @@ export const SellerStandingSchema = z
     status: z.enum(sellerStatuses),
     strikes: z.number().int(),
     strikesTotal: z.number().int(),
-    suspendedAt: z.string().optional(),
+    suspendedAt: timestamp().optional(),
     reinstatedAt: z
       .string()
       .optional()
