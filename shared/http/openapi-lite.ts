@@ -117,9 +117,10 @@ export class OpenAPIHono extends Hono {
       const packed = CARD_VAULT_OPENAPI_DOCUMENT;
       let document: unknown;
       // Unpacked at the first request, not at cold start.
-      this.get(path, (c) =>
-        c.json((document ??= JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString()))),
-      );
+      this.get(path, (c) => {
+        document ??= JSON.parse(gunzipSync(Buffer.from(packed, 'base64')).toString());
+        return c.json(document);
+      });
     }
     return this;
   };
