@@ -16,6 +16,7 @@ const endpointSchema = z.object({
   tenantId: z.string(),
   endpointId: z.string(),
   url: z.string(),
+  description: z.optional(z.string()),
   eventTypes: z.array(z.enum([...webhookEventTypes, '*'])),
   status: z.enum(webhookEndpointStatuses),
   secrets: z.array(
@@ -89,9 +90,10 @@ export class DynamoWebhookEndpointStore implements WebhookEndpointStore {
 }
 
 function toEndpoint(item: z.output<typeof endpointSchema>): WebhookEndpoint {
-  const { disabledReason, secrets, ...rest } = item;
+  const { description, disabledReason, secrets, ...rest } = item;
   return {
     ...rest,
+    ...(description !== undefined ? { description } : {}),
     secrets: secrets.map(({ expiresAt, ...s }) => (expiresAt === undefined ? s : { ...s, expiresAt })),
     ...(disabledReason !== undefined ? { disabledReason } : {}),
   };
