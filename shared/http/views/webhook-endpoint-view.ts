@@ -15,30 +15,34 @@ const SecretHintSchema = z.object({
     .openapi({ description: 'set on the secret before a roll: it signs deliveries until then (24 hours)' }),
 });
 
-export const WebhookEndpointSchema = z
-  .object({
-    endpointId: z.string(),
-    url: z.string(),
-    description: z.string().optional(),
-    eventTypes: z.array(EndpointEventTypeSchema).openapi({ description: '`*`: every event type' }),
-    status: z.enum(webhookEndpointStatuses),
-    disabledReason: z
-      .string()
-      .optional()
-      .openapi({ description: 'why the vault disabled it (repeated failed deliveries)' }),
-    secrets: z.array(SecretHintSchema).openapi({
-      description: 'the secrets that sign deliveries now, newest first: two during the overlap after a roll',
-    }),
-    createdAt: z.string(),
-  })
-  .openapi('WebhookEndpoint');
-
-export const WebhookEndpointWithSecretSchema = WebhookEndpointSchema.extend({
-  secret: z.string().openapi({
-    description: 'the signing secret (`whsec_...`), shown in this answer only: keep it now',
-    example: 'whsec_Zt6kq0...',
+const endpointFields = {
+  endpointId: z.string(),
+  url: z.string(),
+  description: z.string().optional(),
+  eventTypes: z.array(EndpointEventTypeSchema).openapi({ description: '`*`: every event type' }),
+  status: z.enum(webhookEndpointStatuses),
+  disabledReason: z
+    .string()
+    .optional()
+    .openapi({ description: 'why the vault disabled it (repeated failed deliveries)' }),
+  secrets: z.array(SecretHintSchema).openapi({
+    description: 'the secrets that sign deliveries now, newest first: two during the overlap after a roll',
   }),
-}).openapi('WebhookEndpointWithSecret');
+  createdAt: z.string(),
+};
+
+export const WebhookEndpointSchema = z.object(endpointFields).openapi('WebhookEndpoint');
+
+// Its own object, not an `extend` (an allOf in the document): every key declared in one place.
+export const WebhookEndpointWithSecretSchema = z
+  .object({
+    ...endpointFields,
+    secret: z.string().openapi({
+      description: 'the signing secret (`whsec_...`), shown in this answer only: keep it now',
+      example: 'whsec_Zt6kq0...',
+    }),
+  })
+  .openapi('WebhookEndpointWithSecret');
 
 /** Names what it publishes: the secrets only by their last 4 characters. */
 export function webhookEndpointView(e: WebhookEndpoint): z.infer<typeof WebhookEndpointSchema> {
