@@ -1,5 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { NotFoundError, WebhookEndpointLimitError, WebhookUrlRefusedError } from '../domain/errors.js';
+import {
+  ConcurrentUpdateError,
+  NotFoundError,
+  WebhookEndpointLimitError,
+  WebhookUrlRefusedError,
+} from '../domain/errors.js';
 import {
   MAX_ENDPOINTS_PER_TENANT,
   rollSecret,
@@ -124,16 +129,23 @@ export class WebhookEndpointService {
     return { endpoint, secret };
   }
 
+  /** Read, apply, write if nothing changed meanwhile; else apply again to a fresh read. */
   private async change(
     tenantId: string,
     endpointId: string,
     apply: (current: WebhookEndpoint) => WebhookEndpoint,
   ): Promise<WebhookEndpoint> {
-    const next = apply(await this.get(tenantId, endpointId));
-    if (!(await this.deps.stores.webhookEndpoints.replace(next))) {
+    for (let attempt = 0; attempt < MAX_CHANGE_ATTEMPTS; attempt++) {
+      // The stored item, expired secrets included: the condition compares what is stored.
+      const read = await this.deps.stores.webhookEndpoints.get(tenantId, endpointId);
+      if (!read) break;
+      const next = apply(withLiveSecrets(read, this.deps.clock.now()));
+      if (await this.deps.stores.webhookEndpoints.replace(next, read)) return next;
+    }
+    if (!(await this.deps.stores.webhookEndpoints.get(tenantId, endpointId))) {
       throw new NotFoundError('no such webhook endpoint');
     }
-    return next;
+    throw new ConcurrentUpdateError('the webhook endpoint changed concurrently; retry');
   }
 
   private checkedUrl(raw: string): string {
@@ -142,6 +154,9 @@ export class WebhookEndpointService {
     return checked.url;
   }
 }
+
+/** A change that lost a race is applied to a fresh read, this many attempts in all. */
+const MAX_CHANGE_ATTEMPTS = 8;
 
 /** `whsec_` + 32 random bytes, base64url (43 characters): Stripe's prefix, 256 bits. */
 export function newSigningSecret(): string {

@@ -144,6 +144,27 @@ describe('webhook endpoints', () => {
     );
   });
 
+  it('keeps every secret a concurrent roll answered with: a change never writes back a stale read', async () => {
+    const s = stack.current;
+    const tenantId = await s.vault.tenants.authenticate(s.devApiKey);
+    const { endpointId, secret } = await anEndpoint(s);
+    const path = `/v1/webhook-endpoints/${endpointId}`;
+    const [first, second, third, change] = await Promise.all([
+      s.post(`${path}/roll-secret`),
+      s.post(`${path}/roll-secret`),
+      s.post(`${path}/roll-secret`),
+      s.request('PATCH', path, { body: { description: 'changed during the rolls' } }),
+    ]);
+    for (const res of [first, second, third, change]) expect(res.status, res?.text).toBe(200);
+    const answered = [first, second, third].map((r) => r?.body.secret as string);
+    minted.push(...answered);
+    const endpoint = await stored(s, tenantId, endpointId);
+    expect(endpoint?.description).toBe('changed during the rolls');
+    expect(new Set(endpoint && signingSecrets(endpoint, s.clock.now()))).toEqual(
+      new Set([secret, ...answered]),
+    );
+  });
+
   it.each([
     ['plain http', 'http://hooks.example.com/card-vault', 'https'],
     ['another scheme', 'ftp://hooks.example.com/card-vault', 'https'],

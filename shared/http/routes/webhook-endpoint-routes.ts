@@ -94,7 +94,7 @@ const update = createRoute({
   },
   responses: {
     200: json(WebhookEndpointSchema, 'The endpoint as changed'),
-    ...problems(400, 401, 404, 422),
+    ...problems(400, 401, 404, 409, 422),
   },
 });
 
@@ -116,7 +116,7 @@ const roll = createRoute({
   request: { params: endpointParams },
   responses: {
     200: json(WebhookEndpointWithSecretSchema, 'The endpoint, with its new signing secret (shown only here)'),
-    ...problems(400, 401, 404),
+    ...problems(400, 401, 404, 409),
   },
 });
 
