@@ -314,8 +314,71 @@ export type SettleEscalation = {
   decidedBy: string;
 };
 
+export type WebhookEndpointWithSecret = {
+  endpointId: string;
+  url: string;
+  description?: string;
+  /** `*`: every event type */
+  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "card.deposit_settled" | "*">;
+  status: "enabled" | "disabled";
+  /** why the vault disabled it (repeated failed deliveries) */
+  disabledReason?: string;
+  /** the secrets that sign deliveries now, newest first: two during the overlap after a roll */
+  secrets: Array<{
+    /** the last 4 characters of the secret; the secret itself is shown once */
+    last4: string;
+    createdAt: string;
+    /** set on the secret before a roll: it signs deliveries until then (24 hours) */
+    expiresAt?: string;
+  }>;
+  createdAt: string;
+  /** the signing secret (`whsec_...`), shown in this answer only: keep it now */
+  secret: string;
+};
+
+export type RegisterWebhookEndpoint = {
+  /** https on a public address: no private, loopback, link-local or metadata address (the local stack also takes http://127.0.0.1) */
+  url: string;
+  /** the event types to send, or `["*"]` for all */
+  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "card.deposit_settled" | "*">;
+  description?: string;
+};
+
+export type WebhookEndpointList = {
+  endpoints: Array<WebhookEndpoint>;
+};
+
+export type WebhookEndpoint = {
+  endpointId: string;
+  url: string;
+  description?: string;
+  /** `*`: every event type */
+  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "card.deposit_settled" | "*">;
+  status: "enabled" | "disabled";
+  /** why the vault disabled it (repeated failed deliveries) */
+  disabledReason?: string;
+  /** the secrets that sign deliveries now, newest first: two during the overlap after a roll */
+  secrets: Array<{
+    /** the last 4 characters of the secret; the secret itself is shown once */
+    last4: string;
+    createdAt: string;
+    /** set on the secret before a roll: it signs deliveries until then (24 hours) */
+    expiresAt?: string;
+  }>;
+  createdAt: string;
+};
+
+export type UpdateWebhookEndpoint = {
+  /** https on a public address: no private, loopback, link-local or metadata address (the local stack also takes http://127.0.0.1) */
+  url?: string;
+  /** the event types to send, or `["*"]` for all */
+  eventTypes?: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "card.deposit_settled" | "*">;
+  description?: string | null;
+  status?: "enabled" | "disabled";
+};
+
 /** Every problem code the API may answer; a `CardVaultProblem` carries one. */
-export type ProblemCode = "malformed-request" | "unauthorized" | "request-timeout" | "concurrent-update" | "payload-too-large" | "headers-too-large" | "internal" | "dependency-unavailable" | "validation" | "malformed-json" | "seller-suspended" | "unsupported-media-type" | "unknown-brand" | "not-found" | "invalid-state" | "card-not-available" | "idempotency-key-missing" | "idempotency-key-invalid" | "out-of-stock" | "idempotency-key-reused" | "self-purchase" | "order-expired" | "already-paid" | "payment-reference-reused" | "amount-mismatch" | "not-revealed" | "payment-not-cleared" | "already-revealed" | "code-already-redeemed" | "dispute-window-closed" | "already-reported" | "report-not-open";
+export type ProblemCode = "malformed-request" | "unauthorized" | "request-timeout" | "concurrent-update" | "payload-too-large" | "headers-too-large" | "internal" | "dependency-unavailable" | "validation" | "malformed-json" | "seller-suspended" | "unsupported-media-type" | "unknown-brand" | "not-found" | "invalid-state" | "card-not-available" | "idempotency-key-missing" | "idempotency-key-invalid" | "out-of-stock" | "idempotency-key-reused" | "self-purchase" | "order-expired" | "already-paid" | "payment-reference-reused" | "amount-mismatch" | "not-revealed" | "payment-not-cleared" | "already-revealed" | "code-already-redeemed" | "dispute-window-closed" | "already-reported" | "report-not-open" | "webhook-endpoint-limit" | "webhook-url-refused";
 
 /** What each operation is: the client reads it to send the request. */
 export const operations = {
@@ -338,6 +401,12 @@ export const operations = {
   getBuyer: { method: 'GET', path: '/v1/buyers/{buyerId}', idempotencyKey: false },
   listEscalations: { method: 'GET', path: '/v1/escalations', idempotencyKey: false },
   settleEscalation: { method: 'POST', path: '/v1/escalations/{reportId}/settle', idempotencyKey: false },
+  listWebhookEndpoints: { method: 'GET', path: '/v1/webhook-endpoints', idempotencyKey: false },
+  registerWebhookEndpoint: { method: 'POST', path: '/v1/webhook-endpoints', idempotencyKey: false },
+  getWebhookEndpoint: { method: 'GET', path: '/v1/webhook-endpoints/{endpointId}', idempotencyKey: false },
+  deleteWebhookEndpoint: { method: 'DELETE', path: '/v1/webhook-endpoints/{endpointId}', idempotencyKey: false },
+  updateWebhookEndpoint: { method: 'PATCH', path: '/v1/webhook-endpoints/{endpointId}', idempotencyKey: false },
+  rollWebhookSecret: { method: 'POST', path: '/v1/webhook-endpoints/{endpointId}/roll-secret', idempotencyKey: false },
 } as const;
 
 export type OperationId = keyof typeof operations;
@@ -513,6 +582,54 @@ export abstract class CardVaultOperations {
    */
   settleEscalation(path: { reportId: string }, body: SettleEscalation, options?: CallOptions): Promise<Report> {
     return this.send<Report>('settleEscalation', { path, body }, options);
+  }
+
+  /**
+   * List the tenant's webhook endpoints
+   */
+  listWebhookEndpoints(options?: CallOptions): Promise<WebhookEndpointList> {
+    return this.send<WebhookEndpointList>('listWebhookEndpoints', {  }, options);
+  }
+
+  /**
+   * Register a webhook endpoint
+   *
+   * Registers an endpoint (at most 16 per tenant). The answer carries the signing secret, once.
+   */
+  registerWebhookEndpoint(body: RegisterWebhookEndpoint, options?: CallOptions): Promise<WebhookEndpointWithSecret> {
+    return this.send<WebhookEndpointWithSecret>('registerWebhookEndpoint', { body }, options);
+  }
+
+  /**
+   * Read a webhook endpoint
+   */
+  getWebhookEndpoint(path: { endpointId: string }, options?: CallOptions): Promise<WebhookEndpoint> {
+    return this.send<WebhookEndpoint>('getWebhookEndpoint', { path }, options);
+  }
+
+  /**
+   * Delete a webhook endpoint
+   */
+  deleteWebhookEndpoint(path: { endpointId: string }, options?: CallOptions): Promise<void> {
+    return this.send<void>('deleteWebhookEndpoint', { path }, options);
+  }
+
+  /**
+   * Change or disable a webhook endpoint
+   *
+   * Changes the URL (checked again), the event types, the description (null removes it) or the status. Enabling a disabled endpoint starts its failure count afresh.
+   */
+  updateWebhookEndpoint(path: { endpointId: string }, body: UpdateWebhookEndpoint, options?: CallOptions): Promise<WebhookEndpoint> {
+    return this.send<WebhookEndpoint>('updateWebhookEndpoint', { path, body }, options);
+  }
+
+  /**
+   * Roll a webhook endpoint's signing secret
+   *
+   * A new signing secret, shown once in this answer. The previous one keeps signing for 24 hours: deliveries meanwhile carry a `v1` signature for each.
+   */
+  rollWebhookSecret(path: { endpointId: string }, options?: CallOptions): Promise<WebhookEndpointWithSecret> {
+    return this.send<WebhookEndpointWithSecret>('rollWebhookSecret', { path }, options);
   }
 
 }

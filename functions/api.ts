@@ -1,4 +1,5 @@
 import { handle } from 'hono/aws-lambda';
+import { endpointUrlPolicy } from '../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
 import { depositOperations } from '../shared/http/routes/deposit-routes.js';
@@ -7,13 +8,18 @@ import { listingRoutes } from '../shared/http/routes/listing-routes.js';
 import { orderRoutes } from '../shared/http/routes/order-routes.js';
 import { partyRoutes } from '../shared/http/routes/party-routes.js';
 import { revealOperations } from '../shared/http/routes/reveal-routes.js';
+import { webhookEndpointRoutes } from '../shared/http/routes/webhook-endpoint-routes.js';
 import { vaultForApi } from '../shared/services/vault.js';
 import { flushingMetrics } from './support/flush-metrics.js';
 import { lambdaAdapters } from './support/lambda-adapters.js';
 
-/** Everything that never touches a code's plaintext: no cipher, no issuer, no KMS rights at all. */
+/**
+ * Everything that never touches a code's plaintext: no cipher, no issuer, no KMS rights at all.
+ * The one function that reads or writes webhook endpoints (their signing secrets).
+ */
 const adapters = lambdaAdapters(loadLambdaConfig());
-const vault = vaultForApi(adapters);
+// In AWS a webhook URL is https on a public address, always: no setting loosens it.
+const vault = vaultForApi({ ...adapters, endpointUrls: endpointUrlPolicy('aws') });
 const app = createApp({
   tenants: vault.tenants,
   logger: adapters.logger,
@@ -23,6 +29,7 @@ const app = createApp({
     orderRoutes(vault),
     partyRoutes(vault),
     escalationRoutes(vault.escalations),
+    webhookEndpointRoutes(vault.webhookEndpoints),
   ],
   // API Gateway sends `/openapi.json` here: the document covers the whole API.
   documentedElsewhere: [...depositOperations, ...revealOperations],

@@ -11,6 +11,7 @@ import {
   FINGERPRINT_PARTITION_PREFIX,
   SELLER_INDEX,
   TENANT_PARTITION_PREFIX,
+  WEBHOOK_ENDPOINT_PARTITIONS,
 } from '../shared/adapters/dynamodb/table-definition.js';
 
 export interface FunctionSpec {
@@ -34,6 +35,13 @@ export interface FunctionSpec {
    */
   readonly writes: readonly WriteAction[];
   readonly writePrefixes: readonly string[];
+  /** DeleteItem on these partitions only (IAM `StringLike` patterns), when `writes` has no DeleteItem. */
+  readonly deletePartitions?: readonly string[];
+  /**
+   * Partitions (IAM `StringLike` patterns) this function may neither read nor write, whatever
+   * its other grants allow: an explicit Deny. Webhook signing secrets are the api function's alone.
+   */
+  readonly deniedPartitions: readonly string[];
 }
 
 export type WriteAction = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
@@ -57,6 +65,9 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // ConditionCheckItem: placing an order checks the seller is active.
     writes: ['PutItem', 'UpdateItem', 'ConditionCheckItem'],
     writePrefixes: [TENANT_PARTITION_PREFIX],
+    // A tenant deletes its webhook endpoints; nothing else of the api's is ever deleted.
+    deletePartitions: [WEBHOOK_ENDPOINT_PARTITIONS],
+    deniedPartitions: [],
   },
   deposit: {
     entry: 'functions/deposit.ts',
@@ -72,6 +83,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // DeleteItem: withdrawing an unsold card frees its fingerprint, the only deletion anywhere.
     writes: ['PutItem', 'UpdateItem', 'DeleteItem'],
     writePrefixes: [TENANT_PARTITION_PREFIX, FINGERPRINT_PARTITION_PREFIX],
+    deniedPartitions: [WEBHOOK_ENDPOINT_PARTITIONS],
   },
   reveal: {
     entry: 'functions/reveal.ts',
@@ -89,6 +101,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // ConditionCheckItem: the reveal claim checks the seller is still active.
     writes: ['PutItem', 'UpdateItem', 'ConditionCheckItem'],
     writePrefixes: [TENANT_PARTITION_PREFIX],
+    deniedPartitions: [WEBHOOK_ENDPOINT_PARTITIONS],
   },
   sweeper: {
     entry: 'functions/sweeper.ts',
@@ -105,5 +118,6 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // UpdateItem also on seller items: the cascade's refunds, and clearing the pending cascade.
     writes: ['PutItem', 'UpdateItem'],
     writePrefixes: [TENANT_PARTITION_PREFIX],
+    deniedPartitions: [WEBHOOK_ENDPOINT_PARTITIONS],
   },
 };

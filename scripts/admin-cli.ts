@@ -6,6 +6,7 @@ import { createDynamoStores } from '../shared/adapters/dynamodb/dynamodb-stores.
 import { tableDefinition } from '../shared/adapters/dynamodb/table-definition.js';
 import { ulidIdGenerator } from '../shared/adapters/ids/ulid-id-generator.js';
 import { createLogger } from '../shared/adapters/logging/pino-logger.js';
+import { endpointUrlPolicy } from '../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { loadAdminConfig } from '../shared/config/tool-config.js';
 import { OPERATOR_OUTCOMES, type OperatorOutcome } from '../shared/domain/escalation.js';
 import { defaultSettings } from '../shared/domain/vault-settings.js';
@@ -130,6 +131,7 @@ function vaultForOperators(doc: ReturnType<typeof createDynamoClients>['doc'], t
     stores: createDynamoStores({ doc, tableName }),
     clock: systemClock,
     ids: ulidIdGenerator,
+    endpointUrls: endpointUrlPolicy('aws'),
     logger: createLogger({ level: 'warn' }),
     // An operator's process: its stdout is no CloudWatch log, so its settlements are not counted.
     metrics: noMetrics,

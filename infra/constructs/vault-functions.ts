@@ -1,4 +1,4 @@
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env-names.js';
 import { FUNCTION_SPECS, type FunctionName } from '../function-specs.js';
@@ -15,6 +15,13 @@ import type { VaultTable } from './vault-table.js';
  * it owns: no function can rewrite a brand's issuer URL, an API key or a tenant.
  */
 const READ = ['dynamodb:GetItem', 'dynamodb:Query'];
+const ITEM_ACTIONS = [
+  ...READ,
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:ConditionCheckItem',
+];
 
 export interface VaultFunctionsProps {
   readonly config: StageConfig;
@@ -65,6 +72,28 @@ export class VaultFunctions extends Construct {
           },
         }),
       );
+      if (spec.deletePartitions?.length) {
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'VaultTableDeletes',
+            actions: ['dynamodb:DeleteItem'],
+            resources: [props.table.table.tableArn],
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...spec.deletePartitions] } },
+          }),
+        );
+      }
+      if (spec.deniedPartitions.length > 0) {
+        // Reads are granted table-wide; this takes the named partitions back out, reads included.
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'VaultTableDeniedPartitions',
+            effect: Effect.DENY,
+            actions: ITEM_ACTIONS,
+            resources: [props.table.table.tableArn],
+            conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [...spec.deniedPartitions] } },
+          }),
+        );
+      }
       return fn;
     };
     this.api = make('api', 'Api');

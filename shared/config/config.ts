@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { defaultSettings, REVALIDATE_MODES, type VaultSettings } from '../domain/vault-settings.js';
+import { endpointModes } from '../domain/webhook-endpoint.js';
 import { ENV } from './env-names.js';
 
 /**
@@ -126,6 +127,7 @@ export function loadLocalConfig(env: Env = process.env) {
       [ENV.sweepIntervalSeconds]: seconds(30),
       [ENV.inMemory]: z.enum(['0', '1', 'true', 'false', '']).optional(),
       [ENV.localKeyFile]: z.string().default('.data/local-keys.json'),
+      [ENV.webhookEndpointMode]: z.enum(endpointModes).default('local'),
     }),
     env,
     'local stack',
@@ -140,6 +142,7 @@ export function loadLocalConfig(env: Env = process.env) {
     sweepIntervalSeconds: s[ENV.sweepIntervalSeconds],
     inMemory: s[ENV.inMemory] === '1' || s[ENV.inMemory] === 'true',
     localKeyFile: s[ENV.localKeyFile],
+    webhookEndpointMode: s[ENV.webhookEndpointMode],
     settings: loadSettings(env),
   };
 }

@@ -35,6 +35,8 @@ export const ENV = {
   apiKeyCacheEntries: 'API_KEY_CACHE_ENTRIES',
   brandCacheSeconds: 'BRAND_CACHE_SECONDS',
   inMemory: 'IN_MEMORY',
+  /** Local stack only: `local` (default) also allows http://127.0.0.1 webhooks; `aws` as deployed. */
+  webhookEndpointMode: 'WEBHOOK_ENDPOINT_MODE',
   logLevel: 'LOG_LEVEL',
   /** Set by the Lambda runtime, never by the stack: names the function in its logs. */
   lambdaFunctionName: 'AWS_LAMBDA_FUNCTION_NAME',

@@ -32,6 +32,8 @@ export const domainErrorCodes = [
   'concurrent-update',
   'dependency-unavailable',
   'duplicate',
+  'webhook-url-refused',
+  'webhook-endpoint-limit',
 ] as const;
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 
@@ -117,3 +119,10 @@ export class DependencyProtocolError extends DependencyUnavailableError {
 }
 /** The code's fingerprint is already taken by another card (F6). Internal: deposit reports it per card. */
 export class DuplicateCardError extends domainError('duplicate', 'DuplicateCardError') {}
+/** A webhook URL that is not https on a public address (issue 9): never a private or metadata address. */
+export class WebhookUrlRefusedError extends domainError('webhook-url-refused', 'WebhookUrlRefusedError') {}
+/** The tenant already has the most webhook endpoints allowed (`MAX_ENDPOINTS_PER_TENANT`). */
+export class WebhookEndpointLimitError extends domainError(
+  'webhook-endpoint-limit',
+  'WebhookEndpointLimitError',
+) {}

@@ -3,6 +3,16 @@ import type { WebhookEventType } from './webhook-event.js';
 export const webhookEndpointStatuses = ['enabled', 'disabled'] as const;
 export type WebhookEndpointStatus = (typeof webhookEndpointStatuses)[number];
 
+/**
+ * Which endpoint addresses are allowed: `aws` (https on a public address only) or `local` (the
+ * local stack, where `http://127.0.0.1` is allowed too so tests run a real receiver).
+ */
+export const endpointModes = ['aws', 'local'] as const;
+export type EndpointMode = (typeof endpointModes)[number];
+
+/** At most this many endpoints per tenant: each event is matched against all of them. */
+export const MAX_ENDPOINTS_PER_TENANT = 16;
+
 /** How long the secret before a roll keeps signing deliveries (issue 9: 24 hours). */
 export const SECRET_OVERLAP_SECONDS = 24 * 3600;
 
@@ -18,6 +28,8 @@ export interface WebhookEndpoint {
   readonly tenantId: string;
   readonly endpointId: string;
   readonly url: string;
+  /** The tenant's own note ("orders to the fulfilment service"). */
+  readonly description?: string;
   readonly eventTypes: readonly (WebhookEventType | '*')[];
   readonly status: WebhookEndpointStatus;
   /** Newest first. */

@@ -142,6 +142,10 @@ export function createApp(deps: AppDeps) {
       },
       { name: 'Disputes', description: "The marketplace's dispute desk" },
       { name: 'Parties', description: 'Seller standing and buyer credit' },
+      {
+        name: 'Webhooks',
+        description: 'Where the vault sends signed events about orders, reports and sellers',
+      },
       { name: 'Operations', description: 'Health' },
     ],
   });

@@ -57,6 +57,7 @@ export const problemTypes = {
   'dispute-window-closed': { status: 409, title: 'The dispute window is closed' },
   'already-reported': { status: 409, title: 'This card was already reported' },
   'report-not-open': { status: 409, title: 'The report is not an open escalation' },
+  'webhook-endpoint-limit': { status: 409, title: 'The tenant has the most webhook endpoints allowed' },
   // The vault already retried 8 lost races with backoff; a second later the contention is gone.
   'concurrent-update': {
     status: 409,
@@ -73,6 +74,7 @@ export const problemTypes = {
   'unknown-brand': { status: 422, title: 'Unknown brand' },
   'self-purchase': { status: 422, title: 'A seller cannot buy their own listing' },
   'amount-mismatch': { status: 422, title: 'The payment amount does not match the order' },
+  'webhook-url-refused': { status: 422, title: 'The webhook URL is not allowed' },
   'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was used with another request' },
   // Long enough for the SDK's and the issuer circuit's own retries to have played out.
   'dependency-unavailable': {

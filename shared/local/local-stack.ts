@@ -11,6 +11,7 @@ import { HttpIssuer } from '../adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../adapters/local-cipher/local-code-cipher.js';
 import { createLogger } from '../adapters/logging/pino-logger.js';
 import { InMemoryMetrics } from '../adapters/metrics/in-memory-metrics.js';
+import { endpointUrlPolicy } from '../adapters/webhook-http/endpoint-url-policy.js';
 import type { loadLocalConfig } from '../config/config.js';
 import { ENV } from '../config/env-names.js';
 import { createApp } from '../http/app.js';
@@ -171,6 +172,7 @@ export async function startLocalStack(
       logger,
       metrics: alsoTo(metrics, options.observe?.metrics),
       settings: config.settings,
+      endpointUrls: endpointUrlPolicy(config.webhookEndpointMode),
     });
     for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
     const devApiKey = await seedDevTenant(vault, config, join(dataDir, 'dev-api-key'));

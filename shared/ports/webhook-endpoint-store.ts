@@ -7,7 +7,12 @@ export interface WebhookEndpointStore {
   get(tenantId: string, endpointId: string): Promise<WebhookEndpoint | undefined>;
   /** Every endpoint of a tenant: one query, so the dispatcher can look them up per event. */
   list(tenantId: string): Promise<WebhookEndpoint[]>;
-  /** Replaces an existing endpoint; answers false if it was deleted meanwhile. */
-  replace(endpoint: WebhookEndpoint): Promise<boolean>;
+  /**
+   * Replaces an existing endpoint; answers false if it was deleted meanwhile, or, given `read`
+   * (the endpoint exactly as stored when the replacement was made from it), if it changed since:
+   * a replacement made from a stale read must never drop a secret a tenant was just shown, nor
+   * another change. The caller reads again and re-applies.
+   */
+  replace(endpoint: WebhookEndpoint, read?: WebhookEndpoint): Promise<boolean>;
   delete(tenantId: string, endpointId: string): Promise<void>;
 }

@@ -2,6 +2,7 @@ import type { VaultSettings } from '../domain/vault-settings.js';
 import type { CatalogStore } from '../ports/catalog-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { CodeCipher, CodeOpener, CodeSealer } from '../ports/code-cipher.js';
+import type { EndpointUrlPolicy } from '../ports/endpoint-url-policy.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Issuer } from '../ports/issuer.js';
 import type { Logger } from '../ports/logger.js';
@@ -10,6 +11,7 @@ import type { OrderStore } from '../ports/order-store.js';
 import type { PartyStore } from '../ports/party-store.js';
 import type { ReportStore } from '../ports/report-store.js';
 import type { TenantStore } from '../ports/tenant-store.js';
+import type { WebhookEndpointStore } from '../ports/webhook-endpoint-store.js';
 
 export interface VaultStores {
   readonly tenants: TenantStore;
@@ -17,6 +19,7 @@ export interface VaultStores {
   readonly orders: OrderStore;
   readonly reports: ReportStore;
   readonly parties: PartyStore;
+  readonly webhookEndpoints: WebhookEndpointStore;
 }
 
 /** The ports every use case may use: no cipher, no issuer (the api and sweeper functions). */
@@ -28,6 +31,11 @@ export interface CoreDeps {
   /** Business metrics, counted after each commit (see `ports/metrics.ts`). */
   readonly metrics: Metrics;
   readonly settings: VaultSettings;
+}
+
+/** The api function: the core, and the rule for webhook URLs (`aws` mode in Lambda). */
+export interface ApiDeps extends CoreDeps {
+  readonly endpointUrls: EndpointUrlPolicy;
 }
 
 /** Deposits seal and fingerprint codes and ask the issuer; they never open a code. */
@@ -43,7 +51,7 @@ export interface RevealDeps extends CoreDeps {
 }
 
 /** Everything, for one process serving the whole contract (the local stack). */
-export interface VaultDeps extends CoreDeps {
+export interface VaultDeps extends ApiDeps {
   readonly cipher: CodeCipher;
   readonly issuer: Issuer;
 }

@@ -18,7 +18,8 @@ import { SuspensionService } from './suspension-service.js';
 import { SuspensionSweep } from './suspension-sweep.js';
 import { Sweeper, type SweepStep } from './sweeper.js';
 import { TenantService } from './tenant-service.js';
-import type { CoreDeps, DepositDeps, RevealDeps, VaultDeps } from './vault-deps.js';
+import type { ApiDeps, CoreDeps, DepositDeps, RevealDeps, VaultDeps } from './vault-deps.js';
+import { WebhookEndpointService } from './webhook-endpoint-service.js';
 
 /**
  * The composition root: the one place that builds the use cases from the ports. Each Lambda
@@ -64,6 +65,11 @@ function sales({ deps, transitions, runner, listings }: Core) {
   };
 }
 
+/** Webhook endpoints: only the api function reads or writes them (they hold signing secrets). */
+function webhooks(deps: ApiDeps) {
+  return { webhookEndpoints: new WebhookEndpointService(deps) };
+}
+
 function deposits({ deps, listings }: Core, sealing: Pick<DepositDeps, 'cipher' | 'issuer'>) {
   return {
     deposits: new DepositService({ ...deps, cipher: sealing.cipher, issuer: sealing.issuer }, listings),
@@ -93,10 +99,13 @@ function sweeper(c: Core, more: readonly SweepStep[] = []) {
   ]);
 }
 
-/** Listings, orders, payments, standing, escalations: nothing that touches a code (no cipher, no issuer). */
-export function vaultForApi(deps: CoreDeps) {
+/**
+ * Listings, orders, payments, standing, escalations, webhook endpoints: nothing that touches a
+ * code (no cipher, no issuer).
+ */
+export function vaultForApi(deps: ApiDeps) {
   const c = core(deps);
-  return { tenants: c.tenants, escalations: c.escalations, ...sales(c) };
+  return { tenants: c.tenants, escalations: c.escalations, ...sales(c), ...webhooks(deps) };
 }
 
 /** Deposit and withdrawal: seals and fingerprints codes, never opens one. */
@@ -124,6 +133,7 @@ export function createVault(deps: VaultDeps) {
     tenants: c.tenants,
     escalations: c.escalations,
     ...sales(c),
+    ...webhooks(deps),
     ...deposits(c, deps),
     ...opening,
     // One timer runs both here; in AWS the recheck job has its own schedule on the reveal function.

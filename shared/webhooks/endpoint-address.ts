@@ -1,5 +1,6 @@
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
+import { type EndpointMode, endpointModes } from '../domain/webhook-endpoint.js';
 
 /**
  * Where a webhook may be sent (issue 9). In AWS: https on a public address only; no private,
@@ -8,8 +9,8 @@ import { BlockList, isIP } from 'node:net';
  * connects to the address that was checked, never to a second lookup. Locally (`local` mode)
  * `http://127.0.0.1` and `http://localhost` are allowed so tests run a real receiver.
  */
-export const endpointModes = ['aws', 'local'] as const;
-export type EndpointMode = (typeof endpointModes)[number];
+// Declared with the endpoint (shared/config reads the mode and may import only the domain).
+export { type EndpointMode, endpointModes };
 
 // Two lists: Node checks an IPv4 address against IPv6 rules too (as ::ffff:a.b.c.d), so one list
 // holding ::ffff:0:0/96 would refuse every IPv4 address.

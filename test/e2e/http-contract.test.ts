@@ -21,6 +21,12 @@ const contract: Array<[method: string, path: string, success: string]> = [
   ['get', '/v1/orders/{orderId}/events', '200'],
   ['get', '/v1/sellers/{sellerId}', '200'],
   ['get', '/v1/buyers/{buyerId}', '200'],
+  ['post', '/v1/webhook-endpoints', '201'],
+  ['get', '/v1/webhook-endpoints', '200'],
+  ['get', '/v1/webhook-endpoints/{endpointId}', '200'],
+  ['patch', '/v1/webhook-endpoints/{endpointId}', '200'],
+  ['delete', '/v1/webhook-endpoints/{endpointId}', '204'],
+  ['post', '/v1/webhook-endpoints/{endpointId}/roll-secret', '200'],
 ];
 
 interface Operation {
@@ -82,6 +88,11 @@ describe('GET /openapi.json', () => {
     const headers = (operation(method, path)?.parameters ?? []).filter((p) => p.in === 'header');
     expect(headers).toContainEqual(expect.objectContaining({ required: true }));
     expect(headers.map((h) => h.name.toLowerCase())).toContain('idempotency-key');
+  });
+
+  it('documents the Location of a registered webhook endpoint', () => {
+    const created = operation('post', '/v1/webhook-endpoints')?.responses['201'];
+    expect(Object.keys(created?.headers ?? {}).map((h) => h.toLowerCase())).toContain('location');
   });
 
   it('documents Cache-Control: no-store on the reveal', () => {

@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnKey } from 'aws-cdk-lib/aws-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionName } from '../../infra/function-specs.js';
+import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { DUE_INDEX, SELLER_INDEX } from '../../shared/adapters/dynamodb/table-definition.js';
 import {
   actionsOf,
@@ -115,8 +116,8 @@ describe('KMS rights', () => {
 
 /** The one DynamoDB statement of a function's role that grants `action`. */
 function dynamoStatement(name: FunctionName, action: string): Statement {
-  const found = roleStatements(s.template, roleLogicalId(s.stack, name)).filter((st) =>
-    actionsOf(st).includes(action),
+  const found = roleStatements(s.template, roleLogicalId(s.stack, name)).filter(
+    (st) => st.Effect === 'Allow' && actionsOf(st).includes(action),
   );
   expect(found).toHaveLength(1);
   return found[0] as Statement;
@@ -176,6 +177,48 @@ describe('identity policies', () => {
         expect(prefixes.some((p) => pk.startsWith(p.slice(0, -1)))).toBe(false);
       }
     }
+  });
+
+  it('let only the api function delete, and only webhook endpoints', () => {
+    const tableId = s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never);
+    const deletes = roleStatements(s.template, roleLogicalId(s.stack, 'api')).filter(
+      (st) => st.Effect === 'Allow' && actionsOf(st).includes('dynamodb:DeleteItem'),
+    );
+    expect(deletes).toEqual([
+      expect.objectContaining({
+        Action: 'dynamodb:DeleteItem',
+        Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*#WHK'] } },
+      }),
+    ]);
+  });
+
+  it('keep every function but the api one off the webhook endpoint partitions (signing secrets), reads included', () => {
+    const tableId = s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never);
+    const denials = (name: FunctionName) =>
+      roleStatements(s.template, roleLogicalId(s.stack, name)).filter((st) => st.Effect === 'Deny');
+    expect(denials('api')).toEqual([]);
+    for (const name of ['deposit', 'reveal', 'sweeper'] as const) {
+      const [deny, ...more] = denials(name);
+      expect(more, name).toEqual([]);
+      expect(actionsOf(deny as Statement).sort(), name).toEqual(
+        [
+          'dynamodb:ConditionCheckItem',
+          'dynamodb:DeleteItem',
+          'dynamodb:GetItem',
+          'dynamodb:PutItem',
+          'dynamodb:Query',
+          'dynamodb:UpdateItem',
+        ].sort(),
+      );
+      expect(deny?.Resource, name).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+      // ForAnyValue: one key of the request in such a partition is enough to refuse it.
+      expect(deny?.Condition, name).toEqual({
+        'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['T#*#WHK'] },
+      });
+    }
+    // The pattern is the one the keys are built with.
+    expect(keys.webhookEndpoint('tnt_1', 'whk_1').pk).toBe('T#tnt_1#WHK');
   });
 
   it('let each function write only to its own log group', () => {

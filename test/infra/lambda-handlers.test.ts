@@ -124,7 +124,7 @@ describe('the Lambda handlers, in-process, on one sale', () => {
       ...(body === undefined ? {} : { body }),
     }) as unknown as APIGatewayProxyEventV2;
     const response = (await fn(event, { awsRequestId: 'req-1' })) as Response;
-    return { ...response, json: JSON.parse(response.body) };
+    return { ...response, json: response.body ? JSON.parse(response.body) : undefined };
   };
 
   it('serve a whole sale: listing (api), deposit (deposit), order and payment (api), reveal and report (reveal)', async () => {
@@ -197,6 +197,27 @@ describe('the Lambda handlers, in-process, on one sale', () => {
     expect(deposit.body + report.body).not.toContain(plainHash);
   });
 
+  it('serve webhook endpoints from the api function: register, list, roll, delete', async () => {
+    const created = await call(fns.api, 'POST', '/v1/webhook-endpoints', {
+      url: 'https://hooks.example.com/card-vault',
+      eventTypes: ['*'],
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const { endpointId } = created.json;
+    // In AWS there is no local mode: loopback is refused.
+    const loopback = await call(fns.api, 'POST', '/v1/webhook-endpoints', {
+      url: 'http://127.0.0.1:8080/hook',
+      eventTypes: ['*'],
+    });
+    expect(loopback.statusCode, loopback.body).toBe(422);
+    const listed = await call(fns.api, 'GET', '/v1/webhook-endpoints');
+    expect(listed.json.endpoints.map((e: { endpointId: string }) => e.endpointId)).toEqual([endpointId]);
+    const rolled = await call(fns.api, 'POST', `/v1/webhook-endpoints/${endpointId}/roll-secret`);
+    expect(rolled.statusCode, rolled.body).toBe(200);
+    const deleted = await call(fns.api, 'DELETE', `/v1/webhook-endpoints/${endpointId}`);
+    expect(deleted.statusCode, deleted.body).toBe(204);
+  });
+
   it('run the sweeper on a scheduled event and report what it examined', async () => {
     const result = await fns.sweeper(scheduledEvent(new Date().toISOString()));
     expect(result).toEqual({ examined: expect.any(Number), failed: 0 });
@@ -208,8 +229,17 @@ describe('the Lambda handlers, in-process, on one sale', () => {
       const calls = used[name];
       expect(calls.length, `${name} made no DynamoDB call`).toBeGreaterThan(0);
       for (const call of calls) {
+        const denied = spec.deniedPartitions.some((p) => call.pk !== undefined && likeIam(p, call.pk));
+        expect(denied, `${name} reaches ${call.pk} (${call.action})`).toBe(false);
         if (call.action === 'GetItem' || call.action === 'Query') {
           if (call.index) expect(spec.indexes, `${name} queries ${call.index}`).toContain(call.index);
+          continue;
+        }
+        if (call.action === 'DeleteItem' && !spec.writes.includes('DeleteItem')) {
+          const allowed = (spec.deletePartitions ?? []).some(
+            (p) => call.pk !== undefined && likeIam(p, call.pk),
+          );
+          expect(allowed, `${name} deletes on ${call.pk}`).toBe(true);
           continue;
         }
         expect(spec.writes, `${name} sends ${call.action}`).toContain(call.action);
@@ -226,15 +256,26 @@ interface DynamoCall {
   readonly index?: string;
 }
 
+/** IAM's `StringLike`: `*` matches any run of characters. */
+function likeIam(pattern: string, value: string): boolean {
+  const escaped = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${escaped.join('.*')}$`).test(value);
+}
+
 /** A document-client command as the IAM actions it needs: transactions item by item, with partition keys. */
 function iamCalls(command: { constructor: { name: string }; input: any }): DynamoCall[] {
   const { input } = command;
   const pkOf = (x: any) => (x?.Item ?? x?.Key)?.pk as string | undefined;
   switch (command.constructor.name) {
     case 'GetCommand':
-      return [{ action: 'GetItem' }];
+      return [{ action: 'GetItem', pk: pkOf(input) }];
     case 'QueryCommand':
-      return [{ action: 'Query', ...(input.IndexName ? { index: input.IndexName } : {}) }];
+      // A table query's partition is its `:pk` value (the stores' one naming); an index's is not a table key.
+      return [
+        input.IndexName
+          ? { action: 'Query', index: input.IndexName }
+          : { action: 'Query', pk: input.ExpressionAttributeValues?.[':pk'] },
+      ];
     case 'PutCommand':
       return [{ action: 'PutItem', pk: pkOf(input) }];
     case 'UpdateCommand':

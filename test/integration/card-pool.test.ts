@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { createLogger } from '../../shared/adapters/logging/pino-logger.js';
+import { endpointUrlPolicy } from '../../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { OutOfStockError } from '../../shared/domain/errors.js';
 import type { Order } from '../../shared/domain/order.js';
 import { defaultSettings } from '../../shared/domain/vault-settings.js';
@@ -51,6 +52,7 @@ function vaultAt(clock: TestClock) {
     issuer: { check: never },
     clock,
     ids: ulidIdGenerator,
+    endpointUrls: endpointUrlPolicy('aws'),
     logger: createLogger({ level: 'silent' }),
     settings: defaultSettings,
     metrics: noMetrics,

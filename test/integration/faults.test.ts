@@ -7,6 +7,7 @@ import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js'
 import { HttpIssuer } from '../../shared/adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../../shared/adapters/local-cipher/local-code-cipher.js';
 import { createLogger } from '../../shared/adapters/logging/pino-logger.js';
+import { endpointUrlPolicy } from '../../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { loadSettings } from '../../shared/config/config.js';
 import { createApp } from '../../shared/http/app.js';
 import { allRoutes } from '../../shared/http/routes/all-routes.js';
@@ -44,6 +45,7 @@ beforeAll(async () => {
     orders: plan.wrap('orders', real.orders),
     reports: plan.wrap('reports', real.reports),
     parties: plan.wrap('parties', real.parties),
+    webhookEndpoints: real.webhookEndpoints,
   };
   const keyFile = join(await mkdtemp(join(tmpdir(), 'card-vault-faults-')), 'keys.json');
   const vault = createVault({
@@ -52,6 +54,7 @@ beforeAll(async () => {
     issuer: plan.wrap('issuer', new HttpIssuer()),
     clock: plan.wrap('clock', clock, false),
     ids: ulidIdGenerator,
+    endpointUrls: endpointUrlPolicy('aws'),
     logger,
     settings: loadSettings({}),
     metrics: noMetrics,

@@ -7,6 +7,7 @@ import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js'
 import { HttpIssuer } from '../../shared/adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../../shared/adapters/local-cipher/local-code-cipher.js';
 import { createLogger } from '../../shared/adapters/logging/pino-logger.js';
+import { endpointUrlPolicy } from '../../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { defaultSettings } from '../../shared/domain/vault-settings.js';
 import { DEMO_GIFT_BRAND, demoBrand } from '../../shared/issuer-sim/demo-brands.js';
 import { type IssuerSimServer, startIssuerSim } from '../../shared/issuer-sim/issuer-sim-server.js';
@@ -55,6 +56,7 @@ describe('reads per command', () => {
       issuer: new HttpIssuer(),
       clock: systemClock,
       ids: ulidIdGenerator,
+      endpointUrls: endpointUrlPolicy('aws'),
       logger: createLogger({ level: 'silent' }),
       metrics: noMetrics,
       settings: defaultSettings,

@@ -7,6 +7,7 @@ import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js'
 import { HttpIssuer } from '../../shared/adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../../shared/adapters/local-cipher/local-code-cipher.js';
 import { createLogger } from '../../shared/adapters/logging/pino-logger.js';
+import { endpointUrlPolicy } from '../../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { CodeAlreadyRedeemedError, InvalidStateError } from '../../shared/domain/errors.js';
 import type { OrderTransition } from '../../shared/domain/order-transition.js';
 import { OrderTransitions } from '../../shared/domain/order-transitions.js';
@@ -69,6 +70,7 @@ describe('RevealService', () => {
       },
       clock: options.clock ?? systemClock,
       ids: ulidIdGenerator,
+      endpointUrls: endpointUrlPolicy('aws'),
       logger: createLogger({ level: 'silent' }),
       metrics: noMetrics,
       settings: defaultSettings,

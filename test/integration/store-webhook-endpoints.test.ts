@@ -58,6 +58,38 @@ describe('DynamoWebhookEndpointStore', () => {
     expect(signingSecrets(stored, new Date('2026-01-03T00:00:00.000Z'))).toEqual(['whsec_second']);
   });
 
+  it('refuses a replacement made from a read older than the last roll, so a shown secret is never dropped', async () => {
+    const endpoint = anEndpoint();
+    await store.create(endpoint);
+    const read = (await store.get(endpoint.tenantId, endpoint.endpointId)) as WebhookEndpoint;
+    const rolled = rollSecret(read, 'whsec_rolled', new Date('2026-01-02T00:00:00.000Z'));
+    expect(await store.replace(rolled, read)).toBe(true);
+    // A change made from the read before the roll would write the old secrets back.
+    expect(await store.replace({ ...read, status: 'disabled' }, read)).toBe(false);
+    const stored = (await store.get(endpoint.tenantId, endpoint.endpointId)) as WebhookEndpoint;
+    expect(stored.status).toBe('enabled');
+    expect(stored.secrets.map((x) => x.secret)).toEqual(['whsec_rolled', 'whsec_first']);
+    // Made from a fresh read it applies.
+    expect(await store.replace({ ...stored, status: 'disabled' }, stored)).toBe(true);
+  });
+
+  it('refuses a replacement made from a read older than any other change, optional fields included', async () => {
+    const endpoint = anEndpoint({ eventTypes: ['order.paid'] });
+    await store.create(endpoint);
+    const read = (await store.get(endpoint.tenantId, endpoint.endpointId)) as WebhookEndpoint;
+    expect(await store.replace({ ...read, description: 'added' }, read)).toBe(true);
+    // The roll was made from the read without the description: it would remove it.
+    expect(await store.replace(rollSecret(read, 'whsec_late', new Date()), read)).toBe(false);
+    const changed = (await store.get(endpoint.tenantId, endpoint.endpointId)) as WebhookEndpoint;
+    expect(await store.replace({ ...changed, eventTypes: ['*'] }, read)).toBe(false);
+    expect(await store.replace({ ...changed, eventTypes: ['*'] }, changed)).toBe(true);
+    expect(await store.get(endpoint.tenantId, endpoint.endpointId)).toMatchObject({
+      description: 'added',
+      eventTypes: ['*'],
+      secrets: [{ secret: 'whsec_first' }],
+    });
+  });
+
   it('answers false when replacing or after deleting an endpoint that is gone', async () => {
     const endpoint = anEndpoint();
     await store.create(endpoint);

@@ -16,6 +16,7 @@ const endpointSchema = z.object({
   tenantId: z.string(),
   endpointId: z.string(),
   url: z.string(),
+  description: z.optional(z.string()),
   eventTypes: z.array(z.enum([...webhookEventTypes, '*'])),
   status: z.enum(webhookEndpointStatuses),
   secrets: z.array(
@@ -36,7 +37,7 @@ export class DynamoWebhookEndpointStore implements WebhookEndpointStore {
 
   async create(endpoint: WebhookEndpoint): Promise<void> {
     try {
-      await this.put(endpoint, 'attribute_not_exists(pk)');
+      await this.put(endpoint, { condition: 'attribute_not_exists(pk)' });
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new WebhookEndpointExistsError(endpoint.endpointId, { cause: error });
@@ -57,9 +58,9 @@ export class DynamoWebhookEndpointStore implements WebhookEndpointStore {
     return items.map((item) => toEndpoint(parseItem('webhook endpoint', endpointSchema, item)));
   }
 
-  async replace(endpoint: WebhookEndpoint): Promise<boolean> {
+  async replace(endpoint: WebhookEndpoint, read?: WebhookEndpoint): Promise<boolean> {
     try {
-      await this.put(endpoint, 'attribute_exists(pk)');
+      await this.put(endpoint, read ? unchangedSince(read) : { condition: 'attribute_exists(pk)' });
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -73,7 +74,7 @@ export class DynamoWebhookEndpointStore implements WebhookEndpointStore {
     );
   }
 
-  private async put(endpoint: WebhookEndpoint, condition: string): Promise<void> {
+  private async put(endpoint: WebhookEndpoint, guard: Guard): Promise<void> {
     await this.ctx.doc.send(
       new PutCommand({
         TableName: this.ctx.tableName,
@@ -82,16 +83,53 @@ export class DynamoWebhookEndpointStore implements WebhookEndpointStore {
           entity: 'WebhookEndpoint',
           ...endpoint,
         },
-        ConditionExpression: condition,
+        ConditionExpression: guard.condition,
+        ...(guard.names ? { ExpressionAttributeNames: guard.names } : {}),
+        ...(guard.values ? { ExpressionAttributeValues: guard.values } : {}),
       }),
     );
   }
 }
 
+interface Guard {
+  readonly condition: string;
+  readonly names?: Record<string, string>;
+  readonly values?: Record<string, unknown>;
+}
+
+/** The fields a change may touch, each as it was read (a missing optional one still missing). */
+const MUTABLE_FIELDS = [
+  'url',
+  'description',
+  'eventTypes',
+  'status',
+  'secrets',
+  'consecutiveFailures',
+  'disabledReason',
+] as const satisfies readonly (keyof WebhookEndpoint)[];
+
+/** Optimistic concurrency without a version attribute: the stored item still is the one read. */
+function unchangedSince(read: WebhookEndpoint): Guard {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const clauses = ['attribute_exists(pk)'];
+  MUTABLE_FIELDS.forEach((field, i) => {
+    names[`#f${i}`] = field;
+    const value = read[field];
+    if (value === undefined) clauses.push(`attribute_not_exists(#f${i})`);
+    else {
+      values[`:f${i}`] = value;
+      clauses.push(`#f${i} = :f${i}`);
+    }
+  });
+  return { condition: clauses.join(' AND '), names, values };
+}
+
 function toEndpoint(item: z.output<typeof endpointSchema>): WebhookEndpoint {
-  const { disabledReason, secrets, ...rest } = item;
+  const { description, disabledReason, secrets, ...rest } = item;
   return {
     ...rest,
+    ...(description !== undefined ? { description } : {}),
     secrets: secrets.map(({ expiresAt, ...s }) => (expiresAt === undefined ? s : { ...s, expiresAt })),
     ...(disabledReason !== undefined ? { disabledReason } : {}),
   };

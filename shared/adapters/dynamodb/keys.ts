@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { DUE_SHARDS, FINGERPRINT_PARTITION_PREFIX, TENANT_PARTITION_PREFIX } from './table-definition.js';
+import {
+  DUE_SHARDS,
+  FINGERPRINT_PARTITION_PREFIX,
+  TENANT_PARTITION_PREFIX,
+  WEBHOOK_ENDPOINT_PARTITION_SUFFIX,
+} from './table-definition.js';
 
 /**
  * Every key of the single table is built here (ElectroDB style: generic `pk`/`sk`, one
@@ -13,6 +18,8 @@ const PENDING_CASCADE = 'CASCADE';
 const order = (t: string, o: string) => `${T}${t}#ORD#${o}`;
 const listing = (t: string, l: string) => `${T}${t}#LST#${l}`;
 const seller = (t: string, s: string) => `${T}${t}#SLR#${s}`;
+// Its own partition per tenant, so IAM can keep every function but the api one away from it.
+const webhookEndpoints = (t: string) => `${T}${t}${WEBHOOK_ENDPOINT_PARTITION_SUFFIX}`;
 
 export const keys = {
   tenant: (tenantId: string): Key => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
@@ -62,8 +69,8 @@ export const keys = {
   }),
   pendingCascades: (): string => PENDING_CASCADE,
   /** A tenant's webhook endpoints share one partition: the dispatcher reads them in one query. */
-  webhookEndpoint: (t: string, e: string): Key => ({ pk: `${T}${t}#WHK`, sk: `EP#${e}` }),
-  webhookEndpointsOf: (t: string) => ({ pk: `${T}${t}#WHK`, skPrefix: 'EP#' }),
+  webhookEndpoint: (t: string, e: string): Key => ({ pk: webhookEndpoints(t), sk: `EP#${e}` }),
+  webhookEndpointsOf: (t: string) => ({ pk: webhookEndpoints(t), skPrefix: 'EP#' }),
   buyer: (t: string, b: string): Key => ({ pk: `${T}${t}#BYR#${b}`, sk: 'BUYER' }),
   idempotency: (t: string, scope: string, keyHash: string): Key => ({
     pk: `${T}${t}#IDEM#${scope}#${keyHash}`,

@@ -28,6 +28,12 @@ export const tableDefinition = {
  */
 export const TENANT_PARTITION_PREFIX = 'T#';
 export const FINGERPRINT_PARTITION_PREFIX = 'FP#';
+/**
+ * A tenant's webhook endpoints, with their signing secrets, live in `T#<tenantId>#WHK` (keys.ts).
+ * As an IAM `StringLike` pattern: only the api function may reach it, and it alone may delete there.
+ */
+export const WEBHOOK_ENDPOINT_PARTITION_SUFFIX = '#WHK';
+export const WEBHOOK_ENDPOINT_PARTITIONS = `${TENANT_PARTITION_PREFIX}*${WEBHOOK_ENDPOINT_PARTITION_SUFFIX}`;
 
 export const DUE_INDEX = 'gsi1';
 export const SELLER_INDEX = 'gsi2';

@@ -6,6 +6,7 @@ import { listingRoutes } from './listing-routes.js';
 import { orderRoutes } from './order-routes.js';
 import { partyRoutes } from './party-routes.js';
 import { revealRoutes } from './reveal-routes.js';
+import { webhookEndpointRoutes } from './webhook-endpoint-routes.js';
 
 /** Every route module, for the local stack where one process serves the whole contract. */
 export function allRoutes(vault: Vault): RouteModule[] {
@@ -16,5 +17,6 @@ export function allRoutes(vault: Vault): RouteModule[] {
     revealRoutes(vault),
     partyRoutes(vault),
     escalationRoutes(vault.escalations),
+    webhookEndpointRoutes(vault.webhookEndpoints),
   ] as RouteModule[];
 }
