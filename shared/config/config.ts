@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defaultSettings, REVALIDATE_MODES, type VaultSettings } from '../domain/vault-settings.js';
+import { defaultWebhookSettings, type WebhookSettings } from '../domain/webhook-settings.js';
 import { ENV } from './env-names.js';
 
 /**
@@ -66,6 +67,40 @@ export function loadSettings(env: Env = process.env): VaultSettings & { logLevel
   };
 }
 
+const retry = defaultWebhookSettings.retry;
+const webhookSchema = z.object({
+  // Fractions allowed: the tests shorten the backoff below a second.
+  [ENV.webhookRetryBaseSeconds]: z.coerce.number().positive().default(retry.baseSeconds),
+  [ENV.webhookGiveUpSeconds]: z.coerce.number().positive().default(retry.giveUpAfterSeconds),
+  [ENV.webhookTimeoutMs]: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(defaultWebhookSettings.timeoutMs),
+  [ENV.webhookEndpointCacheSeconds]: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(300)
+    .default(defaultWebhookSettings.endpointCacheSeconds),
+});
+
+/** The webhook fan-out and dispatcher's settings (the same in Lambda and locally). */
+export function loadWebhookSettings(env: Env = process.env): WebhookSettings {
+  const s = parse(webhookSchema, env, 'webhook');
+  return {
+    ...defaultWebhookSettings,
+    retry: {
+      ...retry,
+      baseSeconds: s[ENV.webhookRetryBaseSeconds],
+      giveUpAfterSeconds: s[ENV.webhookGiveUpSeconds],
+    },
+    timeoutMs: s[ENV.webhookTimeoutMs],
+    endpointCacheSeconds: s[ENV.webhookEndpointCacheSeconds],
+  };
+}
+
 /** The KMS keys a Lambda function may be given. */
 export type KmsKeyName = 'codeKeyId' | 'fingerprintKeyId';
 
@@ -126,6 +161,7 @@ export function loadLocalConfig(env: Env = process.env) {
       [ENV.sweepIntervalSeconds]: seconds(30),
       [ENV.inMemory]: z.enum(['0', '1', 'true', 'false', '']).optional(),
       [ENV.localKeyFile]: z.string().default('.data/local-keys.json'),
+      [ENV.webhookDispatchIntervalMs]: z.coerce.number().int().min(10).max(60_000).default(1000),
     }),
     env,
     'local stack',
@@ -140,6 +176,8 @@ export function loadLocalConfig(env: Env = process.env) {
     sweepIntervalSeconds: s[ENV.sweepIntervalSeconds],
     inMemory: s[ENV.inMemory] === '1' || s[ENV.inMemory] === 'true',
     localKeyFile: s[ENV.localKeyFile],
+    webhookDispatchIntervalMs: s[ENV.webhookDispatchIntervalMs],
     settings: loadSettings(env),
+    webhooks: loadWebhookSettings(env),
   };
 }

@@ -35,6 +35,11 @@ export const ENV = {
   apiKeyCacheEntries: 'API_KEY_CACHE_ENTRIES',
   brandCacheSeconds: 'BRAND_CACHE_SECONDS',
   inMemory: 'IN_MEMORY',
+  webhookRetryBaseSeconds: 'WEBHOOK_RETRY_BASE_SECONDS',
+  webhookGiveUpSeconds: 'WEBHOOK_GIVE_UP_SECONDS',
+  webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
+  webhookEndpointCacheSeconds: 'WEBHOOK_ENDPOINT_CACHE_SECONDS',
+  webhookDispatchIntervalMs: 'WEBHOOK_DISPATCH_INTERVAL_MS',
   logLevel: 'LOG_LEVEL',
   /** Set by the Lambda runtime, never by the stack: names the function in its logs. */
   lambdaFunctionName: 'AWS_LAMBDA_FUNCTION_NAME',
