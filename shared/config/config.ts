@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { defaultSettings, REVALIDATE_MODES, type VaultSettings } from '../domain/vault-settings.js';
 import { endpointModes } from '../domain/webhook-endpoint.js';
+import { defaultWebhookSettings, type WebhookSettings } from '../domain/webhook-settings.js';
 import { ENV } from './env-names.js';
 
 /**
@@ -67,6 +68,40 @@ export function loadSettings(env: Env = process.env): VaultSettings & { logLevel
   };
 }
 
+const retry = defaultWebhookSettings.retry;
+const webhookSchema = z.object({
+  // Fractions allowed: the tests shorten the backoff below a second.
+  [ENV.webhookRetryBaseSeconds]: z.coerce.number().positive().default(retry.baseSeconds),
+  [ENV.webhookGiveUpSeconds]: z.coerce.number().positive().default(retry.giveUpAfterSeconds),
+  [ENV.webhookTimeoutMs]: z.coerce
+    .number()
+    .int()
+    .min(100)
+    .max(60_000)
+    .default(defaultWebhookSettings.timeoutMs),
+  [ENV.webhookEndpointCacheSeconds]: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(300)
+    .default(defaultWebhookSettings.endpointCacheSeconds),
+});
+
+/** The webhook fan-out and dispatcher's settings (the same in Lambda and locally). */
+export function loadWebhookSettings(env: Env = process.env): WebhookSettings {
+  const s = parse(webhookSchema, env, 'webhook');
+  return {
+    ...defaultWebhookSettings,
+    retry: {
+      ...retry,
+      baseSeconds: s[ENV.webhookRetryBaseSeconds],
+      giveUpAfterSeconds: s[ENV.webhookGiveUpSeconds],
+    },
+    timeoutMs: s[ENV.webhookTimeoutMs],
+    endpointCacheSeconds: s[ENV.webhookEndpointCacheSeconds],
+  };
+}
+
 /** The KMS keys a Lambda function may be given. */
 export type KmsKeyName = 'codeKeyId' | 'fingerprintKeyId';
 
@@ -128,6 +163,7 @@ export function loadLocalConfig(env: Env = process.env) {
       [ENV.inMemory]: z.enum(['0', '1', 'true', 'false', '']).optional(),
       [ENV.localKeyFile]: z.string().default('.data/local-keys.json'),
       [ENV.webhookEndpointMode]: z.enum(endpointModes).default('local'),
+      [ENV.webhookDispatchIntervalMs]: z.coerce.number().int().min(10).max(60_000).default(1000),
     }),
     env,
     'local stack',
@@ -143,6 +179,8 @@ export function loadLocalConfig(env: Env = process.env) {
     inMemory: s[ENV.inMemory] === '1' || s[ENV.inMemory] === 'true',
     localKeyFile: s[ENV.localKeyFile],
     webhookEndpointMode: s[ENV.webhookEndpointMode],
+    webhookDispatchIntervalMs: s[ENV.webhookDispatchIntervalMs],
     settings: loadSettings(env),
+    webhooks: loadWebhookSettings(env),
   };
 }

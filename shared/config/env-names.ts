@@ -37,6 +37,11 @@ export const ENV = {
   inMemory: 'IN_MEMORY',
   /** Local stack only: `local` (default) also allows http://127.0.0.1 webhooks; `aws` as deployed. */
   webhookEndpointMode: 'WEBHOOK_ENDPOINT_MODE',
+  webhookRetryBaseSeconds: 'WEBHOOK_RETRY_BASE_SECONDS',
+  webhookGiveUpSeconds: 'WEBHOOK_GIVE_UP_SECONDS',
+  webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
+  webhookEndpointCacheSeconds: 'WEBHOOK_ENDPOINT_CACHE_SECONDS',
+  webhookDispatchIntervalMs: 'WEBHOOK_DISPATCH_INTERVAL_MS',
   logLevel: 'LOG_LEVEL',
   /** Set by the Lambda runtime, never by the stack: names the function in its logs. */
   lambdaFunctionName: 'AWS_LAMBDA_FUNCTION_NAME',

@@ -25,6 +25,7 @@ import type { Metrics } from '../ports/metrics.js';
 import { isApiKey } from '../services/tenant-service.js';
 import { createVault } from '../services/vault.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.js';
+import { type LocalWebhooks, startLocalWebhooks } from './local-webhooks.js';
 
 export type LocalConfig = ReturnType<typeof loadLocalConfig>;
 
@@ -39,6 +40,8 @@ export interface LocalStack {
   readonly vault: ReturnType<typeof createVault>;
   /** The business metrics Lambda would send as EMF; logged as one `metrics` line a minute. */
   readonly metrics: InMemoryMetrics;
+  /** The stream poller's fan-out and the dispatcher loop, unless started with `webhooks: false`. */
+  readonly webhooks: LocalWebhooks | undefined;
   /** Stops everything this stack started, in reverse order (Java included). */
   stop(): Promise<void>;
 }
@@ -65,6 +68,8 @@ export async function startLocalStack(
      * On disk it is first restarted on the same port and data; requests answer 503 meanwhile.
      */
     onDatabaseLost?: (message: string) => void;
+    /** Poll the table's stream and deliver webhooks (default true; the test stack turns it on per file). */
+    webhooks?: boolean;
     /** Where the data lives when not in memory (DynamoDB Local's files, the dev API key); default `.data`. */
     dataDir?: string;
     /** Sees every DynamoDB call with its consumed capacity, and every cipher call (the bench counts them). */
@@ -177,6 +182,23 @@ export async function startLocalStack(
     for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
     const devApiKey = await seedDevTenant(vault, config, join(dataDir, 'dev-api-key'));
 
+    let webhooks: LocalWebhooks | undefined;
+    if (options.webhooks ?? true) {
+      webhooks = await startLocalWebhooks({
+        client,
+        doc,
+        endpoint,
+        tableName: config.tableName,
+        clock: options.clock ?? systemClock,
+        logger,
+        metrics: alsoTo(metrics, options.observe?.metrics),
+        settings: config.webhooks,
+        intervalMs: config.webhookDispatchIntervalMs,
+      });
+      const started = webhooks;
+      stops.push(() => started.stop());
+    }
+
     const app = createApp({
       tenants: vault.tenants,
       logger,
@@ -210,6 +232,7 @@ export async function startLocalStack(
       devApiKey,
       vault,
       metrics,
+      webhooks,
       stop,
     };
   } catch (error) {

@@ -262,7 +262,7 @@ describe('the local stack with its data on disk', () => {
         SWEEP_INTERVAL_SECONDS: '3600',
         LOG_LEVEL: 'silent',
       }),
-      { dataDir: dir, say: (line) => said.push(line), onDatabaseLost: (m) => lost.push(m) },
+      { dataDir: dir, say: (line) => said.push(line), onDatabaseLost: (m) => lost.push(m), webhooks: false },
     );
     const call = async (path: string, body?: unknown) => {
       const res = await fetch(`${stack.apiUrl}${path}`, {

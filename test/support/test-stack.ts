@@ -38,6 +38,8 @@ export interface TestStackOptions {
   readonly onDatabaseLost?: (message: string) => void;
   /** Sees every business metric besides the stack's own recorder. */
   readonly metrics?: Metrics;
+  /** Poll the stream and deliver webhooks, as `npm start` does (off by default: it costs a poller). */
+  readonly webhooks?: boolean;
 }
 
 export async function startTestStack(
@@ -62,6 +64,7 @@ export async function startTestStack(
     logDestination: { write: (line: string) => void logs.push(line) },
     ...(options.onDatabaseLost ? { onDatabaseLost: options.onDatabaseLost } : {}),
     ...(options.metrics ? { observe: { metrics: options.metrics } } : {}),
+    webhooks: options.webhooks ?? false,
   });
   // Every answer is held to the document the stack serves (fetched once, on the first request).
   let declared: Promise<DeclaredResponses> | undefined;
@@ -121,10 +124,13 @@ export async function startTestStack(
 }
 
 /** One stack per test file: started before its tests, stopped after. */
-export function useTestStack(env: Record<string, string> = {}): { current: TestStack } {
+export function useTestStack(
+  env: Record<string, string> = {},
+  options: TestStackOptions = {},
+): { current: TestStack } {
   const holder = {} as { current: TestStack };
   beforeAll(async () => {
-    holder.current = await startTestStack(env);
+    holder.current = await startTestStack(env, options);
   });
   afterAll(async () => {
     await holder.current?.stop();

@@ -3,6 +3,7 @@ import {
   DUE_SHARDS,
   FINGERPRINT_PARTITION_PREFIX,
   TENANT_PARTITION_PREFIX,
+  WEBHOOK_DUE_SHARDS,
   WEBHOOK_ENDPOINT_PARTITION_SUFFIX,
 } from './table-definition.js';
 
@@ -71,6 +72,30 @@ export const keys = {
   /** A tenant's webhook endpoints share one partition: the dispatcher reads them in one query. */
   webhookEndpoint: (t: string, e: string): Key => ({ pk: webhookEndpoints(t), sk: `EP#${e}` }),
   webhookEndpointsOf: (t: string) => ({ pk: webhookEndpoints(t), skPrefix: 'EP#' }),
+  /**
+   * An endpoint's deliveries and its per-subject queues share the endpoint's own partition: one
+   * item per event (the conditional put that makes a redelivered stream batch a no-op), listed
+   * newest first by the event's time-sortable id.
+   */
+  webhookDelivery: (t: string, e: string, eventId: string): Key => ({
+    pk: `${T}${t}#WHK#${e}`,
+    sk: `DLV#${eventId}`,
+  }),
+  webhookDeliveriesOf: (t: string, e: string) => ({ pk: `${T}${t}#WHK#${e}`, skPrefix: 'DLV#' }),
+  /** The queue of one endpoint and one subject (an order, a seller): its head and who waits. */
+  webhookQueue: (t: string, e: string, subject: string): Key => ({
+    pk: `${T}${t}#WHK#${e}`,
+    sk: `QUEUE#${subject}`,
+  }),
+  /**
+   * Due webhook deliveries (gsi1), only the head of each queue, sharded by endpoint so one
+   * endpoint's backlog sits in one shard and the dispatcher reads every shard on its own.
+   */
+  webhookDue: (t: string, e: string, eventId: string, at: string) => ({
+    gsi1pk: shardOf('WHK', e, WEBHOOK_DUE_SHARDS),
+    gsi1sk: `${at}#${t}#${e}#${eventId}`,
+  }),
+  webhookDueShards: (): string[] => shards('WHK', WEBHOOK_DUE_SHARDS),
   buyer: (t: string, b: string): Key => ({ pk: `${T}${t}#BYR#${b}`, sk: 'BUYER' }),
   idempotency: (t: string, scope: string, keyHash: string): Key => ({
     pk: `${T}${t}#IDEM#${scope}#${keyHash}`,
@@ -120,11 +145,11 @@ function dueShard(orderId: string): string {
   return shardOf('DUE', orderId);
 }
 
-function shardOf(prefix: string, id: string): string {
+function shardOf(prefix: string, id: string, count: number = DUE_SHARDS): string {
   const byte = createHash('sha256').update(id).digest()[0] ?? 0;
-  return `${prefix}#${byte % DUE_SHARDS}`;
+  return `${prefix}#${byte % count}`;
 }
 
-function shards(prefix: string): string[] {
-  return Array.from({ length: DUE_SHARDS }, (_, i) => `${prefix}#${i}`);
+function shards(prefix: string, count: number = DUE_SHARDS): string[] {
+  return Array.from({ length: count }, (_, i) => `${prefix}#${i}`);
 }

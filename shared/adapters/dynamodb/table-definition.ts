@@ -41,3 +41,7 @@ export const SELLER_INDEX = 'gsi2';
 export const CARD_POOL_INDEX = SELLER_INDEX;
 /** Due items are spread over a few partitions so the sweeper's index has no single hot key. */
 export const DUE_SHARDS = 4;
+/** Due webhook deliveries have shards of their own (by endpoint), read in parallel by the dispatcher. */
+export const WEBHOOK_DUE_SHARDS = 8;
+/** The webhook dispatcher's due partitions on gsi1 (`WHK#<0..7>`): its role may query only these. */
+export const WEBHOOK_DUE_PREFIX = 'WHK#';

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
+import type { TransportAttempt, WebhookTransport } from '../../ports/webhook-transport.js';
 import {
   checkEndpointUrl,
   deliveryAddress,
@@ -10,14 +11,8 @@ import {
 } from '../../webhooks/endpoint-address.js';
 import { SIGNATURE_HEADER } from '../../webhooks/verify-webhook.js';
 
-/** What one attempt gave: the receiver's status (none when it never answered) and how long it took. */
-export interface DeliveryAttempt {
-  readonly outcome: 'delivered' | 'failed';
-  readonly status?: number;
-  readonly latencyMs: number;
-  /** Why it failed, for the delivery item and the log; never the body sent. */
-  readonly error?: string;
-}
+/** What one attempt gave (the port's type, under the name the sender's callers know). */
+export type DeliveryAttempt = TransportAttempt;
 
 export interface WebhookSenderOptions {
   readonly mode: EndpointMode;
@@ -30,7 +25,7 @@ export interface WebhookSenderOptions {
  * rebinding: the socket goes to the address that passed the check, TLS still verifies the host
  * name); redirects are not followed (a 3xx is a failure); the whole attempt has a deadline.
  */
-export class WebhookSender {
+export class WebhookSender implements WebhookTransport {
   constructor(private readonly options: WebhookSenderOptions) {}
 
   async send(url: string, body: string, signature: string): Promise<DeliveryAttempt> {

@@ -1,0 +1,43 @@
+import type { WebhookEndpoint } from '../domain/webhook-endpoint.js';
+import type { WebhookSettings } from '../domain/webhook-settings.js';
+import type { Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { Metrics } from '../ports/metrics.js';
+import type { WebhookDeliveryStore } from '../ports/webhook-delivery-store.js';
+import type { WebhookEndpointStore } from '../ports/webhook-endpoint-store.js';
+import type { WebhookTransport } from '../ports/webhook-transport.js';
+import type { CacheLimits } from './ttl-cache.js';
+import { TtlCache } from './ttl-cache.js';
+
+/** What webhook delivery needs: no order store, no cipher, no issuer (the fan-out and dispatcher functions). */
+export interface WebhookDeps {
+  readonly endpoints: Pick<WebhookEndpointStore, 'list'>;
+  readonly deliveries: WebhookDeliveryStore;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly metrics: Metrics;
+  readonly settings: WebhookSettings;
+}
+
+/** The dispatcher also sends. */
+export interface WebhookDispatchDeps extends WebhookDeps {
+  readonly transport: WebhookTransport;
+}
+
+/** A tenant's endpoints, one query per tenant per `endpointCacheSeconds`. */
+export class TenantEndpoints {
+  private readonly cache: TtlCache<WebhookEndpoint[]>;
+
+  constructor(private readonly deps: Pick<WebhookDeps, 'endpoints' | 'clock' | 'settings'>) {
+    const limits: CacheLimits = { seconds: deps.settings.endpointCacheSeconds, entries: 1000 };
+    this.cache = new TtlCache(deps.clock, limits);
+  }
+
+  async of(tenantId: string): Promise<WebhookEndpoint[]> {
+    const known = this.cache.get(tenantId);
+    if (known) return known;
+    const endpoints = await this.deps.endpoints.list(tenantId);
+    this.cache.remember(tenantId, endpoints);
+    return endpoints;
+  }
+}

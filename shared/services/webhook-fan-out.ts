@@ -1,0 +1,81 @@
+import { subjectOf, type TenantTrailLine } from '../domain/webhook-delivery.js';
+import { wants, webhookEventOf } from '../domain/webhook-event.js';
+import { TenantEndpoints, type WebhookDeps } from './webhook-deps.js';
+
+export interface FanOutResult {
+  /** Published events among the lines (unpublished trail types are skipped). */
+  readonly events: number;
+  readonly queued: number;
+  /** Already written for that endpoint: a redelivered stream batch. */
+  readonly duplicates: number;
+}
+
+/**
+ * From trail lines read off the table's stream to delivery items, one per (enabled endpoint that
+ * wants the type, event). A tenant without endpoints costs its one (cached) query and no write.
+ * Lines of one subject are enqueued in stream order (the trail's order); subjects run side by
+ * side. Only a storage error fails: the stream batch is then retried, and the conditional puts
+ * make the retry write nothing twice. An endpoint that is down is the dispatcher's business.
+ */
+export class WebhookFanOut {
+  private readonly endpoints: TenantEndpoints;
+
+  constructor(private readonly deps: WebhookDeps) {
+    this.endpoints = new TenantEndpoints(deps);
+  }
+
+  async handle(lines: readonly TenantTrailLine[]): Promise<FanOutResult> {
+    const bySubject = new Map<string, { tenantId: string; line: TenantTrailLine['line'] }[]>();
+    let events = 0;
+    for (const { tenantId, line } of lines) {
+      // A suspension is written on the order's trail and on the seller's with one id: the seller's is published.
+      if (line.type.startsWith('seller.') && line.sellerId === undefined) continue;
+      const event = webhookEventOf(tenantId, line);
+      const subject = event && subjectOf(event);
+      if (!event || !subject) continue;
+      events += 1;
+      const key = `${tenantId}#${subject}`;
+      bySubject.set(key, [...(bySubject.get(key) ?? []), { tenantId, line }]);
+    }
+    const counts = await Promise.all([...bySubject.values()].map((group) => this.enqueueInOrder(group)));
+    return {
+      events,
+      queued: counts.reduce((n, c) => n + c.queued, 0),
+      duplicates: counts.reduce((n, c) => n + c.duplicates, 0),
+    };
+  }
+
+  private async enqueueInOrder(group: readonly TenantTrailLine[]) {
+    let queued = 0;
+    let duplicates = 0;
+    for (const { tenantId, line } of group) {
+      const event = webhookEventOf(tenantId, line);
+      const subject = event && subjectOf(event);
+      if (!event || !subject) continue;
+      const targets = (await this.endpoints.of(tenantId)).filter(
+        (e) => e.status === 'enabled' && wants(e.eventTypes, event.type),
+      );
+      if (targets.length === 0) continue;
+      const payload = JSON.stringify(event);
+      const createdAt = this.deps.clock.now().toISOString();
+      const outcomes = await Promise.all(
+        targets.map((endpoint) =>
+          this.deps.deliveries.enqueue({
+            tenantId,
+            endpointId: endpoint.endpointId,
+            eventId: event.id,
+            type: event.type,
+            subject,
+            payload,
+            createdAt,
+          }),
+        ),
+      );
+      for (const outcome of outcomes) {
+        if (outcome === 'duplicate') duplicates += 1;
+        else queued += 1;
+      }
+    }
+    return { queued, duplicates };
+  }
+}
