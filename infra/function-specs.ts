@@ -21,6 +21,8 @@ export interface FunctionSpec {
   readonly timeoutSeconds: number;
   /** The AWS SDK clients the function needs, for the bundle report's baseline. */
   readonly sdkClients: readonly SdkClient[];
+  /** Item reads the function makes: GetItem, and Query only where a flow queries. */
+  readonly reads: readonly ReadAction[];
   /** The table's secondary indexes the function may query (besides the table itself). */
   readonly indexes: readonly string[];
   /**
@@ -31,6 +33,7 @@ export interface FunctionSpec {
   readonly writePrefixes: readonly string[];
 }
 
+export type ReadAction = 'GetItem' | 'Query';
 export type WriteAction = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 export type SdkClient = 'dynamodb' | 'kms';
@@ -45,6 +48,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     timeoutSeconds: 10,
     sdkClients: ['dynamodb'],
+    reads: ['GetItem', 'Query'],
     // The open escalations list (gsi2); a settled refund with a penalty can suspend the seller,
     // which walks the seller's open orders (gsi2 too).
     indexes: [SELLER_INDEX],
@@ -61,6 +65,9 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 1024,
     timeoutSeconds: 29,
     sdkClients: ['dynamodb', 'kms'],
+    // Keys only (API key, brand, listing, card, fingerprint, an order holding a card): no flow
+    // of deposit or withdrawal queries, so Query is not granted (test/infra/lambda-handlers.test.ts).
+    reads: ['GetItem'],
     indexes: [],
     // DeleteItem: withdrawing an unsold card frees its fingerprint, the only deletion anywhere.
     writes: ['PutItem', 'UpdateItem', 'DeleteItem'],
@@ -75,6 +82,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     timeoutSeconds: 20,
     sdkClients: ['dynamodb', 'kms'],
+    reads: ['GetItem', 'Query'],
     // An upheld report can suspend the seller, which walks the seller's open orders; the
     // scheduled recheck job finds its work in the due index's RECHECK# partitions.
     indexes: [SELLER_INDEX, DUE_INDEX],
@@ -90,6 +98,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     timeoutSeconds: 50,
     sdkClients: ['dynamodb'],
+    reads: ['GetItem', 'Query'],
     // Finds due orders, escalation deadlines and suspended sellers with a pending cascade on the due index instead of
     // scanning, and walks such a seller's open orders on the seller index.
     indexes: [DUE_INDEX, SELLER_INDEX],

@@ -14,7 +14,6 @@ import type { VaultTable } from './vault-table.js';
  * the writes and indexes its use cases need (function-specs.ts), and writes only the partitions
  * it owns: no function can rewrite a brand's issuer URL, an API key or a tenant.
  */
-const READ = ['dynamodb:GetItem', 'dynamodb:Query'];
 
 export interface VaultFunctionsProps {
   readonly config: StageConfig;
@@ -51,7 +50,7 @@ export class VaultFunctions extends Construct {
       fn.role.addToPrincipalPolicy(
         new PolicyStatement({
           sid: 'VaultTableReads',
-          actions: READ,
+          actions: spec.reads.map((action) => `dynamodb:${action}`),
           resources: props.table.arnsFor(spec.indexes),
         }),
       );
