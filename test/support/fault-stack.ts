@@ -56,6 +56,7 @@ export function useFaultStack(): FaultStack {
       reports: plan.wrap('reports', raw.reports),
       parties: plan.wrap('parties', raw.parties),
       webhookEndpoints: raw.webhookEndpoints,
+      webhookDeliveries: raw.webhookDeliveries,
     };
     const keyFile = join(await mkdtemp(join(tmpdir(), 'card-vault-faults-')), 'keys.json');
     const vault = createVault({
