@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
+import { CardVaultClient, CardVaultProblem } from '../client/index.js';
 import { loadDemoConfig } from '../shared/config/tool-config.js';
 
 /**
  * `npm run demo`: against a running local stack (`npm start`), walks one honest sale and two
- * frauds, printing each step and the vault's answer. Uses only the public HTTP API and the
- * simulated issuer, exactly as a marketplace and a card shop would.
+ * frauds, printing each step and the vault's answer. Uses only the typed client over the public
+ * HTTP API (client/, what a marketplace would use) and the simulated issuer, as a card shop would.
  */
 const { apiUrl: api, issuerUrl: issuer, devApiKey } = loadDemoConfig();
 const apiKey =
@@ -18,23 +19,20 @@ if (!apiKey) fail('no API key: set DEV_API_KEY to the key npm start printed');
 type Json = Record<string, any>;
 const run = Date.now().toString(36);
 let step = 0;
+const vault = new CardVaultClient({ baseUrl: api, apiKey });
 
-async function call(
-  method: string,
-  path: string,
-  body?: unknown,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: Json }> {
-  const response = await fetch(`${api}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${apiKey}`,
-      ...(body ? { 'content-type': 'application/json' } : {}),
-      ...headers,
-    },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  }).catch(() => fail(`cannot reach the vault at ${api}: is npm start running?`));
-  return { status: response.status, body: (await response.json()) as Json };
+/** A call's answer as the demo prints it: `ok` and the body, or the problem's status and code. */
+async function call<T>(
+  work: () => Promise<T>,
+): Promise<{ status: string; body: Json; problem?: CardVaultProblem }> {
+  try {
+    return { status: 'ok', body: (await work()) as Json };
+  } catch (error) {
+    if (error instanceof CardVaultProblem) {
+      return { status: `${error.status} ${error.code}`, body: error.problem as Json, problem: error };
+    }
+    return fail(`cannot reach the vault at ${api}: is npm start running? (${String(error)})`);
+  }
 }
 
 async function shop(path: string, body: unknown): Promise<Json> {
@@ -56,18 +54,20 @@ function fail(message: string): never {
 }
 
 async function listingWithFreshCard(sellerId: string) {
-  const listing = await call('POST', '/v1/listings', {
-    sellerId,
-    brand: 'demo-gift',
-    faceValue: { amount: 5000, currency: 'EUR' },
-    price: { amount: 4500, currency: 'EUR' },
-    title: '50 EUR demo gift card',
-  });
+  const listing = await call(() =>
+    vault.createListing({
+      sellerId,
+      brand: 'demo-gift',
+      faceValue: { amount: 5000, currency: 'EUR' },
+      price: { amount: 4500, currency: 'EUR' },
+      title: '50 EUR demo gift card',
+    }),
+  );
   say(`seller ${sellerId} lists a 50 EUR card for 45 EUR`, listing.status, listing.body.listingId);
   const card = await shop('/cards', { brand: 'demo-gift', amount: 5000, currency: 'EUR' });
-  const deposit = await call('POST', `/v1/listings/${listing.body.listingId}/cards`, {
-    cards: [{ code: card.code }],
-  });
+  const deposit = await call(() =>
+    vault.depositCards({ listingId: listing.body.listingId }, { cards: [{ code: card.code }] }),
+  );
   const result = deposit.body.results?.[0] ?? {};
   say(
     'seller deposits the code (checked with the issuer)',
@@ -78,18 +78,15 @@ async function listingWithFreshCard(sellerId: string) {
 }
 
 async function orderAndPay(listingId: string, buyerId: string) {
-  const order = await call(
-    'POST',
-    '/v1/orders',
-    { listingId, buyerId },
-    { 'idempotency-key': `demo-${run}-${buyerId}` },
-  );
+  const order = await call(() => vault.placeOrder({ listingId, buyerId }));
   say(`buyer ${buyerId} orders`, order.status, order.body.state);
   console.log(`        seller sees: "${order.body.sellerMessage}"`);
-  const paid = await call('POST', `/v1/orders/${order.body.orderId}/payment`, {
-    paymentRef: `pay-${run}-${buyerId}`,
-    amount: order.body.amount,
-  });
+  const paid = await call(() =>
+    vault.recordPayment(
+      { orderId: order.body.orderId },
+      { paymentRef: `pay-${run}-${buyerId}`, amount: order.body.amount },
+    ),
+  );
   say('payment clears into escrow', paid.status, paid.body.state);
   return order.body.orderId as string;
 }
@@ -99,27 +96,17 @@ console.log(`card-vault demo against ${api}\n\n1) An honest sale`);
   const seller = `alice-${run}`;
   const { listingId } = await listingWithFreshCard(seller);
   const orderId = await orderAndPay(listingId, `bob-${run}`);
-  const revealed = await call(
-    'POST',
-    `/v1/orders/${orderId}/reveal`,
-    { buyerId: `bob-${run}` },
-    { 'idempotency-key': `r-${run}` },
-  );
+  const revealed = await call(() => vault.revealOrder({ orderId }, { buyerId: `bob-${run}` }));
   say(
     'buyer reveals the code (re-checked first)',
     revealed.status,
     `code ${revealed.body.cards?.[0]?.code ?? '?'}`,
   );
-  const again = await call(
-    'POST',
-    `/v1/orders/${orderId}/reveal`,
-    { buyerId: `bob-${run}` },
-    { 'idempotency-key': `r2-${run}` },
-  );
-  say('a second reveal is refused', again.status, String(again.body.type).split('/').pop() ?? '');
-  const confirmed = await call('POST', `/v1/orders/${orderId}/confirm`, { buyerId: `bob-${run}` });
+  const again = await call(() => vault.revealOrder({ orderId }, { buyerId: `bob-${run}` }));
+  say('a second reveal is refused', again.status, again.body.detail ?? '');
+  const confirmed = await call(() => vault.confirmOrder({ orderId }, { buyerId: `bob-${run}` }));
   say('buyer confirms: escrow released', confirmed.status, confirmed.body.state);
-  const standing = await call('GET', `/v1/sellers/${seller}`);
+  const standing = await call(() => vault.getSeller({ sellerId: seller }));
   say('seller balance', standing.status, JSON.stringify(standing.body.balance));
 }
 
@@ -130,18 +117,9 @@ console.log('\n2) Fraud: the seller redeems the code after depositing it (F7)');
   await shop('/cards/redeem', { code });
   say('seller secretly redeems the code at the shop', 200, 'the vault does not know yet');
   const orderId = await orderAndPay(listingId, `carol-${run}`);
-  const reveal = await call(
-    'POST',
-    `/v1/orders/${orderId}/reveal`,
-    { buyerId: `carol-${run}` },
-    { 'idempotency-key': `r-${run}-c` },
-  );
-  say(
-    'buyer tries to reveal',
-    reveal.status,
-    `${String(reveal.body.type).split('/').pop()}: no code shown, refund ${reveal.body.refund?.amount}`,
-  );
-  const standing = await call('GET', `/v1/sellers/${seller}`);
+  const reveal = await call(() => vault.revealOrder({ orderId }, { buyerId: `carol-${run}` }));
+  say('buyer tries to reveal', reveal.status, `no code shown, refund ${reveal.body.refund?.amount}`);
+  const standing = await call(() => vault.getSeller({ sellerId: seller }));
   say(
     'seller penalised',
     standing.status,
@@ -154,30 +132,28 @@ console.log('\n3) Fraud: the buyer reports a code that still works (F5)');
   const { listingId } = await listingWithFreshCard(`dave-${run}`);
   const buyer = `eve-${run}`;
   const orderId = await orderAndPay(listingId, buyer);
-  const revealed = await call(
-    'POST',
-    `/v1/orders/${orderId}/reveal`,
-    { buyerId: buyer },
-    { 'idempotency-key': `r-${run}-e` },
-  );
+  const revealed = await call(() => vault.revealOrder({ orderId }, { buyerId: buyer }));
   say('buyer reveals the code', revealed.status, 'and keeps it unused');
-  const report = await call('POST', `/v1/orders/${orderId}/reports`, {
-    buyerId: buyer,
-    cardId: revealed.body.cards?.[0]?.cardId,
-    reason: 'already_redeemed',
-  });
+  const report = await call(() =>
+    vault.reportCard(
+      { orderId },
+      { buyerId: buyer, cardId: revealed.body.cards?.[0]?.cardId, reason: 'already_redeemed' },
+    ),
+  );
   say(
     'buyer claims it was already used',
     report.status,
     `${report.body.decision}: ${report.body.evidence?.rationale}`,
   );
-  const credit = await call('GET', `/v1/buyers/${buyer}`);
+  const credit = await call(() => vault.getBuyer({ buyerId: buyer }));
   say(
     "buyer's report history",
     credit.status,
     `total ${credit.body.reportsTotal}, rejected ${credit.body.rejected}`,
   );
-  const events = await call('GET', `/v1/orders/${orderId}/events`);
+  const events = await call(() => vault.listOrderEvents({ orderId }));
   say('the audit trail', events.status, (events.body.events as Json[]).map((e) => e.type).join(' > '));
 }
-console.log('\nDone. Every step above went through the public API; see README for curl versions.');
+console.log(
+  '\nDone. Every step above went through the typed client (client/); see README for curl versions.',
+);
