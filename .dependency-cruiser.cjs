@@ -40,7 +40,7 @@ module.exports = {
     {
       name: 'services-import-no-packages',
       comment:
-        'use cases are plain TypeScript over ports: input is validated in http/ (zod), logged through the Logger port (not pino), stored through store ports (not the AWS SDK)',
+        'use cases are plain TypeScript over ports: input is validated in http/ (zod), logged through the Logger port (not the logger adapter), stored through store ports (not the AWS SDK)',
       severity: 'error',
       from: { path: '^shared/services/' },
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },

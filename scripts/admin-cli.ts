@@ -5,7 +5,7 @@ import { createDynamoClients } from '../shared/adapters/dynamodb/dynamodb-client
 import { createDynamoStores } from '../shared/adapters/dynamodb/dynamodb-stores.js';
 import { tableDefinition } from '../shared/adapters/dynamodb/table-definition.js';
 import { ulidIdGenerator } from '../shared/adapters/ids/ulid-id-generator.js';
-import { createLogger } from '../shared/adapters/logging/pino-logger.js';
+import { createLogger } from '../shared/adapters/logging/json-logger.js';
 import { endpointUrlPolicy } from '../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { loadAdminConfig } from '../shared/config/tool-config.js';
 import { OPERATOR_OUTCOMES, type OperatorOutcome } from '../shared/domain/escalation.js';

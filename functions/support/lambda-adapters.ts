@@ -2,7 +2,7 @@ import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-cli
 import { createDynamoHealthProbe } from '../../shared/adapters/dynamodb/dynamodb-health-probe.js';
 import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
-import { createLogger } from '../../shared/adapters/logging/pino-logger.js';
+import { createLogger } from '../../shared/adapters/logging/json-logger.js';
 import { EmfMetrics } from '../../shared/adapters/metrics/emf-metrics.js';
 import type { LambdaConfig } from '../../shared/config/config.js';
 import { systemClock } from '../../shared/ports/clock.js';

@@ -1,7 +1,7 @@
 import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
 import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
 import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
-import { createLogger } from '../../shared/adapters/logging/pino-logger.js';
+import { createLogger } from '../../shared/adapters/logging/json-logger.js';
 import { EmfMetrics } from '../../shared/adapters/metrics/emf-metrics.js';
 import type { LambdaConfig } from '../../shared/config/config.js';
 import type { WebhookSettings } from '../../shared/domain/webhook-settings.js';

@@ -1,6 +1,5 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { DestinationStream } from 'pino';
 import { type MeteredCall, meterDynamoClient } from '../adapters/dynamodb/capacity-meter.js';
 import { ensureTable } from '../adapters/dynamodb/create-table.js';
 import { createDynamoClients } from '../adapters/dynamodb/dynamodb-clients.js';
@@ -9,7 +8,8 @@ import { createDynamoStores } from '../adapters/dynamodb/dynamodb-stores.js';
 import { ulidIdGenerator } from '../adapters/ids/ulid-id-generator.js';
 import { HttpIssuer } from '../adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../adapters/local-cipher/local-code-cipher.js';
-import { createLogger } from '../adapters/logging/pino-logger.js';
+import type { LogDestination } from '../adapters/logging/json-logger.js';
+import { createLogger } from '../adapters/logging/json-logger.js';
 import { InMemoryMetrics } from '../adapters/metrics/in-memory-metrics.js';
 import { endpointUrlPolicy } from '../adapters/webhook-http/endpoint-url-policy.js';
 import type { loadLocalConfig } from '../config/config.js';
@@ -59,7 +59,7 @@ export async function startLocalStack(
   config: LocalConfig,
   options: {
     clock?: Clock;
-    logDestination?: DestinationStream;
+    logDestination?: LogDestination;
     say?: (line: string) => void;
     /**
      * The DynamoDB Local this stack started died and will not come back: it was in memory (a

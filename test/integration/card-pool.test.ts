@@ -2,7 +2,7 @@ import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
-import { createLogger } from '../../shared/adapters/logging/pino-logger.js';
+import { createLogger } from '../../shared/adapters/logging/json-logger.js';
 import { endpointUrlPolicy } from '../../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { OutOfStockError } from '../../shared/domain/errors.js';
 import type { Order } from '../../shared/domain/order.js';

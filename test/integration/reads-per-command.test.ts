@@ -6,7 +6,7 @@ import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stor
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { HttpIssuer } from '../../shared/adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../../shared/adapters/local-cipher/local-code-cipher.js';
-import { createLogger } from '../../shared/adapters/logging/pino-logger.js';
+import { createLogger } from '../../shared/adapters/logging/json-logger.js';
 import { endpointUrlPolicy } from '../../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { defaultSettings } from '../../shared/domain/vault-settings.js';
 import { DEMO_GIFT_BRAND, demoBrand } from '../../shared/issuer-sim/demo-brands.js';

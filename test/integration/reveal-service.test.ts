@@ -6,7 +6,7 @@ import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stor
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { HttpIssuer } from '../../shared/adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../../shared/adapters/local-cipher/local-code-cipher.js';
-import { createLogger } from '../../shared/adapters/logging/pino-logger.js';
+import { createLogger } from '../../shared/adapters/logging/json-logger.js';
 import { endpointUrlPolicy } from '../../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { CodeAlreadyRedeemedError, InvalidStateError } from '../../shared/domain/errors.js';
 import type { OrderTransition } from '../../shared/domain/order-transition.js';
