@@ -192,12 +192,16 @@ export const WEBHOOK_FUNCTION_SPECS: Record<WebhookFunctionName, WebhookFunction
         index: DUE_INDEX,
         partitions: [`${WEBHOOK_DUE_PREFIX}*`],
       },
-      // Claims, attempts, queue advances (deliveries); the endpoint read and its failure count.
+      // The delivery's endpoint: the tenant's endpoints in one query (cached, like the fan-out's).
+      { sid: 'WebhookEndpointReads', actions: ['Query'], partitions: [WEBHOOK_ENDPOINT_PARTITIONS] },
+      // Claims, attempts and queue advances on the deliveries; the endpoint's failure count (an ADD).
       {
-        sid: 'WebhookItems',
-        actions: ['GetItem', 'UpdateItem'],
+        sid: 'WebhookItemUpdates',
+        actions: ['UpdateItem'],
         partitions: [WEBHOOK_ENDPOINT_PARTITIONS, WEBHOOK_DELIVERY_PARTITIONS],
       },
+      // `advance` reads the subject's queue item; endpoints are only ever queried.
+      { sid: 'WebhookDeliveryReads', actions: ['GetItem'], partitions: [WEBHOOK_DELIVERY_PARTITIONS] },
     ],
   },
 };
