@@ -124,7 +124,7 @@ export class VaultAlarms extends Construct {
     );
     this.add(
       'SweeperDeadLetters',
-      'A sweep could not be delivered, failed or expired: see its message in the sweeper dead-letter queue.',
+      'A scheduled run (sweep, recheck or webhook dispatch) could not be delivered, failed or expired: see its message in the sweeper dead-letter queue.',
       {
         metric: props.sweeperDeadLetters.metricApproximateNumberOfMessagesVisible({
           period: FIVE_MINUTES,
