@@ -189,6 +189,16 @@ export class VaultAlarms extends Construct {
       });
     }
     this.add(
+      'WebhookDispatcherStalled',
+      'The webhook dispatcher has not run for 5 minutes (schedule disabled or cannot invoke): no delivery is attempted.',
+      {
+        metric: webhooks.dispatcher.metricInvocations({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      },
+    );
+    this.add(
       'WebhookFanOutFailures',
       'The webhook fan-out gave up a stream batch: its events were not enqueued. Replay the range in the message.',
       {

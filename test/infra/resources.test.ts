@@ -265,6 +265,7 @@ describe('operations', () => {
         'WebhookFanOutErrors',
         'WebhookDispatcherErrors',
         'WebhookFanOutFailures',
+        'WebhookDispatcherStalled',
       ].sort(),
     );
   });
@@ -443,6 +444,12 @@ describe('webhook delivery', () => {
         Threshold: 3,
       });
     }
+    expect(alarm('WebhookDispatcherStalled')).toMatchObject({
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: ref(whId('webhookDispatcher')) }],
+      TreatMissingData: 'breaching',
+      ComparisonOperator: 'LessThanThreshold',
+    });
     expect(alarm('WebhookFanOutFailures')).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
