@@ -10,6 +10,15 @@ import type { StageConfig } from '../stage-config.js';
 import { type CodeSource, VaultFunction } from './vault-function.js';
 import type { VaultTable } from './vault-table.js';
 
+/**
+ * The stream mapping's filter (Lambda event filtering): INSERTs of trail lines only. Exported so a
+ * test can apply it to records read from DynamoDB Local's stream.
+ */
+export const TRAIL_LINE_FILTER = {
+  eventName: FilterRule.isEqual('INSERT') as string[],
+  dynamodb: { Keys: { sk: { S: FilterRule.beginsWith('EVT#') } } },
+};
+
 export interface WebhookFunctionsProps {
   readonly config: StageConfig;
   readonly code: CodeSource;
@@ -69,12 +78,7 @@ export class WebhookFunctions extends Construct {
         startingPosition: StartingPosition.LATEST,
         // Only trail lines wake the function: every other write (orders, cards, deliveries) is
         // dropped by Lambda before an invocation. trailLinesOf checks the same again.
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { Keys: { sk: { S: FilterRule.beginsWith('EVT#') } } },
-          }),
-        ],
+        filters: [FilterCriteria.filter(TRAIL_LINE_FILTER)],
         batchSize: 100,
         // One batch per shard at a time: lines of one order stay in stream order.
         parallelizationFactor: 1,

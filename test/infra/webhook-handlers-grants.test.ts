@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { TRAIL_LINE_FILTER } from '../../infra/constructs/webhook-functions.js';
 import { WEBHOOK_FUNCTION_SPECS, type WebhookFunctionName } from '../../infra/function-specs.js';
 import { DynamoStreamPoller } from '../../shared/adapters/dynamodb/dynamodb-stream-poller.js';
 import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
@@ -145,6 +146,15 @@ describe('the webhook Lambda handlers, against their IAM grants', () => {
     expect(endpoint?.consecutiveFailures).toBe(2);
   });
 
+  it("let through the stream mapping's filter exactly the trail-line INSERTs, of all the stream carried", () => {
+    const passed = records.filter((record) => matchesFilter(TRAIL_LINE_FILTER, record));
+    expect(
+      passed.map((r) => (r.dynamodb?.NewImage as { type?: { S?: string } } | undefined)?.type?.S),
+    ).toEqual(['order.placed', 'order.expired']);
+    // The endpoint's INSERT, the deliveries' and queues' writes: seen on the stream, filtered out.
+    expect(records.length).toBeGreaterThan(passed.length + 1);
+  });
+
   it('stay within the IAM grants the stack gives each function (DynamoDB Local does not check them)', () => {
     for (const name of Object.keys(WEBHOOK_FUNCTION_SPECS) as WebhookFunctionName[]) {
       const { grants } = WEBHOOK_FUNCTION_SPECS[name];
@@ -168,6 +178,24 @@ interface DynamoCall {
   /** The partition key value IAM's `dynamodb:LeadingKeys` sees: the index's for an index query. */
   readonly pk?: string;
   readonly index?: string;
+}
+
+/**
+ * Lambda event filtering as the mapping uses it: every key of the pattern must match; an array
+ * lists the accepted values, each a string or `{ prefix }`.
+ */
+function matchesFilter(pattern: unknown, value: unknown): boolean {
+  if (Array.isArray(pattern)) {
+    return pattern.some((accepted) =>
+      typeof accepted === 'object' && accepted !== null && 'prefix' in accepted
+        ? typeof value === 'string' && value.startsWith(String(accepted.prefix))
+        : value === accepted,
+    );
+  }
+  if (typeof pattern !== 'object' || pattern === null) return false;
+  return Object.entries(pattern).every(([key, inner]) =>
+    matchesFilter(inner, (value as Record<string, unknown> | undefined)?.[key]),
+  );
 }
 
 /** IAM's `StringLike`: `*` matches any run of characters. */
