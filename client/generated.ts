@@ -377,6 +377,34 @@ export type UpdateWebhookEndpoint = {
   status?: "enabled" | "disabled";
 };
 
+export type WebhookDeliveryList = {
+  deliveries: Array<WebhookDelivery>;
+  nextCursor?: string;
+};
+
+export type WebhookDelivery = {
+  eventId: string;
+  type: "order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "card.deposit_settled";
+  /** `queued` behind an earlier event of the same order or seller; `pending` (being tried); `delivered`; `failed` (given up after the retry window) */
+  state: "queued" | "pending" | "delivered" | "failed";
+  createdAt: string;
+  nextAttemptAt?: string;
+  attempts: Array<{
+    at: string;
+    outcome: "delivered" | "failed";
+    /** the receiver's status, when it answered */
+    status?: number;
+    /** why it failed (`status 500`, `timed out`...) */
+    error?: string;
+    latencyMs: number;
+    nextAttemptAt?: string;
+  }>;
+  /** sent again on request */
+  resend?: boolean;
+  /** the exact body each attempt sends (JSON); never a code */
+  payload: string;
+};
+
 /** Every problem code the API may answer; a `CardVaultProblem` carries one. */
 export type ProblemCode = "malformed-request" | "unauthorized" | "request-timeout" | "concurrent-update" | "payload-too-large" | "headers-too-large" | "internal" | "dependency-unavailable" | "validation" | "malformed-json" | "seller-suspended" | "unsupported-media-type" | "unknown-brand" | "not-found" | "invalid-state" | "card-not-available" | "idempotency-key-missing" | "idempotency-key-invalid" | "out-of-stock" | "idempotency-key-reused" | "self-purchase" | "order-expired" | "already-paid" | "payment-reference-reused" | "amount-mismatch" | "not-revealed" | "payment-not-cleared" | "already-revealed" | "code-already-redeemed" | "dispute-window-closed" | "already-reported" | "report-not-open" | "webhook-endpoint-limit" | "webhook-url-refused";
 
@@ -407,6 +435,8 @@ export const operations = {
   deleteWebhookEndpoint: { method: 'DELETE', path: '/v1/webhook-endpoints/{endpointId}', idempotencyKey: false },
   updateWebhookEndpoint: { method: 'PATCH', path: '/v1/webhook-endpoints/{endpointId}', idempotencyKey: false },
   rollWebhookSecret: { method: 'POST', path: '/v1/webhook-endpoints/{endpointId}/roll-secret', idempotencyKey: false },
+  listWebhookDeliveries: { method: 'GET', path: '/v1/webhook-endpoints/{endpointId}/deliveries', idempotencyKey: false },
+  sendWebhookDeliveryAgain: { method: 'POST', path: '/v1/webhook-endpoints/{endpointId}/deliveries/{eventId}/send-again', idempotencyKey: false },
 } as const;
 
 export type OperationId = keyof typeof operations;
@@ -630,6 +660,24 @@ export abstract class CardVaultOperations {
    */
   rollWebhookSecret(path: { endpointId: string }, options?: CallOptions): Promise<WebhookEndpointWithSecret> {
     return this.send<WebhookEndpointWithSecret>('rollWebhookSecret', { path }, options);
+  }
+
+  /**
+   * List an endpoint's deliveries
+   *
+   * Newest first, each with every attempt (status or error, latency, next attempt). Page with `cursor` (the `nextCursor` of the previous page). Deliveries are kept 30 days once final.
+   */
+  listWebhookDeliveries(path: { endpointId: string }, query: { limit?: number; cursor?: string } = {}, options?: CallOptions): Promise<WebhookDeliveryList> {
+    return this.send<WebhookDeliveryList>('listWebhookDeliveries', { path, query }, options);
+  }
+
+  /**
+   * Send a delivered or failed event again
+   *
+   * Puts the delivery back to be sent now, with a fresh retry window, outside its order's queue (later events of the order are not held back). A delivery still being tried: `invalid-state`.
+   */
+  sendWebhookDeliveryAgain(path: { endpointId: string; eventId: string }, options?: CallOptions): Promise<WebhookDelivery> {
+    return this.send<WebhookDelivery>('sendWebhookDeliveryAgain', { path }, options);
   }
 
 }

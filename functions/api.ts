@@ -29,7 +29,7 @@ const app = createApp({
     orderRoutes(vault),
     partyRoutes(vault),
     escalationRoutes(vault.escalations),
-    webhookEndpointRoutes(vault.webhookEndpoints),
+    webhookEndpointRoutes(vault.webhookEndpoints, vault.webhookDeliveries),
   ],
   // API Gateway sends `/openapi.json` here: the document covers the whole API.
   documentedElsewhere: [...depositOperations, ...revealOperations],

@@ -1,6 +1,7 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { AlarmTopic } from './constructs/alarm-topic.js';
+import { BusinessMonitoring } from './constructs/business-monitoring.js';
 import { KeyChangeAlerts } from './constructs/key-change-alerts.js';
 import { SweeperSchedule } from './constructs/sweeper-schedule.js';
 import { VaultAlarms } from './constructs/vault-alarms.js';
@@ -31,6 +32,7 @@ export class CardVaultStack extends Stack {
   readonly webhookDispatch: SweeperSchedule;
   readonly alarmTopic: AlarmTopic;
   readonly alarms: VaultAlarms;
+  readonly business: BusinessMonitoring;
   readonly keyChanges: KeyChangeAlerts;
 
   constructor(scope: Construct, id: string, props: CardVaultStackProps) {
@@ -92,6 +94,14 @@ export class CardVaultStack extends Stack {
         fanOutFailures: this.webhooks.fanOutFailures,
         stage: config.stage,
       },
+    });
+    this.business = new BusinessMonitoring(this, 'Business', {
+      stage: config.stage,
+      topic: this.alarmTopic.topic,
+      api: this.http.api,
+      functions: { api: fns.api.fn, deposit: fns.deposit.fn, reveal: fns.reveal.fn, sweeper: fns.sweeper.fn },
+      refundSharePercent: config.refundAlarmPercent,
+      escalationDeadlineSeconds: config.escalationDeadlineSeconds,
     });
     this.keyChanges = new KeyChangeAlerts(this, 'KeyChanges', {
       keys: [this.keys.codeKey, this.keys.fingerprintKey],

@@ -29,6 +29,8 @@ export interface FunctionSpec {
    * document, built at synth (infra/bundling.ts). The other bundles carry none.
    */
   readonly servesOpenApiDocument: boolean;
+  /** Item reads the function makes: GetItem, and Query only where a flow queries. */
+  readonly reads: readonly ReadAction[];
   /** The table's secondary indexes the function may query (besides the table itself). */
   readonly indexes: readonly string[];
   /**
@@ -46,6 +48,7 @@ export interface FunctionSpec {
   readonly deniedPartitions: readonly string[];
 }
 
+export type ReadAction = 'GetItem' | 'Query';
 export type WriteAction = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 export type SdkClient = 'dynamodb' | 'kms';
@@ -61,6 +64,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     timeoutSeconds: 10,
     sdkClients: ['dynamodb'],
+    reads: ['GetItem', 'Query'],
     // The open escalations list (gsi2); a settled refund with a penalty can suspend the seller,
     // which walks the seller's open orders (gsi2 too).
     indexes: [SELLER_INDEX],
@@ -81,6 +85,9 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 1024,
     timeoutSeconds: 29,
     sdkClients: ['dynamodb', 'kms'],
+    // Keys only (API key, brand, listing, card, fingerprint, an order holding a card): no flow
+    // of deposit or withdrawal queries, so Query is not granted (test/infra/lambda-handlers.test.ts).
+    reads: ['GetItem'],
     indexes: [],
     // DeleteItem: withdrawing an unsold card frees its fingerprint, the only deletion anywhere.
     writes: ['PutItem', 'UpdateItem', 'DeleteItem'],
@@ -97,6 +104,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     timeoutSeconds: 20,
     sdkClients: ['dynamodb', 'kms'],
+    reads: ['GetItem', 'Query'],
     // An upheld report can suspend the seller, which walks the seller's open orders; the
     // scheduled recheck job finds its work in the due index's RECHECK# partitions.
     indexes: [SELLER_INDEX, DUE_INDEX],
@@ -114,6 +122,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     timeoutSeconds: 50,
     sdkClients: ['dynamodb'],
+    reads: ['GetItem', 'Query'],
     // Finds due orders, escalation deadlines and suspended sellers with a pending cascade on the due index instead of
     // scanning, and walks such a seller's open orders on the seller index.
     indexes: [DUE_INDEX, SELLER_INDEX],

@@ -24,6 +24,13 @@ export interface StageConfig {
   readonly routeThrottle: { readonly deposit: Throttle; readonly reveal: Throttle };
   /** Undefined: no reservation (see `reservedConcurrency` in README "Deploy"). */
   readonly reservedConcurrency: { readonly deposit?: number; readonly sweeper?: number };
+  /** Business alarms: refunds as a share of reveals (%, per hour) worth an operator's look. */
+  readonly refundAlarmPercent: number;
+  /**
+   * The escalation deadline the functions apply (ESCALATION_DEADLINE_SECONDS, default 7 days):
+   * an escalation older than half of it raises an alarm. A test holds it to the functions' default.
+   */
+  readonly escalationDeadlineSeconds: number;
   /** Optional e-mail subscribed to the alarm topic (`-c alarmEmail=ops@example.com`). */
   readonly alarmEmail?: string;
 }
@@ -39,6 +46,9 @@ const BASE: Record<StageName, Omit<StageConfig, 'stage' | 'alarmEmail'>> = {
     // 100 unreserved: dev deploys there. The sweeper's timeout (< its 1-minute period) and the
     // conditional writes already make overlapping sweeps harmless.
     reservedConcurrency: {},
+    // Dev is where dead test codes are deposited on purpose: only a flood should page.
+    refundAlarmPercent: 50,
+    escalationDeadlineSeconds: 7 * 86_400,
   },
   prod: {
     logLevel: 'info',
@@ -50,6 +60,8 @@ const BASE: Record<StageName, Omit<StageConfig, 'stage' | 'alarmEmail'>> = {
     // twice per card; 10 at a time bounds the write burst on the table and the KMS request rate.
     // sweeper: one sweep at a time; a second concurrent sweep would only contend on the same items.
     reservedConcurrency: { deposit: 10, sweeper: 1 },
+    refundAlarmPercent: 5,
+    escalationDeadlineSeconds: 7 * 86_400,
   },
 };
 

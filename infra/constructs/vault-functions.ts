@@ -14,9 +14,10 @@ import type { VaultTable } from './vault-table.js';
  * the writes and indexes its use cases need (function-specs.ts), and writes only the partitions
  * it owns: no function can rewrite a brand's issuer URL, an API key or a tenant.
  */
-const READ = ['dynamodb:GetItem', 'dynamodb:Query'];
+/** Every item action: the Deny of a partition takes reads back too. */
 const ITEM_ACTIONS = [
-  ...READ,
+  'dynamodb:GetItem',
+  'dynamodb:Query',
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
   'dynamodb:DeleteItem',
@@ -58,7 +59,7 @@ export class VaultFunctions extends Construct {
       fn.role.addToPrincipalPolicy(
         new PolicyStatement({
           sid: 'VaultTableReads',
-          actions: READ,
+          actions: spec.reads.map((action) => `dynamodb:${action}`),
           resources: props.table.arnsFor(spec.indexes),
         }),
       );

@@ -11,6 +11,7 @@ import type { OrderStore } from '../ports/order-store.js';
 import type { PartyStore } from '../ports/party-store.js';
 import type { ReportStore } from '../ports/report-store.js';
 import type { TenantStore } from '../ports/tenant-store.js';
+import type { WebhookDeliveryStore } from '../ports/webhook-delivery-store.js';
 import type { WebhookEndpointStore } from '../ports/webhook-endpoint-store.js';
 
 export interface VaultStores {
@@ -20,6 +21,8 @@ export interface VaultStores {
   readonly reports: ReportStore;
   readonly parties: PartyStore;
   readonly webhookEndpoints: WebhookEndpointStore;
+  /** An endpoint's deliveries, for the tenant's list and send-again (the dispatcher has its own wiring). */
+  readonly webhookDeliveries: WebhookDeliveryStore;
 }
 
 /** The ports every use case may use: no cipher, no issuer (the api and sweeper functions). */

@@ -19,6 +19,7 @@ import { SuspensionSweep } from './suspension-sweep.js';
 import { Sweeper, type SweepStep } from './sweeper.js';
 import { TenantService } from './tenant-service.js';
 import type { ApiDeps, CoreDeps, DepositDeps, RevealDeps, VaultDeps } from './vault-deps.js';
+import { WebhookDeliveryService } from './webhook-delivery-service.js';
 import { WebhookEndpointService } from './webhook-endpoint-service.js';
 
 /**
@@ -67,7 +68,14 @@ function sales({ deps, transitions, runner, listings }: Core) {
 
 /** Webhook endpoints: only the api function reads or writes them (they hold signing secrets). */
 function webhooks(deps: ApiDeps) {
-  return { webhookEndpoints: new WebhookEndpointService(deps) };
+  return {
+    webhookEndpoints: new WebhookEndpointService(deps),
+    webhookDeliveries: new WebhookDeliveryService({
+      endpoints: deps.stores.webhookEndpoints,
+      deliveries: deps.stores.webhookDeliveries,
+      clock: deps.clock,
+    }),
+  };
 }
 
 function deposits({ deps, listings }: Core, sealing: Pick<DepositDeps, 'cipher' | 'issuer'>) {

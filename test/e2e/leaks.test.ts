@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { normalizeCode } from '../../shared/domain/brand.js';
 import {
   codeOfCard,
@@ -17,8 +17,27 @@ import {
 import { aListing, anOrder, mintCode, pay, reveal, unique } from '../support/scenario.js';
 import type { HttpResult, TestStack } from '../support/test-stack.js';
 import { useTestStack } from '../support/test-stack.js';
+import { eventually, startReceiver } from '../support/webhook-receiver.js';
 
-const stack = useTestStack();
+// Webhooks delivered as `npm start` does, to a receiver subscribed to every event: every payload
+// is searched too (issue 9: no code, PIN, ciphertext or fingerprint in any delivered event).
+const stack = useTestStack(
+  { WEBHOOK_DISPATCH_INTERVAL_MS: '50', WEBHOOK_ENDPOINT_CACHE_SECONDS: '0' },
+  { webhooks: true },
+);
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  const registered = await stack.current.post('/v1/webhook-endpoints', {
+    url: receiver.url('/everything'),
+    eventTypes: ['*'],
+  });
+  expect(registered.status, registered.text).toBe(201);
+});
+afterAll(async () => {
+  await receiver?.close();
+});
 
 interface Recorded {
   method: string;
@@ -212,6 +231,24 @@ describe('leaks: a plaintext code or PIN never leaves the deposit request and th
     const hashes = secrets.codes.map((c) => createHash('sha256').update(normalizeCode(c)).digest('hex'));
     const stored = stringValues(items).map((v) => v.value.toLowerCase());
     expect(hashes.filter((h) => stored.some((v) => v.includes(h)))).toEqual([]);
+
+    // Every order's events reached the receiver; none carries a code, a PIN, a ciphertext or a fingerprint.
+    const deliveredFor = (orderId: string) =>
+      receiver.received('/everything').some((r) => r.body.includes(orderId));
+    await eventually('events of every order', () => (orderIds.every(deliveredFor) ? true : undefined));
+    const payloads = receiver.received('/everything').map((r) => r.body);
+    expect(payloads.length).toBeGreaterThan(orderIds.length);
+    const sealed = items
+      .filter((i) => i.entity === 'Card')
+      .flatMap((i) => [i.ciphertext, i.fingerprint])
+      .filter((v): v is string => typeof v === 'string' && v.length >= 16);
+    expect(sealed.length).toBeGreaterThan(secrets.pins.length);
+    const all = payloads.join('\n');
+    expect({
+      codes: findCodes(all, secrets.codes),
+      pins: payloads.flatMap((p) => findPins(JSON.parse(p), secrets.pins)),
+      sealed: sealed.filter((v) => all.includes(v)),
+    }).toEqual({ codes: [], pins: [], sealed: [] });
   });
 
   it('neither logs nor echoes a code pasted into a URL by mistake', async () => {

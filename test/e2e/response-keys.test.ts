@@ -210,6 +210,7 @@ describe('success responses', () => {
     await call('PATCH', '/webhook-endpoints/{endpointId}', { endpointId }, { body: { status: 'disabled' } });
     await call('GET', '/webhook-endpoints/{endpointId}', { endpointId });
     await call('GET', '/webhook-endpoints', {});
+    await call('GET', '/webhook-endpoints/{endpointId}/deliveries', { endpointId });
     await call('DELETE', '/webhook-endpoints/{endpointId}', { endpointId });
 
     const health = await s.request('GET', '/health', { apiKey: null });
@@ -221,6 +222,8 @@ describe('success responses', () => {
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) =>
       Object.keys(ops).map((m) => `${m.toUpperCase()} ${path.replace(/^\/v1/, '')}`),
     );
-    expect(new Set(checked)).toEqual(new Set(documented.filter((op) => !op.endsWith('/openapi.json'))));
+    // send-again needs a finished delivery, so a stack that delivers: webhooks-delivery.test.ts.
+    const elsewhere = (op: string) => op.endsWith('/openapi.json') || op.endsWith('/send-again');
+    expect(new Set(checked)).toEqual(new Set(documented.filter((op) => !elsewhere(op))));
   }, 60_000);
 });

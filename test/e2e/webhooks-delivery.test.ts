@@ -6,9 +6,9 @@ import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynam
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { trailLinesOf } from '../../shared/adapters/dynamodb/stream-trail-lines.js';
 import { queryPrefix } from '../../shared/adapters/dynamodb/table-context.js';
+import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { rollSecret, type WebhookEndpoint } from '../../shared/domain/webhook-endpoint.js';
 import { webhookEventTypeOf } from '../../shared/domain/webhook-event.js';
-import { WebhookDeliveryService } from '../../shared/services/webhook-delivery-service.js';
 import { verifyWebhook } from '../../shared/webhooks/verify-webhook.js';
 import { eventsOf } from '../support/fraud-helpers.js';
 import { aListing, anOrder, depositFresh, pay, reveal, unique } from '../support/scenario.js';
@@ -208,30 +208,46 @@ describe('webhook delivery (stream -> fan-out -> dispatcher -> receiver)', () =>
     }
   });
 
-  it('sends a delivered event again on request, and lists it with both attempts', async () => {
+  it('sends a delivered event again on request, and lists it with both attempts, over the API', async () => {
     const { tenantId, as } = await aTenant();
-    const endpoint = await anEndpoint(tenantId, '/again', { eventTypes: ['order.placed'] });
+    const endpoint = await anEndpoint(tenantId, '/again', {
+      eventTypes: ['order.placed'],
+      endpointId: ulidIdGenerator.next('whk', new Date()),
+    });
+    const base = `/v1/webhook-endpoints/${endpoint.endpointId}/deliveries`;
     await aPlacedOrder(as);
     const [first] = await eventually('the placed event', () => {
       const r = receiver.received('/again');
       return r.length > 0 ? r : undefined;
     });
     const eventId = ids([first as Received])[0] as string;
-    const service = new WebhookDeliveryService({ endpoints, deliveries, clock: s().clock });
     await eventually('delivered', async () =>
       (await deliveries.get(tenantId, endpoint.endpointId, eventId))?.state === 'delivered'
         ? true
         : undefined,
     );
-    expect((await service.sendAgain(tenantId, endpoint.endpointId, eventId)).state).toBe('pending');
+    const again = await as.post(`${base}/${eventId}/send-again`);
+    expect(again.status, again.text).toBe(200);
+    expect(again.body).toMatchObject({ eventId, state: 'pending', resend: true });
     await eventually('the second copy', () => (receiver.received('/again').length >= 2 ? true : undefined));
     const listed = await eventually('listed as delivered twice', async () => {
-      const page = await service.list(tenantId, endpoint.endpointId, { limit: 10 });
-      const d = page.deliveries[0];
+      const page = await as.get(base);
+      const d = page.body.deliveries?.[0];
       return d?.state === 'delivered' && d.attempts.length === 2 ? page : undefined;
     });
-    expect(listed.deliveries.map((d) => d.eventId)).toEqual([eventId]);
+    expect(listed.body.deliveries.map((d: { eventId: string }) => d.eventId)).toEqual([eventId]);
+    expect(listed.body.deliveries[0].attempts.map((a: { status: number }) => a.status)).toEqual([200, 200]);
+    expect(JSON.parse(listed.body.deliveries[0].payload)).toMatchObject({
+      id: eventId,
+      type: 'order.placed',
+    });
     expect(ids(receiver.received('/again'))).toEqual([eventId, eventId]);
+
+    // Another tenant sees none of it; a bad cursor is a validation problem, not a lookup.
+    const other = await aTenant();
+    expect((await other.as.get(base)).status).toBe(404);
+    expect((await as.get(`${base}?cursor=not-an-id`)).status).toBe(400);
+    expect((await as.post(`${base}/evt_${'0'.repeat(26)}/send-again`)).status).toBe(404);
   });
 });
 

@@ -5,7 +5,9 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { FUNCTION_SPECS, type FunctionName } from '../../infra/function-specs.js';
+import { RECHECK_EVENT_SOURCE } from '../../infra/names.js';
 import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
+import { SELLER_INDEX } from '../../shared/adapters/dynamodb/table-definition.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { ENV } from '../../shared/config/env-names.js';
 import { DEMO_GIFT_BRAND, demoBrand } from '../../shared/issuer-sim/demo-brands.js';
@@ -24,16 +26,27 @@ type Response = { statusCode: number; headers: Record<string, string>; body: str
  * one part reached only through its SDK, is aws-sdk-client-mock: a stand-in that binds each
  * ciphertext to its encryption context as KMS does.
  */
-describe('the Lambda handlers, in-process, on one sale', () => {
+describe('the Lambda handlers, in-process, on every flow', () => {
   // Every DynamoDB request each handler sends, as IAM would authorise it (a transaction item by item).
   const used: Record<FunctionName, DynamoCall[]> = { api: [], deposit: [], reveal: [], sweeper: [] };
   let current: FunctionName | undefined;
+  // The next seller-index query of this function fails as a throttled request (never counted as sent).
+  let failSellerQuery: FunctionName | undefined;
   const send = DynamoDBDocumentClient.prototype.send;
   const spy = vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (
     this: DynamoDBDocumentClient,
     ...args: Parameters<typeof send>
   ) {
-    if (current) used[current].push(...iamCalls(args[0]));
+    const command = args[0] as unknown as { constructor: { name: string }; input: any };
+    if (current && failSellerQuery === current && command.input?.IndexName === SELLER_INDEX) {
+      failSellerQuery = undefined;
+      const error = Object.assign(new Error('injected throttle'), {
+        name: 'ProvisionedThroughputExceededException',
+        $metadata: {},
+      });
+      return Promise.reject(error) as unknown as ReturnType<typeof send>;
+    }
+    if (current) used[current].push(...iamCalls(command));
     return (send as (...a: unknown[]) => unknown).apply(this, args) as ReturnType<typeof send>;
   } as typeof send);
   const as =
@@ -46,6 +59,9 @@ describe('the Lambda handlers, in-process, on one sale', () => {
         current = undefined;
       }
     };
+  // The handlers' systemClock, moved by hand: expiry, release and escalation deadlines without waiting.
+  let offsetMs = 0;
+  vi.spyOn(systemClock, 'now').mockImplementation(() => new Date(Date.now() + offsetMs));
   const table = useTestTable();
   const kms = mockClient(KMSClient);
   const macKey = 'test-mac-key';
@@ -107,6 +123,7 @@ describe('the Lambda handlers, in-process, on one sale', () => {
     };
   });
   afterAll(async () => {
+    vi.restoreAllMocks();
     spy.mockRestore();
     kms.restore();
     await issuer?.close();
@@ -223,6 +240,219 @@ describe('the Lambda handlers, in-process, on one sale', () => {
     expect(result).toEqual({ examined: expect.any(Number), failed: 0 });
   });
 
+  const mint = async () =>
+    (
+      (await (
+        await fetch(`${issuer.url}/cards`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ brand: 'demo-gift', amount: 5000, currency: 'EUR' }),
+        })
+      ).json()) as { code: string }
+    ).code;
+  const sim = (path: string, body: unknown) =>
+    fetch(`${issuer.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  let serial = 0;
+  const next = (prefix: string) => `${prefix}-${++serial}`;
+  const aListing = async (sellerId: string) => {
+    const res = await call(fns.api, 'POST', '/v1/listings', {
+      sellerId,
+      brand: 'demo-gift',
+      faceValue: { amount: 5000, currency: 'EUR' },
+      price: { amount: 4500, currency: 'EUR' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json.listingId as string;
+  };
+  const depositCodes = async (listingId: string, codes: string[]) => {
+    const res = await call(fns.deposit, 'POST', `/v1/listings/${listingId}/cards`, {
+      cards: codes.map((code) => ({ code })),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json.results as Array<{ outcome: string; cardId: string; reason?: string }>;
+  };
+  const anOrder = async (listingId: string, quantity = 1) => {
+    const buyerId = next('buyer');
+    const res = await call(
+      fns.api,
+      'POST',
+      '/v1/orders',
+      { listingId, buyerId, quantity },
+      {
+        'idempotency-key': next('o'),
+      },
+    );
+    expect(res.statusCode, res.body).toBe(201);
+    return { ...res.json, buyerId } as {
+      orderId: string;
+      buyerId: string;
+      amount: unknown;
+      cards: Array<{ cardId: string }>;
+    };
+  };
+  const pay = async (order: { orderId: string; amount: unknown }) => {
+    const res = await call(fns.api, 'POST', `/v1/orders/${order.orderId}/payment`, {
+      paymentRef: next('p'),
+      amount: order.amount,
+    });
+    expect(res.json.state, res.body).toBe('paid');
+  };
+  const reveal = (order: { orderId: string; buyerId: string }) =>
+    call(
+      fns.reveal,
+      'POST',
+      `/v1/orders/${order.orderId}/reveal`,
+      { buyerId: order.buyerId },
+      {
+        'idempotency-key': next('r'),
+      },
+    );
+  /** A paid, revealed order of a fresh listing; its code. */
+  const aRevealedSale = async (sellerId = next('seller')) => {
+    const listingId = await aListing(sellerId);
+    const code = await mint();
+    await depositCodes(listingId, [code]);
+    const order = await anOrder(listingId);
+    await pay(order);
+    const shown = await reveal(order);
+    expect(shown.statusCode, shown.body).toBe(200);
+    return {
+      ...order,
+      code,
+      sellerId,
+      cardId: shown.json.cards[0].cardId as string,
+      revealedAt: shown.json.revealedAt as string,
+    };
+  };
+  /** A report the race window escalates: the issuer says redeemed 30 s after the reveal. */
+  const anEscalation = async () => {
+    const sale = await aRevealedSale();
+    await sim('/_sim/cards/redeem-at', {
+      code: sale.code,
+      redeemedAt: new Date(Date.parse(sale.revealedAt) + 30_000).toISOString(),
+    });
+    const res = await call(fns.reveal, 'POST', `/v1/orders/${sale.orderId}/reports`, {
+      buyerId: sale.buyerId,
+      cardId: sale.cardId,
+      reason: 'already_redeemed',
+    });
+    expect(res.json.decision, res.body).toBe('escalated');
+    return { ...sale, reportId: res.json.reportId as string };
+  };
+  /** Order A's three codes spent by the seller (three strikes at its reveal), B paid, C unpaid. */
+  const aSellerAboutToBeSuspended = async () => {
+    const sellerId = next('seller');
+    const listingId = await aListing(sellerId);
+    const codes = [await mint(), await mint(), await mint(), await mint(), await mint()];
+    const results = await depositCodes(listingId, codes);
+    const a = await anOrder(listingId, 3);
+    await pay(a);
+    const b = await anOrder(listingId);
+    await pay(b);
+    const c = await anOrder(listingId);
+    const taken = new Set(a.cards.map((card) => card.cardId));
+    for (const [i, r] of results.entries()) {
+      if (taken.has(r.cardId))
+        await sim('/_sim/cards/redeem-at', {
+          code: codes[i],
+          redeemedAt: new Date(Date.now() - 60_000).toISOString(),
+        });
+    }
+    return { sellerId, listingId, a, b, c };
+  };
+  const orderState = async (orderId: string) =>
+    (await call(fns.api, 'GET', `/v1/orders/${orderId}`)).json.state;
+
+  it('deposit: a rejected code, and a withdrawal that frees the fingerprint', async () => {
+    const listingId = await aListing(next('seller'));
+    const spent = await mint();
+    await sim('/cards/redeem', { code: spent });
+    expect((await depositCodes(listingId, [spent]))[0]?.outcome).toBe('rejected');
+    const code = await mint();
+    const [card] = await depositCodes(listingId, [code]);
+    expect(card?.outcome).toBe('accepted');
+    const withdrawn = await call(fns.deposit, 'DELETE', `/v1/listings/${listingId}/cards/${card?.cardId}`);
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    // The fingerprint was deleted: the same code is accepted again, on another listing.
+    expect((await depositCodes(await aListing(next('seller')), [code]))[0]?.outcome).toBe('accepted');
+  });
+
+  it('api: every route family (listings, orders, cancel, confirm, events, standing, escalations, health, openapi)', async () => {
+    for (const path of ['/health', '/openapi.json']) {
+      expect((await call(fns.api, 'GET', path)).statusCode, path).toBe(200);
+    }
+    const listingId = await aListing(next('seller'));
+    await depositCodes(listingId, [await mint()]);
+    expect((await call(fns.api, 'GET', `/v1/listings/${listingId}`)).json.stock.available).toBe(1);
+    const unpaid = await anOrder(listingId);
+    const cancelled = await call(fns.api, 'POST', `/v1/orders/${unpaid.orderId}/cancel`);
+    expect(cancelled.json.state, cancelled.body).toBe('cancelled');
+    const sale = await aRevealedSale();
+    const confirmed = await call(fns.api, 'POST', `/v1/orders/${sale.orderId}/confirm`, {
+      buyerId: sale.buyerId,
+    });
+    expect(confirmed.json.state, confirmed.body).toBe('released');
+    expect((await call(fns.api, 'GET', `/v1/orders/${sale.orderId}/events`)).statusCode).toBe(200);
+    expect((await call(fns.api, 'GET', `/v1/sellers/${sale.sellerId}`)).statusCode).toBe(200);
+    expect((await call(fns.api, 'GET', `/v1/sellers/${sale.sellerId}/events`)).statusCode).toBe(200);
+    expect((await call(fns.api, 'GET', `/v1/buyers/${sale.buyerId}`)).statusCode).toBe(200);
+    const escalation = await anEscalation();
+    const open = await call(fns.api, 'GET', '/v1/escalations');
+    expect(open.json.escalations.map((e: { reportId: string }) => e.reportId)).toContain(escalation.reportId);
+    const settled = await call(fns.api, 'POST', `/v1/escalations/${escalation.reportId}/settle`, {
+      outcome: 'refund',
+      note: 'the shop confirms the redemption',
+      decidedBy: 'operator-1',
+    });
+    expect(settled.json.status, settled.body).toBe('closed');
+  });
+
+  it('reveal: a dead code refunds, strikes and suspends the seller, whose cascade runs inline; the recheck job runs', async () => {
+    const s = await aSellerAboutToBeSuspended();
+    const refused = await reveal(s.a);
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json.type).toMatch(/code-already-redeemed$/);
+    expect((await call(fns.api, 'GET', `/v1/sellers/${s.sellerId}`)).json.status).toBe('suspended');
+    expect([await orderState(s.b.orderId), await orderState(s.c.orderId)]).toEqual(['refunded', 'cancelled']);
+    const reinstated = await call(fns.api, 'POST', `/v1/sellers/${s.sellerId}/reinstate`, {
+      note: 'the seller proved the codes were stolen',
+      decidedBy: 'operator-1',
+    });
+    expect(reinstated.json.status, reinstated.body).toBe('active');
+    const result = await fns.reveal(
+      { source: RECHECK_EVENT_SOURCE, time: new Date().toISOString() } as never,
+      { awsRequestId: 'req-2' },
+    );
+    expect(result).toEqual({ examined: expect.any(Number), failed: 0 });
+  });
+
+  it('sweeper: expiry, release, the escalation deadline and a suspension cascade left pending', async () => {
+    const listingId = await aListing(next('seller'));
+    await depositCodes(listingId, [await mint()]);
+    const unpaid = await anOrder(listingId);
+    const toRelease = await aRevealedSale();
+    const escalation = await anEscalation();
+    // The inline cascade after the suspending reveal fails (a throttled seller-index query): it stays pending.
+    const s = await aSellerAboutToBeSuspended();
+    failSellerQuery = 'reveal';
+    expect((await reveal(s.a)).statusCode).toBe(409);
+    expect(failSellerQuery, 'the injected failure fired').toBeUndefined();
+    offsetMs += (7 * 86_400 + 60) * 1000;
+    const result = await fns.sweeper(scheduledEvent(new Date().toISOString()));
+    expect(result).toMatchObject({ failed: 0 });
+    expect(await orderState(unpaid.orderId)).toBe('expired');
+    expect(await orderState(toRelease.orderId)).toBe('released');
+    expect(await orderState(s.b.orderId)).toBe('refunded');
+    // Past its payment time too: the due orders go first, so the sweep expires it before the cascade would cancel it.
+    expect(['cancelled', 'expired']).toContain(await orderState(s.c.orderId));
+    const events = (await call(fns.api, 'GET', `/v1/orders/${escalation.orderId}/events`)).json.events;
+    expect(events.map((e: { type: string }) => e.type)).toContain('report.default_applied');
+  });
+
   it('stay within the IAM grants the stack gives each function (DynamoDB Local does not check them)', () => {
     for (const name of Object.keys(FUNCTION_SPECS) as FunctionName[]) {
       const spec = FUNCTION_SPECS[name];
@@ -232,6 +462,7 @@ describe('the Lambda handlers, in-process, on one sale', () => {
         const denied = spec.deniedPartitions.some((p) => call.pk !== undefined && likeIam(p, call.pk));
         expect(denied, `${name} reaches ${call.pk} (${call.action})`).toBe(false);
         if (call.action === 'GetItem' || call.action === 'Query') {
+          expect(spec.reads, `${name} sends ${call.action}`).toContain(call.action);
           if (call.index) expect(spec.indexes, `${name} queries ${call.index}`).toContain(call.index);
           continue;
         }
@@ -248,7 +479,38 @@ describe('the Lambda handlers, in-process, on one sale', () => {
       }
     }
   });
+
+  it('exercise every DynamoDB action, index and write prefix each grant allows (a grant no flow needs is too broad)', () => {
+    for (const name of Object.keys(FUNCTION_SPECS) as FunctionName[]) {
+      const sent = exercised(used[name], FUNCTION_SPECS[name].writePrefixes);
+      const unused = granted(name).filter((line) => !sent.has(line));
+      expect(unused, `${name} is granted but never sends`).toEqual([]);
+    }
+  });
 });
+
+/** What a function's grant allows, one line each: every read and write action, every index, every write prefix. */
+function granted(name: FunctionName): string[] {
+  const spec = FUNCTION_SPECS[name];
+  return [
+    ...spec.reads,
+    ...spec.indexes.map((index) => `Query ${index}`),
+    ...spec.writes,
+    ...spec.writePrefixes.map((prefix) => `write ${prefix}`),
+  ];
+}
+
+/** The same lines for the requests a function really sent. */
+function exercised(calls: readonly DynamoCall[], prefixes: readonly string[]): Set<string> {
+  const lines = new Set<string>();
+  for (const call of calls) {
+    lines.add(call.action);
+    if (call.index) lines.add(`Query ${call.index}`);
+    const prefix = prefixes.find((p) => call.pk?.startsWith(p));
+    if (call.pk !== undefined && prefix !== undefined) lines.add(`write ${prefix}`);
+  }
+  return lines;
+}
 
 interface DynamoCall {
   readonly action: string;

@@ -3,6 +3,7 @@ import { DynamoOrderStore } from './dynamodb-order-store.js';
 import { DynamoPartyStore } from './dynamodb-party-store.js';
 import { DynamoReportStore } from './dynamodb-report-store.js';
 import { DynamoTenantStore } from './dynamodb-tenant-store.js';
+import { DynamoWebhookDeliveryStore } from './dynamodb-webhook-delivery-store.js';
 import { DynamoWebhookEndpointStore } from './dynamodb-webhook-endpoint-store.js';
 import type { TableContext } from './table-context.js';
 
@@ -16,5 +17,6 @@ export function createDynamoStores(ctx: TableContext) {
     reports: new DynamoReportStore(ctx),
     parties: new DynamoPartyStore(ctx),
     webhookEndpoints: new DynamoWebhookEndpointStore(ctx),
+    webhookDeliveries: new DynamoWebhookDeliveryStore(ctx),
   };
 }

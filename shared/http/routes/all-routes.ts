@@ -17,6 +17,6 @@ export function allRoutes(vault: Vault): RouteModule[] {
     revealRoutes(vault),
     partyRoutes(vault),
     escalationRoutes(vault.escalations),
-    webhookEndpointRoutes(vault.webhookEndpoints),
+    webhookEndpointRoutes(vault.webhookEndpoints, vault.webhookDeliveries),
   ] as RouteModule[];
 }

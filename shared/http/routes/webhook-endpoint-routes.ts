@@ -1,9 +1,24 @@
 import { createRoute } from '@hono/zod-openapi';
 import { MAX_ENDPOINTS_PER_TENANT, webhookEndpointStatuses } from '../../domain/webhook-endpoint.js';
 import { webhookEventTypes } from '../../domain/webhook-event.js';
+import type { WebhookDeliveryService } from '../../services/webhook-delivery-service.js';
 import type { WebhookEndpointService } from '../../services/webhook-endpoint-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
-import { bodyProblems, freeText, idParams, inputProblems, json, jsonBody, problems } from '../schemas.js';
+import {
+  bodyProblems,
+  freeText,
+  idParams,
+  inputProblems,
+  json,
+  jsonBody,
+  problems,
+  vaultId,
+} from '../schemas.js';
+import {
+  WebhookDeliveryListSchema,
+  WebhookDeliverySchema,
+  webhookDeliveryView,
+} from '../views/webhook-delivery-view.js';
 import {
   EndpointEventTypeSchema,
   WebhookEndpointSchema,
@@ -145,8 +160,51 @@ const roll = createRoute({
   },
 });
 
+const deliveries = createRoute({
+  method: 'get',
+  path: '/webhook-endpoints/{endpointId}/deliveries',
+  operationId: 'listWebhookDeliveries',
+  tags: ['Webhooks'],
+  summary: "List an endpoint's deliveries",
+  description:
+    'Newest first, each with every attempt (status or error, latency, next attempt). Page with ' +
+    '`cursor` (the `nextCursor` of the previous page). Deliveries are kept 30 days once final.',
+  security: bearerSecurity,
+  request: {
+    params: endpointParams,
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(100).default(20),
+      cursor: vaultId('evt').optional(),
+    }),
+  },
+  responses: {
+    200: json(WebhookDeliveryListSchema, 'The deliveries, newest first'),
+    ...problems(inputProblems, 'not-found'),
+  },
+});
+
+const sendAgain = createRoute({
+  method: 'post',
+  path: '/webhook-endpoints/{endpointId}/deliveries/{eventId}/send-again',
+  operationId: 'sendWebhookDeliveryAgain',
+  tags: ['Webhooks'],
+  summary: 'Send a delivered or failed event again',
+  description:
+    "Puts the delivery back to be sent now, with a fresh retry window, outside its order's queue " +
+    '(later events of the order are not held back). A delivery still being tried: `invalid-state`.',
+  security: bearerSecurity,
+  request: { params: idParams({ endpointId: 'whk', eventId: 'evt' }) },
+  responses: {
+    200: json(WebhookDeliverySchema, 'The delivery, pending again'),
+    ...problems(inputProblems, 'not-found', 'invalid-state'),
+  },
+});
+
 /** Webhook endpoints per tenant (Stripe's name and shape). A secret leaves only when minted. */
-export function webhookEndpointRoutes(endpoints: WebhookEndpointService) {
+export function webhookEndpointRoutes(
+  endpoints: WebhookEndpointService,
+  sent: Pick<WebhookDeliveryService, 'list' | 'sendAgain'>,
+) {
   return routeApp()
     .openapi(register, async (c) => {
       const { endpoint, secret } = await endpoints.register(tenantOf(c), c.req.valid('json'));
@@ -175,5 +233,20 @@ export function webhookEndpointRoutes(endpoints: WebhookEndpointService) {
       const { endpoint, secret } = await endpoints.rollSecret(tenantOf(c), endpointId);
       c.header('Cache-Control', 'no-store');
       return c.json(webhookEndpointWithSecretView(endpoint, secret), 200);
+    })
+    .openapi(deliveries, async (c) => {
+      const { endpointId } = c.req.valid('param');
+      const page = await sent.list(tenantOf(c), endpointId, c.req.valid('query'));
+      return c.json(
+        {
+          deliveries: page.deliveries.map(webhookDeliveryView),
+          ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
+        },
+        200,
+      );
+    })
+    .openapi(sendAgain, async (c) => {
+      const { endpointId, eventId } = c.req.valid('param');
+      return c.json(webhookDeliveryView(await sent.sendAgain(tenantOf(c), endpointId, eventId)), 200);
     });
 }
