@@ -100,6 +100,7 @@ export class CardVaultStack extends Stack {
       topic: this.alarmTopic.topic,
       api: this.http.api,
       functions: { api: fns.api.fn, deposit: fns.deposit.fn, reveal: fns.reveal.fn, sweeper: fns.sweeper.fn },
+      webhookFunctions: { fanOut: this.webhooks.fanOut.fn, dispatcher: this.webhooks.dispatcher.fn },
       refundSharePercent: config.refundAlarmPercent,
       escalationDeadlineSeconds: config.escalationDeadlineSeconds,
     });

@@ -266,6 +266,9 @@ describe('operations', () => {
         'WebhookDispatcherErrors',
         'WebhookFanOutFailures',
         'WebhookDispatcherStalled',
+        // BusinessMonitoring's (test/infra/business-monitoring.test.ts).
+        'RefundShare',
+        'EscalationWaiting',
       ].sort(),
     );
   });
