@@ -7,7 +7,7 @@ import { webhookAdapters } from './support/webhook-adapters.js';
 
 /**
  * Every minute: ticks the dispatcher once a second while there is time for a whole attempt to
- * end before the invocation does, then waits for what is in flight. Not yet deployed by infra/.
+ * end before the invocation does, then waits for what is in flight. Deployed by infra/constructs/webhook-functions.ts.
  */
 const settings = loadWebhookSettings();
 const { deps, metrics } = webhookAdapters(loadLambdaConfig(), settings);

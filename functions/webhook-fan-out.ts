@@ -7,7 +7,7 @@ import { webhookAdapters } from './support/webhook-adapters.js';
 
 /**
  * The table's stream -> delivery items. A throw (a storage error only) makes Lambda hand the
- * batch again; the conditional puts make that write nothing twice. Not yet deployed by infra/.
+ * batch again; the conditional puts make that write nothing twice. Deployed by infra/constructs/webhook-functions.ts.
  */
 const { deps, metrics } = webhookAdapters(loadLambdaConfig(), loadWebhookSettings());
 const fanOut = new WebhookFanOut(deps);

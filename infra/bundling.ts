@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { type BundlingOptions, LogLevel, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import type { FunctionSpec } from './function-specs.js';
+import type { DeployedFunctionSpec, FunctionSpec } from './function-specs.js';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -77,7 +77,7 @@ export function openApiDocument(): string {
 const MAX_DEFINE_CHARS = 100_000;
 
 /** NodejsFunction bundling built from {@link ESBUILD}; always local esbuild, never Docker. */
-export function lambdaBundling(spec: FunctionSpec): BundlingOptions {
+export function lambdaBundling(spec: DeployedFunctionSpec): BundlingOptions {
   assertLocalEsbuild();
   const define = bundleDefines(spec);
   for (const [name, value] of Object.entries(define)) {

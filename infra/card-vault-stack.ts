@@ -10,8 +10,9 @@ import { VaultFunctions } from './constructs/vault-functions.js';
 import { VaultHttpApi } from './constructs/vault-http-api.js';
 import { VaultKeys } from './constructs/vault-keys.js';
 import { VaultTable } from './constructs/vault-table.js';
+import { WebhookFunctions } from './constructs/webhook-functions.js';
 import { applyNagSuppressions } from './nag-suppressions.js';
-import { OUTPUTS, RECHECK_EVENT_SOURCE } from './names.js';
+import { OUTPUTS, RECHECK_EVENT_SOURCE, WEBHOOK_DISPATCH_EVENT_SOURCE } from './names.js';
 import type { StageConfig } from './stage-config.js';
 
 export interface CardVaultStackProps extends StackProps {
@@ -27,6 +28,8 @@ export class CardVaultStack extends Stack {
   readonly http: VaultHttpApi;
   readonly sweeper: SweeperSchedule;
   readonly recheck: SweeperSchedule;
+  readonly webhooks: WebhookFunctions;
+  readonly webhookDispatch: SweeperSchedule;
   readonly alarmTopic: AlarmTopic;
   readonly alarms: VaultAlarms;
   readonly business: BusinessMonitoring;
@@ -61,6 +64,19 @@ export class CardVaultStack extends Stack {
       source: RECHECK_EVENT_SOURCE,
       deadLetters: this.sweeper.deadLetters,
     });
+    this.webhooks = new WebhookFunctions(this, 'Webhooks', {
+      config,
+      code: props.code ?? 'bundle',
+      table: this.table,
+    });
+    // The same every-minute schedule, retry policy and dead-letter queue as the sweeper's.
+    this.webhookDispatch = new SweeperSchedule(this, 'WebhookDispatch', {
+      sweeper: this.webhooks.dispatcher.fn,
+      stage: config.stage,
+      purpose: 'attempt due webhook deliveries',
+      source: WEBHOOK_DISPATCH_EVENT_SOURCE,
+      deadLetters: this.sweeper.deadLetters,
+    });
     this.alarmTopic = new AlarmTopic(this, 'Alarms', {
       stage: config.stage,
       ...(config.alarmEmail === undefined ? {} : { email: config.alarmEmail }),
@@ -72,12 +88,19 @@ export class CardVaultStack extends Stack {
       table: this.table.table,
       functions: { api: fns.api.fn, deposit: fns.deposit.fn, reveal: fns.reveal.fn, sweeper: fns.sweeper.fn },
       sweeperDeadLetters: this.sweeper.deadLetters,
+      webhooks: {
+        fanOut: this.webhooks.fanOut.fn,
+        dispatcher: this.webhooks.dispatcher.fn,
+        fanOutFailures: this.webhooks.fanOutFailures,
+        stage: config.stage,
+      },
     });
     this.business = new BusinessMonitoring(this, 'Business', {
       stage: config.stage,
       topic: this.alarmTopic.topic,
       api: this.http.api,
       functions: { api: fns.api.fn, deposit: fns.deposit.fn, reveal: fns.reveal.fn, sweeper: fns.sweeper.fn },
+      webhookFunctions: { fanOut: this.webhooks.fanOut.fn, dispatcher: this.webhooks.dispatcher.fn },
       refundSharePercent: config.refundAlarmPercent,
       escalationDeadlineSeconds: config.escalationDeadlineSeconds,
     });
@@ -96,9 +119,11 @@ export class CardVaultStack extends Stack {
     output(OUTPUTS.alarmTopicArn, this.alarmTopic.topic.topicArn, 'SNS topic every alarm notifies');
 
     applyNagSuppressions({
-      functions: Object.values(fns).map((f) => f.fn),
+      functions: [...Object.values(fns), ...Object.values(this.webhooks.all)].map((f) => f.fn),
       httpApi: this.http.api,
       deadLetterQueue: this.sweeper.deadLetters,
+      webhookFanOutFailures: this.webhooks.fanOutFailures,
+      webhookFanOutPolicy: this.webhooks.fanOut.role.node.findChild('DefaultPolicy'),
     });
   }
 }

@@ -11,6 +11,8 @@ import {
   FINGERPRINT_PARTITION_PREFIX,
   SELLER_INDEX,
   TENANT_PARTITION_PREFIX,
+  WEBHOOK_DELIVERY_PARTITIONS,
+  WEBHOOK_DUE_PREFIX,
   WEBHOOK_ENDPOINT_PARTITIONS,
 } from '../shared/adapters/dynamodb/table-definition.js';
 
@@ -90,7 +92,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // DeleteItem: withdrawing an unsold card frees its fingerprint, the only deletion anywhere.
     writes: ['PutItem', 'UpdateItem', 'DeleteItem'],
     writePrefixes: [TENANT_PARTITION_PREFIX, FINGERPRINT_PARTITION_PREFIX],
-    deniedPartitions: [WEBHOOK_ENDPOINT_PARTITIONS],
+    deniedPartitions: [WEBHOOK_ENDPOINT_PARTITIONS, WEBHOOK_DELIVERY_PARTITIONS],
   },
   reveal: {
     entry: 'functions/reveal.ts',
@@ -109,7 +111,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // ConditionCheckItem: the reveal claim checks the seller is still active.
     writes: ['PutItem', 'UpdateItem', 'ConditionCheckItem'],
     writePrefixes: [TENANT_PARTITION_PREFIX],
-    deniedPartitions: [WEBHOOK_ENDPOINT_PARTITIONS],
+    deniedPartitions: [WEBHOOK_ENDPOINT_PARTITIONS, WEBHOOK_DELIVERY_PARTITIONS],
   },
   sweeper: {
     entry: 'functions/sweeper.ts',
@@ -127,6 +129,88 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // UpdateItem also on seller items: the cascade's refunds, and clearing the pending cascade.
     writes: ['PutItem', 'UpdateItem'],
     writePrefixes: [TENANT_PARTITION_PREFIX],
-    deniedPartitions: [WEBHOOK_ENDPOINT_PARTITIONS],
+    deniedPartitions: [WEBHOOK_ENDPOINT_PARTITIONS, WEBHOOK_DELIVERY_PARTITIONS],
+  },
+};
+
+/** What a function's code and bundle need, whatever its grants (VaultFunction, lambdaBundling). */
+export type DeployedFunctionSpec = Pick<
+  FunctionSpec,
+  'entry' | 'description' | 'memoryMb' | 'timeoutSeconds' | 'sdkClients' | 'servesOpenApiDocument'
+>;
+
+/**
+ * One statement of a webhook function's role: these item actions, on the table or one index, for
+ * these partitions only (`dynamodb:LeadingKeys`, IAM `StringLike`; on an index, its partition key).
+ */
+export interface PartitionGrant {
+  readonly sid: string;
+  readonly actions: readonly ('GetItem' | 'Query' | WriteAction)[];
+  /** Absent: the table itself. */
+  readonly index?: string;
+  readonly partitions: readonly string[];
+}
+
+/**
+ * The webhook functions read nothing table-wide: every grant, reads included, names its
+ * partitions. No KMS, no Scan, no deletes; no VPC (they must reach tenants' public https URLs).
+ */
+export interface WebhookFunctionSpec extends DeployedFunctionSpec {
+  readonly grants: readonly PartitionGrant[];
+}
+
+export type WebhookFunctionName = 'webhookFanOut' | 'webhookDispatcher';
+
+export const WEBHOOK_FUNCTION_SPECS: Record<WebhookFunctionName, WebhookFunctionSpec> = {
+  webhookFanOut: {
+    entry: 'functions/webhook-fan-out.ts',
+    servesOpenApiDocument: false,
+    description:
+      'card-vault webhook fan-out: trail lines on the table stream -> delivery items. Stream read, WHK partitions only.',
+    // A batch of up to 100 lines, each a (cached) endpoint query and a transaction per endpoint
+    // that wants it, one subject after another: seconds, not a minute.
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    sdkClients: ['dynamodb'],
+    grants: [
+      // The tenant's endpoints (one query per tenant, cached).
+      { sid: 'WebhookEndpointReads', actions: ['Query'], partitions: [WEBHOOK_ENDPOINT_PARTITIONS] },
+      // A delivery's put and its queue's update, in one transaction.
+      {
+        sid: 'WebhookDeliveryWrites',
+        actions: ['PutItem', 'UpdateItem'],
+        partitions: [WEBHOOK_DELIVERY_PARTITIONS],
+      },
+    ],
+  },
+  webhookDispatcher: {
+    entry: 'functions/webhook-dispatcher.ts',
+    servesOpenApiDocument: false,
+    description:
+      'card-vault webhook dispatcher: attempts due deliveries every minute (ticks up to 45 s, then drains). WHK partitions only.',
+    // Ticks for up to 45 s, then waits for the attempts in flight (each at most WEBHOOK_TIMEOUT_MS,
+    // 10 s): 60 s leaves 5 s to record the last ones. A run may touch the next one; claims
+    // (leases on the due key) keep two runs off one delivery.
+    memoryMb: 512,
+    timeoutSeconds: 60,
+    sdkClients: ['dynamodb'],
+    grants: [
+      {
+        sid: 'WebhookDueQueries',
+        actions: ['Query'],
+        index: DUE_INDEX,
+        partitions: [`${WEBHOOK_DUE_PREFIX}*`],
+      },
+      // The delivery's endpoint: the tenant's endpoints in one query (cached, like the fan-out's).
+      { sid: 'WebhookEndpointReads', actions: ['Query'], partitions: [WEBHOOK_ENDPOINT_PARTITIONS] },
+      // Claims, attempts and queue advances on the deliveries; the endpoint's failure count (an ADD).
+      {
+        sid: 'WebhookItemUpdates',
+        actions: ['UpdateItem'],
+        partitions: [WEBHOOK_ENDPOINT_PARTITIONS, WEBHOOK_DELIVERY_PARTITIONS],
+      },
+      // `advance` reads the subject's queue item; endpoints are only ever queried.
+      { sid: 'WebhookDeliveryReads', actions: ['GetItem'], partitions: [WEBHOOK_DELIVERY_PARTITIONS] },
+    ],
   },
 };

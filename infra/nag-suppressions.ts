@@ -8,6 +8,10 @@ export interface NagTargets {
   readonly httpApi: IConstruct;
   /** The sweeper's dead-letter queue (SQS3: a queue without a DLQ of its own). */
   readonly deadLetterQueue: IConstruct;
+  /** The webhook fan-out's on-failure destination (SQS3 likewise). */
+  readonly webhookFanOutFailures: IConstruct;
+  /** The webhook fan-out role's policy (IAM5: `dynamodb:ListStreams` on `*`, from the stream grant). */
+  readonly webhookFanOutPolicy: IConstruct;
 }
 
 /**
@@ -37,5 +41,19 @@ export function applyNagSuppressions(targets: NagTargets): void {
       'This queue is itself the dead-letter queue of the sweeper schedule and of its async invocations ' +
       '(cdk-nag recognises only SQS redrive policies). Nothing consumes it: an alarm fires on its first ' +
       'message and an operator reads it, so there is no failed consumer to redrive from.',
+  });
+  Validations.of(targets.webhookFanOutPolicy).acknowledge({
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'dynamodb:ListStreams has no resource type in IAM (it lists stream ARNs, reads no record) and Lambda ' +
+      'needs it for a DynamoDB stream event source; DescribeStream, GetShardIterator and GetRecords are ' +
+      "granted on the vault table's stream ARN only (Table.grantStreamRead).",
+  });
+  Validations.of(targets.webhookFanOutFailures).acknowledge({
+    id: 'AwsSolutions-SQS3',
+    reason:
+      'This queue is itself the on-failure destination of the webhook fan-out stream mapping: it records ' +
+      'the shard and sequence numbers of a batch given up. Nothing consumes it: an alarm fires on its ' +
+      'first message and an operator replays the range from the stream, so there is nothing to redrive.',
   });
 }

@@ -16,3 +16,6 @@ export function stackName(stage: string): string {
 
 /** The `source` of the scheduled event that runs the reveal function's recheck job (not an HTTP request). */
 export const RECHECK_EVENT_SOURCE = 'card-vault.recheck';
+
+/** The `source` of the scheduled event that runs the webhook dispatcher (it reads nothing else of it). */
+export const WEBHOOK_DISPATCH_EVENT_SOURCE = 'card-vault.webhook-dispatch';

@@ -26,6 +26,8 @@ export interface BusinessMonitoringProps {
   readonly topic: ITopic;
   readonly api: HttpApi;
   readonly functions: Record<FunctionName, IFunction>;
+  /** The webhook delivery functions (WebhookFunctions): in the function widgets, and the fan-out's stream lag. */
+  readonly webhookFunctions?: { readonly fanOut: IFunction; readonly dispatcher: IFunction };
   /** Refunds as a share of reveals (%, per hour) above which someone should look. */
   readonly refundSharePercent: number;
   /** The escalation deadline the functions apply (the default outcome after it). */
@@ -87,7 +89,10 @@ export class BusinessMonitoring extends Construct {
       dashboardName: `card-vault-${props.stage}`,
       defaultInterval: Duration.days(1),
     });
-    const fns = Object.entries(props.functions) as Array<[FunctionName, IFunction]>;
+    const fns: IFunction[] = [
+      ...Object.values(props.functions),
+      ...(props.webhookFunctions ? [props.webhookFunctions.fanOut, props.webhookFunctions.dispatcher] : []),
+    ];
     const fiveMinutes = Duration.minutes(5);
     this.dashboard.addWidgets(
       new TextWidget({
@@ -125,8 +130,22 @@ export class BusinessMonitoring extends Construct {
       new GraphWidget({
         title: 'Webhook deliveries by outcome',
         left: [split('WebhookDeliveries', 'Outcome')],
-        width: 16,
+        width: props.webhookFunctions ? 8 : 16,
       }),
+      ...(props.webhookFunctions
+        ? [
+            new GraphWidget({
+              title: 'Webhook fan-out stream lag (ms, max)',
+              left: [
+                props.webhookFunctions.fanOut.metric('IteratorAge', {
+                  period: fiveMinutes,
+                  statistic: 'Maximum',
+                }),
+              ],
+              width: 8,
+            }),
+          ]
+        : []),
     );
     this.dashboard.addWidgets(
       new GraphWidget({
@@ -139,12 +158,12 @@ export class BusinessMonitoring extends Construct {
       }),
       new GraphWidget({
         title: 'Function errors',
-        left: fns.map(([, fn]) => fn.metricErrors({ period: fiveMinutes })),
+        left: fns.map((fn) => fn.metricErrors({ period: fiveMinutes })),
         width: 8,
       }),
       new GraphWidget({
         title: 'Function duration p99',
-        left: fns.map(([, fn]) => fn.metricDuration({ period: fiveMinutes, statistic: 'p99' })),
+        left: fns.map((fn) => fn.metricDuration({ period: fiveMinutes, statistic: 'p99' })),
         width: 8,
       }),
     );

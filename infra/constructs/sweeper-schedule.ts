@@ -14,7 +14,7 @@ import { Construct } from 'constructs';
 
 /**
  * EventBridge Scheduler invokes the sweeper every minute (and, with its own source, the reveal
- * function's recheck job, the scheduled work that needs kms:Decrypt). Sweeps are idempotent and the next one
+ * function's recheck job, the scheduled work that needs kms:Decrypt, and the webhook dispatcher). Sweeps are idempotent and the next one
  * is at most a minute away, and every read of an order applies its due transitions anyway
  * (docs/design.md), so a late sweep changes no answer; but a sweep that never ran must be seen. A
  * delivery Scheduler could not make (after its retries within the minute) and a run that

@@ -5,6 +5,7 @@ import {
   ComparisonOperator,
   type IMetric,
   MathExpression,
+  Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -33,9 +34,19 @@ export interface VaultAlarmsProps {
   readonly functions: Record<FunctionName, IFunction>;
   /** Where a sweep that did not run, failed or expired is recorded (SweeperSchedule). */
   readonly sweeperDeadLetters: IQueue;
+  /** The webhook delivery path (WebhookFunctions); its dispatcher's schedule shares the sweeper's queue. */
+  readonly webhooks?: {
+    readonly fanOut: IFunction;
+    readonly dispatcher: IFunction;
+    readonly fanOutFailures: IQueue;
+    /** The `Stage` dimension of the dispatcher's EMF metrics. */
+    readonly stage: string;
+  };
 }
 
 const FIVE_MINUTES = Duration.minutes(5);
+/** METRICS_NAMESPACE of shared/adapters/metrics/emf-metrics.ts (infra imports no runtime code; resources.test.ts compares). */
+const BUSINESS_METRICS_NAMESPACE = 'CardVault';
 const TITLES: Record<FunctionName, string> = {
   api: 'Api',
   deposit: 'Deposit',
@@ -113,7 +124,7 @@ export class VaultAlarms extends Construct {
     );
     this.add(
       'SweeperDeadLetters',
-      'A sweep could not be delivered, failed or expired: see its message in the sweeper dead-letter queue.',
+      'A scheduled run (sweep, recheck or webhook dispatch) could not be delivered, failed or expired: see its message in the sweeper dead-letter queue.',
       {
         metric: props.sweeperDeadLetters.metricApproximateNumberOfMessagesVisible({
           period: FIVE_MINUTES,
@@ -137,6 +148,63 @@ export class VaultAlarms extends Construct {
         metric: table.metricThrottledRequestsForOperations({
           operations: TABLE_OPERATIONS,
           period: FIVE_MINUTES,
+        }),
+        threshold: 1,
+      },
+    );
+    if (props.webhooks) this.addWebhookAlarms(props.webhooks);
+  }
+
+  private addWebhookAlarms(webhooks: NonNullable<VaultAlarmsProps['webhooks']>): void {
+    this.add(
+      'WebhookDeliveriesFailed',
+      'A webhook delivery was given up (3 days of retries) or its endpoint was gone: see the dispatcher logs.',
+      {
+        // The dispatcher's EMF count; every count is also written under [Stage, Outcome].
+        metric: new Metric({
+          namespace: BUSINESS_METRICS_NAMESPACE,
+          metricName: 'WebhookDeliveries',
+          dimensionsMap: { Stage: webhooks.stage, Outcome: 'failed' },
+          period: FIVE_MINUTES,
+          statistic: 'Sum',
+        }),
+        threshold: 1,
+      },
+    );
+    this.add(
+      'WebhookFanOutIteratorAge',
+      'The webhook fan-out is 5+ minutes behind the table stream (failing batches or throttled): events are late.',
+      {
+        metric: webhooks.fanOut.metric('IteratorAge', { period: FIVE_MINUTES, statistic: 'Maximum' }),
+        threshold: 5 * 60 * 1000,
+      },
+    );
+    for (const [title, fn] of [
+      ['WebhookFanOut', webhooks.fanOut],
+      ['WebhookDispatcher', webhooks.dispatcher],
+    ] as const) {
+      this.add(`${title}Errors`, `The ${title} function failed (crash or timeout) 3+ times in 5 minutes.`, {
+        metric: fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 3,
+      });
+    }
+    this.add(
+      'WebhookDispatcherStalled',
+      'The webhook dispatcher has not run for 5 minutes (schedule disabled or cannot invoke): no delivery is attempted.',
+      {
+        metric: webhooks.dispatcher.metricInvocations({ period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      },
+    );
+    this.add(
+      'WebhookFanOutFailures',
+      'The webhook fan-out gave up a stream batch: its events were not enqueued. Replay the range in the message.',
+      {
+        metric: webhooks.fanOutFailures.metricApproximateNumberOfMessagesVisible({
+          period: FIVE_MINUTES,
+          statistic: 'Maximum',
         }),
         threshold: 1,
       },

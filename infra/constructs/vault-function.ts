@@ -6,7 +6,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { lambdaBundling, PROJECT_ROOT } from '../bundling.js';
-import type { FunctionSpec } from '../function-specs.js';
+import type { DeployedFunctionSpec } from '../function-specs.js';
 import type { StageConfig } from '../stage-config.js';
 
 /**
@@ -16,7 +16,7 @@ import type { StageConfig } from '../stage-config.js';
 export type CodeSource = 'bundle' | 'stub';
 
 export interface VaultFunctionProps {
-  readonly spec: FunctionSpec;
+  readonly spec: DeployedFunctionSpec;
   readonly config: StageConfig;
   readonly code: CodeSource;
   readonly environment: Record<string, string>;

@@ -25,7 +25,7 @@ export class VaultTable extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       timeToLiveAttribute: tableDefinition.ttlAttribute,
-      // For the webhook outbox to come; enabling a stream later would not replay older changes.
+      // The webhook fan-out reads it (WebhookFunctions); enabling a stream later would not replay older changes.
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
     });
     for (const index of tableDefinition.globalSecondaryIndexes) {

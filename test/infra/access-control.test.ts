@@ -1,7 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import type { CfnRole } from 'aws-cdk-lib/aws-iam';
 import type { CfnKey } from 'aws-cdk-lib/aws-kms';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FunctionName } from '../../infra/function-specs.js';
+import type { FunctionName, WebhookFunctionName } from '../../infra/function-specs.js';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { DUE_INDEX, SELLER_INDEX } from '../../shared/adapters/dynamodb/table-definition.js';
 import {
@@ -114,6 +115,12 @@ describe('KMS rights', () => {
   });
 });
 
+const webhookStatements = (name: WebhookFunctionName): Statement[] =>
+  roleStatements(
+    s.template,
+    s.stack.getLogicalId(s.stack.webhooks.all[name].role.node.defaultChild as CfnRole),
+  );
+
 /** The one DynamoDB statement of a function's role that grants `action`. */
 function dynamoStatement(name: FunctionName, action: string): Statement {
   const found = roleStatements(s.template, roleLogicalId(s.stack, name)).filter(
@@ -124,10 +131,13 @@ function dynamoStatement(name: FunctionName, action: string): Statement {
 }
 
 describe('identity policies', () => {
-  it('contain no wildcard action and no wildcard resource', () => {
+  it('contain no wildcard action and no wildcard resource (but ListStreams, which has no resource type)', () => {
     const statements = allIdentityStatements(s.template);
     expect(statements.length).toBeGreaterThan(0);
-    for (const st of statements) {
+    const listStreams = { Action: 'dynamodb:ListStreams', Effect: 'Allow', Resource: '*' };
+    expect(statements.filter((st) => JSON.stringify(st.Resource) === '"*"')).toEqual([listStreams]);
+    expect(webhookStatements('webhookFanOut')).toContainEqual(listStreams);
+    for (const st of statements.filter((st) => st !== statements.find((x) => x.Resource === '*'))) {
       for (const action of actionsOf(st)) expect(action).not.toMatch(/(^|:)\*$/);
       expect(JSON.stringify(st.Resource ?? null)).not.toMatch(/"\*"|\/\*"|:\*"/);
     }
@@ -216,11 +226,13 @@ describe('identity policies', () => {
       expect(deny?.Resource, name).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
       // ForAnyValue: one key of the request in such a partition is enough to refuse it.
       expect(deny?.Condition, name).toEqual({
-        'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['T#*#WHK'] },
+        'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['T#*#WHK', 'T#*#WHK#*'] },
       });
     }
-    // The pattern is the one the keys are built with.
+    // The patterns are the ones the keys are built with.
     expect(keys.webhookEndpoint('tnt_1', 'whk_1').pk).toBe('T#tnt_1#WHK');
+    expect(keys.webhookDelivery('tnt_1', 'whk_1', 'evt_1').pk).toBe('T#tnt_1#WHK#whk_1');
+    expect(keys.webhookQueue('tnt_1', 'whk_1', 'order:ord_1').pk).toBe('T#tnt_1#WHK#whk_1');
   });
 
   it('let each function write only to its own log group', () => {
@@ -238,6 +250,114 @@ describe('identity policies', () => {
   it('attach no AWS managed policy to any role', () => {
     for (const role of Object.values(s.template.findResources('AWS::IAM::Role'))) {
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe("the webhook functions' roles", () => {
+  const table = () => ({
+    'Fn::GetAtt': [s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never), 'Arn'],
+  });
+  const leading = (...patterns: string[]) => ({
+    'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': patterns },
+  });
+  const dynamo = (name: WebhookFunctionName) =>
+    webhookStatements(name)
+      .filter((st) => actionsOf(st).some((a) => a.startsWith('dynamodb:')))
+      .map(({ Sid, ...rest }) => rest);
+  const logGroup = (name: WebhookFunctionName) => ({
+    'Fn::GetAtt': [
+      s.stack.getLogicalId(s.stack.webhooks.all[name].logGroup.node.defaultChild as never),
+      'Arn',
+    ],
+  });
+
+  it('let the fan-out read the stream, query endpoints and write deliveries, nothing else', () => {
+    // Written out independently of function-specs.ts: what the fan-out's code paths send.
+    expect(dynamo('webhookFanOut')).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: table(), Condition: leading('T#*#WHK') },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
+        Resource: table(),
+        Condition: leading('T#*#WHK#*'),
+      },
+      { Effect: 'Allow', Action: 'dynamodb:ListStreams', Resource: '*' },
+      {
+        Effect: 'Allow',
+        Action: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'],
+        Resource: {
+          'Fn::GetAtt': [s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never), 'StreamArn'],
+        },
+      },
+    ]);
+    const failures = s.stack.getLogicalId(s.stack.webhooks.fanOutFailures.node.defaultChild as never);
+    const others = webhookStatements('webhookFanOut').filter(
+      (st) => !actionsOf(st).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(others).toEqual([
+      expect.objectContaining({
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: logGroup('webhookFanOut'),
+      }),
+      {
+        Effect: 'Allow',
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        Resource: { 'Fn::GetAtt': [failures, 'Arn'] },
+      },
+    ]);
+  });
+
+  it('let the dispatcher query its due shards and update deliveries and endpoints, nothing else', () => {
+    const dueIndex = JSON.stringify(dynamo('webhookDispatcher')[0]?.Resource);
+    expect(dueIndex).toContain(`/index/${DUE_INDEX}`);
+    expect(dynamo('webhookDispatcher')).toEqual([
+      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: expect.anything(), Condition: leading('WHK#*') },
+      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: table(), Condition: leading('T#*#WHK') },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:UpdateItem',
+        Resource: table(),
+        Condition: leading('T#*#WHK', 'T#*#WHK#*'),
+      },
+      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: table(), Condition: leading('T#*#WHK#*') },
+    ]);
+    const deadLetters = s.stack.getLogicalId(s.stack.sweeper.deadLetters.node.defaultChild as never);
+    const others = webhookStatements('webhookDispatcher').filter(
+      (st) => !actionsOf(st).some((a) => a.startsWith('dynamodb:')),
+    );
+    expect(others).toEqual([
+      expect.objectContaining({
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: logGroup('webhookDispatcher'),
+      }),
+      // Its async invocations that fail or expire are recorded like the sweeper's.
+      {
+        Effect: 'Allow',
+        Action: ['sqs:GetQueueAttributes', 'sqs:GetQueueUrl', 'sqs:SendMessage'],
+        Resource: { 'Fn::GetAtt': [deadLetters, 'Arn'] },
+      },
+    ]);
+    // The due shards are the ones the keys are built with.
+    expect(keys.webhookDueShards().every((shard) => shard.startsWith('WHK#'))).toBe(true);
+  });
+
+  it('give neither KMS, Scan, deletes, batch operations nor a VPC', () => {
+    for (const name of ['webhookFanOut', 'webhookDispatcher'] as const) {
+      const actions = webhookStatements(name).flatMap(actionsOf);
+      expect(
+        actions.filter((a) => a.startsWith('kms:') || /Scan|Delete|Batch|\*/.test(a)),
+        name,
+      ).toEqual([]);
+      expect(
+        webhookStatements(name).filter((st) => st.Effect === 'Deny'),
+        name,
+      ).toEqual([]);
+      const fnId = s.stack.getLogicalId(s.stack.webhooks.all[name].fn.node.defaultChild as never);
+      expect(
+        s.template.findResources('AWS::Lambda::Function')[fnId]?.Properties.VpcConfig,
+        name,
+      ).toBeUndefined();
     }
   });
 });

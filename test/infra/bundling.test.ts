@@ -1,11 +1,15 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join } from 'node:path';
+import { marshall } from '@aws-sdk/util-dynamodb';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { PRIVILEGED_ROUTES } from '../../infra/constructs/vault-http-api.js';
-import type { FunctionName } from '../../infra/function-specs.js';
+import type { FunctionName, WebhookFunctionName } from '../../infra/function-specs.js';
 import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
+import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
+import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
+import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { ENV } from '../../shared/config/env-names.js';
 import { PROBLEM_BASE } from '../../shared/http/problem-types.js';
@@ -306,5 +310,67 @@ describe('bundled handlers, invoked with API Gateway and Scheduler events', () =
     );
     expect(error).toBeUndefined();
     expect(result).toMatchObject({ failed: 0 });
+  });
+});
+
+describe('the webhook bundles, invoked with a stream event and the schedule', () => {
+  const table = useTestTable();
+  const ctx = { doc: table.doc, tableName: table.tableName };
+  const webhookBundleDir = (name: WebhookFunctionName) => {
+    const id = s.stack.getLogicalId(s.stack.webhooks.all[name].fn.node.defaultChild as CfnFunction);
+    const key: string = s.template.findResources('AWS::Lambda::Function')[id]?.Properties.Code.S3Key;
+    return join(s.outdir, `asset.${key.replace(/\.zip$/, '')}`);
+  };
+  const env = () => ({
+    AWS_REGION: 'eu-west-1',
+    [ENV.dynamodbEndpoint]: inject('dynamoEndpoint'),
+    [ENV.tableName]: table.tableName,
+    [ENV.stage]: 'prod',
+    [ENV.logLevel]: 'warn',
+  });
+
+  it('carry neither the KMS client nor the HTTP API, and run: a stream INSERT becomes a delivery the dispatcher attempts', async () => {
+    for (const name of ['webhookFanOut', 'webhookDispatcher'] as const) {
+      const code = readFileSync(join(webhookBundleDir(name), 'index.mjs'), 'utf8');
+      expect(code.includes(KMS_CLIENT_MARKER), name).toBe(false);
+      expect(code.includes('not enough cards in stock'), name).toBe(false);
+    }
+    const tenantId = 'tnt_bundle';
+    const endpointId = 'whk_bundle';
+    await new DynamoWebhookEndpointStore(ctx).create({
+      tenantId,
+      endpointId,
+      url: 'http://127.0.0.1:9/hook',
+      eventTypes: ['*'],
+      status: 'enabled',
+      secrets: [{ secret: 'whsec_x', createdAt: '2026-01-01T00:00:00.000Z' }],
+      createdAt: '2026-01-01T00:00:00.000Z',
+      consecutiveFailures: 0,
+    });
+    const eventId = `evt_${'0'.repeat(25)}1`;
+    const item = {
+      ...keys.event(tenantId, 'ord_1', eventId),
+      entity: 'Event',
+      eventId,
+      orderId: 'ord_1',
+      type: 'order.placed',
+      actor: 'marketplace',
+      to: 'pending_payment',
+      at: new Date().toISOString(),
+    };
+    const record = {
+      eventName: 'INSERT',
+      eventSource: 'aws:dynamodb',
+      dynamodb: { Keys: marshall({ pk: item.pk, sk: item.sk }), NewImage: marshall(item) },
+    };
+    const fanned = invokeBundle(webhookBundleDir('webhookFanOut'), { Records: [record] }, env());
+    expect(fanned.error, fanned.stderr).toBeUndefined();
+    expect(fanned.result).toEqual({ events: 1, queued: 1, duplicates: 0 });
+    const dispatched = invokeBundle(webhookBundleDir('webhookDispatcher'), scheduledEvent(item.at), env());
+    expect(dispatched.error, dispatched.stderr).toBeUndefined();
+    expect(dispatched.result).toEqual({ started: 1 });
+    const delivery = await new DynamoWebhookDeliveryStore(ctx).get(tenantId, endpointId, eventId);
+    // AWS mode: the loopback URL is refused at the attempt, and retried later.
+    expect(delivery?.attempts.map((a) => a.error)).toEqual(['the URL must be https']);
   });
 });

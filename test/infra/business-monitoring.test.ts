@@ -87,5 +87,11 @@ describe('business monitoring', () => {
     for (const fn of ['api', 'deposit', 'reveal', 'sweeper'] as const) {
       expect(body).toContain(s.stack.getLogicalId(s.stack.functions.all[fn].fn.node.defaultChild as never));
     }
+    for (const fn of ['webhookFanOut', 'webhookDispatcher'] as const) {
+      expect(body, fn).toContain(
+        s.stack.getLogicalId(s.stack.webhooks.all[fn].fn.node.defaultChild as never),
+      );
+    }
+    expect(body).toContain('IteratorAge');
   });
 });

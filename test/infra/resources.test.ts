@@ -1,7 +1,14 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FUNCTION_SPECS, type FunctionName } from '../../infra/function-specs.js';
+import {
+  FUNCTION_SPECS,
+  type FunctionName,
+  WEBHOOK_FUNCTION_SPECS,
+  type WebhookFunctionName,
+} from '../../infra/function-specs.js';
+import { keys } from '../../shared/adapters/dynamodb/keys.js';
+import { METRICS_NAMESPACE } from '../../shared/adapters/metrics/emf-metrics.js';
 import { ENV } from '../../shared/config/env-names.js';
 import { type Synthesized, synth } from './synth.js';
 
@@ -144,7 +151,8 @@ describe('sweeper schedule', () => {
   });
 
   it('runs the recheck job in the reveal function every minute, with its own event source', () => {
-    s.template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    // The sweeper, the recheck job and the webhook dispatcher.
+    s.template.resourceCountIs('AWS::Scheduler::Schedule', 3);
     s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
@@ -164,7 +172,8 @@ describe('sweeper schedule', () => {
   });
 
   it('keeps dead letters encrypted for 14 days and accepts them over TLS only', () => {
-    s.template.resourceCountIs('AWS::SQS::Queue', 1);
+    // The scheduled jobs' dead letters and the webhook fan-out's failures.
+    s.template.resourceCountIs('AWS::SQS::Queue', 2);
     s.template.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 24 * 3600,
@@ -251,6 +260,15 @@ describe('operations', () => {
         'SweeperDeadLetters',
         'TableSystemErrors',
         'TableThrottles',
+        'WebhookDeliveriesFailed',
+        'WebhookFanOutIteratorAge',
+        'WebhookFanOutErrors',
+        'WebhookDispatcherErrors',
+        'WebhookFanOutFailures',
+        'WebhookDispatcherStalled',
+        // BusinessMonitoring's (test/infra/business-monitoring.test.ts).
+        'RefundShare',
+        'EscalationWaiting',
       ].sort(),
     );
   });
@@ -295,5 +313,152 @@ describe('operations', () => {
     expect(Object.keys(s.template.findOutputs('*')).sort()).toEqual(
       ['AlarmTopicArn', 'ApiUrl', 'CodeKeyArn', 'FingerprintKeyArn', 'TableName'].sort(),
     );
+  });
+});
+
+describe('webhook delivery', () => {
+  const WEBHOOK_NAMES: WebhookFunctionName[] = ['webhookFanOut', 'webhookDispatcher'];
+  const whId = (name: WebhookFunctionName) =>
+    s.stack.getLogicalId(s.stack.webhooks.all[name].fn.node.defaultChild as CfnFunction);
+  const whResource = (name: WebhookFunctionName) =>
+    s.template.findResources('AWS::Lambda::Function')[whId(name)];
+  const getAtt = (construct: { node: { defaultChild?: unknown } }, attribute: string) => ({
+    'Fn::GetAtt': [s.stack.getLogicalId(construct.node.defaultChild as never), attribute],
+  });
+  const alarm = (n: string) =>
+    Object.values(s.template.findResources('AWS::CloudWatch::Alarm')).find(
+      (a) => a.Properties.AlarmName === `CardVault-prod-${n}`,
+    )?.Properties;
+
+  it('deploys both functions like the others: Node.js 22 on arm64, their memory and timeout, the table, stage and log level only', () => {
+    const table = ref(s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never));
+    for (const name of WEBHOOK_NAMES) {
+      expect(whResource(name)?.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        MemorySize: WEBHOOK_FUNCTION_SPECS[name].memoryMb,
+        Timeout: WEBHOOK_FUNCTION_SPECS[name].timeoutSeconds,
+        LoggingConfig: { LogFormat: 'JSON' },
+      });
+      expect(whResource(name)?.Properties.Environment.Variables).toEqual({
+        [ENV.tableName]: table,
+        [ENV.stage]: 'prod',
+        [ENV.logLevel]: 'info',
+        NODE_OPTIONS: '--enable-source-maps',
+      });
+    }
+    // The dispatcher's run (45 s of ticks) plus its drain (one attempt's 10 s deadline) fits.
+    expect(WEBHOOK_FUNCTION_SPECS.webhookDispatcher.timeoutSeconds).toBeGreaterThan(45 + 10);
+  });
+
+  it('feeds the fan-out INSERTs of trail lines from the table stream, in order, retried and then recorded', () => {
+    s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    const mapping = Object.values(s.template.findResources('AWS::Lambda::EventSourceMapping'))[0]?.Properties;
+    expect(mapping).toEqual({
+      FunctionName: ref(whId('webhookFanOut')),
+      EventSourceArn: getAtt(s.stack.table.table, 'StreamArn'),
+      StartingPosition: 'LATEST',
+      BatchSize: 100,
+      ParallelizationFactor: 1,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      MaximumRecordAgeInSeconds: 6 * 3600,
+      FilterCriteria: {
+        Filters: [
+          {
+            Pattern: JSON.stringify({
+              eventName: ['INSERT'],
+              dynamodb: { Keys: { sk: { S: [{ prefix: 'EVT#' }] } } },
+            }),
+          },
+        ],
+      },
+      DestinationConfig: { OnFailure: { Destination: getAtt(s.stack.webhooks.fanOutFailures, 'Arn') } },
+      Tags: expect.any(Array),
+    });
+    // The filter's prefix is the trail lines' sort key.
+    expect(keys.event('tnt_1', 'ord_1', 'evt_1').sk.startsWith('EVT#')).toBe(true);
+  });
+
+  it('keeps the fan-out failure queue encrypted for 14 days, over TLS only', () => {
+    const id = s.stack.getLogicalId(s.stack.webhooks.fanOutFailures.node.defaultChild as never);
+    expect(s.template.findResources('AWS::SQS::Queue')[id]?.Properties).toEqual({
+      SqsManagedSseEnabled: true,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      Tags: expect.any(Array),
+    });
+    s.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [ref(id)],
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      }),
+    });
+  });
+
+  it('runs the dispatcher every minute like the sweeper, its failures in the same dead-letter queue', () => {
+    const deadLetters = getAtt(s.stack.sweeper.deadLetters, 'Arn');
+    s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [whId('webhookDispatcher'), 'Arn'] },
+        Input: Match.stringLikeRegexp('"source":"card-vault.webhook-dispatch"'),
+        RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 },
+        DeadLetterConfig: { Arn: deadLetters },
+      }),
+    });
+    s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: ref(whId('webhookDispatcher')),
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+      DestinationConfig: { OnFailure: { Destination: deadLetters } },
+    });
+  });
+
+  it("alarms on failed deliveries from the EMF count, the stream lag, both functions' errors and the failure queue", () => {
+    expect(alarm('WebhookDeliveriesFailed')).toMatchObject({
+      Namespace: METRICS_NAMESPACE,
+      MetricName: 'WebhookDeliveries',
+      Dimensions: expect.arrayContaining([
+        { Name: 'Stage', Value: 'prod' },
+        { Name: 'Outcome', Value: 'failed' },
+      ]),
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+    expect(alarm('WebhookDeliveriesFailed')?.Dimensions).toHaveLength(2);
+    expect(alarm('WebhookFanOutIteratorAge')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'IteratorAge',
+      Dimensions: [{ Name: 'FunctionName', Value: ref(whId('webhookFanOut')) }],
+      Statistic: 'Maximum',
+      Threshold: 300_000,
+    });
+    for (const [title, name] of [
+      ['WebhookFanOutErrors', 'webhookFanOut'],
+      ['WebhookDispatcherErrors', 'webhookDispatcher'],
+    ] as const) {
+      expect(alarm(title)).toMatchObject({
+        MetricName: 'Errors',
+        Dimensions: [{ Name: 'FunctionName', Value: ref(whId(name)) }],
+        Threshold: 3,
+      });
+    }
+    expect(alarm('WebhookDispatcherStalled')).toMatchObject({
+      MetricName: 'Invocations',
+      Dimensions: [{ Name: 'FunctionName', Value: ref(whId('webhookDispatcher')) }],
+      TreatMissingData: 'breaching',
+      ComparisonOperator: 'LessThanThreshold',
+    });
+    expect(alarm('WebhookFanOutFailures')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(s.stack.webhooks.fanOutFailures, 'QueueName') }],
+      Statistic: 'Maximum',
+      Threshold: 1,
+    });
   });
 });

@@ -34,6 +34,11 @@ export const FINGERPRINT_PARTITION_PREFIX = 'FP#';
  */
 export const WEBHOOK_ENDPOINT_PARTITION_SUFFIX = '#WHK';
 export const WEBHOOK_ENDPOINT_PARTITIONS = `${TENANT_PARTITION_PREFIX}*${WEBHOOK_ENDPOINT_PARTITION_SUFFIX}`;
+/**
+ * An endpoint's deliveries and per-subject queues live in `T#<tenantId>#WHK#<endpointId>` (keys.ts):
+ * the webhook functions' partitions, denied to deposit, reveal and the sweeper.
+ */
+export const WEBHOOK_DELIVERY_PARTITIONS = `${WEBHOOK_ENDPOINT_PARTITIONS}#*`;
 
 export const DUE_INDEX = 'gsi1';
 export const SELLER_INDEX = 'gsi2';

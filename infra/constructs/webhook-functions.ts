@@ -1,0 +1,103 @@
+import { Duration } from 'aws-cdk-lib';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { ENV } from '../../shared/config/env-names.js';
+import { WEBHOOK_FUNCTION_SPECS, type WebhookFunctionName } from '../function-specs.js';
+import type { StageConfig } from '../stage-config.js';
+import { type CodeSource, VaultFunction } from './vault-function.js';
+import type { VaultTable } from './vault-table.js';
+
+/**
+ * The stream mapping's filter (Lambda event filtering): INSERTs of trail lines only. Exported so a
+ * test can apply it to records read from DynamoDB Local's stream.
+ */
+export const TRAIL_LINE_FILTER = {
+  eventName: FilterRule.isEqual('INSERT') as string[],
+  dynamodb: { Keys: { sk: { S: FilterRule.beginsWith('EVT#') } } },
+};
+
+export interface WebhookFunctionsProps {
+  readonly config: StageConfig;
+  readonly code: CodeSource;
+  readonly table: VaultTable;
+}
+
+/**
+ * The webhook delivery path (docs/design.md "Webhooks", "Delivery"): the fan-out reads the
+ * table's stream, the dispatcher is scheduled by the stack (SweeperSchedule). Each has its own
+ * role whose every DynamoDB grant names its partitions (function-specs.ts); no KMS.
+ */
+export class WebhookFunctions extends Construct {
+  readonly fanOut: VaultFunction;
+  readonly dispatcher: VaultFunction;
+  /**
+   * Where a stream batch the fan-out could not take after its retries is recorded (shard and
+   * sequence numbers, no item): alarmed, read by an operator, replayable from the stream for 24 h.
+   */
+  readonly fanOutFailures: Queue;
+
+  constructor(scope: Construct, id: string, props: WebhookFunctionsProps) {
+    super(scope, id);
+    const { config, table } = props;
+    const environment: Record<string, string> = {
+      [ENV.tableName]: table.table.tableName,
+      [ENV.stage]: config.stage,
+      [ENV.logLevel]: config.logLevel,
+      // Webhook timings are the runtime's defaults too (shared/domain/webhook-settings.ts).
+    };
+    const make = (name: WebhookFunctionName, fnId: string) => {
+      const spec = WEBHOOK_FUNCTION_SPECS[name];
+      const fn = new VaultFunction(this, fnId, { spec, config, code: props.code, environment });
+      for (const grant of spec.grants) {
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: grant.sid,
+            actions: grant.actions.map((action) => `dynamodb:${action}`),
+            resources:
+              grant.index === undefined ? [table.table.tableArn] : table.arnsFor([grant.index]).slice(1),
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.partitions] } },
+          }),
+        );
+      }
+      return fn;
+    };
+    this.fanOut = make('webhookFanOut', 'WebhookFanOut');
+    this.dispatcher = make('webhookDispatcher', 'WebhookDispatcher');
+
+    this.fanOutFailures = new Queue(this, 'FanOutFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    this.fanOut.fn.addEventSource(
+      new DynamoEventSource(table.table, {
+        // Endpoints registered before this deploy hear of what happens from now on, as `npm start` does.
+        startingPosition: StartingPosition.LATEST,
+        // Only trail lines wake the function: every other write (orders, cards, deliveries) is
+        // dropped by Lambda before an invocation. trailLinesOf checks the same again.
+        filters: [FilterCriteria.filter(TRAIL_LINE_FILTER)],
+        batchSize: 100,
+        // One batch per shard at a time: lines of one order stay in stream order.
+        parallelizationFactor: 1,
+        // Only a storage error (or a queue that kept changing) throws, and the conditional puts
+        // make a retried batch write nothing twice. Halving isolates a batch that keeps failing;
+        // no partial-batch report: lines of a subject are enqueued in order and a report would
+        // have to name the earliest unfinished record of every subject.
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        // A shard is blocked while its batch is retried: after 6 h the batch is recorded in the
+        // failure queue and the shard moves on (the stream keeps records 24 h for a replay).
+        maxRecordAge: Duration.hours(6),
+        reportBatchItemFailures: false,
+        onFailure: new SqsDlq(this.fanOutFailures),
+      }),
+    );
+  }
+
+  get all(): Record<WebhookFunctionName, VaultFunction> {
+    return { webhookFanOut: this.fanOut, webhookDispatcher: this.dispatcher };
+  }
+}

@@ -1,0 +1,243 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { TRAIL_LINE_FILTER } from '../../infra/constructs/webhook-functions.js';
+import { WEBHOOK_FUNCTION_SPECS, type WebhookFunctionName } from '../../infra/function-specs.js';
+import { DynamoStreamPoller } from '../../shared/adapters/dynamodb/dynamodb-stream-poller.js';
+import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
+import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
+import { keys } from '../../shared/adapters/dynamodb/keys.js';
+import type { StreamRecordLike } from '../../shared/adapters/dynamodb/stream-trail-lines.js';
+import { ENV } from '../../shared/config/env-names.js';
+import { useTestTable } from '../support/dynamo.js';
+import { uniqueId } from '../support/store-builders.js';
+
+/**
+ * The two webhook handlers imported in-process (module scope is the cold start), fed what AWS
+ * feeds them: stream records read from DynamoDB Local's stream after real writes, and the
+ * schedule's event. Every DynamoDB request is checked against the role the stack gives the
+ * function (infra/function-specs.ts `WEBHOOK_FUNCTION_SPECS`), since DynamoDB Local checks none.
+ */
+describe('the webhook Lambda handlers, against their IAM grants', () => {
+  const used: Record<WebhookFunctionName, DynamoCall[]> = { webhookFanOut: [], webhookDispatcher: [] };
+  let current: WebhookFunctionName | undefined;
+  const send = DynamoDBDocumentClient.prototype.send;
+  const spy = vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (
+    this: DynamoDBDocumentClient,
+    ...args: Parameters<typeof send>
+  ) {
+    if (current) used[current].push(...iamCalls(args[0]));
+    return (send as (...a: unknown[]) => unknown).apply(this, args) as ReturnType<typeof send>;
+  } as typeof send);
+  const as =
+    <A extends unknown[], R>(name: WebhookFunctionName, fn: (...a: A) => Promise<R>) =>
+    async (...a: A): Promise<R> => {
+      current = name;
+      try {
+        return await fn(...a);
+      } finally {
+        current = undefined;
+      }
+    };
+
+  const table = useTestTable();
+  const ctx = { doc: table.doc, tableName: table.tableName };
+  const received: string[] = [];
+  let receiver: Server;
+  let poller: DynamoStreamPoller;
+  const records: StreamRecordLike[] = [];
+  let fanOut: (event: { Records: StreamRecordLike[] }) => Promise<unknown>;
+  let dispatch: () => Promise<{ started: number }>;
+
+  beforeAll(async () => {
+    receiver = createServer((req, res) => {
+      received.push(req.url ?? '');
+      res.writeHead(200).end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    Object.assign(process.env, {
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: 'test',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      [ENV.dynamodbEndpoint]: inject('dynamoEndpoint'),
+      [ENV.tableName]: table.tableName,
+      [ENV.stage]: 'test',
+      [ENV.logLevel]: 'silent',
+      [ENV.webhookEndpointCacheSeconds]: '0',
+      // The first failed attempt gives up: the run then exercises the failure count and the queue advance.
+      [ENV.webhookGiveUpSeconds]: '0.001',
+    });
+    const fanOutModule = await import('../../functions/webhook-fan-out.js');
+    const dispatcherModule = await import('../../functions/webhook-dispatcher.js');
+    fanOut = as('webhookFanOut', (event) => fanOutModule.handler(event as never));
+    dispatch = as('webhookDispatcher', () =>
+      // No time left: one tick, then the drain.
+      dispatcherModule.handler({ time: new Date().toISOString() }, { getRemainingTimeInMillis: () => 0 }),
+    );
+    poller = new DynamoStreamPoller({
+      client: table.client,
+      endpoint: inject('dynamoEndpoint'),
+      tableName: table.tableName,
+      intervalMs: 50,
+      onRecords: async (batch) => void records.push(...batch),
+      onError: () => {},
+    });
+    await poller.start();
+  });
+  afterAll(async () => {
+    spy.mockRestore();
+    await poller?.stop();
+    await new Promise((resolve) => receiver?.close(resolve));
+  });
+
+  it('fan two trail lines read from the stream out to deliveries, and attempt them in order, refusing a loopback URL', async () => {
+    const tenantId = uniqueId('tenant');
+    const endpointId = uniqueId('whk');
+    const { port } = receiver.address() as AddressInfo;
+    // Stored directly: the API refuses such a URL in AWS mode, and the dispatcher must refuse it again.
+    await new DynamoWebhookEndpointStore(ctx).create({
+      tenantId,
+      endpointId,
+      url: `http://127.0.0.1:${port}/hook`,
+      eventTypes: ['*'],
+      status: 'enabled',
+      secrets: [{ secret: 'whsec_x', createdAt: '2026-01-01T00:00:00.000Z' }],
+      createdAt: '2026-01-01T00:00:00.000Z',
+      consecutiveFailures: 0,
+    });
+    const line = (n: number, type: string, to: string) => {
+      const eventId = `evt_${'0'.repeat(25)}${n}`;
+      return {
+        ...keys.event(tenantId, 'ord_1', eventId),
+        entity: 'Event',
+        eventId,
+        orderId: 'ord_1',
+        type,
+        actor: 'marketplace',
+        to,
+        at: new Date().toISOString(),
+      };
+    };
+    const placed = line(1, 'order.placed', 'pending_payment');
+    const expired = line(2, 'order.expired', 'expired');
+    for (const item of [placed, expired]) {
+      await table.doc.send(new PutCommand({ TableName: table.tableName, Item: item }));
+    }
+    await vi.waitFor(
+      () => expect(records.filter((r) => r.eventName === 'INSERT').length).toBeGreaterThanOrEqual(3),
+      {
+        timeout: 10_000,
+      },
+    );
+    // The endpoint's own INSERT rides along, as the stream (unfiltered here) carries it.
+    expect(await fanOut({ Records: [...records] })).toEqual({ events: 2, queued: 2, duplicates: 0 });
+
+    const deliveries = new DynamoWebhookDeliveryStore(ctx);
+    expect((await dispatch()).started).toBe(1);
+    expect((await deliveries.get(tenantId, endpointId, placed.eventId))?.state).toBe('failed');
+    // The queue advanced: the second event is attempted by the next run, never before the first.
+    expect((await dispatch()).started).toBe(1);
+    const second = await deliveries.get(tenantId, endpointId, expired.eventId);
+    expect(second?.state).toBe('failed');
+    expect(second?.attempts.map((a) => a.error)).toEqual(['the URL must be https']);
+    expect(received).toEqual([]);
+    const endpoint = await new DynamoWebhookEndpointStore(ctx).get(tenantId, endpointId);
+    expect(endpoint?.consecutiveFailures).toBe(2);
+  });
+
+  it("let through the stream mapping's filter exactly the trail-line INSERTs, of all the stream carried", () => {
+    const passed = records.filter((record) => matchesFilter(TRAIL_LINE_FILTER, record));
+    expect(
+      passed.map((r) => (r.dynamodb?.NewImage as { type?: { S?: string } } | undefined)?.type?.S),
+    ).toEqual(['order.placed', 'order.expired']);
+    // The endpoint's INSERT, the deliveries' and queues' writes: seen on the stream, filtered out.
+    expect(records.length).toBeGreaterThan(passed.length + 1);
+  });
+
+  it('stay within the IAM grants the stack gives each function (DynamoDB Local does not check them)', () => {
+    for (const name of Object.keys(WEBHOOK_FUNCTION_SPECS) as WebhookFunctionName[]) {
+      const { grants } = WEBHOOK_FUNCTION_SPECS[name];
+      expect(used[name].length, `${name} made no DynamoDB call`).toBeGreaterThan(0);
+      for (const call of used[name]) {
+        const allowed = grants.some(
+          (grant) =>
+            (grant.actions as readonly string[]).includes(call.action) &&
+            grant.index === call.index &&
+            call.pk !== undefined &&
+            grant.partitions.some((p) => likeIam(p, call.pk as string)),
+        );
+        expect(allowed, `${name} sends ${call.action} on ${call.index ?? 'the table'} ${call.pk}`).toBe(true);
+      }
+    }
+  });
+});
+
+interface DynamoCall {
+  readonly action: string;
+  /** The partition key value IAM's `dynamodb:LeadingKeys` sees: the index's for an index query. */
+  readonly pk?: string;
+  readonly index?: string;
+}
+
+/**
+ * Lambda event filtering as the mapping uses it: every key of the pattern must match; an array
+ * lists the accepted values, each a string or `{ prefix }`.
+ */
+function matchesFilter(pattern: unknown, value: unknown): boolean {
+  if (Array.isArray(pattern)) {
+    return pattern.some((accepted) =>
+      typeof accepted === 'object' && accepted !== null && 'prefix' in accepted
+        ? typeof value === 'string' && value.startsWith(String(accepted.prefix))
+        : value === accepted,
+    );
+  }
+  if (typeof pattern !== 'object' || pattern === null) return false;
+  return Object.entries(pattern).every(([key, inner]) =>
+    matchesFilter(inner, (value as Record<string, unknown> | undefined)?.[key]),
+  );
+}
+
+/** IAM's `StringLike`: `*` matches any run of characters. */
+function likeIam(pattern: string, value: string): boolean {
+  const escaped = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return new RegExp(`^${escaped.join('.*')}$`).test(value);
+}
+
+/** A document-client command as the IAM actions it needs: transactions item by item, with partition keys. */
+function iamCalls(command: { constructor: { name: string }; input: any }): DynamoCall[] {
+  const { input } = command;
+  const pkOf = (x: any) => (x?.Item ?? x?.Key)?.pk as string | undefined;
+  switch (command.constructor.name) {
+    case 'GetCommand':
+      return [{ action: 'GetItem', pk: pkOf(input) }];
+    case 'QueryCommand': {
+      // The stores name a table query's partition `:pk` and a due-index shard `:shard`.
+      const values = input.ExpressionAttributeValues ?? {};
+      return [
+        input.IndexName
+          ? { action: 'Query', index: input.IndexName, pk: values[':shard'] ?? values[':pk'] }
+          : { action: 'Query', pk: values[':pk'] },
+      ];
+    }
+    case 'PutCommand':
+      return [{ action: 'PutItem', pk: pkOf(input) }];
+    case 'UpdateCommand':
+      return [{ action: 'UpdateItem', pk: pkOf(input) }];
+    case 'DeleteCommand':
+      return [{ action: 'DeleteItem', pk: pkOf(input) }];
+    case 'TransactWriteCommand':
+      return input.TransactItems.map((item: any) => {
+        const [kind, body] = Object.entries(item)[0] as [string, unknown];
+        const action = {
+          Put: 'PutItem',
+          Update: 'UpdateItem',
+          Delete: 'DeleteItem',
+          ConditionCheck: 'ConditionCheckItem',
+        }[kind];
+        return { action: action ?? kind, pk: pkOf(body) };
+      });
+    default:
+      return [{ action: command.constructor.name }];
+  }
+}
