@@ -15,6 +15,7 @@ import { type IssuerSimServer, startIssuerSim } from '../../shared/issuer-sim/is
 import { systemClock } from '../../shared/ports/clock.js';
 import { TenantService } from '../../shared/services/tenant-service.js';
 import { useTestTable } from '../support/dynamo.js';
+import { type DynamoCall, iamCalls, likeIam, WRITE_ACTIONS } from '../support/iam-calls.js';
 import { httpApiEvent, scheduledEvent } from './invoke-bundle.js';
 
 type HttpHandler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<APIGatewayProxyResultV2>;
@@ -507,55 +508,7 @@ function exercised(calls: readonly DynamoCall[], prefixes: readonly string[]): S
     lines.add(call.action);
     if (call.index) lines.add(`Query ${call.index}`);
     const prefix = prefixes.find((p) => call.pk?.startsWith(p));
-    if (call.pk !== undefined && prefix !== undefined) lines.add(`write ${prefix}`);
+    if (WRITE_ACTIONS.has(call.action) && prefix !== undefined) lines.add(`write ${prefix}`);
   }
   return lines;
-}
-
-interface DynamoCall {
-  readonly action: string;
-  readonly pk?: string;
-  readonly index?: string;
-}
-
-/** IAM's `StringLike`: `*` matches any run of characters. */
-function likeIam(pattern: string, value: string): boolean {
-  const escaped = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${escaped.join('.*')}$`).test(value);
-}
-
-/** A document-client command as the IAM actions it needs: transactions item by item, with partition keys. */
-function iamCalls(command: { constructor: { name: string }; input: any }): DynamoCall[] {
-  const { input } = command;
-  const pkOf = (x: any) => (x?.Item ?? x?.Key)?.pk as string | undefined;
-  switch (command.constructor.name) {
-    case 'GetCommand':
-      return [{ action: 'GetItem', pk: pkOf(input) }];
-    case 'QueryCommand':
-      // A table query's partition is its `:pk` value (the stores' one naming); an index's is not a table key.
-      return [
-        input.IndexName
-          ? { action: 'Query', index: input.IndexName }
-          : { action: 'Query', pk: input.ExpressionAttributeValues?.[':pk'] },
-      ];
-    case 'PutCommand':
-      return [{ action: 'PutItem', pk: pkOf(input) }];
-    case 'UpdateCommand':
-      return [{ action: 'UpdateItem', pk: pkOf(input) }];
-    case 'DeleteCommand':
-      return [{ action: 'DeleteItem', pk: pkOf(input) }];
-    case 'TransactWriteCommand':
-      return input.TransactItems.map((item: any) => {
-        const [kind, body] = Object.entries(item)[0] as [string, unknown];
-        const action = {
-          Put: 'PutItem',
-          Update: 'UpdateItem',
-          Delete: 'DeleteItem',
-          ConditionCheck: 'ConditionCheckItem',
-        }[kind];
-        return { action: action ?? kind, pk: pkOf(body) };
-      });
-    default:
-      return [{ action: command.constructor.name }];
-  }
 }

@@ -11,6 +11,7 @@ import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import type { StreamRecordLike } from '../../shared/adapters/dynamodb/stream-trail-lines.js';
 import { ENV } from '../../shared/config/env-names.js';
 import { useTestTable } from '../support/dynamo.js';
+import { type DynamoCall, iamCalls, likeIam } from '../support/iam-calls.js';
 import { uniqueId } from '../support/store-builders.js';
 
 /**
@@ -173,13 +174,6 @@ describe('the webhook Lambda handlers, against their IAM grants', () => {
   });
 });
 
-interface DynamoCall {
-  readonly action: string;
-  /** The partition key value IAM's `dynamodb:LeadingKeys` sees: the index's for an index query. */
-  readonly pk?: string;
-  readonly index?: string;
-}
-
 /**
  * Lambda event filtering as the mapping uses it: every key of the pattern must match; an array
  * lists the accepted values, each a string or `{ prefix }`.
@@ -196,48 +190,4 @@ function matchesFilter(pattern: unknown, value: unknown): boolean {
   return Object.entries(pattern).every(([key, inner]) =>
     matchesFilter(inner, (value as Record<string, unknown> | undefined)?.[key]),
   );
-}
-
-/** IAM's `StringLike`: `*` matches any run of characters. */
-function likeIam(pattern: string, value: string): boolean {
-  const escaped = pattern.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${escaped.join('.*')}$`).test(value);
-}
-
-/** A document-client command as the IAM actions it needs: transactions item by item, with partition keys. */
-function iamCalls(command: { constructor: { name: string }; input: any }): DynamoCall[] {
-  const { input } = command;
-  const pkOf = (x: any) => (x?.Item ?? x?.Key)?.pk as string | undefined;
-  switch (command.constructor.name) {
-    case 'GetCommand':
-      return [{ action: 'GetItem', pk: pkOf(input) }];
-    case 'QueryCommand': {
-      // The stores name a table query's partition `:pk` and a due-index shard `:shard`.
-      const values = input.ExpressionAttributeValues ?? {};
-      return [
-        input.IndexName
-          ? { action: 'Query', index: input.IndexName, pk: values[':shard'] ?? values[':pk'] }
-          : { action: 'Query', pk: values[':pk'] },
-      ];
-    }
-    case 'PutCommand':
-      return [{ action: 'PutItem', pk: pkOf(input) }];
-    case 'UpdateCommand':
-      return [{ action: 'UpdateItem', pk: pkOf(input) }];
-    case 'DeleteCommand':
-      return [{ action: 'DeleteItem', pk: pkOf(input) }];
-    case 'TransactWriteCommand':
-      return input.TransactItems.map((item: any) => {
-        const [kind, body] = Object.entries(item)[0] as [string, unknown];
-        const action = {
-          Put: 'PutItem',
-          Update: 'UpdateItem',
-          Delete: 'DeleteItem',
-          ConditionCheck: 'ConditionCheckItem',
-        }[kind];
-        return { action: action ?? kind, pk: pkOf(body) };
-      });
-    default:
-      return [{ action: command.constructor.name }];
-  }
 }
