@@ -23,6 +23,12 @@ import { type HttpResult, startTestStack, type TestStack } from '../support/test
  * a marketplace would, and the sale invariants (bench/support/sale-invariants.ts, shared with
  * `npm run soak`) must hold. No timing is asserted: the kill comes after a count of answers, and
  * the database comes back only once every client is waiting on a 503.
+ *
+ * Known to fail now and then (1 run in 3 of the full suite on 2026-12-02): DynamoDB Local itself
+ * can lose its last acknowledged transaction, whole, when SIGKILLed (2 kills in 10 with
+ * test/support/dynamodb-local-durability.ts), and an order answered 201 is then missing after the
+ * restart. The fix to come: record per acknowledged write whether it survived, and hold the vault
+ * to its invariants over what the emulator kept (a whole lost transaction is the emulator's).
  */
 const SALES = 12;
 const KILL_AFTER_ANSWERS = 10;
