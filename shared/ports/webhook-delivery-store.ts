@@ -1,15 +1,10 @@
 import type { AttemptResult, WebhookDelivery } from '../domain/webhook-delivery.js';
-import type { WebhookEventType } from '../domain/webhook-event.js';
 
-export interface NewWebhookDelivery {
-  readonly tenantId: string;
-  readonly endpointId: string;
-  readonly eventId: string;
-  readonly type: WebhookEventType;
-  readonly subject: string;
-  readonly payload: string;
-  readonly createdAt: string;
-}
+/** A delivery as the fan-out creates it: the stored one before any state or attempt. */
+export type NewWebhookDelivery = Pick<
+  WebhookDelivery,
+  'tenantId' | 'endpointId' | 'eventId' | 'type' | 'subject' | 'payload' | 'createdAt'
+>;
 
 /**
  * `head`: first of its (endpoint, subject) queue, due now; `queued`: behind an earlier delivery of

@@ -8,8 +8,6 @@ import { PRIVILEGED_ROUTES } from '../../infra/constructs/vault-http-api.js';
 import type { FunctionName, WebhookFunctionName } from '../../infra/function-specs.js';
 import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
 import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
-import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
-import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { ENV } from '../../shared/config/env-names.js';
 import { PROBLEM_BASE } from '../../shared/http/problem-types.js';
@@ -17,6 +15,7 @@ import { systemClock } from '../../shared/ports/clock.js';
 import { TenantService } from '../../shared/services/tenant-service.js';
 import { useTestTable } from '../support/dynamo.js';
 import { useTestStack } from '../support/test-stack.js';
+import { aLoopbackEndpointAndTrailItem } from '../support/webhook-fixtures.js';
 import { BAD_REQUESTS, SECRET } from './bad-requests.js';
 import { httpApiEvent, invokeBundle, invokeBundleEach, scheduledEvent } from './invoke-bundle.js';
 import { type Synthesized, synth } from './synth.js';
@@ -337,27 +336,7 @@ describe('the webhook bundles, invoked with a stream event and the schedule', ()
     }
     const tenantId = 'tnt_bundle';
     const endpointId = 'whk_bundle';
-    await new DynamoWebhookEndpointStore(ctx).create({
-      tenantId,
-      endpointId,
-      url: 'http://127.0.0.1:9/hook',
-      eventTypes: ['*'],
-      status: 'enabled',
-      secrets: [{ secret: 'whsec_x', createdAt: '2026-01-01T00:00:00.000Z' }],
-      createdAt: '2026-01-01T00:00:00.000Z',
-      consecutiveFailures: 0,
-    });
-    const eventId = `evt_${'0'.repeat(25)}1`;
-    const item = {
-      ...keys.event(tenantId, 'ord_1', eventId),
-      entity: 'Event',
-      eventId,
-      orderId: 'ord_1',
-      type: 'order.placed',
-      actor: 'marketplace',
-      to: 'pending_payment',
-      at: new Date().toISOString(),
-    };
+    const { eventId, item } = await aLoopbackEndpointAndTrailItem(ctx, tenantId, endpointId);
     const record = {
       eventName: 'INSERT',
       eventSource: 'aws:dynamodb',

@@ -1,10 +1,9 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
-import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
-import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { useTestTable } from '../support/dynamo.js';
 import { uniqueId } from '../support/store-builders.js';
+import { aLoopbackEndpointAndTrailItem } from '../support/webhook-fixtures.js';
 
 const table = useTestTable();
 const ctx = { doc: table.doc, tableName: table.tableName };
@@ -25,28 +24,7 @@ describe('the webhook Lambda handlers', () => {
   it('fan a stream INSERT out to a delivery, and refuse at attempt time an address AWS mode forbids', async () => {
     const tenantId = uniqueId('tenant');
     const endpointId = uniqueId('whk');
-    // Stored directly: the API (which refuses such URLs in AWS mode) is not the only writer to trust.
-    await new DynamoWebhookEndpointStore(ctx).create({
-      tenantId,
-      endpointId,
-      url: 'http://127.0.0.1:9/hook',
-      eventTypes: ['*'],
-      status: 'enabled',
-      secrets: [{ secret: 'whsec_x', createdAt: '2026-01-01T00:00:00.000Z' }],
-      createdAt: '2026-01-01T00:00:00.000Z',
-      consecutiveFailures: 0,
-    });
-    const eventId = `evt_${'0'.repeat(25)}1`;
-    const item = {
-      ...keys.event(tenantId, 'ord_1', eventId),
-      entity: 'Event',
-      eventId,
-      orderId: 'ord_1',
-      type: 'order.placed',
-      actor: 'marketplace',
-      to: 'pending_payment',
-      at: new Date().toISOString(),
-    };
+    const { eventId, item } = await aLoopbackEndpointAndTrailItem(ctx, tenantId, endpointId);
     const records = [{ eventName: 'INSERT' as const, dynamodb: { NewImage: marshall(item) } }];
     const event = { Records: records } as unknown as Parameters<typeof fanOut.handler>[0];
     expect(await fanOut.handler(event)).toEqual({ events: 1, queued: 1, duplicates: 0 });
