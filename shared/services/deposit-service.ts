@@ -33,11 +33,13 @@ export interface DepositResult {
  * one transaction per card commits about 190 cards/s whatever the concurrency; 25 per
  * transaction about 500 cards/s. The storage, not the issuer or the cipher, bounded deposits.
  */
-const WRITE_BATCH = 25;
+export const WRITE_BATCH = 25;
 /** Batches in flight per request: while one batch is written, the next ones are being checked. */
 const BATCHES_IN_FLIGHT = 3;
 /** Cards checked in parallel per batch: with the batches, 12 issuer/KMS calls at most per request. */
 const CHECKS_PER_BATCH = 4;
+/** Codes one deposit request has with the issuer and the cipher at once (what `npm run bench` matches). */
+export const CHECKS_IN_FLIGHT_PER_DEPOSIT = BATCHES_IN_FLIGHT * CHECKS_PER_BATCH;
 /** Issuer checks start within this much of the request (the deposit Lambda's timeout is 29 s). */
 const ISSUER_BUDGET_MS = 20_000;
 

@@ -24,11 +24,15 @@ import { type HttpResult, startTestStack, type TestStack } from '../support/test
  * `npm run soak`) must hold. No timing is asserted: the kill comes after a count of answers, and
  * the database comes back only once every client is waiting on a 503.
  *
- * Known to fail now and then (1 run in 3 of the full suite on 2026-12-02): DynamoDB Local itself
- * can lose its last acknowledged transaction, whole, when SIGKILLed (2 kills in 10 with
- * test/support/dynamodb-local-durability.ts), and an order answered 201 is then missing after the
- * restart. The fix to come: record per acknowledged write whether it survived, and hold the vault
- * to its invariants over what the emulator kept (a whole lost transaction is the emulator's).
+ * DynamoDB Local itself can lose its last acknowledged transaction, whole, when SIGKILLed (2 kills
+ * in 10 with test/support/dynamodb-local-durability.ts, DynamoDB Local 3.3.0): a real table does
+ * not. So every write a client was answered for before the restart is "at risk", and when a later
+ * answer contradicts one (a payment answered 404 for an order placed, a second payment applied),
+ * the test reads the order back: if it is exactly one state behind that write, the emulator lost
+ * the write whole, and the sale ends there with the clients' records corrected (a lost placement
+ * is a sale that never happened; a lost payment, reveal or confirm leaves the order one state
+ * back). Anything else (a partial write, an order in another state, a loss after the restart,
+ * more than one loss) still fails. The invariants then hold over what the emulator kept.
  */
 const SALES = 12;
 const KILL_AFTER_ANSWERS = 10;
@@ -84,14 +88,22 @@ describe('crash consistency: DynamoDB Local SIGKILLed during a burst of sales, r
     let definite = 0;
     let parked = 0;
 
+    /** A definite answer, and whether it arrived before the restart (a write it acknowledges may be lost). */
+    type Answer = HttpResult & { readonly atRisk: boolean };
     /** Sends until a definite answer: a 503 waits for the database to come back, then retries the same request. */
-    const send = async (route: string, path: string, body: unknown, headers: Record<string, string> = {}) => {
+    const send = async (
+      route: string,
+      path: string,
+      body: unknown,
+      headers: Record<string, string> = {},
+    ): Promise<Answer> => {
       for (;;) {
         const sentIn = phase;
         const res = await stack.post(path, body, headers);
+        const atRisk = phase !== 'after';
         answers.push({ phase: sentIn, route, res });
         if (inBurst && res.status !== 503 && ++definite === KILL_AFTER_ANSWERS) killed();
-        if (res.status !== 503) return res;
+        if (res.status !== 503) return { ...res, atRisk };
         parked += 1;
         await gate;
         parked -= 1;
@@ -101,12 +113,39 @@ describe('crash consistency: DynamoDB Local SIGKILLed during a burst of sales, r
     const reveals: SeenReveal[] = [];
     const payments: SeenPayment[] = [];
     const orderIds: string[] = [];
-    /** One sale's steps; each asserts its definite answer. */
-    const steps = (i: number) => {
+    /** Writes the emulator lost, each explained by reading its order back one state behind. */
+    const lost: string[] = [];
+    /** The state an order is left in when each acknowledged write of a sale is lost whole. */
+    const stateBefore = { placed: undefined, paid: 'pending_payment', revealed: 'paid' } as const;
+    /**
+     * An answer contradicts the sale's acknowledged `write`: true (and recorded) when the order
+     * reads back exactly as if the emulator lost that write, which it may only have done before
+     * the restart; false leaves the step to fail on the answer.
+     */
+    const lostWrite = async (
+      orderId: string,
+      write: keyof typeof stateBefore,
+      ack: Answer | undefined,
+    ): Promise<boolean> => {
+      if (!ack?.atRisk) return false;
+      const read = await stack.get(`/v1/orders/${orderId}`);
+      const expected = stateBefore[write];
+      const explained = expected === undefined ? read.status === 404 : read.body?.state === expected;
+      if (explained) lost.push(`${orderId}: ${write}`);
+      return explained;
+    };
+    const forget = <T extends { orderId: string }>(seen: T[], orderId: string) => {
+      for (let i = seen.length - 1; i >= 0; i--) if (seen[i]?.orderId === orderId) seen.splice(i, 1);
+    };
+
+    type Step = () => Promise<'next' | 'ended'>;
+    /** One sale's steps; each asserts its definite answer, or ends the sale where the emulator lost a write. */
+    const steps = (i: number): Step[] => {
       const buyerId = unique(`buyer-${i}`);
       const listingId = listings[i % listings.length]?.listingId as string;
       let order: { orderId: string; amount: unknown } | undefined;
       const orderOf = () => order as { orderId: string; amount: unknown };
+      const acks: { placed?: Answer; paid?: Answer; revealed?: Answer } = {};
       return [
         async () => {
           const key = unique('order');
@@ -117,23 +156,42 @@ describe('crash consistency: DynamoDB Local SIGKILLed during a burst of sales, r
             { 'idempotency-key': key },
           );
           expect(placed.status, placed.text).toBe(201);
+          acks.placed = placed;
           order = placed.body;
           orderIds.push(placed.body.orderId);
+          return 'next';
         },
         async () => {
           // Two callbacks of the same payment, and a second payment that must not apply.
           const { orderId, amount } = orderOf();
           const paymentRef = unique('pay');
           const path = `/v1/orders/${orderId}/payment`;
-          for (const paid of await Promise.all([
+          const both = await Promise.all([
             send('payment', path, { paymentRef, amount }),
             send('payment', path, { paymentRef, amount }),
-          ])) {
+          ]);
+          if (both.every((p) => p.status === 404) && (await lostWrite(orderId, 'placed', acks.placed))) {
+            orderIds.splice(orderIds.indexOf(orderId), 1);
+            return 'ended';
+          }
+          for (const paid of both) {
             expect(paid.status, paid.text).toBe(200);
             payments.push({ orderId, paymentRef });
           }
+          acks.paid = both.find((p) => p.atRisk) ?? both[0];
           const other = await send('payment', path, { paymentRef: unique('pay'), amount });
+          if (other.status === 200 && acks.paid?.atRisk) {
+            // The first payment was lost, so the order took the second: it reads paid by that one.
+            const read = await stack.get(`/v1/orders/${orderId}`);
+            if (read.body?.paymentRef === other.body.paymentRef) {
+              lost.push(`${orderId}: paid`);
+              forget(payments, orderId);
+              payments.push({ orderId, paymentRef: other.body.paymentRef });
+              return 'ended';
+            }
+          }
           expectProblem(other, 409, 'already-paid');
+          return 'next';
         },
         async () => {
           // The buyer and a stranger reveal at once; then the buyer again, with another key.
@@ -145,16 +203,40 @@ describe('crash consistency: DynamoDB Local SIGKILLed during a burst of sales, r
             send('reveal', path, { buyerId }, { 'idempotency-key': key }),
             send('reveal', path, stranger, { 'idempotency-key': unique('reveal') }),
           ]);
+          if (mine.status !== 200 && (await lostWrite(orderId, 'paid', acks.paid))) {
+            forget(payments, orderId);
+            return 'ended';
+          }
           expect(mine.status, mine.text).toBe(200);
           expectProblem(theirs, 404, 'not-found');
+          acks.revealed = mine;
           reveals.push({ orderId, buyerId, key, cards: mine.body.cards });
-          const again = await send('reveal', path, { buyerId }, { 'idempotency-key': unique('reveal') });
+          const againKey = unique('reveal');
+          const again = await send('reveal', path, { buyerId }, { 'idempotency-key': againKey });
+          if (again.status === 200 && mine.atRisk) {
+            // The first reveal was lost (the order went back to paid), so the buyer's second one
+            // revealed: the order reads revealed again, and only this reveal counts.
+            const read = await stack.get(`/v1/orders/${orderId}`);
+            if (read.body?.state === 'revealed') {
+              lost.push(`${orderId}: revealed`);
+              forget(reveals, orderId);
+              reveals.push({ orderId, buyerId, key: againKey, cards: again.body.cards });
+              return 'ended';
+            }
+          }
           expectProblem(again, 409, 'already-revealed');
+          return 'next';
         },
         async () => {
-          const confirmed = await send('confirm', `/v1/orders/${orderOf().orderId}/confirm`, { buyerId });
+          const { orderId } = orderOf();
+          const confirmed = await send('confirm', `/v1/orders/${orderId}/confirm`, { buyerId });
+          if (confirmed.status !== 200 && (await lostWrite(orderId, 'revealed', acks.revealed))) {
+            forget(reveals, orderId);
+            return 'ended';
+          }
           expect(confirmed.status, confirmed.text).toBe(200);
           expect(confirmed.body.state).toBe('released');
+          return 'next';
         },
       ];
     };
@@ -165,7 +247,7 @@ describe('crash consistency: DynamoDB Local SIGKILLed during a burst of sales, r
     inBurst = true;
     const burst = Promise.all(
       sales.map(async (sale) => {
-        for (const step of sale.steps.slice(sale.head)) await step();
+        for (const step of sale.steps.slice(sale.head)) if ((await step()) === 'ended') break;
         running -= 1;
       }),
     );
@@ -220,11 +302,18 @@ describe('crash consistency: DynamoDB Local SIGKILLed during a burst of sales, r
         reveals,
         payments,
       });
-      expect(world.orders).toHaveLength(SALES);
+      // The emulator lost one transaction in each kill that lost any (dynamodb-local-durability.ts).
+      expect(lost.length, `writes DynamoDB Local lost on the kill: ${lost.join('; ')}`).toBeLessThanOrEqual(
+        1,
+      );
+      // Shown in the run's output, so a run that met the emulator's loss says which write it was.
+      if (lost.length > 0) console.info(`DynamoDB Local lost on the kill: ${lost.join('; ')}`);
+      const placementsLost = lost.filter((l) => l.endsWith(': placed')).length;
+      expect(world.orders).toHaveLength(SALES - placementsLost);
       expect(saleViolations(world)).toEqual([]);
       // The cards no sale took are still on sale.
       expect([...world.cards.values()].filter((c) => c.state === 'available')).toHaveLength(
-        deposited.length - SALES,
+        deposited.length - SALES + placementsLost,
       );
     } finally {
       client.destroy();

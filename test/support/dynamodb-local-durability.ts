@@ -7,7 +7,7 @@
  * Found on 2026-12-02 (DynamoDB Local 3.3.0): in 2 of 10 kills one acknowledged transaction was
  * gone after the restart, with or without a stream on the table, always whole (never one item of
  * two). The emulator can lose its last commit on a process kill; test/e2e/crash-consistency.test.ts
- * meets this as an order answered 201 and missing after the restart.
+ * met this as an order answered 201 and missing after the restart, and now accounts for it.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
