@@ -44,16 +44,20 @@ let seq = 0;
 const EVENTS_PER_SALE = 5;
 const aSale = (tenantId: string): TenantTrailLine[] => {
   const orderId = uniqueId('ord');
-  return ['order.placed', 'payment.received', 'order.revealed', 'order.released'].map((type) => ({
-    tenantId,
-    line: {
-      eventId: `evt_${String((seq += 2)).padStart(26, '0')}`,
-      type,
-      at: new Date().toISOString(),
-      orderId,
-      actor: type === 'order.released' ? 'buyer' : 'marketplace',
-    },
-  }));
+  return ['order.placed', 'payment.received', 'order.revealed', 'order.released'].map((type) => {
+    // Two apart: the confirmation takes the id just before the release's.
+    seq += 2;
+    return {
+      tenantId,
+      line: {
+        eventId: `evt_${String(seq).padStart(26, '0')}`,
+        type,
+        at: new Date().toISOString(),
+        orderId,
+        actor: type === 'order.released' ? 'buyer' : 'marketplace',
+      },
+    };
+  });
 };
 
 function pipeline() {
