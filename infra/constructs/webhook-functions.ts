@@ -11,13 +11,25 @@ import { type CodeSource, VaultFunction } from './vault-function.js';
 import type { VaultTable } from './vault-table.js';
 
 /**
- * The stream mapping's filter (Lambda event filtering): INSERTs of trail lines only. Exported so a
- * test can apply it to records read from DynamoDB Local's stream.
+ * The stream mapping's filters (Lambda event filtering; a record passes if any matches): INSERTs
+ * of trail lines and of penalties (`seller.penalised`), and the MODIFY that settles a pending
+ * card (`card.deposit_settled`). Exported so a test can apply them to records read from DynamoDB
+ * Local's stream.
  */
-export const TRAIL_LINE_FILTER = {
-  eventName: FilterRule.isEqual('INSERT') as string[],
-  dynamodb: { Keys: { sk: { S: FilterRule.beginsWith('EVT#') } } },
-};
+export const WEBHOOK_STREAM_FILTERS = [
+  {
+    eventName: FilterRule.isEqual('INSERT') as string[],
+    dynamodb: { Keys: { sk: { S: [...FilterRule.beginsWith('EVT#'), ...FilterRule.beginsWith('PEN#')] } } },
+  },
+  {
+    eventName: FilterRule.isEqual('MODIFY') as string[],
+    dynamodb: {
+      Keys: { sk: { S: FilterRule.beginsWith('CARD#') } },
+      OldImage: { state: { S: FilterRule.isEqual('pending_validation') as string[] } },
+      NewImage: { state: { S: FilterRule.or('available', 'void') as string[] } },
+    },
+  },
+];
 
 export interface WebhookFunctionsProps {
   readonly config: StageConfig;
@@ -76,9 +88,9 @@ export class WebhookFunctions extends Construct {
       new DynamoEventSource(table.table, {
         // Endpoints registered before this deploy hear of what happens from now on, as `npm start` does.
         startingPosition: StartingPosition.LATEST,
-        // Only trail lines wake the function: every other write (orders, cards, deliveries) is
-        // dropped by Lambda before an invocation. trailLinesOf checks the same again.
-        filters: [FilterCriteria.filter(TRAIL_LINE_FILTER)],
+        // Only published changes wake the function: every other write (orders, cards, deliveries)
+        // is dropped by Lambda before an invocation. trailLinesOf checks the same again.
+        filters: WEBHOOK_STREAM_FILTERS.map((f) => FilterCriteria.filter(f)),
         batchSize: 100,
         // One batch per shard at a time: lines of one order stay in stream order.
         parallelizationFactor: 1,

@@ -1,3 +1,4 @@
+import type { DepositReason } from './deposit-outcome.js';
 import { InvalidStateError } from './errors.js';
 import type { RecordedIssuerState } from './issuer-check.js';
 import type { Money } from './money.js';
@@ -64,4 +65,17 @@ export function assertCardTransition(from: CardState, to: CardState): void {
 /** A withdrawn card frees its fingerprint only if it was never sold. */
 export function fingerprintFreedOnWithdraw(state: CardState): boolean {
   return state === 'available' || state === 'pending_validation';
+}
+
+/**
+ * A pending card's deposit settled after the issuer answered at last: the webhook
+ * `card.deposit_settled`, read off the card's own stream record (no write of its own).
+ */
+export interface DepositSettlement {
+  /** A time-sortable `evt_` id, the webhook event's id. */
+  readonly eventId: string;
+  readonly outcome: 'accepted' | 'rejected';
+  /** Why it was refused (`already_redeemed`, `invalid_code`, `value_mismatch`); none when accepted. */
+  readonly reason?: DepositReason;
+  readonly at: string;
 }

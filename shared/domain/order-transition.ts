@@ -29,7 +29,8 @@ export interface CardMove {
   readonly linked: boolean;
 }
 
-export type SellerPenalty = Penalty & { readonly sellerId: string };
+/** A penalty as a transition writes it: every new one carries its webhook event id. */
+export type SellerPenalty = Penalty & { readonly sellerId: string; readonly eventId: string };
 
 /**
  * The seller as read by a transition that strikes: it commits only while the seller is still
@@ -150,10 +151,20 @@ export function ledgerMove(
   };
 }
 
-/** A strike and a fine for one dead card; without a report, it was found by the pre-reveal check. */
-export function penaltyFor(order: Order, cardId: string, at: Date, reportId?: string): SellerPenalty {
+/**
+ * A strike and a fine for one dead card; without a report, it was found by the pre-reveal check.
+ * `eventId` is the `seller.penalised` webhook's id, read off the penalty's own stream record.
+ */
+export function penaltyFor(
+  order: Order,
+  cardId: string,
+  at: Date,
+  eventId: string,
+  reportId?: string,
+): SellerPenalty {
   return {
     penaltyId: `${order.orderId}#${cardId}`,
+    eventId,
     sellerId: order.sellerId,
     orderId: order.orderId,
     reportId: reportId ?? 'pre-reveal-check',

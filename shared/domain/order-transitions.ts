@@ -21,6 +21,7 @@ import {
 import { activeStrikes, strikeSuspends } from './penalty-policy.js';
 import { revealDeadlineOf } from './reveal-deadline.js';
 import type { SellerStanding } from './seller-standing.js';
+import { nextSortableId } from './sortable-id.js';
 import { defaultSettings, type VaultSettings } from './vault-settings.js';
 
 /** A new, time-sortable audit event id for a change made at `at`. */
@@ -110,7 +111,14 @@ export class OrderTransitions {
       strikes: activeStrikes([...asRead.strikeTimes, ...newStrikes], at, asRead.reinstatedAt),
       orderId: t.order.orderId,
     };
-    const event = this.event(t.order, at, 'seller.suspended', 'vault', undefined, data);
+    // Just after the penalties that caused it, so a receiver hears of them first (same millisecond).
+    const after =
+      t.penalties
+        .map((p) => p.eventId)
+        .sort()
+        .at(-1) ?? '';
+    const drawn = this.event(t.order, at, 'seller.suspended', 'vault', undefined, data);
+    const event = drawn.eventId < after ? { ...drawn, eventId: nextSortableId(after) } : drawn;
     const suspension = {
       eventId: event.eventId,
       sellerId,
@@ -285,7 +293,7 @@ export class OrderTransitions {
         linked: false,
       })),
       ledger: [ledgerMove(order, 'refund', 'refund', held, available)],
-      penalties: deadCardIds.map((cardId) => penaltyFor(order, cardId, at)),
+      penalties: deadCardIds.map((cardId) => penaltyFor(order, cardId, at, this.eventId(at))),
       events: [
         this.event(order, at, 'order.refunded', actor, 'refunded', {
           reason,
@@ -353,7 +361,7 @@ export class OrderTransitions {
       },
       cards: [{ listingId: order.listingId, cardId, from: 'sold', to: 'refunded', linked: true }],
       ledger: [ledgerMove(order, 'refund', `refund#${cardId}`, held, available)],
-      penalties: options.penalty === false ? [] : [penaltyFor(order, cardId, at, reportId)],
+      penalties: options.penalty === false ? [] : [penaltyFor(order, cardId, at, this.eventId(at), reportId)],
       ...(options.unproven ? { unprovenRefund: true } : {}),
       events: allRefunded ? [this.event(order, at, 'order.refunded', 'vault', 'refunded', { reportId })] : [],
     });

@@ -5,6 +5,8 @@ export type SellerStatus = (typeof sellerStatuses)[number];
 
 export interface Penalty {
   readonly penaltyId: string;
+  /** The `seller.penalised` webhook's id (absent on penalties written before webhooks). */
+  readonly eventId?: string;
   readonly orderId: string;
   readonly reportId: string;
   readonly cardId: string;

@@ -1,3 +1,5 @@
+import { previousSortableId } from './sortable-id.js';
+
 /**
  * The webhook vocabulary (issue 9): what a marketplace can subscribe to. Declared once; endpoints
  * validate their `eventTypes` against it and the dispatcher maps trail lines onto it.
@@ -34,7 +36,6 @@ const trailToWebhook: Readonly<Record<string, WebhookEventType>> = {
   'payment.received': 'order.paid',
   'payment.refund_due': 'order.refund_due',
   'order.revealed': 'order.revealed',
-  'order.confirmed': 'order.confirmed',
   'order.released': 'order.released',
   'order.refunded': 'order.refunded',
   'report.refunded': 'report.decided',
@@ -49,6 +50,7 @@ const trailToWebhook: Readonly<Record<string, WebhookEventType>> = {
   'seller.reinstated': 'seller.reinstated',
   'card.deposit_settled': 'card.deposit_settled',
 };
+// `order.confirmed` has no line of its own: it is a buyer's `order.released` (webhookEventsOf).
 
 export function webhookEventTypeOf(trailType: string): WebhookEventType | undefined {
   return Object.hasOwn(trailToWebhook, trailType) ? trailToWebhook[trailType] : undefined;
@@ -78,6 +80,8 @@ export interface TrailLine {
   readonly eventId: string;
   readonly type: string;
   readonly at: string;
+  /** Who made the change (`buyer`, `sweeper`, ...): a buyer's release is a confirmation. */
+  readonly actor?: string;
   readonly orderId?: string;
   readonly sellerId?: string;
   readonly from?: string;
@@ -107,4 +111,18 @@ export function webhookEventOf(tenant: string, line: TrailLine): WebhookEvent | 
       ...(line.data !== undefined ? { details: line.data } : {}),
     },
   };
+}
+
+/**
+ * Every webhook event a trail line becomes, in order. A buyer's confirm is one trail line (the
+ * release it makes, actor `buyer`) and two events: `order.confirmed`, then `order.released`, so a
+ * receiver that pays out on `order.released` misses no confirmed order. The release keeps the
+ * line's id; the confirmation takes the id just before it (derived, so a stream batch read again
+ * gives the same ids and writes nothing twice).
+ */
+export function webhookEventsOf(tenant: string, line: TrailLine): WebhookEvent[] {
+  const event = webhookEventOf(tenant, line);
+  if (!event) return [];
+  if (event.type !== 'order.released' || line.actor !== 'buyer') return [event];
+  return [{ ...event, id: previousSortableId(event.id), type: 'order.confirmed' }, event];
 }

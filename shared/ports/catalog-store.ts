@@ -1,4 +1,4 @@
-import type { Card, CardState, CardValidation } from '../domain/card.js';
+import type { Card, CardState, CardValidation, DepositSettlement } from '../domain/card.js';
 import type { Listing } from '../domain/listing.js';
 
 /** Where a fingerprint is taken, when it is. */
@@ -34,8 +34,16 @@ export interface CatalogStore {
    */
   addCards(cards: readonly Card[]): Promise<Set<string>>;
   getCard(tenantId: string, listingId: string, cardId: string): Promise<Card | undefined>;
-  /** A pending card re-checked by the issuer: to `available` or `void`. */
-  settlePendingCard(card: Card, to: 'available' | 'void', validation: CardValidation): Promise<void>;
+  /**
+   * A pending card re-checked by the issuer: to `available` or `void`. The settlement is kept on
+   * the card, so its stream record carries the `card.deposit_settled` webhook (no other write).
+   */
+  settlePendingCard(
+    card: Card,
+    to: 'available' | 'void',
+    validation: CardValidation,
+    settlement: DepositSettlement,
+  ): Promise<void>;
   /** Withdraws an unsold card and frees its fingerprint. */
   withdrawCard(card: Card, at: string): Promise<void>;
   /**

@@ -180,10 +180,17 @@ export class DepositService {
     const validation = await this.check(brand, secret, listing, checkUntil);
     const verdict = verdictOf(validation, listing);
     if (verdict.outcome === 'pending') return { ...verdict, cardId: card.cardId };
+    const now = this.deps.clock.now();
     await this.deps.stores.catalog.settlePendingCard(
       card,
       verdict.outcome === 'accepted' ? 'available' : 'void',
       validation,
+      {
+        eventId: this.deps.ids.next('evt', now),
+        outcome: verdict.outcome,
+        ...(verdict.reason !== undefined ? { reason: verdict.reason } : {}),
+        at: now.toISOString(),
+      },
     );
     return verdict.outcome === 'accepted' ? { ...verdict, cardId: card.cardId } : verdict;
   }

@@ -1,5 +1,5 @@
 import { subjectOf, type TenantTrailLine } from '../domain/webhook-delivery.js';
-import { wants, webhookEventOf } from '../domain/webhook-event.js';
+import { type WebhookEvent, wants, webhookEventsOf } from '../domain/webhook-event.js';
 import { TenantEndpoints, type WebhookDeps } from './webhook-deps.js';
 
 export interface FanOutResult {
@@ -13,7 +13,7 @@ export interface FanOutResult {
 /**
  * From trail lines read off the table's stream to delivery items, one per (enabled endpoint that
  * wants the type, event). A tenant without endpoints costs its one (cached) query and no write.
- * Lines of one subject are enqueued in stream order (the trail's order); subjects run side by
+ * Events of one subject are enqueued in id order (the trail's order); subjects run side by
  * side. Only a storage error fails: the stream batch is then retried, and the conditional puts
  * make the retry write nothing twice. An endpoint that is down is the dispatcher's business.
  */
@@ -25,19 +25,23 @@ export class WebhookFanOut {
   }
 
   async handle(lines: readonly TenantTrailLine[]): Promise<FanOutResult> {
-    const bySubject = new Map<string, { tenantId: string; line: TenantTrailLine['line'] }[]>();
+    const bySubject = new Map<string, { tenantId: string; event: WebhookEvent; subject: string }[]>();
     let events = 0;
     for (const { tenantId, line } of lines) {
       // A suspension is written on the order's trail and on the seller's with one id: the seller's is published.
       if (line.type.startsWith('seller.') && line.sellerId === undefined) continue;
-      const event = webhookEventOf(tenantId, line);
-      const subject = event && subjectOf(event);
-      if (!event || !subject) continue;
-      events += 1;
-      const key = `${tenantId}#${subject}`;
-      bySubject.set(key, [...(bySubject.get(key) ?? []), { tenantId, line }]);
+      for (const event of webhookEventsOf(tenantId, line)) {
+        const subject = subjectOf(event);
+        if (!subject) continue;
+        events += 1;
+        const key = `${tenantId}#${subject}`;
+        bySubject.set(key, [...(bySubject.get(key) ?? []), { tenantId, event, subject }]);
+      }
     }
-    const counts = await Promise.all([...bySubject.values()].map((group) => this.enqueueInOrder(group)));
+    // The trail's order is its ids' order (`EVT#<id>`); the stream does not order the items of
+    // one transaction (penalties and the suspension they caused), so a batch is put in id order.
+    const groups = [...bySubject.values()].map((g) => g.sort((a, b) => (a.event.id < b.event.id ? -1 : 1)));
+    const counts = await Promise.all(groups.map((group) => this.enqueueInOrder(group)));
     return {
       events,
       queued: counts.reduce((n, c) => n + c.queued, 0),
@@ -45,13 +49,10 @@ export class WebhookFanOut {
     };
   }
 
-  private async enqueueInOrder(group: readonly TenantTrailLine[]) {
+  private async enqueueInOrder(group: readonly { tenantId: string; event: WebhookEvent; subject: string }[]) {
     let queued = 0;
     let duplicates = 0;
-    for (const { tenantId, line } of group) {
-      const event = webhookEventOf(tenantId, line);
-      const subject = event && subjectOf(event);
-      if (!event || !subject) continue;
+    for (const { tenantId, event, subject } of group) {
       const targets = (await this.endpoints.of(tenantId)).filter(
         (e) => e.status === 'enabled' && wants(e.eventTypes, event.type),
       );

@@ -187,7 +187,8 @@ describe('leaks: a plaintext code or PIN never leaves the deposit request and th
     ];
     for (const res of badRequests) expect(res.status, res.text).toBeGreaterThanOrEqual(400);
 
-    // The issuer down during a deposit: the card is kept pending, encrypted.
+    // The issuer down during a deposit: the card is kept pending, encrypted, and deposited again
+    // once it answers (card.deposit_settled, from the card's own stream record).
     const pending = secrets.add(await mintCode(s, 5000, 'demo-pin'));
     await issuerOutage(s, true);
     try {
@@ -196,6 +197,8 @@ describe('leaks: a plaintext code or PIN never leaves the deposit request and th
     } finally {
       await issuerOutage(s, false);
     }
+    const settled = await api.post(path, { cards: [pending] });
+    expect(settled.body.results[0].outcome, settled.text).toBe('accepted');
 
     for (const orderId of orderIds) expect((await api.get(`/v1/orders/${orderId}/events`)).status).toBe(200);
     await api.get(`/v1/sellers/${pinListing.sellerId}`);
@@ -235,7 +238,12 @@ describe('leaks: a plaintext code or PIN never leaves the deposit request and th
     // Every order's events reached the receiver; none carries a code, a PIN, a ciphertext or a fingerprint.
     const deliveredFor = (orderId: string) =>
       receiver.received('/everything').some((r) => r.body.includes(orderId));
-    await eventually('events of every order', () => (orderIds.every(deliveredFor) ? true : undefined));
+    // The payloads read from penalties and a settled card's record are searched as well.
+    const typesIn = () => new Set(receiver.received('/everything').map((r) => JSON.parse(r.body).type));
+    const alsoSearched = ['seller.penalised', 'card.deposit_settled', 'order.confirmed'];
+    await eventually('events of every order, a penalty and a settlement', () =>
+      orderIds.every(deliveredFor) && alsoSearched.every((t) => typesIn().has(t)) ? true : undefined,
+    );
     const payloads = receiver.received('/everything').map((r) => r.body);
     expect(payloads.length).toBeGreaterThan(orderIds.length);
     const sealed = items
@@ -249,7 +257,7 @@ describe('leaks: a plaintext code or PIN never leaves the deposit request and th
       pins: payloads.flatMap((p) => findPins(JSON.parse(p), secrets.pins)),
       sealed: sealed.filter((v) => all.includes(v)),
     }).toEqual({ codes: [], pins: [], sealed: [] });
-  });
+  }, 60_000);
 
   it('neither logs nor echoes a code pasted into a URL by mistake', async () => {
     const s = stack.current;

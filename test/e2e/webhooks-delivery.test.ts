@@ -8,7 +8,7 @@ import { trailLinesOf } from '../../shared/adapters/dynamodb/stream-trail-lines.
 import { queryPrefix } from '../../shared/adapters/dynamodb/table-context.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { rollSecret, type WebhookEndpoint } from '../../shared/domain/webhook-endpoint.js';
-import { webhookEventTypeOf } from '../../shared/domain/webhook-event.js';
+import { webhookEventsOf } from '../../shared/domain/webhook-event.js';
 import { verifyWebhook } from '../../shared/webhooks/verify-webhook.js';
 import { eventsOf } from '../support/fraud-helpers.js';
 import { aListing, anOrder, depositFresh, pay, reveal, unique } from '../support/scenario.js';
@@ -84,7 +84,7 @@ async function anEndpoint(tenantId: string, path: string, overrides: Partial<Web
   return endpoint;
 }
 
-/** A whole sale: placed, paid, revealed, confirmed (released). */
+/** A whole sale: placed, paid, revealed, confirmed (and so released). */
 async function aSale(as: TestStack) {
   const { listingId } = await aListing(as);
   const cards = await depositFresh(as, listingId, 1);
@@ -93,7 +93,8 @@ async function aSale(as: TestStack) {
   expect((await reveal(as, orderId, buyerId)).status).toBe(200);
   const confirmed = await as.post(`/v1/orders/${orderId}/confirm`, { buyerId });
   expect(confirmed.status, confirmed.text).toBe(200);
-  const trail = (await eventsOf(as, orderId)).filter((e) => webhookEventTypeOf(e.type) !== undefined);
+  // What the order's trail publishes: the buyer's release is order.confirmed, then order.released.
+  const trail = (await eventsOf(as, orderId)).flatMap((line) => webhookEventsOf('t', { ...line, orderId }));
   return { orderId, codes: cards.map((c) => c.code), trail };
 }
 
@@ -105,14 +106,15 @@ describe('webhook delivery (stream -> fan-out -> dispatcher -> receiver)', () =>
     const { tenantId, as } = await aTenant();
     const endpoint = await anEndpoint(tenantId, '/sale');
     const { orderId, codes, trail } = await aSale(as);
-    expect(trail.map((e) => webhookEventTypeOf(e.type))).toEqual([
+    expect(trail.map((e) => e.type)).toEqual([
       'order.placed',
       'order.paid',
       'order.revealed',
+      'order.confirmed',
       'order.released',
     ]);
 
-    const got = await eventually('four events', () => {
+    const got = await eventually('five events', () => {
       const r = receiver.received('/sale');
       return r.length >= trail.length ? r : undefined;
     });
@@ -154,13 +156,13 @@ describe('webhook delivery (stream -> fan-out -> dispatcher -> receiver)', () =>
     const dead = await anEndpoint(tenantId, '/dead', { url: 'http://127.0.0.1:9/dead' });
     const { trail } = await aSale(as);
 
-    const got = await eventually('the healthy endpoint to get all four', () => {
+    const got = await eventually('the healthy endpoint to get all five', () => {
       const r = receiver.received('/healthy');
       return r.length >= trail.length ? r : undefined;
     });
     expect(ids(got)).toEqual(trail.map(eventIdOf));
     // The other two are still on their first event (the rest wait behind it, in order).
-    const first = eventIdOf(trail[0]);
+    const first = trail[0]?.id as string;
     for (const slow of [hanging, dead]) {
       const page = await deliveries.listByEndpoint(tenantId, slow.endpointId, { limit: 10 });
       expect(page.deliveries.every((d) => d.state !== 'delivered')).toBe(true);
@@ -175,7 +177,7 @@ describe('webhook delivery (stream -> fan-out -> dispatcher -> receiver)', () =>
     const { tenantId, as } = await aTenant();
     const endpoint = await anEndpoint(tenantId, '/once');
     const { orderId, trail } = await aSale(as);
-    await eventually('four events', () => (receiver.received('/once').length >= 4 ? true : undefined));
+    await eventually('five events', () => (receiver.received('/once').length >= 5 ? true : undefined));
 
     // The same INSERT records as the stream carried them, handed to the fan-out again.
     const { doc } = createDynamoClients({ endpoint: s().dynamodbEndpoint });

@@ -351,7 +351,7 @@ describe('webhook delivery', () => {
     expect(WEBHOOK_FUNCTION_SPECS.webhookDispatcher.timeoutSeconds).toBeGreaterThan(45 + 10);
   });
 
-  it('feeds the fan-out INSERTs of trail lines from the table stream, in order, retried and then recorded', () => {
+  it('feeds the fan-out INSERTs of trail lines and penalties and card settlements from the table stream, in order, retried and then recorded', () => {
     s.template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     const mapping = Object.values(s.template.findResources('AWS::Lambda::EventSourceMapping'))[0]?.Properties;
     expect(mapping).toEqual({
@@ -368,7 +368,17 @@ describe('webhook delivery', () => {
           {
             Pattern: JSON.stringify({
               eventName: ['INSERT'],
-              dynamodb: { Keys: { sk: { S: [{ prefix: 'EVT#' }] } } },
+              dynamodb: { Keys: { sk: { S: [{ prefix: 'EVT#' }, { prefix: 'PEN#' }] } } },
+            }),
+          },
+          {
+            Pattern: JSON.stringify({
+              eventName: ['MODIFY'],
+              dynamodb: {
+                Keys: { sk: { S: [{ prefix: 'CARD#' }] } },
+                OldImage: { state: { S: ['pending_validation'] } },
+                NewImage: { state: { S: ['available', 'void'] } },
+              },
             }),
           },
         ],
@@ -376,8 +386,10 @@ describe('webhook delivery', () => {
       DestinationConfig: { OnFailure: { Destination: getAtt(s.stack.webhooks.fanOutFailures, 'Arn') } },
       Tags: expect.any(Array),
     });
-    // The filter's prefix is the trail lines' sort key.
+    // The filters' prefixes are the trail lines', penalties' and cards' sort keys.
     expect(keys.event('tnt_1', 'ord_1', 'evt_1').sk.startsWith('EVT#')).toBe(true);
+    expect(keys.penalty('tnt_1', 'slr_1', 'ord_1#crd_1').sk.startsWith('PEN#')).toBe(true);
+    expect(keys.card('tnt_1', 'lst_1', 'crd_1').sk.startsWith('CARD#')).toBe(true);
   });
 
   it('keeps the fan-out failure queue encrypted for 14 days, over TLS only', () => {

@@ -1,14 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
-import { TRAIL_LINE_FILTER } from '../../infra/constructs/webhook-functions.js';
+import { WEBHOOK_STREAM_FILTERS } from '../../infra/constructs/webhook-functions.js';
 import { WEBHOOK_FUNCTION_SPECS, type WebhookFunctionName } from '../../infra/function-specs.js';
 import { DynamoStreamPoller } from '../../shared/adapters/dynamodb/dynamodb-stream-poller.js';
 import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
 import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
-import type { StreamRecordLike } from '../../shared/adapters/dynamodb/stream-trail-lines.js';
+import { type StreamRecordLike, trailLinesOf } from '../../shared/adapters/dynamodb/stream-trail-lines.js';
 import { ENV } from '../../shared/config/env-names.js';
 import { useTestTable } from '../support/dynamo.js';
 import { type DynamoCall, iamCalls, likeIam } from '../support/iam-calls.js';
@@ -147,13 +147,68 @@ describe('the webhook Lambda handlers, against their IAM grants', () => {
     expect(endpoint?.consecutiveFailures).toBe(2);
   });
 
-  it("let through the stream mapping's filter exactly the trail-line INSERTs, of all the stream carried", () => {
-    const passed = records.filter((record) => matchesFilter(TRAIL_LINE_FILTER, record));
-    expect(
-      passed.map((r) => (r.dynamodb?.NewImage as { type?: { S?: string } } | undefined)?.type?.S),
-    ).toEqual(['order.placed', 'order.expired']);
-    // The endpoint's INSERT, the deliveries' and queues' writes: seen on the stream, filtered out.
-    expect(records.length).toBeGreaterThan(passed.length + 1);
+  it("let through the stream mapping's filters exactly the published changes, of all the stream carried", async () => {
+    // A penalty (seller.penalised) and a pending card settled (card.deposit_settled) pass; the
+    // same card's next change, which carries its settlement along, does not.
+    const tenantId = uniqueId('tenant');
+    const penalty = {
+      ...keys.penalty(tenantId, 'slr_1', 'ord_1#crd_1'),
+      entity: 'Penalty',
+      penaltyId: 'ord_1#crd_1',
+      eventId: `evt_${'0'.repeat(25)}3`,
+      sellerId: 'slr_1',
+      orderId: 'ord_1',
+      reportId: 'pre-reveal-check',
+      cardId: 'crd_1',
+      fine: { amount: 450, currency: 'EUR' },
+      at: new Date().toISOString(),
+    };
+    const card = {
+      ...keys.card(tenantId, 'lst_1', 'crd_1'),
+      entity: 'Card',
+      tenantId,
+      cardId: 'crd_1',
+      listingId: 'lst_1',
+      sellerId: 'slr_1',
+      state: 'pending_validation',
+      last4: '1234',
+      ciphertext: 'c'.repeat(40),
+      fingerprint: 'f'.repeat(40),
+    };
+    await table.doc.send(new PutCommand({ TableName: table.tableName, Item: penalty }));
+    await table.doc.send(new PutCommand({ TableName: table.tableName, Item: card }));
+    const settlement = { eventId: `evt_${'0'.repeat(25)}4`, outcome: 'accepted', at: penalty.at };
+    for (const [state, extra] of [
+      ['available', { ':s': settlement }],
+      ['reserved', {}],
+    ] as const) {
+      await table.doc.send(
+        new UpdateCommand({
+          TableName: table.tableName,
+          Key: keys.card(tenantId, 'lst_1', 'crd_1'),
+          UpdateExpression: `SET #state = :state${':s' in extra ? ', settlement = :s' : ''}`,
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':state': state, ...extra },
+        }),
+      );
+    }
+    const reserved = () =>
+      records.some((r) => (r.dynamodb?.NewImage as { state?: { S?: string } })?.state?.S === 'reserved');
+    await vi.waitFor(() => expect(reserved()).toBe(true), { timeout: 10_000 });
+
+    const passed = records.filter((record) => WEBHOOK_STREAM_FILTERS.some((f) => matchesFilter(f, record)));
+    expect(trailLinesOf(passed).lines.map((l) => l.line.type)).toEqual([
+      'order.placed',
+      'order.expired',
+      'seller.penalised',
+      'card.deposit_settled',
+    ]);
+    // What the filters let through is what the parser publishes: nothing passes only to be dropped.
+    expect(passed).toHaveLength(4);
+    expect(trailLinesOf(records).lines).toEqual(trailLinesOf(passed).lines);
+    // The endpoint's INSERT, the deliveries' and queues' writes, the card's INSERT and its later
+    // change: seen on the stream, filtered out.
+    expect(records.length).toBeGreaterThan(passed.length + 3);
   });
 
   it('stay within the IAM grants the stack gives each function (DynamoDB Local does not check them)', () => {

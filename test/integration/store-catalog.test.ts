@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
+import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import type { Card } from '../../shared/domain/card.js';
 import { CardNotAvailableError, DomainError, DuplicateCardError } from '../../shared/domain/errors.js';
 import { useTestTable } from '../support/dynamo.js';
@@ -205,8 +206,14 @@ describe('settlePendingCard', () => {
     const active = { issuerState: 'active' as const, checkedAt: new Date().toISOString() };
     const redeemed = { issuerState: 'redeemed' as const, checkedAt: new Date().toISOString() };
 
-    await catalog.settlePendingCard(toSell, 'available', active);
-    await catalog.settlePendingCard(toVoid, 'void', redeemed);
+    const settled = (outcome: 'accepted' | 'rejected') => ({
+      eventId: ulidIdGenerator.next('evt'),
+      outcome,
+      ...(outcome === 'rejected' ? { reason: 'already_redeemed' as const } : {}),
+      at: new Date().toISOString(),
+    });
+    await catalog.settlePendingCard(toSell, 'available', active, settled('accepted'));
+    await catalog.settlePendingCard(toVoid, 'void', redeemed, settled('rejected'));
 
     const sold = await catalog.getCard(toSell.tenantId, toSell.listingId, toSell.cardId);
     expect(sold).toMatchObject({ state: 'available', validation: active, updatedAt: active.checkedAt });
@@ -216,10 +223,13 @@ describe('settlePendingCard', () => {
 
   it('refuses a card that is no longer pending, leaving it unchanged', async () => {
     const { card } = await aStockedCard(stores);
-    const attempt = catalog.settlePendingCard(card, 'void', {
-      issuerState: 'redeemed',
-      checkedAt: new Date().toISOString(),
-    });
+    const at = new Date().toISOString();
+    const attempt = catalog.settlePendingCard(
+      card,
+      'void',
+      { issuerState: 'redeemed', checkedAt: at },
+      { eventId: ulidIdGenerator.next('evt'), outcome: 'rejected', reason: 'already_redeemed', at },
+    );
     await expect(attempt).rejects.toBeInstanceOf(CardNotAvailableError);
     expect(await catalog.getCard(card.tenantId, card.listingId, card.cardId)).toEqual(card);
   });

@@ -95,6 +95,31 @@ describe('WebhookDispatcher on DynamoDB Local', () => {
     expect(await states()).toEqual(['delivered', 'delivered', 'delivered']);
   });
 
+  it("sends a batch's events of one subject in id order, whatever order the stream gave them", async () => {
+    // One transaction's items come off the stream in no set order: a suspension before the
+    // penalties that caused it (whose ids sort before its own).
+    const tenantId = uniqueId('tenant');
+    await anEndpoint(tenantId, 'https://c.example/hook');
+    const { transport, fanOut, run } = setup(() => ok);
+    const base = seq;
+    seq += 3;
+    const seller = (type: string, n: number): TenantTrailLine => ({
+      tenantId,
+      line: {
+        eventId: `evt_${String(base + n).padStart(26, '0')}`,
+        type,
+        at: new Date().toISOString(),
+        sellerId: 'slr_9',
+      },
+    });
+    const suspended = seller('seller.suspended', 3);
+    const first = seller('seller.penalised', 1);
+    const second = seller('seller.penalised', 2);
+    expect(await fanOut.handle([suspended, first, second])).toMatchObject({ queued: 3 });
+    for (let i = 0; i < 3; i++) await run();
+    expect(transport.sent.map((x) => x.id)).toEqual([first, second, suspended].map((l) => l.line.eventId));
+  });
+
   it('writes nothing for a tenant without endpoints, and nothing twice for a redelivered batch', async () => {
     const { fanOut } = setup(() => ok);
     expect(await fanOut.handle(lines(uniqueId('tenant'), 'ord_2', ['order.placed']))).toEqual({

@@ -197,6 +197,8 @@ describe('OrderTransitions.refundPaid', () => {
     expect(t.penalties).toEqual([
       {
         penaltyId: 'ord_test#crd_1',
+        // The seller.penalised webhook's id, drawn from the same source as the trail's.
+        eventId: 'evt_1',
         sellerId: 'seller-1',
         orderId: 'ord_test',
         reportId: 'pre-reveal-check',
@@ -461,7 +463,9 @@ describe('OrderTransitions (every builder)', () => {
     const { transitions, eventTimes } = setup();
     const t = run(transitions, anOrder({ state: from }));
     expect(t.events.length).toBeGreaterThan(0);
-    expect(t.events.map((e) => e.eventId)).toEqual(eventTimes.map((_, i) => `evt_${i + 1}`));
+    // Penalties draw theirs too (the seller.penalised webhook's ids).
+    const drawn = [...t.penalties.map((p) => p.eventId), ...t.events.map((e) => e.eventId)];
+    expect(drawn.sort()).toEqual(eventTimes.map((_, i) => `evt_${i + 1}`));
     expect(eventTimes.every((time) => time.getTime() === at(1).getTime())).toBe(true);
   });
 });
@@ -542,6 +546,25 @@ describe('OrderTransitions.strike', () => {
       ...refund,
       strikeGuard: undefined,
     });
+  });
+
+  it('gives the suspension an id after every penalty that caused it, so a receiver hears of them first', () => {
+    // Ids drawn in one millisecond tie-break at random: here each one drawn sorts below the last.
+    let n = 0;
+    const transitions = new OrderTransitions(() => `evt_0000000000000000000000000${'ZYXWV'[n++]}`);
+    const two = anOrder({ state: 'paid', quantity: 2 });
+    const refund = transitions.refundPaid(two, at(300), 'vault', 'code_dead_before_reveal', [
+      'crd_1',
+      'crd_2',
+    ]);
+    const t = transitions.strike(refund, seller([daysBefore(1)]));
+    const suspension = t.events.find((e) => e.type === 'seller.suspended');
+    expect(t.penalties.map((p) => p.eventId)).toEqual([
+      'evt_0000000000000000000000000Z',
+      'evt_0000000000000000000000000Y',
+    ]);
+    expect(suspension?.eventId).toBe('evt_00000000000000000000000010');
+    expect(t.strikeGuard?.suspension?.eventId).toBe(suspension?.eventId);
   });
 
   it('strikes an already suspended seller without suspending again', () => {

@@ -3,6 +3,7 @@ import {
   isWebhookEventType,
   wants,
   webhookEventOf,
+  webhookEventsOf,
   webhookEventTypeOf,
   webhookEventTypes,
 } from '../../shared/domain/webhook-event.js';
@@ -77,5 +78,37 @@ describe('webhookEventOf', () => {
     expect(
       webhookEventOf('t1', { eventId: 'e', type: 'order.redelivered', at: '2026-01-01T00:00:00Z' }),
     ).toBe(undefined);
+  });
+});
+
+describe('webhookEventsOf', () => {
+  const released = {
+    eventId: 'evt_0000000000000000000000000B',
+    type: 'order.released',
+    at: '2026-01-01T00:00:10.000Z',
+    orderId: 'ord_1',
+    from: 'revealed',
+    to: 'released',
+  };
+
+  it("publishes a buyer's release as order.confirmed, then order.released, the confirmation's id just before", () => {
+    const events = webhookEventsOf('t1', { ...released, actor: 'buyer' });
+    expect(events.map((e) => [e.type, e.id])).toEqual([
+      ['order.confirmed', 'evt_0000000000000000000000000A'],
+      ['order.released', 'evt_0000000000000000000000000B'],
+    ]);
+    expect(events[0]?.data).toEqual(events[1]?.data);
+    // Derived, not drawn: the same line read again gives the same ids.
+    expect(webhookEventsOf('t1', { ...released, actor: 'buyer' })).toEqual(events);
+  });
+
+  it('publishes a release at the end of the dispute window as order.released alone', () => {
+    expect(webhookEventsOf('t1', { ...released, actor: 'sweeper' }).map((e) => e.type)).toEqual([
+      'order.released',
+    ]);
+  });
+
+  it('publishes nothing for a line outside the vocabulary', () => {
+    expect(webhookEventsOf('t1', { ...released, type: 'order.redelivered', actor: 'buyer' })).toEqual([]);
   });
 });

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Card, type CardState, type CardValidation, cardStates } from '../../domain/card.js';
+import {
+  type Card,
+  type CardState,
+  type CardValidation,
+  cardStates,
+  type DepositSettlement,
+} from '../../domain/card.js';
 import { CardNotAvailableError, ConcurrentUpdateError, DuplicateCardError } from '../../domain/errors.js';
 import type { Listing } from '../../domain/listing.js';
 import type { CatalogStore, FingerprintOwner } from '../../ports/catalog-store.js';
@@ -134,9 +140,18 @@ export class DynamoCatalogStore implements CatalogStore {
     return getParsed(this.ctx, 'card', cardSchema, keys.card(tenantId, listingId, cardId));
   }
 
-  async settlePendingCard(card: Card, to: 'available' | 'void', validation: CardValidation): Promise<void> {
+  async settlePendingCard(
+    card: Card,
+    to: 'available' | 'void',
+    validation: CardValidation,
+    settlement: DepositSettlement,
+  ): Promise<void> {
     const pool = to === 'available' ? keys.availableCard(card.tenantId, card.listingId, card.cardId) : {};
-    await this.updateCardState(card, 'pending_validation', to, validation.checkedAt, { validation, ...pool });
+    await this.updateCardState(card, 'pending_validation', to, validation.checkedAt, {
+      validation,
+      settlement,
+      ...pool,
+    });
   }
 
   async withdrawCard(card: Card, at: string): Promise<void> {

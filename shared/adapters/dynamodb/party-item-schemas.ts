@@ -55,7 +55,15 @@ export const reportSchema = entity<Report>()(
 );
 
 export const penaltySchema = entity<Penalty>()(
-  z.object({ penaltyId: text, orderId: text, reportId: text, cardId: text, fine: money, at: text }),
+  z.object({
+    penaltyId: text,
+    eventId: optionalText,
+    orderId: text,
+    reportId: text,
+    cardId: text,
+    fine: money,
+    at: text,
+  }),
 );
 
 /** A seller never seen before is active. Balances are attributes of their own (see `balanceAttribute`). */
