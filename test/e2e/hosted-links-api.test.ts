@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { scanTable } from '../support/fraud-helpers.js';
+import { anotherTenant, scanTable } from '../support/fraud-helpers.js';
 import { aPaidOrder } from '../support/scenario.js';
 import { useTestStack } from '../support/test-stack.js';
 
@@ -50,5 +50,45 @@ describe('hosted links API (issue 10)', () => {
     const revoked = await stack.current.request('DELETE', `/v1/links/${created.body.linkId}`);
     expect(revoked.status, revoked.text).toBe(200);
     expect(revoked.body.revokedAt).toBeDefined();
+  });
+
+  it('reads a link by id (never its url); revoking twice keeps the first time; another tenant gets 404', async () => {
+    const { orderId, buyerId, listingId } = await aPaidOrder(stack.current);
+    const created = await stack.current.post(`/v1/orders/${orderId}/reveal-links`, { buyerId });
+    const read = await stack.current.get(`/v1/links/${created.body.linkId}`);
+    expect(read.status, read.text).toBe(200);
+    expect(read.body).toEqual({
+      linkId: created.body.linkId,
+      kind: 'reveal',
+      createdAt: created.body.createdAt,
+      expiresAt: created.body.expiresAt,
+    });
+    const stranger = await anotherTenant(stack.current);
+    expect((await stranger.get(`/v1/links/${created.body.linkId}`)).status).toBe(404);
+    expect(
+      (await stack.current.request('DELETE', `/v1/links/${created.body.linkId}`, { apiKey: stranger.apiKey }))
+        .status,
+    ).toBe(404);
+    expect((await stranger.post(`/v1/orders/${orderId}/reveal-links`, { buyerId })).status).toBe(404);
+    expect((await stranger.post(`/v1/listings/${listingId}/deposit-links`, { sellerId: 'x' })).status).toBe(
+      404,
+    );
+    const first = await stack.current.request('DELETE', `/v1/links/${created.body.linkId}`);
+    stack.current.clock.advance(5);
+    const second = await stack.current.request('DELETE', `/v1/links/${created.body.linkId}`);
+    expect(second.body.revokedAt).toBe(first.body.revokedAt);
+  });
+
+  it('refuses an expiry out of bounds and a logo that is not https', async () => {
+    const { orderId, buyerId } = await aPaidOrder(stack.current);
+    for (const extra of [
+      { expiresInSeconds: 59 },
+      { expiresInSeconds: 604801 },
+      { logoUrl: 'http://x.example/l.png' },
+    ]) {
+      const res = await stack.current.post(`/v1/orders/${orderId}/reveal-links`, { buyerId, ...extra });
+      expect(res.status, JSON.stringify(extra)).toBe(400);
+      expect(res.body.type).toMatch(/validation$/);
+    }
   });
 });
