@@ -1,4 +1,4 @@
-export type IdPrefix = 'tnt' | 'lst' | 'crd' | 'ord' | 'rpt' | 'evt' | 'pen' | 'led' | 'whk';
+export type IdPrefix = 'tnt' | 'lst' | 'crd' | 'ord' | 'rpt' | 'evt' | 'pen' | 'led' | 'whk' | 'lnk';
 
 /** Prefixed, time-sortable ids (`ord_01J...`). */
 export interface IdGenerator {

@@ -96,6 +96,9 @@ export const keys = {
     gsi1sk: `${at}#${t}#${e}#${eventId}`,
   }),
   webhookDueShards: (): string[] => shards('WHK', WEBHOOK_DUE_SHARDS),
+  /** A hosted link by its token's hash (the page knows no tenant), and by id within its tenant. */
+  linkToken: (tokenHash: string): Key => ({ pk: `LINK#${tokenHash}`, sk: 'LINK' }),
+  link: (t: string, linkId: string): Key => ({ pk: `${T}${t}#LNK#${linkId}`, sk: 'LINK' }),
   buyer: (t: string, b: string): Key => ({ pk: `${T}${t}#BYR#${b}`, sk: 'BUYER' }),
   idempotency: (t: string, scope: string, keyHash: string): Key => ({
     pk: `${T}${t}#IDEM#${scope}#${keyHash}`,

@@ -1,0 +1,38 @@
+/** What a hosted link opens: the buyer's reveal page for an order, or the seller's deposit page for a listing. */
+export const linkKinds = ['reveal', 'deposit'] as const;
+export type LinkKind = (typeof linkKinds)[number];
+
+/** Which path revealed an order: the marketplace's API call, or the buyer on a hosted reveal page. */
+export const revealChannels = ['api', 'hosted_page'] as const;
+export type RevealChannel = (typeof revealChannels)[number];
+
+/** Default lifetimes: a buyer may open the reveal link for a day, a seller's deposit session is short. */
+export const DEFAULT_LINK_SECONDS: Record<LinkKind, number> = { reveal: 24 * 3600, deposit: 3600 };
+/** The longest lifetime a marketplace may ask for: a link is a bearer secret. */
+export const MAX_LINK_SECONDS = 7 * 24 * 3600;
+
+/**
+ * A hosted-page link. Only the SHA-256 of its token is stored: the token is the URL's path,
+ * shown once to the marketplace. `nonce` is the page's CSRF value, sent back by its forms.
+ */
+export interface Link {
+  readonly linkId: string;
+  readonly tenantId: string;
+  readonly kind: LinkKind;
+  readonly tokenHash: string;
+  /** The order (reveal) or listing (deposit) the link opens. */
+  readonly subjectId: string;
+  /** The buyer (reveal) or seller (deposit) the link acts for. */
+  readonly partyId: string;
+  readonly nonce: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  readonly revokedAt?: string;
+  /** An optional logo on the marketplace's own origin (https), shown on the page. */
+  readonly logoUrl?: string;
+}
+
+/** Why a link opens nothing: the same page for all three, so a guess learns nothing more. */
+export function isLinkUsable(link: Link | undefined, now: Date): link is Link {
+  return link !== undefined && link.revokedAt === undefined && Date.parse(link.expiresAt) > now.getTime();
+}

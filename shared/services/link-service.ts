@@ -1,0 +1,103 @@
+import { randomBytes } from 'node:crypto';
+import { NotFoundError } from '../domain/errors.js';
+import { DEFAULT_LINK_SECONDS, isLinkUsable, type Link, type LinkKind } from '../domain/link.js';
+import type { Listing } from '../domain/listing.js';
+import type { Order } from '../domain/order.js';
+import type { LinkStore } from '../ports/link-store.js';
+import { sha256Hex } from './hashing.js';
+import type { CoreDeps } from './vault-deps.js';
+
+export interface LinkOptions {
+  readonly expiresInSeconds?: number;
+  readonly logoUrl?: string;
+}
+
+/** A link as made: the token is shown here once and never stored. */
+export interface IssuedLink {
+  readonly link: Link;
+  readonly token: string;
+}
+
+/** A usable link with what its page shows. */
+export type OpenedLink =
+  | { readonly kind: 'reveal'; readonly link: Link; readonly order: Order; readonly listing?: Listing }
+  | { readonly kind: 'deposit'; readonly link: Link; readonly listing: Listing };
+
+/** 256 random bits: not guessable, and only its hash is kept. */
+const newToken = () => randomBytes(32).toString('base64url');
+
+/** A token is 43 base64url characters; anything else is not looked up at all. */
+export const isLinkToken = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
+
+/**
+ * Hosted reveal and deposit links: a marketplace asks for one for its buyer or seller, and the
+ * person opens it on the vault's own page, so the code never passes through the marketplace.
+ */
+export class LinkService {
+  constructor(
+    private readonly deps: Pick<CoreDeps, 'clock' | 'ids'> & {
+      readonly links: LinkStore;
+      readonly stores: Pick<CoreDeps['stores'], 'orders' | 'catalog'>;
+    },
+  ) {}
+
+  async createRevealLink(tenantId: string, orderId: string, buyerId: string, options: LinkOptions) {
+    const order = await this.deps.stores.orders.getOrder(tenantId, orderId);
+    if (!order || order.buyerId !== buyerId) throw new NotFoundError('order not found', { orderId });
+    return this.issue(tenantId, 'reveal', orderId, buyerId, options);
+  }
+
+  async createDepositLink(tenantId: string, listingId: string, sellerId: string, options: LinkOptions) {
+    const listing = await this.deps.stores.catalog.getListing(tenantId, listingId);
+    if (!listing || listing.sellerId !== sellerId)
+      throw new NotFoundError('listing not found', { listingId });
+    return this.issue(tenantId, 'deposit', listingId, sellerId, options);
+  }
+
+  async revoke(tenantId: string, linkId: string): Promise<Link> {
+    const link = await this.deps.links.revoke(tenantId, linkId, this.deps.clock.now().toISOString());
+    if (!link) throw new NotFoundError('link not found', { linkId });
+    return link;
+  }
+
+  /** The link behind a token if it is known, unexpired and not revoked, with what its page shows. */
+  async open(token: string): Promise<OpenedLink | undefined> {
+    if (!isLinkToken(token)) return undefined;
+    const link = await this.deps.links.findByTokenHash(sha256Hex(token));
+    if (!isLinkUsable(link, this.deps.clock.now())) return undefined;
+    if (link.kind === 'deposit') {
+      const listing = await this.deps.stores.catalog.getListing(link.tenantId, link.subjectId);
+      return listing ? { kind: 'deposit', link, listing } : undefined;
+    }
+    const order = await this.deps.stores.orders.getOrder(link.tenantId, link.subjectId);
+    if (!order) return undefined;
+    const listing = await this.deps.stores.catalog.getListing(link.tenantId, order.listingId);
+    return { kind: 'reveal', link, order, ...(listing ? { listing } : {}) };
+  }
+
+  private async issue(
+    tenantId: string,
+    kind: LinkKind,
+    subjectId: string,
+    partyId: string,
+    options: LinkOptions,
+  ): Promise<IssuedLink> {
+    const now = this.deps.clock.now();
+    const seconds = options.expiresInSeconds ?? DEFAULT_LINK_SECONDS[kind];
+    const token = newToken();
+    const link: Link = {
+      linkId: this.deps.ids.next('lnk', now),
+      tenantId,
+      kind,
+      tokenHash: sha256Hex(token),
+      subjectId,
+      partyId,
+      nonce: randomBytes(18).toString('base64url'),
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + seconds * 1000).toISOString(),
+      ...(options.logoUrl ? { logoUrl: options.logoUrl } : {}),
+    };
+    await this.deps.links.putLink(link);
+    return { link, token };
+  }
+}
