@@ -405,6 +405,35 @@ export type WebhookDelivery = {
   payload: string;
 };
 
+export type IssuedLink = Link & {
+  /** The page to send the person to. Shown once: only its token’s SHA-256 is kept. */
+  url: string;
+};
+
+export type Link = {
+  linkId: string;
+  kind: "reveal" | "deposit";
+  createdAt: string;
+  expiresAt: string;
+  revokedAt?: string;
+};
+
+export type CreateRevealLink = {
+  buyerId: string;
+  /** Lifetime of the link in seconds; default 86400 */
+  expiresInSeconds?: number;
+  /** An https logo on the marketplace's own origin, shown on the page */
+  logoUrl?: string;
+};
+
+export type CreateDepositLink = {
+  sellerId: string;
+  /** Lifetime of the link in seconds; default 3600 */
+  expiresInSeconds?: number;
+  /** An https logo on the marketplace's own origin, shown on the page */
+  logoUrl?: string;
+};
+
 /** Every problem code the API may answer; a `CardVaultProblem` carries one. */
 export type ProblemCode = "malformed-request" | "unauthorized" | "request-timeout" | "concurrent-update" | "payload-too-large" | "headers-too-large" | "internal" | "dependency-unavailable" | "validation" | "malformed-json" | "seller-suspended" | "unsupported-media-type" | "unknown-brand" | "not-found" | "invalid-state" | "card-not-available" | "idempotency-key-missing" | "idempotency-key-invalid" | "out-of-stock" | "idempotency-key-reused" | "self-purchase" | "order-expired" | "already-paid" | "payment-reference-reused" | "amount-mismatch" | "not-revealed" | "payment-not-cleared" | "already-revealed" | "code-already-redeemed" | "dispute-window-closed" | "already-reported" | "report-not-open" | "webhook-endpoint-limit" | "webhook-url-refused";
 
@@ -437,6 +466,10 @@ export const operations = {
   rollWebhookSecret: { method: 'POST', path: '/v1/webhook-endpoints/{endpointId}/roll-secret', idempotencyKey: false },
   listWebhookDeliveries: { method: 'GET', path: '/v1/webhook-endpoints/{endpointId}/deliveries', idempotencyKey: false },
   sendWebhookDeliveryAgain: { method: 'POST', path: '/v1/webhook-endpoints/{endpointId}/deliveries/{eventId}/send-again', idempotencyKey: false },
+  createRevealLink: { method: 'POST', path: '/v1/orders/{orderId}/reveal-links', idempotencyKey: false },
+  createDepositLink: { method: 'POST', path: '/v1/listings/{listingId}/deposit-links', idempotencyKey: false },
+  getLink: { method: 'GET', path: '/v1/links/{linkId}', idempotencyKey: false },
+  revokeLink: { method: 'DELETE', path: '/v1/links/{linkId}', idempotencyKey: false },
 } as const;
 
 export type OperationId = keyof typeof operations;
@@ -678,6 +711,40 @@ export abstract class CardVaultOperations {
    */
   sendWebhookDeliveryAgain(path: { endpointId: string; eventId: string }, options?: CallOptions): Promise<WebhookDelivery> {
     return this.send<WebhookDelivery>('sendWebhookDeliveryAgain', { path }, options);
+  }
+
+  /**
+   * A hosted reveal page for the order's buyer
+   *
+   * Opening the link (by anyone, any number of times, link previews included) shows the order and a "Reveal code" button, never the code; the button reveals through the same single-use reveal as `POST /v1/orders/{orderId}/reveal` (same re-check, same refund of a dead code), recorded on the trail with `channel: hosted_page`. Another buyer, or another tenant’s order: 404.
+   */
+  createRevealLink(path: { orderId: string }, body: CreateRevealLink, options?: CallOptions): Promise<IssuedLink> {
+    return this.send<IssuedLink>('createRevealLink', { path, body }, options);
+  }
+
+  /**
+   * A hosted deposit page for the listing's seller
+   *
+   * Codes pasted or uploaded on the page go through the same deposit as `POST /v1/listings/{listingId}/cards`; the page shows them masked (last 4) only. Another seller, or another tenant’s listing: 404.
+   */
+  createDepositLink(path: { listingId: string }, body: CreateDepositLink, options?: CallOptions): Promise<IssuedLink> {
+    return this.send<IssuedLink>('createDepositLink', { path, body }, options);
+  }
+
+  /**
+   * A hosted link (never its url)
+   */
+  getLink(path: { linkId: string }, options?: CallOptions): Promise<Link> {
+    return this.send<Link>('getLink', { path }, options);
+  }
+
+  /**
+   * Revoke a hosted link
+   *
+   * Its page then opens nothing (the same page as an unknown link), and its forms are refused. Revoking twice is harmless and keeps the first `revokedAt`.
+   */
+  revokeLink(path: { linkId: string }, options?: CallOptions): Promise<Link> {
+    return this.send<Link>('revokeLink', { path }, options);
   }
 
 }

@@ -2,8 +2,10 @@ import { handle } from 'hono/aws-lambda';
 import { endpointUrlPolicy } from '../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
+import { linkPageRoutes } from '../shared/http/pages/link-page-routes.js';
 import { depositOperations } from '../shared/http/routes/deposit-routes.js';
 import { escalationRoutes } from '../shared/http/routes/escalation-routes.js';
+import { linkRoutes } from '../shared/http/routes/link-routes.js';
 import { listingRoutes } from '../shared/http/routes/listing-routes.js';
 import { orderRoutes } from '../shared/http/routes/order-routes.js';
 import { partyRoutes } from '../shared/http/routes/party-routes.js';
@@ -30,7 +32,10 @@ const app = createApp({
     partyRoutes(vault),
     escalationRoutes(vault.escalations),
     webhookEndpointRoutes(vault.webhookEndpoints, vault.webhookDeliveries),
+    linkRoutes(vault.links),
   ],
+  // The hosted pages' GETs and assets; their forms post to the reveal and deposit functions.
+  pages: [linkPageRoutes({ links: vault.links, logger: adapters.logger })],
   // API Gateway sends `/openapi.json` here: the document covers the whole API.
   documentedElsewhere: [...depositOperations, ...revealOperations],
 });

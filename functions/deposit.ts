@@ -3,6 +3,7 @@ import { HttpIssuer } from '../shared/adapters/issuer/http-issuer.js';
 import { createKmsCodeCipher } from '../shared/adapters/kms/kms-code-cipher.js';
 import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
+import { depositPageRoutes } from '../shared/http/pages/deposit-page-routes.js';
 import { depositRoutes } from '../shared/http/routes/deposit-routes.js';
 import { vaultForDeposit } from '../shared/services/vault.js';
 import { flushingMetrics } from './support/flush-metrics.js';
@@ -20,6 +21,8 @@ const app = createApp({
   tenants: vault.tenants,
   logger: adapters.logger,
   modules: [depositRoutes(vault.deposits)],
+  // The deposit page's form: it seals codes, so it runs here.
+  pages: [depositPageRoutes({ ...vault, logger: adapters.logger })],
 });
 
 export const handler = flushingMetrics(adapters.metrics, handle(app));

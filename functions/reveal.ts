@@ -5,6 +5,7 @@ import { HttpIssuer } from '../shared/adapters/issuer/http-issuer.js';
 import { createKmsCodeCipher } from '../shared/adapters/kms/kms-code-cipher.js';
 import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
+import { revealPageRoutes } from '../shared/http/pages/reveal-page-routes.js';
 import { revealRoutes } from '../shared/http/routes/reveal-routes.js';
 import type { SweepResult } from '../shared/services/sweeper.js';
 import { vaultForReveal } from '../shared/services/vault.js';
@@ -23,7 +24,13 @@ const vault = vaultForReveal({
   cipher: createKmsCodeCipher({ codeKeyId: config.codeKeyId }),
   issuer: new HttpIssuer(),
 });
-const app = createApp({ tenants: vault.tenants, logger: adapters.logger, modules: [revealRoutes(vault)] });
+const app = createApp({
+  tenants: vault.tenants,
+  logger: adapters.logger,
+  modules: [revealRoutes(vault)],
+  // The reveal page's two forms (reveal, report): they open codes, so they run here.
+  pages: [revealPageRoutes({ ...vault, logger: adapters.logger })],
+});
 const http = handle(app);
 
 type RecheckEvent = Pick<ScheduledEvent, 'time' | 'source'>;

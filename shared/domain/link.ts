@@ -18,6 +18,8 @@ export const MAX_LINK_SECONDS = 7 * 24 * 3600;
 export interface Link {
   readonly linkId: string;
   readonly tenantId: string;
+  /** The marketplace's name as the page shows it, kept from when the link was made. */
+  readonly tenantName: string;
   readonly kind: LinkKind;
   readonly tokenHash: string;
   /** The order (reveal) or listing (deposit) the link opens. */

@@ -1,4 +1,5 @@
 import { InvalidStateError } from './errors.js';
+import type { RevealChannel } from './link.js';
 import { type Money, subtract } from './money.js';
 import {
   isReleasedUnrevealed,
@@ -168,8 +169,9 @@ export class OrderTransitions {
     at: Date,
     disputeWindowSeconds: number,
     checks: readonly RevealCheck[] = [],
+    channel: RevealChannel = 'api',
   ): OrderTransition {
-    return this.revealFrom(order, 'paid', 'revealed', keyHash, at, disputeWindowSeconds, checks);
+    return this.revealFrom(order, 'paid', 'revealed', keyHash, at, disputeWindowSeconds, checks, channel);
   }
 
   /**
@@ -183,9 +185,10 @@ export class OrderTransitions {
     at: Date,
     disputeWindowSeconds: number,
     checks: readonly RevealCheck[] = [],
+    channel: RevealChannel = 'api',
   ): OrderTransition {
     assertReleasedUnrevealed(order);
-    return this.revealFrom(order, 'released', 'released', keyHash, at, disputeWindowSeconds, checks);
+    return this.revealFrom(order, 'released', 'released', keyHash, at, disputeWindowSeconds, checks, channel);
   }
 
   private revealFrom(
@@ -196,6 +199,7 @@ export class OrderTransitions {
     at: Date,
     disputeWindowSeconds: number,
     checks: readonly RevealCheck[],
+    channel: RevealChannel,
   ): OrderTransition {
     const disputeDeadline = new Date(at.getTime() + disputeWindowSeconds * 1000).toISOString();
     return buildTransition(order, from, to, at, {
@@ -212,6 +216,7 @@ export class OrderTransitions {
         this.event(order, at, 'order.revealed', 'buyer', to, {
           cardIds: order.cards.map((c) => c.cardId),
           disputeDeadline,
+          channel,
           ...(from === 'released' ? { afterRelease: true } : {}),
         }),
       ],
@@ -222,9 +227,10 @@ export class OrderTransitions {
    * A same-key retry given the code again: an audit line only. It is appended on its own (no
    * order write), so it never bumps the order's version or races a report or a release.
    */
-  redelivered(order: Order, at: Date): OrderEvent {
+  redelivered(order: Order, at: Date, channel: RevealChannel = 'api'): OrderEvent {
     return this.event(order, at, 'order.redelivered', 'buyer', undefined, {
       cardIds: order.cards.map((c) => c.cardId),
+      channel,
     });
   }
 

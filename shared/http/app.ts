@@ -4,6 +4,7 @@ import { UnauthorizedError } from '../domain/errors.js';
 import type { Logger } from '../ports/logger.js';
 import type { TenantService } from '../services/tenant-service.js';
 import type { AppEnv, routeApp } from './env.js';
+import type { PageModule } from './pages/page-context.js';
 import { DEPENDENCY_UNAVAILABLE_DETAIL, errorToProblem, problemResponse, routeOf } from './problem.js';
 import { json, problems } from './schemas.js';
 import * as z from './zod.js';
@@ -18,6 +19,8 @@ export interface AppDeps {
   readonly logger: Logger;
   /** The route modules this app serves: all of them locally; a privilege slice in each Lambda. */
   readonly modules: readonly RouteModule[];
+  /** The hosted link pages this app serves (`/links/...`, no API key: the token is the credential). */
+  readonly pages?: readonly PageModule[];
   /**
    * Operations another function serves behind the same API (deposit, reveal): in this app's
    * `/openapi.json`, not served here. In AWS the api function answers `/openapi.json` for the
@@ -107,6 +110,8 @@ export function createApp(deps: AppDeps) {
   });
 
   for (const module of deps.modules) app.route('/v1', module);
+  // Not API operations (HTML for people, not in /openapi.json): see shared/http/pages/.
+  for (const page of deps.pages ?? []) app.route('/', page);
   for (const route of deps.documentedElsewhere ?? []) {
     app.openAPIRegistry.registerPath({ ...route, path: `/v1${route.path}` });
   }
@@ -145,6 +150,12 @@ export function createApp(deps: AppDeps) {
       {
         name: 'Webhooks',
         description: 'Where the vault sends signed events about orders, reports and sellers',
+      },
+      {
+        name: 'Hosted links',
+        description:
+          'Links to the vault’s own reveal and deposit pages (`/links/{token}`, HTML, not in this ' +
+          'document), so a code goes from the person straight to the vault',
       },
       { name: 'Operations', description: 'Health' },
     ],

@@ -16,7 +16,7 @@ import type { loadLocalConfig } from '../config/config.js';
 import { ENV } from '../config/env-names.js';
 import { createApp } from '../http/app.js';
 import { serveApp } from '../http/node-server.js';
-import { allRoutes } from '../http/routes/all-routes.js';
+import { allPages, allRoutes } from '../http/routes/all-routes.js';
 import { DEMO_BRANDS, demoBrand } from '../issuer-sim/demo-brands.js';
 import { startIssuerSim } from '../issuer-sim/issuer-sim-server.js';
 import { type Clock, systemClock } from '../ports/clock.js';
@@ -203,6 +203,7 @@ export async function startLocalStack(
       tenants: vault.tenants,
       logger,
       modules: allRoutes(vault),
+      pages: allPages(vault, logger),
       health: { database: createDynamoHealthProbe({ doc, tableName: config.tableName }) },
     });
     const api = await serveApp(app, {

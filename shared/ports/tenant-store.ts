@@ -4,6 +4,7 @@ import type { Tenant } from '../domain/tenant.js';
 /** Marketplaces, their API keys and the card brands they sell. */
 export interface TenantStore {
   createTenant(tenant: Tenant, apiKey: { keyId: string; secretHash: string }): Promise<void>;
+  getTenant(tenantId: string): Promise<Tenant | undefined>;
   /** The tenant and stored secret hash for an API key id, for a constant-time compare. */
   findApiKey(keyId: string): Promise<{ tenantId: string; secretHash: string } | undefined>;
   /** Removes an API key (revocation); removing an absent key is harmless. */

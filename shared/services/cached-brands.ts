@@ -15,6 +15,7 @@ export function withCachedBrands(store: TenantStore, clock: Clock, limits: Cache
   const reads = new Map<string, Promise<Brand | undefined>>();
   return {
     createTenant: (tenant, apiKey) => store.createTenant(tenant, apiKey),
+    getTenant: (tenantId) => store.getTenant(tenantId),
     findApiKey: (keyId) => store.findApiKey(keyId),
     deleteApiKey: (keyId) => store.deleteApiKey(keyId),
     async putBrand(brand) {

@@ -3,8 +3,8 @@ import { NotFoundError } from '../domain/errors.js';
 import { DEFAULT_LINK_SECONDS, isLinkUsable, type Link, type LinkKind } from '../domain/link.js';
 import type { Listing } from '../domain/listing.js';
 import type { Order } from '../domain/order.js';
-import type { LinkStore } from '../ports/link-store.js';
 import { sha256Hex } from './hashing.js';
+import type { OrderRunner } from './order-runner.js';
 import type { CoreDeps } from './vault-deps.js';
 
 export interface LinkOptions {
@@ -36,14 +36,15 @@ export const isLinkToken = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
 export class LinkService {
   constructor(
     private readonly deps: Pick<CoreDeps, 'clock' | 'ids'> & {
-      readonly links: LinkStore;
-      readonly stores: Pick<CoreDeps['stores'], 'orders' | 'catalog'>;
+      readonly stores: Pick<CoreDeps['stores'], 'catalog' | 'tenants' | 'links'>;
     },
+    /** Orders are read as of now (a due expiry or release applied first), as every order read is. */
+    private readonly orders: Pick<OrderRunner, 'load'>,
   ) {}
 
   async createRevealLink(tenantId: string, orderId: string, buyerId: string, options: LinkOptions) {
-    const order = await this.deps.stores.orders.getOrder(tenantId, orderId);
-    if (!order || order.buyerId !== buyerId) throw new NotFoundError('order not found', { orderId });
+    const order = await this.orders.load(tenantId, orderId);
+    if (order.buyerId !== buyerId) throw new NotFoundError('order not found', { orderId });
     return this.issue(tenantId, 'reveal', orderId, buyerId, options);
   }
 
@@ -54,8 +55,14 @@ export class LinkService {
     return this.issue(tenantId, 'deposit', listingId, sellerId, options);
   }
 
+  async get(tenantId: string, linkId: string): Promise<Link> {
+    const link = await this.deps.stores.links.getLink(tenantId, linkId);
+    if (!link) throw new NotFoundError('link not found', { linkId });
+    return link;
+  }
+
   async revoke(tenantId: string, linkId: string): Promise<Link> {
-    const link = await this.deps.links.revoke(tenantId, linkId, this.deps.clock.now().toISOString());
+    const link = await this.deps.stores.links.revoke(tenantId, linkId, this.deps.clock.now().toISOString());
     if (!link) throw new NotFoundError('link not found', { linkId });
     return link;
   }
@@ -63,13 +70,16 @@ export class LinkService {
   /** The link behind a token if it is known, unexpired and not revoked, with what its page shows. */
   async open(token: string): Promise<OpenedLink | undefined> {
     if (!isLinkToken(token)) return undefined;
-    const link = await this.deps.links.findByTokenHash(sha256Hex(token));
+    const link = await this.deps.stores.links.findByTokenHash(sha256Hex(token));
     if (!isLinkUsable(link, this.deps.clock.now())) return undefined;
     if (link.kind === 'deposit') {
       const listing = await this.deps.stores.catalog.getListing(link.tenantId, link.subjectId);
       return listing ? { kind: 'deposit', link, listing } : undefined;
     }
-    const order = await this.deps.stores.orders.getOrder(link.tenantId, link.subjectId);
+    const order = await this.orders.load(link.tenantId, link.subjectId).catch((error: unknown) => {
+      if (error instanceof NotFoundError) return undefined;
+      throw error;
+    });
     if (!order) return undefined;
     const listing = await this.deps.stores.catalog.getListing(link.tenantId, order.listingId);
     return { kind: 'reveal', link, order, ...(listing ? { listing } : {}) };
@@ -82,12 +92,14 @@ export class LinkService {
     partyId: string,
     options: LinkOptions,
   ): Promise<IssuedLink> {
+    const tenant = await this.deps.stores.tenants.getTenant(tenantId);
     const now = this.deps.clock.now();
     const seconds = options.expiresInSeconds ?? DEFAULT_LINK_SECONDS[kind];
     const token = newToken();
     const link: Link = {
       linkId: this.deps.ids.next('lnk', now),
       tenantId,
+      tenantName: tenant?.name ?? '',
       kind,
       tokenHash: sha256Hex(token),
       subjectId,
@@ -97,7 +109,7 @@ export class LinkService {
       expiresAt: new Date(now.getTime() + seconds * 1000).toISOString(),
       ...(options.logoUrl ? { logoUrl: options.logoUrl } : {}),
     };
-    await this.deps.links.putLink(link);
+    await this.deps.stores.links.putLink(link);
     return { link, token };
   }
 }

@@ -8,6 +8,7 @@ import {
   PaymentNotClearedError,
 } from '../domain/errors.js';
 import { isCardDeadAtReveal } from '../domain/issuer-check.js';
+import type { RevealChannel } from '../domain/link.js';
 import { isReleasedUnrevealed, type Order } from '../domain/order.js';
 import type { RevealCheck } from '../domain/order-transition.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
@@ -55,6 +56,8 @@ export class RevealService {
     orderId: string,
     buyerId: string,
     idempotencyKey: string,
+    /** Which path asked: recorded on the trail's `order.revealed` (and `order.redelivered`). */
+    channel: RevealChannel = 'api',
   ): Promise<Revelation> {
     const keyHash = sha256Hex(idempotencyKey);
     // Opened and re-checked once: a paid order's cards never change, so a retry after a lost
@@ -65,7 +68,7 @@ export class RevealService {
       // Released at its reveal deadline, never revealed: still the buyer's to reveal.
       const afterRelease = isReleasedUnrevealed(order);
       if (order.state !== 'paid' && !afterRelease)
-        return { done: await this.revealAgain(order, keyHash, now) };
+        return { done: await this.revealAgain(order, keyHash, now, channel) };
       const refund = afterRelease
         ? this.transitions.refundAfterRelease.bind(this.transitions)
         : this.transitions.refundPaid.bind(this.transitions);
@@ -87,8 +90,8 @@ export class RevealService {
       }
       const window = this.deps.settings.disputeWindowSeconds;
       const transition = afterRelease
-        ? this.transitions.revealAfterRelease(order, keyHash, at, window, checks)
-        : this.transitions.reveal(order, keyHash, at, window, checks);
+        ? this.transitions.revealAfterRelease(order, keyHash, at, window, checks, channel)
+        : this.transitions.reveal(order, keyHash, at, window, checks, channel);
       return {
         transition,
         result: (next) => ({ kind: 'revealed', revelation: revelation(next, secrets) }),
@@ -105,7 +108,12 @@ export class RevealService {
    * Already revealed (or closed): a retry of the winning reveal within REVEAL_RETRY_SECONDS gets
    * the code again, with an `order.redelivered` line on the trail; anything else is refused.
    */
-  private async revealAgain(order: Order, keyHash: string, now: Date): Promise<Outcome> {
+  private async revealAgain(
+    order: Order,
+    keyHash: string,
+    now: Date,
+    channel: RevealChannel,
+  ): Promise<Outcome> {
     if (order.revealedAt === undefined) {
       if (order.state === 'refunded') throw refundRefusal(order);
       throw new PaymentNotClearedError(`the order is ${order.state}: payment has not cleared`, {
@@ -119,7 +127,10 @@ export class RevealService {
     }
     const secrets = await this.decryptAll(order);
     // Recorded before the code leaves: a re-delivery the trail does not show never happens.
-    await this.deps.stores.orders.appendEvent(order.tenantId, this.transitions.redelivered(order, now));
+    await this.deps.stores.orders.appendEvent(
+      order.tenantId,
+      this.transitions.redelivered(order, now, channel),
+    );
     return { kind: 'revealed', revelation: revelation(order, secrets) };
   }
 

@@ -5,6 +5,7 @@ import type { CodeCipher, CodeOpener, CodeSealer } from '../ports/code-cipher.js
 import type { EndpointUrlPolicy } from '../ports/endpoint-url-policy.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Issuer } from '../ports/issuer.js';
+import type { LinkStore } from '../ports/link-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { OrderStore } from '../ports/order-store.js';
@@ -23,6 +24,8 @@ export interface VaultStores {
   readonly webhookEndpoints: WebhookEndpointStore;
   /** An endpoint's deliveries, for the tenant's list and send-again (the dispatcher has its own wiring). */
   readonly webhookDeliveries: WebhookDeliveryStore;
+  /** Hosted reveal and deposit links, found by their token's hash. */
+  readonly links: LinkStore;
 }
 
 /** The ports every use case may use: no cipher, no issuer (the api and sweeper functions). */

@@ -4,6 +4,7 @@ import { DepositService } from './deposit-service.js';
 import { EscalationDeadlines } from './escalation-deadlines.js';
 import { EscalationGauges } from './escalation-gauges.js';
 import { EscalationService } from './escalation-service.js';
+import { LinkService } from './link-service.js';
 import { ListingService } from './listing-service.js';
 import { OrderRunner } from './order-runner.js';
 import { OrderService } from './order-service.js';
@@ -51,6 +52,8 @@ function core(given: CoreDeps) {
       entries: deps.settings.apiKeyCacheEntries,
     }),
     listings: new ListingService(deps, runner),
+    // Every function opens links: the api the pages, reveal and deposit the pages' forms.
+    links: new LinkService(deps, runner),
   };
 }
 
@@ -113,19 +116,25 @@ function sweeper(c: Core, more: readonly SweepStep[] = []) {
  */
 export function vaultForApi(deps: ApiDeps) {
   const c = core(deps);
-  return { tenants: c.tenants, escalations: c.escalations, ...sales(c), ...webhooks(deps) };
+  return {
+    tenants: c.tenants,
+    escalations: c.escalations,
+    links: c.links,
+    ...sales(c),
+    ...webhooks(deps),
+  };
 }
 
 /** Deposit and withdrawal: seals and fingerprints codes, never opens one. */
 export function vaultForDeposit(deps: DepositDeps) {
   const c = core(deps);
-  return { tenants: c.tenants, ...deposits(c, deps) };
+  return { tenants: c.tenants, links: c.links, ...deposits(c, deps) };
 }
 
 /** Reveal, reports and the recheck job: the only use cases that open a code. */
 export function vaultForReveal(deps: RevealDeps) {
   const c = core(deps);
-  return { tenants: c.tenants, ...reveals(c, deps) };
+  return { tenants: c.tenants, links: c.links, ...reveals(c, deps) };
 }
 
 /** The due transitions (expiry, release), escalation deadlines and pending suspension cascades, on a schedule. */
@@ -140,6 +149,7 @@ export function createVault(deps: VaultDeps) {
   return {
     tenants: c.tenants,
     escalations: c.escalations,
+    links: c.links,
     ...sales(c),
     ...webhooks(deps),
     ...deposits(c, deps),

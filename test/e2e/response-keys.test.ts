@@ -213,6 +213,17 @@ describe('success responses', () => {
     await call('GET', '/webhook-endpoints/{endpointId}/deliveries', { endpointId });
     await call('DELETE', '/webhook-endpoints/{endpointId}', { endpointId });
 
+    // Hosted links: a reveal link with a logo, a deposit link, read and revoked.
+    const revealLink = await call(
+      'POST',
+      '/orders/{orderId}/reveal-links',
+      { orderId: confirmed.orderId },
+      { body: { buyerId, expiresInSeconds: 600, logoUrl: 'https://market.example/logo.png' } },
+    );
+    await call('POST', '/listings/{listingId}/deposit-links', { listingId }, { body: { sellerId } });
+    await call('GET', '/links/{linkId}', { linkId: revealLink.body.linkId });
+    await call('DELETE', '/links/{linkId}', { linkId: revealLink.body.linkId });
+
     const health = await s.request('GET', '/health', { apiKey: null });
     const healthSchema = doc.paths['/health']?.get?.responses['200']?.content?.['application/json']?.schema;
     expect(undeclaredKeys(health.body, healthSchema, doc.components.schemas), 'GET /health').toEqual([]);

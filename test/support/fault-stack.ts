@@ -57,6 +57,7 @@ export function useFaultStack(): FaultStack {
       parties: plan.wrap('parties', raw.parties),
       webhookEndpoints: raw.webhookEndpoints,
       webhookDeliveries: raw.webhookDeliveries,
+      links: raw.links,
     };
     const keyFile = join(await mkdtemp(join(tmpdir(), 'card-vault-faults-')), 'keys.json');
     const vault = createVault({

@@ -205,15 +205,23 @@ describe('OrderTransitions.reveal and refundPaid with evidence', () => {
     ]);
   });
 
-  it('records a re-delivery as a buyer event naming the cards, never the code', () => {
+  it('records a re-delivery as a buyer event naming the cards and the channel, never the code', () => {
     const revealed = transitions.reveal(paid, 'h', at(120), DISPUTE_WINDOW_SECONDS).next;
-    expect(transitions.redelivered(revealed, at(1000))).toEqual({
+    expect(transitions.redelivered(revealed, at(1000), 'hosted_page')).toEqual({
       eventId: `evt_${at(1000).getTime()}`,
       orderId: 'ord_test',
       type: 'order.redelivered',
       actor: 'buyer',
       at: at(1000).toISOString(),
-      data: { cardIds: ['crd_1', 'crd_2'] },
+      data: { cardIds: ['crd_1', 'crd_2'], channel: 'hosted_page' },
     });
+  });
+
+  it('records the channel a reveal went through on order.revealed', () => {
+    const [viaApi, viaPage] = (['api', 'hosted_page'] as const).map(
+      (channel) => transitions.reveal(paid, 'h', at(120), DISPUTE_WINDOW_SECONDS, [], channel).events[0],
+    );
+    expect(viaApi?.data?.channel).toBe('api');
+    expect(viaPage?.data?.channel).toBe('hosted_page');
   });
 });

@@ -3,8 +3,11 @@ import * as z from 'zod/mini';
 import type { Brand } from '../../domain/brand.js';
 import { type Card, type CardValidation, cardStates } from '../../domain/card.js';
 import type { Listing } from '../../domain/listing.js';
+import type { Tenant } from '../../domain/tenant.js';
 import type { FingerprintOwner } from '../../ports/catalog-store.js';
 import { entity, issuerState, money, optionalText, text } from './item-schema.js';
+
+export const tenantSchema = entity<Tenant>()(z.object({ tenantId: text, name: text, createdAt: text }));
 
 export const apiKeySchema = z.object({ tenantId: text, secretHash: text });
 

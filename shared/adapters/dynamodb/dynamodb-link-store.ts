@@ -12,6 +12,7 @@ const linkSchema = entity<Link>()(
   z.object({
     linkId: text,
     tenantId: text,
+    tenantName: text,
     kind: z.enum(linkKinds),
     tokenHash: text,
     subjectId: text,

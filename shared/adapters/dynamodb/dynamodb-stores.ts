@@ -1,4 +1,5 @@
 import { DynamoCatalogStore } from './dynamodb-catalog-store.js';
+import { DynamoLinkStore } from './dynamodb-link-store.js';
 import { DynamoOrderStore } from './dynamodb-order-store.js';
 import { DynamoPartyStore } from './dynamodb-party-store.js';
 import { DynamoReportStore } from './dynamodb-report-store.js';
@@ -18,5 +19,6 @@ export function createDynamoStores(ctx: TableContext) {
     parties: new DynamoPartyStore(ctx),
     webhookEndpoints: new DynamoWebhookEndpointStore(ctx),
     webhookDeliveries: new DynamoWebhookDeliveryStore(ctx),
+    links: new DynamoLinkStore(ctx),
   };
 }

@@ -3,7 +3,7 @@ import type { Brand } from '../../domain/brand.js';
 import { ConcurrentUpdateError } from '../../domain/errors.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { TenantStore } from '../../ports/tenant-store.js';
-import { apiKeySchema, brandSchema } from './catalog-item-schemas.js';
+import { apiKeySchema, brandSchema, tenantSchema } from './catalog-item-schemas.js';
 import { keys } from './keys.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';
 import { transactWrite } from './transact.js';
@@ -30,6 +30,10 @@ export class DynamoTenantStore implements TenantStore {
       },
     ]);
     if (!outcome.ok) throw new ConcurrentUpdateError('the tenant or API key id already exists', {});
+  }
+
+  async getTenant(tenantId: string): Promise<Tenant | undefined> {
+    return getParsed(this.ctx, 'tenant', tenantSchema, keys.tenant(tenantId));
   }
 
   async findApiKey(keyId: string) {

@@ -1,28 +1,40 @@
-/** The page languages: Chinese first (most buyers on the platforms this serves), English. */
+import type { DepositOutcome, DepositReason } from '../../domain/deposit-outcome.js';
+import type { ReportDecision } from '../../domain/report-decision.js';
+
+/** The page languages: Chinese (most buyers on the platforms this serves) and English. */
 export const pageLangs = ['zh-CN', 'en'] as const;
 export type PageLang = (typeof pageLangs)[number];
 
-/** `?lang=` wins (the switch), else the first Accept-Language tag the pages speak, else English. */
-export function chooseLang(query: string | undefined, acceptLanguage: string | undefined): PageLang {
-  if (query === 'zh-CN' || query === 'en') return query;
+const isPageLang = (value: unknown): value is PageLang => pageLangs.includes(value as PageLang);
+
+/**
+ * `?lang=` (the switch, carried into the forms as a field) wins, else the Accept-Language tag of
+ * highest weight the pages speak (any `zh`, any `en`), else English.
+ */
+export function chooseLang(asked: unknown, acceptLanguage: string | undefined): PageLang {
+  if (isPageLang(asked)) return asked;
   const tags = (acceptLanguage ?? '')
     .split(',')
-    .map((part) => {
-      const [tag = '', q] = part.trim().split(';q=');
-      return { tag: tag.toLowerCase(), q: q === undefined ? 1 : Number(q) };
+    .map((part, order) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q.slice(2)), order };
     })
-    .filter((t) => t.tag && t.q > 0)
-    .sort((a, b) => b.q - a.q);
+    .filter((t) => t.tag !== '' && t.q > 0)
+    .sort((a, b) => b.q - a.q || a.order - b.order);
   for (const { tag } of tags) {
-    if (tag.startsWith('zh')) return 'zh-CN';
-    if (tag.startsWith('en')) return 'en';
+    if (tag === 'zh' || tag.startsWith('zh-')) return 'zh-CN';
+    if (tag === 'en' || tag.startsWith('en-')) return 'en';
   }
   return 'en';
 }
 
 const en = {
-  title: 'card-vault',
+  product: 'card-vault',
+  language: 'Language',
   switchTo: '中文',
+  switchLang: 'zh-CN' as PageLang,
+  soldBy: (tenant: string) => `Order on ${tenant}`,
   invalidTitle: 'This link cannot be used',
   invalidBody: 'It is unknown, expired or revoked. Ask the marketplace for a new link.',
   orderTitle: 'Your order',
@@ -31,50 +43,76 @@ const en = {
   quantity: 'Quantity',
   amount: 'Amount paid',
   revealButton: 'Reveal code',
-  revealNote: 'The code is shown once, here. It is checked with the issuer first.',
+  revealNote:
+    'The code is shown once, here, after a last check with the issuer. Have somewhere to write it down.',
   notPaid: 'The payment has not cleared yet. Come back to this link once it has.',
+  closed: 'This order is closed: nothing can be revealed.',
   refunded:
-    'This order was refunded: the code was found already used before you saw it, so nothing is shown.',
-  suspendedRefund: 'This order was refunded: the seller was suspended, so nothing is shown.',
+    'The code was found already used before you saw it: nothing is shown, and the order is refunded to you.',
+  suspendedRefund: 'The seller was suspended: nothing is shown, and the order is refunded to you.',
   revealedAt: 'Revealed at',
-  alreadyRevealed: 'This code was already revealed and is not shown again.',
+  alreadyRevealed: 'The code was revealed on this link and is not shown again.',
   yourCode: 'Your code',
   code: 'Code',
   pin: 'PIN',
-  copy: 'Copy',
+  copy: 'Copy code',
+  copyPin: 'Copy PIN',
   copied: 'Copied',
   hint: (brand: string) =>
-    `Redeem it on ${brand}'s official site or app. Keep it secret: nobody from support will ask for it.`,
+    `Redeem it on ${brand}'s official site or app. Keep it secret: nobody from support will ever ask for it.`,
   saveNow: 'Write it down now: reloading this page will not show it again.',
-  reportTitle: 'Code does not work?',
+  reportTitle: 'The code does not work?',
   reportCard: 'Card',
   reportButton: 'Report it as already redeemed',
-  reportDone: 'Report received. Decision:',
+  reportNote: 'The vault checks with the issuer and decides; a refund goes back to you.',
+  decisions: {
+    refunded: 'Report upheld: the card is refunded to you.',
+    refunded_unproven: 'Report upheld: the card is refunded to you.',
+    rejected: 'Report rejected: the issuer shows the code was redeemed after you saw it, or still works.',
+    escalated: 'Report sent to the dispute desk: you will hear from the marketplace.',
+  } satisfies Record<ReportDecision, string>,
+  alreadyReported: 'This card was already reported.',
+  windowClosed: 'The time to report this order has passed.',
   refusedTitle: 'Refused',
   refusedBody: 'This form has expired or did not come from this page. Open the link again.',
   errorTitle: 'Something went wrong',
   errorBody: 'Nothing was changed. Try again in a moment.',
   depositTitle: 'Deposit codes',
   listing: 'Listing',
-  codesLabel: 'Codes, one per line (an optional PIN after a comma, tab or space)',
-  fileLabel: 'Or upload a CSV file (code,pin)',
+  codesLabel: 'Codes, one per line',
+  codesHelp:
+    'A PIN may follow its code after a tab, a comma or a semicolon. Spaces and dashes inside a code are fine.',
+  fileLabel: 'Or a CSV file: code,pin (a header line "code,pin" is skipped)',
   depositButton: 'Deposit',
   results: 'Results',
   progress: 'Checked',
   of: 'of',
-  accepted: 'accepted',
-  rejected: 'rejected',
-  pending: 'pending',
+  outcomes: { accepted: 'accepted', rejected: 'rejected', pending: 'pending' } satisfies Record<
+    DepositOutcome,
+    string
+  >,
+  reasons: {
+    already_redeemed: 'already redeemed',
+    invalid_code: 'unknown to the issuer',
+    duplicate: 'already deposited',
+    format: 'not a code of this brand',
+    value_mismatch: 'another face value',
+    issuer_unavailable: 'the issuer did not answer; it is checked again later',
+  } satisfies Record<DepositReason, string>,
   noCodes: 'No codes were given.',
-  tooMany: (max: number) => `At most ${max} codes at a time.`,
+  tooMany: (max: number) => `At most ${max} codes at a time: send the rest separately.`,
+  sellerSuspended: 'The seller is suspended: no codes can be deposited.',
   summary: (a: number, r: number, p: number) => `${a} accepted, ${r} rejected, ${p} pending`,
 };
 
 export type PageText = typeof en;
 
 const zh: PageText = {
-  title: 'card-vault 卡密保管',
+  product: 'card-vault 卡密保管',
+  language: '语言',
   switchTo: 'English',
+  switchLang: 'en',
+  soldBy: (tenant: string) => `${tenant} 的订单`,
   invalidTitle: '此链接无法使用',
   invalidBody: '链接无效、已过期或已撤销。请向平台索取新链接。',
   orderTitle: '您的订单',
@@ -83,40 +121,58 @@ const zh: PageText = {
   quantity: '数量',
   amount: '实付金额',
   revealButton: '查看卡密',
-  revealNote: '卡密只在此处显示一次，显示前会先向发卡方核验。',
+  revealNote: '卡密只在此处显示一次，显示前会最后向发卡方核验一次。请准备好记录。',
   notPaid: '付款尚未到账。到账后请再次打开此链接。',
-  refunded: '此订单已退款：卡密在您查看前已被使用，因此不予显示。',
-  suspendedRefund: '此订单已退款：卖家已被暂停，因此不予显示。',
+  closed: '此订单已关闭，无法查看卡密。',
+  refunded: '卡密在您查看前已被使用：不予显示，订单款项已退还给您。',
+  suspendedRefund: '卖家已被暂停：不予显示，订单款项已退还给您。',
   revealedAt: '查看时间',
-  alreadyRevealed: '此卡密已查看过，不再显示。',
+  alreadyRevealed: '此链接的卡密已查看过，不再显示。',
   yourCode: '您的卡密',
-  code: '卡号',
+  code: '卡密',
   pin: '密码',
-  copy: '复制',
+  copy: '复制卡密',
+  copyPin: '复制密码',
   copied: '已复制',
-  hint: (brand: string) => `请在 ${brand} 官方网站或应用中兑换。请勿泄露：客服不会向您索要卡密。`,
+  hint: (brand: string) => `请在 ${brand} 官方网站或应用中兑换。请勿泄露：客服绝不会向您索要卡密。`,
   saveNow: '请立即记下：刷新页面后不会再次显示。',
   reportTitle: '卡密无法使用？',
   reportCard: '卡',
   reportButton: '举报为已被兑换',
-  reportDone: '已收到举报。处理结果：',
+  reportNote: '系统将向发卡方核验并作出处理；退款将退还给您。',
+  decisions: {
+    refunded: '举报成立：此卡款项已退还给您。',
+    refunded_unproven: '举报成立：此卡款项已退还给您。',
+    rejected: '举报未成立：发卡方显示卡密在您查看后才被兑换，或仍可使用。',
+    escalated: '举报已转交争议处理：平台会与您联系。',
+  },
+  alreadyReported: '此卡已举报过。',
+  windowClosed: '此订单的举报期限已过。',
   refusedTitle: '已拒绝',
   refusedBody: '此表单已失效或并非来自本页面。请重新打开链接。',
   errorTitle: '出错了',
   errorBody: '未做任何更改。请稍后再试。',
   depositTitle: '存入卡密',
   listing: '商品',
-  codesLabel: '卡密，每行一个（可在逗号、制表符或空格后附密码）',
-  fileLabel: '或上传 CSV 文件（code,pin）',
+  codesLabel: '卡密，每行一个',
+  codesHelp: '密码可写在卡密后，用制表符、逗号或分号隔开。卡密中的空格和短横线无妨。',
+  fileLabel: '或上传 CSV 文件：code,pin（首行 "code,pin" 会被跳过）',
   depositButton: '存入',
   results: '结果',
   progress: '已核验',
   of: '/',
-  accepted: '已接受',
-  rejected: '已拒绝',
-  pending: '待核验',
+  outcomes: { accepted: '已接受', rejected: '已拒绝', pending: '待核验' },
+  reasons: {
+    already_redeemed: '已被兑换',
+    invalid_code: '发卡方无此卡',
+    duplicate: '已存入过',
+    format: '不是此品牌的卡密',
+    value_mismatch: '面值不符',
+    issuer_unavailable: '发卡方未响应，稍后再次核验',
+  },
   noCodes: '未提供卡密。',
-  tooMany: (max: number) => `每次最多 ${max} 个卡密。`,
+  tooMany: (max: number) => `每次最多 ${max} 个卡密，其余请分开提交。`,
+  sellerSuspended: '卖家已被暂停，不能存入卡密。',
   summary: (a: number, r: number, p: number) => `已接受 ${a}，已拒绝 ${r}，待核验 ${p}`,
 };
 

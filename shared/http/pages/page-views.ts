@@ -1,77 +1,46 @@
+/*
+ * Element hooks the browser tests rely on (keep them stable):
+ *
+ *   reveal page (GET /links/{token}, kind reveal)
+ *     #reveal-button       the "Reveal code" submit button (form POST to /links/{token}/reveal)
+ *     #revealed-notice     "Revealed at ..." once the order is revealed (the reload after a reveal)
+ *     #refund-notice       the refund message (dead code or suspended seller): no code, no button
+ *     #report-form         the report form (POST /links/{token}/report), after the reveal
+ *     #report-card         its card <select>; #report-button its submit; #report-result the decision
+ *   reveal answer (POST /links/{token}/reveal), the one page that carries codes
+ *     #revealed-code       the first card's code; #revealed-pin its PIN (when it has one)
+ *     #copy-code           its copy button (#copy-pin for the PIN): `hidden` until page.js runs
+ *     #revealed-time       when it was revealed
+ *     further cards of the order: #revealed-code-2, #revealed-pin-2, #copy-code-2, ... (1-based)
+ *     a dead code answers the reveal page with #refund-notice instead
+ *   deposit page (GET /links/{token}, kind deposit) and its answer (POST /links/{token}/cards)
+ *     #deposit-form, #codes (textarea), #codes-file (file input), #deposit-button (submit)
+ *     #deposit-progress    <progress>: value = codes checked, max = codes sent
+ *     #deposit-summary     "n accepted, n rejected, n pending"
+ *     #deposit-results     <ul>, one <li> per code, data-outcome="accepted|rejected|pending",
+ *                          showing its number, the code masked (last 4 only), outcome, reason
+ *     #deposit-error       a refusal of the whole batch (no codes, too many, seller suspended)
+ *   every page: #lang-switch (the other language), #tenant-name; #invalid-link (404), #refused (403)
+ */
 import { html } from 'hono/html';
-import type { HtmlEscapedString } from 'hono/utils/html';
+import type { Order } from '../../domain/order.js';
 import type { DepositResult } from '../../services/deposit-service.js';
 import type { OpenedLink } from '../../services/link-service.js';
 import type { Revelation } from '../../services/reveal-service.js';
-import type { PageLang, PageText } from './page-text.js';
+import { formFields, type Html, layout, type PageFrame } from './page-layout.js';
+import type { PageText } from './page-text.js';
 
-type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
-
-export interface PageFrame {
-  readonly lang: PageLang;
-  readonly t: PageText;
-  /** The page's own path, for the language switch. */
-  readonly path: string;
-  readonly logoUrl?: string | undefined;
-}
-
-/** The frame of every page: one stylesheet and one script, both from this origin. */
-export function layout(frame: PageFrame, title: string, body: Html): Html {
-  const other: PageLang = frame.lang === 'zh-CN' ? 'en' : 'zh-CN';
-  return html`<!doctype html>
-<html lang="${frame.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<meta name="referrer" content="no-referrer">
-<title>${title} · ${frame.t.title}</title>
-<link rel="stylesheet" href="/assets/page.css">
-<script src="/assets/page.js" defer></script>
-</head>
-<body>
-<main>
-<header>
-${frame.logoUrl ? html`<img src="${frame.logoUrl}" alt="">` : html`<span>${frame.t.title}</span>`}
-<a href="${frame.path}?lang=${other}" hreflang="${other}" lang="${other}">${frame.t.switchTo}</a>
-</header>
-<h1>${title}</h1>
-${body}
-</main>
-</body>
-</html>`;
-}
+type RevealLink = Extract<OpenedLink, { kind: 'reveal' }>;
+type DepositLink = Extract<OpenedLink, { kind: 'deposit' }>;
 
 const money = (m: { amount: number; currency: string }) => `${(m.amount / 100).toFixed(2)} ${m.currency}`;
 
-function hidden(nonce: string, lang: PageLang) {
-  return html`<input type="hidden" name="nonce" value="${nonce}"><input type="hidden" name="lang" value="${lang}">`;
-}
+/** A code as a page may show it: its last four characters only (none for short codes). */
+export const masked = (last4: string) => `••••${last4}`;
 
-export function invalidPage(frame: PageFrame): Html {
-  return layout(frame, frame.t.invalidTitle, html`<section><p>${frame.t.invalidBody}</p></section>`);
-}
-
-export function refusedPage(frame: PageFrame): Html {
-  return layout(
-    frame,
-    frame.t.refusedTitle,
-    html`<section class="notice"><p>${frame.t.refusedBody}</p></section>`,
-  );
-}
-
-export function errorPage(frame: PageFrame, detail?: string): Html {
-  return layout(
-    frame,
-    frame.t.errorTitle,
-    html`<section class="notice"><p>${detail ?? frame.t.errorBody}</p></section>`,
-  );
-}
-
-function orderSummary(t: PageText, opened: Extract<OpenedLink, { kind: 'reveal' }>) {
-  const { order, listing } = opened;
+function orderSummary(t: PageText, { order, listing }: RevealLink, frame: PageFrame): Html {
   return html`<section aria-labelledby="summary-title">
-<h2 id="summary-title">${t.orderTitle}</h2>
+<h2 id="summary-title">${frame.tenantName ? t.soldBy(frame.tenantName) : t.orderTitle}</h2>
 <dl>
 ${listing?.title ? html`<dt>${t.item}</dt><dd>${listing.title}</dd>` : ''}
 <dt>${t.brand}</dt><dd>${order.brand}</dd>
@@ -81,61 +50,64 @@ ${listing?.title ? html`<dt>${t.item}</dt><dd>${listing.title}</dd>` : ''}
 </section>`;
 }
 
-/** What a reveal link shows on GET: the summary and, while it can, the button. Never a code. */
-export function revealPage(
-  frame: PageFrame,
-  opened: Extract<OpenedLink, { kind: 'reveal' }>,
-  action: string,
-  notice?: string,
-): Html {
+const refundText = (t: PageText, order: Order) =>
+  order.refundReason === 'seller_suspended' ? t.suspendedRefund : t.refunded;
+
+/** What a reveal link shows: the summary and, while it can, the button. Never a code. */
+export function revealPage(frame: PageFrame, opened: RevealLink, notice?: string): Html {
   const { t } = frame;
   const { order, link } = opened;
+  const action = frame.path ?? '';
   let body: Html;
   if (order.revealedAt !== undefined) {
-    body = html`<section class="ok"><p>${t.revealedAt} <time datetime="${order.revealedAt}">${order.revealedAt}</time></p>
+    body = html`<section class="ok" id="revealed-notice"><p>${t.revealedAt} <time datetime="${order.revealedAt}">${order.revealedAt}</time></p>
 <p>${t.alreadyRevealed}</p></section>
-${notice ? html`<section class="ok" role="status"><p>${notice}</p></section>` : ''}
+${notice ? html`<section class="ok" id="report-result" role="status"><p>${notice}</p></section>` : ''}
 <section aria-labelledby="report-title">
 <h2 id="report-title">${t.reportTitle}</h2>
-<form method="post" action="${action}/report">
-${hidden(link.nonce, frame.lang)}
-<label for="card">${t.reportCard}</label>
-<select id="card" name="cardId">
-${order.cards.map((c, i) => html`<option value="${c.cardId}">${i + 1} · ••••${c.last4}</option>`)}
+<form id="report-form" method="post" action="${action}/report">
+${formFields(link.nonce, frame.lang)}
+<input type="hidden" name="reason" value="already_redeemed">
+<label for="report-card">${t.reportCard}</label>
+<select id="report-card" name="cardId">
+${order.cards.map((c, i) => html`<option value="${c.cardId}">${i + 1} · ${masked(c.last4)}</option>`)}
 </select>
-<p><button type="submit" class="secondary">${t.reportButton}</button></p>
+<p class="muted">${t.reportNote}</p>
+<p><button type="submit" id="report-button" class="secondary">${t.reportButton}</button></p>
 </form>
 </section>`;
   } else if (order.state === 'refunded') {
-    body = html`<section class="notice" role="alert"><p>${order.refundReason === 'seller_suspended' ? t.suspendedRefund : t.refunded}</p></section>`;
+    body = html`<section class="notice" id="refund-notice" role="alert"><p>${refundText(t, order)}</p></section>`;
   } else if (order.state === 'paid' || order.state === 'released') {
-    body = html`<form method="post" action="${action}/reveal">
-${hidden(link.nonce, frame.lang)}
+    body = html`<form id="reveal-form" method="post" action="${action}/reveal">
+${formFields(link.nonce, frame.lang)}
 <p class="muted">${t.revealNote}</p>
-<button type="submit">${t.revealButton}</button>
+<button type="submit" id="reveal-button">${t.revealButton}</button>
 </form>`;
+  } else if (order.state === 'pending_payment') {
+    body = html`<section class="notice" id="not-paid"><p>${t.notPaid}</p></section>`;
   } else {
-    body = html`<section class="notice"><p>${t.notPaid}</p></section>`;
+    body = html`<section class="notice" id="order-closed"><p>${t.closed}</p></section>`;
   }
-  return layout(frame, t.orderTitle, html`${orderSummary(t, opened)}${body}`);
+  return layout(frame, t.orderTitle, html`${orderSummary(t, opened, frame)}${body}`);
 }
 
+const hook = (name: string, i: number) => (i === 0 ? name : `${name}-${i + 1}`);
+
 /** The one page that carries codes: the answer to the reveal button, never stored or cached. */
-export function revealedPage(
-  frame: PageFrame,
-  opened: Extract<OpenedLink, { kind: 'reveal' }>,
-  revelation: Revelation,
-): Html {
+export function revealedPage(frame: PageFrame, opened: RevealLink, revelation: Revelation): Html {
   const { t } = frame;
+  const many = revelation.cards.length > 1;
   const cards = revelation.cards.map(
-    (card, i) => html`<section aria-label="${t.code} ${i + 1}">
-<p><strong>${t.code}</strong></p>
-<p class="code" id="code-${i}">${card.code}</p>
-<p><button type="button" class="secondary" data-copy="code-${i}" data-copied="${t.copied}" hidden>${t.copy}</button></p>
+    (card, i) => html`<section class="card" aria-label="${t.code}${many ? ` ${i + 1}` : ''}">
+<p class="label" id="${hook('code-label', i)}">${t.code}${many ? ` ${i + 1}` : ''}</p>
+<p class="code" id="${hook('revealed-code', i)}" aria-labelledby="${hook('code-label', i)}">${card.code}</p>
+<p><button type="button" class="secondary" id="${hook('copy-code', i)}" data-copy="${hook('revealed-code', i)}" data-copied="${t.copied}" hidden>${t.copy}</button></p>
 ${
   card.pin !== undefined
-    ? html`<p><strong>${t.pin}</strong></p><p class="code" id="pin-${i}">${card.pin}</p>
-<p><button type="button" class="secondary" data-copy="pin-${i}" data-copied="${t.copied}" hidden>${t.copy}</button></p>`
+    ? html`<p class="label" id="${hook('pin-label', i)}">${t.pin}</p>
+<p class="code" id="${hook('revealed-pin', i)}" aria-labelledby="${hook('pin-label', i)}">${card.pin}</p>
+<p><button type="button" class="secondary" id="${hook('copy-pin', i)}" data-copy="${hook('revealed-pin', i)}" data-copied="${t.copied}" hidden>${t.copyPin}</button></p>`
     : ''
 }
 </section>`,
@@ -144,52 +116,70 @@ ${
     frame,
     t.yourCode,
     html`${cards}
-<section class="ok"><p>${t.hint(opened.order.brand)}</p><p>${t.saveNow}</p>
-<p class="muted">${t.revealedAt} <time datetime="${revelation.revealedAt}">${revelation.revealedAt}</time></p></section>`,
+<section class="ok" role="note"><p id="redemption-hint">${t.hint(opened.order.brand)}</p><p><strong>${t.saveNow}</strong></p>
+<p class="muted">${t.revealedAt} <time id="revealed-time" datetime="${revelation.revealedAt}">${revelation.revealedAt}</time></p></section>`,
   );
 }
 
-export const DEPOSIT_CHUNK = 50;
+/** Lines page.js sends per request: progress moves every batch, and each answers well within a Lambda's time. */
+export const DEPOSIT_BATCH_LINES = 50;
 
-/** The seller's deposit page: a form that works without script; with it, chunks and progress. */
-export function depositPage(
-  frame: PageFrame,
-  opened: Extract<OpenedLink, { kind: 'deposit' }>,
-  action: string,
-  outcome?: { results: readonly DepositResult[] } | { error: string },
-): Html {
+export type DepositOutcomeView =
+  | { readonly results: readonly DepositResult[] }
+  | { readonly error: string }
+  | undefined;
+
+/** A result as the page and page.js show it: its number, masked code, outcome and reason in words. */
+export function depositResultView(t: PageText, r: DepositResult, offset = 0) {
+  return {
+    number: offset + r.index + 1,
+    outcome: r.outcome,
+    masked: masked(r.last4),
+    outcomeText: t.outcomes[r.outcome],
+    ...(r.reason !== undefined ? { reason: r.reason, reasonText: t.reasons[r.reason] } : {}),
+  };
+}
+
+/** The seller's deposit page: a form that works without script; with it, batches and progress. */
+export function depositPage(frame: PageFrame, opened: DepositLink, outcome?: DepositOutcomeView): Html {
   const { t } = frame;
   const { listing, link } = opened;
   const results = outcome && 'results' in outcome ? outcome.results : [];
   const count = (o: string) => results.filter((r) => r.outcome === o).length;
+  const summaryTemplate = t
+    .summary(-1, -2, -3)
+    .replace('-1', '{a}')
+    .replace('-2', '{r}')
+    .replace('-3', '{p}');
   return layout(
     frame,
     t.depositTitle,
     html`<section><dl>
 ${listing.title ? html`<dt>${t.listing}</dt><dd>${listing.title}</dd>` : ''}
 <dt>${t.brand}</dt><dd>${listing.brand}</dd>
+<dt>${t.amount}</dt><dd>${money(listing.faceValue)}</dd>
 </dl></section>
-${outcome && 'error' in outcome ? html`<section class="notice" role="alert"><p>${outcome.error}</p></section>` : ''}
-<form method="post" action="${action}/deposit" enctype="multipart/form-data" data-deposit data-chunk="${DEPOSIT_CHUNK}" data-summary="${t.summary(-1, -2, -3).replace('-1', '{a}').replace('-2', '{r}').replace('-3', '{p}')}">
-${hidden(link.nonce, frame.lang)}
+${outcome && 'error' in outcome ? html`<section class="notice" id="deposit-error" role="alert"><p>${outcome.error}</p></section>` : ''}
+<form id="deposit-form" method="post" action="${frame.path ?? ''}/cards" enctype="multipart/form-data" data-batch="${DEPOSIT_BATCH_LINES}" data-summary="${summaryTemplate}">
+${formFields(link.nonce, frame.lang)}
 <label for="codes">${t.codesLabel}</label>
-<textarea id="codes" name="codes" autocomplete="off" autocapitalize="off" spellcheck="false"></textarea>
-<label for="file">${t.fileLabel}</label>
-<input id="file" name="file" type="file" accept=".csv,text/csv,text/plain">
-<p><button type="submit">${t.depositButton}</button></p>
+<p class="muted" id="codes-help">${t.codesHelp}</p>
+<textarea id="codes" name="codes" rows="8" aria-describedby="codes-help" autocomplete="off" autocapitalize="off" autocorrect="off" spellcheck="false"></textarea>
+<label for="codes-file">${t.fileLabel}</label>
+<input id="codes-file" name="file" type="file" accept=".csv,.txt,text/csv,text/plain">
+<p><button type="submit" id="deposit-button">${t.depositButton}</button></p>
 </form>
-<section id="results" aria-live="polite" ${results.length === 0 ? 'hidden' : ''}>
+<section id="deposit-status" aria-live="polite"${results.length === 0 ? html` hidden` : ''}>
 <h2>${t.results}</h2>
-<label for="progress">${t.progress} <span id="progress-count">${results.length}</span> ${t.of} <span id="progress-total">${results.length}</span></label>
-<progress id="progress" max="${Math.max(results.length, 1)}" value="${results.length}"></progress>
-<p id="summary" role="status">${results.length > 0 ? t.summary(count('accepted'), count('rejected'), count('pending')) : ''}</p>
-<table><thead><tr><th>#</th><th>${t.code}</th><th></th><th></th></tr></thead>
-<tbody id="results-body">
-${results.map((r) => html`<tr><td>${r.index + 1}</td><td>${masked(r.last4)}</td><td>${t[r.outcome]}</td><td>${r.reason ?? ''}</td></tr>`)}
-</tbody></table>
+<label for="deposit-progress">${t.progress} <span id="deposit-count">${results.length}</span> ${t.of} <span id="deposit-total">${results.length}</span></label>
+<progress id="deposit-progress" max="${Math.max(results.length, 1)}" value="${results.length}"></progress>
+<p id="deposit-summary" role="status">${results.length > 0 ? t.summary(count('accepted'), count('rejected'), count('pending')) : ''}</p>
+<ul id="deposit-results">
+${results.map((r) => {
+  const v = depositResultView(t, r);
+  return html`<li data-outcome="${v.outcome}"><span class="n">${v.number}</span> <span class="masked">${v.masked}</span> <span class="outcome">${v.outcomeText}</span>${v.reasonText ? html` <span class="reason">${v.reasonText}</span>` : ''}</li>`;
+})}
+</ul>
 </section>`,
   );
 }
-
-/** A code as the deposit page shows it: its last four characters only. */
-export const masked = (last4: string) => `••••${last4}`;

@@ -1,7 +1,13 @@
+import type { Logger } from '../../ports/logger.js';
 import type { Vault } from '../../services/vault.js';
 import type { RouteModule } from '../app.js';
+import { depositPageRoutes } from '../pages/deposit-page-routes.js';
+import { linkPageRoutes } from '../pages/link-page-routes.js';
+import type { PageModule } from '../pages/page-context.js';
+import { revealPageRoutes } from '../pages/reveal-page-routes.js';
 import { depositRoutes } from './deposit-routes.js';
 import { escalationRoutes } from './escalation-routes.js';
+import { linkRoutes } from './link-routes.js';
 import { listingRoutes } from './listing-routes.js';
 import { orderRoutes } from './order-routes.js';
 import { partyRoutes } from './party-routes.js';
@@ -18,5 +24,15 @@ export function allRoutes(vault: Vault): RouteModule[] {
     partyRoutes(vault),
     escalationRoutes(vault.escalations),
     webhookEndpointRoutes(vault.webhookEndpoints, vault.webhookDeliveries),
+    linkRoutes(vault.links),
   ] as RouteModule[];
+}
+
+/** Every hosted page, for the local stack (in AWS: GETs on api, reveal and report on reveal, deposit on deposit). */
+export function allPages(vault: Vault, logger: Logger): PageModule[] {
+  return [
+    linkPageRoutes({ links: vault.links, logger }),
+    revealPageRoutes({ ...vault, logger }),
+    depositPageRoutes({ ...vault, logger }),
+  ];
 }

@@ -1,0 +1,36 @@
+import type { Logger } from '../../ports/logger.js';
+import type { LinkService } from '../../services/link-service.js';
+import { PAGE_CSS, PAGE_JS } from './page-assets.js';
+import { frameOf, openLink, type PageModule, pageApp, sendInvalid, sendPage } from './page-context.js';
+import { depositPage, revealPage } from './page-views.js';
+
+/** Assets hold no secret: cached for an hour, and `nosniff` so they are only ever what they say. */
+const asset = (body: string, type: string) =>
+  new Response(body, {
+    headers: {
+      'Content-Type': `${type}; charset=utf-8`,
+      'Cache-Control': 'public, max-age=3600',
+      'X-Content-Type-Options': 'nosniff',
+    },
+  });
+
+/**
+ * The link pages' GETs and their assets (the api function in AWS). Opening a page never reveals
+ * and never writes anything of its own, so a chat app's link preview burns nothing.
+ */
+export function linkPageRoutes(deps: { links: LinkService; logger: Logger }): PageModule {
+  const app = pageApp(deps.logger);
+  app.get('/links/assets/page.css', () => asset(PAGE_CSS, 'text/css'));
+  app.get('/links/assets/page.js', () => asset(PAGE_JS, 'text/javascript'));
+  app.get('/links/:token', async (c) => {
+    const opened = await openLink(c, deps.links);
+    if (!opened) return sendInvalid(c);
+    const frame = frameOf(c, opened);
+    return sendPage(
+      c,
+      frame,
+      opened.kind === 'reveal' ? revealPage(frame, opened) : depositPage(frame, opened),
+    );
+  });
+  return app;
+}

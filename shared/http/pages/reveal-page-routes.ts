@@ -1,0 +1,110 @@
+import { randomUUID } from 'node:crypto';
+import type { Context } from 'hono';
+import { AlreadyReportedError, DisputeWindowClosedError, DomainError } from '../../domain/errors.js';
+import type { Logger } from '../../ports/logger.js';
+import type { LinkService, OpenedLink } from '../../services/link-service.js';
+import type { ReportService } from '../../services/report-service.js';
+import type { RevealService } from '../../services/reveal-service.js';
+import { type ProblemType, problemTypes } from '../problem-types.js';
+import {
+  acceptedForm,
+  field,
+  frameOf,
+  openLink,
+  type PageModule,
+  pageApp,
+  sendInvalid,
+  sendPage,
+  sendRefused,
+} from './page-context.js';
+import type { PageFrame } from './page-layout.js';
+import { revealedPage, revealPage } from './page-views.js';
+
+type RevealLink = Extract<OpenedLink, { kind: 'reveal' }>;
+
+export interface RevealPageDeps {
+  readonly links: LinkService;
+  readonly reveals: Pick<RevealService, 'reveal'>;
+  readonly reports: Pick<ReportService, 'report'>;
+  readonly logger: Logger;
+}
+
+/**
+ * The reveal page's two forms (the reveal function in AWS: the only one that may decrypt). Both
+ * go through the same services as the API, for the link's buyer; a refusal the API would answer
+ * as a problem is drawn as the page of the order's state (revealed, refunded, not paid).
+ */
+export function revealPageRoutes(deps: RevealPageDeps): PageModule {
+  const app = pageApp(deps.logger);
+
+  app.post('/links/:token/reveal', async (c) => {
+    const opened = await openLink(c, deps.links, 'reveal');
+    if (opened?.kind !== 'reveal') return sendInvalid(c);
+    const fields = await acceptedForm(c, opened);
+    if (!fields) return sendRefused(c, frameOf(c, opened));
+    const frame = frameOf(c, opened, field(fields, 'lang'));
+    const { link } = opened;
+    try {
+      // A key of its own per press: a second press (or a resubmitted form) is `already-revealed`,
+      // so the code is on exactly one page; the trail says it left through this page.
+      const revelation = await deps.reveals.reveal(
+        link.tenantId,
+        link.subjectId,
+        link.partyId,
+        `hosted-page:${randomUUID()}`,
+        'hosted_page',
+      );
+      c.header('Pragma', 'no-cache');
+      return sendPage(c, frame, revealedPage(frame, opened, revelation));
+    } catch (error) {
+      return stateAfterRefusal(c, error, deps.links, frame);
+    }
+  });
+
+  app.post('/links/:token/report', async (c) => {
+    const opened = await openLink(c, deps.links, 'reveal');
+    if (opened?.kind !== 'reveal') return sendInvalid(c);
+    const fields = await acceptedForm(c, opened);
+    if (!fields) return sendRefused(c, frameOf(c, opened));
+    const frame = frameOf(c, opened, field(fields, 'lang'));
+    const cardId = field(fields, 'cardId');
+    const { link, order } = opened;
+    // Only a card of this order: the select offers no other, so anything else is not this page's.
+    if (!order.cards.some((card) => card.cardId === cardId) || cardId === undefined) {
+      return sendRefused(c, frame);
+    }
+    let notice: string;
+    try {
+      const report = await deps.reports.report(link.tenantId, link.subjectId, {
+        buyerId: link.partyId,
+        cardId,
+        reason: 'already_redeemed',
+      });
+      notice = frame.t.decisions[report.decision];
+    } catch (error) {
+      if (error instanceof AlreadyReportedError) notice = frame.t.alreadyReported;
+      else if (error instanceof DisputeWindowClosedError) notice = frame.t.windowClosed;
+      else return stateAfterRefusal(c, error, deps.links, frame);
+    }
+    return sendPage(c, frame, revealPage(frame, await reopened(c, deps.links, opened), notice));
+  });
+
+  return app;
+}
+
+/** A refusal (already revealed, refunded, not paid...) shows the order as it now is; a fault is a fault. */
+async function stateAfterRefusal(c: Context, error: unknown, links: LinkService, frame: PageFrame) {
+  if (!(error instanceof DomainError) || isFault(error)) throw error;
+  const opened = await openLink(c, links, 'reveal');
+  if (opened?.kind !== 'reveal') return sendInvalid(c);
+  return sendPage(c, frame, revealPage(frame, opened));
+}
+
+/** What the error page is for: the vault could not answer (retry), not a refusal of this order. */
+const isFault = (error: DomainError) =>
+  (problemTypes[error.code] as ProblemType).status >= 500 || error.code === 'concurrent-update';
+
+async function reopened(c: Context, links: LinkService, before: RevealLink): Promise<RevealLink> {
+  const opened = await openLink(c, links, 'reveal');
+  return opened?.kind === 'reveal' ? opened : before;
+}
