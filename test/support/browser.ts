@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { type Browser, chromium } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 
 /** Debian's `chromium` package: the one browser the tests drive (playwright-core downloads none). */
@@ -35,3 +37,27 @@ export function useBrowser(): { current: Browser } {
   });
   return holder;
 }
+
+/** The fonts Chromium really drew a node's text with (DevTools' "Rendered Fonts"), not the CSS asked for. */
+export async function renderedFonts(page: Page, selector: string): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    return fonts.map((font) => font.familyName);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Writes the README's screenshots only when asked (`UPDATE_SCREENSHOTS=1`): CI leaves the tree clean. */
+export async function saveScreenshot(page: Page, name: 'reveal' | 'deposit'): Promise<void> {
+  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+const SCREENSHOT_DIR = 'docs/screenshots';
