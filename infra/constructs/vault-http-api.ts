@@ -39,6 +39,7 @@ export const VAULT_ROUTES: readonly VaultRoute[] = [
   // Path parameters keep the names of their siblings' ({id}): one name per position.
   { fn: 'api', method: 'POST', path: '/v1/orders/{id}/reveal-links' },
   { fn: 'api', method: 'POST', path: '/v1/listings/{id}/deposit-links' },
+  { fn: 'api', method: 'GET', path: '/v1/links/{id}' },
   { fn: 'api', method: 'DELETE', path: '/v1/links/{id}' },
   // The hosted pages: no API key, the token in the path is the credential, so anyone (a
   // link-preview bot too) may send these; all are throttled. Showing a page never needs a code

@@ -201,7 +201,7 @@ describe('HTTP API', () => {
   };
 
   it('routes reveal and reports to the reveal function, deposit and withdraw to the deposit function, the rest to api', () => {
-    s.template.resourceCountIs('AWS::ApiGatewayV2::Route', 13);
+    s.template.resourceCountIs('AWS::ApiGatewayV2::Route', 14);
     expect(integrationOf('POST /v1/orders/{id}/reveal')).toBe(fnId('reveal'));
     expect(integrationOf('POST /v1/orders/{id}/reports')).toBe(fnId('reveal'));
     expect(integrationOf('POST /v1/listings/{id}/cards')).toBe(fnId('deposit'));
@@ -213,6 +213,7 @@ describe('HTTP API', () => {
     for (const key of [
       'POST /v1/orders/{id}/reveal-links',
       'POST /v1/listings/{id}/deposit-links',
+      'GET /v1/links/{id}',
       'DELETE /v1/links/{id}',
     ]) {
       expect(integrationOf(key), key).toBe(fnId('api'));
