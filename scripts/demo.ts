@@ -173,6 +173,21 @@ const pageLinks: string[] = [];
     );
 }
 console.log(
+  "\n4) Hosted pages: the buyer reveals on the vault's own page, the marketplace never sees the code",
+);
+{
+  const seller = `erin-${run}`;
+  const buyer = `frank-${run}`;
+  const { listingId } = await listingWithFreshCard(seller);
+  const orderId = await orderAndPay(listingId, buyer);
+  const link = await call(() => vault.createRevealLink({ orderId }, { buyerId: buyer }));
+  say('the marketplace asks for a reveal link', link.status, `expires ${link.body.expiresAt}`);
+  const deposit = await call(() => vault.createDepositLink({ listingId }, { sellerId: seller }));
+  say('and a deposit link for the seller', deposit.status, `expires ${deposit.body.expiresAt}`);
+  console.log(`        open the reveal page (press "Reveal code"): ${link.body.url}`);
+  console.log(`        open the deposit page (paste codes):        ${deposit.body.url}`);
+}
+console.log(
   '\nDone. Every step above went through the typed client (client/); see README for curl versions.',
 );
 if (pageLinks.length > 0) {

@@ -42,6 +42,7 @@ const en = {
   brand: 'Brand',
   quantity: 'Quantity',
   amount: 'Amount paid',
+  faceValue: 'Face value',
   revealButton: 'Reveal code',
   revealNote:
     'The code is shown once, here, after a last check with the issuer. Have somewhere to write it down.',
@@ -120,6 +121,7 @@ const zh: PageText = {
   brand: '品牌',
   quantity: '数量',
   amount: '实付金额',
+  faceValue: '面值',
   revealButton: '查看卡密',
   revealNote: '卡密只在此处显示一次，显示前会最后向发卡方核验一次。请准备好记录。',
   notPaid: '付款尚未到账。到账后请再次打开此链接。',

@@ -157,7 +157,7 @@ export function depositPage(frame: PageFrame, opened: DepositLink, outcome?: Dep
     html`<section><dl>
 ${listing.title ? html`<dt>${t.listing}</dt><dd>${listing.title}</dd>` : ''}
 <dt>${t.brand}</dt><dd>${listing.brand}</dd>
-<dt>${t.amount}</dt><dd>${money(listing.faceValue)}</dd>
+<dt>${t.faceValue}</dt><dd>${money(listing.faceValue)}</dd>
 </dl></section>
 ${outcome && 'error' in outcome ? html`<section class="notice" id="deposit-error" role="alert"><p>${outcome.error}</p></section>` : ''}
 <form id="deposit-form" method="post" action="${frame.path ?? ''}/cards" enctype="multipart/form-data" data-batch="${DEPOSIT_BATCH_LINES}" data-summary="${summaryTemplate}">
