@@ -154,24 +154,6 @@ console.log('\n3) Fraud: the buyer reports a code that still works (F5)');
   const events = await call(() => vault.listOrderEvents({ orderId }));
   say('the audit trail', events.status, (events.body.events as Json[]).map((e) => e.type).join(' > '));
 }
-console.log('\n4) The hosted pages: the marketplace never touches a code');
-const pageLinks: string[] = [];
-{
-  const seller = `frank-${run}`;
-  const buyer = `grace-${run}`;
-  const { listingId } = await listingWithFreshCard(seller);
-  const orderId = await orderAndPay(listingId, buyer);
-  const reveal = await call(() => vault.createRevealLink({ orderId }, { buyerId: buyer }));
-  say("marketplace asks for the buyer's reveal link", reveal.status, `expires ${reveal.body.expiresAt}`);
-  const deposit = await call(() => vault.createDepositLink({ listingId }, { sellerId: seller }));
-  say("marketplace asks for the seller's deposit link", deposit.status, `expires ${deposit.body.expiresAt}`);
-  if (reveal.body.url)
-    pageLinks.push(`  reveal (opening it reveals nothing; the button does):\n    ${reveal.body.url}`);
-  if (deposit.body.url)
-    pageLinks.push(
-      `  deposit (paste codes minted with: curl -s ${issuer}/cards -H 'Content-Type: application/json' -d '{"brand":"demo-gift","amount":5000,"currency":"EUR"}'):\n    ${deposit.body.url}`,
-    );
-}
 console.log(
   "\n4) Hosted pages: the buyer reveals on the vault's own page, the marketplace never sees the code",
 );
@@ -190,8 +172,3 @@ console.log(
 console.log(
   '\nDone. Every step above went through the typed client (client/); see README for curl versions.',
 );
-if (pageLinks.length > 0) {
-  console.log(
-    `\nOpen these in a browser (add ?lang=zh-CN or ?lang=en to switch language):\n${pageLinks.join('\n')}`,
-  );
-}
