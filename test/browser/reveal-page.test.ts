@@ -70,9 +70,12 @@ describe('the hosted reveal page, in Chromium', () => {
     expect((await stack.current.get(`/v1/orders/${sale.orderId}`)).body.revealedAt).toBeUndefined();
 
     const page = await open(url);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await pressReveal(page);
     expect(await revealedCode(page)).toBe(plain(sale.card.code));
-    expect(await page.isVisible('#copy-code')).toBe(true);
+    // The copy button (page.js) puts the code, and only the code, on the clipboard.
+    await page.click('#copy-code');
+    expect(plain(String(await page.evaluate('navigator.clipboard.readText()')))).toBe(plain(sale.card.code));
     expect((await stack.current.get(`/v1/orders/${sale.orderId}`)).body.revealedAt).toEqual(
       expect.any(String),
     );
