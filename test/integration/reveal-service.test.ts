@@ -157,13 +157,16 @@ describe('RevealService', () => {
     const first = await vault.reveals.reveal(tenantId, orderId, buyerId, key);
     const version = (await stores.orders.getOrder(tenantId, orderId))?.version;
 
-    const again = await vault.reveals.reveal(tenantId, orderId, buyerId, key);
+    const again = await vault.reveals.reveal(tenantId, orderId, buyerId, key, 'hosted_page');
 
     expect(again).toEqual(first);
     expect((await stores.orders.getOrder(tenantId, orderId))?.version).toBe(version);
     const events = await stores.orders.listEvents(tenantId, orderId);
     expect(events.filter((e) => e.type === 'order.redelivered')).toEqual([
-      expect.objectContaining({ actor: 'buyer', data: { cardIds: first.cards.map((c) => c.cardId) } }),
+      expect.objectContaining({
+        actor: 'buyer',
+        data: { cardIds: first.cards.map((c) => c.cardId), channel: 'hosted_page' },
+      }),
     ]);
   });
 
