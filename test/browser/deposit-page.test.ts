@@ -93,6 +93,9 @@ describe('the hosted deposit page, in Chromium', () => {
       codes.map((code) => (spent.includes(code) ? 'rejected' : 'accepted')),
     );
     await expectMasked(page, codes);
+    // Nor in the vault's logs of the whole run (the page's batches included).
+    const logs = plain(stack.current.logs.join('\n'));
+    expect(codes.filter((code) => logs.includes(plain(code)))).toEqual([]);
     const listing = await stack.current.get(`/v1/listings/${listingId}`);
     expect(listing.body.stock.available).toBe(198);
     await page.context().close();

@@ -86,6 +86,7 @@ describe('the hosted reveal page, in Chromium', () => {
     expect(await page.locator('#revealed-code').count()).toBe(0);
     expect(await page.isVisible('#report-form')).toBe(true);
     expect(plain(await page.content())).not.toContain(plain(sale.card.code));
+    expect(plain(stack.current.logs.join('\n'))).not.toContain(plain(sale.card.code));
     await page.context().close();
   });
 
