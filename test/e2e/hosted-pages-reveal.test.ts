@@ -142,8 +142,8 @@ describe('hosted reveal page (issue 10)', () => {
     const expiring = await createRevealLink(stack.current, orderId, buyerId, { expiresInSeconds: 60 });
     stack.current.clock.advance(61);
     const pages = await Promise.all(
-      [`/links/${'A'.repeat(43)}`, `/links/${unique('junk')}`, revoked.path, expiring.path].map((path) =>
-        getPage(stack.current, path),
+      [`/links/${'A'.repeat(43)}`, `/links/${unique('junk')}`, `/links/x/y`, revoked.path, expiring.path].map(
+        (path) => getPage(stack.current, path),
       ),
     );
     for (const page of pages) {

@@ -32,5 +32,7 @@ export function linkPageRoutes(deps: { links: LinkService; logger: Logger }): Pa
       opened.kind === 'reveal' ? revealPage(frame, opened) : depositPage(frame, opened),
     );
   });
+  // Any other page path is a link that opens nothing, drawn the same way (after the routes above).
+  app.get('/links/*', (c) => sendInvalid(c));
   return app;
 }
