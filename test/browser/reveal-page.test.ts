@@ -6,6 +6,7 @@ import { aPaidOrder } from '../support/scenario.js';
 import { useTestStack } from '../support/test-stack.js';
 
 const stack = useTestStack();
+const browser = useBrowser();
 
 /** User agents of chat apps whose link previews open a link before the person does. */
 const PREVIEW_BOTS = [
@@ -13,7 +14,6 @@ const PREVIEW_BOTS = [
   'TelegramBot (like TwitterBot)',
   'WhatsApp/2.23.20.0 A',
 ];
-const browser = useBrowser();
 
 /** Codes are compared as the issuer knows them: without the dashes and spaces people add. */
 const plain = (code: string) => code.replace(/[\s-]/g, '');
