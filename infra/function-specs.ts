@@ -9,6 +9,7 @@
 import {
   DUE_INDEX,
   FINGERPRINT_PARTITION_PREFIX,
+  LINK_PARTITION_PREFIX,
   SELLER_INDEX,
   TENANT_PARTITION_PREFIX,
   WEBHOOK_DELIVERY_PARTITIONS,
@@ -59,7 +60,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     entry: 'functions/api.ts',
     servesOpenApiDocument: true,
     description:
-      'card-vault HTTP API: every route but deposit, withdrawal, reveal and reports. No KMS rights.',
+      'card-vault HTTP API: every route but deposit, withdrawal, reveal and reports; links and the hosted pages. No KMS rights.',
     // A few DynamoDB round trips per request; 10 s is generous and still fails fast.
     memoryMb: 512,
     timeoutSeconds: 10,
@@ -70,7 +71,8 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     indexes: [SELLER_INDEX],
     // ConditionCheckItem: placing an order checks the seller is active.
     writes: ['PutItem', 'UpdateItem', 'ConditionCheckItem'],
-    writePrefixes: [TENANT_PARTITION_PREFIX],
+    // LINK#: a hosted link is put (with its tenant-side pointer) and revoked here, and only here.
+    writePrefixes: [TENANT_PARTITION_PREFIX, LINK_PARTITION_PREFIX],
     // A tenant deletes its webhook endpoints; nothing else of the api's is ever deleted.
     deletePartitions: [WEBHOOK_ENDPOINT_PARTITIONS],
     deniedPartitions: [],

@@ -33,7 +33,9 @@ export function applyNagSuppressions(targets: NagTargets): void {
       'Authorization is the application: every /v1 route requires a tenant API key (Bearer), stored as ' +
       'a SHA-256 hash and compared in constant time, and scopes every item to that tenant (docs/design.md). ' +
       'An API Gateway authorizer would duplicate that lookup on every request. /health and ' +
-      '/openapi.json are public by design.',
+      '/openapi.json are public by design, and so are the hosted pages under /links/{token}: the ' +
+      'unguessable token (256 bits, stored hashed, expiring, revocable) is their credential, and ' +
+      'their POSTs also carry the per-page nonce.',
   });
   Validations.of(targets.deadLetterQueue).acknowledge({
     id: 'AwsSolutions-SQS3',

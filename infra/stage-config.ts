@@ -20,8 +20,11 @@ export interface StageConfig {
   /** Log groups only: data (table, keys) is retained in every stage. */
   readonly logRemovalPolicy: RemovalPolicy;
   readonly apiThrottle: Throttle;
-  /** Per-route limits for the expensive routes (each deposit may carry 500 cards). */
-  readonly routeThrottle: { readonly deposit: Throttle; readonly reveal: Throttle };
+  /**
+   * Per-route limits for the expensive routes (each deposit may carry 500 cards) and for the
+   * hosted pages' GETs, which anyone holding a link (or a bot) may send without an API key.
+   */
+  readonly routeThrottle: { readonly deposit: Throttle; readonly reveal: Throttle; readonly pages: Throttle };
   /** Undefined: no reservation (see `reservedConcurrency` in README "Deploy"). */
   readonly reservedConcurrency: { readonly deposit?: number; readonly sweeper?: number };
   /** Business alarms: refunds as a share of reveals (%, per hour) worth an operator's look. */
@@ -41,7 +44,11 @@ const BASE: Record<StageName, Omit<StageConfig, 'stage' | 'alarmEmail'>> = {
     logRetention: RetentionDays.TWO_WEEKS,
     logRemovalPolicy: RemovalPolicy.DESTROY,
     apiThrottle: { rateLimit: 20, burstLimit: 40 },
-    routeThrottle: { deposit: { rateLimit: 2, burstLimit: 5 }, reveal: { rateLimit: 10, burstLimit: 20 } },
+    routeThrottle: {
+      deposit: { rateLimit: 2, burstLimit: 5 },
+      reveal: { rateLimit: 10, burstLimit: 20 },
+      pages: { rateLimit: 10, burstLimit: 20 },
+    },
     // Fresh accounts often have a Lambda concurrency quota of 10, and any reservation must leave
     // 100 unreserved: dev deploys there. The sweeper's timeout (< its 1-minute period) and the
     // conditional writes already make overlapping sweeps harmless.
@@ -55,7 +62,12 @@ const BASE: Record<StageName, Omit<StageConfig, 'stage' | 'alarmEmail'>> = {
     logRetention: RetentionDays.THREE_MONTHS,
     logRemovalPolicy: RemovalPolicy.RETAIN,
     apiThrottle: { rateLimit: 200, burstLimit: 400 },
-    routeThrottle: { deposit: { rateLimit: 5, burstLimit: 10 }, reveal: { rateLimit: 50, burstLimit: 100 } },
+    routeThrottle: {
+      deposit: { rateLimit: 5, burstLimit: 10 },
+      reveal: { rateLimit: 50, burstLimit: 100 },
+      // A page view is two or three GetItems; a buyer opens it a few times, a preview bot once.
+      pages: { rateLimit: 50, burstLimit: 100 },
+    },
     // deposit: each invocation may write 500 cards (2 items each, in transactions) and call KMS
     // twice per card; 10 at a time bounds the write burst on the table and the KMS request rate.
     // sweeper: one sweep at a time; a second concurrent sweep would only contend on the same items.

@@ -13,26 +13,48 @@ import type { StageConfig, Throttle } from '../stage-config.js';
 import type { VaultFunctions } from './vault-functions.js';
 
 /**
- * Routes served by the privileged functions; everything else goes to `$default` (the api
- * function). test/infra/bundling.test.ts checks this table against the routes each function's
- * own app serves, so a route can neither 404 in AWS nor land on the wrong privilege.
+ * Routes named in API Gateway; everything else goes to `$default` (the api function).
+ * test/infra/bundling.test.ts checks this table against the routes each function's own app
+ * serves, so a route can neither 404 in AWS nor land on the wrong privilege.
  */
-export interface PrivilegedRoute {
-  readonly fn: 'deposit' | 'reveal';
-  readonly method: 'POST' | 'DELETE';
+export interface VaultRoute {
+  readonly fn: 'api' | 'deposit' | 'reveal';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   readonly path: string;
-  /** A tighter per-route limit than the stage's, for the expensive routes. */
+  /** A tighter per-route limit than the stage's, for the expensive or public routes. */
   readonly throttle?: keyof StageConfig['routeThrottle'];
 }
 
-export const PRIVILEGED_ROUTES: readonly PrivilegedRoute[] = [
+/** A route served by a function with KMS rights. */
+export type PrivilegedRoute = VaultRoute & { readonly fn: 'deposit' | 'reveal' };
+
+export const VAULT_ROUTES: readonly VaultRoute[] = [
   { fn: 'deposit', method: 'POST', path: '/v1/listings/{id}/cards', throttle: 'deposit' },
   // functions/deposit.ts serves withdrawal beside deposit: throttled alike, or a burst of
   // withdrawals would take the deposit function's reserved concurrency.
   { fn: 'deposit', method: 'DELETE', path: '/v1/listings/{id}/cards/{cardId}', throttle: 'deposit' },
   { fn: 'reveal', method: 'POST', path: '/v1/orders/{id}/reveal', throttle: 'reveal' },
   { fn: 'reveal', method: 'POST', path: '/v1/orders/{id}/reports', throttle: 'reveal' },
+  // The link API (issue 10): the api function writes and revokes links and never sees a code.
+  // Path parameters keep the names of their siblings' ({id}): one name per position.
+  { fn: 'api', method: 'POST', path: '/v1/orders/{id}/reveal-links' },
+  { fn: 'api', method: 'POST', path: '/v1/listings/{id}/deposit-links' },
+  { fn: 'api', method: 'GET', path: '/v1/links/{id}' },
+  { fn: 'api', method: 'DELETE', path: '/v1/links/{id}' },
+  // The hosted pages: no API key, the token in the path is the credential, so anyone (a
+  // link-preview bot too) may send these; all are throttled. Showing a page never needs a code
+  // (api function); the button that reveals and the form that deposits go to the function with
+  // that privilege, as their /v1 routes do, so the pages widen no function's rights.
+  { fn: 'api', method: 'GET', path: '/links/{token}', throttle: 'pages' },
+  { fn: 'api', method: 'GET', path: '/links/assets/{file}', throttle: 'pages' },
+  { fn: 'reveal', method: 'POST', path: '/links/{token}/reveal', throttle: 'reveal' },
+  { fn: 'reveal', method: 'POST', path: '/links/{token}/report', throttle: 'reveal' },
+  { fn: 'deposit', method: 'POST', path: '/links/{token}/cards', throttle: 'deposit' },
 ];
+
+export const PRIVILEGED_ROUTES: readonly PrivilegedRoute[] = VAULT_ROUTES.filter(
+  (route): route is PrivilegedRoute => route.fn !== 'api',
+);
 
 export const routeKey = (route: Pick<PrivilegedRoute, 'method' | 'path'>) => `${route.method} ${route.path}`;
 
@@ -64,7 +86,10 @@ export interface VaultHttpApiProps {
   readonly functions: VaultFunctions;
 }
 
-/** HTTP API: no CORS (server-to-server callers only), stage and route throttling, JSON access logs. */
+/**
+ * HTTP API: no CORS (server-to-server callers; the hosted pages are same-origin and send no
+ * cross-origin request), stage and route throttling, JSON access logs.
+ */
 export class VaultHttpApi extends Construct {
   readonly api: HttpApi;
   readonly stage: HttpStage;
@@ -73,16 +98,19 @@ export class VaultHttpApi extends Construct {
   constructor(scope: Construct, id: string, props: VaultHttpApiProps) {
     super(scope, id);
     const { config, functions } = props;
+    // One integration for $default and the api function's named routes.
+    const apiIntegration = new HttpLambdaIntegration('ApiIntegration', functions.api.fn);
     this.api = new HttpApi(this, 'Api', {
       description: `card-vault ${config.stage}`,
       createDefaultStage: false,
-      defaultIntegration: new HttpLambdaIntegration('ApiIntegration', functions.api.fn),
+      defaultIntegration: apiIntegration,
     });
     const integrations = {
+      api: apiIntegration,
       deposit: new HttpLambdaIntegration('DepositIntegration', functions.deposit.fn),
       reveal: new HttpLambdaIntegration('RevealIntegration', functions.reveal.fn),
     };
-    const routes = PRIVILEGED_ROUTES.flatMap((route) =>
+    const routes = VAULT_ROUTES.flatMap((route) =>
       this.api.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
@@ -105,7 +133,7 @@ export class VaultHttpApi extends Construct {
       },
     });
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
-    for (const route of PRIVILEGED_ROUTES) {
+    for (const route of VAULT_ROUTES) {
       if (route.throttle === undefined) continue;
       const limit: Throttle = config.routeThrottle[route.throttle];
       routeSettings[routeKey(route)] = {

@@ -169,7 +169,7 @@ describe('identity policies', () => {
     const tableId = s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never);
     // Written out independently of function-specs.ts: what each function's code paths send.
     const expected: Record<FunctionName, { writes: string[]; prefixes: string[] }> = {
-      api: { writes: ['ConditionCheckItem', 'PutItem', 'UpdateItem'], prefixes: ['T#*'] },
+      api: { writes: ['ConditionCheckItem', 'PutItem', 'UpdateItem'], prefixes: ['T#*', 'LINK#*'] },
       deposit: { writes: ['DeleteItem', 'PutItem', 'UpdateItem'], prefixes: ['T#*', 'FP#*'] },
       reveal: { writes: ['ConditionCheckItem', 'PutItem', 'UpdateItem'], prefixes: ['T#*'] },
       sweeper: { writes: ['PutItem', 'UpdateItem'], prefixes: ['T#*'] },
@@ -189,6 +189,19 @@ describe('identity policies', () => {
         expect(prefixes.some((p) => pk.startsWith(p.slice(0, -1)))).toBe(false);
       }
     }
+  });
+
+  it('let only the api function write hosted links (made and revoked there); the page functions only read them', () => {
+    // The patterns are the ones the keys are built with: the link under its token's hash, its pointer under the tenant.
+    expect(keys.linkToken('a'.repeat(64)).pk).toBe(`LINK#${'a'.repeat(64)}`);
+    expect(keys.link('tnt_1', 'lnk_1').pk.startsWith('T#tnt_1#')).toBe(true);
+    const linkWriters = (['api', 'deposit', 'reveal', 'sweeper'] as const).filter((name) => {
+      const leading = (
+        dynamoStatement(name, 'dynamodb:PutItem').Condition as Record<string, Record<string, unknown>>
+      )['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+      return ([] as unknown[]).concat(leading).includes('LINK#*');
+    });
+    expect(linkWriters).toEqual(['api']);
   });
 
   it('let only the api function delete, and only webhook endpoints', () => {

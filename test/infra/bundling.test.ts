@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { PRIVILEGED_ROUTES } from '../../infra/constructs/vault-http-api.js';
+import { PRIVILEGED_ROUTES, routeKey, VAULT_ROUTES } from '../../infra/constructs/vault-http-api.js';
 import type { FunctionName, WebhookFunctionName } from '../../infra/function-specs.js';
 import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
 import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
@@ -173,8 +173,9 @@ describe('bundled handlers, invoked with API Gateway and Scheduler events', () =
       })
       .map(routeKeyOf);
   };
+  /** The function's documented (/v1) routes; the hosted pages are HTML, outside the document. */
   const privileged = (fn: 'deposit' | 'reveal') =>
-    PRIVILEGED_ROUTES.filter((r) => r.fn === fn).map(
+    PRIVILEGED_ROUTES.filter((r) => r.fn === fn && r.path.startsWith('/v1/')).map(
       (r) => `${r.method} ${r.path.replace(/\{[^}]+\}/g, '{}')}`,
     );
 
@@ -191,6 +192,27 @@ describe('bundled handlers, invoked with API Gateway and Scheduler events', () =
       .filter((route) => ![...privileged('deposit'), ...privileged('reveal')].includes(route));
     expect(unprivileged.length).toBeGreaterThan(10);
     expect(servedBy('api', ops).sort()).toEqual(unprivileged.sort());
+  });
+
+  it('serve each hosted page route from the function API Gateway sends it to, and from no other', () => {
+    // HTML for people, outside the document: checked against the route table itself.
+    const pages = VAULT_ROUTES.filter((route) => !route.path.startsWith('/v1/'));
+    expect(pages.length).toBeGreaterThanOrEqual(5);
+    const samplePath = (path: string) =>
+      path.replace('{token}', 'A'.repeat(43)).replace('{file}', 'page.css');
+    for (const fn of ['api', 'deposit', 'reveal'] as const) {
+      const outcomes = invokeBundleEach(
+        bundleDir(fn),
+        pages.map((route) => httpApiEvent(route.method, samplePath(route.path))),
+        env(),
+      );
+      const served = pages.filter((route, i) => {
+        const response = outcomes[i]?.result as LambdaResponse | undefined;
+        expect({ fn, route, error: outcomes[i]?.error }).toEqual({ fn, route, error: undefined });
+        return !(response?.statusCode === 404 && response.body.includes('no route matches'));
+      });
+      expect(served.map(routeKey), fn).toEqual(pages.filter((route) => route.fn === fn).map(routeKey));
+    }
   });
 
   it('answer /openapi.json from the api function only (the others carry no document)', () => {

@@ -16,6 +16,7 @@ import { systemClock } from '../../shared/ports/clock.js';
 import { TenantService } from '../../shared/services/tenant-service.js';
 import { useTestTable } from '../support/dynamo.js';
 import { type DynamoCall, iamCalls, likeIam, WRITE_ACTIONS } from '../support/iam-calls.js';
+import { nonceOf, SAME_ORIGIN, textOf } from '../support/link-pages.js';
 import { httpApiEvent, scheduledEvent } from './invoke-bundle.js';
 
 type HttpHandler = (event: APIGatewayProxyEventV2, context: unknown) => Promise<APIGatewayProxyResultV2>;
@@ -452,6 +453,92 @@ describe('the Lambda handlers, in-process, on every flow', () => {
     expect(['cancelled', 'expired']).toContain(await orderState(s.c.orderId));
     const events = (await call(fns.api, 'GET', `/v1/orders/${escalation.orderId}/events`)).json.events;
     expect(events.map((e: { type: string }) => e.type)).toContain('report.default_applied');
+  });
+
+  /** A page's form, posted as the browser posts it: urlencoded, same-origin, no API key. */
+  const postForm = async (fn: HttpHandler, path: string, fields: Record<string, string>) => {
+    const event = httpApiEvent('POST', path, {
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...SAME_ORIGIN },
+      raw: new URLSearchParams(fields).toString(),
+    }) as unknown as APIGatewayProxyEventV2;
+    return (await fn(event, { awsRequestId: 'req-3' })) as Response;
+  };
+  /**
+   * The deposit page's form without script: multipart (it has a file input), which API Gateway
+   * hands to Lambda base64-encoded, as it does any body it does not take for text.
+   */
+  const postMultipart = async (
+    fn: HttpHandler,
+    path: string,
+    fields: Record<string, string>,
+    csv: string,
+  ) => {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.set(name, value);
+    form.set('file', new Blob([csv], { type: 'text/csv' }), 'codes.csv');
+    const encoded = new Response(form);
+    const event = httpApiEvent('POST', path, {
+      headers: { 'content-type': encoded.headers.get('content-type') as string, ...SAME_ORIGIN },
+    }) as unknown as APIGatewayProxyEventV2;
+    event.body = Buffer.from(await encoded.arrayBuffer()).toString('base64');
+    event.isBase64Encoded = true;
+    return (await fn(event, { awsRequestId: 'req-6' })) as Response;
+  };
+  const openPage = async (token: string) => {
+    const event = httpApiEvent('GET', `/links/${token}`) as unknown as APIGatewayProxyEventV2;
+    const page = (await fns.api(event, { awsRequestId: 'req-4' })) as Response;
+    expect(page.statusCode, page.body).toBe(200);
+    return { nonce: nonceOf(page.body), lang: 'en' };
+  };
+  const tokenOf = (url: string) => new URL(url).pathname.split('/').pop() as string;
+
+  it('hosted pages: api makes, reads and revokes links and shows their pages; deposit takes the form, reveal the button and the report', async () => {
+    const sellerId = next('seller');
+    const listingId = await aListing(sellerId);
+    const depositLink = await call(fns.api, 'POST', `/v1/listings/${listingId}/deposit-links`, { sellerId });
+    expect(depositLink.statusCode, depositLink.body).toBe(201);
+    const depositToken = tokenOf(depositLink.json.url);
+    const code = await mint();
+    const fromFile = await mint();
+    const deposited = await postMultipart(
+      fns.deposit,
+      `/links/${depositToken}/cards`,
+      { ...(await openPage(depositToken)), codes: code },
+      `code,pin\r\n${fromFile},\r\n`,
+    );
+    expect(deposited.statusCode, deposited.body).toBe(200);
+    expect(deposited.body.match(/data-outcome="accepted"/g)).toHaveLength(2);
+
+    const order = await anOrder(listingId);
+    await pay(order);
+    const revealLink = await call(fns.api, 'POST', `/v1/orders/${order.orderId}/reveal-links`, {
+      buyerId: order.buyerId,
+    });
+    expect(revealLink.statusCode, revealLink.body).toBe(201);
+    const token = tokenOf(revealLink.json.url);
+    const form = await openPage(token);
+    const revealed = await postForm(fns.reveal, `/links/${token}/reveal`, form);
+    expect(revealed.statusCode, revealed.body).toBe(200);
+    // One of the two codes just deposited: the order took whichever the pool gave it.
+    const shown = textOf(revealed.body, 'revealed-code')?.replace(/[\s-]/g, '');
+    expect([code, fromFile].map((c) => c.replace(/-/g, ''))).toContain(shown);
+    const reported = await postForm(fns.reveal, `/links/${token}/report`, {
+      ...form,
+      cardId: order.cards[0]?.cardId as string,
+    });
+    expect(reported.statusCode, reported.body).toBe(200);
+
+    const asset = (await fns.api(
+      httpApiEvent('GET', '/links/assets/page.js') as unknown as APIGatewayProxyEventV2,
+      {
+        awsRequestId: 'req-5',
+      },
+    )) as Response;
+    expect(asset.statusCode).toBe(200);
+    const { linkId } = revealLink.json;
+    expect((await call(fns.api, 'GET', `/v1/links/${linkId}`)).statusCode).toBe(200);
+    const revoked = await call(fns.api, 'DELETE', `/v1/links/${linkId}`);
+    expect(revoked.json.revokedAt, revoked.body).toEqual(expect.any(String));
   });
 
   it('stay within the IAM grants the stack gives each function (DynamoDB Local does not check them)', () => {

@@ -201,7 +201,7 @@ describe('HTTP API', () => {
   };
 
   it('routes reveal and reports to the reveal function, deposit and withdraw to the deposit function, the rest to api', () => {
-    s.template.resourceCountIs('AWS::ApiGatewayV2::Route', 5);
+    s.template.resourceCountIs('AWS::ApiGatewayV2::Route', 14);
     expect(integrationOf('POST /v1/orders/{id}/reveal')).toBe(fnId('reveal'));
     expect(integrationOf('POST /v1/orders/{id}/reports')).toBe(fnId('reveal'));
     expect(integrationOf('POST /v1/listings/{id}/cards')).toBe(fnId('deposit'));
@@ -209,11 +209,35 @@ describe('HTTP API', () => {
     expect(integrationOf('$default')).toBe(fnId('api'));
   });
 
+  it('routes the link API to the api function', () => {
+    for (const key of [
+      'POST /v1/orders/{id}/reveal-links',
+      'POST /v1/listings/{id}/deposit-links',
+      'GET /v1/links/{id}',
+      'DELETE /v1/links/{id}',
+    ]) {
+      expect(integrationOf(key), key).toBe(fnId('api'));
+    }
+  });
+
+  it('routes the hosted pages by privilege: GETs to api, the reveal button and report to reveal, the deposit form to deposit', () => {
+    expect(integrationOf('GET /links/{token}')).toBe(fnId('api'));
+    expect(integrationOf('GET /links/assets/{file}')).toBe(fnId('api'));
+    expect(integrationOf('POST /links/{token}/reveal')).toBe(fnId('reveal'));
+    expect(integrationOf('POST /links/{token}/report')).toBe(fnId('reveal'));
+    expect(integrationOf('POST /links/{token}/cards')).toBe(fnId('deposit'));
+    // One integration (and one invoke permission) serves the api function's named routes and $default.
+    const apiIntegrations = Object.values(s.template.findResources('AWS::ApiGatewayV2::Integration')).filter(
+      (i) => i.Properties.IntegrationUri?.['Fn::GetAtt']?.[0] === fnId('api'),
+    );
+    expect(apiIntegrations).toHaveLength(1);
+  });
+
   it('has no CORS configuration', () => {
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
   });
 
-  it('throttles the stage and, tighter, both deposit function routes (withdrawal too) and the reveal routes', () => {
+  it('throttles the stage and, tighter, the deposit function routes (withdrawal too), the reveal routes and the public page GETs', () => {
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
@@ -222,6 +246,11 @@ describe('HTTP API', () => {
         'DELETE /v1/listings/{id}/cards/{cardId}': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
         'POST /v1/orders/{id}/reveal': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
         'POST /v1/orders/{id}/reports': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        'GET /links/{token}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        'GET /links/assets/{file}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        'POST /links/{token}/reveal': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        'POST /links/{token}/report': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        'POST /links/{token}/cards': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
       },
     });
   });

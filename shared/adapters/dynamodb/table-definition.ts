@@ -29,6 +29,11 @@ export const tableDefinition = {
 export const TENANT_PARTITION_PREFIX = 'T#';
 export const FINGERPRINT_PARTITION_PREFIX = 'FP#';
 /**
+ * Hosted links under their token's hash, `LINK#<sha256>` (keys.ts): a page knows its token, not
+ * its tenant. Only the api function writes them (made, revoked); the page POSTs read them by key.
+ */
+export const LINK_PARTITION_PREFIX = 'LINK#';
+/**
  * A tenant's webhook endpoints, with their signing secrets, live in `T#<tenantId>#WHK` (keys.ts).
  * As an IAM `StringLike` pattern: only the api function may reach it, and it alone may delete there.
  */

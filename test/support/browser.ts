@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
+
+/** Debian's `chromium` package: the one browser the tests drive (playwright-core downloads none). */
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/**
+ * Launches Debian's Chromium headless. A missing browser fails the test file with what to
+ * install: the browser tests are part of `npm test`, never skipped (.ci/run installs it).
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM_PATH}: the browser tests need Debian's chromium and ` +
+        'fonts-noto-cjk packages (apt-get install chromium fonts-noto-cjk; .ci/run installs both when missing)',
+    );
+  }
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    // Chromium refuses to sandbox as root (CI containers); small containers have a small /dev/shm.
+    args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-dev-shm-usage'],
+  });
+}
+
+/** One browser per test file: launched before its tests, closed after. */
+export function useBrowser(): { current: Browser } {
+  const holder = {} as { current: Browser };
+  beforeAll(async () => {
+    holder.current = await launchChromium();
+  });
+  afterAll(async () => {
+    await holder.current?.close();
+  });
+  return holder;
+}
+
+/** The fonts Chromium really drew a node's text with (DevTools' "Rendered Fonts"), not the CSS asked for. */
+export async function renderedFonts(page: Page, selector: string): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = await cdp.send('DOM.getDocument', { depth: -1 });
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    return fonts.map((font) => font.familyName);
+  } finally {
+    await cdp.detach();
+  }
+}
+
+/** Writes the README's screenshots only when asked (`UPDATE_SCREENSHOTS=1`): CI leaves the tree clean. */
+export async function saveScreenshot(page: Page, name: 'reveal' | 'deposit'): Promise<void> {
+  if (process.env.UPDATE_SCREENSHOTS !== '1') return;
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  await page.screenshot({ path: join(SCREENSHOT_DIR, `${name}.png`), fullPage: true });
+}
+
+const SCREENSHOT_DIR = 'docs/screenshots';
