@@ -67,11 +67,9 @@ describe('the hosted deposit page, in Chromium', () => {
       new MutationObserver(() => window.progressSeen.push(bar.value)).observe(bar, { attributes: true });
     }`);
     await page.fill('#codes', codes.slice(0, 150).join('\n'));
-    // A spreadsheet's export: code,pin rows (no PIN for this brand), CRLF line ends.
-    const csv = codes
-      .slice(150)
-      .map((code) => `${code},`)
-      .join('\r\n');
+    // A spreadsheet's export: a `code,pin` header, then code,pin rows (no PIN for this brand),
+    // CRLF line ends. The header is the file's, skipped as the server skips it: never a code.
+    const csv = ['code,pin', ...codes.slice(150).map((code) => `${code},`)].join('\r\n');
     await page.setInputFiles('#codes-file', {
       name: 'codes.csv',
       mimeType: 'text/csv',

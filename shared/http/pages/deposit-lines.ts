@@ -10,8 +10,12 @@ export interface DepositLine {
  * code are removed by its normalisation anyway.
  */
 const SEPARATOR = /[\t,;]/;
-/** A first line naming the columns (`code,pin`, `"Code"`) is a header, not a code. */
-const HEADER = /^\s*"?code"?\s*([\t,;]|$)/i;
+/**
+ * A first line naming the columns (`code,pin`, `"Code"`) is a header, not a code. Exported with
+ * LINE_BREAK for page.js, which splits each source by the same rule before sending its batches.
+ */
+export const HEADER = /^\s*"?code"?\s*([\t,;]|$)/i;
+export const LINE_BREAK = /\r?\n/;
 
 const unquote = (value: string) =>
   value
@@ -24,7 +28,7 @@ const unquote = (value: string) =>
  * a header row skipped, a PIN after the first separator (further columns ignored).
  */
 export function parseDepositLines(text: string): DepositLine[] {
-  const lines = text.split(/\r?\n/).filter((line) => line.trim() !== '');
+  const lines = text.split(LINE_BREAK).filter((line) => line.trim() !== '');
   if (lines[0] !== undefined && HEADER.test(lines[0])) lines.shift();
   return lines.map((line) => {
     const [code = '', pin = ''] = line.split(SEPARATOR).map(unquote);

@@ -1,3 +1,5 @@
+import { HEADER, LINE_BREAK } from './deposit-lines.js';
+
 /**
  * The pages' only stylesheet and script, served from this origin (the CSP allows nothing else).
  * Neither holds a secret, so both may be cached; the pages themselves never are. The script only
@@ -61,12 +63,17 @@ if (form && window.fetch) {
     var input = document.getElementById('codes-file');
     var file = input.files && input.files[0];
     (file ? file.text() : Promise.resolve('')).then(function (csv) {
-      var text = document.getElementById('codes').value + '\\n' + csv;
-      var lines = text.split(/\\r?\\n/).filter(function (l) { return l.trim() !== ''; });
-      if (/^\\s*"?code"?\\s*([,;\\t]|$)/i.test(lines[0] || '')) lines.shift();
+      var lines = depositLines(document.getElementById('codes').value).concat(depositLines(csv));
       if (lines.length > 0) send(lines);
     });
   });
+}
+// The textarea and the file each as the server reads them (deposit-lines.ts, same expressions):
+// blank lines dropped, a header skipped from the first line of each.
+function depositLines(text) {
+  var lines = text.split(${LINE_BREAK}).filter(function (l) { return l.trim() !== ''; });
+  if (lines.length > 0 && ${HEADER}.test(lines[0])) lines.shift();
+  return lines;
 }
 function send(lines) {
   var batch = Number(form.getAttribute('data-batch')) || 50;
