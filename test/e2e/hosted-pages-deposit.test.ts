@@ -123,6 +123,25 @@ describe('hosted deposit page (issue 10)', () => {
     expect((await stockOf(stack.current, listingId)).available).toBe(60);
   });
 
+  it("reads a JSON batch's first line as a code even when it looks like a CSV header (page.js drops headers)", async () => {
+    const { link, nonce } = await aDepositPage();
+    const [code] = (await mint(1)).map((c) => c.code);
+    const res = await fetch(`${stack.current.apiUrl}${link.path}/cards`, {
+      method: 'POST',
+      headers: {
+        ...SAME_ORIGIN,
+        accept: 'application/json',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ nonce, offset: '50', codes: `code,1234\n${code}` }),
+    });
+    expect(res.status).toBe(200);
+    const { results } = (await res.json()) as { results: Array<{ number: number; outcome: string }> };
+    // Both lines answered, numbered after the batch's offset: none dropped, none shifted.
+    expect(results.map((r) => r.number)).toEqual([51, 52]);
+    expect(results.map((r) => r.outcome)).toEqual(['rejected', 'accepted']);
+  });
+
   it('refuses an empty or oversized batch as a whole, storing nothing', async () => {
     const { listingId, link, nonce } = await aDepositPage();
     const empty = await postForm(stack.current, `${link.path}/cards`, { nonce, codes: '\n  \n' });

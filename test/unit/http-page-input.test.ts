@@ -28,6 +28,13 @@ describe('parseDepositLines', () => {
     // Only the first line can be a header: a code that happens to be "CODE" later is a code.
     expect(parseDepositLines('AAAA\ncode')).toEqual([{ code: 'AAAA' }, { code: 'code' }]);
   });
+
+  it("reads a script's batch (headers already dropped) with no header row: a first line like one is a code", () => {
+    expect(parseDepositLines('code,1234\nAAAA', { header: 'none' })).toEqual([
+      { code: 'code', pin: '1234' },
+      { code: 'AAAA' },
+    ]);
+  });
 });
 
 describe('chooseLang', () => {

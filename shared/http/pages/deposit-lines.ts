@@ -25,11 +25,13 @@ const unquote = (value: string) =>
 
 /**
  * The textarea's lines (one code per line) and a CSV file's rows alike: blank lines dropped,
- * a header row skipped, a PIN after the first separator (further columns ignored).
+ * a header row skipped, a PIN after the first separator (further columns ignored). A batch the
+ * page's script sends is the middle of what the seller gave, headers already dropped by the
+ * script: `header: 'none'` reads its first line as the code it is.
  */
-export function parseDepositLines(text: string): DepositLine[] {
+export function parseDepositLines(text: string, options: { header?: 'skip' | 'none' } = {}): DepositLine[] {
   const lines = text.split(LINE_BREAK).filter((line) => line.trim() !== '');
-  if (lines[0] !== undefined && HEADER.test(lines[0])) lines.shift();
+  if (options.header !== 'none' && lines[0] !== undefined && HEADER.test(lines[0])) lines.shift();
   return lines.map((line) => {
     const [code = '', pin = ''] = line.split(SEPARATOR).map(unquote);
     return pin === '' ? { code } : { code, pin };

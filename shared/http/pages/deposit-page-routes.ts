@@ -46,9 +46,11 @@ export function depositPageRoutes(deps: DepositPageDeps): PageModule {
     const fields = await acceptedForm(c, opened);
     if (!fields) return sendRefused(c, frameOf(c, opened));
     const frame = frameOf(c, opened, field(fields, 'lang'));
+    // The script's batches (JSON) come with the seller's headers already dropped (page.js).
+    const header = wantsJson(c) ? 'none' : 'skip';
     const lines = [
-      ...parseDepositLines(field(fields, 'codes') ?? ''),
-      ...parseDepositLines(await fileText(fields)),
+      ...parseDepositLines(field(fields, 'codes') ?? '', { header }),
+      ...parseDepositLines(await fileText(fields), { header }),
     ];
     if (lines.length === 0) return refuse(c, frame, opened, frame.t.noCodes, 400);
     if (lines.length > MAX_CARDS_PER_DEPOSIT)
