@@ -68,7 +68,7 @@ ${
   until
     ? html`<form id="reveal-again-form" method="post" action="${action}/reveal">
 ${formFields(link.nonce, frame.lang)}
-<p class="muted">${t.revealAgainNote(t.time(until))}</p>
+<p class="muted">${t.revealAgainNote(time(t, until))}</p>
 <button type="submit" id="reveal-again-button" class="secondary">${t.revealAgainButton}</button>
 </form>`
     : html`<p>${t.alreadyRevealed}</p>`
@@ -137,7 +137,7 @@ ${
     frame,
     t.yourCode,
     html`${cards}
-<section class="ok" role="note"><p id="redemption-hint">${t.hint(opened.order.brand)}</p><p><strong>${t.saveNow(t.time(until))}</strong></p>
+<section class="ok" role="note"><p id="redemption-hint">${t.hint(opened.order.brand)}</p><p><strong>${t.saveNow(time(t, until))}</strong></p>
 <p class="muted">${t.revealedAt} ${time(t, revelation.revealedAt, 'revealed-time')}</p></section>`,
     { nav: false },
   );
