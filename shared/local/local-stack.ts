@@ -276,6 +276,9 @@ function observed(cipher: CodeCipher, see: ((call: keyof CodeCipher) => void) | 
   };
 }
 
+/** The name of the tenant `npm start` (and the test stack) seeds: its pages show it. */
+export const DEV_TENANT_NAME = 'dev';
+
 /** The dev tenant: DEV_API_KEY if given, else the key kept in .data/ from an earlier start, else a new one. */
 async function seedDevTenant(
   vault: ReturnType<typeof createVault>,
@@ -302,7 +305,7 @@ async function seedDevTenant(
     ))
   )
     return wanted;
-  const { apiKey } = await vault.tenants.create('dev', wanted);
+  const { apiKey } = await vault.tenants.create(DEV_TENANT_NAME, wanted);
   if (!config.inMemory) {
     await mkdir(dirname(devKeyFile), { recursive: true });
     await writeFile(devKeyFile, `${apiKey}\n`, { mode: 0o600 });

@@ -20,11 +20,26 @@ export interface IssuedLink {
 
 /** A usable link with what its page shows. */
 export type OpenedLink =
-  | { readonly kind: 'reveal'; readonly link: Link; readonly order: Order; readonly listing?: Listing }
+  | {
+      readonly kind: 'reveal';
+      readonly link: Link;
+      readonly order: Order;
+      readonly listing?: Listing;
+      /** Revealed through this link: its button shows the code again until then (REVEAL_RETRY_SECONDS). */
+      readonly revealAgainUntil?: string;
+    }
   | { readonly kind: 'deposit'; readonly link: Link; readonly listing: Listing };
 
 /** 256 random bits: not guessable, and only its hash is kept. */
 const newToken = () => randomBytes(32).toString('base64url');
+
+/**
+ * The Idempotency-Key a reveal link's button presses with: one per link, so a press again (a lost
+ * answer, a resubmitted form) gets the code again within REVEAL_RETRY_SECONDS, as an API client's
+ * retry with its key does. Derived from the token's hash, which only the url's holder and the
+ * table know, never from what the API publishes (linkId, orderId): a marketplace cannot replay it.
+ */
+export const hostedRevealKey = (link: Link) => `hosted-page:${sha256Hex(`reveal-key:${link.tokenHash}`)}`;
 
 /** A token is 43 base64url characters; anything else is not looked up at all. */
 export const isLinkToken = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
@@ -35,7 +50,7 @@ export const isLinkToken = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
  */
 export class LinkService {
   constructor(
-    private readonly deps: Pick<CoreDeps, 'clock' | 'ids'> & {
+    private readonly deps: Pick<CoreDeps, 'clock' | 'ids' | 'settings'> & {
       readonly stores: Pick<CoreDeps['stores'], 'catalog' | 'tenants' | 'links'>;
     },
     /** Orders are read as of now (a due expiry or release applied first), as every order read is. */
@@ -82,7 +97,20 @@ export class LinkService {
     });
     if (!order) return undefined;
     const listing = await this.deps.stores.catalog.getListing(link.tenantId, order.listingId);
-    return { kind: 'reveal', link, order, ...(listing ? { listing } : {}) };
+    const again = this.revealedHere(link, order);
+    return { kind: 'reveal', link, order, ...(listing ? { listing } : {}), ...again };
+  }
+
+  /** Until when a reveal at `revealedAt` may be had again with its key (RevealService's rule). */
+  revealAgainUntil(revealedAt: string): string {
+    return new Date(Date.parse(revealedAt) + this.deps.settings.revealRetrySeconds * 1000).toISOString();
+  }
+
+  /** Revealed with this link's key and still within the retry window: its button may show it again. */
+  private revealedHere(link: Link, order: Order): { revealAgainUntil?: string } {
+    if (order.revealedAt === undefined || order.revealKeyHash !== sha256Hex(hostedRevealKey(link))) return {};
+    const until = this.revealAgainUntil(order.revealedAt);
+    return this.deps.clock.now().getTime() <= Date.parse(until) ? { revealAgainUntil: until } : {};
   }
 
   private async issue(

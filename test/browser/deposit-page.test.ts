@@ -1,6 +1,6 @@
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { saveScreenshot, useBrowser } from '../support/browser.js';
+import { fitsWidth, PHONE_360, renderedFonts, saveScreenshot, useBrowser } from '../support/browser.js';
 import { createDepositLink } from '../support/link-pages.js';
 import { aListing, mintCode } from '../support/scenario.js';
 import type { TestStack } from '../support/test-stack.js';
@@ -99,6 +99,45 @@ describe('the hosted deposit page, in Chromium', () => {
     await page.context().close();
   });
 
+  it('fits a 360 px phone in both languages, before and after a deposit: no horizontal scroll, the form and results on screen', async () => {
+    const { listingId, sellerId } = await aListing(stack.current);
+    for (const locale of ['zh-CN', 'en-US']) {
+      const codes = await mintMany(stack.current, 3);
+      const { url } = await createDepositLink(stack.current, listingId, sellerId);
+      const page = await open(url, { ...PHONE_360, locale });
+      await fitsWidth(page, 360, ['#codes', '#codes-file', '#deposit-button']);
+      await page.fill('#codes', codes.join('\n'));
+      await page.click('#deposit-button');
+      await page.locator('#deposit-results li').nth(2).waitFor();
+      await fitsWidth(page, 360, ['#deposit-progress', '#deposit-summary', '#deposit-results li:last-child']);
+      await page.context().close();
+    }
+  });
+
+  it('speaks Chinese to a zh-CN browser, drawn with CJK fonts, results included, and switches to English', async () => {
+    const { listingId, sellerId } = await aListing(stack.current);
+    const [code] = await mintMany(stack.current, 1);
+    const { url } = await createDepositLink(stack.current, listingId, sellerId);
+    const page = await open(url, { locale: 'zh-CN' });
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    expect(await page.textContent('h1')).toMatch(/\p{Script=Han}/u);
+    expect(await page.textContent('#deposit-button')).toMatch(/\p{Script=Han}/u);
+    expect(await page.textContent('label[for="codes"]')).toMatch(/\p{Script=Han}/u);
+    expect((await renderedFonts(page, '#deposit-button')).join()).toMatch(/Noto (Sans|Serif) CJK/);
+    await page.fill('#codes', code as string);
+    await page.click('#deposit-button');
+    await page.locator('#deposit-results li').first().waitFor();
+    // The outcome and the summary drawn by page.js are in Chinese too, not only the server's page.
+    expect(await page.textContent('#deposit-results li .outcome')).toMatch(/\p{Script=Han}/u);
+    await page.locator('#deposit-summary:not(:empty)').waitFor();
+    expect(await page.textContent('#deposit-summary')).toMatch(/\p{Script=Han}/u);
+
+    await Promise.all([page.waitForURL(/[?&]lang=en\b/), page.click('a[hreflang="en"]')]);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.textContent('#deposit-button')).not.toMatch(/\p{Script=Han}/u);
+    await page.context().close();
+  });
+
   it('works without JavaScript: the form POST answers the results page, masked', async () => {
     const { listingId, sellerId } = await aListing(stack.current);
     const codes = await mintMany(stack.current, 4);
@@ -106,12 +145,7 @@ describe('the hosted deposit page, in Chromium', () => {
     await stack.current.issuer('/cards/redeem', { code: spent });
     const all = [...codes, spent as string];
     const { url } = await createDepositLink(stack.current, listingId, sellerId);
-    const page = await open(url, {
-      javaScriptEnabled: false,
-      viewport: { width: 360, height: 740 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-    });
+    const page = await open(url, { ...PHONE_360, javaScriptEnabled: false });
     await page.fill('#codes', all.join('\n'));
     await page.click('#deposit-button');
     await page.waitForSelector('#deposit-results li');

@@ -1,6 +1,6 @@
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { renderedFonts, saveScreenshot, useBrowser } from '../support/browser.js';
+import { fitsWidth, PHONE_360, renderedFonts, saveScreenshot, useBrowser } from '../support/browser.js';
 import { createRevealLink } from '../support/link-pages.js';
 import { aPaidOrder } from '../support/scenario.js';
 import { useTestStack } from '../support/test-stack.js';
@@ -33,27 +33,6 @@ async function pressReveal(page: Page) {
 }
 
 const revealedCode = async (page: Page) => plain((await page.textContent('#revealed-code')) ?? '');
-
-/** Layout sanity on a phone: nothing wider than the screen, and the elements named fully on it. */
-async function fitsWidth(page: Page, width: number, selectors: string[]) {
-  // In-page code is passed as text: the project type-checks against Node, without the DOM's types.
-  expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
-  const overflowing = await page.evaluate(`[...document.body.querySelectorAll('*')]
-    .filter((el) => el.getBoundingClientRect().right > ${width} + 0.5)
-    .map((el) => el.outerHTML.slice(0, 80))`);
-  expect(overflowing).toEqual([]);
-  for (const selector of selectors) {
-    await page.locator(selector).scrollIntoViewIfNeeded();
-    const box = await page.locator(selector).boundingBox();
-    const viewport = page.viewportSize();
-    expect(box, selector).not.toBeNull();
-    if (!box || !viewport) continue;
-    expect(box.x, selector).toBeGreaterThanOrEqual(0);
-    expect(box.x + box.width, selector).toBeLessThanOrEqual(width);
-    expect(box.y, selector).toBeGreaterThanOrEqual(0);
-    expect(box.y + box.height, selector).toBeLessThanOrEqual(viewport.height);
-  }
-}
 
 describe('the hosted reveal page, in Chromium', () => {
   it('shows the code once at the button, and "revealed" on reload; link previews before it burn nothing', async () => {
@@ -126,12 +105,7 @@ describe('the hosted reveal page, in Chromium', () => {
   it('fits a 360 px phone, before and after the reveal: no horizontal scroll, the button and the code on screen', async () => {
     const sale = await aPaidOrder(stack.current);
     const { url } = await createRevealLink(stack.current, sale.orderId, sale.buyerId);
-    const phone = {
-      viewport: { width: 360, height: 740 },
-      deviceScaleFactor: 2,
-      isMobile: true,
-      hasTouch: true,
-    };
+    const phone = PHONE_360;
     for (const locale of ['zh-CN', 'en-US']) {
       const page = await open(url, { ...phone, locale });
       await fitsWidth(page, 360, ['#reveal-button']);
@@ -144,12 +118,14 @@ describe('the hosted reveal page, in Chromium', () => {
     await pressReveal(page);
     expect(await revealedCode(page)).toBe(plain(sale.card.code));
     await fitsWidth(page, 360, ['#revealed-code', '#copy-code']);
+    // Nothing to tap away from the code: no link at all on this answer (the language switch neither).
+    expect(await page.locator('a[href]').count()).toBe(0);
     // A simulator's code, not a real one.
     await saveScreenshot(page, 'reveal');
     await page.context().close();
   });
 
-  it('works without JavaScript: the button is a form POST, and the reload shows "revealed"', async () => {
+  it('works without JavaScript: the button is a form POST, the reload shows "revealed", and "show again" shows it again', async () => {
     const sale = await aPaidOrder(stack.current);
     const { url } = await createRevealLink(stack.current, sale.orderId, sale.buyerId);
     const page = await open(url, { javaScriptEnabled: false });
@@ -158,6 +134,10 @@ describe('the hosted reveal page, in Chromium', () => {
     await page.goto(url);
     expect(await page.isVisible('#revealed-notice')).toBe(true);
     expect(await page.locator('#revealed-code').count()).toBe(0);
+    // The answer was lost (say the phone dropped it): the link offers it again, within the retry window.
+    await page.click('#reveal-again-button');
+    await page.waitForSelector('#revealed-code');
+    expect(await revealedCode(page)).toBe(plain(sale.card.code));
     await page.context().close();
   });
 });

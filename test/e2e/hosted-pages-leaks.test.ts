@@ -15,7 +15,7 @@ import { useTestStack } from '../support/test-stack.js';
 const stack = useTestStack();
 
 describe('hosted pages leak no code (issue 10)', () => {
-  it('a code deposited and revealed through the pages is in the one reveal answer only: no other page, no log, no table item', async () => {
+  it('a code deposited and revealed through the pages is in the one reveal answer (and its re-delivery) only: no other page, no log, no table item', async () => {
     const s = stack.current;
     const pages: Array<{ what: string; page: PageResult }> = [];
     const keep = (what: string, page: PageResult) => {
@@ -40,11 +40,12 @@ describe('hosted pages leak no code (issue 10)', () => {
 
     const { order, orderId, buyerId } = await anOrder(s, listingId, undefined, 2);
     await pay(s, order);
-    const revealLink = await createRevealLink(s, orderId, buyerId);
+    const revealLink = await createRevealLink(s, orderId, buyerId, { expiresInSeconds: 7 * 86_400 });
     const opened = keep('reveal page (bot)', await getPage(s, revealLink.path, { 'user-agent': 'Slackbot' }));
     const revealed = await postForm(s, `${revealLink.path}/reveal`, { nonce: nonceOf(opened.html) });
     keep('reload', await getPage(s, revealLink.path));
-    keep('second press', await postForm(s, `${revealLink.path}/reveal`, { nonce: nonceOf(opened.html) }));
+    // A press again within REVEAL_RETRY_SECONDS is the same answer again (a lost one is not a lost code).
+    const again = await postForm(s, `${revealLink.path}/reveal`, { nonce: nonceOf(opened.html) });
     keep('refused', await postForm(s, `${revealLink.path}/reveal`, { nonce: 'forged' }));
     await redeemAtIssuer(s, codes[0] as string);
     const reloaded = pages.find((p) => p.what === 'reload')?.page.html ?? '';
@@ -53,9 +54,16 @@ describe('hosted pages leak no code (issue 10)', () => {
       'report answer',
       await postForm(s, `${revealLink.path}/report`, { nonce: nonceOf(opened.html), cardId: reportCard }),
     );
+    s.clock.advance(86_400 + 1);
+    keep(
+      'press after the retry window',
+      await postForm(s, `${revealLink.path}/reveal`, { nonce: nonceOf(opened.html) }),
+    );
+    keep('reload after the retry window', await getPage(s, revealLink.path));
 
-    // The one page meant to carry them does: both codes and PINs.
+    // The one answer meant to carry them does (and its re-delivery): both codes and PINs.
     expect(findCodes(revealed.html, codes)).toEqual(codes);
+    expect(findCodes(again.html, codes)).toEqual(codes);
     expect([textOf(revealed.html, 'revealed-pin'), textOf(revealed.html, 'revealed-pin-2')].sort()).toEqual(
       [...pins].sort(),
     );

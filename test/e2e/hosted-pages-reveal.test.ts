@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeCode } from '../../shared/domain/brand.js';
+import { DEV_TENANT_NAME } from '../../shared/local/local-stack.js';
 import { eventsOf, findCodes, orderOf, redeemAtIssuer } from '../support/fraud-helpers.js';
 import {
   createRevealLink,
@@ -50,14 +51,97 @@ describe('hosted reveal page (issue 10)', () => {
     expect(hasId(reload.html, 'reveal-button')).toBe(false);
     expect(hasId(reload.html, 'report-form')).toBe(true);
     expect(findCodes(reload.html, [card.code])).toEqual([]);
-    // A second press (a resubmitted form) gets the revealed notice, not the code again.
-    const again = await postForm(stack.current, `${link.path}/reveal`, { nonce: nonceOf(opened.html) });
-    expect(again.status).toBe(200);
-    expect(hasId(again.html, 'revealed-notice')).toBe(true);
-    expect(findCodes(again.html, [card.code])).toEqual([]);
 
     const revealedEvent = (await eventsOf(stack.current, orderId)).find((e) => e.type === 'order.revealed');
     expect(revealedEvent?.data?.channel).toBe('hosted_page');
+  });
+
+  it('a lost answer is not a lost code: a press again within REVEAL_RETRY_SECONDS shows the same code, then "revealed at"', async () => {
+    const { orderId, buyerId, card } = await aPaidOrder(stack.current);
+    const link = await createRevealLink(stack.current, orderId, buyerId, { expiresInSeconds: 7 * 86_400 });
+    const nonce = nonceOf((await getPage(stack.current, link.path)).html);
+    // The answer is lost (a dropped connection, a timeout after the commit): nobody reads it.
+    await postForm(stack.current, `${link.path}/reveal`, { nonce });
+
+    const back = await getPage(stack.current, link.path);
+    expect(hasId(back.html, 'revealed-notice')).toBe(true);
+    expect(hasId(back.html, 'reveal-again-button')).toBe(true);
+    expect(findCodes(back.html, [card.code])).toEqual([]);
+    stack.current.clock.advance(3600);
+    const again = await postForm(stack.current, `${link.path}/reveal`, { nonce: nonceOf(back.html) });
+    expect(again.status, again.html).toBe(200);
+    expect(textOf(again.html, 'revealed-code')).toBe(normalizeCode(card.code));
+    const redelivered = (await eventsOf(stack.current, orderId)).filter(
+      (e) => e.type === 'order.redelivered',
+    );
+    expect(redelivered.map((e) => e.data?.channel)).toEqual(['hosted_page']);
+
+    stack.current.clock.advance(86_400 - 3600 + 1);
+    const late = await postForm(stack.current, `${link.path}/reveal`, { nonce });
+    expect(late.status).toBe(200);
+    expect(hasId(late.html, 'revealed-notice')).toBe(true);
+    expect(hasId(late.html, 'reveal-again-button')).toBe(false);
+    expect(findCodes(late.html, [card.code])).toEqual([]);
+  });
+
+  it('shows the code again to no one else: another link of the order, an API reveal, a forged post', async () => {
+    const { orderId, buyerId, card } = await aPaidOrder(stack.current);
+    const link = await createRevealLink(stack.current, orderId, buyerId);
+    const other = await createRevealLink(stack.current, orderId, buyerId);
+    const nonce = nonceOf((await getPage(stack.current, link.path)).html);
+    const otherNonce = nonceOf((await getPage(stack.current, other.path)).html);
+    expect(
+      textOf((await postForm(stack.current, `${link.path}/reveal`, { nonce })).html, 'revealed-code'),
+    ).toBe(normalizeCode(card.code));
+
+    const viaOther = await postForm(stack.current, `${other.path}/reveal`, { nonce: otherNonce });
+    expect(hasId(viaOther.html, 'revealed-notice')).toBe(true);
+    expect(hasId(viaOther.html, 'reveal-again-button')).toBe(false);
+    const forged = [
+      await postForm(stack.current, `${link.path}/reveal`, {}),
+      await postForm(stack.current, `${link.path}/reveal`, { nonce: otherNonce }),
+      await postForm(stack.current, `${link.path}/reveal`, { nonce }, { origin: 'https://evil.example' }),
+    ];
+    expect(forged.map((p) => p.status)).toEqual([403, 403, 403]);
+    for (const page of [viaOther, ...forged]) expect(findCodes(page.html, [card.code])).toEqual([]);
+
+    const byApi = await aPaidOrder(stack.current);
+    expect((await reveal(stack.current, byApi.orderId, byApi.buyerId)).status).toBe(200);
+    const apiLink = await createRevealLink(stack.current, byApi.orderId, byApi.buyerId);
+    const apiNonce = nonceOf((await getPage(stack.current, apiLink.path)).html);
+    const afterApi = await postForm(stack.current, `${apiLink.path}/reveal`, { nonce: apiNonce });
+    expect(hasId(afterApi.html, 'revealed-notice')).toBe(true);
+    expect(findCodes(afterApi.html, [byApi.card.code])).toEqual([]);
+  });
+
+  it('the answer with the code has no link to leave it by (no language switch); the other pages keep theirs', async () => {
+    const { orderId, buyerId } = await aPaidOrder(stack.current);
+    const link = await createRevealLink(stack.current, orderId, buyerId);
+    const opened = await getPage(stack.current, link.path);
+    expect(hasId(opened.html, 'lang-switch')).toBe(true);
+    const revealed = await postForm(stack.current, `${link.path}/reveal`, { nonce: nonceOf(opened.html) });
+    expect(hasId(revealed.html, 'revealed-code')).toBe(true);
+    expect(revealed.html).not.toMatch(/<a\s[^>]*href/i);
+    expect(hasId((await getPage(stack.current, link.path)).html, 'lang-switch')).toBe(true);
+  });
+
+  it("says when it was revealed in words of the page's language, with the instant in <time datetime>", async () => {
+    const { orderId, buyerId } = await aPaidOrder(stack.current);
+    const link = await createRevealLink(stack.current, orderId, buyerId);
+    const nonce = nonceOf((await getPage(stack.current, link.path)).html);
+    const revealed = await postForm(stack.current, `${link.path}/reveal`, { nonce });
+    const at = /<time id="revealed-time" datetime="([^"]+)">/.exec(revealed.html)?.[1] ?? '';
+    const d = new Date(at);
+    expect(d.toISOString()).toBe(at);
+    const p2 = (n: number) => String(n).padStart(2, '0');
+    const hhmm = `${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())} UTC`;
+    const [y, m, day] = [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
+    expect(textOf(revealed.html, 'revealed-time')).toBe(`${y}-${p2(m)}-${p2(day)} ${hhmm}`);
+    const zh = await getPage(stack.current, `${link.path}?lang=zh-CN`);
+    expect(zh.html).toContain(`<time datetime="${at}">${y}年${m}月${day}日 ${hhmm}</time>`);
+    const en = await getPage(stack.current, `${link.path}?lang=en`);
+    expect(en.html).toContain(`<time datetime="${at}">${y}-${p2(m)}-${p2(day)} ${hhmm}</time>`);
+    expect(en.html).not.toContain(`>${at}<`);
   });
 
   it('a reveal through the API is recorded as channel api', async () => {
@@ -128,7 +212,9 @@ describe('hosted reveal page (issue 10)', () => {
     const logoUrl = 'https://cdn.market.example/logo.png';
     const link = await createRevealLink(stack.current, orderId, buyerId, { logoUrl });
     const page = await getPage(stack.current, link.path);
-    expect(textOf(page.html, 'tenant-name')).not.toBe('');
+    // The test stack's tenant is the one `npm start` seeds; without a name the layout says "card-vault".
+    expect(textOf(page.html, 'tenant-name')).toBe(DEV_TENANT_NAME);
+    expect(textOf(page.html, 'summary-title')).toBe(`Order on ${DEV_TENANT_NAME}`);
     expect(page.html).toContain(`src="${logoUrl}"`);
     expect(page.headers.get('content-security-policy')).toContain(
       "img-src 'self' https://cdn.market.example",

@@ -522,6 +522,9 @@ describe('the Lambda handlers, in-process, on every flow', () => {
     // One of the two codes just deposited: the order took whichever the pool gave it.
     const shown = textOf(revealed.body, 'revealed-code')?.replace(/[\s-]/g, '');
     expect([code, fromFile].map((c) => c.replace(/-/g, ''))).toContain(shown);
+    // A press again (the answer lost): the same code, its order.redelivered written by the reveal function.
+    const again = await postForm(fns.reveal, `/links/${token}/reveal`, form);
+    expect(textOf(again.body, 'revealed-code')?.replace(/[\s-]/g, ''), again.body).toBe(shown);
     const reported = await postForm(fns.reveal, `/links/${token}/report`, {
       ...form,
       cardId: order.cards[0]?.cardId as string,

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 
 /** Debian's `chromium` package: the one browser the tests drive (playwright-core downloads none). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -50,6 +50,35 @@ export async function renderedFonts(page: Page, selector: string): Promise<strin
     return fonts.map((font) => font.familyName);
   } finally {
     await cdp.detach();
+  }
+}
+
+/** A 360 px phone (the narrowest the pages are made for), as a browser context's options. */
+export const PHONE_360 = {
+  viewport: { width: 360, height: 740 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+} as const satisfies BrowserContextOptions;
+
+/** Layout sanity on a phone: nothing wider than the screen, and the elements named fully on it. */
+export async function fitsWidth(page: Page, width: number, selectors: string[]): Promise<void> {
+  // In-page code is passed as text: the project type-checks against Node, without the DOM's types.
+  expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
+  const overflowing = await page.evaluate(`[...document.body.querySelectorAll('*')]
+    .filter((el) => el.getBoundingClientRect().right > ${width} + 0.5)
+    .map((el) => el.outerHTML.slice(0, 80))`);
+  expect(overflowing).toEqual([]);
+  for (const selector of selectors) {
+    await page.locator(selector).scrollIntoViewIfNeeded();
+    const box = await page.locator(selector).boundingBox();
+    const viewport = page.viewportSize();
+    expect(box, selector).not.toBeNull();
+    if (!box || !viewport) continue;
+    expect(box.x, selector).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width, selector).toBeLessThanOrEqual(width);
+    expect(box.y, selector).toBeGreaterThanOrEqual(0);
+    expect(box.y + box.height, selector).toBeLessThanOrEqual(viewport.height);
   }
 }
 

@@ -40,6 +40,7 @@ ul#deposit-results{list-style:none;padding:0;margin:0;font:14px/1.6 ui-monospace
 #deposit-results .n{display:inline-block;min-width:2.5rem;color:#4a4f57}
 progress{display:block;width:100%;height:1.25rem}
 .muted{color:#4a4f57;font-size:.9rem}
+time{white-space:nowrap}
 [hidden]{display:none!important}
 `;
 

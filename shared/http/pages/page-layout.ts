@@ -16,8 +16,11 @@ export interface PageFrame {
   readonly logoUrl?: string;
 }
 
-/** The frame of every page: one stylesheet and one deferred script, both from this origin. */
-export function layout(frame: PageFrame, title: string, body: Html): Html {
+/**
+ * The frame of every page: one stylesheet and one deferred script, both from this origin. `nav`
+ * false drops the language switch: the page that shows a code has no link to leave it by.
+ */
+export function layout(frame: PageFrame, title: string, body: Html, { nav = true } = {}): Html {
   const { t } = frame;
   const brand = frame.tenantName ? frame.tenantName : t.product;
   return html`<!doctype html>
@@ -35,7 +38,7 @@ export function layout(frame: PageFrame, title: string, body: Html): Html {
 <header class="bar">
 <span class="tenant">${frame.logoUrl ? html`<img src="${frame.logoUrl}" alt="" width="40" height="40">` : ''}<span id="tenant-name">${brand}</span></span>
 ${
-  frame.path
+  frame.path && nav
     ? html`<a id="lang-switch" href="${frame.path}?lang=${t.switchLang}" hreflang="${t.switchLang}" lang="${t.switchLang}">${t.switchTo}</a>`
     : ''
 }

@@ -1,3 +1,5 @@
+import { html } from 'hono/html';
+import type { HtmlEscapedString } from 'hono/utils/html';
 import type { DepositOutcome, DepositReason } from '../../domain/deposit-outcome.js';
 import type { ReportDecision } from '../../domain/report-decision.js';
 
@@ -28,6 +30,13 @@ export function chooseLang(asked: unknown, acceptLanguage: string | undefined): 
   }
   return 'en';
 }
+
+/** Markup a text may wrap (a `<time>`), the same type as page-layout's `Html`. */
+type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
+
+const pad = (n: number) => String(n).padStart(2, '0');
+/** Times are shown in UTC, named as such: the page cannot know the reader's zone without script. */
+const clock = (d: Date) => `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
 
 const en = {
   product: 'card-vault',
@@ -61,7 +70,14 @@ const en = {
   copied: 'Copied',
   hint: (brand: string) =>
     `Redeem it on ${brand}'s official site or app. Keep it secret: nobody from support will ever ask for it.`,
-  saveNow: 'Write it down now: reloading this page will not show it again.',
+  saveNow: (until: Html) => html`Write it down now: this link shows it again only until ${until}.`,
+  revealAgainButton: 'Show the code again',
+  revealAgainNote: (until: Html) =>
+    html`If the code did not reach you (a lost connection), this link shows it again until ${until}.`,
+  time: (iso: string) => {
+    const d = new Date(iso);
+    return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${clock(d)}`;
+  },
   reportTitle: 'The code does not work?',
   reportCard: 'Card',
   reportButton: 'Report it as already redeemed',
@@ -137,7 +153,13 @@ const zh: PageText = {
   copyPin: '复制密码',
   copied: '已复制',
   hint: (brand: string) => `请在 ${brand} 官方网站或应用中兑换。请勿泄露：客服绝不会向您索要卡密。`,
-  saveNow: '请立即记下：刷新页面后不会再次显示。',
+  saveNow: (until: Html) => html`请立即记下：此链接仅在 ${until} 之前可再次显示。`,
+  revealAgainButton: '再次显示卡密',
+  revealAgainNote: (until: Html) => html`如果未收到卡密（例如网络中断），此链接在 ${until} 之前可再次显示。`,
+  time: (iso: string) => {
+    const d = new Date(iso);
+    return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${clock(d)}`;
+  },
   reportTitle: '卡密无法使用？',
   reportCard: '卡',
   reportButton: '举报为已被兑换',

@@ -4,13 +4,15 @@
  *   reveal page (GET /links/{token}, kind reveal)
  *     #reveal-button       the "Reveal code" submit button (form POST to /links/{token}/reveal)
  *     #revealed-notice     "Revealed at ..." once the order is revealed (the reload after a reveal)
+ *     #reveal-again-button within REVEAL_RETRY_SECONDS of a reveal through this link: shows it again
  *     #refund-notice       the refund message (dead code or suspended seller): no code, no button
  *     #report-form         the report form (POST /links/{token}/report), after the reveal
  *     #report-card         its card <select>; #report-button its submit; #report-result the decision
  *   reveal answer (POST /links/{token}/reveal), the one page that carries codes
  *     #revealed-code       the first card's code; #revealed-pin its PIN (when it has one)
  *     #copy-code           its copy button (#copy-pin for the PIN): `hidden` until page.js runs
- *     #revealed-time       when it was revealed
+ *     #revealed-time       when it was revealed (<time datetime>, the text in the page's language)
+ *     no link at all (no language switch): one tap must not throw the code away
  *     further cards of the order: #revealed-code-2, #revealed-pin-2, #copy-code-2, ... (1-based)
  *     a dead code answers the reveal page with #refund-notice instead
  *   deposit page (GET /links/{token}, kind deposit) and its answer (POST /links/{token}/cards)
@@ -20,7 +22,7 @@
  *     #deposit-results     <ul>, one <li> per code, data-outcome="accepted|rejected|pending",
  *                          showing its number, the code masked (last 4 only), outcome, reason
  *     #deposit-error       a refusal of the whole batch (no codes, too many, seller suspended)
- *   every page: #lang-switch (the other language), #tenant-name; #invalid-link (404), #refused (403)
+ *   every page but the reveal answer: #lang-switch (the other language), #tenant-name; #invalid-link (404), #refused (403)
  */
 import { html } from 'hono/html';
 import type { Order } from '../../domain/order.js';
@@ -60,8 +62,17 @@ export function revealPage(frame: PageFrame, opened: RevealLink, notice?: string
   const action = frame.path ?? '';
   let body: Html;
   if (order.revealedAt !== undefined) {
-    body = html`<section class="ok" id="revealed-notice"><p>${t.revealedAt} <time datetime="${order.revealedAt}">${order.revealedAt}</time></p>
-<p>${t.alreadyRevealed}</p></section>
+    const until = opened.revealAgainUntil;
+    body = html`<section class="ok" id="revealed-notice"><p>${t.revealedAt} ${time(t, order.revealedAt)}</p>
+${
+  until
+    ? html`<form id="reveal-again-form" method="post" action="${action}/reveal">
+${formFields(link.nonce, frame.lang)}
+<p class="muted">${t.revealAgainNote(time(t, until))}</p>
+<button type="submit" id="reveal-again-button" class="secondary">${t.revealAgainButton}</button>
+</form>`
+    : html`<p>${t.alreadyRevealed}</p>`
+}</section>
 ${notice ? html`<section class="ok" id="report-result" role="status"><p>${notice}</p></section>` : ''}
 <section aria-labelledby="report-title">
 <h2 id="report-title">${t.reportTitle}</h2>
@@ -92,10 +103,20 @@ ${formFields(link.nonce, frame.lang)}
   return layout(frame, t.orderTitle, html`${orderSummary(t, opened, frame)}${body}`);
 }
 
+/** A time as people read it, in the page's language, with the instant for machines. */
+const time = (t: PageText, iso: string, id?: string) =>
+  html`<time${id ? html` id="${id}"` : ''} datetime="${iso}">${t.time(iso)}</time>`;
+
 const hook = (name: string, i: number) => (i === 0 ? name : `${name}-${i + 1}`);
 
 /** The one page that carries codes: the answer to the reveal button, never stored or cached. */
-export function revealedPage(frame: PageFrame, opened: RevealLink, revelation: Revelation): Html {
+export function revealedPage(
+  frame: PageFrame,
+  opened: RevealLink,
+  revelation: Revelation,
+  /** Until when a press on this link shows the code again (REVEAL_RETRY_SECONDS after the reveal). */
+  until: string,
+): Html {
   const { t } = frame;
   const many = revelation.cards.length > 1;
   const cards = revelation.cards.map(
@@ -116,8 +137,9 @@ ${
     frame,
     t.yourCode,
     html`${cards}
-<section class="ok" role="note"><p id="redemption-hint">${t.hint(opened.order.brand)}</p><p><strong>${t.saveNow}</strong></p>
-<p class="muted">${t.revealedAt} <time id="revealed-time" datetime="${revelation.revealedAt}">${revelation.revealedAt}</time></p></section>`,
+<section class="ok" role="note"><p id="redemption-hint">${t.hint(opened.order.brand)}</p><p><strong>${t.saveNow(time(t, until))}</strong></p>
+<p class="muted">${t.revealedAt} ${time(t, revelation.revealedAt, 'revealed-time')}</p></section>`,
+    { nav: false },
   );
 }
 

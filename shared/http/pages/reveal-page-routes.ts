@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { Context } from 'hono';
 import { AlreadyReportedError, DisputeWindowClosedError, DomainError } from '../../domain/errors.js';
 import type { Logger } from '../../ports/logger.js';
-import type { LinkService, OpenedLink } from '../../services/link-service.js';
+import { hostedRevealKey, type LinkService, type OpenedLink } from '../../services/link-service.js';
 import type { ReportService } from '../../services/report-service.js';
 import type { RevealService } from '../../services/reveal-service.js';
 import { type ProblemType, problemTypes } from '../problem-types.js';
@@ -45,17 +44,19 @@ export function revealPageRoutes(deps: RevealPageDeps): PageModule {
     const frame = frameOf(c, opened, field(fields, 'lang'));
     const { link } = opened;
     try {
-      // A key of its own per press: a second press (or a resubmitted form) is `already-revealed`,
-      // so the code is on exactly one page; the trail says it left through this page.
+      // The link's own key: a press again after a lost answer gets the code again within
+      // REVEAL_RETRY_SECONDS (an `order.redelivered` line), as an API client's retry does; any
+      // other key (the API's, another link's) is `already-revealed`. The trail names this page.
       const revelation = await deps.reveals.reveal(
         link.tenantId,
         link.subjectId,
         link.partyId,
-        `hosted-page:${randomUUID()}`,
+        hostedRevealKey(link),
         'hosted_page',
       );
       c.header('Pragma', 'no-cache');
-      return sendPage(c, frame, revealedPage(frame, opened, revelation));
+      const until = deps.links.revealAgainUntil(revelation.revealedAt);
+      return sendPage(c, frame, revealedPage(frame, opened, revelation, until));
     } catch (error) {
       return stateAfterRefusal(c, error, deps.links, frame);
     }
