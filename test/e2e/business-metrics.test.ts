@@ -129,7 +129,7 @@ describe('business metrics, the rest of the vocabulary', () => {
     s = await startTestStack(
       {
         WEBHOOK_RETRY_BASE_SECONDS: '0.2',
-        WEBHOOK_GIVE_UP_SECONDS: '1',
+        WEBHOOK_GIVE_UP_SECONDS: '2',
         WEBHOOK_ENDPOINT_CACHE_SECONDS: '0',
         WEBHOOK_DISPATCH_INTERVAL_MS: '50',
         WEBHOOK_TIMEOUT_MS: '1000',
@@ -239,9 +239,14 @@ describe('business metrics, the rest of the vocabulary', () => {
         const d = page.body.deliveries?.[0];
         return d?.state === 'failed' ? (d.attempts as unknown[]).length : undefined;
       });
-      await eventually('the other two delivered', () =>
-        added(before, s.metrics.totals())['WebhookDeliveries{Outcome=delivered}'] === 2 ? true : undefined,
-      );
+      // The count follows the recorded attempt: wait for it too, and for the other two deliveries.
+      await eventually('the deliveries counted', () => {
+        const got = added(before, s.metrics.totals());
+        return got['WebhookDeliveries{Outcome=delivered}'] === 2 &&
+          got['WebhookDeliveries{Outcome=failed}'] === 1
+          ? true
+          : undefined;
+      });
       expect(attempts).toBeGreaterThan(1);
       expect(added(before, s.metrics.totals())).toMatchObject({
         'WebhookDeliveries{Outcome=delivered}': 2,
