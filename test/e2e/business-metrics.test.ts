@@ -1,9 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EmfMetrics } from '../../shared/adapters/metrics/emf-metrics.js';
+import { gaugeNames } from '../../shared/ports/metrics.js';
 import { emfViolations } from '../support/emf-spec.js';
-import { findCodes, issuerOutage, redeemAtIssuer, redeemAtTime, report } from '../support/fraud-helpers.js';
-import { aListing, anOrder, depositFresh, pay, reveal } from '../support/scenario.js';
+import {
+  aRevealedOrder,
+  deposit,
+  findCodes,
+  issuerOutage,
+  orderOf,
+  redeemAtIssuer,
+  redeemAtTime,
+  report,
+} from '../support/fraud-helpers.js';
+import { aListing, anOrder, depositFresh, mintCode, pay, reveal, unique } from '../support/scenario.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
+import { eventually, startReceiver } from '../support/webhook-receiver.js';
+
+/** The default of ESCALATION_DEADLINE_SECONDS. */
+const ESCALATION_DEADLINE_SECONDS = 604_800;
 
 /** A sale, a dead-code refund, an upheld report and an escalated one: the counts they must emit, once each. */
 describe('business metrics', () => {
@@ -95,5 +109,153 @@ describe('business metrics', () => {
     const codes = [...cards.map((c) => c.code), sold.code];
     expect(findCodes(emfLines.join('\n'), codes)).toEqual([]);
     expect(findCodes(JSON.stringify(line), codes)).toEqual([]);
+  });
+});
+
+/** What a scenario added to the stack's counts (gauges are levels, left out): the series that moved, by how much. */
+function added(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after)
+      .filter(([name]) => !(gaugeNames as readonly string[]).includes(name))
+      .map(([name, value]) => [name, value - (before[name] ?? 0)] as const)
+      .filter(([, value]) => value !== 0),
+  );
+}
+
+/** Suspensions, refused deposits, the other two refund reasons and webhook deliveries by outcome. */
+describe('business metrics, the rest of the vocabulary', () => {
+  let s: TestStack;
+  beforeAll(async () => {
+    s = await startTestStack(
+      {
+        WEBHOOK_RETRY_BASE_SECONDS: '0.2',
+        WEBHOOK_GIVE_UP_SECONDS: '2',
+        WEBHOOK_ENDPOINT_CACHE_SECONDS: '0',
+        WEBHOOK_DISPATCH_INTERVAL_MS: '50',
+        WEBHOOK_TIMEOUT_MS: '1000',
+      },
+      { webhooks: true },
+    );
+  });
+  afterAll(() => s?.stop());
+
+  it('counts refused deposits by reason', async () => {
+    const { listingId } = await aListing(s);
+    const redeemed = await mintCode(s);
+    await redeemAtIssuer(s, redeemed.code);
+    const fresh = await mintCode(s);
+    const before = s.metrics.totals();
+    const res = await deposit(s, listingId, [
+      { code: redeemed.code },
+      { code: fresh.code },
+      { code: fresh.code },
+    ]);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.results.map((r: { outcome: string; reason?: string }) => [r.outcome, r.reason])).toEqual([
+      ['rejected', 'already_redeemed'],
+      ['accepted', undefined],
+      ['rejected', 'duplicate'],
+    ]);
+    expect(added(before, s.metrics.totals())).toEqual({
+      'Deposits{Outcome=rejected,Reason=already_redeemed}': 1,
+      'Deposits{Outcome=accepted}': 1,
+      'Deposits{Outcome=rejected,Reason=duplicate}': 1,
+    });
+  });
+
+  it("counts a suspension and the suspended seller's refund by reason, once each", async () => {
+    const { listingId } = await aListing(s);
+    const cards = await depositFresh(s, listingId, 4);
+    const a = await anOrder(s, listingId, unique('buyer'), 3);
+    await pay(s, a.order);
+    const b = await anOrder(s, listingId);
+    await pay(s, b.order);
+    const taken = new Set((a.order.cards as Array<{ cardId: string }>).map((card) => card.cardId));
+    for (const card of cards.filter((c) => taken.has(c.cardId))) {
+      await redeemAtTime(s, card.code, s.clock.now().getTime() - 60_000);
+    }
+    const before = s.metrics.totals();
+    // Three dead codes at the reveal: three strikes, the third suspends, B is refunded by the cascade.
+    expect((await reveal(s, a.orderId, a.buyerId)).status).toBe(409);
+    await s.vault.sweeper.sweep();
+    expect((await orderOf(s, b.orderId)).state).toBe('refunded');
+    expect(added(before, s.metrics.totals())).toEqual({
+      Strikes: 3,
+      Suspensions: 1,
+      'Refunds{Reason=code_dead_before_reveal}': 1,
+      'Refunds{Reason=seller_suspended}': 1,
+    });
+  });
+
+  it('counts the refund an escalation defaults to at its deadline', async () => {
+    const { orderId, buyerId, card, revealedAt } = await aRevealedOrder(s);
+    // Redeemed 30 s after the reveal: inside the race window, so the report is escalated.
+    await redeemAtTime(s, card.code, Date.parse(revealedAt) + 30_000);
+    const escalated = await report(s, orderId, buyerId, card.cardId);
+    expect(escalated.body.decision, escalated.text).toBe('escalated');
+    const before = s.metrics.totals();
+    s.clock.advance(ESCALATION_DEADLINE_SECONDS + 1);
+    await s.vault.sweeper.sweep();
+    expect((await orderOf(s, orderId)).state).toBe('refunded');
+    expect(added(before, s.metrics.totals())).toEqual({ 'Refunds{Reason=escalation_default}': 1 });
+  });
+
+  it('counts webhook deliveries by outcome: delivered, retrying, failed', async () => {
+    const receiver = await startReceiver();
+    try {
+      const { apiKey } = await s.vault.tenants.create(unique('market'));
+      const as: TestStack = {
+        ...s,
+        post: (path, body, headers) =>
+          s.request('POST', path, {
+            ...(body !== undefined ? { body } : {}),
+            ...(headers ? { headers } : {}),
+            apiKey,
+          }),
+        get: (path) => s.request('GET', path, { apiKey }),
+      };
+      const endpoint = async (path: string) => {
+        const res = await as.post('/v1/webhook-endpoints', {
+          url: receiver.url(path),
+          eventTypes: ['order.placed'],
+        });
+        expect(res.status, res.text).toBe(201);
+        return res.body.endpointId as string;
+      };
+      receiver.behave('/flaky', [500, 200]);
+      receiver.behave('/dead', [500]);
+      await endpoint('/ok');
+      await endpoint('/flaky');
+      const dead = await endpoint('/dead');
+      const before = s.metrics.totals();
+
+      const { listingId } = await aListing(as);
+      await depositFresh(as, listingId, 1);
+      await anOrder(as, listingId);
+
+      // The dead endpoint is given up on after WEBHOOK_GIVE_UP_SECONDS of 500s.
+      const attempts = await eventually('the dead delivery failed', async () => {
+        const page = await as.get(`/v1/webhook-endpoints/${dead}/deliveries`);
+        const d = page.body.deliveries?.[0];
+        return d?.state === 'failed' ? (d.attempts as unknown[]).length : undefined;
+      });
+      // The count follows the recorded attempt: wait for it too, and for the other two deliveries.
+      await eventually('the deliveries counted', () => {
+        const got = added(before, s.metrics.totals());
+        return got['WebhookDeliveries{Outcome=delivered}'] === 2 &&
+          got['WebhookDeliveries{Outcome=failed}'] === 1
+          ? true
+          : undefined;
+      });
+      expect(attempts).toBeGreaterThan(1);
+      expect(added(before, s.metrics.totals())).toMatchObject({
+        'WebhookDeliveries{Outcome=delivered}': 2,
+        // The flaky endpoint's first 500, and every 500 of the dead one but its last.
+        'WebhookDeliveries{Outcome=retrying}': 1 + (attempts - 1),
+        'WebhookDeliveries{Outcome=failed}': 1,
+      });
+    } finally {
+      await receiver.close();
+    }
   });
 });

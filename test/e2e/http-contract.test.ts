@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PROBLEM_BASE } from '../../shared/http/problem-types.js';
+import { aRevealedOrder, expectProblem, redeemAtTime, report } from '../support/fraud-helpers.js';
 import { aPaidOrder, reveal, unique } from '../support/scenario.js';
 import { type HttpResult, useTestStack } from '../support/test-stack.js';
 
@@ -31,12 +34,49 @@ const contract: Array<[method: string, path: string, success: string]> = [
   ['post', '/v1/listings/{listingId}/deposit-links', '201'],
   ['get', '/v1/links/{linkId}', '200'],
   ['delete', '/v1/links/{linkId}', '200'],
+  ['get', '/v1/escalations', '200'],
+  ['post', '/v1/escalations/{reportId}/settle', '200'],
+  ['get', '/v1/sellers/{sellerId}/events', '200'],
+  ['post', '/v1/sellers/{sellerId}/reinstate', '200'],
+  ['get', '/v1/webhook-endpoints/{endpointId}/deliveries', '200'],
+  ['post', '/v1/webhook-endpoints/{endpointId}/deliveries/{eventId}/send-again', '200'],
+  ['get', '/health', '200'],
 ];
 
+/** Operations open without an API key. */
+const unsecured = new Set(['get /health']);
+
+/**
+ * The README's API table: method, path (its `{id}`s as `{}`) and the problem codes it names for
+ * the route (parenthesised remarks dropped). `GET /openapi.json` is the document itself.
+ */
+const readmeTable = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+  .split('\n')
+  .flatMap((line) => {
+    const cells = line.split(/(?<!\\)\|/).map((c) => c.trim());
+    const route = /^(GET|POST|PATCH|PUT|DELETE) (\/\S*)/.exec(cells[1] ?? '');
+    if (!route || cells.length < 6) return [];
+    const codes = (cells[4] ?? '')
+      .replace(/\([^)]*\)/g, '')
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
+    return [{ operation: `${route[1]?.toLowerCase()} ${shape(route[2] as string)}`, codes }];
+  })
+  .filter((row) => row.operation !== 'get /openapi.json');
+
+/** A path with its parameters unnamed: `/v1/orders/{orderId}` and `/v1/orders/{id}` are one path. */
+function shape(path: string): string {
+  return path.split('?')[0]?.replace(/\{\w+\}/g, '{}') ?? path;
+}
+
+interface Problem {
+  schema?: { allOf?: Array<{ properties?: { type?: { enum?: string[] } } }> };
+}
 interface Operation {
   security?: Array<Record<string, string[]>>;
   parameters?: Array<{ name: string; in: string; required?: boolean }>;
-  responses: Record<string, { content?: Record<string, unknown>; headers?: Record<string, unknown> }>;
+  responses: Record<string, { content?: Record<string, Problem>; headers?: Record<string, unknown> }>;
 }
 
 describe('GET /health', () => {
@@ -67,12 +107,39 @@ describe('GET /openapi.json', () => {
     expect(schemes.Bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
   });
 
+  const documented = () =>
+    Object.entries(doc.body.paths as Record<string, Record<string, unknown>>).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method} ${path}`),
+    );
+
+  it('has a case above for every operation it documents, and documents every case', () => {
+    expect(contract.map(([method, path]) => `${method} ${path}`).sort()).toEqual(documented().sort());
+  });
+
+  it("documents every operation of the README's API table, and the table lists every documented one", () => {
+    expect(readmeTable.map((row) => row.operation).sort()).toEqual(
+      documented()
+        .map((o) => o.replace(/ (\S+)$/, (_, path: string) => ` ${shape(path)}`))
+        .sort(),
+    );
+  });
+
   it.each(contract)('documents %s %s, Bearer-secured, succeeding with %s', (method, path, success) => {
     const op = operation(method, path);
     expect(op, `${method.toUpperCase()} ${path} is missing from /openapi.json`).toBeDefined();
-    expect(op?.security).toContainEqual({ Bearer: [] });
+    if (unsecured.has(`${method} ${path}`)) expect(op?.security).toEqual([]);
+    else expect(op?.security).toContainEqual({ Bearer: [] });
     expect(Object.keys(op?.responses ?? {})).toContain(success);
     expect(Object.keys(op?.responses ?? {})).toContain('401');
+    // Every problem code the README names for the route is declared on it.
+    const declared = Object.values(op?.responses ?? {}).flatMap((r) =>
+      (r.content?.['application/problem+json']?.schema?.allOf ?? []).flatMap((m) =>
+        (m.properties?.type?.enum ?? []).map((uri) => uri.slice(PROBLEM_BASE.length)),
+      ),
+    );
+    const row = readmeTable.find((r) => r.operation === `${method} ${shape(path)}`);
+    expect(row, `${method} ${path} in the README's table`).toBeDefined();
+    for (const code of row?.codes ?? []) expect(declared, `${method} ${path}`).toContain(code);
     // Every path template variable is a declared, required path parameter.
     const pathParams = (op?.parameters ?? []).filter((p) => p.in === 'path');
     for (const [, name] of path.matchAll(/\{(\w+)\}/g)) {
@@ -122,5 +189,75 @@ describe('POST /v1/orders/{orderId}/reveal', () => {
     const refused = await reveal(s, orderId, buyerId, unique('reveal'));
     expect(refused.status, refused.text).toBe(409);
     expect(refused.headers.get('cache-control')).toBe('no-store');
+  });
+});
+
+describe('the escalation, seller and delivery routes, sent their failures', () => {
+  const unknownId = (prefix: string) => `${prefix}${'0'.repeat(26)}`;
+  const settlement = { outcome: 'refund', note: 'checked with the shop', decidedBy: 'agent-1' };
+  const operator = { note: 'cleared by the dispute desk', decidedBy: 'agent-1' };
+
+  it('GET /v1/escalations refuses a malformed cursor or limit', async () => {
+    const s = stack.current;
+    expect((await s.get('/v1/escalations')).status).toBe(200);
+    expectProblem(await s.get('/v1/escalations?cursor=not-a-cursor'), 400, 'validation');
+    expectProblem(await s.get('/v1/escalations?limit=0'), 400, 'validation');
+    expectProblem(await s.get('/v1/escalations?limit=many'), 400, 'validation');
+  });
+
+  it('POST /v1/escalations/{reportId}/settle: an unknown report, a decided one, a bad settlement', async () => {
+    const s = stack.current;
+    expectProblem(await s.post(`/v1/escalations/${unknownId('rpt_')}/settle`, settlement), 404, 'not-found');
+    // Redeemed an hour before the reveal: the report is decided (refunded) at once, never open.
+    const { orderId, buyerId, card, revealedAt } = await aRevealedOrder(s);
+    await redeemAtTime(s, card.code, Date.parse(revealedAt) - 3_600_000);
+    const decided = await report(s, orderId, buyerId, card.cardId);
+    expect(decided.body.decision, decided.text).toBe('refunded');
+    const settle = `/v1/escalations/${decided.body.reportId}/settle`;
+    expectProblem(await s.post(settle, settlement), 409, 'report-not-open');
+    expectProblem(await s.post(settle, { ...settlement, outcome: 'maybe' }), 400, 'validation');
+    expectProblem(await s.post(settle, { outcome: 'refund' }), 400, 'validation');
+  });
+
+  it('GET /v1/sellers/{sellerId}/events refuses a malformed seller id', async () => {
+    const s = stack.current;
+    expect((await s.get(`/v1/sellers/${unique('seller')}/events`)).status).toBe(200);
+    expectProblem(await s.get('/v1/sellers/-not-an-id/events'), 400, 'validation');
+  });
+
+  it('POST /v1/sellers/{sellerId}/reinstate refuses an active seller and a missing note', async () => {
+    const s = stack.current;
+    const { sellerId } = await aPaidOrder(s);
+    expectProblem(await s.post(`/v1/sellers/${sellerId}/reinstate`, operator), 409, 'invalid-state');
+    expectProblem(
+      await s.post(`/v1/sellers/${sellerId}/reinstate`, { decidedBy: 'agent-1' }),
+      400,
+      'validation',
+    );
+    expectProblem(await s.post('/v1/sellers/-not-an-id/reinstate', operator), 400, 'validation');
+  });
+
+  it("GET and send-again of an endpoint's deliveries: unknown endpoint or event, a bad cursor", async () => {
+    const s = stack.current;
+    const registered = await s.post('/v1/webhook-endpoints', {
+      url: 'http://127.0.0.1:9/hook',
+      eventTypes: ['*'],
+    });
+    expect(registered.status, registered.text).toBe(201);
+    const mine = `/v1/webhook-endpoints/${registered.body.endpointId}/deliveries`;
+    const unknown = `/v1/webhook-endpoints/${unknownId('whk_')}/deliveries`;
+    expect((await s.get(mine)).body).toMatchObject({ deliveries: [] });
+    expectProblem(await s.get(unknown), 404, 'not-found');
+    expectProblem(await s.get(`${mine}?cursor=not-a-cursor`), 400, 'validation');
+    expectProblem(await s.post(`${mine}/${unknownId('evt_')}/send-again`), 404, 'not-found');
+    expectProblem(await s.post(`${unknown}/${unknownId('evt_')}/send-again`), 404, 'not-found');
+    expectProblem(await s.post(`${mine}/not-an-event/send-again`), 400, 'validation');
+  });
+
+  // Its 503 dependency-unavailable, with `checks`, is sent in database-outage.test.ts.
+  it('GET /health answers without asking for a key, even a wrong one', async () => {
+    const res = await stack.current.request('GET', '/health', { apiKey: 'not-a-key' });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', checks: { database: 'up' } });
   });
 });

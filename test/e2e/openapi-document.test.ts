@@ -17,7 +17,7 @@ interface Operation {
   operationId?: string;
   summary?: string;
   tags?: string[];
-  parameters?: Array<{ in: string; name: string }>;
+  parameters?: Array<{ in: string; name: string; schema?: { pattern?: string } }>;
   requestBody?: unknown;
   responses: Record<string, unknown>;
 }
@@ -110,9 +110,8 @@ describe('the contract check itself', () => {
 
 describe('each route, sent its failures, answers only what it declares', () => {
   // A request that breaks the document throws in the stack's request(); these assert the code too.
-  const ids = { listingId: 'lst_', orderId: 'ord_', cardId: 'crd_', reportId: 'rpt_' } as const;
   const unknownId = (prefix: string) => `${prefix}${'0'.repeat(26)}`;
-  const fill = (path: string, value: (name: keyof typeof ids | string) => string) =>
+  const fill = (path: string, value: (name: string) => string) =>
     path.replace(/\{(\w+)\}/g, (_, name: string) => value(name));
 
   it('answers 401 unauthorized on every /v1 operation without an API key', async () => {
@@ -128,27 +127,73 @@ describe('each route, sent its failures, answers only what it declares', () => {
     }
   });
 
-  it('answers 400 validation to a malformed path id, and 404 not-found to an unknown one', async () => {
-    const withVaultIds = operations().filter((o) => /\{(listingId|orderId|cardId|reportId)\}/.test(o.path));
-    expect(withVaultIds.length).toBeGreaterThan(8);
-    for (const { method, path, op } of withVaultIds) {
-      const body = op.requestBody ? { body: {} } : {};
+  /** Every path parameter of the document, with the pattern it declares (every one declares one). */
+  const pathParameters = () =>
+    operations().flatMap(({ method, path, op }) =>
+      [...path.matchAll(/\{(\w+)\}/g)].map(([, name]) => {
+        const declared = op.parameters?.find((p) => p.in === 'path' && p.name === name);
+        return { method, path, op, name: name as string, pattern: declared?.schema?.pattern };
+      }),
+    );
+  /** The prefix a vault id declares (`^whk_[0-9A-HJKMNP-TV-Z]{26}$` -> `whk_`); none for a marketplace's own ids. */
+  const prefixOf = (pattern: string | undefined) => /^\^([a-z]+_)\[/.exec(pattern ?? '')?.[1];
+  const wellFormed = (pattern: string | undefined) => {
+    const prefix = prefixOf(pattern);
+    return prefix ? unknownId(prefix) : unique('m');
+  };
+  const MALFORMED = '-not-an-id';
+
+  it('answers 400 validation to each malformed path parameter of every operation, naming it', async () => {
+    const params = pathParameters();
+    for (const { method, path, name, pattern } of params) {
+      expect(pattern, `${method} ${path} {${name}} declares no pattern`).toBeDefined();
+      expect(new RegExp(pattern as string).test(MALFORMED), `${name}`).toBe(false);
+      expect(new RegExp(pattern as string).test(wellFormed(pattern)), `${name}`).toBe(true);
+    }
+    // Every kind of id the document names, vault ids and a marketplace's own alike.
+    expect(new Set(params.map((p) => p.name))).toEqual(
+      new Set([
+        'listingId',
+        'cardId',
+        'orderId',
+        'sellerId',
+        'buyerId',
+        'reportId',
+        'endpointId',
+        'eventId',
+        'linkId',
+      ]),
+    );
+    for (const { method, path, op, name } of params) {
+      // Only this parameter is malformed; the others are well formed, so the 400 is about it.
+      const url = fill(path, (n) =>
+        n === name ? MALFORMED : wellFormed(pathParameters().find((p) => p.name === n)?.pattern),
+      );
       const malformed = await stack.current.request(
         method.toUpperCase(),
-        fill(path, () => 'not-an-id'),
-        body,
+        url,
+        op.requestBody ? { body: {} } : {},
       );
-      expect([malformed.status, malformed.body.type], `${method} ${path}`).toEqual([
+      const where = `${method} ${path} with {${name}} malformed`;
+      expect([malformed.status, malformed.body.type], where).toEqual([
         400,
         expect.stringMatching(/validation$/),
       ]);
+      expect(malformed.body.errors, where).toContainEqual(expect.objectContaining({ path: name }));
     }
-    for (const { method, path, op } of withVaultIds.filter(
-      (o) => !o.op.requestBody || o.method === 'delete',
-    )) {
+  });
+
+  it('answers 404 not-found to an unknown vault id on every operation that looks one up', async () => {
+    const lookups = operations().filter(
+      (o) =>
+        (!o.op.requestBody || o.method === 'delete') &&
+        pathParameters().some((p) => p.path === o.path && p.method === o.method && prefixOf(p.pattern)),
+    );
+    expect(lookups.length).toBeGreaterThanOrEqual(12);
+    for (const { method, path, op } of lookups) {
       const unknown = await stack.current.request(
         method.toUpperCase(),
-        fill(path, (n) => unknownId(ids[n as keyof typeof ids] ?? 'x_')),
+        fill(path, (n) => wellFormed(pathParameters().find((p) => p.name === n)?.pattern)),
         op.requestBody ? { body: {} } : {},
       );
       expect([unknown.status, unknown.body.type], `${method} ${path}`).toEqual([

@@ -1,5 +1,6 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyWebhook, WebhookSignatureError } from '../../client/index.js';
 import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
 import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
 import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
@@ -9,8 +10,7 @@ import { queryPrefix } from '../../shared/adapters/dynamodb/table-context.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { rollSecret, type WebhookEndpoint } from '../../shared/domain/webhook-endpoint.js';
 import { webhookEventsOf } from '../../shared/domain/webhook-event.js';
-import { verifyWebhook } from '../../shared/webhooks/verify-webhook.js';
-import { eventsOf } from '../support/fraud-helpers.js';
+import { eventsOf, findCodes } from '../support/fraud-helpers.js';
 import { aListing, anOrder, depositFresh, pay, reveal, unique } from '../support/scenario.js';
 import { type TestStack, useTestStack } from '../support/test-stack.js';
 import { eventually, type Received, startReceiver } from '../support/webhook-receiver.js';
@@ -126,9 +126,58 @@ describe('webhook delivery (stream -> fan-out -> dispatcher -> receiver)', () =>
       };
       expect(event.tenant).toBe(tenantId);
       expect(event.data.orderId).toBe(orderId);
-      for (const code of codes) expect(r.body).not.toContain(code);
+      expect(findCodes(r.body, codes)).toEqual([]);
       expect(r.body).not.toMatch(/ciphertext|fingerprint|"pin"|"code"/i);
     }
+  });
+
+  it("has the client's verifyWebhook accept a real delivery and refuse it changed, under a wrong secret, or stale", async () => {
+    const { tenantId, as } = await aTenant();
+    const secret = `whsec_${unique('s')}`;
+    await anEndpoint(tenantId, '/verify', {
+      eventTypes: ['order.placed'],
+      secrets: [{ secret, createdAt: new Date().toISOString() }],
+    });
+    const { placedId } = await aPlacedOrder(as);
+    const [got] = await eventually('the placed event', () => {
+      const r = receiver.received('/verify');
+      return r.length > 0 ? r : undefined;
+    });
+    const { body, signature } = got as Received;
+    const signedAt = Number(/(?:^|,)t=(\d+)/.exec(signature ?? '')?.[1]);
+    expect(Number.isInteger(signedAt)).toBe(true);
+
+    expect(verifyWebhook(body, signature, secret)).toMatchObject({ id: placedId, type: 'order.placed' });
+    // The edges of the tolerance are still accepted, either side of the signing time.
+    expect(verifyWebhook(body, signature, secret, 300, signedAt + 300)).toMatchObject({ id: placedId });
+    expect(verifyWebhook(body, signature, secret, 300, signedAt - 300)).toMatchObject({ id: placedId });
+
+    const refuses = (what: string, verify: () => unknown, reason: RegExp) => {
+      expect(verify, what).toThrow(WebhookSignatureError);
+      expect(verify, what).toThrow(reason);
+    };
+    // One byte changed anywhere in the body: its first, a middle one, its last.
+    const flip = (at: number) =>
+      `${body.slice(0, at)}${String.fromCharCode(body.charCodeAt(at) ^ 1)}${body.slice(at + 1)}`;
+    for (const at of [0, Math.floor(body.length / 2), body.length - 1]) {
+      refuses(`byte ${at} changed`, () => verifyWebhook(flip(at), signature, secret), /no signature matches/);
+    }
+    refuses('a wrong secret', () => verifyWebhook(body, signature, `${secret}x`), /no signature matches/);
+    refuses(
+      'past the tolerance',
+      () => verifyWebhook(body, signature, secret, 300, signedAt + 301),
+      /tolerance/,
+    );
+    refuses(
+      'a shorter tolerance',
+      () => verifyWebhook(body, signature, secret, 10, signedAt + 11),
+      /tolerance/,
+    );
+    refuses(
+      'signed in the future',
+      () => verifyWebhook(body, signature, secret, 300, signedAt - 301),
+      /tolerance/,
+    );
   });
 
   it('gets an event to a receiver that answers 500 three times on its fourth attempt, each attempt recorded', async () => {
