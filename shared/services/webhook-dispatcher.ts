@@ -25,10 +25,13 @@ export class WebhookDispatcher {
     this.endpoints = new TenantEndpoints(deps);
   }
 
-  /** Starts the attempts due now that have a free slot; answers how many it started. */
-  async tick(): Promise<number> {
+  /**
+   * Starts the attempts due now that have a free slot; answers how many it started, and whether
+   * the dispatcher is idle (nothing was due and nothing is in flight), which ends a scheduled run.
+   */
+  async tick(): Promise<{ started: number; idle: boolean }> {
     const { maxInFlight, perEndpointInFlight } = this.deps.settings;
-    if (this.inFlight.size >= maxInFlight) return 0;
+    if (this.inFlight.size >= maxInFlight) return { started: 0, idle: false };
     const due = await this.deps.deliveries.listDue(this.deps.clock.now().toISOString(), PAGE);
     let started = 0;
     for (const row of due) {
@@ -54,7 +57,7 @@ export class WebhookDispatcher {
       this.inFlight.set(key, attempt);
       started += 1;
     }
-    return started;
+    return { started, idle: due.length === 0 && this.inFlight.size === 0 };
   }
 
   /** Waits for every attempt in flight (a Lambda invocation's end, a stopping local stack). */
