@@ -17,6 +17,8 @@ export const LIST_PRICES = {
     apiRequest: 1.0 / 1e6,
     /** Lambda, per invocation (one per API request). */
     lambdaRequest: 0.2 / 1e6,
+    /** Lambda compute on arm64 (the stack's architecture), per GB-second. */
+    lambdaGbSecond: 0.0000133334,
   },
 } as const;
 

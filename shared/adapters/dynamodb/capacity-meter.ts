@@ -4,6 +4,8 @@ import type { ConsumedCapacity, DynamoDBClient } from '@aws-sdk/client-dynamodb'
 export interface MeteredCall {
   /** `GetItem`, `TransactWriteItems`, ... (the SDK command name without `Command`). */
   readonly command: string;
+  /** The index a Query or Scan read, when not the table. */
+  readonly index?: string;
   readonly readUnits: number;
   readonly writeUnits: number;
   /** Items in a transaction or batch; 1 otherwise. */
@@ -77,6 +79,7 @@ export function meterDynamoClient(client: DynamoDBClient, see: (call: MeteredCal
       const isRead = READS.has(command);
       if (isRead || WRITES.has(command)) input.ReturnConsumedCapacity = 'TOTAL';
       const items = itemsIn(input);
+      const index = typeof input.IndexName === 'string' ? { index: input.IndexName } : {};
       const started = performance.now();
       try {
         const result = await next(args);
@@ -85,6 +88,7 @@ export function meterDynamoClient(client: DynamoDBClient, see: (call: MeteredCal
           command === 'TransactWriteItems' ? Math.max(reported, transactionWriteUnits(input)) : reported;
         see({
           command,
+          ...index,
           readUnits: isRead ? total : 0,
           writeUnits: isRead ? 0 : total,
           items,
@@ -93,7 +97,15 @@ export function meterDynamoClient(client: DynamoDBClient, see: (call: MeteredCal
         });
         return result;
       } catch (error) {
-        see({ command, readUnits: 0, writeUnits: 0, items, ok: false, ms: performance.now() - started });
+        see({
+          command,
+          ...index,
+          readUnits: 0,
+          writeUnits: 0,
+          items,
+          ok: false,
+          ms: performance.now() - started,
+        });
         throw error;
       }
     },
