@@ -1,6 +1,6 @@
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { useBrowser } from '../support/browser.js';
+import { openPage, pressReveal, useBrowser } from '../support/browser.js';
 import { createDepositLink, createRevealLink } from '../support/link-pages.js';
 import { auditPage, type PageLanguage } from '../support/page-audit.js';
 import { aListing, anOrder, aPaidOrder, depositFresh, mintCode } from '../support/scenario.js';
@@ -8,20 +8,6 @@ import { useTestStack } from '../support/test-stack.js';
 
 const stack = useTestStack();
 const browser = useBrowser();
-
-async function open(url: string, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.current.newContext({ locale: 'en-US', ...options });
-  const page = await context.newPage();
-  const response = await page.goto(url);
-  expect(response?.status()).toBe(200);
-  return page;
-}
-
-/** Presses the button; the answer is the code, or the refund message. */
-async function pressReveal(page: Page) {
-  await page.click('#reveal-button');
-  await page.waitForSelector('#revealed-code, #refund-notice');
-}
 
 /**
  * The page passes the audit (page-audit.ts says what it checks), having looked at some text and
@@ -84,7 +70,7 @@ describe.each([
     await depositFresh(stack.current, listingId, 1);
     const { orderId, buyerId } = await anOrder(stack.current, listingId);
     const { url } = await createRevealLink(stack.current, orderId, buyerId);
-    const page = await open(url, { locale });
+    const page = await openPage(browser.current, url, { locale });
     expect(await page.isVisible('#not-paid')).toBe(true);
     expect(await page.locator('#reveal-button').count()).toBe(0);
     await expectAccessible(page, lang, ['#lang-switch']);
@@ -94,7 +80,7 @@ describe.each([
   it('a paid order: the button, the code it answers, the reload with the report form, the report answer', async () => {
     const sale = await aPaidOrder(stack.current);
     const { url } = await createRevealLink(stack.current, sale.orderId, sale.buyerId);
-    const page = await open(url, { locale });
+    const page = await openPage(browser.current, url, { locale });
     await expectAccessible(page, lang, ['#lang-switch', '#reveal-button']);
 
     await pressReveal(page);
@@ -122,7 +108,7 @@ describe.each([
     const { url } = await createRevealLink(stack.current, sale.orderId, sale.buyerId);
     // The seller redeems the code after the sale: the re-check at the button finds it dead.
     expect((await stack.current.issuer('/cards/redeem', { code: sale.card.code })).status).toBe(200);
-    const page = await open(url, { locale });
+    const page = await openPage(browser.current, url, { locale });
     await pressReveal(page);
     expect(await page.isVisible('#refund-notice')).toBe(true);
     await expectAccessible(page, lang, ['#lang-switch']);
@@ -135,7 +121,7 @@ describe.each([
     const spent = await mintCode(stack.current);
     await stack.current.issuer('/cards/redeem', { code: spent.code });
     const { url } = await createDepositLink(stack.current, listingId, sellerId);
-    const page = await open(url, { locale });
+    const page = await openPage(browser.current, url, { locale });
     await expectAccessible(page, lang, ['#lang-switch', '#codes', '#codes-file', '#deposit-button']);
 
     await page.fill('#codes', [...fresh, spent].map((c) => c.code).join('\n'));
