@@ -136,4 +136,21 @@ describe.each([
     await expectAccessible(page, lang, ['#lang-switch', '#codes', '#codes-file', '#deposit-button']);
     await page.context().close();
   });
+
+  it('the deposit page without JavaScript: the refusal of an empty batch, then the results page', async () => {
+    const { listingId, sellerId } = await aListing(stack.current);
+    const code = await mintCode(stack.current);
+    const { url } = await createDepositLink(stack.current, listingId, sellerId);
+    const page = await openPage(browser.current, url, { locale, javaScriptEnabled: false });
+    // Nothing pasted: the server's form answer is the page with the refusal on it.
+    await page.click('#deposit-button');
+    await page.waitForSelector('#deposit-error');
+    await expectAccessible(page, lang, ['#lang-switch', '#codes', '#codes-file', '#deposit-button']);
+
+    await page.fill('#codes', code.code);
+    await page.click('#deposit-button');
+    await page.waitForSelector('#deposit-results li[data-outcome="accepted"]');
+    await expectAccessible(page, lang, ['#lang-switch', '#codes', '#codes-file', '#deposit-button']);
+    await page.context().close();
+  });
 });
