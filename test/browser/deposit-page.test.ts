@@ -1,6 +1,13 @@
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { fitsWidth, PHONE_360, renderedFonts, saveScreenshot, useBrowser } from '../support/browser.js';
+import {
+  fitsWidth,
+  openPage,
+  PHONE_360,
+  renderedFonts,
+  saveScreenshot,
+  useBrowser,
+} from '../support/browser.js';
 import { createDepositLink } from '../support/link-pages.js';
 import { aListing, mintCode } from '../support/scenario.js';
 import type { TestStack } from '../support/test-stack.js';
@@ -20,14 +27,6 @@ async function mintMany(s: TestStack, count: number): Promise<string[]> {
     codes.push(...batch.map((c) => c.code));
   }
   return codes;
-}
-
-async function open(url: string, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.current.newContext({ locale: 'en-US', ...options });
-  const page = await context.newPage();
-  const response = await page.goto(url);
-  expect(response?.status()).toBe(200);
-  return page;
 }
 
 /** The result list as shown: one line per code, in the order pasted. */
@@ -58,7 +57,7 @@ describe('the hosted deposit page, in Chromium', () => {
     for (const code of spent) await stack.current.issuer('/cards/redeem', { code });
     const codes = [...fresh.slice(0, 100), spent[0] as string, ...fresh.slice(100), spent[1] as string];
     const { url } = await createDepositLink(stack.current, listingId, sellerId);
-    const page = await open(url);
+    const page = await openPage(browser.current, url);
     // Every value the progress bar takes, recorded by the page itself on each change. (In-page
     // code is passed as text: the project type-checks against Node, without the DOM's types.)
     await page.evaluate(`{
@@ -104,7 +103,7 @@ describe('the hosted deposit page, in Chromium', () => {
     for (const locale of ['zh-CN', 'en-US']) {
       const codes = await mintMany(stack.current, 3);
       const { url } = await createDepositLink(stack.current, listingId, sellerId);
-      const page = await open(url, { ...PHONE_360, locale });
+      const page = await openPage(browser.current, url, { ...PHONE_360, locale });
       await fitsWidth(page, 360, ['#codes', '#codes-file', '#deposit-button']);
       await page.fill('#codes', codes.join('\n'));
       await page.click('#deposit-button');
@@ -118,7 +117,7 @@ describe('the hosted deposit page, in Chromium', () => {
     const { listingId, sellerId } = await aListing(stack.current);
     const [code] = await mintMany(stack.current, 1);
     const { url } = await createDepositLink(stack.current, listingId, sellerId);
-    const page = await open(url, { locale: 'zh-CN' });
+    const page = await openPage(browser.current, url, { locale: 'zh-CN' });
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     expect(await page.textContent('h1')).toMatch(/\p{Script=Han}/u);
     expect(await page.textContent('#deposit-button')).toMatch(/\p{Script=Han}/u);
@@ -145,7 +144,7 @@ describe('the hosted deposit page, in Chromium', () => {
     await stack.current.issuer('/cards/redeem', { code: spent });
     const all = [...codes, spent as string];
     const { url } = await createDepositLink(stack.current, listingId, sellerId);
-    const page = await open(url, { ...PHONE_360, javaScriptEnabled: false });
+    const page = await openPage(browser.current, url, { ...PHONE_360, javaScriptEnabled: false });
     await page.fill('#codes', all.join('\n'));
     await page.click('#deposit-button');
     await page.waitForSelector('#deposit-results li');

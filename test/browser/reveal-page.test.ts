@@ -1,6 +1,14 @@
-import type { BrowserContextOptions, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { fitsWidth, PHONE_360, renderedFonts, saveScreenshot, useBrowser } from '../support/browser.js';
+import {
+  fitsWidth,
+  openPage,
+  PHONE_360,
+  pressReveal,
+  renderedFonts,
+  saveScreenshot,
+  useBrowser,
+} from '../support/browser.js';
 import { createRevealLink } from '../support/link-pages.js';
 import { aPaidOrder } from '../support/scenario.js';
 import { useTestStack } from '../support/test-stack.js';
@@ -18,20 +26,6 @@ const PREVIEW_BOTS = [
 /** Codes are compared as the issuer knows them: without the dashes and spaces people add. */
 const plain = (code: string) => code.replace(/[\s-]/g, '');
 
-async function open(url: string, options: BrowserContextOptions = {}): Promise<Page> {
-  const context = await browser.current.newContext({ locale: 'en-US', ...options });
-  const page = await context.newPage();
-  const response = await page.goto(url);
-  expect(response?.status()).toBe(200);
-  return page;
-}
-
-/** Presses the button; the answer is the code, or the refund message (by form POST or by script). */
-async function pressReveal(page: Page) {
-  await page.click('#reveal-button');
-  await page.waitForSelector('#revealed-code, #refund-notice');
-}
-
 const revealedCode = async (page: Page) => plain((await page.textContent('#revealed-code')) ?? '');
 
 describe('the hosted reveal page, in Chromium', () => {
@@ -48,7 +42,7 @@ describe('the hosted reveal page, in Chromium', () => {
     }
     expect((await stack.current.get(`/v1/orders/${sale.orderId}`)).body.revealedAt).toBeUndefined();
 
-    const page = await open(url);
+    const page = await openPage(browser.current, url);
     await page.context().grantPermissions(['clipboard-read', 'clipboard-write']);
     await pressReveal(page);
     expect(await revealedCode(page)).toBe(plain(sale.card.code));
@@ -74,7 +68,7 @@ describe('the hosted reveal page, in Chromium', () => {
     const { url } = await createRevealLink(stack.current, sale.orderId, sale.buyerId);
     // The seller redeems the code after the sale (F7): the re-check at the button finds it dead.
     expect((await stack.current.issuer('/cards/redeem', { code: sale.card.code })).status).toBe(200);
-    const page = await open(url);
+    const page = await openPage(browser.current, url);
     await pressReveal(page);
     expect(await page.isVisible('#refund-notice')).toBe(true);
     expect(await page.locator('#revealed-code').count()).toBe(0);
@@ -86,7 +80,7 @@ describe('the hosted reveal page, in Chromium', () => {
   it('speaks Chinese to a zh-CN browser, drawn with CJK fonts, and switches to English', async () => {
     const sale = await aPaidOrder(stack.current);
     const { url } = await createRevealLink(stack.current, sale.orderId, sale.buyerId);
-    const page = await open(url, { locale: 'zh-CN' });
+    const page = await openPage(browser.current, url, { locale: 'zh-CN' });
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     const label = (await page.textContent('#reveal-button')) ?? '';
     expect(label).toMatch(/\p{Script=Han}/u);
@@ -107,14 +101,14 @@ describe('the hosted reveal page, in Chromium', () => {
     const { url } = await createRevealLink(stack.current, sale.orderId, sale.buyerId);
     const phone = PHONE_360;
     for (const locale of ['zh-CN', 'en-US']) {
-      const page = await open(url, { ...phone, locale });
+      const page = await openPage(browser.current, url, { ...phone, locale });
       await fitsWidth(page, 360, ['#reveal-button']);
       const shot = await page.screenshot({ fullPage: true });
       // A PNG as wide as the phone's screen (IHDR width at byte 16), however long the page.
       expect(shot.readUInt32BE(16)).toBe(360 * 2);
       await page.context().close();
     }
-    const page = await open(url, phone);
+    const page = await openPage(browser.current, url, phone);
     await pressReveal(page);
     expect(await revealedCode(page)).toBe(plain(sale.card.code));
     await fitsWidth(page, 360, ['#revealed-code', '#copy-code']);
@@ -128,7 +122,7 @@ describe('the hosted reveal page, in Chromium', () => {
   it('works without JavaScript: the button is a form POST, the reload shows "revealed", and "show again" shows it again', async () => {
     const sale = await aPaidOrder(stack.current);
     const { url } = await createRevealLink(stack.current, sale.orderId, sale.buyerId);
-    const page = await open(url, { javaScriptEnabled: false });
+    const page = await openPage(browser.current, url, { javaScriptEnabled: false });
     await pressReveal(page);
     expect(await revealedCode(page)).toBe(plain(sale.card.code));
     await page.goto(url);

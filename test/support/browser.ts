@@ -38,6 +38,25 @@ export function useBrowser(): { current: Browser } {
   return holder;
 }
 
+/** Opens a page in a context of its own (en-US unless `options` says otherwise); it must answer 200. */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  options: BrowserContextOptions = {},
+): Promise<Page> {
+  const context = await browser.newContext({ locale: 'en-US', ...options });
+  const page = await context.newPage();
+  const response = await page.goto(url);
+  expect(response?.status()).toBe(200);
+  return page;
+}
+
+/** Presses the reveal button; the answer is the code, or the refund message (by form POST or by script). */
+export async function pressReveal(page: Page): Promise<void> {
+  await page.click('#reveal-button');
+  await page.waitForSelector('#revealed-code, #refund-notice');
+}
+
 /** The fonts Chromium really drew a node's text with (DevTools' "Rendered Fonts"), not the CSS asked for. */
 export async function renderedFonts(page: Page, selector: string): Promise<string[]> {
   const cdp = await page.context().newCDPSession(page);

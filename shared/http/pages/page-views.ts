@@ -119,15 +119,17 @@ export function revealedPage(
 ): Html {
   const { t } = frame;
   const many = revelation.cards.length > 1;
+  // The label is the text read just before the code (a paragraph cannot carry a name: ARIA
+  // forbids aria-labelledby there), and the card's section is a region named for it.
   const cards = revelation.cards.map(
     (card, i) => html`<section class="card" aria-label="${t.code}${many ? ` ${i + 1}` : ''}">
-<p class="label" id="${hook('code-label', i)}">${t.code}${many ? ` ${i + 1}` : ''}</p>
-<p class="code" id="${hook('revealed-code', i)}" aria-labelledby="${hook('code-label', i)}">${card.code}</p>
+<p class="label">${t.code}${many ? ` ${i + 1}` : ''}</p>
+<p class="code" id="${hook('revealed-code', i)}">${card.code}</p>
 <p><button type="button" class="secondary" id="${hook('copy-code', i)}" data-copy="${hook('revealed-code', i)}" data-copied="${t.copied}" hidden>${t.copy}</button></p>
 ${
   card.pin !== undefined
-    ? html`<p class="label" id="${hook('pin-label', i)}">${t.pin}</p>
-<p class="code" id="${hook('revealed-pin', i)}" aria-labelledby="${hook('pin-label', i)}">${card.pin}</p>
+    ? html`<p class="label">${t.pin}</p>
+<p class="code" id="${hook('revealed-pin', i)}">${card.pin}</p>
 <p><button type="button" class="secondary" id="${hook('copy-pin', i)}" data-copy="${hook('revealed-pin', i)}" data-copied="${t.copied}" hidden>${t.copyPin}</button></p>`
     : ''
 }

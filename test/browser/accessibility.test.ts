@@ -1,0 +1,156 @@
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { openPage, pressReveal, useBrowser } from '../support/browser.js';
+import { createDepositLink, createRevealLink } from '../support/link-pages.js';
+import { auditPage, type PageLanguage } from '../support/page-audit.js';
+import { aListing, anOrder, aPaidOrder, depositFresh, mintCode } from '../support/scenario.js';
+import { useTestStack } from '../support/test-stack.js';
+
+const stack = useTestStack();
+const browser = useBrowser();
+
+/**
+ * The page passes the audit (page-audit.ts says what it checks), having looked at some text and
+ * reached at least these Tab stops: a clean answer from an audit that saw nothing proves nothing.
+ */
+async function expectAccessible(page: Page, lang: PageLanguage, tabStops: string[]) {
+  const report = await auditPage(page, lang);
+  expect(report.problems).toEqual([]);
+  expect(report.checked.texts).toBeGreaterThan(3);
+  expect(report.checked.tabStops).toEqual(expect.arrayContaining(tabStops));
+  // Every Tab stop is a control the name check looked at.
+  expect(report.checked.controls).toEqual(expect.arrayContaining(report.checked.tabStops));
+}
+
+describe('the accessibility audit itself', () => {
+  it('finds low contrast, a missing name, a hidden focus, a wrong lang, a second h1 and an image without alt', async () => {
+    const context = await browser.current.newContext();
+    const page = await context.newPage();
+    await page.setContent(`<!doctype html><html lang="fr"><head><title>Bad</title></head>
+<body style="background:#fff"><h1>One</h1><h1>Two</h1>
+<p id="enough" style="color:#767676">Just enough</p>
+<p id="faint" style="color:#999">Too faint</p>
+<input id="nameless" style="border:1px solid #ccc">
+<button id="no-focus" style="outline:none;background:#fff;border:0;color:#000">Go</button>
+<a id="tab-first" href="#x" tabindex="2">Jump</a>
+<p id="chinese">中文</p>
+<p id="named-paragraph" aria-label="Name">Text</p>
+<img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="8" height="8">
+</body></html>`);
+    const { problems } = await auditPage(page, 'en');
+    const expected = [
+      /#faint: text contrast 2\.85 < 4\.5/,
+      /#nameless \(textbox\): no accessible name/,
+      /#nameless: boundary contrast 1\.61 < 3/,
+      /#no-focus: boundary contrast 1 < 3/,
+      /#no-focus: no visible focus indicator/,
+      /#tab-first: tabindex 2 changes the Tab order/,
+      /^Tab order .*not the DOM order/,
+      /<html lang="fr">, expected "en"/,
+      /#chinese: Chinese text in an element of language "fr"/,
+      /^2 h1 elements, expected one$/,
+      /> img: an image without alt/,
+      /#named-paragraph: aria-label\(ledby\) on a paragraph, which cannot be named/,
+    ];
+    for (const pattern of expected)
+      expect(problems, String(pattern)).toContainEqual(expect.stringMatching(pattern));
+    // #767676 on white is 4.54: enough, so not named.
+    expect(problems.join('\n')).not.toContain('#enough');
+    expect(problems).toHaveLength(expected.length);
+    await context.close();
+  });
+});
+
+describe.each([
+  { locale: 'en-US', lang: 'en' },
+  { locale: 'zh-CN', lang: 'zh-CN' },
+] as const)('the hosted pages in $locale: labels, focus, contrast, language', ({ locale, lang }) => {
+  it('a reveal link of an unpaid order: the summary, and no button', async () => {
+    const { listingId } = await aListing(stack.current);
+    await depositFresh(stack.current, listingId, 1);
+    const { orderId, buyerId } = await anOrder(stack.current, listingId);
+    const { url } = await createRevealLink(stack.current, orderId, buyerId);
+    const page = await openPage(browser.current, url, { locale });
+    expect(await page.isVisible('#not-paid')).toBe(true);
+    expect(await page.locator('#reveal-button').count()).toBe(0);
+    await expectAccessible(page, lang, ['#lang-switch']);
+    await page.context().close();
+  });
+
+  it('a paid order: the button, the code it answers, the reload with the report form, the report answer', async () => {
+    const sale = await aPaidOrder(stack.current);
+    const { url } = await createRevealLink(stack.current, sale.orderId, sale.buyerId);
+    const page = await openPage(browser.current, url, { locale });
+    await expectAccessible(page, lang, ['#lang-switch', '#reveal-button']);
+
+    await pressReveal(page);
+    // The copy button shows once page.js finds a clipboard: audited as a person sees it.
+    await page.waitForSelector('#copy-code', { state: 'visible' });
+    await expectAccessible(page, lang, ['#copy-code']);
+
+    await page.goto(url);
+    expect(await page.isVisible('#revealed-notice')).toBe(true);
+    await expectAccessible(page, lang, [
+      '#lang-switch',
+      '#reveal-again-button',
+      '#report-card',
+      '#report-button',
+    ]);
+
+    await page.click('#report-button');
+    await page.waitForSelector('#report-result');
+    await expectAccessible(page, lang, ['#lang-switch', '#report-card', '#report-button']);
+    await page.context().close();
+  });
+
+  it('a code found dead at the button: the refund answer', async () => {
+    const sale = await aPaidOrder(stack.current);
+    const { url } = await createRevealLink(stack.current, sale.orderId, sale.buyerId);
+    // The seller redeems the code after the sale: the re-check at the button finds it dead.
+    expect((await stack.current.issuer('/cards/redeem', { code: sale.card.code })).status).toBe(200);
+    const page = await openPage(browser.current, url, { locale });
+    await pressReveal(page);
+    expect(await page.isVisible('#refund-notice')).toBe(true);
+    await expectAccessible(page, lang, ['#lang-switch']);
+    await page.context().close();
+  });
+
+  it('the deposit page, empty and with results (accepted and rejected)', async () => {
+    const { listingId, sellerId } = await aListing(stack.current);
+    const fresh = await Promise.all([mintCode(stack.current), mintCode(stack.current)]);
+    const spent = await mintCode(stack.current);
+    await stack.current.issuer('/cards/redeem', { code: spent.code });
+    const { url } = await createDepositLink(stack.current, listingId, sellerId);
+    const page = await openPage(browser.current, url, { locale });
+    await expectAccessible(page, lang, ['#lang-switch', '#codes', '#codes-file', '#deposit-button']);
+
+    await page.fill('#codes', [...fresh, spent].map((c) => c.code).join('\n'));
+    await page.click('#deposit-button');
+    await page.locator('#deposit-results li').nth(2).waitFor();
+    await page.locator('#deposit-button:not([disabled])').waitFor();
+    expect(
+      await page
+        .locator('#deposit-results li')
+        .evaluateAll((items) => items.map((li) => li.getAttribute('data-outcome'))),
+    ).toEqual(['accepted', 'accepted', 'rejected']);
+    await expectAccessible(page, lang, ['#lang-switch', '#codes', '#codes-file', '#deposit-button']);
+    await page.context().close();
+  });
+
+  it('the deposit page without JavaScript: the refusal of an empty batch, then the results page', async () => {
+    const { listingId, sellerId } = await aListing(stack.current);
+    const code = await mintCode(stack.current);
+    const { url } = await createDepositLink(stack.current, listingId, sellerId);
+    const page = await openPage(browser.current, url, { locale, javaScriptEnabled: false });
+    // Nothing pasted: the server's form answer is the page with the refusal on it.
+    await page.click('#deposit-button');
+    await page.waitForSelector('#deposit-error');
+    await expectAccessible(page, lang, ['#lang-switch', '#codes', '#codes-file', '#deposit-button']);
+
+    await page.fill('#codes', code.code);
+    await page.click('#deposit-button');
+    await page.waitForSelector('#deposit-results li[data-outcome="accepted"]');
+    await expectAccessible(page, lang, ['#lang-switch', '#codes', '#codes-file', '#deposit-button']);
+    await page.context().close();
+  });
+});
