@@ -6,7 +6,7 @@ import type { TenantService } from '../services/tenant-service.js';
 import type { AppEnv, routeApp } from './env.js';
 import type { PageModule } from './pages/page-context.js';
 import { DEPENDENCY_UNAVAILABLE_DETAIL, errorToProblem, problemResponse, routeOf } from './problem.js';
-import { json, problems } from './schemas.js';
+import { json, unsecuredProblems } from './schemas.js';
 import * as z from './zod.js';
 
 /** 500 cards of 128-character codes with PINs fit well under this; anything larger is refused unread. */
@@ -88,7 +88,7 @@ export function createApp(deps: AppDeps) {
           .openapi('Health'),
         'Every dependency is up',
       ),
-      ...problems(),
+      ...unsecuredProblems(),
     },
   });
   app.get('/health', async (c) => {

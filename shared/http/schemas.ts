@@ -210,7 +210,16 @@ const RetryAfterHeader = z.object({
  * The codes every route may answer are added here, so a route names only its own.
  */
 export function problems(...codes: ReadonlyArray<ProblemCode | readonly ProblemCode[]>) {
-  const all = [...new Set([...codes.flat(), ...anyRouteProblems])];
+  return problemResponses([...codes.flat(), ...anyRouteProblems]);
+}
+
+/** The same for a route that asks for no API key (`security: []`): it never answers 401. */
+export function unsecuredProblems(...codes: ReadonlyArray<ProblemCode | readonly ProblemCode[]>) {
+  return problemResponses([...codes.flat(), ...anyRouteProblems.filter((code) => code !== 'unauthorized')]);
+}
+
+function problemResponses(codes: readonly ProblemCode[]) {
+  const all = [...new Set(codes)];
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of all) {
     const { status } = problemTypes[code];

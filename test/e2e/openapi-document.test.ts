@@ -19,6 +19,7 @@ interface Operation {
   tags?: string[];
   parameters?: Array<{ in: string; name: string; schema?: { pattern?: string } }>;
   requestBody?: unknown;
+  security?: unknown[];
   responses: Record<string, unknown>;
 }
 let doc: { paths: Record<string, Record<string, Operation>>; servers?: unknown[] };
@@ -57,6 +58,14 @@ describe('the document', () => {
 
   it('is the document `npm run openapi` prints, built without a running vault', async () => {
     expect(await openApiDocument()).toEqual(doc);
+  });
+
+  it('declares 401 on exactly the operations that ask for an API key', () => {
+    const asked = operations().filter(({ op }) => op.security?.length !== 0);
+    const open = operations().filter(({ op }) => op.security?.length === 0);
+    expect(open.map(({ method, path }) => `${method} ${path}`)).toEqual(['get /health']);
+    for (const { method, path, op } of asked) expect(op.responses['401'], `${method} ${path}`).toBeDefined();
+    for (const { method, path, op } of open) expect(op.responses['401'], `${method} ${path}`).toBeUndefined();
   });
 
   it('declares, on every operation, the problems any route may send, with Retry-After where sent', () => {
