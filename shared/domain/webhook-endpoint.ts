@@ -16,6 +16,14 @@ export const MAX_ENDPOINTS_PER_TENANT = 16;
 /** How long the secret before a roll keeps signing deliveries (issue 9: 24 hours). */
 export const SECRET_OVERLAP_SECONDS = 24 * 3600;
 
+/**
+ * At most this many secrets sign a delivery: the newest and the ones rolled out before it that
+ * are still in their overlap. Without a bound, rolls in a loop would grow the endpoint item and
+ * every signature header without end (each secret is one more `v1`); a roll beyond it ends the
+ * oldest overlap early, which only a receiver that fell 3 rolls behind in a day can notice.
+ */
+export const MAX_SIGNING_SECRETS = 3;
+
 /** A signing secret; `expiresAt` is set on the previous secret when a new one is rolled in. */
 export interface SigningSecret {
   readonly secret: string;
@@ -47,11 +55,16 @@ export function signingSecrets(endpoint: WebhookEndpoint, now: Date): string[] {
     .map((s) => s.secret);
 }
 
-/** The endpoint after a roll: `secret` signs from now on, the current one for 24 more hours. */
+/**
+ * The endpoint after a roll: `secret` signs from now on, the current one for 24 more hours, and
+ * older ones still in their overlap keep theirs, newest first, up to `MAX_SIGNING_SECRETS` in all.
+ */
 export function rollSecret(endpoint: WebhookEndpoint, secret: string, now: Date): WebhookEndpoint {
   const expiresAt = new Date(now.getTime() + SECRET_OVERLAP_SECONDS * 1000).toISOString();
   const kept = endpoint.secrets
     .filter((s) => s.expiresAt === undefined || Date.parse(s.expiresAt) > now.getTime())
-    .map((s) => (s.expiresAt === undefined ? { ...s, expiresAt } : s));
+    .map((s) => (s.expiresAt === undefined ? { ...s, expiresAt } : s))
+    .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+    .slice(0, MAX_SIGNING_SECRETS - 1);
   return { ...endpoint, secrets: [{ secret, createdAt: now.toISOString() }, ...kept] };
 }
