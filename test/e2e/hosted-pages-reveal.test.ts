@@ -144,11 +144,18 @@ describe('hosted reveal page (issue 10)', () => {
     expect(en.html).not.toContain(`>${at}<`);
   });
 
-  it('a reveal through the API is recorded as channel api', async () => {
-    const { orderId, buyerId } = await aPaidOrder(stack.current);
+  it('a reveal through the API is recorded as channel api, and the link then says so without claiming it', async () => {
+    const { orderId, buyerId, card } = await aPaidOrder(stack.current);
+    const link = await createRevealLink(stack.current, orderId, buyerId);
     expect((await reveal(stack.current, orderId, buyerId)).status).toBe(200);
     const revealedEvent = (await eventsOf(stack.current, orderId)).find((e) => e.type === 'order.revealed');
     expect(revealedEvent?.data?.channel).toBe('api');
+    // The link did not reveal it: the page must not say it did, nor offer it again, nor show it.
+    const page = await getPage(stack.current, link.path);
+    expect(hasId(page.html, 'revealed-notice')).toBe(true);
+    expect(hasId(page.html, 'reveal-again-button')).toBe(false);
+    expect(textOf(page.html, 'revealed-notice')).not.toMatch(/on this link/);
+    expect(findCodes(page.html, [card.code])).toEqual([]);
   });
 
   it('a code dead at the button is not shown: the refund message, the order refunded', async () => {

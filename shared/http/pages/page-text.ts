@@ -61,7 +61,8 @@ const en = {
     'The code was found already used before you saw it: nothing is shown, and the order is refunded to you.',
   suspendedRefund: 'The seller was suspended: nothing is shown, and the order is refunded to you.',
   revealedAt: 'Revealed at',
-  alreadyRevealed: 'The code was revealed on this link and is not shown again.',
+  // Said whichever channel revealed it (this link, another, or the marketplace's own app).
+  alreadyRevealed: 'The code has been revealed and is not shown here again.',
   yourCode: 'Your code',
   code: 'Code',
   pin: 'PIN',
@@ -145,7 +146,7 @@ const zh: PageText = {
   refunded: '卡密在您查看前已被使用：不予显示，订单款项已退还给您。',
   suspendedRefund: '卖家已被暂停：不予显示，订单款项已退还给您。',
   revealedAt: '查看时间',
-  alreadyRevealed: '此链接的卡密已查看过，不再显示。',
+  alreadyRevealed: '卡密已被查看，此处不再显示。',
   yourCode: '您的卡密',
   code: '卡密',
   pin: '密码',
