@@ -37,6 +37,8 @@ export interface LocalStack {
   readonly dynamodbPid: number | undefined;
   readonly tableName: string;
   readonly devApiKey: string;
+  /** The dev tenant the key belongs to, printed for the operator CLI. */
+  readonly devTenantId: string;
   readonly vault: ReturnType<typeof createVault>;
   /** The business metrics Lambda would send as EMF; logged as one `metrics` line a minute. */
   readonly metrics: InMemoryMetrics;
@@ -181,6 +183,8 @@ export async function startLocalStack(
     });
     for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
     const devApiKey = await seedDevTenant(vault, config, join(dataDir, 'dev-api-key'));
+    // The operator CLI (`npm run seller`, `npm run escalation`) takes the tenant by id.
+    const devTenantId = await vault.tenants.authenticate(devApiKey);
 
     let webhooks: LocalWebhooks | undefined;
     if (options.webhooks ?? true) {
@@ -224,6 +228,7 @@ export async function startLocalStack(
       `DynamoDB           ${endpoint}   table ${config.tableName}${config.inMemory ? ' (in memory)' : ` (data in ${dataDir}/)`}`,
     );
     say(`dev API key        ${devApiKey}`);
+    say(`dev tenant         ${devTenantId} (${DEV_TENANT_NAME}; the <tenantId> of npm run seller/escalation)`);
     return {
       apiUrl: api.url,
       issuerUrl: issuerSim.url,
@@ -231,6 +236,7 @@ export async function startLocalStack(
       dynamodbPid,
       tableName: config.tableName,
       devApiKey,
+      devTenantId,
       vault,
       metrics,
       webhooks,
