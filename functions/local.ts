@@ -6,12 +6,14 @@ import { startLocalStack } from '../shared/local/local-stack.js';
  * started, Java included.
  */
 const started = Date.now();
-const stack = await startLocalStack(loadLocalConfig(), { say: (line) => console.log(line) }).catch(
-  (error: unknown) => {
-    console.error(`card-vault could not start: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+const couldNotStart = (error: unknown): never => {
+  console.error(`card-vault could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+};
+// A bad setting is a message naming it, like a taken port, not a stack trace.
+const stack = await Promise.resolve()
+  .then(() => startLocalStack(loadLocalConfig(), { say: (line) => console.log(line) }))
+  .catch(couldNotStart);
 console.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s. Ctrl-C stops everything.`);
 
 let stopping = false;
