@@ -228,7 +228,9 @@ export async function startLocalStack(
       `DynamoDB           ${endpoint}   table ${config.tableName}${config.inMemory ? ' (in memory)' : ` (data in ${dataDir}/)`}`,
     );
     say(`dev API key        ${devApiKey}`);
-    say(`dev tenant         ${devTenantId} (${DEV_TENANT_NAME}; the <tenantId> of npm run seller/escalation)`);
+    say(
+      `dev tenant         ${devTenantId} (${DEV_TENANT_NAME}; the <tenantId> of npm run seller/escalation)`,
+    );
     return {
       apiUrl: api.url,
       issuerUrl: issuerSim.url,
