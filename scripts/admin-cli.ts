@@ -83,10 +83,16 @@ async function main(argv: string[]): Promise<void> {
       });
       console.log(`brand ${name} -> ${issuerUrl} registered in table ${tableName}`);
     } else if (resource === 'escalation') {
+      await requireTenant(
+        deps.stores,
+        command === 'list' || command === 'settle' ? name : undefined,
+        tableName,
+      );
       await escalationCommand(vaultForOperators(doc, tableName), command, positionals.slice(2), values);
     } else if (resource === 'seller' && command === 'reinstate') {
       const { note, by } = values;
       if (!sellerId || !note || !by) throw new UsageError();
+      await requireTenant(deps.stores, name, tableName);
       await new ReinstatementService(deps).reinstate(name, sellerId, { note, decidedBy: by });
       console.log(`seller ${sellerId} of tenant ${name} reinstated by ${by} in table ${tableName}`);
     } else {
@@ -124,6 +130,21 @@ async function target(options: {
 }
 
 class UsageError extends Error {}
+
+/**
+ * An operator's tenant id is typed by hand: a wrong one is named as such, rather than answered
+ * as "no such report" or "the seller is not suspended" under a tenant that does not exist.
+ */
+async function requireTenant(
+  stores: ReturnType<typeof createDynamoStores>,
+  tenantId: string | undefined,
+  tableName: string,
+): Promise<void> {
+  if (tenantId === undefined) return;
+  if (!(await stores.tenants.getTenant(tenantId))) {
+    throw new Error(`no tenant ${tenantId} in table ${tableName} (npm start prints the dev tenant's id)`);
+  }
+}
 
 /** The escalation desk without a cipher or issuer: settling never opens a code. */
 function vaultForOperators(doc: ReturnType<typeof createDynamoClients>['doc'], tableName: string) {

@@ -1,0 +1,53 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, inject, it } from 'vitest';
+import { useTestTable } from '../support/dynamo.js';
+
+/**
+ * The operator CLI (`npm run tenant|seller|escalation`) against DynamoDB Local, run as npm runs
+ * it: a process, its exit code and what it prints.
+ */
+const table = useTestTable();
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function cli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin-cli.ts', ...args], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
+        TABLE_NAME: table.tableName,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('the operator CLI on DynamoDB Local', () => {
+  it('names a tenant id that does not exist, for the seller and escalation commands, and exits 1', async () => {
+    const created = await cli('tenant', 'create', 'Acme Market');
+    expect(created.status, created.stderr).toBe(0);
+    const tenantId = /tenant {3}(tnt_\w+)/.exec(created.stdout)?.[1];
+    expect(tenantId).toBeDefined();
+
+    const [reinstate, list, known] = await Promise.all([
+      cli('seller', 'reinstate', 'tnt_nobody', 'slr_1', '--note', 'n', '--by', 'ops'),
+      cli('escalation', 'list', 'tnt_nobody'),
+      cli('escalation', 'list', tenantId ?? ''),
+    ]);
+    for (const run of [reinstate, list]) {
+      expect(run.status).toBe(1);
+      expect(run.stderr).toContain(`no tenant tnt_nobody in table ${table.tableName}`);
+    }
+    // A tenant that exists and has no open escalation: nothing to list, and no error.
+    expect(known.status, known.stderr).toBe(0);
+    expect(known.stdout).toBe('');
+  });
+});
