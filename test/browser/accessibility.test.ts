@@ -23,7 +23,7 @@ async function expectAccessible(page: Page, lang: PageLanguage, tabStops: string
 }
 
 describe('the accessibility audit itself', () => {
-  it('finds low contrast, a missing name, a hidden focus, a wrong lang, a second h1 and an image without alt', async () => {
+  it('finds low contrast, a missing name, a hidden focus, a wrong lang, a second h1, an image without alt and crowded small targets', async () => {
     const context = await browser.current.newContext();
     const page = await context.newPage();
     await page.setContent(`<!doctype html><html lang="fr"><head><title>Bad</title></head>
@@ -36,6 +36,8 @@ describe('the accessibility audit itself', () => {
 <p id="chinese">中文</p>
 <p id="named-paragraph" aria-label="Name">Text</p>
 <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="8" height="8">
+<p><button id="tiny" style="font-size:8px;padding:0;border:1px solid #000;background:#fff;color:#000">a</button><button id="tiny-next" style="font-size:8px;padding:0;border:1px solid #000;background:#fff;color:#000">b</button></p>
+<p id="sentence">Read <a id="inline-link" href="#terms">the terms</a> first.</p>
 </body></html>`);
     const { problems } = await auditPage(page, 'en');
     const expected = [
@@ -51,11 +53,14 @@ describe('the accessibility audit itself', () => {
       /^2 h1 elements, expected one$/,
       /> img: an image without alt/,
       /#named-paragraph: aria-label\(ledby\) on a paragraph, which cannot be named/,
+      /#tiny: target [\d.]+x[\d.]+ px, under 24x24 and too close to another target/,
+      /#tiny-next: target [\d.]+x[\d.]+ px, under 24x24 and too close to another target/,
     ];
     for (const pattern of expected)
       expect(problems, String(pattern)).toContainEqual(expect.stringMatching(pattern));
-    // #767676 on white is 4.54: enough, so not named.
+    // #767676 on white is 4.54: enough, so not named; a link inside a sentence is exempt from the size.
     expect(problems.join('\n')).not.toContain('#enough');
+    expect(problems.join('\n')).not.toContain('#inline-link: target');
     expect(problems).toHaveLength(expected.length);
     await context.close();
   });

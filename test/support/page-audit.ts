@@ -25,6 +25,8 @@ import type { Page } from 'playwright-core';
  *   (no positive tabindex); each, focused so, matches :focus-visible and draws Chromium's own ring
  *   (outline-style auto), a box-shadow, or an outline at least 2 px wide at 3:1 against the
  *   background around it.
+ * - Target size (2.5.8): every control, and every link not inside a sentence, is 24x24 CSS px,
+ *   or smaller with nothing else within a 24 px circle around its centre (the spacing exception).
  * - Structure (1.1.1, 1.3.1, 2.4.2): a title, exactly one h1, no skipped heading level, every img
  *   with an alt.
  */
@@ -272,6 +274,38 @@ const STATIC_AUDIT = String.raw`(lang) => {
     }
     const best = Math.max(0, ...ratios);
     if (best < 3) problems.push(pathOf(el) + ': boundary contrast ' + round(best) + ' < 3 against its surroundings');
+  }
+
+  // Target size (2.5.8, AA): each control and each link that is not part of a sentence is at
+  // least 24 by 24 CSS px, or, smaller, has a 24 px circle around its centre that meets no other
+  // target's box nor another small target's circle (WCAG's spacing exception).
+  const isInline = (el) => {
+    if (el.localName !== 'a') return false;
+    const block = el.parentElement && el.parentElement.closest('p, li, td, dd, label');
+    return !!block && block.textContent.trim().length > el.textContent.trim().length;
+  };
+  const targets = [...document.body.querySelectorAll('a[href], ' + CONTROLS)]
+    .filter((el) => isVisible(el) && !isInline(el))
+    .map((el) => ({ el, box: el.getBoundingClientRect() }));
+  const centre = (b) => ({ x: b.left + b.width / 2, y: b.top + b.height / 2 });
+  const meetsBox = (c, b) => {
+    const dx = Math.max(b.left - c.x, 0, c.x - b.right);
+    const dy = Math.max(b.top - c.y, 0, c.y - b.bottom);
+    return dx * dx + dy * dy < 12 * 12;
+  };
+  const small = targets.filter((t) => t.box.width < 24 || t.box.height < 24);
+  for (const t of small) {
+    const c = centre(t.box);
+    const crowded = targets.some(
+      (o) =>
+        o !== t &&
+        (meetsBox(c, o.box) ||
+          (small.includes(o) && Math.hypot(centre(o.box).x - c.x, centre(o.box).y - c.y) < 24)),
+    );
+    if (crowded) {
+      problems.push(pathOf(t.el) + ': target ' + round(t.box.width) + 'x' + round(t.box.height) +
+        ' px, under 24x24 and too close to another target');
+    }
   }
 
   // Language: the document's, and Han text only inside Chinese.
