@@ -66,16 +66,29 @@ describe('the accessibility audit itself', () => {
   });
 });
 
+const LOGO_URL = 'https://market.example/logo.png';
+const ONE_PIXEL_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  'base64',
+);
+
 describe.each([
   { locale: 'en-US', lang: 'en' },
   { locale: 'zh-CN', lang: 'zh-CN' },
 ] as const)('the hosted pages in $locale: labels, focus, contrast, language', ({ locale, lang }) => {
-  it('a reveal link of an unpaid order: the summary, and no button', async () => {
+  it('a reveal link of an unpaid order, with the tenant logo: the summary, and no button', async () => {
     const { listingId } = await aListing(stack.current);
     await depositFresh(stack.current, listingId, 1);
     const { orderId, buyerId } = await anOrder(stack.current, listingId);
-    const { url } = await createRevealLink(stack.current, orderId, buyerId);
-    const page = await openPage(browser.current, url, { locale });
+    const { url } = await createRevealLink(stack.current, orderId, buyerId, { logoUrl: LOGO_URL });
+    const context = await browser.current.newContext({ locale });
+    // The marketplace's own origin, served here: the CSP allows it alone for images.
+    await context.route(`${new URL(LOGO_URL).origin}/**`, (route) =>
+      route.fulfill({ status: 200, contentType: 'image/png', body: ONE_PIXEL_PNG }),
+    );
+    const page = await context.newPage();
+    expect((await page.goto(url))?.status()).toBe(200);
+    expect(await page.evaluate(`document.querySelector('.tenant img')?.naturalWidth`)).toBe(1);
     expect(await page.isVisible('#not-paid')).toBe(true);
     expect(await page.locator('#reveal-button').count()).toBe(0);
     await expectAccessible(page, lang, ['#lang-switch']);
