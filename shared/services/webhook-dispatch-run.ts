@@ -4,17 +4,23 @@
  * with nothing in flight, for `idleTicksToEnd` ticks in a row.
  *
  * Why it ends early: a run that ticks for its whole window pays a due-index query a second and
- * 45 s of Lambda time every minute whether or not any tenant has an endpoint (about 13 USD and
- * 15.6 million queries a month for an idle stage). Ending after a few idle ticks costs a new
- * event, on an idle stage, a wait of up to the schedule's minute before its first attempt; a busy
- * stage keeps ticking, so its deliveries keep their one-second cadence.
+ * 45 s of Lambda time every minute whether or not any tenant has an endpoint (about 14 USD and
+ * 15.6 million queries a month for an idle stage; about 0.78 USD and 1 million now, README "Rough
+ * monthly cost"). The price: idle is judged on what is due now, so an event or a retry that
+ * becomes due after a run ended (a retry's backoff, an order's next transaction a minute later)
+ * waits for the next run, up to a minute. A stage where something is due every few seconds keeps
+ * ticking, and keeps the one-second cadence.
  */
 /** How the deployed dispatcher runs (functions/webhook-dispatcher.ts), every minute. */
 export const DISPATCH_RUN = {
   tickMs: 1000,
   /** Up to this long per invocation, so runs a minute apart do not pile up. */
   runMs: 45_000,
-  /** A few, so an attempt that ends makes its order's next event due within the run. */
+  /**
+   * A few, so an attempt that ends makes its order's next event due within the run. This assumes
+   * the due index (a GSI, eventually consistent in DynamoDB; consistent in DynamoDB Local, so no
+   * test here can show it) shows a queue's advance within about two ticks.
+   */
   idleTicksToEnd: 3,
 } as const;
 

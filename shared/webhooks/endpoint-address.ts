@@ -7,7 +7,8 @@ import { type EndpointMode, endpointModes } from '../domain/webhook-endpoint.js'
  * loopback, link-local, carrier-grade NAT, unique-local or metadata address, checked when the
  * endpoint is registered and again at every delivery against DNS rebinding: the delivery
  * connects to the address that was checked, never to a second lookup. Locally (`local` mode)
- * `http://127.0.0.1` and `http://localhost` are allowed so tests run a real receiver.
+ * the loopback host is allowed, over http or https and in any spelling the URL parser reads as
+ * it (`127.0.0.1`, `localhost`, `[::1]`, `127.1`...), so tests run a real receiver.
  */
 // Declared with the endpoint (shared/config reads the mode and may import only the domain).
 export { type EndpointMode, endpointModes };

@@ -1,18 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { LIST_PRICES } from '../../bench/figures/prices.js';
 import { WEBHOOK_FUNCTION_SPECS } from '../../infra/function-specs.js';
-import { type MeteredCall, meterDynamoClient } from '../../shared/adapters/dynamodb/capacity-meter.js';
-import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
-import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
-import { InMemoryMetrics } from '../../shared/adapters/metrics/in-memory-metrics.js';
+import {
+  isReadCommand,
+  type MeteredCall,
+  meterDynamoClient,
+} from '../../shared/adapters/dynamodb/capacity-meter.js';
 import type { TenantTrailLine } from '../../shared/domain/webhook-delivery.js';
-import { defaultWebhookSettings } from '../../shared/domain/webhook-settings.js';
 import type { TransportAttempt, WebhookTransport } from '../../shared/ports/webhook-transport.js';
 import { DISPATCH_RUN, runDispatch } from '../../shared/services/webhook-dispatch-run.js';
-import { WebhookDispatcher } from '../../shared/services/webhook-dispatcher.js';
-import { WebhookFanOut } from '../../shared/services/webhook-fan-out.js';
+import type { WebhookFanOut } from '../../shared/services/webhook-fan-out.js';
 import { useTestTable } from '../support/dynamo.js';
 import { uniqueId } from '../support/store-builders.js';
+import { storeEndpoint, webhookPipeline } from '../support/webhook-fixtures.js';
 
 /**
  * Issue 9: what webhooks add to a sale, counted on DynamoDB Local (every request, with the
@@ -45,13 +45,13 @@ interface Tally {
   readonly writeUnits: number;
   readonly ms: number;
 }
-const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
 /**
  * DynamoDB bills a read that finds nothing at least 0.5 RRU (an eventually consistent read, as
  * every index query is); DynamoDB Local reports 0 for it, and the idle dispatcher's queries are
  * exactly such reads.
  */
-const billedReadUnits = (c: MeteredCall) => (READS.has(c.command) ? Math.max(0.5, c.readUnits) : c.readUnits);
+const billedReadUnits = (c: MeteredCall) =>
+  isReadCommand(c.command) ? Math.max(0.5, c.readUnits) : c.readUnits;
 
 function tally(list: readonly MeteredCall[]): Tally {
   const requests: Record<string, number> = {};
@@ -76,7 +76,6 @@ const perMillion = (x: number) => (x * 1e6).toFixed(2);
 const delivered: WebhookTransport = {
   send: async (): Promise<TransportAttempt> => ({ outcome: 'delivered', status: 200, latencyMs: 1 }),
 };
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
 /**
  * A 1-card sale the buyer confirms, as the stream delivers it: one trail line per transaction
@@ -109,20 +108,7 @@ function aSale(tenantId: string): TenantTrailLine[][] {
  * Each transaction's stream batch may reach a different fan-out container, so the endpoint cache
  * is off: the figures are the most a sale can cost, not the cached best.
  */
-function pipeline() {
-  const deps = {
-    endpoints: new DynamoWebhookEndpointStore(ctx),
-    deliveries: new DynamoWebhookDeliveryStore(ctx),
-    clock: { now: () => new Date() },
-    logger: quiet,
-    metrics: new InMemoryMetrics(() => {}),
-    settings: { ...defaultWebhookSettings, endpointCacheSeconds: 0 },
-  };
-  return {
-    fanOut: new WebhookFanOut(deps),
-    dispatcher: new WebhookDispatcher({ ...deps, transport: delivered }),
-  };
-}
+const pipeline = () => webhookPipeline(ctx, delivered);
 
 /** Fans a sale out one transaction at a time, as four invocations would; their DynamoDB calls and wall time. */
 async function fanOutSale(fanOut: WebhookFanOut, sale: TenantTrailLine[][]) {
@@ -190,16 +176,7 @@ describe('what webhooks cost, counted on DynamoDB Local and priced', () => {
 
   it('costs a sale of a tenant with one endpoint a bounded number of requests per event, priced', async () => {
     const tenantId = uniqueId('tenant');
-    await new DynamoWebhookEndpointStore(ctx).create({
-      tenantId,
-      endpointId: uniqueId('whk'),
-      url: 'https://hooks.example.com/cv',
-      eventTypes: ['*'],
-      status: 'enabled',
-      secrets: [{ secret: 'whsec_cost', createdAt: new Date().toISOString() }],
-      createdAt: new Date().toISOString(),
-      consecutiveFailures: 0,
-    });
+    await storeEndpoint(ctx, { tenantId, endpointId: uniqueId('whk'), url: 'https://hooks.example.com/cv' });
     const { fanOut, dispatcher } = pipeline();
     const sale = await fanOutSale(fanOut, aSale(tenantId));
     expect(sale.queued).toBe(EVENTS_PER_SALE);

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
-import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
-import { InMemoryMetrics } from '../../shared/adapters/metrics/in-memory-metrics.js';
 import type { TenantTrailLine } from '../../shared/domain/webhook-delivery.js';
-import { defaultWebhookSettings } from '../../shared/domain/webhook-settings.js';
 import type { TransportAttempt, WebhookTransport } from '../../shared/ports/webhook-transport.js';
 import { runDispatch } from '../../shared/services/webhook-dispatch-run.js';
-import { WebhookDispatcher } from '../../shared/services/webhook-dispatcher.js';
-import { WebhookFanOut } from '../../shared/services/webhook-fan-out.js';
 import { useTestTable } from '../support/dynamo.js';
 import { uniqueId } from '../support/store-builders.js';
+import { storeEndpoint, webhookPipeline } from '../support/webhook-fixtures.js';
 
 /**
  * When the dispatcher is idle, on a table of its own (the due index is the whole table's):
@@ -18,7 +13,6 @@ import { uniqueId } from '../support/store-builders.js';
  */
 const table = useTestTable();
 const ctx = { doc: table.doc, tableName: table.tableName };
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 const ok: TransportAttempt = { outcome: 'delivered', status: 200, latencyMs: 1 };
 
 /** A transport whose answers wait until the test lets them go. */
@@ -39,16 +33,7 @@ class HeldTransport implements WebhookTransport {
 let seq = 0;
 async function anOrderWithEvents(count: number) {
   const tenantId = uniqueId('tenant');
-  await new DynamoWebhookEndpointStore(ctx).create({
-    tenantId,
-    endpointId: uniqueId('whk'),
-    url: 'https://hooks.example.com/idle',
-    eventTypes: ['*'],
-    status: 'enabled',
-    secrets: [{ secret: 'whsec_idle', createdAt: new Date().toISOString() }],
-    createdAt: new Date().toISOString(),
-    consecutiveFailures: 0,
-  });
+  await storeEndpoint(ctx, { tenantId, endpointId: uniqueId('whk'), url: 'https://hooks.example.com/idle' });
   const orderId = uniqueId('ord');
   const lines: TenantTrailLine[] = ['order.placed', 'payment.received', 'order.revealed']
     .slice(0, count)
@@ -64,17 +49,7 @@ async function anOrderWithEvents(count: number) {
   return lines;
 }
 
-function pipeline(transport: WebhookTransport) {
-  const deps = {
-    endpoints: new DynamoWebhookEndpointStore(ctx),
-    deliveries: new DynamoWebhookDeliveryStore(ctx),
-    clock: { now: () => new Date() },
-    logger: quiet,
-    metrics: new InMemoryMetrics(() => {}),
-    settings: { ...defaultWebhookSettings, endpointCacheSeconds: 0 },
-  };
-  return { fanOut: new WebhookFanOut(deps), dispatcher: new WebhookDispatcher({ ...deps, transport }) };
-}
+const pipeline = (transport: WebhookTransport) => webhookPipeline(ctx, transport);
 
 describe('an idle webhook dispatcher', () => {
   it('is idle only with nothing due and nothing in flight', async () => {

@@ -1,22 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
 import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
-import { InMemoryMetrics } from '../../shared/adapters/metrics/in-memory-metrics.js';
 import type { TenantTrailLine } from '../../shared/domain/webhook-delivery.js';
-import type { WebhookEndpoint } from '../../shared/domain/webhook-endpoint.js';
 import { defaultWebhookSettings } from '../../shared/domain/webhook-settings.js';
 import type { TransportAttempt, WebhookTransport } from '../../shared/ports/webhook-transport.js';
-import { WebhookDispatcher } from '../../shared/services/webhook-dispatcher.js';
-import { WebhookFanOut } from '../../shared/services/webhook-fan-out.js';
 import { useTestTable } from '../support/dynamo.js';
 import { uniqueId } from '../support/store-builders.js';
 import { TestClock } from '../support/test-clock.js';
+import { storeEndpoint, webhookPipeline } from '../support/webhook-fixtures.js';
 
 const table = useTestTable();
 const ctx = { doc: table.doc, tableName: table.tableName };
 const endpoints = new DynamoWebhookEndpointStore(ctx);
 const deliveries = new DynamoWebhookDeliveryStore(ctx);
-const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
 /** A transport that answers what it is told per URL and remembers what it was sent (the HTTP part has its own tests). */
 class ScriptedTransport implements WebhookTransport {
@@ -31,36 +27,16 @@ class ScriptedTransport implements WebhookTransport {
 function setup(answer: (url: string) => TransportAttempt, retry = defaultWebhookSettings.retry) {
   const clock = new TestClock();
   const transport = new ScriptedTransport(answer);
-  const deps = {
-    endpoints,
-    deliveries,
-    clock,
-    logger: quiet,
-    metrics: new InMemoryMetrics(() => {}),
-    settings: { ...defaultWebhookSettings, endpointCacheSeconds: 0, retry },
-  };
-  const dispatcher = new WebhookDispatcher({ ...deps, transport });
+  const { fanOut, dispatcher } = webhookPipeline(ctx, transport, { clock, settings: { retry } });
   const run = async () => {
     await dispatcher.tick();
     await dispatcher.drain();
   };
-  return { clock, transport, fanOut: new WebhookFanOut(deps), run };
+  return { clock, transport, fanOut, run };
 }
 
-async function anEndpoint(tenantId: string, url: string): Promise<WebhookEndpoint> {
-  const endpoint: WebhookEndpoint = {
-    tenantId,
-    endpointId: uniqueId('whk'),
-    url,
-    eventTypes: ['*'],
-    status: 'enabled',
-    secrets: [{ secret: 'whsec_x', createdAt: '2026-01-01T00:00:00.000Z' }],
-    createdAt: '2026-01-01T00:00:00.000Z',
-    consecutiveFailures: 0,
-  };
-  await endpoints.create(endpoint);
-  return endpoint;
-}
+const anEndpoint = (tenantId: string, url: string) =>
+  storeEndpoint(ctx, { tenantId, endpointId: uniqueId('whk'), url });
 
 let seq = 0;
 function lines(tenantId: string, orderId: string, types: string[]): TenantTrailLine[] {

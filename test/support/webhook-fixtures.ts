@@ -1,6 +1,57 @@
+import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
 import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import type { TableContext } from '../../shared/adapters/dynamodb/table-context.js';
+import { InMemoryMetrics } from '../../shared/adapters/metrics/in-memory-metrics.js';
+import type { WebhookEndpoint } from '../../shared/domain/webhook-endpoint.js';
+import { defaultWebhookSettings, type WebhookSettings } from '../../shared/domain/webhook-settings.js';
+import type { Clock } from '../../shared/ports/clock.js';
+import type { WebhookTransport } from '../../shared/ports/webhook-transport.js';
+import { WebhookDispatcher } from '../../shared/services/webhook-dispatcher.js';
+import { WebhookFanOut } from '../../shared/services/webhook-fan-out.js';
+
+const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+
+/**
+ * An enabled endpoint taking every event, stored directly (no URL check: the tests choose what
+ * the dispatcher must cope with). Returns what was stored.
+ */
+export async function storeEndpoint(
+  ctx: TableContext,
+  endpoint: Pick<WebhookEndpoint, 'tenantId' | 'endpointId' | 'url'> & Partial<WebhookEndpoint>,
+): Promise<WebhookEndpoint> {
+  const at = '2026-01-01T00:00:00.000Z';
+  const stored: WebhookEndpoint = {
+    eventTypes: ['*'],
+    status: 'enabled',
+    secrets: [{ secret: 'whsec_x', createdAt: at }],
+    createdAt: at,
+    consecutiveFailures: 0,
+    ...endpoint,
+  };
+  await new DynamoWebhookEndpointStore(ctx).create(stored);
+  return stored;
+}
+
+/**
+ * The fan-out and the dispatcher on one table, as the deployed functions build them, with the
+ * endpoint cache off (each test's endpoints are read as they are now) unless `settings` says.
+ */
+export function webhookPipeline(
+  ctx: TableContext,
+  transport: WebhookTransport,
+  options: { clock?: Clock; settings?: Partial<WebhookSettings> } = {},
+) {
+  const deps = {
+    endpoints: new DynamoWebhookEndpointStore(ctx),
+    deliveries: new DynamoWebhookDeliveryStore(ctx),
+    clock: options.clock ?? { now: () => new Date() },
+    logger: quiet,
+    metrics: new InMemoryMetrics(() => {}),
+    settings: { ...defaultWebhookSettings, endpointCacheSeconds: 0, ...options.settings },
+  };
+  return { fanOut: new WebhookFanOut(deps), dispatcher: new WebhookDispatcher({ ...deps, transport }) };
+}
 
 /**
  * An endpoint on a loopback address, stored directly (the API would refuse it in AWS mode: the
@@ -8,16 +59,7 @@ import type { TableContext } from '../../shared/adapters/dynamodb/table-context.
  * stream INSERT the fan-out turns into a delivery for it.
  */
 export async function aLoopbackEndpointAndTrailItem(ctx: TableContext, tenantId: string, endpointId: string) {
-  await new DynamoWebhookEndpointStore(ctx).create({
-    tenantId,
-    endpointId,
-    url: 'http://127.0.0.1:9/hook',
-    eventTypes: ['*'],
-    status: 'enabled',
-    secrets: [{ secret: 'whsec_x', createdAt: '2026-01-01T00:00:00.000Z' }],
-    createdAt: '2026-01-01T00:00:00.000Z',
-    consecutiveFailures: 0,
-  });
+  await storeEndpoint(ctx, { tenantId, endpointId, url: 'http://127.0.0.1:9/hook' });
   const eventId = `evt_${'0'.repeat(25)}1`;
   const item = {
     ...keys.event(tenantId, 'ord_1', eventId),

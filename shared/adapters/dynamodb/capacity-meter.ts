@@ -16,6 +16,8 @@ export interface MeteredCall {
 
 /** Data-plane commands that accept `ReturnConsumedCapacity` (table admin commands reject it). */
 const READS = new Set(['GetItem', 'Query', 'Scan', 'BatchGetItem', 'TransactGetItems']);
+/** Whether a metered call was a read (its units are read units). */
+export const isReadCommand = (command: string): boolean => READS.has(command);
 const WRITES = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
 function itemsIn(input: Record<string, unknown>): number {
