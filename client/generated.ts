@@ -214,19 +214,19 @@ export type Report = {
   cardId: string;
   buyerId: string;
   reason: "already_redeemed";
-  decision: "refunded" | "rejected" | "escalated" | "refunded_unproven";
+  decision: "refunded" | "rejected" | "escalated" | "refunded_unproven" | "rejected_unproven";
   /** open: escalated and undecided */
   status: "open" | "closed";
   escalation?: {
-    reason: "issuer_unavailable" | "race_window" | "buyer_credit_poor" | "unproven_history" | "invalid_after_reveal";
-    /** past it, the default applies: refund, no seller penalty */
+    reason: "issuer_unavailable" | "race_window" | "buyer_credit_poor" | "unproven_history" | "invalid_after_reveal" | "seller_suspected";
+    /** past it, the reason's default applies: buyer_credit_poor and unproven_history are rejected (rejected_unproven), every other reason refunded without a seller penalty (refunded_unproven) */
     deadline: string;
     /** next re-ask of the issuer (issuer_unavailable) */
     nextCheckAt?: string;
     attempts: number;
   };
   settlement?: {
-    outcome: "refund" | "refund_without_penalty" | "reject" | "default_refund" | "issuer_answered";
+    outcome: "refund" | "refund_without_penalty" | "reject" | "default_refund" | "default_reject" | "issuer_answered";
     by: string;
     note?: string;
     at: string;
@@ -234,6 +234,8 @@ export type Report = {
   evidence: {
     issuerState: "active" | "redeemed" | "invalid" | "unreachable";
     redeemedAt?: string;
+    /** the issuer's time of the card's latest spend or redemption, when it gave one */
+    lastUsedAt?: string;
     revealedAt: string;
     checkedAt: string;
     rationale: string;
@@ -272,13 +274,20 @@ export type SellerStanding = {
     fine: Money;
     at: string;
   }>;
+  /** Open while the dispute desk decides (POST /v1/sellers/{sellerId}/review): the cards of several buyers died after the reveal. No release is paid at the end of a dispute window meanwhile. */
+  review?: {
+    status: "under_review";
+    since: string;
+    /** distinct buyers whose reports opened it */
+    buyers: number;
+  };
 };
 
 export type SellerEvents = {
   sellerId: string;
   events: Array<{
     eventId: string;
-    type: "seller.suspended" | "seller.reinstated";
+    type: "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed";
     /** `vault` for a suspension; the operator for a reinstatement */
     by: string;
     at: string;
@@ -287,6 +296,12 @@ export type SellerEvents = {
 };
 
 export type Reinstatement = {
+  note: string;
+  decidedBy: string;
+};
+
+export type SellerReviewDecision = {
+  outcome: "cleared" | "suspended";
   note: string;
   decidedBy: string;
 };
@@ -303,8 +318,32 @@ export type BuyerCredit = {
 };
 
 export type EscalationList = {
-  escalations: Array<Report>;
+  escalations: Array<EscalationCase>;
   nextCursor?: string;
+};
+
+export type EscalationCase = Report & {
+  buyerRecord: BuyerRecord;
+  sellerRecord: SellerRecord;
+};
+
+export type BuyerRecord = {
+  reportsTotal: number;
+  upheldTotal: number;
+  rejectedIn90Days: number;
+  /** reports upheld without an issuer time, and escalations refunded by default */
+  unprovenIn90Days: number;
+  creditPoor: boolean;
+};
+
+export type SellerRecord = {
+  sellerId: string;
+  status: "active" | "suspended";
+  strikes: number;
+  /** distinct buyers whose reports found this seller's cards used after the reveal, within SELLER_SUSPICION_DAYS */
+  usedAfterRevealBuyers: number;
+  review: "none" | "under_review";
+  reviewSince?: string;
 };
 
 export type SettleEscalation = {
@@ -319,7 +358,7 @@ export type WebhookEndpointWithSecret = {
   url: string;
   description?: string;
   /** `*`: every event type */
-  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "card.deposit_settled" | "*">;
+  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "card.deposit_settled" | "*">;
   status: "enabled" | "disabled";
   /** why the vault disabled it (repeated failed deliveries) */
   disabledReason?: string;
@@ -340,7 +379,7 @@ export type RegisterWebhookEndpoint = {
   /** https on a public address: no private, loopback, link-local or metadata address (the local stack also takes http://127.0.0.1) */
   url: string;
   /** the event types to send, or `["*"]` for all */
-  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "card.deposit_settled" | "*">;
+  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "card.deposit_settled" | "*">;
   description?: string;
 };
 
@@ -353,7 +392,7 @@ export type WebhookEndpoint = {
   url: string;
   description?: string;
   /** `*`: every event type */
-  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "card.deposit_settled" | "*">;
+  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "card.deposit_settled" | "*">;
   status: "enabled" | "disabled";
   /** why the vault disabled it (repeated failed deliveries) */
   disabledReason?: string;
@@ -372,7 +411,7 @@ export type UpdateWebhookEndpoint = {
   /** https on a public address: no private, loopback, link-local or metadata address (the local stack also takes http://127.0.0.1) */
   url?: string;
   /** the event types to send, or `["*"]` for all */
-  eventTypes?: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "card.deposit_settled" | "*">;
+  eventTypes?: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "card.deposit_settled" | "*">;
   description?: string | null;
   status?: "enabled" | "disabled";
 };
@@ -384,7 +423,7 @@ export type WebhookDeliveryList = {
 
 export type WebhookDelivery = {
   eventId: string;
-  type: "order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "card.deposit_settled";
+  type: "order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "card.deposit_settled";
   /** `queued` behind an earlier event of the same order or seller; `pending` (being tried); `delivered`; `failed` (given up after the retry window) */
   state: "queued" | "pending" | "delivered" | "failed";
   createdAt: string;
@@ -455,6 +494,7 @@ export const operations = {
   getSeller: { method: 'GET', path: '/v1/sellers/{sellerId}', idempotencyKey: false },
   listSellerEvents: { method: 'GET', path: '/v1/sellers/{sellerId}/events', idempotencyKey: false },
   reinstateSeller: { method: 'POST', path: '/v1/sellers/{sellerId}/reinstate', idempotencyKey: false },
+  closeSellerReview: { method: 'POST', path: '/v1/sellers/{sellerId}/review', idempotencyKey: false },
   getBuyer: { method: 'GET', path: '/v1/buyers/{buyerId}', idempotencyKey: false },
   listEscalations: { method: 'GET', path: '/v1/escalations', idempotencyKey: false },
   settleEscalation: { method: 'POST', path: '/v1/escalations/{reportId}/settle', idempotencyKey: false },
@@ -621,6 +661,15 @@ export abstract class CardVaultOperations {
   }
 
   /**
+   * Close a seller's review
+   *
+   * The dispute desk's decision on a seller under review (the cards of several buyers died after the reveal). `cleared`: the held releases are paid, its `seller_suspected` escalations are rejected again and the counting starts afresh. `suspended`: the seller is suspended (the usual cascade) and its open `seller_suspected` escalations are refunded with a penalty each. Recorded as `seller.review_closed`. A seller that is not under review: 409.
+   */
+  closeSellerReview(path: { sellerId: string }, body: SellerReviewDecision, options?: CallOptions): Promise<SellerStanding> {
+    return this.send<SellerStanding>('closeSellerReview', { path, body }, options);
+  }
+
+  /**
    * Read a buyer's report history
    *
    * The buyer credit the report decision table uses (F5): reports made, upheld and rejected.
@@ -632,7 +681,7 @@ export abstract class CardVaultOperations {
   /**
    * List open escalations
    *
-   * Reports the decision table could not decide, oldest first, each with its evidence and the deadline after which the default applies (refund, no seller penalty). Page with `cursor`.
+   * Reports the decision table could not decide, oldest first, each with its evidence, the deadline after which its reason's default applies, and both parties' records. Page with `cursor`.
    */
   listEscalations(query: { limit?: number; cursor?: string } = {}, options?: CallOptions): Promise<EscalationList> {
     return this.send<EscalationList>('listEscalations', { query }, options);
@@ -643,8 +692,8 @@ export abstract class CardVaultOperations {
    *
    * The dispute desk's decision on an open escalation: `refund` (refund, seller strike and fine), `refund_without_penalty`, or `reject`. Recorded on the order trail with the note and who decided.
    */
-  settleEscalation(path: { reportId: string }, body: SettleEscalation, options?: CallOptions): Promise<Report> {
-    return this.send<Report>('settleEscalation', { path, body }, options);
+  settleEscalation(path: { reportId: string }, body: SettleEscalation, options?: CallOptions): Promise<EscalationCase> {
+    return this.send<EscalationCase>('settleEscalation', { path, body }, options);
   }
 
   /**

@@ -9,6 +9,7 @@ import { createLogger } from '../shared/adapters/logging/json-logger.js';
 import { endpointUrlPolicy } from '../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { loadAdminConfig } from '../shared/config/tool-config.js';
 import { OPERATOR_OUTCOMES, type OperatorOutcome } from '../shared/domain/escalation.js';
+import { type ReviewOutcome, reviewOutcomes } from '../shared/domain/seller-standing.js';
 import { defaultSettings } from '../shared/domain/vault-settings.js';
 import { systemClock } from '../shared/ports/clock.js';
 import { noMetrics } from '../shared/ports/metrics.js';
@@ -23,6 +24,7 @@ const USAGE = `Usage:
   npm run escalation -- list <tenantId> [--stage <stage> | --table <name>]
   npm run escalation -- settle <tenantId> <reportId> <refund|refund_without_penalty|reject> --note <text> --by <operator> [--stage <stage> | --table <name>]
   npm run seller -- reinstate <tenantId> <sellerId> --note <why> --by <operator> [--stage <stage> | --table <name>]
+  npm run seller -- review <tenantId> <sellerId> <cleared|suspended> --note <why> --by <operator> [--stage <stage> | --table <name>]
 
 Without --stage or --table it works on the local stack (DYNAMODB_ENDPOINT, or DynamoDB Local on
 DYNAMODB_PORT, default 8000; table TABLE_NAME, default ${tableDefinition.defaultTableName}).
@@ -31,7 +33,7 @@ With --stage it uses the table of the deployed stack CardVault-<stage> and your 
 /**
  * Operator commands: create a tenant (prints its API key once), register a brand and its issuer,
  * list and settle a tenant's escalations; reinstate a suspended seller (recorded on the seller's
- * trail as `seller.reinstated`).
+ * trail as `seller.reinstated`); close a seller's review (`seller.review_closed`).
  */
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -95,6 +97,20 @@ async function main(argv: string[]): Promise<void> {
       await requireTenant(deps.stores, name, tableName);
       await new ReinstatementService(deps).reinstate(name, sellerId, { note, decidedBy: by });
       console.log(`seller ${sellerId} of tenant ${name} reinstated by ${by} in table ${tableName}`);
+    } else if (resource === 'seller' && command === 'review') {
+      const { note, by } = values;
+      const outcome = positionals[4];
+      const outcomes: readonly string[] = reviewOutcomes;
+      if (!sellerId || !note || !by || !outcome || !outcomes.includes(outcome)) throw new UsageError();
+      await requireTenant(deps.stores, name, tableName);
+      await vaultForOperators(doc, tableName).reviews.close(name, sellerId, {
+        outcome: outcome as ReviewOutcome,
+        note,
+        decidedBy: by,
+      });
+      console.log(
+        `review of seller ${sellerId} of tenant ${name} closed: ${outcome}, by ${by} in table ${tableName}`,
+      );
     } else {
       throw new UsageError();
     }
@@ -172,9 +188,11 @@ async function escalationCommand(
     let cursor: string | undefined;
     do {
       const page = await vault.escalations.list(tenantId, 100, cursor);
-      for (const r of page.reports)
+      for (const { report: r, buyerRecord: b, sellerRecord: s } of page.cases)
         console.log(
-          `${r.reportId}  order ${r.orderId}  card ${r.cardId}  ${r.escalation?.reason}  deadline ${r.escalation?.deadline}`,
+          `${r.reportId}  order ${r.orderId}  card ${r.cardId}  ${r.escalation?.reason}  deadline ${r.escalation?.deadline}` +
+            `  buyer ${r.buyerId} (${b.rejectedIn90Days} rejected in 90 d${b.creditPoor ? ', credit-poor' : ''})` +
+            `  seller ${s.sellerId} (${s.strikes} strikes, ${s.usedAfterRevealBuyers} used-after-reveal buyers${s.review === 'under_review' ? ', under review' : ''})`,
         );
       cursor = page.nextCursor;
     } while (cursor);
@@ -190,7 +208,7 @@ async function escalationCommand(
     !options.by
   )
     throw new UsageError();
-  const report = await vault.escalations.settle(tenantId, reportId, {
+  const { report } = await vault.escalations.settle(tenantId, reportId, {
     outcome: outcome as OperatorOutcome,
     note: options.note,
     decidedBy: options.by,

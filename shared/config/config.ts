@@ -36,6 +36,19 @@ const settingsSchema = z.object({
     .default(defaultSettings.apiKeyCacheSeconds),
   [ENV.apiKeyCacheEntries]: z.coerce.number().int().positive().default(defaultSettings.apiKeyCacheEntries),
   [ENV.brandCacheSeconds]: z.coerce.number().int().min(0).max(300).default(defaultSettings.brandCacheSeconds),
+  [ENV.sellerSuspicionDays]: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(365)
+    .default(defaultSettings.sellerSuspicionDays),
+  // 2 at least: one buyer alone never puts a seller under review.
+  [ENV.sellerSuspicionBuyers]: z.coerce
+    .number()
+    .int()
+    .min(2)
+    .max(100)
+    .default(defaultSettings.sellerSuspicionBuyers),
   [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -64,6 +77,8 @@ export function loadSettings(env: Env = process.env): VaultSettings & { logLevel
     apiKeyCacheSeconds: s[ENV.apiKeyCacheSeconds],
     apiKeyCacheEntries: s[ENV.apiKeyCacheEntries],
     brandCacheSeconds: s[ENV.brandCacheSeconds],
+    sellerSuspicionDays: s[ENV.sellerSuspicionDays],
+    sellerSuspicionBuyers: s[ENV.sellerSuspicionBuyers],
     logLevel: s[ENV.logLevel],
   };
 }

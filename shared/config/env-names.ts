@@ -34,6 +34,8 @@ export const ENV = {
   apiKeyCacheSeconds: 'API_KEY_CACHE_SECONDS',
   apiKeyCacheEntries: 'API_KEY_CACHE_ENTRIES',
   brandCacheSeconds: 'BRAND_CACHE_SECONDS',
+  sellerSuspicionDays: 'SELLER_SUSPICION_DAYS',
+  sellerSuspicionBuyers: 'SELLER_SUSPICION_BUYERS',
   inMemory: 'IN_MEMORY',
   /** Local stack only: `local` (default) also allows http://127.0.0.1 webhooks; `aws` as deployed. */
   webhookEndpointMode: 'WEBHOOK_ENDPOINT_MODE',

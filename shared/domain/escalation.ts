@@ -5,8 +5,28 @@ export const ESCALATION_REASONS = [
   'buyer_credit_poor',
   'unproven_history',
   'invalid_after_reveal',
+  'seller_suspected',
 ] as const;
 export type EscalationReason = (typeof ESCALATION_REASONS)[number];
+
+/**
+ * What an escalation's deadline does when nobody decided: never reward the party the vault
+ * already doubts. Doubt about the buyer (a credit-poor buyer, a history of unproven reports)
+ * rejects; doubt about the issuer or the seller (unreachable, unknown after a good reveal, a
+ * race, a suspected seller) refunds without a penalty.
+ */
+export const DEADLINE_DEFAULTS = {
+  issuer_unavailable: 'refund',
+  invalid_after_reveal: 'refund',
+  race_window: 'refund',
+  seller_suspected: 'refund',
+  buyer_credit_poor: 'reject',
+  unproven_history: 'reject',
+} as const satisfies Record<EscalationReason, 'refund' | 'reject'>;
+
+export function deadlineDefault(reason: EscalationReason): 'refund' | 'reject' {
+  return DEADLINE_DEFAULTS[reason];
+}
 
 /** How an escalation was ended: by an operator, by the deadline default, or by the issuer answering. */
 export const SETTLEMENT_OUTCOMES = [
@@ -14,6 +34,7 @@ export const SETTLEMENT_OUTCOMES = [
   'refund_without_penalty',
   'reject',
   'default_refund',
+  'default_reject',
   'issuer_answered',
 ] as const;
 export type SettlementOutcome = (typeof SETTLEMENT_OUTCOMES)[number];

@@ -13,6 +13,8 @@ export interface IssuerCheck {
   readonly state: IssuerState;
   readonly balance?: Money;
   readonly redeemedAt?: string;
+  /** The latest spend or redemption, when the issuer says: dates a balance that fell after the reveal. */
+  readonly lastUsedAt?: string;
 }
 
 /**

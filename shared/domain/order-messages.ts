@@ -3,15 +3,19 @@ import type { Order } from './order.js';
 /**
  * Plain-language status texts for both parties. F4: a seller must never read an
  * unpaid order as "paid"; the vault, not the seller, delivers the code.
+ * The seller is never told when the buyer revealed: a seller who kept the code would know
+ * exactly when to spend it. Paid and revealed read the same.
  */
+const PAID_IN_ESCROW =
+  'Paid into escrow. The vault delivers the code to the buyer; do not send anything yourself. The money is released to you when the dispute window closes.';
+
 export function sellerMessage(order: Pick<Order, 'state'>): string {
   switch (order.state) {
     case 'pending_payment':
       return 'NOT PAID - do not send anything. The buyer has not paid. The vault delivers the code automatically once payment clears; you never send a code yourself.';
     case 'paid':
-      return 'Paid into escrow. The vault will deliver the code to the buyer; do not send anything yourself.';
     case 'revealed':
-      return 'Delivered by the vault. The money stays in escrow until the dispute window closes.';
+      return PAID_IN_ESCROW;
     case 'released':
       return 'Completed. The money has been released to your available balance.';
     case 'expired':

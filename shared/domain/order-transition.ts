@@ -63,6 +63,12 @@ export interface OrderTransition {
   readonly requireActiveSeller?: boolean;
   /** A refund by the escalation deadline default: counted on the seller's `unprovenRefunds`, no strike. */
   readonly unprovenRefund?: boolean;
+  /**
+   * The seller's review as this must find it when it commits: `none` for the release at the end
+   * of a dispute window, `open` for holding that release. A review opened or closed meanwhile
+   * makes the write a conflict, and the runner decides again.
+   */
+  readonly sellerReview?: 'open' | 'none';
   /** Set on every transition with penalties before it is written (see `OrderTransitions.strike`). */
   readonly strikeGuard?: StrikeGuard;
   readonly events: readonly OrderEvent[];
@@ -75,6 +81,7 @@ export interface TransitionParts {
   readonly penalties?: readonly SellerPenalty[];
   readonly requireActiveSeller?: boolean;
   readonly unprovenRefund?: boolean;
+  readonly sellerReview?: 'open' | 'none';
   readonly events: readonly OrderEvent[];
 }
 
@@ -103,6 +110,7 @@ export function buildTransition(
     penalties,
     ...(parts.requireActiveSeller ? { requireActiveSeller: true } : {}),
     ...(parts.unprovenRefund ? { unprovenRefund: true } : {}),
+    ...(parts.sellerReview ? { sellerReview: parts.sellerReview } : {}),
     events: parts.events,
   };
 }

@@ -395,6 +395,19 @@ export class OrderTransitions {
     });
   }
 
+  /**
+   * A report rejected as used after the reveal, reopened because its seller came under review:
+   * it holds the release again, or, on an order already released, its refund comes out of the
+   * seller's available balance.
+   */
+  reopenReport(order: Order, at: Date): OrderTransition {
+    const from = order.state === 'released' ? 'released' : 'revealed';
+    return buildTransition(order, from, from, at, {
+      next: { openReports: (order.openReports ?? 0) + 1 },
+      events: [],
+    });
+  }
+
   /** The issuer did not answer the reveal-deadline re-check: ask again at `nextAt` (backoff). */
   postponeRecheck(order: Order, at: Date, nextAt: string): OrderTransition {
     return buildTransition(order, 'paid', 'paid', at, {
@@ -403,8 +416,12 @@ export class OrderTransitions {
     });
   }
 
-  /** revealed -> released: what was not refunded moves from held to available. */
-  release(order: Order, at: Date, actor: Actor): OrderTransition {
+  /**
+   * revealed -> released: what was not refunded moves from held to available. At the end of the
+   * dispute window (`atWindowEnd`) only while the seller is not under review (`holdRelease`
+   * otherwise); a buyer's confirmation is the buyer's own word and releases in any case.
+   */
+  release(order: Order, at: Date, actor: Actor, options: { atWindowEnd?: boolean } = {}): OrderTransition {
     if ((order.openReports ?? 0) > 0) {
       throw new InvalidStateError('a report on this order is under review; the money stays in escrow', {
         openReports: order.openReports,
@@ -412,8 +429,9 @@ export class OrderTransitions {
     }
     const payout = payoutOf(order).amount;
     return buildTransition(order, 'revealed', 'released', at, {
-      next: { releasedAt: at.toISOString(), closedAt: at.toISOString() },
+      next: { releasedAt: at.toISOString(), closedAt: at.toISOString(), releaseHeld: undefined },
       ledger: [ledgerMove(order, 'release', 'release', -payout, payout)],
+      ...(options.atWindowEnd ? { sellerReview: 'none' as const } : {}),
       events: [
         this.event(order, at, 'order.released', actor, 'released', {
           payout: { ...order.amount, amount: payout },
@@ -421,11 +439,39 @@ export class OrderTransitions {
       ],
     });
   }
+
+  /**
+   * The dispute window closed while the seller is under review: nothing is released, the order
+   * leaves the due index and waits for the review to close (`liftReleaseHold`).
+   */
+  holdRelease(order: Order, at: Date): OrderTransition {
+    return buildTransition(order, 'revealed', 'revealed', at, {
+      next: { releaseHeld: true },
+      sellerReview: 'open',
+      events: [
+        this.event(order, at, 'order.release_held', 'sweeper', undefined, { reason: 'seller_review' }),
+      ],
+    });
+  }
+
+  /** The seller's review closed: the order is back on its release clock (due at once if past). */
+  liftReleaseHold(order: Order, at: Date): OrderTransition {
+    return buildTransition(order, 'revealed', 'revealed', at, {
+      next: { releaseHeld: undefined },
+      sellerReview: 'none',
+      events: [],
+    });
+  }
 }
 
-/** The state a report applies to: revealed, or released before a late reveal (its window runs after the payout). */
+/**
+ * The state a report applies to: revealed, or released when its window runs after the payout (a
+ * late reveal) or a report reopened under a seller review holds it open after the payout.
+ */
 function disputedState(order: Order): 'revealed' | 'released' {
-  return releasedBeforeReveal(order) ? 'released' : 'revealed';
+  return releasedBeforeReveal(order) || (order.state === 'released' && (order.openReports ?? 0) > 0)
+    ? 'released'
+    : 'revealed';
 }
 
 function assertReleasedUnrevealed(order: Order): void {

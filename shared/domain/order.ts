@@ -90,6 +90,11 @@ export interface Order {
   readonly refundReason?: RefundReason;
   /** Reports escalated for review and not yet settled: the money is not released while any is open. */
   readonly openReports?: number;
+  /**
+   * Its dispute window closed while the seller was under review: the money stays in escrow, off
+   * the due index, until the review closes (seller-review-service.ts lifts the hold).
+   */
+  readonly releaseHeld?: boolean;
   /** Sum refunded to the buyer through upheld reports or refunds. */
   readonly refunded: Money;
   readonly refundsDue: readonly RefundDue[];
@@ -147,16 +152,9 @@ export function releasedBeforeReveal(order: Pick<Order, 'state' | 'revealedAt' |
 
 /** The transition that time alone makes due on this order, if any. */
 export function dueTransition(order: Order, now: Date): 'expire' | 'release' | undefined {
-  if (order.state === 'pending_payment' && Date.parse(order.expiresAt) <= now.getTime()) return 'expire';
-  if (
-    order.state === 'revealed' &&
-    (order.openReports ?? 0) === 0 &&
-    order.disputeDeadline !== undefined &&
-    Date.parse(order.disputeDeadline) <= now.getTime()
-  ) {
-    return 'release';
-  }
-  return undefined;
+  const dueAt = nextDueAt(order);
+  if (dueAt === undefined || Date.parse(dueAt) > now.getTime()) return undefined;
+  return order.state === 'pending_payment' ? 'expire' : 'release';
 }
 
 /**
@@ -169,10 +167,11 @@ export function nextRecheckAt(order: Pick<Order, 'state' | 'revealedAt' | 'reche
 
 /** When the sweeper should next look at this order, or undefined if time changes nothing. */
 export function nextDueAt(
-  order: Pick<Order, 'state' | 'expiresAt' | 'disputeDeadline' | 'openReports'>,
+  order: Pick<Order, 'state' | 'expiresAt' | 'disputeDeadline' | 'openReports' | 'releaseHeld'>,
 ): string | undefined {
   if (order.state === 'pending_payment') return order.expiresAt;
-  // An escalated report holds the release until it is settled; time alone changes nothing then.
-  if (order.state === 'revealed' && (order.openReports ?? 0) === 0) return order.disputeDeadline;
+  // An escalated report, or the seller's review, holds the release; time alone changes nothing then.
+  if (order.state === 'revealed' && (order.openReports ?? 0) === 0 && order.releaseHeld !== true)
+    return order.disputeDeadline;
   return undefined;
 }

@@ -46,6 +46,11 @@ export function strikeSuspends(
   return shouldSuspend([...seller.strikeTimes, ...newStrikes], now, seller.reinstatedAt);
 }
 
+/** The buyer's rejected reports in the last 90 days (withdrawn rejections already left out). */
+export function rejectionsIn90Days(rejectionTimes: readonly string[], now: Date): number {
+  return withinWindow(rejectionTimes, now);
+}
+
 /** F5: a buyer with 3+ rejected reports in 90 days is not auto-refunded on doubtful evidence. */
 export function isCreditPoor(rejectionTimes: readonly string[], now: Date): boolean {
   return withinWindow(rejectionTimes, now) >= POOR_CREDIT_REJECTIONS;

@@ -3,10 +3,16 @@ import type { IssuerCheck } from './issuer-check.js';
 import type { Money } from './money.js';
 
 /**
- * A report's decision. The table gives the first three; `refunded_unproven` is the default an
- * escalation gets at its deadline (refund, no seller penalty).
+ * A report's decision. The table gives the first three; `refunded_unproven` and
+ * `rejected_unproven` are the defaults an escalation gets at its deadline (`deadlineDefault`).
  */
-export const reportDecisions = ['refunded', 'rejected', 'escalated', 'refunded_unproven'] as const;
+export const reportDecisions = [
+  'refunded',
+  'rejected',
+  'escalated',
+  'refunded_unproven',
+  'rejected_unproven',
+] as const;
 export type ReportDecision = (typeof reportDecisions)[number];
 /** What the table decides for a report, fresh or re-asked. */
 export type TableDecision = ReportDecisionResult['decision'];
@@ -16,40 +22,51 @@ export interface ReportDecisionInput {
   readonly issuer: IssuerCheck | undefined;
   readonly revealedAt: string;
   readonly raceWindowSeconds: number;
+  /** ISSUER_CLOCK_SKEW_SECONDS: uses this close before the reveal count as in the race window. */
+  readonly skewSeconds: number;
   /** 3+ rejected reports in 90 days (penalty-policy `isCreditPoor`). */
   readonly buyerCreditPoor: boolean;
-  // The fields below are optional only until the report service passes them (issue 7 service
-  // work); absent, each leaves its row as it was before issue 7.
-  /** ISSUER_CLOCK_SKEW_SECONDS: redemptions this close before the reveal count as in the race window. */
-  readonly skewSeconds?: number;
   /** The issuer's balance at the reveal re-check, kept on the order's card; absent when unknown. */
   readonly balanceAtReveal?: Money;
   /** The issuer confirmed the code active at the reveal re-check. */
-  readonly revealSucceeded?: boolean;
-  /** The buyer's earlier reports upheld without a redemption time, last 90 days. */
-  readonly unprovenReportsIn90Days?: number;
+  readonly revealSucceeded: boolean;
+  /** The buyer's earlier reports upheld without a use time, last 90 days. */
+  readonly unprovenReportsIn90Days: number;
+  /**
+   * The seller is under review, or this report would make the distinct buyers whose cards died
+   * after the reveal reach SELLER_SUSPICION_BUYERS (seller-suspicion.ts `isSellerSuspected`).
+   */
+  readonly sellerSuspected: boolean;
+}
+
+interface Basis {
+  /** Why, in words; stored with the report as evidence. */
+  readonly rationale: string;
+  /** Decided on a use the issuer dated after the race window: counted against the seller too. */
+  readonly usedAfterReveal?: true;
+  /** Upheld on a use the issuer gave no time for: counted on the buyer's `unprovenTimes`. */
+  readonly unproven?: true;
 }
 
 export type ReportDecisionResult =
-  | {
-      readonly decision: 'refunded' | 'rejected';
-      /** Why, in words; stored with the report as evidence. */
-      readonly rationale: string;
-      readonly escalationReason?: undefined;
-    }
-  | {
-      readonly decision: 'escalated';
-      readonly rationale: string;
-      readonly escalationReason: EscalationReason;
-    };
+  | (Basis & { readonly decision: 'refunded' | 'rejected'; readonly escalationReason?: undefined })
+  | (Basis & { readonly decision: 'escalated'; readonly escalationReason: EscalationReason });
 
-const refunded = (rationale: string): ReportDecisionResult => ({ decision: 'refunded', rationale });
-const rejected = (rationale: string): ReportDecisionResult => ({ decision: 'rejected', rationale });
-const escalated = (escalationReason: EscalationReason, rationale: string): ReportDecisionResult => ({
-  decision: 'escalated',
-  escalationReason,
+const refunded = (rationale: string, extra: Omit<Basis, 'rationale'> = {}): ReportDecisionResult => ({
+  decision: 'refunded',
   rationale,
+  ...extra,
 });
+const rejected = (rationale: string, extra: Omit<Basis, 'rationale'> = {}): ReportDecisionResult => ({
+  decision: 'rejected',
+  rationale,
+  ...extra,
+});
+const escalated = (
+  escalationReason: EscalationReason,
+  rationale: string,
+  extra: Omit<Basis, 'rationale'> = {},
+): ReportDecisionResult => ({ decision: 'escalated', escalationReason, rationale, ...extra });
 
 /** The decision table of docs/design.md "Report decision", one branch per row (F1, F5, F7). */
 export function decideReport(input: ReportDecisionInput): ReportDecisionResult {
@@ -58,46 +75,63 @@ export function decideReport(input: ReportDecisionInput): ReportDecisionResult {
     return escalated('issuer_unavailable', 'issuer unreachable; asked again until it answers');
   }
   if (issuer.state === 'active') {
+    // A balance that fell since the reveal is judged like a redemption, on when it was spent.
     return spentSinceReveal(issuer, input.balanceAtReveal)
-      ? rejected('the buyer spent part of it: the issuer balance is below the one seen at the reveal')
+      ? byUseTime(input, issuer.lastUsedAt, 'spent')
       : rejected('the issuer reports the code as active with its balance: it works');
   }
   if (issuer.state === 'invalid') {
-    return input.revealSucceeded === true
+    return input.revealSucceeded
       ? escalated(
           'invalid_after_reveal',
           'the issuer does not recognise a code it confirmed active at the reveal: not proof the seller cheated',
         )
       : refunded('the issuer does not recognise the code');
   }
+  return byUseTime(input, issuer.redeemedAt ?? issuer.lastUsedAt, 'redeemed');
+}
+
+/** The rows shared by a redemption and a spend: before, around or after the reveal, or no time. */
+function byUseTime(
+  input: ReportDecisionInput,
+  usedAt: string | undefined,
+  use: 'redeemed' | 'spent',
+): ReportDecisionResult {
   // An unparseable time is no time: the same doubt, the same rule.
-  if (issuer.redeemedAt === undefined || Number.isNaN(Date.parse(issuer.redeemedAt))) {
+  if (usedAt === undefined || Number.isNaN(Date.parse(usedAt))) {
     if (input.buyerCreditPoor) {
       return escalated(
         'buyer_credit_poor',
-        'redeemed, no time given, and the buyer has 3+ rejected reports in 90 days',
+        `${use}, no time given, and the buyer has 3+ rejected reports in 90 days`,
       );
     }
-    if ((input.unprovenReportsIn90Days ?? 0) >= 1) {
+    if (input.unprovenReportsIn90Days >= 1) {
       return escalated(
         'unproven_history',
-        'redeemed, no time given, and the buyer had another report upheld without a time in 90 days',
+        `${use}, no time given, and the buyer had another report upheld without a time in 90 days`,
       );
     }
-    return refunded("redeemed, no redemption time given; the buyer's first such report in 90 days");
+    return refunded(`${use}, no time given; the buyer's first such report in 90 days`, { unproven: true });
   }
-  const redeemed = Date.parse(issuer.redeemedAt);
+  const used = Date.parse(usedAt);
   const revealed = Date.parse(input.revealedAt);
-  if (redeemed < revealed - (input.skewSeconds ?? 0) * 1000) {
-    return refunded('redeemed before the vault revealed it, by more than the issuer clock skew');
+  if (used < revealed - input.skewSeconds * 1000) {
+    return refunded(`${use} before the vault revealed it, by more than the issuer clock skew`);
   }
-  if (redeemed - revealed <= input.raceWindowSeconds * 1000) {
+  if (used - revealed <= input.raceWindowSeconds * 1000) {
     return escalated(
       'race_window',
-      'redeemed within the clock skew before or the race window after the reveal',
+      `${use} within the clock skew before or the race window after the reveal`,
     );
   }
-  return rejected('redeemed after the reveal, outside the race window');
+  if (input.sellerSuspected) {
+    return escalated(
+      'seller_suspected',
+      `${use} after the reveal, outside the race window, and the seller's cards died so after other buyers' reveals too`,
+      { usedAfterReveal: true },
+    );
+  }
+  return rejected(`${use} after the reveal, outside the race window`, { usedAfterReveal: true });
 }
 
 /** Only a comparable, lower balance is evidence of spending; anything else is "it works". */
@@ -108,17 +142,5 @@ function spentSinceReveal(issuer: IssuerCheck, atReveal: Money | undefined): boo
     atReveal !== undefined &&
     now.currency === atReveal.currency &&
     now.amount < atReveal.amount
-  );
-}
-
-/**
- * A report upheld on a redemption the issuer gave no time for: proof of nothing but the buyer's
- * word, so it is counted on the buyer's record (`unprovenTimes`) and the next one escalates.
- */
-export function isUnprovenUpheld(issuer: IssuerCheck | undefined, decision: ReportDecision): boolean {
-  return (
-    decision === 'refunded' &&
-    issuer?.state === 'redeemed' &&
-    (issuer.redeemedAt === undefined || Number.isNaN(Date.parse(issuer.redeemedAt)))
   );
 }

@@ -9,6 +9,7 @@ export type ReportReason = (typeof reportReasons)[number];
 export interface ReportEvidence {
   readonly issuerState: RecordedIssuerState;
   readonly redeemedAt?: string;
+  readonly lastUsedAt?: string;
   readonly revealedAt: string;
   readonly checkedAt: string;
   readonly rationale: string;

@@ -29,16 +29,46 @@ export interface SellerStanding {
   readonly cascadePending?: boolean;
   /** The last reinstatement: strikes before it no longer count toward the next suspension. */
   readonly reinstatedAt?: string;
+  /** Reports found "used after the reveal" on this seller's cards (seller-suspicion.ts), oldest first. */
+  readonly usedAfterReveal: readonly UsedAfterRevealMark[];
+  /** Open while the dispute desk has not decided: no release at the end of a dispute window. */
+  readonly review?: SellerReview;
+  /** The last review cleared: marks before it no longer count. */
+  readonly suspicionResetAt?: string;
 }
 
-export const sellerEventTypes = ['seller.suspended', 'seller.reinstated'] as const;
+/** One report found "used after the reveal" (redeemed or spent after the race window). */
+export interface UsedAfterRevealMark {
+  readonly buyerId: string;
+  readonly reportId: string;
+  readonly orderId: string;
+  readonly cardId: string;
+  readonly at: string;
+}
 
-/** The seller's own trail: suspensions and reinstatements (an order's trail has its own events). */
+export const reviewOutcomes = ['cleared', 'suspended'] as const;
+export type ReviewOutcome = (typeof reviewOutcomes)[number];
+
+/** A seller under review: since when, and how many distinct buyers' reports opened it. */
+export interface SellerReview {
+  readonly status: 'under_review';
+  readonly since: string;
+  readonly buyers: number;
+}
+
+export const sellerEventTypes = [
+  'seller.suspended',
+  'seller.reinstated',
+  'seller.review_opened',
+  'seller.review_closed',
+] as const;
+
+/** The seller's own trail: suspensions, reinstatements and reviews (an order's trail has its own events). */
 export interface SellerEvent {
   readonly eventId: string;
   readonly sellerId: string;
   readonly type: (typeof sellerEventTypes)[number];
-  /** `vault` for a suspension; the operator's id for a reinstatement. */
+  /** `vault` for a suspension or an opened review; the operator's id for a reinstatement or a closed review. */
   readonly by: string;
   readonly at: string;
   readonly data?: Record<string, unknown>;

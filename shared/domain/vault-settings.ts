@@ -1,10 +1,12 @@
+import type { SuspicionSettings } from './seller-suspicion.js';
+
 /**
  * The vault's timing and policy knobs. They live in the domain, not with the services that take
  * them, so shared/config can give them defaults and parse them without importing any use case.
  */
 export const REVALIDATE_MODES = ['best-effort', 'strict', 'off'] as const;
 
-export interface VaultSettings {
+export interface VaultSettings extends SuspicionSettings {
   readonly paymentTimeoutSeconds: number;
   readonly disputeWindowSeconds: number;
   readonly revealRetrySeconds: number;
@@ -17,7 +19,7 @@ export interface VaultSettings {
   readonly escalationRetrySeconds: number;
   /** Cap of that backoff. */
   readonly escalationRetryMaxSeconds: number;
-  /** Past this, an open escalation gets the default outcome (refund, no seller penalty). */
+  /** Past this, an open escalation gets its reason's default outcome (`DEADLINE_DEFAULTS`). */
   readonly escalationDeadlineSeconds: number;
   /** A paid order not revealed by paidAt + this is re-checked: released if live, refunded if dead. */
   readonly revealDeadlineSeconds: number;
@@ -47,4 +49,6 @@ export const defaultSettings: VaultSettings = {
   apiKeyCacheSeconds: 30,
   apiKeyCacheEntries: 1_000,
   brandCacheSeconds: 30,
+  sellerSuspicionDays: 30,
+  sellerSuspicionBuyers: 2,
 };

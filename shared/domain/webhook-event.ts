@@ -20,6 +20,8 @@ export const webhookEventTypes = [
   'seller.penalised',
   'seller.suspended',
   'seller.reinstated',
+  'seller.review_opened',
+  'seller.review_closed',
   'card.deposit_settled',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
@@ -48,6 +50,8 @@ const trailToWebhook: Readonly<Record<string, WebhookEventType>> = {
   'seller.penalised': 'seller.penalised',
   'seller.suspended': 'seller.suspended',
   'seller.reinstated': 'seller.reinstated',
+  'seller.review_opened': 'seller.review_opened',
+  'seller.review_closed': 'seller.review_closed',
   'card.deposit_settled': 'card.deposit_settled',
 };
 // `order.confirmed` has no line of its own: it is a buyer's `order.released` (webhookEventsOf).

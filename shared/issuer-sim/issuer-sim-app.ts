@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { normalizeCode } from '../domain/brand.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { DEMO_BRANDS, mintCode, mintPin } from './demo-brands.js';
-import { answerFor, redeem, type SimCard } from './sim-card.js';
+import { answerFor, redeem, type SimCard, spend } from './sim-card.js';
 import { problemResponse, readBody, SimProblem } from './sim-http.js';
 
 /** Options for {@link createIssuerSimApp}. */
@@ -19,6 +19,7 @@ const mintBody = z.object({ brand, amount: z.int().positive(), currency: z.strin
 const codeBody = z.object({ code });
 const spendBody = z.object({ code, amount: z.int().positive() });
 const setBalanceBody = z.object({ code, amount: z.int().nonnegative() });
+const spendAtBody = z.object({ code, amount: z.int().positive(), at: z.iso.datetime({ offset: true }) });
 const redeemAtBody = z.object({ code, redeemedAt: z.iso.datetime({ offset: true }) });
 const outageBody = z.object({ down: z.boolean() });
 
@@ -91,8 +92,7 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
     if (input.amount > card.balance.amount) {
       throw new SimProblem(409, 'insufficient-balance', 'the amount is more than the card has left');
     }
-    card.balance = { ...card.balance, amount: card.balance.amount - input.amount };
-    if (card.balance.amount === 0) redeem(card, clock.now().toISOString());
+    spend(card, input.amount, clock.now().toISOString());
     return c.json(answerFor(card));
   });
 
@@ -102,6 +102,17 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
     const card = find(input.code);
     redeem(card, new Date(input.redeemedAt).toISOString());
     return c.json({ state: 'redeemed', redeemedAt: card.redeemedAt });
+  });
+
+  // A spend dated by the test (the seller who spends most of a card just after the reveal).
+  app.post('/_sim/cards/spend-at', async (c) => {
+    const input = await readBody(c, spendAtBody);
+    const card = find(input.code);
+    if (input.amount > card.balance.amount) {
+      throw new SimProblem(409, 'insufficient-balance', 'the amount is more than the card has left');
+    }
+    spend(card, input.amount, new Date(input.at).toISOString());
+    return c.json(answerFor(card));
   });
 
   app.post('/_sim/cards/forget-time', async (c) => {
@@ -120,6 +131,7 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
     } else {
       card.redeemed = false;
       delete card.redeemedAt;
+      delete card.lastUsedAt;
     }
     return c.json(answerFor(card));
   });

@@ -75,4 +75,6 @@ export interface OrderStore {
   ): Promise<Array<{ tenantId: string; orderId: string; cardId?: string }>>;
   /** A seller's orders still open to the suspension cascade (pending_payment or paid). */
   listOpenSellerOrders(tenantId: string, sellerId: string): Promise<Array<{ orderId: string }>>;
+  /** A seller's revealed orders whose release waits for the seller's review to close (`releaseHeld`). */
+  listHeldReleases(tenantId: string, sellerId: string): Promise<Array<{ orderId: string }>>;
 }

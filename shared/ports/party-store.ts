@@ -1,5 +1,15 @@
 import type { BuyerCredit } from '../domain/buyer-credit.js';
-import type { Penalty, SellerEvent, SellerStanding } from '../domain/seller-standing.js';
+import type { Penalty, ReviewOutcome, SellerEvent, SellerStanding } from '../domain/seller-standing.js';
+import type { ReviewWorkKind } from './report-store.js';
+
+/** Work a seller's review left to do (seller-review-service.ts). */
+export interface ReviewWork {
+  readonly tenantId: string;
+  readonly sellerId: string;
+  readonly kind: ReviewWorkKind;
+  /** When it was left: finishing it is conditional on this, so newer work is never dropped. */
+  readonly at: string;
+}
 
 /** Sellers' standing (status, strikes, balances, penalties) and buyers' report history. */
 export interface PartyStore {
@@ -21,4 +31,22 @@ export interface PartyStore {
   /** The seller's own trail (suspensions, reinstatements), oldest first. */
   listSellerEvents(tenantId: string, sellerId: string): Promise<SellerEvent[]>;
   getBuyer(tenantId: string, buyerId: string): Promise<BuyerCredit | undefined>;
+  /**
+   * Closes the seller's review opened at `since`, with its events and the work it leaves;
+   * `suspended` also suspends the seller (cascade pending) unless already suspended. False if no
+   * such review is open.
+   */
+  closeReview(input: {
+    tenantId: string;
+    sellerId: string;
+    since: string;
+    outcome: ReviewOutcome;
+    at: string;
+    events: readonly SellerEvent[];
+  }): Promise<boolean>;
+  getReviewWork(tenantId: string, sellerId: string): Promise<ReviewWork | undefined>;
+  /** Pending review work across tenants, oldest first (never a scan). */
+  listReviewWork(limit: number): Promise<ReviewWork[]>;
+  /** Removes the work left at `at`; false if newer work replaced it. */
+  finishReviewWork(tenantId: string, sellerId: string, at: string): Promise<boolean>;
 }

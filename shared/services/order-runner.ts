@@ -30,7 +30,10 @@ export type Decision<R> =
 export class OrderRunner {
   constructor(
     private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'metrics'>,
-    private readonly transitions: Pick<OrderTransitions, 'closeUnpaid' | 'release' | 'strike'>,
+    private readonly transitions: Pick<
+      OrderTransitions,
+      'closeUnpaid' | 'release' | 'holdRelease' | 'strike'
+    >,
   ) {}
 
   /** The order as of now: an expiry or release that is due is applied first. */
@@ -47,7 +50,7 @@ export class OrderRunner {
       const order = await this.deps.stores.orders.getOrder(tenantId, orderId);
       if (!order) throw new NotFoundError('order not found', { orderId });
       const now = this.deps.clock.now();
-      const due = this.dueChange(order, now);
+      const due = await this.dueChange(order, now);
       if (due) {
         // Apply what time has made due, then decide the command on the new state.
         const guarded = await this.guardStrikes(due);
@@ -109,12 +112,17 @@ export class OrderRunner {
     return this.transitions.strike(transition, await this.deps.stores.parties.getSeller(tenantId, sellerId));
   }
 
-  private dueChange(order: Order, now: Date): OrderTransition | undefined {
+  private async dueChange(order: Order, now: Date): Promise<OrderTransition | undefined> {
     switch (dueTransition(order, now)) {
       case 'expire':
         return this.transitions.closeUnpaid(order, 'expired', 'sweeper', now, 'payment_timeout');
-      case 'release':
-        return this.transitions.release(order, now, 'sweeper');
+      case 'release': {
+        // A seller under review is paid nothing at the end of a window: the release waits for the desk.
+        const seller = await this.deps.stores.parties.getSeller(order.tenantId, order.sellerId);
+        return seller?.review
+          ? this.transitions.holdRelease(order, now)
+          : this.transitions.release(order, now, 'sweeper', { atWindowEnd: true });
+      }
       default:
         return undefined;
     }

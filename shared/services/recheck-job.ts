@@ -2,16 +2,17 @@ import { afterUnansweredReask, isReaskDue, nextEscalationCheckAt } from '../doma
 import { type IssuerCheck, isCardDeadAtReveal } from '../domain/issuer-check.js';
 import type { Order } from '../domain/order.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
-import { isUnprovenUpheld } from '../domain/report-decision.js';
+import { suspicionChange } from '../domain/seller-suspicion.js';
 import { mapBounded } from './bounded.js';
 import type { OrderRunner } from './order-runner.js';
 import type { ReportCloser } from './report-closer.js';
 import { askIssuer, decideOnEvidence, evidenceOf } from './report-evidence.js';
+import type { SellerReviewService } from './seller-review-service.js';
 import type { SuspensionService } from './suspension-service.js';
 import { runDuePages, type SweepResult } from './sweep-pages.js';
 import type { RevealDeps } from './vault-deps.js';
 
-type Deps = Pick<RevealDeps, 'stores' | 'cipher' | 'issuer' | 'clock' | 'settings' | 'logger'>;
+type Deps = Pick<RevealDeps, 'stores' | 'cipher' | 'issuer' | 'clock' | 'settings' | 'logger' | 'ids'>;
 
 /**
  * The scheduled work that needs a code's plaintext, so it runs with the reveal function's
@@ -25,6 +26,7 @@ export class RecheckJob {
     private readonly runner: OrderRunner,
     private readonly closer: ReportCloser,
     private readonly suspension: SuspensionService,
+    private readonly reviews: SellerReviewService,
   ) {}
 
   run(): Promise<SweepResult> {
@@ -59,9 +61,23 @@ export class RecheckJob {
       await reports.updateOpenReport({ report: { ...report, escalation: next }, previous: report });
       return;
     }
-    const buyer = await parties.getBuyer(tenantId, report.buyerId);
-    const decided = decideOnEvidence(this.deps, { order, cardId, issuer, buyer }, now);
+    const [buyer, seller] = await Promise.all([
+      parties.getBuyer(tenantId, report.buyerId),
+      parties.getSeller(tenantId, order.sellerId),
+    ]);
+    const decided = decideOnEvidence(this.deps, { order, cardId, issuer, buyer, seller }, now);
     const evidence = evidenceOf(issuer, report.evidence.revealedAt, decided.rationale, now);
+    // Used after the reveal: counted against the seller too (a lost race is re-asked next run).
+    const sellerChange = decided.usedAfterReveal
+      ? suspicionChange(
+          order.sellerId,
+          seller,
+          { buyerId: report.buyerId, reportId: report.reportId, orderId, cardId, at: now.toISOString() },
+          now,
+          this.deps.settings,
+          this.deps.ids.next('evt', now),
+        )
+      : undefined;
     if (decided.decision === 'escalated') {
       // An answer that itself escalates keeps the report open for an operator: no more re-asks.
       const { nextCheckAt: _done, ...rest } = escalation;
@@ -75,7 +91,9 @@ export class RecheckJob {
           reason,
           rationale: decided.rationale,
         }),
+        ...(sellerChange ? { seller: sellerChange } : {}),
       });
+      if (sellerChange?.opens) await this.reviews.reconcileSafely(tenantId, order.sellerId);
       return;
     }
     await this.closer.close(tenantId, report.reportId, {
@@ -86,7 +104,8 @@ export class RecheckJob {
       actor: 'sweeper',
       eventType: 'report.decided',
       evidence,
-      unproven: isUnprovenUpheld(issuer, decided.decision),
+      unproven: decided.unproven === true,
+      ...(sellerChange ? { seller: sellerChange } : {}),
     });
   }
 

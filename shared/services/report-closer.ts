@@ -7,7 +7,7 @@ import type { OrderTransitions } from '../domain/order-transitions.js';
 import { fineFor } from '../domain/penalty-policy.js';
 import type { Report, ReportEvidence } from '../domain/report.js';
 import type { ReportDecision } from '../domain/report-decision.js';
-import type { BuyerCreditChange } from '../ports/report-store.js';
+import type { BuyerCreditChange, SellerSuspicionChange } from '../ports/report-store.js';
 import type { OrderRunner } from './order-runner.js';
 import type { SuspensionService } from './suspension-service.js';
 import type { CoreDeps } from './vault-deps.js';
@@ -15,7 +15,7 @@ import type { CoreDeps } from './vault-deps.js';
 /** How an open report ends, and who ends it. */
 export interface Closing {
   readonly outcome: SettlementOutcome;
-  /** The final decision: refunded, rejected, or refunded_unproven (the deadline default). */
+  /** The final decision: refunded or rejected, or `*_unproven` (the deadline's default). */
   readonly decision: Exclude<ReportDecision, 'escalated'>;
   /** With a refund: does the seller get a strike and a fine? */
   readonly penalty: boolean;
@@ -27,6 +27,8 @@ export interface Closing {
   readonly unproven?: boolean;
   /** New evidence (the issuer's answer to a re-ask). */
   readonly evidence?: ReportEvidence;
+  /** A re-ask's answer found the card used after the reveal: counted against the seller too. */
+  readonly seller?: SellerSuspicionChange;
 }
 
 /**
@@ -50,7 +52,7 @@ export class ReportCloser {
       const report = await reports.getReport(tenantId, found.orderId, found.cardId);
       if (report?.status !== 'open')
         throw new ReportNotOpenError('the report is not an open escalation', { reportId });
-      const refund = closing.decision !== 'rejected';
+      const refund = isRefund(closing.decision);
       const next: Report = {
         ...report,
         decision: closing.decision,
@@ -77,12 +79,18 @@ export class ReportCloser {
       });
       const buyer: BuyerCreditChange = {
         ...(closing.decision === 'refunded' ? { delta: 'upheld' as const } : {}),
-        ...(closing.decision === 'rejected' ? { delta: 'rejected' as const } : {}),
+        ...(refund ? {} : { delta: 'rejected' as const }),
         ...(closing.unproven ? { unproven: true } : {}),
       };
       // The runner hands back the transition with its strike guarded against the seller as read.
       const write = async (guarded: OrderTransition) => {
-        const written = await reports.closeReport({ report: next, buyer, transition: guarded, event });
+        const written = await reports.closeReport({
+          report: next,
+          buyer,
+          transition: guarded,
+          event,
+          ...(closing.seller ? { seller: closing.seller } : {}),
+        });
         if (written === 'not-open')
           throw new ReportNotOpenError('the report is not an open escalation', { reportId });
         return written === 'closed' ? ('done' as const) : ('conflict' as const);
@@ -100,11 +108,15 @@ export class ReportCloser {
   }
 
   private transitionFor(order: Order, report: Report, closing: Closing, now: Date): OrderTransition {
-    if (closing.decision === 'rejected') return this.transitions.closeEscalation(order, now);
+    if (!isRefund(closing.decision)) return this.transitions.closeEscalation(order, now);
     return this.transitions.refundReportedCard(order, report.cardId, report.reportId, now, {
       penalty: closing.penalty,
       closesEscalation: true,
       unproven: closing.decision === 'refunded_unproven',
     });
   }
+}
+
+function isRefund(decision: Closing['decision']): boolean {
+  return decision === 'refunded' || decision === 'refunded_unproven';
 }

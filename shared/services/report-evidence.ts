@@ -7,6 +7,8 @@ import { type Order, revealCheckConfirmed } from '../domain/order.js';
 import { isCreditPoor, unprovenReportsIn90Days } from '../domain/penalty-policy.js';
 import type { ReportEvidence } from '../domain/report.js';
 import { decideReport, type ReportDecisionResult } from '../domain/report-decision.js';
+import type { SellerStanding } from '../domain/seller-standing.js';
+import { isSellerSuspected } from '../domain/seller-suspicion.js';
 import type { RevealDeps } from './vault-deps.js';
 
 type Deps = Pick<RevealDeps, 'stores' | 'cipher' | 'issuer' | 'settings'>;
@@ -36,7 +38,13 @@ export async function askIssuer(
 /** The decision table on every piece of evidence the vault holds: a fresh report and a re-ask alike. */
 export function decideOnEvidence(
   deps: Pick<Deps, 'settings'>,
-  input: { order: Order; cardId: string; issuer: IssuerCheck | undefined; buyer: BuyerCredit | undefined },
+  input: {
+    order: Order;
+    cardId: string;
+    issuer: IssuerCheck | undefined;
+    buyer: BuyerCredit | undefined;
+    seller: SellerStanding | undefined;
+  },
   now: Date,
 ): ReportDecisionResult {
   const card = input.order.cards.find((c) => c.cardId === input.cardId);
@@ -51,6 +59,12 @@ export function decideOnEvidence(
     // The re-check before reveal confirmed the card live (recorded on the order's card at reveal).
     revealSucceeded: card !== undefined && revealCheckConfirmed(card),
     unprovenReportsIn90Days: unprovenReportsIn90Days(input.buyer?.unprovenTimes ?? [], now),
+    sellerSuspected: isSellerSuspected(
+      input.seller ?? { usedAfterReveal: [] },
+      input.order.buyerId,
+      now,
+      settings,
+    ),
   });
 }
 
@@ -63,6 +77,7 @@ export function evidenceOf(
   return {
     issuerState: issuer?.state ?? 'unreachable',
     ...(issuer?.redeemedAt ? { redeemedAt: issuer.redeemedAt } : {}),
+    ...(issuer?.lastUsedAt ? { lastUsedAt: issuer.lastUsedAt } : {}),
     revealedAt,
     checkedAt: now.toISOString(),
     rationale,

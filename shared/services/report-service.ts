@@ -10,9 +10,11 @@ import type { OrderTransition } from '../domain/order-transition.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
 import { fineFor } from '../domain/penalty-policy.js';
 import type { Report, ReportReason } from '../domain/report.js';
-import { isUnprovenUpheld } from '../domain/report-decision.js';
+import { suspicionChange } from '../domain/seller-suspicion.js';
+import type { SellerSuspicionChange } from '../ports/report-store.js';
 import type { OrderRunner } from './order-runner.js';
 import { askIssuer, decideOnEvidence, evidenceOf, openEscalation } from './report-evidence.js';
+import type { SellerReviewService } from './seller-review-service.js';
 import type { SuspensionService } from './suspension-service.js';
 import type { RevealDeps } from './vault-deps.js';
 
@@ -35,26 +37,43 @@ export class ReportService {
     private readonly transitions: OrderTransitions,
     private readonly runner: OrderRunner,
     private readonly suspension: SuspensionService,
+    private readonly reviews: SellerReviewService,
   ) {}
 
   async report(tenantId: string, orderId: string, input: ReportInput): Promise<Report> {
     const { reports, parties } = this.deps.stores;
     // The issuer's answer is asked once: a retry after a lost race decides again on the same evidence.
     let recheck: Promise<IssuerCheck | undefined> | undefined;
-    const { report, sellerId } = await this.runner.run(tenantId, orderId, async (order, now) => {
+    const { report, sellerId, opensReview } = await this.runner.run(tenantId, orderId, async (order, now) => {
       this.assertReportable(order, input, now);
       if (await reports.getReport(tenantId, orderId, input.cardId)) {
         throw new AlreadyReportedError('this card was already reported', { cardId: input.cardId });
       }
       recheck ??= askIssuer(this.deps, order, input.cardId);
-      const [issuer, buyer] = await Promise.all([recheck, parties.getBuyer(tenantId, input.buyerId)]);
+      const [issuer, buyer, seller] = await Promise.all([
+        recheck,
+        parties.getBuyer(tenantId, input.buyerId),
+        parties.getSeller(tenantId, order.sellerId),
+      ]);
       const revealedAt = order.revealedAt as string;
-      const { decision, rationale, escalationReason } = decideOnEvidence(
+      const decided = decideOnEvidence(
         this.deps,
-        { order, cardId: input.cardId, issuer, buyer },
+        { order, cardId: input.cardId, issuer, buyer, seller },
         now,
       );
+      const { decision, rationale, escalationReason } = decided;
       const reportId = this.deps.ids.next('rpt', now);
+      // Used after the reveal: counted against the seller as well as the buyer, read as of this attempt.
+      const sellerChange: SellerSuspicionChange | undefined = decided.usedAfterReveal
+        ? suspicionChange(
+            order.sellerId,
+            seller,
+            { buyerId: input.buyerId, reportId, orderId, cardId: input.cardId, at: now.toISOString() },
+            now,
+            this.deps.settings,
+            this.deps.ids.next('evt', now),
+          )
+        : undefined;
       const upheld = decision === 'refunded';
       const report: Report = {
         tenantId,
@@ -87,15 +106,24 @@ export class ReportService {
           report,
           buyer: {
             delta: upheld ? 'upheld' : decision === 'rejected' ? 'rejected' : 'escalated',
-            unproven: isUnprovenUpheld(issuer, decision),
+            unproven: decided.unproven === true,
           },
           transition,
           event,
+          ...(sellerChange ? { seller: sellerChange } : {}),
         });
         if (written === 'already-reported') throw new AlreadyReportedError('this card was already reported');
         return written === 'recorded' ? ('done' as const) : ('conflict' as const);
       };
-      return { transition, write, result: (next: Order) => ({ report, sellerId: next.sellerId }) };
+      return {
+        transition,
+        write,
+        result: (next: Order) => ({
+          report,
+          sellerId: next.sellerId,
+          opensReview: sellerChange?.opens !== undefined,
+        }),
+      };
     });
     this.deps.logger.info(
       { tenantId, orderId, reportId: report.reportId, decision: report.decision },
@@ -103,6 +131,10 @@ export class ReportService {
     );
     this.deps.metrics.count({ name: 'Reports', decision: report.decision });
     if (report.decision === 'refunded') await this.suspension.afterPenaltySafely(tenantId, sellerId);
+    if (opensReview) {
+      this.deps.logger.warn({ tenantId, sellerId }, 'seller under review');
+      await this.reviews.reconcileSafely(tenantId, sellerId);
+    }
     return report;
   }
 

@@ -30,6 +30,7 @@ export class StandingService {
       strikeTimes: [],
       balance: {},
       unprovenRefunds: 0,
+      usedAfterReveal: [],
     };
     const { strikeTimes, ...rest } = seller ?? unseen;
     return {

@@ -1,4 +1,6 @@
+import { resumePending } from './pending-work.js';
 import type { SuspensionService } from './suspension-service.js';
+import type { SweepResult } from './sweep-pages.js';
 import type { CoreDeps } from './vault-deps.js';
 
 const PAGE = 25;
@@ -14,20 +16,10 @@ export class SuspensionSweep {
     private readonly suspension: Pick<SuspensionService, 'resume'>,
   ) {}
 
-  async run(): Promise<{ examined: number; failed: number }> {
+  async run(): Promise<SweepResult> {
     const pending = await this.deps.stores.parties.listPendingCascades(PAGE);
-    const results = await Promise.allSettled(
-      pending.map((p) => this.suspension.resume(p.tenantId, p.sellerId, p.suspendedAt)),
+    return resumePending(this.deps, 'suspension cascade', pending, (p) =>
+      this.suspension.resume(p.tenantId, p.sellerId, p.suspendedAt),
     );
-    let failed = 0;
-    results.forEach((r, i) => {
-      if (r.status === 'fulfilled') return;
-      failed++;
-      this.deps.logger.error(
-        { ...pending[i], err: String(r.reason) },
-        'suspension cascade failed; the next sweep resumes it',
-      );
-    });
-    return { examined: pending.length, failed };
   }
 }

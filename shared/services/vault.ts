@@ -14,6 +14,8 @@ import { ReinstatementService } from './reinstatement-service.js';
 import { ReportCloser } from './report-closer.js';
 import { ReportService } from './report-service.js';
 import { RevealService } from './reveal-service.js';
+import { SellerReviewService } from './seller-review-service.js';
+import { SellerReviewSweep } from './seller-review-sweep.js';
 import { StandingService } from './standing-service.js';
 import { SuspensionService } from './suspension-service.js';
 import { SuspensionSweep } from './suspension-sweep.js';
@@ -40,12 +42,14 @@ function core(given: CoreDeps) {
   const runner = new OrderRunner(deps, transitions);
   const suspension = new SuspensionService(deps, transitions, runner);
   const closer = new ReportCloser(deps, transitions, runner, suspension);
+  const reviews = new SellerReviewService(deps, transitions, runner, closer, suspension);
   return {
     deps,
     transitions,
     runner,
     suspension,
     closer,
+    reviews,
     escalations: new EscalationService(deps, closer),
     tenants: new TenantService(deps, {
       seconds: deps.settings.apiKeyCacheSeconds,
@@ -59,9 +63,10 @@ function core(given: CoreDeps) {
 
 type Core = ReturnType<typeof core>;
 
-function sales({ deps, transitions, runner, listings }: Core) {
+function sales({ deps, transitions, runner, listings, reviews }: Core) {
   return {
     listings,
+    reviews,
     reinstatements: new ReinstatementService(deps),
     orders: new OrderService(deps, transitions, runner, listings),
     payments: new PaymentService(deps, transitions, runner),
@@ -88,15 +93,15 @@ function deposits({ deps, listings }: Core, sealing: Pick<DepositDeps, 'cipher' 
 }
 
 function reveals(
-  { deps, transitions, runner, suspension, closer }: Core,
+  { deps, transitions, runner, suspension, closer, reviews }: Core,
   opening: Pick<RevealDeps, 'cipher' | 'issuer'>,
 ) {
   const revealDeps = { ...deps, cipher: opening.cipher, issuer: opening.issuer };
   return {
     suspension,
     reveals: new RevealService(revealDeps, transitions, runner, suspension),
-    reports: new ReportService(revealDeps, transitions, runner, suspension),
-    recheck: new RecheckJob(revealDeps, transitions, runner, closer, suspension),
+    reports: new ReportService(revealDeps, transitions, runner, suspension, reviews),
+    recheck: new RecheckJob(revealDeps, transitions, runner, closer, suspension, reviews),
   };
 }
 
@@ -105,6 +110,7 @@ function sweeper(c: Core, more: readonly SweepStep[] = []) {
   return new Sweeper(c.deps, c.runner, [
     new EscalationDeadlines(c.deps, c.escalations),
     new SuspensionSweep(c.deps, c.suspension),
+    new SellerReviewSweep(c.deps, c.reviews),
     ...more,
     new EscalationGauges(c.deps),
   ]);

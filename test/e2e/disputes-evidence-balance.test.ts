@@ -30,7 +30,7 @@ describe('disputes: the issuer balance is evidence', () => {
   it('refunds at reveal, and penalises, a card the seller spent part of before the sale', async () => {
     const s = stack.current;
     const { orderId, buyerId, sellerId, card } = await aPaidOrder(s, { price: 4500, faceValue: 5000 });
-    expect(await spend(s, card.code, 4500)).toEqual({ state: 'active', balance: EUR(500) });
+    expect(await spend(s, card.code, 4500)).toMatchObject({ state: 'active', balance: EUR(500) });
 
     const res = await reveal(s, orderId, buyerId);
 
@@ -55,7 +55,9 @@ describe('disputes: the issuer balance is evidence', () => {
     // The balance the issuer gave at the reveal is kept on the order's card.
     const stored = (await storedOrder(s, orderId)) as any;
     expect(stored.cards[0].balanceAtReveal).toEqual(EUR(5000));
-    expect(await spend(s, card.code, 2000)).toEqual({ state: 'active', balance: EUR(3000) });
+    // Spent three minutes later: past the race window, so the spend is the buyer's.
+    s.clock.advance(180);
+    expect(await spend(s, card.code, 2000)).toMatchObject({ state: 'active', balance: EUR(3000) });
 
     const res = await report(s, orderId, buyerId, card.cardId);
 
@@ -75,14 +77,27 @@ describe('disputes: the issuer balance is evidence', () => {
       (await s.issuer('/cards', { brand: 'demo-gift', amount: 5000, currency: 'EUR' })).body.code;
     const code = await mint();
 
-    expect(await spend(s, code, 1000)).toEqual({ state: 'active', balance: EUR(4000) });
-    expect(await check(code)).toEqual({ state: 'active', balance: EUR(4000) });
+    expect(await spend(s, code, 1000)).toEqual({
+      state: 'active',
+      balance: EUR(4000),
+      lastUsedAt: expect.any(String),
+    });
+    expect(await check(code)).toEqual({
+      state: 'active',
+      balance: EUR(4000),
+      lastUsedAt: expect.any(String),
+    });
     const tooMuch = await s.issuer('/cards/spend', { code, amount: 6000 });
     expect(tooMuch.status, tooMuch.text).toBe(409);
     expect(tooMuch.body.type).toMatch(/insufficient-balance$/);
     expect(await spend(s, code, 4000)).toMatchObject({ state: 'redeemed', balance: EUR(0) });
     const spent = await check(code);
-    expect(spent).toEqual({ state: 'redeemed', balance: EUR(0), redeemedAt: expect.any(String) });
+    expect(spent).toEqual({
+      state: 'redeemed',
+      balance: EUR(0),
+      redeemedAt: expect.any(String),
+      lastUsedAt: spent.redeemedAt,
+    });
     expect(Math.abs(Date.parse(spent.redeemedAt) - s.clock.now().getTime())).toBeLessThan(5000);
 
     const other = await mint();

@@ -38,6 +38,7 @@ const contract: Array<[method: string, path: string, success: string]> = [
   ['post', '/v1/escalations/{reportId}/settle', '200'],
   ['get', '/v1/sellers/{sellerId}/events', '200'],
   ['post', '/v1/sellers/{sellerId}/reinstate', '200'],
+  ['post', '/v1/sellers/{sellerId}/review', '200'],
   ['get', '/v1/webhook-endpoints/{endpointId}/deliveries', '200'],
   ['post', '/v1/webhook-endpoints/{endpointId}/deliveries/{eventId}/send-again', '200'],
   ['get', '/health', '200'],
@@ -240,6 +241,24 @@ describe('the escalation, seller and delivery routes, sent their failures', () =
       'validation',
     );
     expectProblem(await s.post('/v1/sellers/-not-an-id/reinstate', operator), 400, 'validation');
+  });
+
+  it('POST /v1/sellers/{sellerId}/review refuses a seller not under review, an unknown outcome and a missing note', async () => {
+    const s = stack.current;
+    const { sellerId } = await aPaidOrder(s);
+    const cleared = { outcome: 'cleared', ...operator };
+    expectProblem(await s.post(`/v1/sellers/${sellerId}/review`, cleared), 409, 'invalid-state');
+    expectProblem(
+      await s.post(`/v1/sellers/${sellerId}/review`, { ...operator, outcome: 'forgiven' }),
+      400,
+      'validation',
+    );
+    expectProblem(
+      await s.post(`/v1/sellers/${sellerId}/review`, { outcome: 'cleared', decidedBy: 'agent-1' }),
+      400,
+      'validation',
+    );
+    expectProblem(await s.post('/v1/sellers/-not-an-id/review', cleared), 400, 'validation');
   });
 
   it("GET and send-again of an endpoint's deliveries: unknown endpoint or event, a bad cursor", async () => {

@@ -145,6 +145,30 @@ describe('webhook delivery of every event type', () => {
     const reinstated = await as.post(`/v1/sellers/${two.sellerId}/reinstate`, decision);
     expect(reinstated.status, reinstated.text).toBe(200);
 
+    // Seller 3: two buyers whose codes the seller redeemed 5 minutes after each reveal put the
+    // seller under review; the desk clears it.
+    const three = await aListing(as);
+    const threeCards = await depositFresh(as, three.listingId, 2);
+    codes.push(...threeCards.map((c) => c.code));
+    for (let i = 0; i < 2; i++) {
+      const kept = await order(three.listingId);
+      await pay(as, kept.order);
+      const keptReveal = await reveal(as, kept.orderId, kept.buyerId);
+      const keptCard = kept.order.cards[0].cardId as string;
+      await redeemAtTime(
+        as,
+        codeOfCard(threeCards, keptCard),
+        Date.parse(keptReveal.body.revealedAt) + 300_000,
+      );
+      expect((await report(as, kept.orderId, kept.buyerId, keptCard)).status).toBe(201);
+    }
+    expect((await as.get(`/v1/sellers/${three.sellerId}`)).body.review).toBeDefined();
+    const cleared = await as.post(`/v1/sellers/${three.sellerId}/review`, {
+      outcome: 'cleared',
+      ...decision,
+    });
+    expect(cleared.status, cleared.text).toBe(200);
+
     // What each order's trail publishes (seller lines go out from the seller's own trail).
     const expected = new Map<string, string[]>();
     for (const orderId of orderIds) {

@@ -50,4 +50,20 @@ describe('the operator CLI on DynamoDB Local', () => {
     expect(known.status, known.stderr).toBe(0);
     expect(known.stdout).toBe('');
   });
+
+  it("closes a seller's review only while one is open, and refuses an unknown outcome with the usage", async () => {
+    const created = await cli('tenant', 'create', 'Review Market');
+    const tenantId = /tenant {3}(tnt_\w+)/.exec(created.stdout)?.[1] ?? '';
+    const [notUnderReview, unknownOutcome, nobody] = await Promise.all([
+      cli('seller', 'review', tenantId, 'slr_1', 'cleared', '--note', 'n', '--by', 'ops'),
+      cli('seller', 'review', tenantId, 'slr_1', 'forgiven', '--note', 'n', '--by', 'ops'),
+      cli('seller', 'review', 'tnt_nobody', 'slr_1', 'cleared', '--note', 'n', '--by', 'ops'),
+    ]);
+    expect(notUnderReview.status).toBe(1);
+    expect(notUnderReview.stderr).toContain('the seller is not under review');
+    expect(unknownOutcome.status).toBe(2);
+    expect(unknownOutcome.stderr).toContain('npm run seller -- review');
+    expect(nobody.status).toBe(1);
+    expect(nobody.stderr).toContain('no tenant tnt_nobody');
+  });
 });

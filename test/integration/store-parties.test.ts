@@ -27,6 +27,7 @@ describe('getSeller', () => {
       strikeTimes: [],
       balance: { EUR: { held: 4500, available: 4500 }, USD: { held: 2000, available: 0 } },
       unprovenRefunds: 0,
+      usedAfterReveal: [],
     });
   });
 });

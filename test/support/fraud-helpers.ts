@@ -154,6 +154,29 @@ export async function scanTable(stack: TestStack): Promise<Record<string, unknow
 }
 
 /** The order item as stored, read directly (no due transition applied on the way). */
+/** A report as stored (open or closed): no route reads a closed one back. */
+export async function storedReport(
+  stack: TestStack,
+  orderId: string,
+  cardId: string,
+): Promise<Record<string, any>> {
+  const tenantId = await stack.vault.tenants.authenticate(stack.devApiKey);
+  const { client, doc } = createDynamoClients({ endpoint: stack.dynamodbEndpoint });
+  try {
+    const { Item } = await doc.send(
+      new GetCommand({
+        TableName: stack.tableName,
+        Key: keys.report(tenantId, orderId, cardId),
+        ConsistentRead: true,
+      }),
+    );
+    expect(Item, `report on ${orderId}/${cardId} in the table`).toBeDefined();
+    return Item as Record<string, any>;
+  } finally {
+    client.destroy();
+  }
+}
+
 export async function storedOrder(stack: TestStack, orderId: string): Promise<Record<string, unknown>> {
   const tenantId = await stack.vault.tenants.authenticate(stack.devApiKey);
   const { client, doc } = createDynamoClients({ endpoint: stack.dynamodbEndpoint });

@@ -40,9 +40,14 @@ describe('sellerMessage', () => {
     expect(sellerMessage({ state }).trim()).not.toBe('');
   });
 
-  it('says something different for every state, so no two states read alike', () => {
-    const texts = orderStates.map((state) => sellerMessage({ state }));
-    expect(new Set(texts).size).toBe(orderStates.length);
+  it('says something different for every state but revealed, so no two states read alike', () => {
+    const texts = orderStates.filter((s) => s !== 'revealed').map((state) => sellerMessage({ state }));
+    expect(new Set(texts).size).toBe(orderStates.length - 1);
+  });
+
+  it('never tells the seller that the buyer revealed: revealed reads exactly as paid (issue 17)', () => {
+    expect(sellerMessage({ state: 'revealed' })).toBe(sellerMessage({ state: 'paid' }));
+    expect(sellerMessage({ state: 'revealed' }).toLowerCase()).not.toMatch(/reveal|deliver(ed)? by/);
   });
 });
 

@@ -492,6 +492,7 @@ describe('OrderTransitions.strike', () => {
     strikeTimes,
     balance: {},
     unprovenRefunds: 0,
+    usedAfterReveal: [],
   });
   const daysBefore = (days: number) => plusSeconds(at(300).toISOString(), -days * 86_400);
 

@@ -21,9 +21,16 @@ type Input = {
   balanceAtReveal?: { amount: number; currency: string };
   revealSucceeded?: boolean;
   skewSeconds?: number;
+  sellerSuspected?: boolean;
 };
 
-function decide(input: Input): { decision: string; rationale: string; escalationReason?: string } {
+function decide(input: Input): {
+  decision: string;
+  rationale: string;
+  escalationReason?: string;
+  usedAfterReveal?: true;
+  unproven?: true;
+} {
   // The new fields are not in today's input type: the call is typed loosely on purpose.
   const decideWithEvidence = decideReport as unknown as (
     input: Record<string, unknown>,
@@ -36,6 +43,7 @@ function decide(input: Input): { decision: string; rationale: string; escalation
     unprovenReportsIn90Days: 0,
     revealSucceeded: true,
     balanceAtReveal: eur(5000),
+    sellerSuspected: false,
     ...input,
   });
 }
@@ -46,6 +54,7 @@ const redeemed = (redeemedAt?: string): IssuerCheck => ({
   ...(redeemedAt ? { redeemedAt } : {}),
 });
 const active = (amount: number): IssuerCheck => ({ state: 'active', balance: eur(amount) });
+const spentAt = (amount: number, lastUsedAt: string): IssuerCheck => ({ ...active(amount), lastUsedAt });
 
 describe('decideReport: evidence rows of issue 7', () => {
   it('escalates with reason issuer_unavailable when the issuer cannot be reached', () => {
@@ -62,17 +71,19 @@ describe('decideReport: evidence rows of issue 7', () => {
       expect(result.escalationReason).toBeUndefined();
     });
 
-    it('rejects, saying the buyer spent part of it, when the balance is below the one seen at reveal', () => {
-      const result = decide({ issuer: active(3000), balanceAtReveal: eur(5000) });
+    it('rejects a card spent down after the race window, saying it was spent after the reveal', () => {
+      const later = plusSeconds(revealedAt, RACE_WINDOW_SECONDS + 300);
+      const result = decide({ issuer: spentAt(3000, later), balanceAtReveal: eur(5000) });
       expect(result.decision).toBe('rejected');
-      expect(result.rationale).toMatch(/spent|balance/i);
+      expect(result.rationale).toMatch(/spent after the reveal/i);
       expect(result.rationale).not.toBe(decide({ issuer: active(5000) }).rationale);
     });
 
-    it('rejects a card spent down by one minor unit since the reveal', () => {
-      const result = decide({ issuer: active(4999), balanceAtReveal: eur(5000) });
+    it('rejects a card spent down by one minor unit one millisecond after the race window', () => {
+      const later = plusSeconds(revealedAt, RACE_WINDOW_SECONDS + 0.001);
+      const result = decide({ issuer: spentAt(4999, later), balanceAtReveal: eur(5000) });
       expect(result.decision).toBe('rejected');
-      expect(result.rationale).toMatch(/spent|balance/i);
+      expect(result.rationale).toMatch(/spent/i);
     });
   });
 
@@ -165,5 +176,77 @@ describe('decideReport: evidence rows of issue 7', () => {
       expect(result.rationale.trim().length).toBeGreaterThan(10);
       if (result.decision === 'escalated') expect(result.escalationReason).toEqual(expect.any(String));
     }
+  });
+});
+
+describe('decideReport: uses after the reveal (issue 17)', () => {
+  const spent = (seconds: number): IssuerCheck => ({
+    state: 'active',
+    balance: eur(1),
+    lastUsedAt: plusSeconds(revealedAt, seconds),
+  });
+
+  it('refunds a balance drop dated before the reveal, beyond the clock skew', () => {
+    expect(decide({ issuer: spent(-SKEW_SECONDS - 0.001) }).decision).toBe('refunded');
+  });
+
+  it.each([
+    { label: 'exactly the skew before', offset: -SKEW_SECONDS },
+    { label: '10 s after', offset: 10 },
+    { label: 'at the end of the race window', offset: RACE_WINDOW_SECONDS },
+  ])('escalates (race_window) a balance drop dated $label the reveal', ({ offset }) => {
+    expect(decide({ issuer: spent(offset) })).toMatchObject({
+      decision: 'escalated',
+      escalationReason: 'race_window',
+    });
+  });
+
+  it('rejects a balance drop after the race window, counted against the seller too', () => {
+    expect(decide({ issuer: spent(RACE_WINDOW_SECONDS + 0.001) })).toMatchObject({
+      decision: 'rejected',
+      usedAfterReveal: true,
+    });
+  });
+
+  it('follows the no-time rows for a balance drop the issuer gives no time for', () => {
+    const noTime: IssuerCheck = { state: 'active', balance: eur(1) };
+    expect(decide({ issuer: noTime })).toMatchObject({ decision: 'refunded', unproven: true });
+    expect(decide({ issuer: noTime, buyerCreditPoor: true })).toMatchObject({
+      decision: 'escalated',
+      escalationReason: 'buyer_credit_poor',
+    });
+    expect(decide({ issuer: noTime, unprovenReportsIn90Days: 1 })).toMatchObject({
+      decision: 'escalated',
+      escalationReason: 'unproven_history',
+    });
+  });
+
+  it('escalates (seller_suspected) a use after the window when the seller is suspected, a redemption or a spend', () => {
+    for (const issuer of [spent(RACE_WINDOW_SECONDS + 60), redeemed(plusSeconds(revealedAt, 600))]) {
+      expect(decide({ issuer, sellerSuspected: true })).toMatchObject({
+        decision: 'escalated',
+        escalationReason: 'seller_suspected',
+        usedAfterReveal: true,
+      });
+    }
+  });
+
+  it('does not let a suspected seller change any other row', () => {
+    const before = decide({ issuer: redeemed(plusSeconds(revealedAt, -3600)), sellerSuspected: true });
+    expect(before).toMatchObject({ decision: 'refunded' });
+    expect(before.usedAfterReveal).toBeUndefined();
+    expect(decide({ issuer: active(5000), sellerSuspected: true }).decision).toBe('rejected');
+    expect(decide({ issuer: redeemed(plusSeconds(revealedAt, 10)), sellerSuspected: true })).toMatchObject({
+      escalationReason: 'race_window',
+    });
+  });
+
+  it('dates a redemption without redeemedAt by lastUsedAt', () => {
+    const issuer: IssuerCheck = {
+      state: 'redeemed',
+      balance: eur(0),
+      lastUsedAt: plusSeconds(revealedAt, -3600),
+    };
+    expect(decide({ issuer }).decision).toBe('refunded');
   });
 });

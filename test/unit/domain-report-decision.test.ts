@@ -14,6 +14,11 @@ function decide(issuer: IssuerCheck | undefined, overrides: Partial<ReportDecisi
     revealedAt,
     raceWindowSeconds: RACE_WINDOW_SECONDS,
     buyerCreditPoor: false,
+    // The rows this file covers predate these inputs: they are neutral here.
+    skewSeconds: 0,
+    revealSucceeded: false,
+    unprovenReportsIn90Days: 0,
+    sellerSuspected: false,
     ...overrides,
   });
 }

@@ -265,7 +265,7 @@ describe('the other views', () => {
       penalties: [{ penaltyId: 'p', orderId: 'o', reportId: 'r', cardId: 'c', fine: money, at: T0, ...leak }],
       ...leak,
     };
-    expect(keyPaths(sellerView(seller as SellerStandingView))).toEqual(
+    expect(keyPaths(sellerView(seller as unknown as SellerStandingView))).toEqual(
       [
         'sellerId',
         'status',

@@ -61,6 +61,7 @@ describe('issuer simulator app', () => {
       state: 'redeemed',
       balance: { amount: 0, currency: 'EUR' },
       redeemedAt: REDEEM_TIME.toISOString(),
+      lastUsedAt: REDEEM_TIME.toISOString(),
     });
   });
 
@@ -150,23 +151,51 @@ describe('issuer simulator app', () => {
       const { code } = await mint();
       expect(await post('/cards/spend', { code, amount: 1000 })).toMatchObject({
         status: 200,
-        json: { state: 'active', balance: eur(1500) },
+        json: { state: 'active', balance: eur(1500), lastUsedAt: REDEEM_TIME.toISOString() },
       });
       expect((await post('/check', { brand: 'demo-gift', code })).json).toEqual({
         state: 'active',
         balance: eur(1500),
+        lastUsedAt: REDEEM_TIME.toISOString(),
       });
 
       expect((await post('/cards/spend', { code, amount: 1500 })).json).toEqual({
         state: 'redeemed',
         balance: eur(0),
         redeemedAt: REDEEM_TIME.toISOString(),
+        lastUsedAt: REDEEM_TIME.toISOString(),
       });
       expect((await post('/check', { brand: 'demo-gift', code })).json).toEqual({
         state: 'redeemed',
         balance: eur(0),
         redeemedAt: REDEEM_TIME.toISOString(),
+        lastUsedAt: REDEEM_TIME.toISOString(),
       });
+    });
+
+    it('spends at a time the test gives (spend-at), and answers it as lastUsedAt (issue 17)', async () => {
+      const { post, mint } = aSim();
+      const { code } = await mint();
+      const at = '2026-03-01T10:05:00.000Z';
+      expect((await post('/_sim/cards/spend-at', { code, amount: 2499, at })).json).toEqual({
+        state: 'active',
+        balance: eur(1),
+        lastUsedAt: at,
+      });
+      expect((await post('/check', { brand: 'demo-gift', code })).json).toEqual({
+        state: 'active',
+        balance: eur(1),
+        lastUsedAt: at,
+      });
+      expect((await post('/_sim/cards/spend-at', { code, amount: 2, at })).status).toBe(409);
+      const last = '2026-03-01T11:00:00+01:00';
+      expect((await post('/_sim/cards/spend-at', { code, amount: 1, at: last })).json).toEqual({
+        state: 'redeemed',
+        balance: eur(0),
+        redeemedAt: '2026-03-01T10:00:00.000Z',
+        lastUsedAt: '2026-03-01T10:00:00.000Z',
+      });
+      expect((await post('/_sim/cards/spend-at', { code, amount: 1, at: 'yesterday' })).status).toBe(400);
     });
 
     it('answers 409 insufficient-balance for one minor unit more than is left, and spends nothing', async () => {
@@ -209,6 +238,7 @@ describe('issuer simulator app', () => {
         state: 'redeemed',
         balance: eur(0),
         redeemedAt: REDEEM_TIME.toISOString(),
+        lastUsedAt: REDEEM_TIME.toISOString(),
       });
       // A positive balance makes a redeemed card active again, to stage a scenario.
       expect((await post('/_sim/cards/set-balance', { code, amount: 300 })).json).toEqual({

@@ -195,4 +195,17 @@ export class DynamoOrderStore implements OrderStore {
       out.push(parseItem('open order', openOrderSchema, item, `${SELLER_INDEX} ${partition}`));
     return out;
   }
+
+  async listHeldReleases(tenantId: string, sellerId: string) {
+    const out: Array<{ orderId: string }> = [];
+    const partition = keys.heldReleasesOf(tenantId, sellerId);
+    for await (const item of queryItems(this.ctx, {
+      IndexName: SELLER_INDEX,
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': partition },
+      ProjectionExpression: 'orderId',
+    }))
+      out.push(parseItem('held release', openOrderSchema, item, `${SELLER_INDEX} ${partition}`));
+    return out;
+  }
 }

@@ -1,8 +1,8 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { BuyerCredit } from '../../domain/buyer-credit.js';
 import type { Penalty, SellerBalances, SellerEvent, SellerStanding } from '../../domain/seller-standing.js';
-import type { PartyStore } from '../../ports/party-store.js';
+import type { PartyStore, ReviewWork } from '../../ports/party-store.js';
 import { keys } from './keys.js';
 import { parseItem } from './parse-item.js';
 import {
@@ -11,9 +11,11 @@ import {
   buyerSchema,
   penaltySchema,
   pendingCascadeSchema,
+  reviewWorkSchema,
   sellerEventSchema,
   sellerSchema,
 } from './party-item-schemas.js';
+import { reviewWorkItem, sellerEventItems } from './seller-review-items.js';
 import { sellerEventItem } from './seller-strike-items.js';
 import { getItem, getParsed, queryPrefix, type TableContext } from './table-context.js';
 import { DUE_INDEX } from './table-definition.js';
@@ -46,6 +48,17 @@ export class DynamoPartyStore implements PartyStore {
       ...(seller.suspendedAt !== undefined ? { suspendedAt: seller.suspendedAt } : {}),
       ...(seller.cascadePending ? { cascadePending: true } : {}),
       ...(seller.reinstatedAt !== undefined ? { reinstatedAt: seller.reinstatedAt } : {}),
+      usedAfterReveal: seller.usedAfterReveal ?? [],
+      ...(seller.reviewSince !== undefined
+        ? {
+            review: {
+              status: 'under_review' as const,
+              since: seller.reviewSince,
+              buyers: seller.reviewBuyers ?? 0,
+            },
+          }
+        : {}),
+      ...(seller.suspicionResetAt !== undefined ? { suspicionResetAt: seller.suspicionResetAt } : {}),
     };
   }
 
@@ -144,6 +157,98 @@ export class DynamoPartyStore implements PartyStore {
     return outcome.ok;
   }
 
+  async closeReview(input: Parameters<PartyStore['closeReview']>[0]): Promise<boolean> {
+    const { tableName } = this.ctx;
+    const { tenantId, sellerId, since, outcome, at } = input;
+    const suspend = outcome === 'suspended';
+    const cascade = keys.pendingCascade(tenantId, sellerId, at);
+    const sets = suspend
+      ? [
+          '#status = :suspended',
+          'suspendedAt = if_not_exists(suspendedAt, :at)',
+          'tenantId = :tenantId',
+          'cascadePending = :pending',
+          'gsi1pk = :cascadePk',
+          'gsi1sk = :cascadeSk',
+        ]
+      : ['suspicionResetAt = :at'];
+    const outcomeOf = await transactWrite(this.ctx.doc, [
+      {
+        tag: 'seller',
+        item: {
+          Update: {
+            TableName: tableName,
+            Key: keys.seller(tenantId, sellerId),
+            UpdateExpression: `SET ${sets.join(', ')} REMOVE reviewSince, reviewBuyers`,
+            ConditionExpression: 'reviewSince = :since',
+            ...(suspend ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
+            ExpressionAttributeValues: {
+              ':since': since,
+              ':at': at,
+              ...(suspend
+                ? {
+                    ':suspended': 'suspended',
+                    ':tenantId': tenantId,
+                    ':pending': true,
+                    ':cascadePk': cascade.gsi1pk,
+                    ':cascadeSk': cascade.gsi1sk,
+                  }
+                : {}),
+            },
+          },
+        },
+      },
+      ...sellerEventItems(tableName, tenantId, input.events),
+      reviewWorkItem(tableName, tenantId, sellerId, outcome, at),
+    ]);
+    return outcomeOf.ok;
+  }
+
+  async getReviewWork(tenantId: string, sellerId: string): Promise<ReviewWork | undefined> {
+    const work = await getParsed(
+      this.ctx,
+      'review work',
+      reviewWorkSchema,
+      keys.reviewWork(tenantId, sellerId),
+    );
+    return work && { tenantId: work.tenantId, sellerId: work.sellerId, kind: work.kind, at: work.at };
+  }
+
+  async listReviewWork(limit: number): Promise<ReviewWork[]> {
+    const page = await this.ctx.doc.send(
+      new QueryCommand({
+        TableName: this.ctx.tableName,
+        IndexName: DUE_INDEX,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.reviewWorkPending() },
+        ProjectionExpression: 'tenantId, sellerId, kind, #at',
+        ExpressionAttributeNames: { '#at': 'at' },
+        Limit: limit,
+      }),
+    );
+    return (page.Items ?? []).map((i) =>
+      parseItem('review work', reviewWorkSchema, i, `${DUE_INDEX} ${keys.reviewWorkPending()}`),
+    );
+  }
+
+  async finishReviewWork(tenantId: string, sellerId: string, at: string): Promise<boolean> {
+    try {
+      await this.ctx.doc.send(
+        new DeleteCommand({
+          TableName: this.ctx.tableName,
+          Key: keys.reviewWork(tenantId, sellerId),
+          ConditionExpression: '#at = :at',
+          ExpressionAttributeNames: { '#at': 'at' },
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
   async listSellerEvents(tenantId: string, sellerId: string): Promise<SellerEvent[]> {
     const { pk, skPrefix } = keys.sellerEventsOf(tenantId, sellerId);
     return (await queryPrefix(this.ctx, pk, skPrefix)).map((i) =>
@@ -171,8 +276,19 @@ export class DynamoPartyStore implements PartyStore {
       rejected: item.rejected ?? 0,
       escalated: item.escalated ?? 0,
       unproven: item.unproven ?? 0,
-      rejectionTimes: item.rejectionTimes ?? [],
+      rejectionTimes: withoutWithdrawn(item.rejectionTimes ?? [], item.withdrawnRejectionTimes ?? []),
       unprovenTimes: item.unprovenTimes ?? [],
     };
   }
+}
+
+/** Rejections withdrawn by a seller review (a reopened report) no longer count against the buyer. */
+function withoutWithdrawn(times: readonly string[], withdrawn: readonly string[]): string[] {
+  const left = [...withdrawn];
+  return times.filter((t) => {
+    const i = left.indexOf(t);
+    if (i < 0) return true;
+    left.splice(i, 1);
+    return false;
+  });
 }

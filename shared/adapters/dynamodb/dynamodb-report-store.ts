@@ -8,7 +8,14 @@ import { keys } from './keys.js';
 import { eventItem, transitionItems } from './order-items.js';
 import { parseItem } from './parse-item.js';
 import { escalationDueSchema, reportRefSchema, reportSchema } from './party-item-schemas.js';
-import { buyerItem, putOpenReport, reportItem, reportRefItem } from './report-items.js';
+import {
+  buyerItem,
+  putOpenReport,
+  reportItem,
+  reportRefItem,
+  withdrawnRejectionItem,
+} from './report-items.js';
+import { suspicionItems } from './seller-review-items.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';
 import { SELLER_INDEX } from './table-definition.js';
 import { type TaggedItem, transactWrite } from './transact.js';
@@ -30,7 +37,7 @@ export class DynamoReportStore implements ReportStore {
   }
 
   async recordReport(input: Parameters<ReportStore['recordReport']>[0]) {
-    const { report, buyer, transition, event } = input;
+    const { report, buyer, transition, event, seller } = input;
     const { tableName } = this.ctx;
     const items: TaggedItem[] = [
       { tag: 'report', item: putNew(tableName, reportItem(report)) },
@@ -38,6 +45,7 @@ export class DynamoReportStore implements ReportStore {
       buyerItem(tableName, report, buyer, { newReport: true, at: report.createdAt }),
       ...transitionItems(tableName, transition),
       eventItem(tableName, report.tenantId, event),
+      ...(seller ? suspicionItems(tableName, report.tenantId, seller) : []),
     ];
     const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
     if (outcome.ok) return 'recorded' as const;
@@ -50,15 +58,17 @@ export class DynamoReportStore implements ReportStore {
       putOpenReport(tableName, input.report, input.previous),
       { tag: 'reportRef', item: { Put: { TableName: tableName, Item: reportRefItem(input.report) } } },
       ...(input.event ? [eventItem(tableName, input.report.tenantId, input.event)] : []),
+      ...(input.seller ? suspicionItems(tableName, input.report.tenantId, input.seller) : []),
     ];
     const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
     return outcome.ok ? ('done' as const) : ('conflict' as const);
   }
 
   async closeReport(input: Parameters<ReportStore['closeReport']>[0]) {
-    const { report, buyer, transition, event } = input;
+    const { report, buyer, transition, event, seller } = input;
     const { tableName } = this.ctx;
     const items: TaggedItem[] = [
+      ...(seller ? suspicionItems(tableName, report.tenantId, seller) : []),
       {
         tag: 'report',
         item: {
@@ -80,6 +90,32 @@ export class DynamoReportStore implements ReportStore {
     const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
     if (outcome.ok) return 'closed' as const;
     return outcome.has('report') ? ('not-open' as const) : ('conflict' as const);
+  }
+
+  async reopenReport(input: Parameters<ReportStore['reopenReport']>[0]) {
+    const { report, transition, event, withdrawnRejectionAt } = input;
+    const { tableName } = this.ctx;
+    const items: TaggedItem[] = [
+      {
+        tag: 'report',
+        item: {
+          Put: {
+            TableName: tableName,
+            Item: reportItem(report),
+            ConditionExpression: '#status = :closed AND decision = :rejected',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':closed': 'closed', ':rejected': 'rejected' },
+          },
+        },
+      },
+      { tag: 'reportRef', item: { Put: { TableName: tableName, Item: reportRefItem(report) } } },
+      withdrawnRejectionItem(tableName, report, withdrawnRejectionAt),
+      ...transitionItems(tableName, transition),
+      eventItem(tableName, report.tenantId, event),
+    ];
+    const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
+    if (outcome.ok) return 'reopened' as const;
+    return outcome.has('report') ? ('not-rejected' as const) : ('conflict' as const);
   }
 
   async listOpenEscalations(tenantId: string, limit: number, cursor?: string) {

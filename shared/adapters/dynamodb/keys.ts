@@ -16,6 +16,7 @@ export type Key = { pk: string; sk: string };
 
 const T = TENANT_PARTITION_PREFIX;
 const PENDING_CASCADE = 'CASCADE';
+const REVIEW_WORK = 'REVIEWWORK';
 const order = (t: string, o: string) => `${T}${t}#ORD#${o}`;
 const listing = (t: string, l: string) => `${T}${t}#LST#${l}`;
 const seller = (t: string, s: string) => `${T}${t}#SLR#${s}`;
@@ -137,6 +138,14 @@ export const keys = {
     gsi2sk: `${createdAt}#${o}`,
   }),
   sellerOpenOrders: (t: string, s: string) => `${seller(t, s)}#OPEN`,
+  /** Seller index (gsi2): a revealed order whose release waits for the seller's review to close. */
+  heldRelease: (t: string, s: string, o: string) => ({ gsi2pk: `${seller(t, s)}#HELDREL`, gsi2sk: o }),
+  heldReleasesOf: (t: string, s: string) => `${seller(t, s)}#HELDREL`,
+  /** Work a seller's review left to do (reopen reports, or lift holds and settle): one item per seller. */
+  reviewWork: (t: string, s: string): Key => ({ pk: seller(t, s), sk: 'REVIEWWORK' }),
+  /** Due index (gsi1), one partition like the cascades: reviews are rare. */
+  reviewWorkDue: (t: string, s: string, at: string) => ({ gsi1pk: REVIEW_WORK, gsi1sk: `${at}#${t}#${s}` }),
+  reviewWorkPending: (): string => REVIEW_WORK,
 };
 
 /** 8 hex characters, uniform over card ids (time-sortable ULIDs would cluster by deposit). */

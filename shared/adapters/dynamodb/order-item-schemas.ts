@@ -52,6 +52,7 @@ export const orderSchema = entity<Order>()(
     closedAt: optionalText,
     refundReason: z.optional(z.enum(refundReasons)),
     openReports: z.optional(z.int()),
+    releaseHeld: z.optional(z.boolean()),
     refunded: money,
     refundsDue: z.array(refundDue),
     version: z.int(),

@@ -16,6 +16,12 @@ export const ACTIVE_SELLER = {
   values: { ':active': 'active' },
 } as const;
 
+/** The seller's review as a transition must find it (`OrderTransition.sellerReview`). */
+const SELLER_REVIEW = {
+  open: 'attribute_exists(reviewSince)',
+  none: 'attribute_not_exists(reviewSince)',
+} as const;
+
 /**
  * Builders for the transaction items shared by every order state change, so a payment,
  * a reveal, a refund and a release all write orders, cards, balances and events alike.
@@ -27,6 +33,7 @@ export function orderItem(order: Order): Record<string, unknown> & Key {
   // Never both: only a paid order is rechecked, and time alone changes nothing of a paid order.
   const recheck = due === undefined ? nextRecheckAt(order) : undefined;
   const open = order.state === 'pending_payment' || order.state === 'paid';
+  const held = order.state === 'revealed' && order.releaseHeld === true;
   return {
     ...keys.order(order.tenantId, order.orderId),
     entity: 'Order',
@@ -34,6 +41,7 @@ export function orderItem(order: Order): Record<string, unknown> & Key {
     ...(due ? keys.due(order.orderId, due) : {}),
     ...(recheck ? keys.recheck(order.orderId, recheck) : {}),
     ...(open ? keys.sellerOrder(order.tenantId, order.sellerId, order.createdAt, order.orderId) : {}),
+    ...(held ? keys.heldRelease(order.tenantId, order.sellerId, order.orderId) : {}),
   };
 }
 
@@ -158,6 +166,7 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
     const conditions: string[] = [];
     if (t.requireActiveSeller === true && sellerId === t.order.sellerId)
       conditions.push(ACTIVE_SELLER.expression);
+    if (t.sellerReview && sellerId === t.order.sellerId) conditions.push(SELLER_REVIEW[t.sellerReview]);
     if (t.strikeGuard?.sellerId === sellerId) {
       strikeGuardParts(t.order.tenantId, t.strikeGuard, { sets, conditions, names, values });
     } else if (strikes.length > 0) {
@@ -182,8 +191,12 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
     });
   }
   // The seller check rides on the seller's update when there is one (an item appears once per transaction).
-  if (t.requireActiveSeller && !bySeller.has(t.order.sellerId)) {
-    items.push(activeSellerCheck(tableName, t.order.tenantId, t.order.sellerId));
+  if (!bySeller.has(t.order.sellerId)) {
+    const checks = [
+      ...(t.requireActiveSeller ? [ACTIVE_SELLER.expression] : []),
+      ...(t.sellerReview ? [SELLER_REVIEW[t.sellerReview]] : []),
+    ];
+    if (checks.length > 0) items.push(sellerCheck(tableName, t.order.tenantId, t.order.sellerId, checks));
   }
   return items;
 }
@@ -196,15 +209,27 @@ function andAll(conditions: readonly string[]): string {
 
 /** The seller check alone, for a transaction that changes nothing of the seller's. */
 export function activeSellerCheck(tableName: string, tenantId: string, sellerId: string): TaggedItem {
+  return sellerCheck(tableName, tenantId, sellerId, [ACTIVE_SELLER.expression]);
+}
+
+function sellerCheck(
+  tableName: string,
+  tenantId: string,
+  sellerId: string,
+  conditions: readonly string[],
+): TaggedItem {
+  const expression = andAll(conditions);
+  const active = expression.includes(':active');
   return {
     tag: `seller:${sellerId}`,
     item: {
       ConditionCheck: {
         TableName: tableName,
         Key: keys.seller(tenantId, sellerId),
-        ConditionExpression: ACTIVE_SELLER.expression,
-        ExpressionAttributeNames: ACTIVE_SELLER.names,
-        ExpressionAttributeValues: ACTIVE_SELLER.values,
+        ConditionExpression: expression,
+        ...(active
+          ? { ExpressionAttributeNames: ACTIVE_SELLER.names, ExpressionAttributeValues: ACTIVE_SELLER.values }
+          : {}),
       },
     },
   };

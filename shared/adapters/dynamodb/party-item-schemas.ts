@@ -11,14 +11,23 @@ import {
 import { reportDecisions } from '../../domain/report-decision.js';
 import {
   type Penalty,
+  reviewOutcomes,
   type SellerEvent,
   sellerEventTypes,
   sellerStatuses,
+  type UsedAfterRevealMark,
 } from '../../domain/seller-standing.js';
 import { entity, issuerState, money, optionalText, text } from './item-schema.js';
 
 const evidence = entity<ReportEvidence>()(
-  z.object({ issuerState, redeemedAt: optionalText, revealedAt: text, checkedAt: text, rationale: text }),
+  z.object({
+    issuerState,
+    redeemedAt: optionalText,
+    lastUsedAt: optionalText,
+    revealedAt: text,
+    checkedAt: text,
+    rationale: text,
+  }),
 );
 
 const escalation = entity<Escalation>()(
@@ -74,6 +83,24 @@ export const sellerSchema = z.object({
   unprovenRefunds: z.optional(z.int()),
   cascadePending: z.optional(z.boolean()),
   reinstatedAt: optionalText,
+  usedAfterReveal: z.optional(
+    z.array(
+      entity<UsedAfterRevealMark>()(
+        z.object({ buyerId: text, reportId: text, orderId: text, cardId: text, at: text }),
+      ),
+    ),
+  ),
+  reviewSince: optionalText,
+  reviewBuyers: z.optional(z.int()),
+  suspicionResetAt: optionalText,
+});
+
+/** What a seller's review left to do (seller-review-service.ts), on the due index while pending. */
+export const reviewWorkSchema = z.object({
+  tenantId: text,
+  sellerId: text,
+  at: text,
+  kind: z.enum(['reopen', ...reviewOutcomes]),
 });
 
 /** A suspended seller on the due index while its cascade is pending (see `keys.pendingCascade`). */
@@ -102,6 +129,7 @@ export const buyerSchema = z.object({
   escalated: z.optional(z.int()),
   unproven: z.optional(z.int()),
   rejectionTimes: z.optional(z.array(text)),
+  withdrawnRejectionTimes: z.optional(z.array(text)),
   unprovenTimes: z.optional(z.array(text)),
 });
 

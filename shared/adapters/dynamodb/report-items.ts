@@ -98,3 +98,19 @@ export function buyerItem(
     },
   };
 }
+
+/** A rejection withdrawn by a reopened report: one rejection less, one escalation more, its time no longer counted. */
+export function withdrawnRejectionItem(tableName: string, report: Report, at: string): TaggedItem {
+  return {
+    tag: 'buyer',
+    item: {
+      Update: {
+        TableName: tableName,
+        Key: keys.buyer(report.tenantId, report.buyerId),
+        UpdateExpression:
+          'SET withdrawnRejectionTimes = list_append(if_not_exists(withdrawnRejectionTimes, :none), :at) ADD rejected :minus, escalated :one',
+        ExpressionAttributeValues: { ':none': [], ':at': [at], ':minus': -1, ':one': 1 },
+      },
+    },
+  };
+}

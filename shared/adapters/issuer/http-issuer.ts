@@ -33,6 +33,7 @@ const answerSchema = z.object({
   state: z.enum(issuerStates),
   balance: z.object({ amount: z.int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/) }).nullish(),
   redeemedAt: z.iso.datetime({ offset: true }).nullish(),
+  lastUsedAt: z.iso.datetime({ offset: true }).nullish(),
 });
 
 type Outcome =
@@ -195,11 +196,12 @@ function parseAnswer(text: string): Outcome {
     const paths = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
     return malformed(new Error(`answer does not match the issuer protocol at: ${paths}`));
   }
-  const { state, balance, redeemedAt } = parsed.data;
+  const { state, balance, redeemedAt, lastUsedAt } = parsed.data;
   const check: IssuerCheck = {
     state,
     ...(balance != null && { balance }),
     ...(redeemedAt != null && { redeemedAt }),
+    ...(lastUsedAt != null && { lastUsedAt }),
   };
   return { ok: true, check };
 }

@@ -11,7 +11,7 @@ import {
   operatorDecisionFields,
   problems,
 } from '../schemas.js';
-import { ReportSchema, reportView } from '../views/report-view.js';
+import { EscalationCaseSchema, escalationCaseView } from '../views/escalation-view.js';
 import * as z from '../zod.js';
 
 const list = createRoute({
@@ -21,8 +21,8 @@ const list = createRoute({
   tags: ['Disputes'],
   summary: 'List open escalations',
   description:
-    'Reports the decision table could not decide, oldest first, each with its evidence and the ' +
-    'deadline after which the default applies (refund, no seller penalty). Page with `cursor`.',
+    'Reports the decision table could not decide, oldest first, each with its evidence, the ' +
+    "deadline after which its reason's default applies, and both parties' records. Page with `cursor`.",
   security: bearerSecurity,
   request: {
     query: z.object({
@@ -33,7 +33,7 @@ const list = createRoute({
   responses: {
     200: json(
       z
-        .object({ escalations: z.array(ReportSchema), nextCursor: z.string().optional() })
+        .object({ escalations: z.array(EscalationCaseSchema), nextCursor: z.string().optional() })
         .openapi('EscalationList'),
       'Open escalations of the tenant, oldest first, with their evidence',
     ),
@@ -66,7 +66,7 @@ const settle = createRoute({
     ),
   },
   responses: {
-    200: json(ReportSchema, 'The report, closed, with its settlement'),
+    200: json(EscalationCaseSchema, "The report, closed, with its settlement and both parties' records"),
     ...problems(bodyProblems, 'not-found', 'report-not-open', 'invalid-state'),
   },
 });
@@ -79,7 +79,7 @@ export function escalationRoutes(escalations: EscalationService) {
       const page = await escalations.list(tenantOf(c), limit, cursor);
       return c.json(
         {
-          escalations: page.reports.map(reportView),
+          escalations: page.cases.map(escalationCaseView),
           ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}),
         },
         200,
@@ -91,6 +91,6 @@ export function escalationRoutes(escalations: EscalationService) {
         c.req.valid('param').reportId,
         c.req.valid('json'),
       );
-      return c.json(reportView(settled), 200);
+      return c.json(escalationCaseView(settled), 200);
     });
 }

@@ -1,5 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
+import { reviewOutcomes } from '../../domain/seller-standing.js';
 import type { ReinstatementService } from '../../services/reinstatement-service.js';
+import type { SellerReviewService } from '../../services/seller-review-service.js';
 import type { StandingService } from '../../services/standing-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
 import {
@@ -44,7 +46,10 @@ const sellerEvents = createRoute({
   security: bearerSecurity,
   request: { params: sellerParams },
   responses: {
-    200: json(SellerEventsSchema, "The seller's own trail: suspensions and reinstatements, oldest first"),
+    200: json(
+      SellerEventsSchema,
+      "The seller's own trail: suspensions, reinstatements and reviews, oldest first",
+    ),
     ...problems(inputProblems),
   },
 });
@@ -76,6 +81,37 @@ const reinstate = createRoute({
   },
 });
 
+const review = createRoute({
+  method: 'post',
+  path: '/sellers/{sellerId}/review',
+  operationId: 'closeSellerReview',
+  tags: ['Parties'],
+  summary: "Close a seller's review",
+  security: bearerSecurity,
+  description:
+    "The dispute desk's decision on a seller under review (the cards of several buyers died after " +
+    'the reveal). `cleared`: the held releases are paid, its `seller_suspected` escalations are ' +
+    'rejected again and the counting starts afresh. ' +
+    '`suspended`: the seller is suspended (the usual cascade) and its open `seller_suspected` ' +
+    'escalations are refunded with a penalty each. Recorded as `seller.review_closed`. A seller ' +
+    'that is not under review: 409.',
+  request: {
+    params: sellerParams,
+    body: jsonBody(
+      z
+        .strictObject({
+          outcome: z.enum(reviewOutcomes),
+          ...operatorDecisionFields,
+        })
+        .openapi('SellerReviewDecision'),
+    ),
+  },
+  responses: {
+    200: json(SellerStandingSchema, 'The standing after the decision'),
+    ...problems(bodyProblems, 'invalid-state'),
+  },
+});
+
 const buyer = createRoute({
   method: 'get',
   path: '/buyers/{buyerId}',
@@ -95,9 +131,11 @@ const buyer = createRoute({
 export function partyRoutes({
   standing,
   reinstatements,
+  reviews,
 }: {
   standing: StandingService;
   reinstatements: ReinstatementService;
+  reviews: Pick<SellerReviewService, 'close'>;
 }) {
   return routeApp()
     .openapi(seller, async (c) =>
@@ -111,6 +149,12 @@ export function partyRoutes({
       const tenantId = tenantOf(c);
       const { sellerId } = c.req.valid('param');
       await reinstatements.reinstate(tenantId, sellerId, c.req.valid('json'));
+      return c.json(sellerView(await standing.seller(tenantId, sellerId)), 200);
+    })
+    .openapi(review, async (c) => {
+      const tenantId = tenantOf(c);
+      const { sellerId } = c.req.valid('param');
+      await reviews.close(tenantId, sellerId, c.req.valid('json'));
       return c.json(sellerView(await standing.seller(tenantId, sellerId)), 200);
     })
     .openapi(buyer, async (c) =>

@@ -15,6 +15,9 @@ import { moneyView } from './money-view.js';
 const EvidenceSchema = z.object({
   issuerState: z.enum(recordedIssuerStates),
   redeemedAt: timestamp().optional(),
+  lastUsedAt: timestamp()
+    .optional()
+    .openapi({ description: "the issuer's time of the card's latest spend or redemption, when it gave one" }),
   revealedAt: timestamp(),
   checkedAt: timestamp(),
   rationale: z.string(),
@@ -22,7 +25,11 @@ const EvidenceSchema = z.object({
 
 const EscalationSchema = z.object({
   reason: z.enum(ESCALATION_REASONS),
-  deadline: timestamp().openapi({ description: 'past it, the default applies: refund, no seller penalty' }),
+  deadline: timestamp().openapi({
+    description:
+      "past it, the reason's default applies: buyer_credit_poor and unproven_history are rejected " +
+      '(rejected_unproven), every other reason refunded without a seller penalty (refunded_unproven)',
+  }),
   nextCheckAt: z
     .string()
     .optional()
@@ -77,6 +84,7 @@ function evidenceView(e: ReportEvidence): z.infer<typeof EvidenceSchema> {
   return {
     issuerState: e.issuerState,
     ...(e.redeemedAt !== undefined ? { redeemedAt: e.redeemedAt } : {}),
+    ...(e.lastUsedAt !== undefined ? { lastUsedAt: e.lastUsedAt } : {}),
     revealedAt: e.revealedAt,
     checkedAt: e.checkedAt,
     rationale: e.rationale,

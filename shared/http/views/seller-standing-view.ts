@@ -34,6 +34,17 @@ export const SellerStandingSchema = z
       .openapi({ description: 'escalations refunded by the deadline default, without a strike' }),
     balance: z.record(z.string(), BalanceSchema),
     penalties: z.array(PenaltySchema),
+    review: z
+      .object({
+        status: z.enum(['under_review']),
+        since: timestamp(),
+        buyers: z.number().int().openapi({ description: 'distinct buyers whose reports opened it' }),
+      })
+      .optional()
+      .openapi({
+        description:
+          'Open while the dispute desk decides (POST /v1/sellers/{sellerId}/review): the cards of several buyers died after the reveal. No release is paid at the end of a dispute window meanwhile.',
+      }),
   })
   .openapi('SellerStanding');
 
@@ -51,6 +62,9 @@ export function sellerView(s: SellerStandingView): z.infer<typeof SellerStanding
       Object.entries(s.balance).map(([currency, b]) => [currency, { held: b.held, available: b.available }]),
     ),
     penalties: s.penalties.map(penaltyView),
+    ...(s.review
+      ? { review: { status: s.review.status, since: s.review.since, buyers: s.review.buyers } }
+      : {}),
   };
 }
 
