@@ -1,3 +1,5 @@
+import type { TrailType } from './trail-type.js';
+
 export const actors = ['buyer', 'seller', 'marketplace', 'vault', 'sweeper', 'issuer'] as const;
 export type Actor = (typeof actors)[number];
 
@@ -5,7 +7,7 @@ export type Actor = (typeof actors)[number];
 export interface OrderEvent {
   readonly eventId: string;
   readonly orderId: string;
-  readonly type: string;
+  readonly type: TrailType;
   readonly actor: Actor;
   readonly from?: string;
   readonly to?: string;

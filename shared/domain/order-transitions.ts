@@ -23,6 +23,7 @@ import { activeStrikes, strikeSuspends } from './penalty-policy.js';
 import { revealDeadlineOf } from './reveal-deadline.js';
 import type { SellerStanding } from './seller-standing.js';
 import { nextSortableId } from './sortable-id.js';
+import type { TrailType } from './trail-type.js';
 import { defaultSettings, type VaultSettings } from './vault-settings.js';
 
 /** A new, time-sortable audit event id for a change made at `at`. */
@@ -41,7 +42,7 @@ export class OrderTransitions {
   event(
     order: Order,
     at: Date,
-    type: string,
+    type: TrailType,
     actor: Actor,
     to?: OrderState,
     data?: Record<string, unknown>,

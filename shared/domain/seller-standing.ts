@@ -1,4 +1,5 @@
 import type { Money } from './money.js';
+import type { SellerTrailType } from './trail-type.js';
 
 export const sellerStatuses = ['active', 'suspended'] as const;
 export type SellerStatus = (typeof sellerStatuses)[number];
@@ -56,18 +57,13 @@ export interface SellerReview {
   readonly buyers: number;
 }
 
-export const sellerEventTypes = [
-  'seller.suspended',
-  'seller.reinstated',
-  'seller.review_opened',
-  'seller.review_closed',
-] as const;
+export { sellerTrailTypes as sellerEventTypes } from './trail-type.js';
 
 /** The seller's own trail: suspensions, reinstatements and reviews (an order's trail has its own events). */
 export interface SellerEvent {
   readonly eventId: string;
   readonly sellerId: string;
-  readonly type: (typeof sellerEventTypes)[number];
+  readonly type: SellerTrailType;
   /** `vault` for a suspension or an opened review; the operator's id for a reinstatement or a closed review. */
   readonly by: string;
   readonly at: string;

@@ -1,3 +1,4 @@
+import { isSellerLine } from './trail-type.js';
 import type { TrailLine, WebhookEvent, WebhookEventType } from './webhook-event.js';
 import { nextAttemptAt, type WebhookRetryPolicy } from './webhook-retry.js';
 
@@ -43,7 +44,7 @@ export interface WebhookDelivery {
 /** The queue an event of an order or a seller belongs to; the payload names one or the other. */
 export function subjectOf(event: WebhookEvent): string | undefined {
   const { orderId, sellerId } = event.data;
-  if (event.type.startsWith('seller.') && typeof sellerId === 'string') return `seller:${sellerId}`;
+  if (isSellerLine(event.type) && typeof sellerId === 'string') return `seller:${sellerId}`;
   if (typeof orderId === 'string') return `order:${orderId}`;
   if (typeof sellerId === 'string') return `seller:${sellerId}`;
   return undefined;

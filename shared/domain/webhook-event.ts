@@ -1,4 +1,5 @@
 import { previousSortableId } from './sortable-id.js';
+import { isTrailType, type TrailType } from './trail-type.js';
 
 /**
  * The webhook vocabulary (issue 9): what a marketplace can subscribe to. Declared once; endpoints
@@ -28,10 +29,10 @@ export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 /**
  * From the type of a trail line (`EVT#` item of an order or a seller) to the webhook event it
- * becomes. Trail lines not listed (`order.redelivered`: the buyer saw the same code again) are
- * not published: nothing changed for the marketplace.
+ * becomes, or `null`: not published, nothing changed for the marketplace. Every trail type is
+ * here (`tsc` names a missing one).
  */
-const trailToWebhook: Readonly<Record<string, WebhookEventType>> = {
+export const TRAIL_TO_WEBHOOK = {
   'order.placed': 'order.placed',
   'order.expired': 'order.expired',
   'order.cancelled': 'order.cancelled',
@@ -53,11 +54,15 @@ const trailToWebhook: Readonly<Record<string, WebhookEventType>> = {
   'seller.review_opened': 'seller.review_opened',
   'seller.review_closed': 'seller.review_closed',
   'card.deposit_settled': 'card.deposit_settled',
-};
+  // Not published: the buyer saw the same code again, and a held release changes nothing yet.
+  'order.redelivered': null,
+  'order.release_held': null,
+} as const satisfies Record<TrailType, WebhookEventType | null>;
 // `order.confirmed` has no line of its own: it is a buyer's `order.released` (webhookEventsOf).
 
+/** A line read off the stream is any string: an unknown or unpublished one becomes no event. */
 export function webhookEventTypeOf(trailType: string): WebhookEventType | undefined {
-  return Object.hasOwn(trailToWebhook, trailType) ? trailToWebhook[trailType] : undefined;
+  return isTrailType(trailType) ? (TRAIL_TO_WEBHOOK[trailType] ?? undefined) : undefined;
 }
 
 export function isWebhookEventType(value: string): value is WebhookEventType {

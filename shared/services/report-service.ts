@@ -10,13 +10,22 @@ import type { OrderTransition } from '../domain/order-transition.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
 import { fineFor } from '../domain/penalty-policy.js';
 import type { Report, ReportReason } from '../domain/report.js';
+import type { TableDecision } from '../domain/report-decision.js';
 import { suspicionChange } from '../domain/seller-suspicion.js';
+import type { TrailType } from '../domain/trail-type.js';
 import type { SellerSuspicionChange } from '../ports/report-store.js';
 import type { OrderRunner } from './order-runner.js';
 import { askIssuer, decideOnEvidence, evidenceOf, openEscalation } from './report-evidence.js';
 import type { SellerReviewService } from './seller-review-service.js';
 import type { SuspensionService } from './suspension-service.js';
 import type { RevealDeps } from './vault-deps.js';
+
+/** The trail line of a fresh report, by the table's decision. */
+const REPORT_LINES = {
+  refunded: 'report.refunded',
+  rejected: 'report.rejected',
+  escalated: 'report.escalated',
+} as const satisfies Record<TableDecision, TrailType>;
 
 export interface ReportInput {
   readonly buyerId: string;
@@ -93,7 +102,7 @@ export class ReportService {
       const transition = upheld
         ? this.transitions.refundReportedCard(order, input.cardId, reportId, now)
         : this.transitions.noteReport(order, now, decision === 'escalated');
-      const event = this.transitions.event(order, now, `report.${decision}`, 'buyer', undefined, {
+      const event = this.transitions.event(order, now, REPORT_LINES[decision], 'buyer', undefined, {
         reportId,
         cardId: input.cardId,
         decision,

@@ -1,3 +1,4 @@
+import { isSellerLine } from '../domain/trail-type.js';
 import { subjectOf, type TenantTrailLine } from '../domain/webhook-delivery.js';
 import { type WebhookEvent, wants, webhookEventsOf } from '../domain/webhook-event.js';
 import { TenantEndpoints, type WebhookDeps } from './webhook-deps.js';
@@ -29,7 +30,7 @@ export class WebhookFanOut {
     let events = 0;
     for (const { tenantId, line } of lines) {
       // A suspension is written on the order's trail and on the seller's with one id: the seller's is published.
-      if (line.type.startsWith('seller.') && line.sellerId === undefined) continue;
+      if (isSellerLine(line.type) && line.sellerId === undefined) continue;
       for (const event of webhookEventsOf(tenantId, line)) {
         const subject = subjectOf(event);
         if (!subject) continue;

@@ -475,8 +475,10 @@ describe('OrderTransitions.event', () => {
     const { transitions } = setup();
     const order = anOrder({ state: 'revealed' });
     expect(transitions.event(order, at(5), 'report.rejected', 'buyer')).not.toHaveProperty('from');
-    expect(transitions.event(order, at(5), 'x', 'buyer', 'revealed')).not.toHaveProperty('to');
-    expect(transitions.event(order, at(5), 'x', 'sweeper', 'released')).toMatchObject({
+    expect(transitions.event(order, at(5), 'order.redelivered', 'buyer', 'revealed')).not.toHaveProperty(
+      'to',
+    );
+    expect(transitions.event(order, at(5), 'order.released', 'sweeper', 'released')).toMatchObject({
       from: 'revealed',
       to: 'released',
       at: plusSeconds(T0, 5),

@@ -207,7 +207,7 @@ describe('eventsView', () => {
     const event = {
       eventId: 'evt_1',
       orderId: 'ord_1',
-      type: 'order.paid',
+      type: 'payment.received',
       actor: 'marketplace',
       from: 'a',
       to: 'b',

@@ -1,4 +1,5 @@
 /** Schemas of the items the order store reads. */
+
 import * as z from 'zod/mini';
 import {
   type Order,
@@ -8,6 +9,7 @@ import {
   refundReasons,
 } from '../../domain/order.js';
 import { actors, type OrderEvent } from '../../domain/order-event.js';
+import { trailTypes } from '../../domain/trail-type.js';
 import type { IdempotencyRecord, PaymentOutcome } from '../../ports/order-store.js';
 import { entity, issuerState, money, optionalText, refundDueReason, text } from './item-schema.js';
 
@@ -77,7 +79,7 @@ export const eventSchema = entity<OrderEvent>()(
   z.object({
     eventId: text,
     orderId: text,
-    type: text,
+    type: z.enum(trailTypes),
     actor: z.enum(actors),
     from: optionalText,
     to: optionalText,
