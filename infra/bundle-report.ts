@@ -36,7 +36,7 @@ const BASELINE_IMPORTS: Record<SdkClient, { imports: string; construct: string }
 };
 
 /** Enough environment for module scope to initialise as in Lambda; nothing here reaches AWS. */
-const LAMBDA_LIKE_ENV: Record<string, string> = {
+export const LAMBDA_LIKE_ENV: Record<string, string> = {
   AWS_REGION: 'eu-west-1',
   AWS_ACCESS_KEY_ID: 'AKIDBUNDLEREPORT',
   AWS_SECRET_ACCESS_KEY: 'bundle-report',

@@ -52,7 +52,7 @@ export async function p5Bulk(
   });
   const ceiling = codes.length / (direct.wallMs / 1000);
 
-  const rates = await measureCommandRates(b, ['TransactWriteItems', 'GetItem'], {
+  const { rates } = await measureCommandRates(b, ['TransactWriteItems', 'GetItem'], {
     concurrency: cfg.concurrency,
     ops: Math.max(50, Math.min(400, Math.ceil(cfg.cards / WRITE_BATCH))),
     transactItems: 2 * WRITE_BATCH,

@@ -2,25 +2,32 @@ import { createStorageProbe } from '../../shared/adapters/dynamodb/storage-probe
 import type { BenchStack } from '../support/bench-stack.js';
 import { runPool } from '../support/stats.js';
 
-/** Bare calls per second of each DynamoDB command, on the same DynamoDB Local, at `concurrency`. */
+/**
+ * Bare calls per second of each DynamoDB command, on the same DynamoDB Local, at `concurrency`,
+ * and the Node CPU (ms) this process spends per bare call (the SDK's share of a sale's floor).
+ */
 export async function measureCommandRates(
   b: BenchStack,
   commands: readonly string[],
   options: { concurrency: number; ops: number; transactItems: number },
-): Promise<Record<string, number>> {
+): Promise<{ rates: Record<string, number>; cpuMsPerCall: Record<string, number> }> {
   const probe = createStorageProbe(b.clients.doc, b.stack.tableName, {
     transactItems: options.transactItems,
   });
   await probe.seed(options.ops);
   const rates: Record<string, number> = {};
+  const cpuMsPerCall: Record<string, number> = {};
   for (const command of commands) {
     const call = probe.call(command);
     if (!call) throw new Error(`the storage probe has no ${command}; add it to storage-probe.ts`);
     await runPool(Math.min(20, options.ops), options.concurrency, call); // warm the path
+    const cpu = process.cpuUsage();
     const { wallMs } = await runPool(options.ops, options.concurrency, call);
+    const used = process.cpuUsage(cpu);
     rates[command] = options.ops / (wallMs / 1000);
+    cpuMsPerCall[command] = (used.user + used.system) / 1000 / options.ops;
   }
-  return rates;
+  return { rates, cpuMsPerCall };
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { BenchConfig } from '../../shared/config/tool-config.js';
-import type { BenchResults } from '../collect-figures.js';
+import { type BenchResults, inPrintOrder } from '../collect-figures.js';
 import { round } from '../figures/figure.js';
 
 export interface RunContext {
@@ -15,7 +15,7 @@ const fmt = (x: number) => String(round(x));
 /** The Markdown table the README quotes: one row per figure, its bound, ratio and goal. */
 export function renderMarkdown(results: BenchResults, ctx: RunContext): string {
   const c = ctx.config;
-  const rows = results.figures.map(
+  const rows = inPrintOrder(results).map(
     (f) =>
       `| ${f.id} ${f.title} | ${fmt(f.value)} ${f.unit} | ${fmt(f.bound)} (${f.boundLabel}) | ${fmt(f.ratio)} | ${f.goal.op} ${f.goal.ratio} | ${f.met ? 'met' : 'not met'} |`,
   );
@@ -39,7 +39,7 @@ export function renderMarkdown(results: BenchResults, ctx: RunContext): string {
 
 /** The console report: the table, then each figure's details. */
 export function renderConsole(results: BenchResults, ctx: RunContext): string {
-  const details = results.figures.map(
+  const details = inPrintOrder(results).map(
     (f) =>
       `${f.id} ${f.title}\n${Object.entries(f.details)
         .map(([k, v]) => `    ${k}: ${v}`)
@@ -50,5 +50,5 @@ export function renderConsole(results: BenchResults, ctx: RunContext): string {
 
 /** The JSON file: the figures with their details, the per-sale counts and the run's context. */
 export function renderJson(results: BenchResults, ctx: RunContext): string {
-  return `${JSON.stringify({ ...ctx, figures: results.figures, perSale: results.perSale }, null, 2)}\n`;
+  return `${JSON.stringify({ ...ctx, figures: inPrintOrder(results), perSale: results.perSale }, null, 2)}\n`;
 }

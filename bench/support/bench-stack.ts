@@ -49,6 +49,7 @@ export async function startBenchStack(
     webhooks: false,
   });
   const clients = createDynamoClients({ endpoint: stack.dynamodbEndpoint });
+  const api = apiClient(stack.apiUrl, stack.devApiKey);
   let requests = 0;
   return {
     stack,
@@ -59,19 +60,7 @@ export async function startBenchStack(
     apiRequests: () => requests,
     async api<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
       requests += 1;
-      const response = await fetch(`${stack.apiUrl}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${stack.devApiKey}`,
-          'content-type': 'application/json',
-          ...headers,
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const json = await response.json();
-      if (response.status >= 400)
-        throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
-      return json as T;
+      return api<T>(method, path, body, headers);
     },
     async mint() {
       const response = await fetch(`${stack.issuerUrl}/cards`, {
@@ -85,5 +74,25 @@ export async function startBenchStack(
       clients.client.destroy();
       await stack.stop();
     },
+  };
+}
+
+/** The vault API as the bench's clients call it (here, or in a process of their own). */
+export function apiClient(apiUrl: string, apiKey: string) {
+  return async <T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<T> => {
+    const response = await fetch(`${apiUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const json = await response.json();
+    if (response.status >= 400)
+      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(json)}`);
+    return json as T;
   };
 }

@@ -1,6 +1,9 @@
 import { MAX_CARDS_PER_DEPOSIT } from '../../shared/http/routes/deposit-routes.js';
 import type { BenchStack } from './bench-stack.js';
 
+/** What a sale's steps need of the bench: its API client (the stack's, or a client process's). */
+export type SaleApi = Pick<BenchStack, 'api'>;
+
 /** The HTTP requests of one full sale (the P1 floor and the per-sale price count them). */
 export const SALE_STEPS = ['listing', 'deposit', 'order', 'payment', 'reveal', 'confirm'] as const;
 
@@ -10,7 +13,7 @@ const unique = (prefix: string) => {
   return `${prefix}-${process.pid}-${serial}-${Date.now().toString(36)}`;
 };
 
-export async function createListing(b: BenchStack, sellerId = unique('seller')): Promise<string> {
+export async function createListing(b: SaleApi, sellerId = unique('seller')): Promise<string> {
   const { listingId } = await b.api('POST', '/v1/listings', {
     sellerId,
     brand: 'demo-gift',
@@ -21,12 +24,12 @@ export async function createListing(b: BenchStack, sellerId = unique('seller')):
 }
 
 /** Deposits `codes` in requests of at most MAX_CARDS_PER_DEPOSIT; returns how many were accepted. */
-export async function deposit(b: BenchStack, listingId: string, codes: readonly string[]): Promise<number> {
+export async function deposit(b: SaleApi, listingId: string, codes: readonly string[]): Promise<number> {
   return (await depositOutcomes(b, listingId, codes)).accepted;
 }
 
 /** Deposit outcomes by kind (`accepted`, `pending` when the issuer did not answer in time, ...). */
-export async function depositOutcomes(b: BenchStack, listingId: string, codes: readonly string[]) {
+export async function depositOutcomes(b: SaleApi, listingId: string, codes: readonly string[]) {
   const outcomes: Record<string, number> = {};
   for (let start = 0; start < codes.length; start += MAX_CARDS_PER_DEPOSIT) {
     const cards = codes.slice(start, start + MAX_CARDS_PER_DEPOSIT).map((code) => ({ code }));
@@ -40,7 +43,7 @@ export async function depositOutcomes(b: BenchStack, listingId: string, codes: r
   return { accepted: outcomes.accepted ?? 0, outcomes };
 }
 
-export async function placeOrder(b: BenchStack, listingId: string, buyerId = unique('buyer')) {
+export async function placeOrder(b: SaleApi, listingId: string, buyerId = unique('buyer')) {
   const order = await b.api<{ orderId: string; amount: unknown }>(
     'POST',
     '/v1/orders',
@@ -50,14 +53,14 @@ export async function placeOrder(b: BenchStack, listingId: string, buyerId = uni
   return { ...order, buyerId };
 }
 
-export async function pay(b: BenchStack, order: { orderId: string; amount: unknown }): Promise<void> {
+export async function pay(b: SaleApi, order: { orderId: string; amount: unknown }): Promise<void> {
   await b.api('POST', `/v1/orders/${order.orderId}/payment`, {
     paymentRef: unique('pay'),
     amount: order.amount,
   });
 }
 
-export async function reveal(b: BenchStack, order: { orderId: string; buyerId: string }): Promise<void> {
+export async function reveal(b: SaleApi, order: { orderId: string; buyerId: string }): Promise<void> {
   await b.api(
     'POST',
     `/v1/orders/${order.orderId}/reveal`,
@@ -71,7 +74,7 @@ export async function reveal(b: BenchStack, order: { orderId: string; buyerId: s
  * Returns false when the deposit did not accept the code (on a loaded machine the issuer check
  * can miss its deadline and leave the card `pending`): that sale stops there.
  */
-export async function fullSale(b: BenchStack, code: string): Promise<boolean> {
+export async function fullSale(b: SaleApi, code: string): Promise<boolean> {
   const listingId = await createListing(b);
   if ((await deposit(b, listingId, [code])) !== 1) return false;
   const order = await placeOrder(b, listingId);

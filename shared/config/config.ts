@@ -1,4 +1,5 @@
-import * as z from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { defaultSettings, REVALIDATE_MODES, type VaultSettings } from '../domain/vault-settings.js';
 import { endpointModes } from '../domain/webhook-endpoint.js';
 import { defaultWebhookSettings, type WebhookSettings } from '../domain/webhook-settings.js';
@@ -10,50 +11,39 @@ import { ENV } from './env-names.js';
  */
 export type Env = Record<string, string | undefined>;
 
-const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
-export const port = (fallback: number) => z.coerce.number().int().min(0).max(65_535).default(fallback);
+// zod/mini (it tree-shakes, and its schemas are cheap to build at a cold start) leaves messages
+// to the caller; classic zod registers the same English ones.
+z.config(en());
+
+const int = (...checks: z.core.$ZodCheck<number>[]) => z.coerce.number().check(z.int(), ...checks);
+
+const seconds = (fallback: number) => z._default(int(z.positive()), fallback);
+export const port = (fallback: number) => z._default(int(z.gte(0), z.lte(65_535)), fallback);
 
 const settingsSchema = z.object({
   [ENV.paymentTimeoutSeconds]: seconds(defaultSettings.paymentTimeoutSeconds),
   [ENV.disputeWindowSeconds]: seconds(defaultSettings.disputeWindowSeconds),
   [ENV.revealRetrySeconds]: seconds(defaultSettings.revealRetrySeconds),
   [ENV.raceWindowSeconds]: seconds(defaultSettings.raceWindowSeconds),
-  [ENV.revalidateBeforeReveal]: z.enum(REVALIDATE_MODES).default(defaultSettings.revalidateBeforeReveal),
-  [ENV.issuerClockSkewSeconds]: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .default(defaultSettings.issuerClockSkewSeconds),
+  [ENV.revalidateBeforeReveal]: z._default(z.enum(REVALIDATE_MODES), defaultSettings.revalidateBeforeReveal),
+  [ENV.issuerClockSkewSeconds]: z._default(int(z.gte(0)), defaultSettings.issuerClockSkewSeconds),
   [ENV.escalationRetrySeconds]: seconds(defaultSettings.escalationRetrySeconds),
   [ENV.escalationRetryMaxSeconds]: seconds(defaultSettings.escalationRetryMaxSeconds),
   [ENV.escalationDeadlineSeconds]: seconds(defaultSettings.escalationDeadlineSeconds),
   [ENV.revealDeadlineSeconds]: seconds(defaultSettings.revealDeadlineSeconds),
-  [ENV.apiKeyCacheSeconds]: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(300)
-    .default(defaultSettings.apiKeyCacheSeconds),
-  [ENV.apiKeyCacheEntries]: z.coerce.number().int().positive().default(defaultSettings.apiKeyCacheEntries),
-  [ENV.brandCacheSeconds]: z.coerce.number().int().min(0).max(300).default(defaultSettings.brandCacheSeconds),
-  [ENV.sellerSuspicionDays]: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(365)
-    .default(defaultSettings.sellerSuspicionDays),
+  [ENV.apiKeyCacheSeconds]: z._default(int(z.gte(0), z.lte(300)), defaultSettings.apiKeyCacheSeconds),
+  [ENV.apiKeyCacheEntries]: z._default(int(z.positive()), defaultSettings.apiKeyCacheEntries),
+  [ENV.brandCacheSeconds]: z._default(int(z.gte(0), z.lte(300)), defaultSettings.brandCacheSeconds),
+  [ENV.sellerSuspicionDays]: z._default(int(z.gte(1), z.lte(365)), defaultSettings.sellerSuspicionDays),
   // 2 at least: one buyer alone never puts a seller under review.
-  [ENV.sellerSuspicionBuyers]: z.coerce
-    .number()
-    .int()
-    .min(2)
-    .max(100)
-    .default(defaultSettings.sellerSuspicionBuyers),
-  [ENV.logLevel]: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  [ENV.sellerSuspicionBuyers]: z._default(int(z.gte(2), z.lte(100)), defaultSettings.sellerSuspicionBuyers),
+  [ENV.logLevel]: z._default(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
 });
 
-export function parse<T extends z.ZodType>(schema: T, env: Env, what: string): z.infer<T> {
-  const result = schema.safeParse(env);
+/** Parses `env` with `schema` (zod/mini's or classic zod's) or throws every problem, named. */
+export function parse<T extends z.core.$ZodType>(schema: T, env: Env, what: string): z.output<T> {
+  // Parsed once per process: compiling an object's fast path (zod's JIT) would cost more than it saves.
+  const result = z.safeParse(schema, env, { jitless: true });
   if (!result.success) {
     const problems = result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`invalid ${what} configuration: ${problems}`);
@@ -86,20 +76,13 @@ export function loadSettings(env: Env = process.env): VaultSettings & { logLevel
 const retry = defaultWebhookSettings.retry;
 const webhookSchema = z.object({
   // Fractions allowed: the tests shorten the backoff below a second.
-  [ENV.webhookRetryBaseSeconds]: z.coerce.number().positive().default(retry.baseSeconds),
-  [ENV.webhookGiveUpSeconds]: z.coerce.number().positive().default(retry.giveUpAfterSeconds),
-  [ENV.webhookTimeoutMs]: z.coerce
-    .number()
-    .int()
-    .min(100)
-    .max(60_000)
-    .default(defaultWebhookSettings.timeoutMs),
-  [ENV.webhookEndpointCacheSeconds]: z.coerce
-    .number()
-    .int()
-    .min(0)
-    .max(300)
-    .default(defaultWebhookSettings.endpointCacheSeconds),
+  [ENV.webhookRetryBaseSeconds]: z._default(z.coerce.number().check(z.positive()), retry.baseSeconds),
+  [ENV.webhookGiveUpSeconds]: z._default(z.coerce.number().check(z.positive()), retry.giveUpAfterSeconds),
+  [ENV.webhookTimeoutMs]: z._default(int(z.gte(100), z.lte(60_000)), defaultWebhookSettings.timeoutMs),
+  [ENV.webhookEndpointCacheSeconds]: z._default(
+    int(z.gte(0), z.lte(300)),
+    defaultWebhookSettings.endpointCacheSeconds,
+  ),
 });
 
 /** The webhook fan-out and dispatcher's settings (the same in Lambda and locally). */
@@ -139,13 +122,15 @@ export function loadLambdaConfig<K extends KmsKeyName = never>(
   env: Env = process.env,
 ): LambdaConfig<K> {
   const key = (name: KmsKeyName) =>
-    (keys as readonly KmsKeyName[]).includes(name) ? z.string().min(1) : z.string().min(1).optional();
+    (keys as readonly KmsKeyName[]).includes(name)
+      ? z.string().check(z.minLength(1))
+      : z.optional(z.string().check(z.minLength(1)));
   const s = parse(
     z.object({
-      [ENV.tableName]: z.string().min(3),
-      [ENV.stage]: z.string().min(1).default('dev'),
-      [ENV.lambdaFunctionName]: z.string().optional(),
-      [ENV.dynamodbEndpoint]: z.url().optional(),
+      [ENV.tableName]: z.string().check(z.minLength(3)),
+      [ENV.stage]: z._default(z.string().check(z.minLength(1)), 'dev'),
+      [ENV.lambdaFunctionName]: z.optional(z.string()),
+      [ENV.dynamodbEndpoint]: z.optional(z.url()),
       [ENV.codeKeyId]: key('codeKeyId'),
       [ENV.fingerprintKeyId]: key('fingerprintKeyId'),
     }),
@@ -171,14 +156,14 @@ export function loadLocalConfig(env: Env = process.env) {
       [ENV.port]: port(3000),
       [ENV.issuerSimPort]: port(3001),
       [ENV.dynamodbPort]: port(8000),
-      [ENV.dynamodbEndpoint]: z.url().optional(),
-      [ENV.tableName]: z.string().min(3).default('card-vault-local'),
-      [ENV.devApiKey]: z.string().optional(),
+      [ENV.dynamodbEndpoint]: z.optional(z.url()),
+      [ENV.tableName]: z._default(z.string().check(z.minLength(3)), 'card-vault-local'),
+      [ENV.devApiKey]: z.optional(z.string()),
       [ENV.sweepIntervalSeconds]: seconds(30),
-      [ENV.inMemory]: z.enum(['0', '1', 'true', 'false', '']).optional(),
-      [ENV.localKeyFile]: z.string().default('.data/local-keys.json'),
-      [ENV.webhookEndpointMode]: z.enum(endpointModes).default('local'),
-      [ENV.webhookDispatchIntervalMs]: z.coerce.number().int().min(10).max(60_000).default(1000),
+      [ENV.inMemory]: z.optional(z.enum(['0', '1', 'true', 'false', ''])),
+      [ENV.localKeyFile]: z._default(z.string(), '.data/local-keys.json'),
+      [ENV.webhookEndpointMode]: z._default(z.enum(endpointModes), 'local'),
+      [ENV.webhookDispatchIntervalMs]: z._default(int(z.gte(10), z.lte(60_000)), 1000),
     }),
     env,
     'local stack',

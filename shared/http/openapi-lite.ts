@@ -17,7 +17,9 @@ import { gunzipSync } from 'node:zlib';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { validator } from 'hono/validator';
-import { ZodType } from 'zod';
+
+/** The HTTP layer's schema builders in the bundles (shared/http/zod.ts takes them from here). */
+export { z } from './lazy-zod.js';
 
 /**
  * The whole API's document, gzipped and base64-encoded (a CLI argument, see infra/bundling.ts),
@@ -51,13 +53,6 @@ interface LiteRoute {
 
 type HookResult = { success: boolean; data: unknown; target: Target; error?: unknown };
 type Hook = (result: HookResult, c: Context) => unknown;
-
-// Schemas keep their `.openapi(...)` calls; here they describe nothing. Assigned, not defined:
-// zod copies its prototypes' enumerable members onto each schema it builds, as the real
-// library's extendZodWithOpenApi relies on too.
-(ZodType.prototype as unknown as Record<string, unknown>).openapi = function openapi(this: unknown) {
-  return this;
-};
 
 export const createRoute = <R>(route: R): R => route;
 

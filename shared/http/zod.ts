@@ -1,12 +1,19 @@
 /**
- * zod for the HTTP layer, with `.openapi()` installed on its schemas before any module here
- * builds one. Import it as a namespace, `import * as z from '../zod.js'` (never `{ z }`): esbuild
- * then keeps only the schema kinds we call, while zod's `z` object, used as a value, keeps all of
- * zod (its locales, JSON Schema and codec code), about 450 KB of every Lambda bundle.
- *
- * In Node, `@hono/zod-openapi` installs the OpenAPI generator's `.openapi()`; the Lambda bundles
- * alias it to ./openapi-lite.ts, whose `.openapi()` is a no-op (the document is built at synth).
+ * zod for the HTTP layer: the schema builders its modules call, taken from `@hono/zod-openapi`'s
+ * `z`, so that one import decides what they are. In Node that is classic zod with the OpenAPI
+ * generator's `.openapi()` installed, and `/openapi.json` is built from it. The Lambda bundles
+ * alias `@hono/zod-openapi` to ./openapi-lite.ts, whose `z` is ./lazy-zod.ts: the same API over
+ * zod/mini, each schema built at its first parse, so a cold start builds none and carries no
+ * classic zod. Import it as a namespace, `import * as z from '../zod.js'`; a builder not listed
+ * here is one lazy-zod.ts must learn first (the bundle tests fail until it does).
  */
-import '@hono/zod-openapi';
+// biome-ignore lint/style/noRestrictedImports: the one place the HTTP layer takes `z`, as its members, for the bundles' alias to swap.
+import { z } from '@hono/zod-openapi';
 
-export * from 'zod';
+export type * from 'zod';
+
+export const { string, url, number, boolean, unknown, literal, object, strictObject, array, record, coerce } =
+  z;
+const enumOf = z.enum;
+
+export { enumOf as enum };

@@ -51,16 +51,17 @@ export class TenantService {
   /** The tenant id for a presented key, or `UnauthorizedError` (same answer for every failure). */
   async authenticate(apiKey: string): Promise<string> {
     const parsed = KEY_PATTERN.exec(apiKey);
-    const refused = new UnauthorizedError('missing or invalid API key');
-    if (!parsed?.[1] || !parsed[2]) throw refused;
+    // Built only when refusing: an Error captures a stack trace, a cost every request paid.
+    const refused = () => new UnauthorizedError('missing or invalid API key');
+    if (!parsed?.[1] || !parsed[2]) throw refused();
     const keyId = parsed[1];
     const presented = Buffer.from(sha256Hex(parsed[2]), 'hex');
     const cached = this.known.get(keyId);
     // A cached key holds the hash that was found: a wrong secret is refused without a read.
     const record = cached ?? (await this.lookup(keyId));
-    if (!record) throw refused;
+    if (!record) throw refused();
     const stored = Buffer.from(record.secretHash, 'hex');
-    if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) throw refused;
+    if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) throw refused();
     // Only a key that matched is kept, so guessed key ids never fill the cache.
     if (!cached) this.known.remember(keyId, { tenantId: record.tenantId, secretHash: record.secretHash });
     return record.tenantId;

@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { type Brand, normalizeCode } from '../../domain/brand.js';
 import { DependencyProtocolError, DependencyUnavailableError } from '../../domain/errors.js';
 import { type IssuerCheck, issuerStates } from '../../domain/issuer-check.js';
@@ -31,9 +31,11 @@ export interface HttpIssuerOptions {
 // Tolerant reader: unknown fields are dropped and null reads as absent.
 const answerSchema = z.object({
   state: z.enum(issuerStates),
-  balance: z.object({ amount: z.int().nonnegative(), currency: z.string().regex(/^[A-Z]{3}$/) }).nullish(),
-  redeemedAt: z.iso.datetime({ offset: true }).nullish(),
-  lastUsedAt: z.iso.datetime({ offset: true }).nullish(),
+  balance: z.nullish(
+    z.object({ amount: z.int().check(z.nonnegative()), currency: z.string().check(z.regex(/^[A-Z]{3}$/)) }),
+  ),
+  redeemedAt: z.nullish(z.iso.datetime({ offset: true })),
+  lastUsedAt: z.nullish(z.iso.datetime({ offset: true })),
 });
 
 type Outcome =
