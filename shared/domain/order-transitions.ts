@@ -26,6 +26,25 @@ import { nextSortableId } from './sortable-id.js';
 import type { TrailType } from './trail-type.js';
 import { defaultSettings, type VaultSettings } from './vault-settings.js';
 
+/** What a reveal needs besides the order and the time. */
+export interface RevealParts {
+  /** SHA-256 of the Idempotency-Key that wins the reveal. */
+  readonly keyHash: string;
+  readonly disputeWindowSeconds: number;
+  /** The re-check's evidence, kept on the order's cards. */
+  readonly checks?: readonly RevealCheck[];
+  readonly channel?: RevealChannel;
+}
+
+/** Why and by whom an order is refunded before the buyer saw anything. */
+export interface RefundParts {
+  readonly actor: Actor;
+  readonly reason: RefundReason;
+  /** Cards found dead: voided, a penalty each. */
+  readonly deadCardIds?: readonly string[];
+  readonly checks?: readonly RevealCheck[];
+}
+
 /** A new, time-sortable audit event id for a change made at `at`. */
 export type EventIdSource = (at: Date) => string;
 
@@ -171,62 +190,31 @@ export class OrderTransitions {
     });
   }
 
-  /** paid -> revealed: the cards are sold and the dispute window opens. `checks`: the re-check's evidence. */
-  reveal(
-    order: Order,
-    keyHash: string,
-    at: Date,
-    disputeWindowSeconds: number,
-    checks: readonly RevealCheck[] = [],
-    channel: RevealChannel = 'api',
-  ): OrderTransition {
-    return this.revealFrom(order, 'paid', 'revealed', keyHash, at, disputeWindowSeconds, checks, channel);
-  }
-
   /**
-   * A late reveal of an order released unrevealed at its reveal deadline: the money is already
-   * the seller's, so the order stays released; the cards are sold and a dispute window opens
-   * (an upheld report is then refunded from the seller's available balance).
+   * The buyer sees the codes: the cards are sold and the dispute window opens. From `paid`; or,
+   * for an order released unrevealed at its reveal deadline (the money already the seller's), a
+   * late reveal that leaves it `released` (an upheld report is then refunded from available).
    */
-  revealAfterRelease(
-    order: Order,
-    keyHash: string,
-    at: Date,
-    disputeWindowSeconds: number,
-    checks: readonly RevealCheck[] = [],
-    channel: RevealChannel = 'api',
-  ): OrderTransition {
-    assertReleasedUnrevealed(order);
-    return this.revealFrom(order, 'released', 'released', keyHash, at, disputeWindowSeconds, checks, channel);
-  }
-
-  private revealFrom(
-    order: Order,
-    from: OrderState,
-    to: OrderState,
-    keyHash: string,
-    at: Date,
-    disputeWindowSeconds: number,
-    checks: readonly RevealCheck[],
-    channel: RevealChannel,
-  ): OrderTransition {
-    const disputeDeadline = new Date(at.getTime() + disputeWindowSeconds * 1000).toISOString();
-    return buildTransition(order, from, to, at, {
+  reveal(order: Order, at: Date, r: RevealParts): OrderTransition {
+    const late = isReleasedUnrevealed(order);
+    const from: OrderState = late ? 'released' : 'paid';
+    const disputeDeadline = new Date(at.getTime() + r.disputeWindowSeconds * 1000).toISOString();
+    return buildTransition(order, from, late ? 'released' : 'revealed', at, {
       next: {
         revealedAt: at.toISOString(),
-        revealKeyHash: keyHash,
+        revealKeyHash: r.keyHash,
         disputeDeadline,
-        cards: withRevealEvidence(order, checks),
+        cards: withRevealEvidence(order, r.checks ?? []),
       },
       cards: moveCards(order, 'reserved', 'sold', true),
       // A suspended seller's paid orders are refunded, never delivered.
       requireActiveSeller: true,
       events: [
-        this.event(order, at, 'order.revealed', 'buyer', to, {
+        this.event(order, at, 'order.revealed', 'buyer', late ? 'released' : 'revealed', {
           cardIds: order.cards.map((c) => c.cardId),
           disputeDeadline,
-          channel,
-          ...(from === 'released' ? { afterRelease: true } : {}),
+          channel: r.channel ?? 'api',
+          ...(late ? { afterRelease: true } : {}),
         }),
       ],
     });
@@ -244,68 +232,37 @@ export class OrderTransitions {
   }
 
   /**
-   * paid -> refunded before the buyer saw anything: dead codes found by the pre-reveal
-   * re-check (each one a penalty, F7) or the seller's suspension (no penalty). Dead cards are
-   * void; the others go back on sale (a suspended seller's stock stays frozen by its status).
+   * Refunded before the buyer saw anything: dead codes found by the re-check (each one a
+   * penalty, F7) or the seller's suspension (no penalty). Dead cards are void; the others go back
+   * on sale (a suspended seller's stock stays frozen by its status). From `paid` (out of escrow),
+   * or from `released` unrevealed (the money was paid out: out of the seller's available
+   * balance, which may go negative, a ledger line never lost).
    */
-  refundPaid(
-    order: Order,
-    at: Date,
-    actor: Actor,
-    reason: RefundReason,
-    deadCardIds: readonly string[],
-    checks: readonly RevealCheck[] = [],
-  ): OrderTransition {
-    return this.refundUnrevealed(order, 'paid', at, actor, reason, deadCardIds, checks);
-  }
-
-  /**
-   * released (unrevealed) -> refunded, as `refundPaid`, but the money was already paid out: the
-   * refund comes from the seller's available balance, which may go negative (a ledger line, never lost).
-   */
-  refundAfterRelease(
-    order: Order,
-    at: Date,
-    actor: Actor,
-    reason: RefundReason,
-    deadCardIds: readonly string[],
-    checks: readonly RevealCheck[] = [],
-  ): OrderTransition {
-    assertReleasedUnrevealed(order);
-    return this.refundUnrevealed(order, 'released', at, actor, reason, deadCardIds, checks);
-  }
-
-  private refundUnrevealed(
-    order: Order,
-    from: 'paid' | 'released',
-    at: Date,
-    actor: Actor,
-    reason: RefundReason,
-    deadCardIds: readonly string[],
-    checks: readonly RevealCheck[],
-  ): OrderTransition {
+  refundUnrevealed(order: Order, at: Date, r: RefundParts): OrderTransition {
+    const from = isReleasedUnrevealed(order) ? 'released' : 'paid';
     const [held, available] = from === 'paid' ? [-order.amount.amount, 0] : [0, -order.amount.amount];
+    const dead = r.deadCardIds ?? [];
     return buildTransition(order, from, 'refunded', at, {
       next: {
         refunded: order.amount,
-        refundReason: reason,
+        refundReason: r.reason,
         closedAt: at.toISOString(),
-        cards: withRevealEvidence(order, checks),
+        cards: withRevealEvidence(order, r.checks ?? []),
       },
       cards: order.cards.map((c) => ({
         listingId: order.listingId,
         cardId: c.cardId,
         from: 'reserved' as const,
-        to: deadCardIds.includes(c.cardId) ? ('void' as const) : ('available' as const),
+        to: dead.includes(c.cardId) ? ('void' as const) : ('available' as const),
         linked: false,
       })),
       ledger: [ledgerMove(order, 'refund', 'refund', held, available)],
-      penalties: deadCardIds.map((cardId) => penaltyFor(order, cardId, at, this.eventId(at))),
+      penalties: dead.map((cardId) => penaltyFor(order, cardId, at, this.eventId(at))),
       events: [
-        this.event(order, at, 'order.refunded', actor, 'refunded', {
-          reason,
+        this.event(order, at, 'order.refunded', r.actor, 'refunded', {
+          reason: r.reason,
           refund: order.amount,
-          deadCardIds,
+          deadCardIds: dead,
         }),
       ],
     });
@@ -314,7 +271,7 @@ export class OrderTransitions {
   /**
    * paid -> released at the reveal deadline, never revealed, the code still live: the seller is
    * paid (held -> available, if still active) and the cards stay reserved and sealed for the
-   * buyer, who may still reveal them (`revealAfterRelease`). Not closed: `closedAt` stays unset.
+   * buyer, who may still reveal them (a late `reveal`). Not closed: `closedAt` stays unset.
    */
   releaseUnrevealed(order: Order, at: Date): OrderTransition {
     if (order.revealedAt !== undefined) {
@@ -473,12 +430,6 @@ function disputedState(order: Order): 'revealed' | 'released' {
   return releasedBeforeReveal(order) || (order.state === 'released' && (order.openReports ?? 0) > 0)
     ? 'released'
     : 'revealed';
-}
-
-function assertReleasedUnrevealed(order: Order): void {
-  if (order.state === 'released' && !isReleasedUnrevealed(order)) {
-    throw new InvalidStateError('the order was already revealed', { revealedAt: order.revealedAt });
-  }
 }
 
 function openReportsAfterClose(order: Order): number {

@@ -117,19 +117,20 @@ export class RecheckJob {
       if (!due || Date.parse(order.recheckAt as string) > now.getTime()) return { done: undefined };
       const seller = await this.deps.stores.parties.getSeller(tenantId, order.sellerId);
       if (seller?.status === 'suspended') {
-        const transition = this.transitions.refundPaid(order, now, 'sweeper', 'seller_suspended', []);
+        const transition = this.transitions.refundUnrevealed(order, now, {
+          actor: 'sweeper',
+          reason: 'seller_suspended',
+        });
         return { transition, result: () => undefined };
       }
       checked ??= this.checkAll(order);
       const { dead, silent } = await checked;
       if (dead.length > 0) {
-        const transition = this.transitions.refundPaid(
-          order,
-          now,
-          'sweeper',
-          'code_dead_before_reveal',
-          dead,
-        );
+        const transition = this.transitions.refundUnrevealed(order, now, {
+          actor: 'sweeper',
+          reason: 'code_dead_before_reveal',
+          deadCardIds: dead,
+        });
         return { transition, result: (next) => next };
       }
       const { settings } = this.deps;

@@ -66,17 +66,16 @@ export class RevealService {
     const outcome = await this.runner.run<Outcome>(tenantId, orderId, async (order, now) => {
       if (order.buyerId !== buyerId) throw new NotFoundError('order not found', { orderId });
       // Released at its reveal deadline, never revealed: still the buyer's to reveal.
-      const afterRelease = isReleasedUnrevealed(order);
-      if (order.state !== 'paid' && !afterRelease)
+      if (order.state !== 'paid' && !isReleasedUnrevealed(order))
         return { done: await this.revealAgain(order, keyHash, now, channel) };
-      const refund = afterRelease
-        ? this.transitions.refundAfterRelease.bind(this.transitions)
-        : this.transitions.refundPaid.bind(this.transitions);
       // The seller first, on every attempt: a suspended seller's codes are never opened.
       const seller = await this.deps.stores.parties.getSeller(order.tenantId, order.sellerId);
       if (seller?.status === 'suspended') {
         // Suspension refunds paid orders; this one is refunded here if the cascade has not reached it.
-        const transition = refund(order, now, 'vault', 'seller_suspended', []);
+        const transition = this.transitions.refundUnrevealed(order, now, {
+          actor: 'vault',
+          reason: 'seller_suspended',
+        });
         return { transition, result: (next) => ({ kind: 'refunded', order: next }) };
       }
       checked ??= this.openAndRecheck(order);
@@ -85,13 +84,20 @@ export class RevealService {
       // clock skew are measured from when the buyer really got the code, not seconds before.
       const at = this.deps.clock.now();
       if (dead.length > 0) {
-        const transition = refund(order, at, 'vault', 'code_dead_before_reveal', dead, checks);
+        const transition = this.transitions.refundUnrevealed(order, at, {
+          actor: 'vault',
+          reason: 'code_dead_before_reveal',
+          deadCardIds: dead,
+          checks,
+        });
         return { transition, result: (next) => ({ kind: 'refunded', order: next }) };
       }
-      const window = this.deps.settings.disputeWindowSeconds;
-      const transition = afterRelease
-        ? this.transitions.revealAfterRelease(order, keyHash, at, window, checks, channel)
-        : this.transitions.reveal(order, keyHash, at, window, checks, channel);
+      const transition = this.transitions.reveal(order, at, {
+        keyHash,
+        disputeWindowSeconds: this.deps.settings.disputeWindowSeconds,
+        checks,
+        channel,
+      });
       return {
         transition,
         result: (next) => ({ kind: 'revealed', revelation: revelation(next, secrets) }),

@@ -66,7 +66,10 @@ export class SuspensionService {
         }
         if (order.state === 'paid') {
           return {
-            transition: transitions.refundPaid(order, now, 'vault', 'seller_suspended', []),
+            transition: transitions.refundUnrevealed(order, now, {
+              actor: 'vault',
+              reason: 'seller_suspended',
+            }),
             result: () => undefined,
           };
         }

@@ -137,7 +137,11 @@ describe('transition', () => {
     const { order, cards } = await anOrderIn(stores, 'paid', { quantity: 2 });
     const dead = (cards[0] as Card).cardId;
     const t = transitions.strike(
-      transitions.refundPaid(order, new Date(), 'vault', 'code_dead_before_reveal', [dead]),
+      transitions.refundUnrevealed(order, new Date(), {
+        actor: 'vault',
+        reason: 'code_dead_before_reveal',
+        deadCardIds: [dead],
+      }),
       undefined,
     );
 

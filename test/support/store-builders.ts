@@ -242,7 +242,10 @@ export async function anOrderIn(
   order = paid.next;
   if (state === 'paid') return { listing, cards, order };
 
-  const revealed = transitions.reveal(order, randomHex(), later(at, 2), setup.disputeWindowSeconds ?? 86_400);
+  const revealed = transitions.reveal(order, later(at, 2), {
+    keyHash: randomHex(),
+    disputeWindowSeconds: setup.disputeWindowSeconds ?? 86_400,
+  });
   expect(await stores.orders.transition(revealed)).toBe('done');
   return { listing, cards, order: revealed.next };
 }

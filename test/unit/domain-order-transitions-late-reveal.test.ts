@@ -60,14 +60,12 @@ describe('OrderTransitions.releaseUnrevealed', () => {
   });
 });
 
-describe('OrderTransitions.revealAfterRelease', () => {
-  const t = transitions.revealAfterRelease(
-    released,
-    'hash-1',
-    at(DEADLINE + 60),
-    DISPUTE_WINDOW_SECONDS,
-    active,
-  );
+describe('OrderTransitions.reveal (late, released unrevealed)', () => {
+  const t = transitions.reveal(released, at(DEADLINE + 60), {
+    keyHash: 'hash-1',
+    disputeWindowSeconds: DISPUTE_WINDOW_SECONDS,
+    checks: active,
+  });
 
   it('keeps the order released, sets the reveal, sells the cards and opens a dispute window', () => {
     expect(t.expectedState).toBe('released');
@@ -101,14 +99,20 @@ describe('OrderTransitions.revealAfterRelease', () => {
     ]);
   });
 
-  it('refuses an order released after its reveal (a second reveal) and a paid order', () => {
+  it('refuses an order released after its reveal (a second reveal); a paid order is revealed as usual', () => {
     expect(() =>
-      transitions.revealAfterRelease(t.next, 'h', at(DEADLINE + 90), DISPUTE_WINDOW_SECONDS),
+      transitions.reveal(t.next, at(DEADLINE + 90), {
+        keyHash: 'h',
+        disputeWindowSeconds: DISPUTE_WINDOW_SECONDS,
+      }),
     ).toThrow(InvalidStateError);
-    expect(() => transitions.revealAfterRelease(anOrder({ state: 'released' }), 'h', at(1), 1)).toThrow(
-      InvalidStateError,
+    expect(() =>
+      transitions.reveal(anOrder({ state: 'released' }), at(1), { keyHash: 'h', disputeWindowSeconds: 1 }),
+    ).toThrow(InvalidStateError);
+    // A paid order takes the ordinary path: the domain decides which one applies.
+    expect(transitions.reveal(paid, at(1), { keyHash: 'h', disputeWindowSeconds: 1 }).next.state).toBe(
+      'revealed',
     );
-    expect(() => transitions.revealAfterRelease(paid, 'h', at(1), 1)).toThrow(InvalidStateError);
   });
 
   it('refunds an upheld report from the available balance, and closes the order on its last card', () => {
@@ -142,15 +146,13 @@ describe('OrderTransitions.revealAfterRelease', () => {
   });
 });
 
-describe('OrderTransitions.refundAfterRelease', () => {
+describe('OrderTransitions.refundUnrevealed (released unrevealed)', () => {
   it('refunds the whole amount from the available balance, voids the dead cards and penalises each', () => {
-    const t = transitions.refundAfterRelease(
-      released,
-      at(DEADLINE + 60),
-      'vault',
-      'code_dead_before_reveal',
-      ['crd_2'],
-    );
+    const t = transitions.refundUnrevealed(released, at(DEADLINE + 60), {
+      actor: 'vault',
+      reason: 'code_dead_before_reveal',
+      deadCardIds: ['crd_2'],
+    });
     expect(t.expectedState).toBe('released');
     expect(t.next).toMatchObject({
       state: 'refunded',
@@ -175,19 +177,29 @@ describe('OrderTransitions.refundAfterRelease', () => {
     expect(balanceAfter(paidStep, releaseStep, t)).toEqual({ held: 0, available: -450 });
   });
 
-  it('refuses an order that was revealed, and a paid one', () => {
+  it('refuses an order that was revealed; a paid one is refunded from escrow as usual', () => {
     expect(() =>
-      transitions.refundAfterRelease(anOrder({ state: 'released' }), at(1), 'vault', 'seller_suspended', []),
+      transitions.refundUnrevealed(anOrder({ state: 'released' }), at(1), {
+        actor: 'vault',
+        reason: 'seller_suspended',
+      }),
     ).toThrow(InvalidStateError);
-    expect(() => transitions.refundAfterRelease(paid, at(1), 'vault', 'seller_suspended', [])).toThrow(
-      InvalidStateError,
-    );
+    const fromPaid = transitions.refundUnrevealed(paid, at(1), {
+      actor: 'vault',
+      reason: 'seller_suspended',
+    });
+    expect(fromPaid.expectedState).toBe('paid');
+    expect(fromPaid.ledger[0]).toMatchObject({ held: -paid.amount.amount, available: 0 });
   });
 });
 
-describe('OrderTransitions.reveal and refundPaid with evidence', () => {
+describe('OrderTransitions.reveal and refundUnrevealed with evidence', () => {
   it("keeps the re-check's evidence on the revealed order's cards", () => {
-    const t = transitions.reveal(paid, 'h', at(120), DISPUTE_WINDOW_SECONDS, active);
+    const t = transitions.reveal(paid, at(120), {
+      keyHash: 'h',
+      disputeWindowSeconds: DISPUTE_WINDOW_SECONDS,
+      checks: active,
+    });
     expect(t.next.cards[0]).toEqual({
       cardId: 'crd_1',
       last4: '1001',
@@ -198,7 +210,12 @@ describe('OrderTransitions.reveal and refundPaid with evidence', () => {
 
   it("keeps the dead card's answer on a refunded order", () => {
     const dead = [{ cardId: 'crd_1', issuerState: 'active' as const, balance: eur(500) }];
-    const t = transitions.refundPaid(paid, at(120), 'vault', 'code_dead_before_reveal', ['crd_1'], dead);
+    const t = transitions.refundUnrevealed(paid, at(120), {
+      actor: 'vault',
+      reason: 'code_dead_before_reveal',
+      deadCardIds: ['crd_1'],
+      checks: dead,
+    });
     expect(t.next.cards).toEqual([
       { cardId: 'crd_1', last4: '1001', issuerStateAtReveal: 'active', balanceAtReveal: eur(500) },
       { cardId: 'crd_2', last4: '1002' },
@@ -206,7 +223,10 @@ describe('OrderTransitions.reveal and refundPaid with evidence', () => {
   });
 
   it('records a re-delivery as a buyer event naming the cards and the channel, never the code', () => {
-    const revealed = transitions.reveal(paid, 'h', at(120), DISPUTE_WINDOW_SECONDS).next;
+    const revealed = transitions.reveal(paid, at(120), {
+      keyHash: 'h',
+      disputeWindowSeconds: DISPUTE_WINDOW_SECONDS,
+    }).next;
     expect(transitions.redelivered(revealed, at(1000), 'hosted_page')).toEqual({
       eventId: `evt_${at(1000).getTime()}`,
       orderId: 'ord_test',
@@ -219,7 +239,12 @@ describe('OrderTransitions.reveal and refundPaid with evidence', () => {
 
   it('records the channel a reveal went through on order.revealed', () => {
     const [viaApi, viaPage] = (['api', 'hosted_page'] as const).map(
-      (channel) => transitions.reveal(paid, 'h', at(120), DISPUTE_WINDOW_SECONDS, [], channel).events[0],
+      (channel) =>
+        transitions.reveal(paid, at(120), {
+          keyHash: 'h',
+          disputeWindowSeconds: DISPUTE_WINDOW_SECONDS,
+          channel: channel,
+        }).events[0],
     );
     expect(viaApi?.data?.channel).toBe('api');
     expect(viaPage?.data?.channel).toBe('hosted_page');

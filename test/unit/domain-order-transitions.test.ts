@@ -139,7 +139,10 @@ describe('OrderTransitions.reveal', () => {
 
   it('sells the cards (kept linked) and opens the dispute window from the reveal', () => {
     const { transitions } = setup();
-    const t = transitions.reveal(order, 'hash-1', at(120), DISPUTE_WINDOW_SECONDS);
+    const t = transitions.reveal(order, at(120), {
+      keyHash: 'hash-1',
+      disputeWindowSeconds: DISPUTE_WINDOW_SECONDS,
+    });
     expect(t.next).toMatchObject({
       state: 'revealed',
       revealedAt: at(120).toISOString(),
@@ -157,19 +160,26 @@ describe('OrderTransitions.reveal', () => {
     'refuses to reveal a %s order',
     (state) => {
       const { transitions } = setup();
-      expect(() => transitions.reveal(anOrder({ state }), 'hash-1', at(120), DISPUTE_WINDOW_SECONDS)).toThrow(
-        InvalidStateError,
-      );
+      expect(() =>
+        transitions.reveal(anOrder({ state }), at(120), {
+          keyHash: 'hash-1',
+          disputeWindowSeconds: DISPUTE_WINDOW_SECONDS,
+        }),
+      ).toThrow(InvalidStateError);
     },
   );
 });
 
-describe('OrderTransitions.refundPaid', () => {
+describe('OrderTransitions.refundUnrevealed (paid)', () => {
   const order = anOrder({ state: 'paid', quantity: 2, unitPrice: eur(4500) });
 
   it('refunds the full amount and closes the order', () => {
     const { transitions } = setup();
-    const t = transitions.refundPaid(order, at(100), 'vault', 'code_dead_before_reveal', ['crd_2']);
+    const t = transitions.refundUnrevealed(order, at(100), {
+      actor: 'vault',
+      reason: 'code_dead_before_reveal',
+      deadCardIds: ['crd_2'],
+    });
     expect(t.next).toMatchObject({ state: 'refunded', refunded: eur(9000), closedAt: at(100).toISOString() });
     expect(t.ledger[0]).toEqual({
       sellerId: 'seller-1',
@@ -184,7 +194,11 @@ describe('OrderTransitions.refundPaid', () => {
 
   it('voids the dead cards and puts the live ones back on sale, unlinked', () => {
     const { transitions } = setup();
-    const t = transitions.refundPaid(order, at(100), 'vault', 'code_dead_before_reveal', ['crd_2']);
+    const t = transitions.refundUnrevealed(order, at(100), {
+      actor: 'vault',
+      reason: 'code_dead_before_reveal',
+      deadCardIds: ['crd_2'],
+    });
     expect(t.cards.map((c) => [c.cardId, c.from, c.to, c.linked])).toEqual([
       ['crd_1', 'reserved', 'available', false],
       ['crd_2', 'reserved', 'void', false],
@@ -193,7 +207,11 @@ describe('OrderTransitions.refundPaid', () => {
 
   it('penalises the seller once per dead card, with a fine ledger line each (F7)', () => {
     const { transitions } = setup();
-    const t = transitions.refundPaid(order, at(100), 'vault', 'code_dead_before_reveal', ['crd_1', 'crd_2']);
+    const t = transitions.refundUnrevealed(order, at(100), {
+      actor: 'vault',
+      reason: 'code_dead_before_reveal',
+      deadCardIds: ['crd_1', 'crd_2'],
+    });
     expect(t.penalties).toEqual([
       {
         penaltyId: 'ord_test#crd_1',
@@ -217,7 +235,11 @@ describe('OrderTransitions.refundPaid', () => {
   it('fines only the dead cards, at least 100 minor units each', () => {
     const { transitions } = setup();
     const cheap = anOrder({ state: 'paid', quantity: 3, unitPrice: eur(500) });
-    const t = transitions.refundPaid(cheap, at(100), 'vault', 'code_dead_before_reveal', ['crd_3']);
+    const t = transitions.refundUnrevealed(cheap, at(100), {
+      actor: 'vault',
+      reason: 'code_dead_before_reveal',
+      deadCardIds: ['crd_3'],
+    });
     expect(t.penalties.map((p) => [p.cardId, p.fine.amount])).toEqual([['crd_3', 100]]);
     expect(t.ledger.map((l) => [l.kind, l.held, l.available])).toEqual([
       ['refund', -1500, 0],
@@ -227,7 +249,7 @@ describe('OrderTransitions.refundPaid', () => {
 
   it('refunds without penalty when no card is dead (seller suspended)', () => {
     const { transitions } = setup();
-    const t = transitions.refundPaid(order, at(100), 'vault', 'seller_suspended', []);
+    const t = transitions.refundUnrevealed(order, at(100), { actor: 'vault', reason: 'seller_suspended' });
     expect(t.penalties).toEqual([]);
     expect(t.ledger.map((l) => l.kind)).toEqual(['refund']);
   });
@@ -235,13 +257,21 @@ describe('OrderTransitions.refundPaid', () => {
   it('leaves the escrow for this order at zero', () => {
     const { transitions } = setup();
     const paid = transitions.markPaid(anOrder({ quantity: 2 }), 'pay-1', at(60));
-    const refund = transitions.refundPaid(paid.next, at(100), 'vault', 'code_dead_before_reveal', ['crd_1']);
+    const refund = transitions.refundUnrevealed(paid.next, at(100), {
+      actor: 'vault',
+      reason: 'code_dead_before_reveal',
+      deadCardIds: ['crd_1'],
+    });
     expect(balanceAfter(paid, refund)).toEqual({ held: 0, available: -450 });
   });
 
   it('records an order.refunded event with the reason, the refund and the dead cards', () => {
     const { transitions } = setup();
-    const t = transitions.refundPaid(order, at(100), 'vault', 'code_dead_before_reveal', ['crd_2']);
+    const t = transitions.refundUnrevealed(order, at(100), {
+      actor: 'vault',
+      reason: 'code_dead_before_reveal',
+      deadCardIds: ['crd_2'],
+    });
     expect(t.events).toEqual([
       expect.objectContaining({
         type: 'order.refunded',
@@ -258,7 +288,10 @@ describe('OrderTransitions.refundPaid', () => {
     (state) => {
       const { transitions } = setup();
       expect(() =>
-        transitions.refundPaid(anOrder({ state }), at(100), 'vault', 'seller_suspended', []),
+        transitions.refundUnrevealed(anOrder({ state }), at(100), {
+          actor: 'vault',
+          reason: 'seller_suspended',
+        }),
       ).toThrow(InvalidStateError);
     },
   );
@@ -382,7 +415,10 @@ describe('OrderTransitions.release', () => {
   it('over a whole sale with one upheld report, empties the escrow and credits price minus refund minus fine', () => {
     const { transitions } = setup();
     const paid = transitions.markPaid(anOrder({ quantity: 2, unitPrice: eur(4500) }), 'pay-1', at(60));
-    const revealed = transitions.reveal(paid.next, 'hash', at(120), DISPUTE_WINDOW_SECONDS);
+    const revealed = transitions.reveal(paid.next, at(120), {
+      keyHash: 'hash',
+      disputeWindowSeconds: DISPUTE_WINDOW_SECONDS,
+    });
     const reported = transitions.refundReportedCard(revealed.next, 'crd_2', 'rpt_1', at(300));
     const released = transitions.release(reported.next, at(90_000), 'sweeper');
     expect(balanceAfter(paid, revealed, reported, released)).toEqual({ held: 0, available: 4500 - 450 });
@@ -410,11 +446,15 @@ describe('OrderTransitions (every builder)', () => {
       run: (t, o) => t.closeUnpaid(o, 'expired', 'sweeper', at(1)),
     },
     { name: 'markPaid', from: 'pending_payment', run: (t, o) => t.markPaid(o, 'pay-1', at(1)) },
-    { name: 'reveal', from: 'paid', run: (t, o) => t.reveal(o, 'h', at(1), DISPUTE_WINDOW_SECONDS) },
     {
-      name: 'refundPaid',
+      name: 'reveal',
       from: 'paid',
-      run: (t, o) => t.refundPaid(o, at(1), 'vault', 'seller_suspended', []),
+      run: (t, o) => t.reveal(o, at(1), { keyHash: 'h', disputeWindowSeconds: DISPUTE_WINDOW_SECONDS }),
+    },
+    {
+      name: 'refundUnrevealed',
+      from: 'paid',
+      run: (t, o) => t.refundUnrevealed(o, at(1), { actor: 'vault', reason: 'seller_suspended' }),
     },
     {
       name: 'refundReportedCard',
@@ -556,10 +596,11 @@ describe('OrderTransitions.strike', () => {
     let n = 0;
     const transitions = new OrderTransitions(() => `evt_0000000000000000000000000${'ZYXWV'[n++]}`);
     const two = anOrder({ state: 'paid', quantity: 2 });
-    const refund = transitions.refundPaid(two, at(300), 'vault', 'code_dead_before_reveal', [
-      'crd_1',
-      'crd_2',
-    ]);
+    const refund = transitions.refundUnrevealed(two, at(300), {
+      actor: 'vault',
+      reason: 'code_dead_before_reveal',
+      deadCardIds: ['crd_1', 'crd_2'],
+    });
     const t = transitions.strike(refund, seller([daysBefore(1)]));
     const suspension = t.events.find((e) => e.type === 'seller.suspended');
     expect(t.penalties.map((p) => p.eventId)).toEqual([
