@@ -48,16 +48,16 @@ const contract: Array<[method: string, path: string, success: string]> = [
 const unsecured = new Set(['get /health']);
 
 /**
- * The README's API table: method, path (its `{id}`s as `{}`) and the problem codes it names for
- * the route (parenthesised remarks dropped). `GET /openapi.json` is the document itself.
+ * The API reference's table (docs/api.md, generated from the document): method, path (its
+ * `{id}`s as `{}`) and the problem codes it names for the route. The README links to it.
  */
-const readmeTable = readFileSync(new URL('../../README.md', import.meta.url), 'utf8')
+const readmeTable = readFileSync(new URL('../../docs/api.md', import.meta.url), 'utf8')
   .split('\n')
   .flatMap((line) => {
     const cells = line.split(/(?<!\\)\|/).map((c) => c.trim());
     const route = /^(GET|POST|PATCH|PUT|DELETE) (\/\S*)/.exec(cells[1] ?? '');
-    if (!route || cells.length < 6) return [];
-    const codes = (cells[4] ?? '')
+    if (!route || cells.length < 7) return [];
+    const codes = (cells[5] ?? '')
       .replace(/\([^)]*\)/g, '')
       .split(',')
       .map((c) => c.trim())
@@ -117,7 +117,7 @@ describe('GET /openapi.json', () => {
     expect(contract.map(([method, path]) => `${method} ${path}`).sort()).toEqual(documented().sort());
   });
 
-  it("documents every operation of the README's API table, and the table lists every documented one", () => {
+  it('documents every operation of the API reference, and the reference lists every documented one', () => {
     expect(readmeTable.map((row) => row.operation).sort()).toEqual(
       documented()
         .map((o) => o.replace(/ (\S+)$/, (_, path: string) => ` ${shape(path)}`))
@@ -137,14 +137,15 @@ describe('GET /openapi.json', () => {
       expect(op?.security).toContainEqual({ Bearer: [] });
       expect(Object.keys(op?.responses ?? {})).toContain('401');
     }
-    // Every problem code the README names for the route is declared on it.
+    // Every problem code the reference names for the route is declared on it (and, by
+    // test/unit/api-reference.test.ts, every declared one is named there or in the README's list).
     const declared = Object.values(op?.responses ?? {}).flatMap((r) =>
       (r.content?.['application/problem+json']?.schema?.allOf ?? []).flatMap((m) =>
         (m.properties?.type?.enum ?? []).map((uri) => uri.slice(PROBLEM_BASE.length)),
       ),
     );
     const row = readmeTable.find((r) => r.operation === `${method} ${shape(path)}`);
-    expect(row, `${method} ${path} in the README's table`).toBeDefined();
+    expect(row, `${method} ${path} in docs/api.md`).toBeDefined();
     for (const code of row?.codes ?? []) expect(declared, `${method} ${path}`).toContain(code);
     // Every path template variable is a declared, required path parameter.
     const pathParams = (op?.parameters ?? []).filter((p) => p.in === 'path');
