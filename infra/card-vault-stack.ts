@@ -119,7 +119,6 @@ export class CardVaultStack extends Stack {
     output(OUTPUTS.alarmTopicArn, this.alarmTopic.topic.topicArn, 'SNS topic every alarm notifies');
 
     applyNagSuppressions({
-      functions: [...Object.values(fns), ...Object.values(this.webhooks.all)].map((f) => f.fn),
       httpApi: this.http.api,
       deadLetterQueue: this.sweeper.deadLetters,
       webhookFanOutFailures: this.webhooks.fanOutFailures,

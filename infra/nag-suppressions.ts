@@ -2,8 +2,6 @@ import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 export interface NagTargets {
-  /** The Lambda functions (L1: runtime version). */
-  readonly functions: readonly IConstruct[];
   /** The HTTP API (APIG4: authorization). */
   readonly httpApi: IConstruct;
   /** The sweeper's dead-letter queue (SQS3: a queue without a DLQ of its own). */
@@ -19,14 +17,6 @@ export interface NagTargets {
  * README "Deploy" lists them too.
  */
 export function applyNagSuppressions(targets: NagTargets): void {
-  for (const fn of targets.functions) {
-    Validations.of(fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Pinned on purpose to nodejs22.x (issue 3): the bundles target node22 and are tested on it. ' +
-        'Moving to a newer runtime is a deliberate upgrade of target, runtime and tests together.',
-    });
-  }
   Validations.of(targets.httpApi).acknowledge({
     id: 'AwsSolutions-APIG4',
     reason:

@@ -5,7 +5,7 @@ import { Architecture, Code, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lamb
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { lambdaBundling, PROJECT_ROOT } from '../bundling.js';
+import { LAMBDA_NODE_MAJOR, lambdaBundling, PROJECT_ROOT } from '../bundling.js';
 import type { DeployedFunctionSpec } from '../function-specs.js';
 import type { StageConfig } from '../stage-config.js';
 
@@ -21,6 +21,12 @@ export interface VaultFunctionProps {
   readonly code: CodeSource;
   readonly environment: Record<string, string>;
   readonly reservedConcurrency?: number;
+}
+
+/** The runtime of {@link LAMBDA_NODE_MAJOR}: a CDK constant, so synth fails if CDK does not know it. */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+if (LAMBDA_RUNTIME.name !== `nodejs${LAMBDA_NODE_MAJOR}.x`) {
+  throw new Error(`${LAMBDA_RUNTIME.name} is not the runtime the bundles target (node${LAMBDA_NODE_MAJOR})`);
 }
 
 /**
@@ -52,7 +58,7 @@ export class VaultFunction extends Construct {
     );
     this.fn = new NodejsFunction(this, 'Function', {
       description: spec.description,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),

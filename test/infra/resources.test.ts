@@ -67,10 +67,10 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('run Node.js 22 on arm64 with source maps, JSON platform logs and the chosen memory and timeout', () => {
+  it('run Node.js 24 on arm64 with source maps, JSON platform logs and the chosen memory and timeout', () => {
     for (const name of NAMES) {
       expect(fnResource(name)?.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: FUNCTION_SPECS[name].memoryMb,
         Timeout: FUNCTION_SPECS[name].timeoutSeconds,
@@ -359,11 +359,11 @@ describe('webhook delivery', () => {
       (a) => a.Properties.AlarmName === `CardVault-prod-${n}`,
     )?.Properties;
 
-  it('deploys both functions like the others: Node.js 22 on arm64, their memory and timeout, the table, stage and log level only', () => {
+  it('deploys both functions like the others: Node.js 24 on arm64, their memory and timeout, the table, stage and log level only', () => {
     const table = ref(s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never));
     for (const name of WEBHOOK_NAMES) {
       expect(whResource(name)?.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: WEBHOOK_FUNCTION_SPECS[name].memoryMb,
         Timeout: WEBHOOK_FUNCTION_SPECS[name].timeoutSeconds,
