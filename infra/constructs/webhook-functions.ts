@@ -2,11 +2,12 @@ import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env-names.js';
 import { WEBHOOK_FUNCTION_SPECS, type WebhookFunctionName } from '../function-specs.js';
 import type { StageConfig } from '../stage-config.js';
+import { deadLetterQueue } from './dead-letter-queue.js';
 import { type CodeSource, VaultFunction } from './vault-function.js';
 import type { VaultTable } from './vault-table.js';
 
@@ -79,11 +80,7 @@ export class WebhookFunctions extends Construct {
     this.fanOut = make('webhookFanOut', 'WebhookFanOut');
     this.dispatcher = make('webhookDispatcher', 'WebhookDispatcher');
 
-    this.fanOutFailures = new Queue(this, 'FanOutFailures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.fanOutFailures = deadLetterQueue(this, 'FanOutFailures');
     this.fanOut.fn.addEventSource(
       new DynamoEventSource(table.table, {
         // Endpoints registered before this deploy hear of what happens from now on, as `npm start` does.

@@ -335,7 +335,7 @@ describe("the webhook functions' roles", () => {
       },
       { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: table(), Condition: leading('T#*#WHK#*') },
     ]);
-    const deadLetters = s.stack.getLogicalId(s.stack.sweeper.deadLetters.node.defaultChild as never);
+    const deadLetters = s.stack.getLogicalId(s.stack.webhookDispatch.deadLetters.node.defaultChild as never);
     const others = webhookStatements('webhookDispatcher').filter(
       (st) => !actionsOf(st).some((a) => a.startsWith('dynamodb:')),
     );

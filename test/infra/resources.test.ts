@@ -138,7 +138,7 @@ describe('sweeper schedule', () => {
     });
   });
 
-  it('records an undelivered sweep and a failed or expired run in one dead-letter queue', () => {
+  it('records an undelivered sweep and a failed or expired run in its dead-letter queue', () => {
     s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
       Target: Match.objectLike({ DeadLetterConfig: { Arn: queueArn() } }),
     });
@@ -150,7 +150,10 @@ describe('sweeper schedule', () => {
     });
   });
 
-  it('runs the recheck job in the reveal function every minute, with its own event source', () => {
+  it('runs the recheck job in the reveal function every minute, with its own event source and dead-letter queue', () => {
+    const recheckQueue = {
+      'Fn::GetAtt': [s.stack.getLogicalId(s.stack.recheck.deadLetters.node.defaultChild as never), 'Arn'],
+    };
     // The sweeper, the recheck job and the webhook dispatcher.
     s.template.resourceCountIs('AWS::Scheduler::Schedule', 3);
     s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -160,20 +163,20 @@ describe('sweeper schedule', () => {
         Arn: { 'Fn::GetAtt': [fnId('reveal'), 'Arn'] },
         Input: Match.stringLikeRegexp('"source":"card-vault.recheck"'),
         RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 },
-        DeadLetterConfig: { Arn: queueArn() },
+        DeadLetterConfig: { Arn: recheckQueue },
       }),
     });
     s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: ref(fnId('reveal')),
       MaximumRetryAttempts: 0,
       MaximumEventAgeInSeconds: 60,
-      DestinationConfig: { OnFailure: { Destination: queueArn() } },
+      DestinationConfig: { OnFailure: { Destination: recheckQueue } },
     });
   });
 
   it('keeps dead letters encrypted for 14 days and accepts them over TLS only', () => {
-    // The scheduled jobs' dead letters and the webhook fan-out's failures.
-    s.template.resourceCountIs('AWS::SQS::Queue', 2);
+    // The three schedules' and the key-change rule's dead letters, and the webhook fan-out's failures.
+    s.template.resourceCountIs('AWS::SQS::Queue', 5);
     s.template.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 24 * 3600,
@@ -287,6 +290,13 @@ describe('operations', () => {
         'SweeperFailing',
         'SweeperStalled',
         'SweeperDeadLetters',
+        'RecheckStalled',
+        'RecheckDeadLetters',
+        'WebhookDispatchDeadLetters',
+        'KeyChangesDeadLetters',
+        'KeyChangesFailedInvocations',
+        'WebhookFanOutThrottles',
+        'WebhookDispatcherThrottles',
         'TableSystemErrors',
         'TableThrottles',
         'WebhookDeliveriesFailed',
@@ -318,6 +328,26 @@ describe('operations', () => {
       ComparisonOperator: 'LessThanThreshold',
     });
     expect(JSON.stringify(byName('TableSystemErrors')?.Metrics)).toContain('SystemErrors');
+    // The reveal function's async events are the recheck schedule's alone (API Gateway invokes synchronously).
+    expect(byName('RecheckStalled')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'AsyncEventsReceived',
+      Dimensions: [{ Name: 'FunctionName', Value: ref(fnId('reveal')) }],
+      TreatMissingData: 'breaching',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+    });
+    for (const [title, name] of [
+      ['WebhookFanOutThrottles', 'webhookFanOut'],
+      ['WebhookDispatcherThrottles', 'webhookDispatcher'],
+    ] as const) {
+      const fn = s.stack.getLogicalId(s.stack.webhooks.all[name].fn.node.defaultChild as CfnFunction);
+      expect(byName(title)).toMatchObject({
+        MetricName: 'Throttles',
+        Dimensions: [{ Name: 'FunctionName', Value: ref(fn) }],
+        Threshold: 1,
+      });
+    }
     expect(byName('SweeperDeadLetters')).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -438,8 +468,8 @@ describe('webhook delivery', () => {
     });
   });
 
-  it('runs the dispatcher every minute like the sweeper, its failures in the same dead-letter queue', () => {
-    const deadLetters = getAtt(s.stack.sweeper.deadLetters, 'Arn');
+  it('runs the dispatcher every minute like the sweeper, its failures in its own dead-letter queue', () => {
+    const deadLetters = getAtt(s.stack.webhookDispatch.deadLetters, 'Arn');
     s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',
