@@ -22,6 +22,7 @@ export interface CardVaultStackProps extends StackProps {
 }
 
 export class CardVaultStack extends Stack {
+  readonly config: StageConfig;
   readonly keys: VaultKeys;
   readonly table: VaultTable;
   readonly functions: VaultFunctions;
@@ -38,6 +39,7 @@ export class CardVaultStack extends Stack {
   constructor(scope: Construct, id: string, props: CardVaultStackProps) {
     super(scope, id, props);
     const { config } = props;
+    this.config = config;
     this.keys = new VaultKeys(this, 'Keys', { stage: config.stage });
     this.table = new VaultTable(this, 'Data');
     this.functions = new VaultFunctions(this, 'Functions', {

@@ -102,11 +102,11 @@ describe('functions', () => {
     });
   });
 
-  it('reserve concurrency in prod for the deposit (table and KMS burst) and the sweeper (one at a time)', () => {
-    expect(fnResource('deposit')?.Properties.ReservedConcurrentExecutions).toBe(10);
+  it('reserve concurrency in prod for every HTTP function (overload is throttled, test/infra/overload.test.ts) and the sweeper (one at a time)', () => {
+    expect(fnResource('api')?.Properties.ReservedConcurrentExecutions).toBe(400);
+    expect(fnResource('reveal')?.Properties.ReservedConcurrentExecutions).toBe(200);
+    expect(fnResource('deposit')?.Properties.ReservedConcurrentExecutions).toBe(30);
     expect(fnResource('sweeper')?.Properties.ReservedConcurrentExecutions).toBe(1);
-    expect(fnResource('api')?.Properties.ReservedConcurrentExecutions).toBeUndefined();
-    expect(fnResource('reveal')?.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('log to their own log groups with a retention', () => {
@@ -240,22 +240,35 @@ describe('HTTP API', () => {
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
   });
 
-  it('throttles the stage and, tighter, the deposit function routes (withdrawal too), the reveal routes and the public page GETs', () => {
+  it('throttles $default and every named route with the limits derived from its share of its function', () => {
+    // burst = a quarter of the share, rate = the rest over the timeout (api 10 s, reveal 20 s, deposit 29 s).
+    const deposit = { ThrottlingRateLimit: 0.24, ThrottlingBurstLimit: 3 };
+    const reveal = { ThrottlingRateLimit: 1.85, ThrottlingBurstLimit: 13 };
+    const links = { ThrottlingRateLimit: 0.7, ThrottlingBurstLimit: 3 };
+    const pages = { ThrottlingRateLimit: 2.2, ThrottlingBurstLimit: 8 };
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
-      DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+      DefaultRouteSettings: { ThrottlingRateLimit: 22.5, ThrottlingBurstLimit: 75 },
       RouteSettings: {
-        'POST /v1/listings/{id}/cards': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
-        'DELETE /v1/listings/{id}/cards/{cardId}': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
-        'POST /v1/orders/{id}/reveal': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-        'POST /v1/orders/{id}/reports': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-        'GET /links/{token}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-        'GET /links/assets/{file}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-        'POST /links/{token}/reveal': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-        'POST /links/{token}/report': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-        'POST /links/{token}/cards': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+        'POST /v1/listings/{id}/cards': deposit,
+        'DELETE /v1/listings/{id}/cards/{cardId}': deposit,
+        'POST /v1/orders/{id}/reveal': reveal,
+        'POST /v1/orders/{id}/reports': reveal,
+        'POST /v1/orders/{id}/reveal-links': links,
+        'POST /v1/listings/{id}/deposit-links': links,
+        'GET /v1/links/{id}': links,
+        'DELETE /v1/links/{id}': links,
+        'GET /links/{token}': pages,
+        'GET /links/assets/{file}': pages,
+        'POST /links/{token}/reveal': reveal,
+        'POST /links/{token}/report': reveal,
+        'POST /links/{token}/cards': deposit,
       },
     });
+  });
+
+  it('names the API after its stack, so stages are told apart', () => {
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'CardVault-prod-api' });
   });
 
   it('writes JSON access logs naming the route pattern, without the path, bodies or headers', () => {
