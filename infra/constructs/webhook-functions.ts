@@ -4,8 +4,9 @@ import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-la
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { tableDefinition } from '../../shared/adapters/dynamodb/table-definition.js';
 import { ENV } from '../../shared/config/env-names.js';
-import { WEBHOOK_FUNCTION_SPECS, type WebhookFunctionName } from '../function-specs.js';
+import { type PartitionGrant, WEBHOOK_FUNCTION_SPECS, type WebhookFunctionName } from '../function-specs.js';
 import type { StageConfig } from '../stage-config.js';
 import { deadLetterQueue } from './dead-letter-queue.js';
 import { type CodeSource, VaultFunction } from './vault-function.js';
@@ -31,6 +32,27 @@ export const WEBHOOK_STREAM_FILTERS = [
     },
   },
 ];
+
+/** The key attributes: a request names them whatever it reads or writes. */
+const KEY_ATTRIBUTES = [tableDefinition.partitionKey, tableDefinition.sortKey];
+
+/**
+ * A grant limited to some attributes (IAM's documented pattern for DynamoDB): every attribute the
+ * request names is one of them; a read must project them (`Select` SPECIFIC_ATTRIBUTES: without a
+ * projection a Query names no attribute and would return every one); an update may return only
+ * what it wrote (ALL_OLD or ALL_NEW would return the rest of the item).
+ */
+function attributeConditions(grant: PartitionGrant) {
+  const reads = grant.actions.some((a) => a === 'GetItem' || a === 'Query');
+  const writes = grant.actions.some((a) => a !== 'GetItem' && a !== 'Query');
+  if (reads && writes) throw new Error(`${grant.sid}: an attribute-limited grant either reads or writes`);
+  return {
+    'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...KEY_ATTRIBUTES, ...(grant.attributes ?? [])] },
+    ...(reads
+      ? { StringEquals: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' } }
+      : { StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] } }),
+  };
+}
 
 export interface WebhookFunctionsProps {
   readonly config: StageConfig;
@@ -71,7 +93,10 @@ export class WebhookFunctions extends Construct {
             actions: grant.actions.map((action) => `dynamodb:${action}`),
             resources:
               grant.index === undefined ? [table.table.tableArn] : table.arnsFor([grant.index]).slice(1),
-            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.partitions] } },
+            conditions: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.partitions] },
+              ...(grant.attributes === undefined ? {} : attributeConditions(grant)),
+            },
           }),
         );
       }
