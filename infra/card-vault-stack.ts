@@ -49,9 +49,9 @@ export class CardVaultStack extends Stack {
       keys: this.keys,
     });
     this.keys.restrictUse({
-      decrypt: this.functions.reveal.role,
-      encrypt: this.functions.deposit.role,
-      mac: this.functions.deposit.role,
+      decrypt: this.functions.reveal,
+      encrypt: this.functions.deposit,
+      mac: this.functions.deposit,
     });
     this.http = new VaultHttpApi(this, 'Http', { config, functions: this.functions });
     this.sweeper = new SweeperSchedule(this, 'Sweeper', {

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -36,6 +36,11 @@ if (LAMBDA_RUNTIME.name !== `nodejs${LAMBDA_NODE_MAJOR}.x`) {
 export class VaultFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly role: Role;
+  /**
+   * The role's ARN built from its name, not a reference to the role: what the retained keys'
+   * policies name, so they outlive the stack and hold for the role a redeploy creates again.
+   */
+  readonly roleArnByName: string;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: VaultFunctionProps) {
@@ -45,7 +50,19 @@ export class VaultFunction extends Construct {
       retention: config.logRetention,
       removalPolicy: config.logRemovalPolicy,
     });
+    // A fixed name (stack, function, region: IAM is global, stacks are per region): after
+    // `cdk destroy` and a redeploy the role is back under the same ARN, which the retained keys'
+    // policies name (README "What `cdk destroy` keeps").
+    const stack = Stack.of(this);
+    const roleName = `${stack.stackName}-${id}-${stack.region}`;
+    this.roleArnByName = stack.formatArn({
+      service: 'iam',
+      region: '',
+      resource: 'role',
+      resourceName: roleName,
+    });
     this.role = new Role(this, 'Role', {
+      roleName,
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `card-vault ${config.stage} ${id} function`,
     });
