@@ -59,11 +59,12 @@ export interface StageConfig {
 }
 
 /**
- * Prod reserves what its routes are throttled to (the sum, 631 with the sweeper's 1, leaves the
- * 100 executions AWS keeps unreserved and the webhook functions' room in a 1,000 quota):
+ * Prod reserves what its routes are throttled to (632 in all, which leaves the 100 executions AWS
+ * keeps unreserved and the webhook functions' room in a 1,000 quota):
  * - api: the whole API behind `$default` (300) plus the link API (4 x 10) and the page GETs (2 x 30);
- * - reveal: 4 routes x 50; deposit: 3 routes x 10 (each deposit may carry 500 cards, two KMS calls
- *   each: 30 at a time bounds the write burst on the table and the KMS request rate);
+ * - reveal: 4 routes x 50, plus 1 for its recheck job (one run a minute, 20 s at most);
+ * - deposit: 3 routes x 10 (each deposit may carry 500 cards, two KMS calls each: 30 at a time
+ *   bounds the write burst on the table and the KMS request rate);
  * - sweeper: one sweep at a time; a second concurrent sweep would only contend on the same items.
  */
 const PROD_HTTP_CONCURRENCY = { api: 400, reveal: 200, deposit: 30 } as const;
@@ -92,7 +93,7 @@ const BASE: Record<StageName, Omit<StageConfig, 'stage' | 'alarmEmail'>> = {
     httpConcurrency: PROD_HTTP_CONCURRENCY,
     // A page view is two or three GetItems; a buyer opens it a few times, a preview bot once.
     routeConcurrency: { default: 300, links: 10, pages: 30, reveal: 50, deposit: 10 },
-    reservedConcurrency: { ...PROD_HTTP_CONCURRENCY, sweeper: 1 },
+    reservedConcurrency: { ...PROD_HTTP_CONCURRENCY, reveal: PROD_HTTP_CONCURRENCY.reveal + 1, sweeper: 1 },
     refundAlarmPercent: 5,
     escalationDeadlineSeconds: 7 * 86_400,
   },

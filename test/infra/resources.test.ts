@@ -104,7 +104,7 @@ describe('functions', () => {
 
   it('reserve concurrency in prod for every HTTP function (overload is throttled, test/infra/overload.test.ts) and the sweeper (one at a time)', () => {
     expect(fnResource('api')?.Properties.ReservedConcurrentExecutions).toBe(400);
-    expect(fnResource('reveal')?.Properties.ReservedConcurrentExecutions).toBe(200);
+    expect(fnResource('reveal')?.Properties.ReservedConcurrentExecutions).toBe(201);
     expect(fnResource('deposit')?.Properties.ReservedConcurrentExecutions).toBe(30);
     expect(fnResource('sweeper')?.Properties.ReservedConcurrentExecutions).toBe(1);
   });
