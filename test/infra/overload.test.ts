@@ -1,8 +1,16 @@
 import { readFileSync } from 'node:fs';
+import { App } from 'aws-cdk-lib';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_SPECS, type FunctionName } from '../../infra/function-specs.js';
-import { type HttpFunctionName, STAGES, throttleWithin } from '../../infra/stage-config.js';
+import {
+  type HttpFunctionName,
+  routeThrottle,
+  STAGES,
+  type StageName,
+  stageConfigFrom,
+  throttleWithin,
+} from '../../infra/stage-config.js';
 import { type Synthesized, synth } from './synth.js';
 
 const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
@@ -91,6 +99,20 @@ describe.each(STAGES)('overload in %s degrades to 429', (stage) => {
         `a Lambda concurrency quota of at least ${(total + 100).toLocaleString('en-US')}`,
       );
     }
+  });
+});
+
+describe("README's throttle figures", () => {
+  it('are the derived ones, in both stages', () => {
+    const classes = ['default', 'links', 'pages', 'reveal', 'deposit'] as const;
+    const cells = (stage: StageName) => {
+      const config = stageConfigFrom(new App({ context: { stage } }).node);
+      return classes
+        .map((c) => routeThrottle(config, c))
+        .map(({ rateLimit, burstLimit }) => `${rateLimit}/s burst ${burstLimit}`)
+        .join('; ');
+    };
+    expect(README).toContain(`| ${cells('dev')} | ${cells('prod')} |`);
   });
 });
 
