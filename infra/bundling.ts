@@ -9,10 +9,17 @@ import type { DeployedFunctionSpec, FunctionSpec } from './function-specs.js';
 export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
+ * The Node.js major every function runs on (`nodejs24.x`, supported into 2028) and esbuild
+ * targets: one number, so the runtime and the bundles' target cannot drift apart.
+ */
+export const LAMBDA_NODE_MAJOR = 24;
+
+/**
  * One set of esbuild options for the stack and for infra/bundle-report.ts, so the report
  * measures exactly what is deployed.
  *
- * - ESM for Node 22: top-level await is available and esbuild can tree-shake ES modules.
+ * - ESM for the Lambda runtime's Node ({@link LAMBDA_NODE_MAJOR}): top-level await is available and
+ *   esbuild can tree-shake ES modules. The code itself stays Node 20-compatible (tests run there).
  * - `module` before `main`: the AWS SDK and most of our dependencies ship ES builds there,
  *   which tree-shake far better than their CommonJS builds.
  * - The AWS SDK is bundled, not taken from the runtime: the version we test is the version
@@ -27,7 +34,7 @@ export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
  *   ({@link bundleDefines}).
  */
 export const ESBUILD = {
-  target: 'node22',
+  target: `node${LAMBDA_NODE_MAJOR}`,
   platform: 'node',
   format: 'esm',
   minify: true,

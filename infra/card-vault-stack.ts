@@ -22,6 +22,7 @@ export interface CardVaultStackProps extends StackProps {
 }
 
 export class CardVaultStack extends Stack {
+  readonly config: StageConfig;
   readonly keys: VaultKeys;
   readonly table: VaultTable;
   readonly functions: VaultFunctions;
@@ -38,6 +39,7 @@ export class CardVaultStack extends Stack {
   constructor(scope: Construct, id: string, props: CardVaultStackProps) {
     super(scope, id, props);
     const { config } = props;
+    this.config = config;
     this.keys = new VaultKeys(this, 'Keys', { stage: config.stage });
     this.table = new VaultTable(this, 'Data');
     this.functions = new VaultFunctions(this, 'Functions', {
@@ -47,9 +49,9 @@ export class CardVaultStack extends Stack {
       keys: this.keys,
     });
     this.keys.restrictUse({
-      decrypt: this.functions.reveal.role,
-      encrypt: this.functions.deposit.role,
-      mac: this.functions.deposit.role,
+      decrypt: this.functions.reveal,
+      encrypt: this.functions.deposit,
+      mac: this.functions.deposit,
     });
     this.http = new VaultHttpApi(this, 'Http', { config, functions: this.functions });
     this.sweeper = new SweeperSchedule(this, 'Sweeper', {
@@ -62,32 +64,56 @@ export class CardVaultStack extends Stack {
       stage: config.stage,
       purpose: 're-ask the issuer about escalations and unrevealed paid orders',
       source: RECHECK_EVENT_SOURCE,
-      deadLetters: this.sweeper.deadLetters,
     });
     this.webhooks = new WebhookFunctions(this, 'Webhooks', {
       config,
       code: props.code ?? 'bundle',
       table: this.table,
     });
-    // The same every-minute schedule, retry policy and dead-letter queue as the sweeper's.
+    // The same every-minute schedule and retry policy as the sweeper's, with its own dead-letter queue.
     this.webhookDispatch = new SweeperSchedule(this, 'WebhookDispatch', {
       sweeper: this.webhooks.dispatcher.fn,
       stage: config.stage,
       purpose: 'attempt due webhook deliveries',
       source: WEBHOOK_DISPATCH_EVENT_SOURCE,
-      deadLetters: this.sweeper.deadLetters,
     });
     this.alarmTopic = new AlarmTopic(this, 'Alarms', {
       stage: config.stage,
       ...(config.alarmEmail === undefined ? {} : { email: config.alarmEmail }),
     });
+    this.keyChanges = new KeyChangeAlerts(this, 'KeyChanges', {
+      keys: [this.keys.codeKey, this.keys.fingerprintKey],
+      alarms: this.alarmTopic,
+      stage: config.stage,
+    });
     const fns = this.functions.all;
+    const scheduled =
+      "Scheduler could not deliver it after 2 retries within its minute, or it failed or expired in Lambda's async queue (not retried: the next run is a minute away)";
     this.alarms = new VaultAlarms(this, 'Monitoring', {
       topic: this.alarmTopic.topic,
       api: this.http.api,
       table: this.table.table,
       functions: { api: fns.api.fn, deposit: fns.deposit.fn, reveal: fns.reveal.fn, sweeper: fns.sweeper.fn },
-      sweeperDeadLetters: this.sweeper.deadLetters,
+      deadLetters: {
+        SweeperDeadLetters: {
+          queue: this.sweeper.deadLetters,
+          description: `A sweep did not run: ${scheduled}. See the message in the sweeper's dead-letter queue.`,
+        },
+        RecheckDeadLetters: {
+          queue: this.recheck.deadLetters,
+          description: `A recheck run did not run: ${scheduled}. See the message in the recheck dead-letter queue.`,
+        },
+        WebhookDispatchDeadLetters: {
+          queue: this.webhookDispatch.deadLetters,
+          description: `A webhook dispatch run did not run: ${scheduled}. See the message in its dead-letter queue.`,
+        },
+        KeyChangesDeadLetters: {
+          queue: this.keyChanges.deadLetters,
+          description:
+            'A key-change alert could not be published to the alarm topic after its retries: read the CloudTrail event in the key-change dead-letter queue.',
+        },
+      },
+      rules: { KeyChangesFailedInvocations: this.keyChanges.rule },
       webhooks: {
         fanOut: this.webhooks.fanOut.fn,
         dispatcher: this.webhooks.dispatcher.fn,
@@ -104,11 +130,6 @@ export class CardVaultStack extends Stack {
       refundSharePercent: config.refundAlarmPercent,
       escalationDeadlineSeconds: config.escalationDeadlineSeconds,
     });
-    this.keyChanges = new KeyChangeAlerts(this, 'KeyChanges', {
-      keys: [this.keys.codeKey, this.keys.fingerprintKey],
-      alarms: this.alarmTopic,
-      stage: config.stage,
-    });
 
     const output = (id: string, value: string, description: string) =>
       new CfnOutput(this, id, { value, description });
@@ -119,9 +140,13 @@ export class CardVaultStack extends Stack {
     output(OUTPUTS.alarmTopicArn, this.alarmTopic.topic.topicArn, 'SNS topic every alarm notifies');
 
     applyNagSuppressions({
-      functions: [...Object.values(fns), ...Object.values(this.webhooks.all)].map((f) => f.fn),
       httpApi: this.http.api,
-      deadLetterQueue: this.sweeper.deadLetters,
+      deadLetterQueues: [
+        this.sweeper.deadLetters,
+        this.recheck.deadLetters,
+        this.webhookDispatch.deadLetters,
+        this.keyChanges.deadLetters,
+      ],
       webhookFanOutFailures: this.webhooks.fanOutFailures,
       webhookFanOutPolicy: this.webhooks.fanOut.role.node.findChild('DefaultPolicy'),
     });

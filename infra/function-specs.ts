@@ -12,10 +12,37 @@ import {
   LINK_PARTITION_PREFIX,
   SELLER_INDEX,
   TENANT_PARTITION_PREFIX,
+  tenantPartitions,
   WEBHOOK_DELIVERY_PARTITIONS,
   WEBHOOK_DUE_PREFIX,
   WEBHOOK_ENDPOINT_PARTITIONS,
+  WEBHOOK_ROUTE_ATTRIBUTES,
 } from '../shared/adapters/dynamodb/table-definition.js';
+
+/**
+ * The index partitions (IAM `StringLike` on the index's partition key, keys.ts) each flow queries.
+ * Due index: order transitions (`DUE#n`), escalation deadlines (`ESCDUE#n`), pending suspension
+ * cascades (`CASCADE`), the recheck job's work (`RECHECK#n`) and due webhook deliveries (`WHK#n`,
+ * the dispatcher's alone). Seller index: a seller's open orders, a tenant's open escalations, and a
+ * listing's card pools (available, held on a payment clock).
+ */
+export const INDEX_PARTITIONS = {
+  dueOrders: 'DUE#*',
+  escalationDeadlines: 'ESCDUE#*',
+  pendingCascades: 'CASCADE',
+  rechecks: 'RECHECK#*',
+  dueWebhooks: `${WEBHOOK_DUE_PREFIX}*`,
+  sellerOpenOrders: tenantPartitions('SLR#*#OPEN'),
+  openEscalations: tenantPartitions('ESCALATIONS'),
+  availableCards: tenantPartitions('LST#*#AVAIL'),
+  heldCards: tenantPartitions('LST#*#HELD'),
+} as const;
+
+/** Queries on one index, for these of its partitions only. */
+export interface IndexGrant {
+  readonly index: string;
+  readonly partitions: readonly string[];
+}
 
 export interface FunctionSpec {
   /** Entry file, relative to the project root; it exports `handler`. */
@@ -32,8 +59,11 @@ export interface FunctionSpec {
   readonly servesOpenApiDocument: boolean;
   /** Item reads the function makes: GetItem, and Query only where a flow queries. */
   readonly reads: readonly ReadAction[];
-  /** The table's secondary indexes the function may query (besides the table itself). */
-  readonly indexes: readonly string[];
+  /**
+   * The table's secondary indexes the function may query (besides the table itself), each for
+   * the partitions its flows read only (`dynamodb:LeadingKeys` on the index's partition key).
+   */
+  readonly indexes: readonly IndexGrant[];
   /**
    * Item writes the function makes (a transaction is authorised item by item as these), and the
    * partition-key prefixes it may write: never tenants, API keys or brands (operators' items).
@@ -44,7 +74,9 @@ export interface FunctionSpec {
   readonly deletePartitions?: readonly string[];
   /**
    * Partitions (IAM `StringLike` patterns) this function may neither read nor write, whatever
-   * its other grants allow: an explicit Deny. Webhook signing secrets are the api function's alone.
+   * its other grants allow: an explicit Deny, on the table and on every index (where the pattern
+   * is the index's partition). Webhook signing secrets are the api function's alone, and the due
+   * index's webhook shards (every due delivery with its payload) the dispatcher's.
    */
   readonly deniedPartitions: readonly string[];
 }
@@ -68,14 +100,24 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     reads: ['GetItem', 'Query'],
     // The open escalations list (gsi2); a settled refund with a penalty can suspend the seller,
     // which walks the seller's open orders (gsi2 too).
-    indexes: [SELLER_INDEX],
+    indexes: [
+      {
+        index: SELLER_INDEX,
+        partitions: [
+          INDEX_PARTITIONS.openEscalations,
+          INDEX_PARTITIONS.sellerOpenOrders,
+          INDEX_PARTITIONS.availableCards,
+          INDEX_PARTITIONS.heldCards,
+        ],
+      },
+    ],
     // ConditionCheckItem: placing an order checks the seller is active.
     writes: ['PutItem', 'UpdateItem', 'ConditionCheckItem'],
     // LINK#: a hosted link is put (with its tenant-side pointer) and revoked here, and only here.
     writePrefixes: [TENANT_PARTITION_PREFIX, LINK_PARTITION_PREFIX],
     // A tenant deletes its webhook endpoints; nothing else of the api's is ever deleted.
     deletePartitions: [WEBHOOK_ENDPOINT_PARTITIONS],
-    deniedPartitions: [],
+    deniedPartitions: [INDEX_PARTITIONS.dueWebhooks],
   },
   deposit: {
     entry: 'functions/deposit.ts',
@@ -94,7 +136,11 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // DeleteItem: withdrawing an unsold card frees its fingerprint, the only deletion anywhere.
     writes: ['PutItem', 'UpdateItem', 'DeleteItem'],
     writePrefixes: [TENANT_PARTITION_PREFIX, FINGERPRINT_PARTITION_PREFIX],
-    deniedPartitions: [WEBHOOK_ENDPOINT_PARTITIONS, WEBHOOK_DELIVERY_PARTITIONS],
+    deniedPartitions: [
+      WEBHOOK_ENDPOINT_PARTITIONS,
+      WEBHOOK_DELIVERY_PARTITIONS,
+      INDEX_PARTITIONS.dueWebhooks,
+    ],
   },
   reveal: {
     entry: 'functions/reveal.ts',
@@ -109,11 +155,18 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     reads: ['GetItem', 'Query'],
     // An upheld report can suspend the seller, which walks the seller's open orders; the
     // scheduled recheck job finds its work in the due index's RECHECK# partitions.
-    indexes: [SELLER_INDEX, DUE_INDEX],
+    indexes: [
+      { index: SELLER_INDEX, partitions: [INDEX_PARTITIONS.sellerOpenOrders] },
+      { index: DUE_INDEX, partitions: [INDEX_PARTITIONS.rechecks] },
+    ],
     // ConditionCheckItem: the reveal claim checks the seller is still active.
     writes: ['PutItem', 'UpdateItem', 'ConditionCheckItem'],
     writePrefixes: [TENANT_PARTITION_PREFIX],
-    deniedPartitions: [WEBHOOK_ENDPOINT_PARTITIONS, WEBHOOK_DELIVERY_PARTITIONS],
+    deniedPartitions: [
+      WEBHOOK_ENDPOINT_PARTITIONS,
+      WEBHOOK_DELIVERY_PARTITIONS,
+      INDEX_PARTITIONS.dueWebhooks,
+    ],
   },
   sweeper: {
     entry: 'functions/sweeper.ts',
@@ -127,11 +180,25 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     reads: ['GetItem', 'Query'],
     // Finds due orders, escalation deadlines and suspended sellers with a pending cascade on the due index instead of
     // scanning, and walks such a seller's open orders on the seller index.
-    indexes: [DUE_INDEX, SELLER_INDEX],
+    indexes: [
+      {
+        index: DUE_INDEX,
+        partitions: [
+          INDEX_PARTITIONS.dueOrders,
+          INDEX_PARTITIONS.escalationDeadlines,
+          INDEX_PARTITIONS.pendingCascades,
+        ],
+      },
+      { index: SELLER_INDEX, partitions: [INDEX_PARTITIONS.sellerOpenOrders] },
+    ],
     // UpdateItem also on seller items: the cascade's refunds, and clearing the pending cascade.
     writes: ['PutItem', 'UpdateItem'],
     writePrefixes: [TENANT_PARTITION_PREFIX],
-    deniedPartitions: [WEBHOOK_ENDPOINT_PARTITIONS, WEBHOOK_DELIVERY_PARTITIONS],
+    deniedPartitions: [
+      WEBHOOK_ENDPOINT_PARTITIONS,
+      WEBHOOK_DELIVERY_PARTITIONS,
+      INDEX_PARTITIONS.dueWebhooks,
+    ],
   },
 };
 
@@ -151,6 +218,12 @@ export interface PartitionGrant {
   /** Absent: the table itself. */
   readonly index?: string;
   readonly partitions: readonly string[];
+  /**
+   * The only attributes the requests may name (`dynamodb:Attributes`; the key attributes are
+   * always allowed): a read must then project them (`dynamodb:Select` SPECIFIC_ATTRIBUTES), and
+   * an update may return only what it wrote. Absent: any attribute.
+   */
+  readonly attributes?: readonly string[];
 }
 
 /**
@@ -175,8 +248,13 @@ export const WEBHOOK_FUNCTION_SPECS: Record<WebhookFunctionName, WebhookFunction
     timeoutSeconds: 60,
     sdkClients: ['dynamodb'],
     grants: [
-      // The tenant's endpoints (one query per tenant, cached).
-      { sid: 'WebhookEndpointReads', actions: ['Query'], partitions: [WEBHOOK_ENDPOINT_PARTITIONS] },
+      // The tenant's endpoints (one query per tenant, cached), as far as routing needs: no URL, no secret.
+      {
+        sid: 'WebhookEndpointRoutes',
+        actions: ['Query'],
+        partitions: [WEBHOOK_ENDPOINT_PARTITIONS],
+        attributes: WEBHOOK_ROUTE_ATTRIBUTES,
+      },
       // A delivery's put and its queue's update, in one transaction.
       {
         sid: 'WebhookDeliveryWrites',
@@ -205,11 +283,14 @@ export const WEBHOOK_FUNCTION_SPECS: Record<WebhookFunctionName, WebhookFunction
       },
       // The delivery's endpoint: the tenant's endpoints in one query (cached, like the fan-out's).
       { sid: 'WebhookEndpointReads', actions: ['Query'], partitions: [WEBHOOK_ENDPOINT_PARTITIONS] },
-      // Claims, attempts and queue advances on the deliveries; the endpoint's failure count (an ADD).
+      // Claims, attempts and queue advances on the deliveries.
+      { sid: 'WebhookDeliveryUpdates', actions: ['UpdateItem'], partitions: [WEBHOOK_DELIVERY_PARTITIONS] },
+      // The endpoint's failure count (an ADD, a reset) and disabling it after 5 failures: never its URL or secrets.
       {
-        sid: 'WebhookItemUpdates',
+        sid: 'WebhookEndpointFailureCounts',
         actions: ['UpdateItem'],
-        partitions: [WEBHOOK_ENDPOINT_PARTITIONS, WEBHOOK_DELIVERY_PARTITIONS],
+        partitions: [WEBHOOK_ENDPOINT_PARTITIONS],
+        attributes: ['consecutiveFailures', 'status', 'disabledReason'],
       },
       // `advance` reads the subject's queue item; endpoints are only ever queried.
       { sid: 'WebhookDeliveryReads', actions: ['GetItem'], partitions: [WEBHOOK_DELIVERY_PARTITIONS] },

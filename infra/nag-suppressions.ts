@@ -2,12 +2,10 @@ import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 
 export interface NagTargets {
-  /** The Lambda functions (L1: runtime version). */
-  readonly functions: readonly IConstruct[];
   /** The HTTP API (APIG4: authorization). */
   readonly httpApi: IConstruct;
-  /** The sweeper's dead-letter queue (SQS3: a queue without a DLQ of its own). */
-  readonly deadLetterQueue: IConstruct;
+  /** The schedules' and the key-change rule's dead-letter queues (SQS3: a queue without a DLQ of its own). */
+  readonly deadLetterQueues: readonly IConstruct[];
   /** The webhook fan-out's on-failure destination (SQS3 likewise). */
   readonly webhookFanOutFailures: IConstruct;
   /** The webhook fan-out role's policy (IAM5: `dynamodb:ListStreams` on `*`, from the stream grant). */
@@ -19,14 +17,6 @@ export interface NagTargets {
  * README "Deploy" lists them too.
  */
 export function applyNagSuppressions(targets: NagTargets): void {
-  for (const fn of targets.functions) {
-    Validations.of(fn).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'Pinned on purpose to nodejs22.x (issue 3): the bundles target node22 and are tested on it. ' +
-        'Moving to a newer runtime is a deliberate upgrade of target, runtime and tests together.',
-    });
-  }
   Validations.of(targets.httpApi).acknowledge({
     id: 'AwsSolutions-APIG4',
     reason:
@@ -37,13 +27,15 @@ export function applyNagSuppressions(targets: NagTargets): void {
       'unguessable token (256 bits, stored hashed, expiring, revocable) is their credential, and ' +
       'their POSTs also carry the per-page nonce.',
   });
-  Validations.of(targets.deadLetterQueue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason:
-      'This queue is itself the dead-letter queue of the sweeper schedule and of its async invocations ' +
-      '(cdk-nag recognises only SQS redrive policies). Nothing consumes it: an alarm fires on its first ' +
-      'message and an operator reads it, so there is no failed consumer to redrive from.',
-  });
+  for (const queue of targets.deadLetterQueues) {
+    Validations.of(queue).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself a dead-letter queue: of a schedule and its async invocations, or of the ' +
+        'key-change rule target (cdk-nag recognises only SQS redrive policies). Nothing consumes it: an ' +
+        'alarm fires on its first message and an operator reads it, so there is no consumer to redrive from.',
+    });
+  }
   Validations.of(targets.webhookFanOutPolicy).acknowledge({
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason:

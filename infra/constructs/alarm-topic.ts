@@ -12,10 +12,16 @@ import { Construct } from 'constructs';
 export class AlarmTopic extends Construct {
   readonly topic: Topic;
   readonly key: Key;
+  /** `<stack>-alarms`: SNS topic names are per account and region, as the stack's name is. */
+  readonly topicName: string;
+  /** The topic's ARN built from its name (no reference to the topic resource). */
+  readonly topicArnByName: string;
 
   constructor(scope: Construct, id: string, props: { readonly stage: string; readonly email?: string }) {
     super(scope, id);
     const stack = Stack.of(this);
+    this.topicName = `${stack.stackName}-alarms`;
+    this.topicArnByName = stack.formatArn({ service: 'sns', resource: this.topicName });
     const cloudwatch = new ServicePrincipal('cloudwatch.amazonaws.com');
     // Confused-deputy guard: CloudWatch acts only for this stack's alarms (see alarmName()).
     const onlyOurAlarms = {
@@ -46,6 +52,8 @@ export class AlarmTopic extends Construct {
       }),
     );
     this.topic = new Topic(this, 'Topic', {
+      // Named, so the key policy can name the topic without depending on it (the topic depends on the key).
+      topicName: this.topicName,
       displayName: `card-vault ${props.stage} alarms`,
       masterKey: this.key,
       enforceSSL: true,
@@ -64,25 +72,27 @@ export class AlarmTopic extends Construct {
   }
 
   /**
-   * Lets the EventBridge rule named `ruleName` publish: the topic and its key each name it. By
-   * name, not by the rule's ARN attribute: the key policy would then depend on the rule, whose
-   * target depends on the topic, which depends on the key.
+   * Lets the EventBridge rule named `ruleName` publish.
+   *
+   * The topic policy names the rule (`aws:SourceArn`, `aws:SourceAccount`: EventBridge sets them
+   * on its `sns:Publish`). The key policy cannot: the KMS calls are SNS's, made for the
+   * publisher, and AWS does not support those conditions for EventBridge publishing to an
+   * encrypted topic (the publish fails as a `FailedInvocation`). The key statement is bounded
+   * instead by SNS's encryption context, `aws:sns:topicArn` = this topic: EventBridge can use the
+   * key for this topic's messages and nothing else. By name, not by the rule's or topic's ARN
+   * attributes: the key policy would then depend on resources that depend on the key.
    */
   allowPublishFromRule(ruleName: string, sid: string): void {
     const stack = Stack.of(this);
     const events = new ServicePrincipal('events.amazonaws.com');
     const ruleArn = stack.formatArn({ service: 'events', resource: 'rule', resourceName: ruleName });
-    const onlyThisRule = {
-      StringEquals: { 'aws:SourceAccount': stack.account },
-      ArnEquals: { 'aws:SourceArn': ruleArn },
-    };
     this.key.addToResourcePolicy(
       new PolicyStatement({
         sid,
         principals: [events],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         resources: ['*'],
-        conditions: onlyThisRule,
+        conditions: { StringEquals: { [SNS_TOPIC_CONTEXT]: this.topicArnByName } },
       }),
     );
     this.topic.addToResourcePolicy(
@@ -91,11 +101,17 @@ export class AlarmTopic extends Construct {
         principals: [events],
         actions: ['sns:Publish'],
         resources: [this.topic.topicArn],
-        conditions: onlyThisRule,
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnEquals: { 'aws:SourceArn': ruleArn },
+        },
       }),
     );
   }
 }
+
+/** The encryption context SNS sends KMS for a topic's messages (SNS developer guide, "Key management"). */
+export const SNS_TOPIC_CONTEXT = 'kms:EncryptionContext:aws:sns:topicArn';
 
 /** Alarm names start with the stack name, so the topic's policies can name them all. */
 export function alarmName(stack: Stack, id: string): string {

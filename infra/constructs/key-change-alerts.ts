@@ -1,8 +1,11 @@
-import { Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { type IRuleTarget, Rule } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AlarmTopic } from './alarm-topic.js';
+import { deadLetterQueue } from './dead-letter-queue.js';
 
 /**
  * Calls that loosen or end a key's protection. The root statement of each key policy is
@@ -29,6 +32,12 @@ export const WATCHED_KEY_CALLS = [
  */
 export class KeyChangeAlerts extends Construct {
   readonly rule: Rule;
+  /**
+   * Where EventBridge puts an event it could not publish to the topic after its retries (a
+   * topic or key policy that refuses it, a deleted topic): alarmed like every dead-letter queue,
+   * and the rule's FailedInvocations are alarmed too (VaultAlarms), so a lost alert is itself loud.
+   */
+  readonly deadLetters: Queue;
 
   constructor(
     scope: Construct,
@@ -51,8 +60,25 @@ export class KeyChangeAlerts extends Construct {
       },
     });
     props.alarms.allowPublishFromRule(ruleName, 'KeyChangeRulePublishes');
+    this.deadLetters = deadLetterQueue(this, 'DeadLetters');
+    this.deadLetters.addToResourcePolicy(
+      new PolicyStatement({
+        sid: 'KeyChangeRuleDeadLetters',
+        principals: [new ServicePrincipal('events.amazonaws.com')],
+        actions: ['sqs:SendMessage'],
+        resources: [this.deadLetters.queueArn],
+        conditions: { ArnEquals: { 'aws:SourceArn': this.rule.ruleArn } },
+      }),
+    );
     // Not the SnsTopic target: it grants EventBridge the topic and its key for every rule.
-    const target: IRuleTarget = { bind: () => ({ arn: props.alarms.topic.topicArn }) };
+    const target: IRuleTarget = {
+      bind: () => ({
+        arn: props.alarms.topic.topicArn,
+        deadLetterConfig: { arn: this.deadLetters.queueArn },
+        // EventBridge's defaults (185 retries over 24 h) would hold a failing alert for a day.
+        retryPolicy: { maximumRetryAttempts: 8, maximumEventAgeInSeconds: Duration.hours(1).toSeconds() },
+      }),
+    };
     this.rule.addTarget(target);
   }
 }

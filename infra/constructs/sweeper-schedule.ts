@@ -9,8 +9,9 @@ import {
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letter-queue.js';
 
 /**
  * EventBridge Scheduler invokes the sweeper every minute (and, with its own source, the reveal
@@ -18,8 +19,9 @@ import { Construct } from 'constructs';
  * is at most a minute away, and every read of an order applies its due transitions anyway
  * (docs/design.md), so a late sweep changes no answer; but a sweep that never ran must be seen. A
  * delivery Scheduler could not make (after its retries within the minute) and a run that
- * failed or expired in Lambda's async queue both land in one dead-letter queue, whose messages
- * raise an alarm (VaultAlarms) and name the scheduled time for whoever investigates.
+ * failed or expired in Lambda's async queue both land in the schedule's own dead-letter queue,
+ * whose messages raise that schedule's alarm (VaultAlarms) and name the scheduled time for
+ * whoever investigates.
  */
 export class SweeperSchedule extends Construct {
   readonly schedule: Schedule;
@@ -35,18 +37,10 @@ export class SweeperSchedule extends Construct {
       readonly purpose?: string;
       /** The event's `source`: the reveal function tells its scheduled job from HTTP events by it. */
       readonly source?: string;
-      /** Another schedule's queue, so one alarm watches every scheduled job. */
-      readonly deadLetters?: Queue;
     },
   ) {
     super(scope, id);
-    this.deadLetters =
-      props.deadLetters ??
-      new Queue(this, 'DeadLetters', {
-        encryption: QueueEncryption.SQS_MANAGED,
-        enforceSSL: true,
-        retentionPeriod: Duration.days(14),
-      });
+    this.deadLetters = deadLetterQueue(this, 'DeadLetters');
     const withinTheMinute = { maxEventAge: Duration.minutes(1) };
     this.schedule = new Schedule(this, 'EveryMinute', {
       description: `card-vault ${props.stage}: ${props.purpose ?? 'apply due order transitions'}`,

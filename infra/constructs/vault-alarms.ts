@@ -11,6 +11,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Operation } from 'aws-cdk-lib/aws-dynamodb';
+import type { IRule } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -32,8 +33,13 @@ export interface VaultAlarmsProps {
   readonly api: HttpApi;
   readonly table: Table;
   readonly functions: Record<FunctionName, IFunction>;
-  /** Where a sweep that did not run, failed or expired is recorded (SweeperSchedule). */
-  readonly sweeperDeadLetters: IQueue;
+  /**
+   * Every dead-letter queue of a schedule or an EventBridge rule target, by its alarm's name, with
+   * what a message in it means: one alarm each, on its first message.
+   */
+  readonly deadLetters: Readonly<Record<string, { readonly queue: IQueue; readonly description: string }>>;
+  /** EventBridge rules whose failed target invocations page, by alarm name (the key-change rule). */
+  readonly rules: Readonly<Record<string, IRule>>;
   /** The webhook delivery path (WebhookFunctions); its dispatcher's schedule shares the sweeper's queue. */
   readonly webhooks?: {
     readonly fanOut: IFunction;
@@ -123,16 +129,42 @@ export class VaultAlarms extends Construct {
       },
     );
     this.add(
-      'SweeperDeadLetters',
-      'A scheduled run (sweep, recheck or webhook dispatch) could not be delivered, failed or expired: see its message in the sweeper dead-letter queue.',
+      'RecheckStalled',
+      'The recheck job has not been invoked for 5 minutes (schedule disabled or cannot invoke): escalations and unrevealed paid orders are not re-asked.',
       {
-        metric: props.sweeperDeadLetters.metricApproximateNumberOfMessagesVisible({
+        // Scheduler invokes asynchronously and API Gateway synchronously: the reveal function's
+        // async events are the recheck job's, and nothing else's.
+        metric: functions.reveal.metric('AsyncEventsReceived', { period: FIVE_MINUTES, statistic: 'Sum' }),
+        threshold: 1,
+        comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.BREACHING,
+      },
+    );
+    for (const [id, { queue, description }] of Object.entries(props.deadLetters)) {
+      this.add(id, description, {
+        metric: queue.metricApproximateNumberOfMessagesVisible({
           period: FIVE_MINUTES,
           statistic: 'Maximum',
         }),
         threshold: 1,
-      },
-    );
+      });
+    }
+    for (const [id, rule] of Object.entries(props.rules)) {
+      this.add(
+        id,
+        `EventBridge could not deliver an event of rule ${rule.ruleName} to its target (see its dead-letter queue).`,
+        {
+          metric: new Metric({
+            namespace: 'AWS/Events',
+            metricName: 'FailedInvocations',
+            dimensionsMap: { RuleName: rule.ruleName },
+            period: FIVE_MINUTES,
+            statistic: 'Sum',
+          }),
+          threshold: 1,
+        },
+      );
+    }
     this.add(
       'TableSystemErrors',
       'DynamoDB answered with internal server errors (HTTP 500) on the vault table.',
@@ -187,6 +219,14 @@ export class VaultAlarms extends Construct {
         metric: fn.metricErrors({ period: FIVE_MINUTES, statistic: 'Sum' }),
         threshold: 3,
       });
+      this.add(
+        `${title}Throttles`,
+        `The ${title} function was throttled (the account's unreserved concurrency is exhausted).`,
+        {
+          metric: fn.metricThrottles({ period: FIVE_MINUTES, statistic: 'Sum' }),
+          threshold: 1,
+        },
+      );
     }
     this.add(
       'WebhookDispatcherStalled',

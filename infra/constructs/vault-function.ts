@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Code, LoggingFormat, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { lambdaBundling, PROJECT_ROOT } from '../bundling.js';
+import { LAMBDA_NODE_MAJOR, lambdaBundling, PROJECT_ROOT } from '../bundling.js';
 import type { DeployedFunctionSpec } from '../function-specs.js';
 import type { StageConfig } from '../stage-config.js';
 
@@ -23,6 +23,12 @@ export interface VaultFunctionProps {
   readonly reservedConcurrency?: number;
 }
 
+/** The runtime of {@link LAMBDA_NODE_MAJOR}: a CDK constant, so synth fails if CDK does not know it. */
+export const LAMBDA_RUNTIME = Runtime.NODEJS_24_X;
+if (LAMBDA_RUNTIME.name !== `nodejs${LAMBDA_NODE_MAJOR}.x`) {
+  throw new Error(`${LAMBDA_RUNTIME.name} is not the runtime the bundles target (node${LAMBDA_NODE_MAJOR})`);
+}
+
 /**
  * One function with its own role and log group. The role starts empty except for writing to
  * its own log group (no AWSLambdaBasicExecutionRole: that one may create any log group).
@@ -30,6 +36,11 @@ export interface VaultFunctionProps {
 export class VaultFunction extends Construct {
   readonly fn: NodejsFunction;
   readonly role: Role;
+  /**
+   * The role's ARN built from its name, not a reference to the role: what the retained keys'
+   * policies name, so they outlive the stack and hold for the role a redeploy creates again.
+   */
+  readonly roleArnByName: string;
   readonly logGroup: LogGroup;
 
   constructor(scope: Construct, id: string, props: VaultFunctionProps) {
@@ -39,7 +50,19 @@ export class VaultFunction extends Construct {
       retention: config.logRetention,
       removalPolicy: config.logRemovalPolicy,
     });
+    // A fixed name (stack, function, region: IAM is global, stacks are per region): after
+    // `cdk destroy` and a redeploy the role is back under the same ARN, which the retained keys'
+    // policies name (README "What `cdk destroy` keeps").
+    const stack = Stack.of(this);
+    const roleName = `${stack.stackName}-${id}-${stack.region}`;
+    this.roleArnByName = stack.formatArn({
+      service: 'iam',
+      region: '',
+      resource: 'role',
+      resourceName: roleName,
+    });
     this.role = new Role(this, 'Role', {
+      roleName,
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `card-vault ${config.stage} ${id} function`,
     });
@@ -52,7 +75,7 @@ export class VaultFunction extends Construct {
     );
     this.fn = new NodejsFunction(this, 'Function', {
       description: spec.description,
-      runtime: Runtime.NODEJS_22_X,
+      runtime: LAMBDA_RUNTIME,
       architecture: Architecture.ARM_64,
       memorySize: spec.memoryMb,
       timeout: Duration.seconds(spec.timeoutSeconds),

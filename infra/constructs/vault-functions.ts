@@ -1,5 +1,6 @@
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { tableDefinition } from '../../shared/adapters/dynamodb/table-definition.js';
 import { ENV } from '../../shared/config/env-names.js';
 import { FUNCTION_SPECS, type FunctionName } from '../function-specs.js';
 import type { StageConfig } from '../stage-config.js';
@@ -23,6 +24,8 @@ const ITEM_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:ConditionCheckItem',
 ];
+
+const ALL_INDEXES = tableDefinition.globalSecondaryIndexes.map((index) => index.indexName);
 
 export interface VaultFunctionsProps {
   readonly config: StageConfig;
@@ -60,9 +63,20 @@ export class VaultFunctions extends Construct {
         new PolicyStatement({
           sid: 'VaultTableReads',
           actions: spec.reads.map((action) => `dynamodb:${action}`),
-          resources: props.table.arnsFor(spec.indexes),
+          resources: [props.table.table.tableArn],
         }),
       );
+      // An index lists items across partitions: each is queried only where its flows need it.
+      for (const { index, partitions } of spec.indexes) {
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: `VaultIndexQueries${index.toUpperCase()}`,
+            actions: ['dynamodb:Query'],
+            resources: props.table.arnsFor([index]).slice(1),
+            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...partitions] } },
+          }),
+        );
+      }
       fn.role.addToPrincipalPolicy(
         new PolicyStatement({
           sid: 'VaultTableWrites',
@@ -84,13 +98,14 @@ export class VaultFunctions extends Construct {
         );
       }
       if (spec.deniedPartitions.length > 0) {
-        // Reads are granted table-wide; this takes the named partitions back out, reads included.
+        // Reads are granted table-wide; this takes the named partitions back out, reads included,
+        // on the table and on every index (a pattern there is the index's partition key).
         fn.role.addToPrincipalPolicy(
           new PolicyStatement({
             sid: 'VaultTableDeniedPartitions',
             effect: Effect.DENY,
             actions: ITEM_ACTIONS,
-            resources: [props.table.table.tableArn],
+            resources: props.table.arnsFor(ALL_INDEXES),
             conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [...spec.deniedPartitions] } },
           }),
         );

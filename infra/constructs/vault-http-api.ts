@@ -1,3 +1,4 @@
+import { Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   type CfnStage,
@@ -9,7 +10,7 @@ import {
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { StageConfig, Throttle } from '../stage-config.js';
+import { type RouteClass, routeThrottle, type StageConfig } from '../stage-config.js';
 import type { VaultFunctions } from './vault-functions.js';
 
 /**
@@ -21,8 +22,11 @@ export interface VaultRoute {
   readonly fn: 'api' | 'deposit' | 'reveal';
   readonly method: 'GET' | 'POST' | 'DELETE';
   readonly path: string;
-  /** A tighter per-route limit than the stage's, for the expensive or public routes. */
-  readonly throttle?: keyof StageConfig['routeThrottle'];
+  /**
+   * Its limits (stage-config.ts `routeThrottle`): each route holds at most its class's share of
+   * its function's concurrency. `default` is `$default`'s alone.
+   */
+  readonly throttle: Exclude<RouteClass, 'default'>;
 }
 
 /** A route served by a function with KMS rights. */
@@ -37,10 +41,10 @@ export const VAULT_ROUTES: readonly VaultRoute[] = [
   { fn: 'reveal', method: 'POST', path: '/v1/orders/{id}/reports', throttle: 'reveal' },
   // The link API (issue 10): the api function writes and revokes links and never sees a code.
   // Path parameters keep the names of their siblings' ({id}): one name per position.
-  { fn: 'api', method: 'POST', path: '/v1/orders/{id}/reveal-links' },
-  { fn: 'api', method: 'POST', path: '/v1/listings/{id}/deposit-links' },
-  { fn: 'api', method: 'GET', path: '/v1/links/{id}' },
-  { fn: 'api', method: 'DELETE', path: '/v1/links/{id}' },
+  { fn: 'api', method: 'POST', path: '/v1/orders/{id}/reveal-links', throttle: 'links' },
+  { fn: 'api', method: 'POST', path: '/v1/listings/{id}/deposit-links', throttle: 'links' },
+  { fn: 'api', method: 'GET', path: '/v1/links/{id}', throttle: 'links' },
+  { fn: 'api', method: 'DELETE', path: '/v1/links/{id}', throttle: 'links' },
   // The hosted pages: no API key, the token in the path is the credential, so anyone (a
   // link-preview bot too) may send these; all are throttled. Showing a page never needs a code
   // (api function); the button that reveals and the form that deposits go to the function with
@@ -101,6 +105,8 @@ export class VaultHttpApi extends Construct {
     // One integration for $default and the api function's named routes.
     const apiIntegration = new HttpLambdaIntegration('ApiIntegration', functions.api.fn);
     this.api = new HttpApi(this, 'Api', {
+      // Named after the stack (CardVault-<stage>), so the console and CLI tell the stages apart.
+      apiName: `${Stack.of(this).stackName}-api`,
       description: `card-vault ${config.stage}`,
       createDefaultStage: false,
       defaultIntegration: apiIntegration,
@@ -126,7 +132,8 @@ export class VaultHttpApi extends Construct {
       httpApi: this.api,
       stageName: '$default',
       autoDeploy: true,
-      throttle: config.apiThrottle,
+      // `$default`'s limits (DefaultRouteSettings): every named route has its own below.
+      throttle: routeThrottle(config, 'default'),
       accessLogSettings: {
         destination: new LogGroupLogDestination(this.accessLogs),
         format: AccessLogFormat.custom(JSON.stringify(ACCESS_LOG_FIELDS)),
@@ -134,8 +141,7 @@ export class VaultHttpApi extends Construct {
     });
     const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of VAULT_ROUTES) {
-      if (route.throttle === undefined) continue;
-      const limit: Throttle = config.routeThrottle[route.throttle];
+      const limit = routeThrottle(config, route.throttle);
       routeSettings[routeKey(route)] = {
         ThrottlingRateLimit: limit.rateLimit,
         ThrottlingBurstLimit: limit.burstLimit,

@@ -33,13 +33,19 @@ export const CODE_CONTEXT_CONDITIONS = {
   'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...CODE_CONTEXT_KEYS] },
 };
 
+/** A key user: its role, and the role's ARN as the key policy names it (built from its fixed name). */
+export interface KeyUser {
+  readonly role: IRole;
+  readonly roleArnByName: string;
+}
+
 export interface KeyUsers {
   /** May open code ciphertexts (the reveal function). */
-  readonly decrypt: IRole;
+  readonly decrypt: KeyUser;
   /** May seal codes (the deposit function). */
-  readonly encrypt: IRole;
+  readonly encrypt: KeyUser;
   /** May fingerprint codes (the deposit function). */
-  readonly mac: IRole;
+  readonly mac: KeyUser;
 }
 
 /** The code key and the fingerprint key. Both are retained: losing either loses every card. */
@@ -76,7 +82,7 @@ export class VaultKeys extends Construct {
     this.exclusive(this.codeKey, DECRYPT_ACTIONS, users.decrypt, 'OnlyRevealDecrypts');
     this.exclusive(this.codeKey, ENCRYPT_ACTIONS, users.encrypt, 'OnlyDepositEncrypts');
     this.exclusive(this.fingerprintKey, MAC_ACTIONS, users.mac, 'OnlyDepositFingerprints');
-    users.decrypt.addToPrincipalPolicy(
+    users.decrypt.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'DecryptCodesNamingTheCard',
         actions: ['kms:Decrypt'],
@@ -84,7 +90,7 @@ export class VaultKeys extends Construct {
         conditions: CODE_CONTEXT_CONDITIONS,
       }),
     );
-    users.encrypt.addToPrincipalPolicy(
+    users.encrypt.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'EncryptCodesNamingTheCard',
         actions: ['kms:Encrypt'],
@@ -92,7 +98,7 @@ export class VaultKeys extends Construct {
         conditions: CODE_CONTEXT_CONDITIONS,
       }),
     );
-    users.mac.addToPrincipalPolicy(
+    users.mac.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'FingerprintCodes',
         actions: ['kms:GenerateMac'],
@@ -133,7 +139,12 @@ export class VaultKeys extends Construct {
     );
   }
 
-  private exclusive(key: Key, actions: string[], role: IRole, sid: string): void {
+  /**
+   * The deny names the role by the ARN built from its name, never by a reference to the role
+   * resource: the key policy then depends on nothing else in the stack, so `cdk import` can adopt
+   * a retained key on its own, and the policy still holds for the role a redeploy recreates.
+   */
+  private exclusive(key: Key, actions: string[], user: KeyUser, sid: string): void {
     key.addToResourcePolicy(
       new PolicyStatement({
         sid,
@@ -142,7 +153,7 @@ export class VaultKeys extends Construct {
         actions,
         resources: ['*'],
         // For a Lambda's role session, aws:PrincipalArn is the role's ARN.
-        conditions: { StringNotEquals: { 'aws:PrincipalArn': role.roleArn } },
+        conditions: { StringNotEquals: { 'aws:PrincipalArn': user.roleArnByName } },
       }),
     );
   }

@@ -2,11 +2,13 @@ import { Duration } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { tableDefinition } from '../../shared/adapters/dynamodb/table-definition.js';
 import { ENV } from '../../shared/config/env-names.js';
-import { WEBHOOK_FUNCTION_SPECS, type WebhookFunctionName } from '../function-specs.js';
+import { type PartitionGrant, WEBHOOK_FUNCTION_SPECS, type WebhookFunctionName } from '../function-specs.js';
 import type { StageConfig } from '../stage-config.js';
+import { deadLetterQueue } from './dead-letter-queue.js';
 import { type CodeSource, VaultFunction } from './vault-function.js';
 import type { VaultTable } from './vault-table.js';
 
@@ -30,6 +32,27 @@ export const WEBHOOK_STREAM_FILTERS = [
     },
   },
 ];
+
+/** The key attributes: a request names them whatever it reads or writes. */
+const KEY_ATTRIBUTES = [tableDefinition.partitionKey, tableDefinition.sortKey];
+
+/**
+ * A grant limited to some attributes (IAM's documented pattern for DynamoDB): every attribute the
+ * request names is one of them; a read must project them (`Select` SPECIFIC_ATTRIBUTES: without a
+ * projection a Query names no attribute and would return every one); an update may return only
+ * what it wrote (ALL_OLD or ALL_NEW would return the rest of the item).
+ */
+function attributeConditions(grant: PartitionGrant) {
+  const reads = grant.actions.some((a) => a === 'GetItem' || a === 'Query');
+  const writes = grant.actions.some((a) => a !== 'GetItem' && a !== 'Query');
+  if (reads && writes) throw new Error(`${grant.sid}: an attribute-limited grant either reads or writes`);
+  return {
+    'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...KEY_ATTRIBUTES, ...(grant.attributes ?? [])] },
+    ...(reads
+      ? { StringEquals: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' } }
+      : { StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] } }),
+  };
+}
 
 export interface WebhookFunctionsProps {
   readonly config: StageConfig;
@@ -70,7 +93,10 @@ export class WebhookFunctions extends Construct {
             actions: grant.actions.map((action) => `dynamodb:${action}`),
             resources:
               grant.index === undefined ? [table.table.tableArn] : table.arnsFor([grant.index]).slice(1),
-            conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.partitions] } },
+            conditions: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...grant.partitions] },
+              ...(grant.attributes === undefined ? {} : attributeConditions(grant)),
+            },
           }),
         );
       }
@@ -79,11 +105,7 @@ export class WebhookFunctions extends Construct {
     this.fanOut = make('webhookFanOut', 'WebhookFanOut');
     this.dispatcher = make('webhookDispatcher', 'WebhookDispatcher');
 
-    this.fanOutFailures = new Queue(this, 'FanOutFailures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
-    });
+    this.fanOutFailures = deadLetterQueue(this, 'FanOutFailures');
     this.fanOut.fn.addEventSource(
       new DynamoEventSource(table.table, {
         // Endpoints registered before this deploy hear of what happens from now on, as `npm start` does.

@@ -11,7 +11,8 @@ import { TtlCache } from './ttl-cache.js';
 
 /** What webhook delivery needs: no order store, no cipher, no issuer (the fan-out and dispatcher functions). */
 export interface WebhookDeps {
-  readonly endpoints: Pick<WebhookEndpointStore, 'list'>;
+  /** `listRoutes` for the fan-out, `list` (URL and secrets) for the dispatcher. */
+  readonly endpoints: Pick<WebhookEndpointStore, 'list' | 'listRoutes'>;
   readonly deliveries: WebhookDeliveryStore;
   readonly clock: Clock;
   readonly logger: Logger;
@@ -24,19 +25,22 @@ export interface WebhookDispatchDeps extends WebhookDeps {
   readonly transport: WebhookTransport;
 }
 
-/** A tenant's endpoints, one query per tenant per `endpointCacheSeconds`. */
-export class TenantEndpoints {
-  private readonly cache: TtlCache<WebhookEndpoint[]>;
+/** A tenant's endpoints (as `list` reads them), one query per tenant per `endpointCacheSeconds`. */
+export class TenantEndpoints<T = WebhookEndpoint> {
+  private readonly cache: TtlCache<T[]>;
 
-  constructor(private readonly deps: Pick<WebhookDeps, 'endpoints' | 'clock' | 'settings'>) {
+  constructor(
+    deps: Pick<WebhookDeps, 'clock' | 'settings'>,
+    private readonly list: (tenantId: string) => Promise<T[]>,
+  ) {
     const limits: CacheLimits = { seconds: deps.settings.endpointCacheSeconds, entries: 1000 };
     this.cache = new TtlCache(deps.clock, limits);
   }
 
-  async of(tenantId: string): Promise<WebhookEndpoint[]> {
+  async of(tenantId: string): Promise<T[]> {
     const known = this.cache.get(tenantId);
     if (known) return known;
-    const endpoints = await this.deps.endpoints.list(tenantId);
+    const endpoints = await this.list(tenantId);
     this.cache.remember(tenantId, endpoints);
     return endpoints;
   }

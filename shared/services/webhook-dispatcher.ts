@@ -22,7 +22,7 @@ export class WebhookDispatcher {
   private readonly perEndpoint = new Map<string, number>();
 
   constructor(private readonly deps: WebhookDispatchDeps) {
-    this.endpoints = new TenantEndpoints(deps);
+    this.endpoints = new TenantEndpoints(deps, (tenantId) => deps.endpoints.list(tenantId));
   }
 
   /**

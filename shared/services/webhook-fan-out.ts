@@ -1,6 +1,7 @@
 import { isSellerLine } from '../domain/trail-type.js';
 import { subjectOf, type TenantTrailLine } from '../domain/webhook-delivery.js';
 import { type WebhookEvent, wants, webhookEventsOf } from '../domain/webhook-event.js';
+import type { WebhookEndpointRoute } from '../ports/webhook-endpoint-store.js';
 import { TenantEndpoints, type WebhookDeps } from './webhook-deps.js';
 
 export interface FanOutResult {
@@ -19,10 +20,11 @@ export interface FanOutResult {
  * make the retry write nothing twice. An endpoint that is down is the dispatcher's business.
  */
 export class WebhookFanOut {
-  private readonly endpoints: TenantEndpoints;
+  private readonly endpoints: TenantEndpoints<WebhookEndpointRoute>;
 
   constructor(private readonly deps: WebhookDeps) {
-    this.endpoints = new TenantEndpoints(deps);
+    // Routing needs no URL or secret: the fan-out reads neither (nor may it, in IAM).
+    this.endpoints = new TenantEndpoints(deps, (tenantId) => deps.endpoints.listRoutes(tenantId));
   }
 
   async handle(lines: readonly TenantTrailLine[]): Promise<FanOutResult> {

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FunctionName, WebhookFunctionName } from '../../infra/function-specs.js';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { DUE_INDEX, SELLER_INDEX } from '../../shared/adapters/dynamodb/table-definition.js';
+import { newId } from '../../shared/adapters/ids/ulid-id-generator.js';
+import { likeIam } from '../support/iam-calls.js';
 import {
   actionsOf,
   allIdentityStatements,
@@ -32,7 +34,20 @@ const keyPolicy = (key: 'codeKey' | 'fingerprintKey'): Statement[] => {
   return s.template.findResources('AWS::KMS::Key')[id]?.Properties.KeyPolicy.Statement;
 };
 
-const roleArn = (name: FunctionName) => ({ 'Fn::GetAtt': [roleLogicalId(s.stack, name), 'Arn'] });
+/** The role's ARN as the key policies name it: built from its fixed name (test/infra/recovery.test.ts). */
+const roleArn = (name: FunctionName) => ({
+  'Fn::Join': [
+    '',
+    [
+      'arn:',
+      { Ref: 'AWS::Partition' },
+      ':iam::',
+      { Ref: 'AWS::AccountId' },
+      `:role/CardVault-prod-${name[0]?.toUpperCase()}${name.slice(1)}-`,
+      { Ref: 'AWS::Region' },
+    ],
+  ],
+});
 
 describe('KMS rights', () => {
   it('lets only the reveal role decrypt', () => {
@@ -145,23 +160,46 @@ describe('identity policies', () => {
 
   it('scope DynamoDB reads to the table and, per function, only the indexes it queries', () => {
     const tableId = s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never);
-    const expected: Record<FunctionName, string[]> = {
-      api: [SELLER_INDEX],
-      // Deposit and withdrawal read by key only: GetItem, no Query at all.
-      deposit: [],
-      reveal: [SELLER_INDEX, DUE_INDEX],
-      // The seller index: a suspension cascade the sweeper resumes walks the seller's open orders.
-      sweeper: [DUE_INDEX, SELLER_INDEX],
-    };
-    for (const [name, indexes] of Object.entries(expected) as Array<[FunctionName, string[]]>) {
+    for (const name of ['api', 'deposit', 'reveal', 'sweeper'] as const) {
       const statement = dynamoStatement(name, 'dynamodb:GetItem');
       const reads = name === 'deposit' ? ['dynamodb:GetItem'] : ['dynamodb:GetItem', 'dynamodb:Query'];
       expect(actionsOf(statement).sort()).toEqual(reads);
-      const resources = ([] as unknown[]).concat(statement.Resource);
-      expect(resources[0]).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
-      const indexArns = JSON.stringify(resources.slice(1));
-      expect(resources).toHaveLength(1 + indexes.length);
-      for (const index of indexes) expect(indexArns).toContain(`/index/${index}`);
+      // The table only: an index lists items across partitions, and is granted per partition below.
+      expect(statement.Resource).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+    }
+  });
+
+  it('let each function query an index only in the partitions its flows read (leading keys on the index)', () => {
+    // Written out independently of function-specs.ts: what each function's code paths query.
+    const tenant = `T#tnt_${'?'.repeat(26)}#`;
+    const expected: Record<FunctionName, Record<string, string[]>> = {
+      api: {
+        [SELLER_INDEX]: [
+          `${tenant}ESCALATIONS`,
+          `${tenant}SLR#*#OPEN`,
+          `${tenant}LST#*#AVAIL`,
+          `${tenant}LST#*#HELD`,
+        ],
+      },
+      deposit: {},
+      reveal: { [SELLER_INDEX]: [`${tenant}SLR#*#OPEN`], [DUE_INDEX]: ['RECHECK#*'] },
+      sweeper: { [DUE_INDEX]: ['DUE#*', 'ESCDUE#*', 'CASCADE'], [SELLER_INDEX]: [`${tenant}SLR#*#OPEN`] },
+    };
+    for (const [name, indexes] of Object.entries(expected) as Array<
+      [FunctionName, Record<string, string[]>]
+    >) {
+      const onIndexes = roleStatements(s.template, roleLogicalId(s.stack, name)).filter(
+        (st) => st.Effect === 'Allow' && JSON.stringify(st.Resource ?? null).includes('/index/'),
+      );
+      expect(onIndexes, name).toHaveLength(Object.keys(indexes).length);
+      for (const [index, partitions] of Object.entries(indexes)) {
+        const st = onIndexes.find((x) => JSON.stringify(x.Resource).includes(`/index/${index}"`));
+        expect(st, `${name} ${index}`).toMatchObject({
+          Action: 'dynamodb:Query',
+          Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': partitions } },
+        });
+        expect(JSON.stringify(st?.Resource)).not.toMatch(/\/index\/\*/);
+      }
     }
   });
 
@@ -213,39 +251,65 @@ describe('identity policies', () => {
       expect.objectContaining({
         Action: 'dynamodb:DeleteItem',
         Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#*#WHK'] } },
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`T#tnt_${'?'.repeat(26)}#WHK`] } },
       }),
     ]);
   });
 
-  it('keep every function but the api one off the webhook endpoint partitions (signing secrets), reads included', () => {
+  it('keep every function but the api one off the webhook partitions (signing secrets, deliveries), on the table and every index, reads included', () => {
     const tableId = s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never);
+    const tenant = `T#tnt_${'?'.repeat(26)}`;
     const denials = (name: FunctionName) =>
       roleStatements(s.template, roleLogicalId(s.stack, name)).filter((st) => st.Effect === 'Deny');
-    expect(denials('api')).toEqual([]);
+    const itemActions = [
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:UpdateItem',
+    ].sort();
+    const onTableAndIndexes = (deny: Statement | undefined) => {
+      const resources = ([] as unknown[]).concat(deny?.Resource);
+      expect(resources[0]).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
+      expect(resources).toHaveLength(3);
+      expect(JSON.stringify(resources.slice(1))).toMatch(/\/index\/gsi1".*\/index\/gsi2"/);
+    };
+    // The api function owns the endpoints; only the due index's webhook shards are out of its reach.
+    const [apiDeny, ...moreApi] = denials('api');
+    expect(moreApi).toEqual([]);
+    expect(actionsOf(apiDeny as Statement).sort()).toEqual(itemActions);
+    onTableAndIndexes(apiDeny);
+    expect(apiDeny?.Condition).toEqual({ 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['WHK#*'] } });
     for (const name of ['deposit', 'reveal', 'sweeper'] as const) {
       const [deny, ...more] = denials(name);
       expect(more, name).toEqual([]);
-      expect(actionsOf(deny as Statement).sort(), name).toEqual(
-        [
-          'dynamodb:ConditionCheckItem',
-          'dynamodb:DeleteItem',
-          'dynamodb:GetItem',
-          'dynamodb:PutItem',
-          'dynamodb:Query',
-          'dynamodb:UpdateItem',
-        ].sort(),
-      );
-      expect(deny?.Resource, name).toEqual({ 'Fn::GetAtt': [tableId, 'Arn'] });
-      // ForAnyValue: one key of the request in such a partition is enough to refuse it.
+      expect(actionsOf(deny as Statement).sort(), name).toEqual(itemActions);
+      onTableAndIndexes(deny);
+      // ForAnyValue: one key of the request in such a partition is enough to refuse it. On an
+      // index the leading key is its partition key: `WHK#n` lists every due delivery with its payload.
       expect(deny?.Condition, name).toEqual({
-        'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['T#*#WHK', 'T#*#WHK#*'] },
+        'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${tenant}#WHK`, `${tenant}#WHK#*`, 'WHK#*'] },
       });
     }
-    // The patterns are the ones the keys are built with.
-    expect(keys.webhookEndpoint('tnt_1', 'whk_1').pk).toBe('T#tnt_1#WHK');
-    expect(keys.webhookDelivery('tnt_1', 'whk_1', 'evt_1').pk).toBe('T#tnt_1#WHK#whk_1');
-    expect(keys.webhookQueue('tnt_1', 'whk_1', 'order:ord_1').pk).toBe('T#tnt_1#WHK#whk_1');
+    // The patterns are the ones the keys are built with, and a tenant id has that shape.
+    const tenantId = newId('tnt');
+    expect(keys.webhookEndpoint(tenantId, 'whk_1').pk).toBe(`T#${tenantId}#WHK`);
+    expect(likeIam(`${tenant}#WHK`, keys.webhookEndpoint(tenantId, 'whk_1').pk)).toBe(true);
+    expect(likeIam(`${tenant}#WHK#*`, keys.webhookDelivery(tenantId, 'whk_1', 'evt_1').pk)).toBe(true);
+    expect(likeIam(`${tenant}#WHK#*`, keys.webhookQueue(tenantId, 'whk_1', 'order:ord_1').pk)).toBe(true);
+    expect(keys.webhookDueShards().every((shard) => likeIam('WHK#*', shard))).toBe(true);
+    // ...and nothing else a tenant owns, whatever id the marketplace chose (a seller named WHK).
+    for (const pk of [
+      keys.seller(tenantId, 'WHK').pk,
+      keys.buyer(tenantId, 'WHK').pk,
+      keys.sellerOpenOrders(tenantId, 'WHK'),
+    ]) {
+      expect(
+        [`${tenant}#WHK`, `${tenant}#WHK#*`, 'WHK#*'].some((p) => likeIam(p, pk)),
+        pk,
+      ).toBe(false);
+    }
   });
 
   it('let each function write only to its own log group', () => {
@@ -268,6 +332,8 @@ describe('identity policies', () => {
 });
 
 describe("the webhook functions' roles", () => {
+  const ENDPOINTS = `T#tnt_${'?'.repeat(26)}#WHK`;
+  const DELIVERIES = `${ENDPOINTS}#*`;
   const table = () => ({
     'Fn::GetAtt': [s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never), 'Arn'],
   });
@@ -285,15 +351,26 @@ describe("the webhook functions' roles", () => {
     ],
   });
 
-  it('let the fan-out read the stream, query endpoints and write deliveries, nothing else', () => {
+  it('let the fan-out read the stream, query endpoints for routing only (no URL, no secret) and write deliveries, nothing else', () => {
     // Written out independently of function-specs.ts: what the fan-out's code paths send.
     expect(dynamo('webhookFanOut')).toEqual([
-      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: table(), Condition: leading('T#*#WHK') },
+      {
+        Effect: 'Allow',
+        Action: 'dynamodb:Query',
+        Resource: table(),
+        Condition: {
+          ...leading(ENDPOINTS),
+          'ForAllValues:StringEquals': {
+            'dynamodb:Attributes': ['pk', 'sk', 'endpointId', 'status', 'eventTypes'],
+          },
+          StringEquals: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+        },
+      },
       {
         Effect: 'Allow',
         Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem'],
         Resource: table(),
-        Condition: leading('T#*#WHK#*'),
+        Condition: leading(DELIVERIES),
       },
       { Effect: 'Allow', Action: 'dynamodb:ListStreams', Resource: '*' },
       {
@@ -326,16 +403,24 @@ describe("the webhook functions' roles", () => {
     expect(dueIndex).toContain(`/index/${DUE_INDEX}`);
     expect(dynamo('webhookDispatcher')).toEqual([
       { Effect: 'Allow', Action: 'dynamodb:Query', Resource: expect.anything(), Condition: leading('WHK#*') },
-      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: table(), Condition: leading('T#*#WHK') },
+      { Effect: 'Allow', Action: 'dynamodb:Query', Resource: table(), Condition: leading(ENDPOINTS) },
+      { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: table(), Condition: leading(DELIVERIES) },
+      // An endpoint's failure count and its disabling: never its URL or secrets, nor the item back.
       {
         Effect: 'Allow',
         Action: 'dynamodb:UpdateItem',
         Resource: table(),
-        Condition: leading('T#*#WHK', 'T#*#WHK#*'),
+        Condition: {
+          ...leading(ENDPOINTS),
+          'ForAllValues:StringEquals': {
+            'dynamodb:Attributes': ['pk', 'sk', 'consecutiveFailures', 'status', 'disabledReason'],
+          },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'] },
+        },
       },
-      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: table(), Condition: leading('T#*#WHK#*') },
+      { Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: table(), Condition: leading(DELIVERIES) },
     ]);
-    const deadLetters = s.stack.getLogicalId(s.stack.sweeper.deadLetters.node.defaultChild as never);
+    const deadLetters = s.stack.getLogicalId(s.stack.webhookDispatch.deadLetters.node.defaultChild as never);
     const others = webhookStatements('webhookDispatcher').filter(
       (st) => !actionsOf(st).some((a) => a.startsWith('dynamodb:')),
     );

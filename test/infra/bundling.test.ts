@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ESBUILD, LAMBDA_NODE_MAJOR, lambdaBundling } from '../../infra/bundling.js';
 import { PRIVILEGED_ROUTES, routeKey, VAULT_ROUTES } from '../../infra/constructs/vault-http-api.js';
-import type { FunctionName, WebhookFunctionName } from '../../infra/function-specs.js';
+import { FUNCTION_SPECS, type FunctionName, type WebhookFunctionName } from '../../infra/function-specs.js';
 import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
 import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
@@ -82,6 +83,19 @@ describe('Lambda bundles', () => {
         });
       }
     }
+  });
+
+  it('are built for the runtime every function deploys on (esbuild node24, nodejs24.x), and run on this Node too', () => {
+    expect(ESBUILD.target).toBe(`node${LAMBDA_NODE_MAJOR}`);
+    expect(lambdaBundling(FUNCTION_SPECS.api).target).toBe('node24');
+    const runtimes = Object.values(s.template.findResources('AWS::Lambda::Function')).map(
+      (fn) => fn.Properties.Runtime,
+    );
+    expect(runtimes).toHaveLength(6);
+    expect(new Set(runtimes)).toEqual(new Set(['nodejs24.x']));
+    // The tests below import and run these bundles in this process's Node (20 here and on CI):
+    // esbuild only lowers syntax for a target, so the node24 bundles run wherever the source does.
+    expect(Number(process.versions.node.split('.')[0])).toBeGreaterThanOrEqual(20);
   });
 
   it('carry no OpenAPI generator and no zod locale but the default (English) one', () => {

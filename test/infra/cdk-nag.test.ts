@@ -35,7 +35,6 @@ describe.each(['dev', 'prod'])('cdk-nag AwsSolutions on the %s app', (stage) => 
     expect([...new Set(acks.map((a) => a.id.replace(/^annotation::/i, '')))].sort()).toEqual([
       'AwsSolutions-APIG4',
       'AwsSolutions-IAM5[Resource::*]',
-      'AwsSolutions-L1',
       'AwsSolutions-SQS3',
     ]);
   });

@@ -67,10 +67,10 @@ describe('table', () => {
 });
 
 describe('functions', () => {
-  it('run Node.js 22 on arm64 with source maps, JSON platform logs and the chosen memory and timeout', () => {
+  it('run Node.js 24 on arm64 with source maps, JSON platform logs and the chosen memory and timeout', () => {
     for (const name of NAMES) {
       expect(fnResource(name)?.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: FUNCTION_SPECS[name].memoryMb,
         Timeout: FUNCTION_SPECS[name].timeoutSeconds,
@@ -102,11 +102,11 @@ describe('functions', () => {
     });
   });
 
-  it('reserve concurrency in prod for the deposit (table and KMS burst) and the sweeper (one at a time)', () => {
-    expect(fnResource('deposit')?.Properties.ReservedConcurrentExecutions).toBe(10);
+  it('reserve concurrency in prod for every HTTP function (overload is throttled, test/infra/overload.test.ts) and the sweeper (one at a time)', () => {
+    expect(fnResource('api')?.Properties.ReservedConcurrentExecutions).toBe(400);
+    expect(fnResource('reveal')?.Properties.ReservedConcurrentExecutions).toBe(201);
+    expect(fnResource('deposit')?.Properties.ReservedConcurrentExecutions).toBe(30);
     expect(fnResource('sweeper')?.Properties.ReservedConcurrentExecutions).toBe(1);
-    expect(fnResource('api')?.Properties.ReservedConcurrentExecutions).toBeUndefined();
-    expect(fnResource('reveal')?.Properties.ReservedConcurrentExecutions).toBeUndefined();
   });
 
   it('log to their own log groups with a retention', () => {
@@ -138,7 +138,7 @@ describe('sweeper schedule', () => {
     });
   });
 
-  it('records an undelivered sweep and a failed or expired run in one dead-letter queue', () => {
+  it('records an undelivered sweep and a failed or expired run in its dead-letter queue', () => {
     s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
       Target: Match.objectLike({ DeadLetterConfig: { Arn: queueArn() } }),
     });
@@ -150,7 +150,10 @@ describe('sweeper schedule', () => {
     });
   });
 
-  it('runs the recheck job in the reveal function every minute, with its own event source', () => {
+  it('runs the recheck job in the reveal function every minute, with its own event source and dead-letter queue', () => {
+    const recheckQueue = {
+      'Fn::GetAtt': [s.stack.getLogicalId(s.stack.recheck.deadLetters.node.defaultChild as never), 'Arn'],
+    };
     // The sweeper, the recheck job and the webhook dispatcher.
     s.template.resourceCountIs('AWS::Scheduler::Schedule', 3);
     s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
@@ -160,20 +163,20 @@ describe('sweeper schedule', () => {
         Arn: { 'Fn::GetAtt': [fnId('reveal'), 'Arn'] },
         Input: Match.stringLikeRegexp('"source":"card-vault.recheck"'),
         RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 60 },
-        DeadLetterConfig: { Arn: queueArn() },
+        DeadLetterConfig: { Arn: recheckQueue },
       }),
     });
     s.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: ref(fnId('reveal')),
       MaximumRetryAttempts: 0,
       MaximumEventAgeInSeconds: 60,
-      DestinationConfig: { OnFailure: { Destination: queueArn() } },
+      DestinationConfig: { OnFailure: { Destination: recheckQueue } },
     });
   });
 
   it('keeps dead letters encrypted for 14 days and accepts them over TLS only', () => {
-    // The scheduled jobs' dead letters and the webhook fan-out's failures.
-    s.template.resourceCountIs('AWS::SQS::Queue', 2);
+    // The three schedules' and the key-change rule's dead letters, and the webhook fan-out's failures.
+    s.template.resourceCountIs('AWS::SQS::Queue', 5);
     s.template.hasResourceProperties('AWS::SQS::Queue', {
       SqsManagedSseEnabled: true,
       MessageRetentionPeriod: 14 * 24 * 3600,
@@ -237,22 +240,35 @@ describe('HTTP API', () => {
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
   });
 
-  it('throttles the stage and, tighter, the deposit function routes (withdrawal too), the reveal routes and the public page GETs', () => {
+  it('throttles $default and every named route with the limits derived from its share of its function', () => {
+    // burst = a quarter of the share, rate = the rest over the timeout (api 10 s, reveal 20 s, deposit 29 s).
+    const deposit = { ThrottlingRateLimit: 0.24, ThrottlingBurstLimit: 3 };
+    const reveal = { ThrottlingRateLimit: 1.85, ThrottlingBurstLimit: 13 };
+    const links = { ThrottlingRateLimit: 0.7, ThrottlingBurstLimit: 3 };
+    const pages = { ThrottlingRateLimit: 2.2, ThrottlingBurstLimit: 8 };
     s.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
-      DefaultRouteSettings: { ThrottlingRateLimit: 200, ThrottlingBurstLimit: 400 },
+      DefaultRouteSettings: { ThrottlingRateLimit: 22.5, ThrottlingBurstLimit: 75 },
       RouteSettings: {
-        'POST /v1/listings/{id}/cards': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
-        'DELETE /v1/listings/{id}/cards/{cardId}': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
-        'POST /v1/orders/{id}/reveal': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-        'POST /v1/orders/{id}/reports': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-        'GET /links/{token}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-        'GET /links/assets/{file}': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-        'POST /links/{token}/reveal': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-        'POST /links/{token}/report': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
-        'POST /links/{token}/cards': { ThrottlingRateLimit: 5, ThrottlingBurstLimit: 10 },
+        'POST /v1/listings/{id}/cards': deposit,
+        'DELETE /v1/listings/{id}/cards/{cardId}': deposit,
+        'POST /v1/orders/{id}/reveal': reveal,
+        'POST /v1/orders/{id}/reports': reveal,
+        'POST /v1/orders/{id}/reveal-links': links,
+        'POST /v1/listings/{id}/deposit-links': links,
+        'GET /v1/links/{id}': links,
+        'DELETE /v1/links/{id}': links,
+        'GET /links/{token}': pages,
+        'GET /links/assets/{file}': pages,
+        'POST /links/{token}/reveal': reveal,
+        'POST /links/{token}/report': reveal,
+        'POST /links/{token}/cards': deposit,
       },
     });
+  });
+
+  it('names the API after its stack, so stages are told apart', () => {
+    s.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'CardVault-prod-api' });
   });
 
   it('writes JSON access logs naming the route pattern, without the path, bodies or headers', () => {
@@ -287,6 +303,13 @@ describe('operations', () => {
         'SweeperFailing',
         'SweeperStalled',
         'SweeperDeadLetters',
+        'RecheckStalled',
+        'RecheckDeadLetters',
+        'WebhookDispatchDeadLetters',
+        'KeyChangesDeadLetters',
+        'KeyChangesFailedInvocations',
+        'WebhookFanOutThrottles',
+        'WebhookDispatcherThrottles',
         'TableSystemErrors',
         'TableThrottles',
         'WebhookDeliveriesFailed',
@@ -318,6 +341,26 @@ describe('operations', () => {
       ComparisonOperator: 'LessThanThreshold',
     });
     expect(JSON.stringify(byName('TableSystemErrors')?.Metrics)).toContain('SystemErrors');
+    // The reveal function's async events are the recheck schedule's alone (API Gateway invokes synchronously).
+    expect(byName('RecheckStalled')).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'AsyncEventsReceived',
+      Dimensions: [{ Name: 'FunctionName', Value: ref(fnId('reveal')) }],
+      TreatMissingData: 'breaching',
+      ComparisonOperator: 'LessThanThreshold',
+      Threshold: 1,
+    });
+    for (const [title, name] of [
+      ['WebhookFanOutThrottles', 'webhookFanOut'],
+      ['WebhookDispatcherThrottles', 'webhookDispatcher'],
+    ] as const) {
+      const fn = s.stack.getLogicalId(s.stack.webhooks.all[name].fn.node.defaultChild as CfnFunction);
+      expect(byName(title)).toMatchObject({
+        MetricName: 'Throttles',
+        Dimensions: [{ Name: 'FunctionName', Value: ref(fn) }],
+        Threshold: 1,
+      });
+    }
     expect(byName('SweeperDeadLetters')).toMatchObject({
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
@@ -359,11 +402,11 @@ describe('webhook delivery', () => {
       (a) => a.Properties.AlarmName === `CardVault-prod-${n}`,
     )?.Properties;
 
-  it('deploys both functions like the others: Node.js 22 on arm64, their memory and timeout, the table, stage and log level only', () => {
+  it('deploys both functions like the others: Node.js 24 on arm64, their memory and timeout, the table, stage and log level only', () => {
     const table = ref(s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never));
     for (const name of WEBHOOK_NAMES) {
       expect(whResource(name)?.Properties).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: WEBHOOK_FUNCTION_SPECS[name].memoryMb,
         Timeout: WEBHOOK_FUNCTION_SPECS[name].timeoutSeconds,
@@ -438,8 +481,8 @@ describe('webhook delivery', () => {
     });
   });
 
-  it('runs the dispatcher every minute like the sweeper, its failures in the same dead-letter queue', () => {
-    const deadLetters = getAtt(s.stack.sweeper.deadLetters, 'Arn');
+  it('runs the dispatcher every minute like the sweeper, its failures in its own dead-letter queue', () => {
+    const deadLetters = getAtt(s.stack.webhookDispatch.deadLetters, 'Arn');
     s.template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'rate(1 minute)',
       State: 'ENABLED',

@@ -54,4 +54,8 @@ describe('stages', () => {
     expect(config.reservedConcurrency).toEqual({});
     expect(config.alarmEmail).toBe('ops@example.com');
   });
+
+  it('names the dev API after its stack', () => {
+    dev.template.hasResourceProperties('AWS::ApiGatewayV2::Api', { Name: 'CardVault-dev-api' });
+  });
 });

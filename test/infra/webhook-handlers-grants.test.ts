@@ -3,12 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { WEBHOOK_STREAM_FILTERS } from '../../infra/constructs/webhook-functions.js';
-import { WEBHOOK_FUNCTION_SPECS, type WebhookFunctionName } from '../../infra/function-specs.js';
+import {
+  type PartitionGrant,
+  WEBHOOK_FUNCTION_SPECS,
+  type WebhookFunctionName,
+} from '../../infra/function-specs.js';
 import { DynamoStreamPoller } from '../../shared/adapters/dynamodb/dynamodb-stream-poller.js';
 import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
 import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { type StreamRecordLike, trailLinesOf } from '../../shared/adapters/dynamodb/stream-trail-lines.js';
+import { newId } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { ENV } from '../../shared/config/env-names.js';
 import { useTestTable } from '../support/dynamo.js';
 import { type DynamoCall, iamCalls, likeIam } from '../support/iam-calls.js';
@@ -93,7 +98,7 @@ describe('the webhook Lambda handlers, against their IAM grants', () => {
   });
 
   it('fan two trail lines read from the stream out to deliveries, and attempt them in order, refusing a loopback URL', async () => {
-    const tenantId = uniqueId('tenant');
+    const tenantId = newId('tnt');
     const endpointId = uniqueId('whk');
     const { port } = receiver.address() as AddressInfo;
     // Stored directly: the API refuses such a URL in AWS mode, and the dispatcher must refuse it again.
@@ -150,7 +155,7 @@ describe('the webhook Lambda handlers, against their IAM grants', () => {
   it("let through the stream mapping's filters exactly the published changes, of all the stream carried", async () => {
     // A penalty (seller.penalised) and a pending card settled (card.deposit_settled) pass; the
     // same card's next change, which carries its settlement along, does not.
-    const tenantId = uniqueId('tenant');
+    const tenantId = newId('tnt');
     const penalty = {
       ...keys.penalty(tenantId, 'slr_1', 'ord_1#crd_1'),
       entity: 'Penalty',
@@ -212,20 +217,45 @@ describe('the webhook Lambda handlers, against their IAM grants', () => {
   });
 
   it('stay within the IAM grants the stack gives each function (DynamoDB Local does not check them)', () => {
+    const allows = (grant: PartitionGrant, call: DynamoCall) => {
+      if (!(grant.actions as readonly string[]).includes(call.action) || grant.index !== call.index)
+        return false;
+      if (call.pk === undefined || !grant.partitions.some((p) => likeIam(p, call.pk as string))) return false;
+      if (grant.attributes === undefined) return true;
+      // dynamodb:Attributes, and Select or ReturnValues, as the stack's conditions state them.
+      const allowed = new Set(['pk', 'sk', ...grant.attributes]);
+      if (!(call.attributes ?? []).every((a) => allowed.has(a))) return false;
+      if (call.action === 'Query' || call.action === 'GetItem') return call.select === 'SPECIFIC_ATTRIBUTES';
+      return (
+        call.returnValues === undefined || ['NONE', 'UPDATED_OLD', 'UPDATED_NEW'].includes(call.returnValues)
+      );
+    };
     for (const name of Object.keys(WEBHOOK_FUNCTION_SPECS) as WebhookFunctionName[]) {
       const { grants } = WEBHOOK_FUNCTION_SPECS[name];
       expect(used[name].length, `${name} made no DynamoDB call`).toBeGreaterThan(0);
       for (const call of used[name]) {
-        const allowed = grants.some(
-          (grant) =>
-            (grant.actions as readonly string[]).includes(call.action) &&
-            grant.index === call.index &&
-            call.pk !== undefined &&
-            grant.partitions.some((p) => likeIam(p, call.pk as string)),
-        );
-        expect(allowed, `${name} sends ${call.action} on ${call.index ?? 'the table'} ${call.pk}`).toBe(true);
+        const allowed = grants.some((grant) => allows(grant, call));
+        expect(
+          allowed,
+          `${name} sends ${call.action} on ${call.index ?? 'the table'} ${call.pk} naming ${call.attributes}`,
+        ).toBe(true);
       }
     }
+  });
+
+  it('read no endpoint URL or signing secret in the fan-out, and write none in the dispatcher', () => {
+    const endpointCalls = (name: WebhookFunctionName) =>
+      used[name].filter((call) => call.pk !== undefined && /^T#[^#]+#WHK$/.test(call.pk));
+    expect(endpointCalls('webhookFanOut').length).toBeGreaterThan(0);
+    for (const call of endpointCalls('webhookFanOut')) {
+      expect(call.select).toBe('SPECIFIC_ATTRIBUTES');
+      expect(call.attributes).not.toContain('url');
+      expect(call.attributes).not.toContain('secrets');
+    }
+    const writes = endpointCalls('webhookDispatcher').filter((call) => call.action === 'UpdateItem');
+    expect(writes.length).toBeGreaterThan(0);
+    for (const call of writes) expect(call.attributes).not.toEqual(expect.arrayContaining(['url']));
+    for (const call of writes) expect(call.attributes).not.toEqual(expect.arrayContaining(['secrets']));
   });
 });
 

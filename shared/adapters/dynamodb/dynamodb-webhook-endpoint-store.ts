@@ -3,14 +3,23 @@ import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { type WebhookEndpoint, webhookEndpointStatuses } from '../../domain/webhook-endpoint.js';
 import { webhookEventTypes } from '../../domain/webhook-event.js';
-import type { WebhookEndpointStore } from '../../ports/webhook-endpoint-store.js';
+import type { WebhookEndpointRoute, WebhookEndpointStore } from '../../ports/webhook-endpoint-store.js';
 import { keys } from './keys.js';
 import { parseItem } from './parse-item.js';
-import { getItem, queryPrefix, type TableContext } from './table-context.js';
+import { getItem, queryItems, queryPrefix, type TableContext } from './table-context.js';
+import { WEBHOOK_ROUTE_ATTRIBUTES } from './table-definition.js';
 
 export class WebhookEndpointExistsError extends Error {
   override readonly name = 'WebhookEndpointExistsError';
 }
+
+WEBHOOK_ROUTE_ATTRIBUTES satisfies readonly (keyof WebhookEndpointRoute)[];
+
+const routeSchema = z.object({
+  endpointId: z.string(),
+  eventTypes: z.array(z.enum([...webhookEventTypes, '*'])),
+  status: z.enum(webhookEndpointStatuses),
+});
 
 const endpointSchema = z.object({
   tenantId: z.string(),
@@ -56,6 +65,24 @@ export class DynamoWebhookEndpointStore implements WebhookEndpointStore {
     const { pk, skPrefix } = keys.webhookEndpointsOf(tenantId);
     const items = await queryPrefix(this.ctx, pk, skPrefix);
     return items.map((item) => toEndpoint(parseItem('webhook endpoint', endpointSchema, item)));
+  }
+
+  async listRoutes(tenantId: string): Promise<WebhookEndpointRoute[]> {
+    const { pk, skPrefix } = keys.webhookEndpointsOf(tenantId);
+    const names = Object.fromEntries(WEBHOOK_ROUTE_ATTRIBUTES.map((a, i) => [`#a${i}`, a]));
+    const routes: WebhookEndpointRoute[] = [];
+    for await (const item of queryItems(this.ctx, {
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      // SPECIFIC_ATTRIBUTES and the projection: what the role's Select and Attributes conditions require.
+      Select: 'SPECIFIC_ATTRIBUTES',
+      ProjectionExpression: Object.keys(names).join(', '),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+      ConsistentRead: true,
+    })) {
+      routes.push(parseItem('webhook endpoint route', routeSchema, item));
+    }
+    return routes;
   }
 
   async replace(endpoint: WebhookEndpoint, read?: WebhookEndpoint): Promise<boolean> {

@@ -34,11 +34,20 @@ export const FINGERPRINT_PARTITION_PREFIX = 'FP#';
  */
 export const LINK_PARTITION_PREFIX = 'LINK#';
 /**
+ * A tenant id as an IAM `StringLike` pattern: `tnt_` and exactly 26 characters (ids/ulid-id-generator.ts
+ * makes every tenant id so). Not `*`: a `*` also spans `#`, so `T#*#WHK` would match a seller or
+ * buyer the marketplace named `WHK` (`T#<tenant>#SLR#WHK`) and deny its own functions their items.
+ */
+export const TENANT_ID_PATTERN = `tnt_${'?'.repeat(26)}`;
+/** A tenant's partitions as IAM patterns: `T#<tenantId>#` followed by `rest`. */
+export const tenantPartitions = (rest: string): string =>
+  `${TENANT_PARTITION_PREFIX}${TENANT_ID_PATTERN}#${rest}`;
+/**
  * A tenant's webhook endpoints, with their signing secrets, live in `T#<tenantId>#WHK` (keys.ts).
  * As an IAM `StringLike` pattern: only the api function may reach it, and it alone may delete there.
  */
 export const WEBHOOK_ENDPOINT_PARTITION_SUFFIX = '#WHK';
-export const WEBHOOK_ENDPOINT_PARTITIONS = `${TENANT_PARTITION_PREFIX}*${WEBHOOK_ENDPOINT_PARTITION_SUFFIX}`;
+export const WEBHOOK_ENDPOINT_PARTITIONS = tenantPartitions('WHK');
 /**
  * An endpoint's deliveries and per-subject queues live in `T#<tenantId>#WHK#<endpointId>` (keys.ts):
  * the webhook functions' partitions, denied to deposit, reveal and the sweeper.
@@ -55,3 +64,9 @@ export const DUE_SHARDS = 4;
 export const WEBHOOK_DUE_SHARDS = 8;
 /** The webhook dispatcher's due partitions on gsi1 (`WHK#<0..7>`): its role may query only these. */
 export const WEBHOOK_DUE_PREFIX = 'WHK#';
+
+/**
+ * The endpoint attributes routing an event needs (DynamoWebhookEndpointStore.listRoutes): the
+ * fan-out's role may read these and no other (`dynamodb:Attributes`), so never a URL or a secret.
+ */
+export const WEBHOOK_ROUTE_ATTRIBUTES = ['endpointId', 'status', 'eventTypes'] as const;
