@@ -12,6 +12,7 @@ import { DEPENDENCY_UNAVAILABLE_DETAIL } from '../../shared/http/problem.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../shared/local/dynamodb-local.js';
 import { startLocalStack } from '../../shared/local/local-stack.js';
 import { expectProblem } from '../support/fraud-helpers.js';
+import { isAlive } from '../support/processes.js';
 import { aListing, depositFresh, unique } from '../support/scenario.js';
 import { type HttpResult, startTestStack, type TestStack } from '../support/test-stack.js';
 
@@ -320,15 +321,6 @@ describe('crash consistency: DynamoDB Local SIGKILLed during a burst of sales, r
     }
   }, 90_000);
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Asks until `done` (the health probe caches its answer for a few seconds); the last answer either way. */
 async function poll(ask: () => Promise<HttpResult>, done: (r: HttpResult) => boolean): Promise<HttpResult> {

@@ -9,15 +9,7 @@ import { deleteTable, ensureTable } from '../../shared/adapters/dynamodb/create-
 import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../shared/local/dynamodb-local.js';
 import { useTestTable } from '../support/dynamo.js';
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+import { isAlive } from '../support/processes.js';
 
 describe('ensureTable', () => {
   const { client, tableName } = useTestTable();
