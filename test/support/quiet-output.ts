@@ -12,9 +12,11 @@ import { afterAll, beforeEach, expect } from 'vitest';
 export const TEST_OUTPUT_DIR = '.test-output';
 
 const lines: string[] = [];
+let written = 0;
 const capture =
   (stream: 'stdout' | 'stderr') =>
   (chunk: string | Uint8Array, encoding?: unknown, callback?: unknown): boolean => {
+    written += 1;
     lines.push(`${stream}: ${typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8')}`);
     const done = typeof encoding === 'function' ? encoding : callback;
     if (typeof done === 'function') queueMicrotask(() => done());
@@ -43,7 +45,7 @@ const failedIn = (task: TaskLike): boolean =>
 // Vitest reads a hook's first parameter as fixtures (a pattern is required); the file is the second.
 // biome-ignore lint/correctness/noEmptyPattern: no fixture is needed here
 afterAll(({}, suite) => {
-  if (!failedIn(suite as TaskLike) || lines.length === 0) return;
+  if (!failedIn(suite as TaskLike) || written === 0) return;
   mkdirSync(TEST_OUTPUT_DIR, { recursive: true });
   writeFileSync(logFile, lines.join(''));
   console.error(`the output of the code under test in this file: ${logFile}`);
