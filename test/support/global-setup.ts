@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import { startDynamoDbLocal } from '../../shared/local/dynamodb-local.js';
 import { launchChromiumServer } from './browser.js';
+import { DYNAMODB_LOCAL_READY_MS } from './dynamo.js';
 
 /**
  * One DynamoDB Local for the whole run: a JVM start costs seconds, while a table per test file
@@ -11,7 +12,7 @@ import { launchChromiumServer } from './browser.js';
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const starting = [
-    startDynamoDbLocal({ port: 0, inMemory: true }),
+    startDynamoDbLocal({ port: 0, inMemory: true, readyTimeoutMs: DYNAMODB_LOCAL_READY_MS }),
     runsBrowserTests(project) ? launchChromiumServer() : Promise.resolve(undefined),
   ] as const;
   const [dynamoStart, browserStart] = await Promise.allSettled(starting);
