@@ -10,9 +10,12 @@ export default defineConfig({
     // .test-output/<file>.log when a test fails, and nowhere otherwise.
     setupFiles: ['test/support/quiet-output.ts'],
     pool: 'forks',
-    // Vitest's default on 2 cores is one worker, which leaves the cores idle while tests wait on
-    // DynamoDB Local, the issuer simulator and Chromium: three files at a time keep both busy.
-    maxWorkers: 3,
+    // Vitest's default on 2 cores is one worker, which leaves a core idle while tests wait on
+    // DynamoDB Local, the issuer simulator and Chromium. Three files at a time, on this machine
+    // shared with other suites (load 10-18), overloaded the one DynamoDB Local: 65 timeouts and
+    // 503s against 11 with one worker. Two is the setting; VITEST_MAX_WORKERS or --maxWorkers
+    // tries another.
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? 2),
     // The slow files first (fresh clone: the known ones; later runs: vitest's cached durations).
     sequence: { sequencer: SlowFirstSequencer },
     // The default reporter, then the ten slowest files (.ci/run names both as well).

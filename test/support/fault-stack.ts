@@ -189,9 +189,9 @@ export async function expectSellerLedgerBalanced(
  * Lanes for the exhaustive sweeps: each a FaultStack of its own (table, issuer simulator, clock,
  * plan), so the k-th-call cases of one flow run side by side without seeing each other's calls,
  * sweeps, or clock moves. A few lanes per file: DynamoDB Local, shared by the whole run, takes
- * some 600 conditional writes a second on this machine.
+ * some 600 conditional writes a second on this machine, shared with the run's other files.
  */
-export const FAULT_LANES = 3;
+export const FAULT_LANES = 2;
 
 export function useFaultLanes(count = FAULT_LANES): readonly FaultStack[] {
   return Array.from({ length: count }, () => useFaultStack());
