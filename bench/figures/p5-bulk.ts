@@ -36,7 +36,7 @@ const mintMany = async (b: BenchStack, count: number, concurrency: number) => {
  */
 export async function p5Bulk(
   b: BenchStack,
-  cfg: Pick<BenchConfig, 'cards' | 'concurrency' | 'orderSamples'>,
+  cfg: Pick<BenchConfig, 'cards' | 'concurrency' | 'orderSamples' | 'probeOps'>,
 ): Promise<Figure[]> {
   const codes = await mintMany(b, cfg.cards, cfg.concurrency);
   const gift = DEMO_BRANDS[0];
@@ -54,7 +54,8 @@ export async function p5Bulk(
 
   const { rates } = await measureCommandRates(b, ['TransactWriteItems', 'GetItem'], {
     concurrency: cfg.concurrency,
-    ops: Math.max(50, Math.min(400, Math.ceil(cfg.cards / WRITE_BATCH))),
+    // At least 50 calls (fewer when the probe is set smaller: the bench-figures test's tiny scale).
+    ops: Math.max(Math.min(50, cfg.probeOps), Math.min(400, Math.ceil(cfg.cards / WRITE_BATCH))),
     transactItems: 2 * WRITE_BATCH,
   });
   const storageCeiling = 1 / (1 / ((rates.TransactWriteItems ?? 0) * WRITE_BATCH) + 1 / (rates.GetItem ?? 0));

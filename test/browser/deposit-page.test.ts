@@ -4,6 +4,7 @@ import {
   fitsWidth,
   openPage,
   PHONE_360,
+  plain,
   renderedFonts,
   saveScreenshot,
   useBrowser,
@@ -15,8 +16,6 @@ import { useTestStack } from '../support/test-stack.js';
 
 const stack = useTestStack();
 const browser = useBrowser();
-
-const plain = (code: string) => code.replace(/[\s-]/g, '');
 
 async function mintMany(s: TestStack, count: number): Promise<string[]> {
   const codes: string[] = [];

@@ -4,6 +4,7 @@ import {
   fitsWidth,
   openPage,
   PHONE_360,
+  plain,
   pressReveal,
   renderedFonts,
   saveScreenshot,
@@ -24,7 +25,6 @@ const PREVIEW_BOTS = [
 ];
 
 /** Codes are compared as the issuer knows them: without the dashes and spaces people add. */
-const plain = (code: string) => code.replace(/[\s-]/g, '');
 
 const revealedCode = async (page: Page) => plain((await page.textContent('#revealed-code')) ?? '');
 

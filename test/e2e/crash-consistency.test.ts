@@ -11,7 +11,9 @@ import { loadLocalConfig } from '../../shared/config/config.js';
 import { DEPENDENCY_UNAVAILABLE_DETAIL } from '../../shared/http/problem.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../shared/local/dynamodb-local.js';
 import { startLocalStack } from '../../shared/local/local-stack.js';
+import { DYNAMODB_LOCAL_READY_MS as READY_MS } from '../support/dynamo.js';
 import { expectProblem } from '../support/fraud-helpers.js';
+import { isAlive } from '../support/processes.js';
 import { aListing, depositFresh, unique } from '../support/scenario.js';
 import { type HttpResult, startTestStack, type TestStack } from '../support/test-stack.js';
 
@@ -46,9 +48,9 @@ describe('crash consistency: DynamoDB Local SIGKILLed during a burst of sales, r
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'card-vault-crash-'));
-    dynamo = await startDynamoDbLocal({ port: 0, inMemory: false, dataDir });
+    dynamo = await startDynamoDbLocal({ port: 0, inMemory: false, dataDir, readyTimeoutMs: READY_MS });
     stack = await startTestStack({ DYNAMODB_ENDPOINT: dynamo.endpoint });
-  });
+  }, 2 * READY_MS);
   afterAll(async () => {
     await stack?.stop();
     await dynamo?.stop();
@@ -271,7 +273,12 @@ describe('crash consistency: DynamoDB Local SIGKILLed during a burst of sales, r
     expect(health.body.checks).toEqual({ database: 'down' });
 
     phase = 'after';
-    dynamo = await startDynamoDbLocal({ port: dynamo.port, inMemory: false, dataDir });
+    dynamo = await startDynamoDbLocal({
+      port: dynamo.port,
+      inMemory: false,
+      dataDir,
+      readyTimeoutMs: READY_MS,
+    });
     release();
     await burst;
     const healthy = await poll(
@@ -318,17 +325,8 @@ describe('crash consistency: DynamoDB Local SIGKILLed during a burst of sales, r
     } finally {
       client.destroy();
     }
-  }, 90_000);
+  }, 180_000);
 });
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Asks until `done` (the health probe caches its answer for a few seconds); the last answer either way. */
 async function poll(ask: () => Promise<HttpResult>, done: (r: HttpResult) => boolean): Promise<HttpResult> {

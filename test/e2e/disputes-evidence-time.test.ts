@@ -9,29 +9,11 @@ import {
   sellerOf,
 } from '../support/fraud-helpers.js';
 import { expectLedgerInvariant } from '../support/ledger-invariant.js';
-import { aListing, anOrder, depositFresh, pay, reveal, unique } from '../support/scenario.js';
-import type { TestStack } from '../support/test-stack.js';
+import { revealedFor, unique } from '../support/scenario.js';
 import { useTestStack } from '../support/test-stack.js';
 
 const stack = useTestStack();
 afterEach(() => expectLedgerInvariant(stack.current));
-
-/** A revealed one-card order of a fresh seller, for a given buyer. */
-async function revealedFor(s: TestStack, buyerId = unique('buyer')) {
-  const { listingId, sellerId } = await aListing(s, { price: 4500 });
-  const [card] = await depositFresh(s, listingId, 1);
-  const { order, orderId } = await anOrder(s, listingId, buyerId);
-  await pay(s, order);
-  const res = await reveal(s, orderId, buyerId);
-  expect(res.status, res.text).toBe(200);
-  return {
-    orderId,
-    buyerId,
-    sellerId,
-    card: card as { code: string; cardId: string },
-    revealedAt: res.body.revealedAt as string,
-  };
-}
 
 describe('disputes: time evidence and the buyer history', () => {
   it('escalates the second report without a redemption time from the same buyer (unproven_history)', async () => {

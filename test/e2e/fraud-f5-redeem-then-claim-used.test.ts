@@ -11,29 +11,12 @@ import {
   report,
   sellerOf,
 } from '../support/fraud-helpers.js';
-import { aListing, anOrder, depositFresh, pay, reveal, unique } from '../support/scenario.js';
-import type { TestStack } from '../support/test-stack.js';
+import { revealedFor, unique } from '../support/scenario.js';
 import { useTestStack } from '../support/test-stack.js';
 
 const stack = useTestStack();
 /** The default RACE_WINDOW_SECONDS. */
 const RACE_WINDOW_SECONDS = 120;
-
-/** A revealed one-card order for a given buyer. */
-async function revealedFor(s: TestStack, buyerId: string) {
-  const { listingId, sellerId } = await aListing(s);
-  const [card] = await depositFresh(s, listingId, 1);
-  const { order, orderId } = await anOrder(s, listingId, buyerId);
-  await pay(s, order);
-  const res = await reveal(s, orderId, buyerId);
-  expect(res.status, res.text).toBe(200);
-  return {
-    orderId,
-    sellerId,
-    card: card as { code: string; cardId: string },
-    revealedAt: res.body.revealedAt,
-  };
-}
 
 describe('F5: the buyer redeems the code, then claims it was already used', () => {
   it('rejects a report on a code redeemed after the reveal, outside the race window, and marks the buyer', async () => {

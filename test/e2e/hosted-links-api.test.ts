@@ -1,14 +1,21 @@
 import { createHash } from 'node:crypto';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { anotherTenant, scanTable } from '../support/fraud-helpers.js';
 import { aPaidOrder } from '../support/scenario.js';
 import { useTestStack } from '../support/test-stack.js';
 
 const stack = useTestStack();
+/** The stack's clock stands still until the test ends. */
+const stopTheClock = () => {
+  stack.current.clock.freeze();
+  onTestFinished(() => stack.current.clock.resume());
+};
 
 describe('hosted links API (issue 10)', () => {
   it('a reveal link for the order and its buyer has an unguessable token, kept hashed, expiring in 24 h', async () => {
     const { orderId, buyerId } = await aPaidOrder(stack.current);
+    // A controlled clock: the lifetime reads back exact, whatever the request took on a busy machine.
+    stopTheClock();
     const res = await stack.current.post(`/v1/orders/${orderId}/reveal-links`, { buyerId });
     expect(res.status, res.text).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
@@ -25,6 +32,7 @@ describe('hosted links API (issue 10)', () => {
 
   it('a deposit link defaults to 1 h, takes an expiry, and another seller gets 404', async () => {
     const { listingId, sellerId } = await aPaidOrder(stack.current);
+    stopTheClock();
     const res = await stack.current.post(`/v1/listings/${listingId}/deposit-links`, { sellerId });
     expect(res.status, res.text).toBe(201);
     const secondsLeft = (at: string) =>

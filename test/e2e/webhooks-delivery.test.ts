@@ -11,7 +11,7 @@ import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js'
 import { rollSecret, type WebhookEndpoint } from '../../shared/domain/webhook-endpoint.js';
 import { webhookEventsOf } from '../../shared/domain/webhook-event.js';
 import { eventsOf, findCodes } from '../support/fraud-helpers.js';
-import { aListing, anOrder, depositFresh, pay, reveal, unique } from '../support/scenario.js';
+import { aListing, anOrder, aTenantOn, depositFresh, pay, reveal, unique } from '../support/scenario.js';
 import { type TestStack, useTestStack } from '../support/test-stack.js';
 import { eventually, type Received, startReceiver } from '../support/webhook-receiver.js';
 
@@ -44,21 +44,7 @@ afterAll(async () => {
 });
 
 /** A tenant of its own per test (its endpoints see only its sales), and the stack calling as it. */
-async function aTenant(): Promise<{ tenantId: string; as: TestStack }> {
-  const s = stack.current;
-  const { tenant, apiKey } = await s.vault.tenants.create(unique('market'));
-  const as: TestStack = {
-    ...s,
-    post: (path, body, headers) =>
-      s.request('POST', path, {
-        ...(body !== undefined ? { body } : {}),
-        ...(headers ? { headers } : {}),
-        apiKey,
-      }),
-    get: (path) => s.request('GET', path, { apiKey }),
-  };
-  return { tenantId: tenant.tenantId, as };
-}
+const aTenant = () => aTenantOn(stack.current);
 
 /** An order placed on a fresh listing of the tenant: its first trail line is `order.placed`. */
 async function aPlacedOrder(as: TestStack) {

@@ -12,8 +12,17 @@ import {
   redeemAtTime,
   report,
 } from '../support/fraud-helpers.js';
-import { aListing, anOrder, depositFresh, mintCode, pay, reveal, unique } from '../support/scenario.js';
-import { type TestStack, useTestStack } from '../support/test-stack.js';
+import {
+  aListing,
+  anOrder,
+  aTenantOn,
+  depositFresh,
+  mintCode,
+  pay,
+  reveal,
+  unique,
+} from '../support/scenario.js';
+import { useTestStack } from '../support/test-stack.js';
 import { eventually, startReceiver } from '../support/webhook-receiver.js';
 
 // Webhooks delivered as `npm start` does (DynamoDB Local's stream, the fan-out, the dispatcher).
@@ -31,21 +40,7 @@ afterAll(async () => {
 });
 
 /** A tenant of its own (its endpoint hears only this test's changes), and the stack calling as it. */
-async function aTenant(): Promise<{ tenantId: string; as: TestStack }> {
-  const s = stack.current;
-  const { tenant, apiKey } = await s.vault.tenants.create(unique('market'));
-  const as: TestStack = {
-    ...s,
-    post: (path, body, headers) =>
-      s.request('POST', path, {
-        ...(body !== undefined ? { body } : {}),
-        ...(headers ? { headers } : {}),
-        apiKey,
-      }),
-    get: (path) => s.request('GET', path, { apiKey }),
-  };
-  return { tenantId: tenant.tenantId, as };
-}
+const aTenant = () => aTenantOn(stack.current);
 
 const nowSeconds = () => Math.floor(stack.current.clock.now().getTime() / 1000);
 const decision = { note: 'checked with the shop', decidedBy: 'agent-1' };

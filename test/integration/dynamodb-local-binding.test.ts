@@ -5,6 +5,7 @@ import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../shared/local/dynamodb-local.js';
+import { DYNAMODB_LOCAL_READY_MS } from '../support/dynamo.js';
 
 /** This machine's own addresses other than loopback (link-local ones with their zone). */
 const otherLocalAddresses = Object.entries(networkInterfaces()).flatMap(([name, addresses]) =>
@@ -57,8 +58,8 @@ function decodeAddress(hex: string): string {
 describe('DynamoDB Local as startDynamoDbLocal runs it', () => {
   let dynamo: DynamoDbLocal;
   beforeAll(async () => {
-    dynamo = await startDynamoDbLocal({ port: 0, inMemory: true });
-  });
+    dynamo = await startDynamoDbLocal({ port: 0, inMemory: true, readyTimeoutMs: DYNAMODB_LOCAL_READY_MS });
+  }, DYNAMODB_LOCAL_READY_MS);
   afterAll(() => dynamo?.stop());
 
   it('answers on 127.0.0.1', async () => {

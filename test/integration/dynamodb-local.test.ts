@@ -8,16 +8,8 @@ import { describe, expect, inject, it } from 'vitest';
 import { deleteTable, ensureTable } from '../../shared/adapters/dynamodb/create-table.js';
 import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
 import { type DynamoDbLocal, startDynamoDbLocal } from '../../shared/local/dynamodb-local.js';
-import { useTestTable } from '../support/dynamo.js';
-
-const isAlive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
+import { DYNAMODB_LOCAL_READY_MS as READY_MS, useTestTable } from '../support/dynamo.js';
+import { isAlive } from '../support/processes.js';
 
 describe('ensureTable', () => {
   const { client, tableName } = useTestTable();
@@ -69,18 +61,18 @@ describe('startDynamoDbLocal', () => {
   });
 
   it('stop() leaves no java process behind', async () => {
-    const dynamo = await startDynamoDbLocal({ port: 0, inMemory: true });
+    const dynamo = await startDynamoDbLocal({ port: 0, inMemory: true, readyTimeoutMs: READY_MS });
     expect(isAlive(dynamo.pid)).toBe(true);
     await dynamo.stop();
     expect(isAlive(dynamo.pid)).toBe(false);
     await dynamo.stop(); // idempotent
     // A JVM start takes seconds on a loaded machine: the default per-test budget is too tight.
-  }, 60_000);
+  }, 150_000);
 
   it('keeps data in dataDir across stop/start and a kill -9, and refuses a second instance on it', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'card-vault-ddb-'));
     const item = { pk: 'p#1', sk: 's#1', note: 'kept' };
-    const start = () => startDynamoDbLocal({ port: 0, dataDir, inMemory: false });
+    const start = () => startDynamoDbLocal({ port: 0, dataDir, inMemory: false, readyTimeoutMs: READY_MS });
     const read = async (dynamo: DynamoDbLocal) => {
       const { client, doc } = createDynamoClients({ endpoint: dynamo.endpoint });
       const { Item } = await doc.send(
@@ -112,5 +104,5 @@ describe('startDynamoDbLocal', () => {
       await dynamo.stop();
       await rm(dataDir, { recursive: true, force: true });
     }
-  }, 90_000);
+  }, 360_000);
 });

@@ -4,7 +4,7 @@ import {
   everyK,
   expectOrderExplainedByTrail,
   expectSellerLedgerBalanced,
-  useFaultStack,
+  useFaultLanes,
 } from '../support/fault-stack.js';
 import { eventsOf, expectProblem, placeOrder, redeemAtTime } from '../support/fraud-helpers.js';
 import { aPaidOrder, reveal } from '../support/scenario.js';
@@ -15,16 +15,16 @@ import { aSellerAboutToBeSuspended, expectCascadeConsistent } from '../support/s
  * and seller penalty) and the suspension cascade a dead-code reveal sets off, each with the k-th
  * port call failing for every k, then the same request retried with faults off. The cascade's
  * retry is the request and then the next sweep (a cascade the fault interrupted is the sweeper's).
+ * The k's run a few side by side, each lane on a stack and table of its own (fault-stack.ts).
  */
-const faults = useFaultStack();
+const lanes = useFaultLanes();
 
 describe.each(FAULT_MODES)('a %s at every port call', { timeout: 180_000 }, (mode) => {
   it('report: decided once on the evidence, refund and penalty applied once, ledger balanced', async () => {
-    const { stack } = faults;
     await everyK(
-      faults,
+      lanes,
       mode,
-      async () => {
+      async ({ stack }) => {
         const sale = await aPaidOrder(stack);
         const shown = await reveal(stack, sale.orderId, sale.buyerId);
         expect(shown.status, shown.text).toBe(200);
@@ -32,14 +32,15 @@ describe.each(FAULT_MODES)('a %s at every port call', { timeout: 180_000 }, (mod
         await redeemAtTime(stack, sale.card.code, Date.parse(shown.body.revealedAt) - 600_000);
         return { ...sale, code: sale.card.code.replace(/-/g, '') };
       },
-      ({ orderId, buyerId, card }) =>
+      ({ orderId, buyerId, card }, { stack }) =>
         stack.post(`/v1/orders/${orderId}/reports`, {
           buyerId,
           cardId: card.cardId,
           reason: 'already_redeemed',
         }),
       201,
-      async ({ orderId, sellerId, card, code, order }, faulted, retried) => {
+      async ({ orderId, sellerId, card, code, order }, faulted, retried, faults) => {
+        const { stack } = faults;
         const stored = await faults.raw.reports.getReport(faults.tenantId, orderId, card.cardId);
         expect(stored, 'the report was recorded').toBeDefined();
         if (retried.status === 409) {
@@ -74,14 +75,14 @@ describe.each(FAULT_MODES)('a %s at every port call', { timeout: 180_000 }, (mod
   });
 
   it('suspension cascade: a dead-code reveal suspends the seller; its open orders are closed, once', async () => {
-    const { stack } = faults;
     await everyK(
-      faults,
+      lanes,
       mode,
-      () => aSellerAboutToBeSuspended(faults),
-      (s) => reveal(stack, s.a.orderId, s.a.buyerId, s.a.key),
+      (faults) => aSellerAboutToBeSuspended(faults),
+      (s, { stack }) => reveal(stack, s.a.orderId, s.a.buyerId, s.a.key),
       409,
-      async (s, faulted, retried) => {
+      async (s, faulted, retried, faults) => {
+        const { stack } = faults;
         expectProblem(retried, 409, 'code-already-redeemed');
         expect(faulted.text + retried.text).not.toMatch(new RegExp(s.codes.join('|')));
         // The inline cascade may have been cut short: the sweeper finishes it.

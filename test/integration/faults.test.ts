@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { FAULT_MODES } from '../support/fault-injector.js';
-import { everyK, expectOrderExplainedByTrail, useFaultStack } from '../support/fault-stack.js';
+import {
+  everyK,
+  expectOrderExplainedByTrail,
+  type FaultStack,
+  useFaultLanes,
+} from '../support/fault-stack.js';
 import { expectLedgerInvariant } from '../support/ledger-invariant.js';
 import { aListing, anOrder, depositFresh, mintCode, pay, unique } from '../support/scenario.js';
 
@@ -11,28 +16,29 @@ import { aListing, anOrder, depositFresh, mintCode, pay, unique } from '../suppo
  * DynamoDB Local, the local cipher and the simulated issuer; the routes through app.request.
  * Reports and the suspension cascade: faults-disputes.test.ts; the sweeper's flows: faults-sweeper.test.ts.
  */
-const faults = useFaultStack();
-const expectOrderExplained = (orderId: string) => expectOrderExplainedByTrail(faults.stack, orderId);
+const lanes = useFaultLanes();
+const expectOrderExplained = (f: FaultStack, orderId: string) =>
+  expectOrderExplainedByTrail(f.stack, orderId);
 
-// Each test replays its flow once per port call (k = 1..n), so it needs more than the default 20 s on a busy machine.
+// Each test replays its flow once per port call (k = 1..n, a few lanes side by side), so it needs more than the default 20 s on a busy machine.
 describe.each(FAULT_MODES)('a %s at every port call', { timeout: 180_000 }, (mode) => {
   it('deposit: each code stored once, available, its fingerprint held', async () => {
     const calls = await everyK(
-      faults,
+      lanes,
       mode,
-      async () => ({ listing: await aListing(faults.stack), minted: await mintCode(faults.stack) }),
-      ({ listing, minted }) =>
-        faults.stack.post(`/v1/listings/${listing.listingId}/cards`, { cards: [{ code: minted.code }] }),
+      async (f) => ({ listing: await aListing(f.stack), minted: await mintCode(f.stack) }),
+      ({ listing, minted }, f) =>
+        f.stack.post(`/v1/listings/${listing.listingId}/cards`, { cards: [{ code: minted.code }] }),
       200,
-      async ({ listing, minted }, _faulted, retried) => {
+      async ({ listing, minted }, _faulted, retried, f) => {
         const result = retried.body.results[0];
         // A lost answer may have stored the card: the retry then meets its own fingerprint.
         expect(result.outcome === 'accepted' || result.reason === 'duplicate', retried.text).toBe(true);
-        const stock = (await faults.stack.get(`/v1/listings/${listing.listingId}`)).body.stock;
+        const stock = (await f.stack.get(`/v1/listings/${listing.listingId}`)).body.stock;
         expect(stock.available, JSON.stringify(stock)).toBe(1);
         // The fingerprint is held: the same code on another listing is refused.
-        const other = await aListing(faults.stack);
-        const again = await faults.stack.post(`/v1/listings/${other.listingId}/cards`, {
+        const other = await aListing(f.stack);
+        const again = await f.stack.post(`/v1/listings/${other.listingId}/cards`, {
           cards: [{ code: minted.code }],
         });
         expect(again.body.results[0].reason, again.text).toBe('duplicate');
@@ -43,94 +49,94 @@ describe.each(FAULT_MODES)('a %s at every port call', { timeout: 180_000 }, (mod
 
   it('order: one order per Idempotency-Key, one card reserved, trail explains state', async () => {
     await everyK(
-      faults,
+      lanes,
       mode,
-      async () => {
-        const listing = await aListing(faults.stack);
-        await depositFresh(faults.stack, listing.listingId, 2);
+      async (f) => {
+        const listing = await aListing(f.stack);
+        await depositFresh(f.stack, listing.listingId, 2);
         return { listing, buyerId: unique('buyer'), key: unique('order') };
       },
-      ({ listing, buyerId, key }) =>
-        faults.stack.post(
+      ({ listing, buyerId, key }, f) =>
+        f.stack.post(
           '/v1/orders',
           { listingId: listing.listingId, buyerId, quantity: 1 },
           { 'idempotency-key': key },
         ),
       201,
-      async ({ listing }, faulted, retried) => {
+      async ({ listing }, faulted, retried, f) => {
         if (faulted.status === 201) expect(retried.body.orderId).toBe(faulted.body.orderId);
-        const stock = (await faults.stack.get(`/v1/listings/${listing.listingId}`)).body.stock;
+        const stock = (await f.stack.get(`/v1/listings/${listing.listingId}`)).body.stock;
         expect(stock.available, JSON.stringify(stock)).toBe(1);
-        await expectOrderExplained(retried.body.orderId);
+        await expectOrderExplained(f, retried.body.orderId);
       },
     );
-    await expectLedgerInvariant(faults.stack);
+    for (const f of lanes) await expectLedgerInvariant(f.stack);
   });
 
   it('payment: applied once per paymentRef, ledger balanced', async () => {
     await everyK(
-      faults,
+      lanes,
       mode,
-      async () => {
-        const listing = await aListing(faults.stack);
-        await depositFresh(faults.stack, listing.listingId, 1);
-        const { order } = await anOrder(faults.stack, listing.listingId);
+      async (f) => {
+        const listing = await aListing(f.stack);
+        await depositFresh(f.stack, listing.listingId, 1);
+        const { order } = await anOrder(f.stack, listing.listingId);
         return { order, paymentRef: unique('pay') };
       },
-      ({ order, paymentRef }) =>
-        faults.stack.post(`/v1/orders/${order.orderId}/payment`, { paymentRef, amount: order.amount }),
+      ({ order, paymentRef }, f) =>
+        f.stack.post(`/v1/orders/${order.orderId}/payment`, { paymentRef, amount: order.amount }),
       200,
-      async ({ order }) => {
-        const now = (await faults.stack.get(`/v1/orders/${order.orderId}`)).body;
+      async ({ order }, _faulted, _retried, f) => {
+        const now = (await f.stack.get(`/v1/orders/${order.orderId}`)).body;
         expect(now.state).toBe('paid');
-        await expectOrderExplained(order.orderId);
-        await expectLedgerInvariant(faults.stack);
+        await expectOrderExplained(f, order.orderId);
+        await expectLedgerInvariant(f.stack);
       },
     );
   });
 
   it('reveal: the code goes to the buyer with the winning key only, never to another key', async () => {
     await everyK(
-      faults,
+      lanes,
       mode,
-      async () => {
-        const listing = await aListing(faults.stack);
-        const [card] = await depositFresh(faults.stack, listing.listingId, 1);
-        const { order, buyerId } = await anOrder(faults.stack, listing.listingId);
-        await pay(faults.stack, order);
+      async (f) => {
+        const listing = await aListing(f.stack);
+        const [card] = await depositFresh(f.stack, listing.listingId, 1);
+        const { order, buyerId } = await anOrder(f.stack, listing.listingId);
+        await pay(f.stack, order);
         // The reveal answers the code normalized (no separators).
         const code = String(card?.code).replace(/-/g, '');
         return { orderId: order.orderId as string, buyerId, code, key: unique('reveal') };
       },
-      ({ orderId, buyerId, key }) =>
-        faults.stack.post(`/v1/orders/${orderId}/reveal`, { buyerId }, { 'idempotency-key': key }),
+      ({ orderId, buyerId, key }, f) =>
+        f.stack.post(`/v1/orders/${orderId}/reveal`, { buyerId }, { 'idempotency-key': key }),
       200,
-      async ({ orderId, buyerId, code }, faulted, retried) => {
+      async ({ orderId, buyerId, code }, faulted, retried, f) => {
         expect(retried.text).toContain(code);
         if (faulted.status === 200) expect(faulted.text).toContain(code);
-        const other = await faults.stack.post(
+        const other = await f.stack.post(
           `/v1/orders/${orderId}/reveal`,
           { buyerId },
           { 'idempotency-key': unique('r') },
         );
         expect(other.text).not.toContain(code);
         expect(other.status).toBeGreaterThanOrEqual(400);
-        await expectOrderExplained(orderId);
-        await expectLedgerInvariant(faults.stack);
+        await expectOrderExplained(f, orderId);
+        await expectLedgerInvariant(f.stack);
       },
     );
   });
 
   it('confirm: the order completes once, ledger balanced', async () => {
     await everyK(
-      faults,
+      lanes,
       mode,
-      async () => {
-        const listing = await aListing(faults.stack);
-        await depositFresh(faults.stack, listing.listingId, 1);
-        const { order, buyerId } = await anOrder(faults.stack, listing.listingId);
-        await pay(faults.stack, order);
-        const shown = await faults.stack.post(
+      async (f) => {
+        const listing = await aListing(f.stack);
+        await depositFresh(f.stack, listing.listingId, 1);
+        const { order, buyerId } = await anOrder(f.stack, listing.listingId);
+        await pay(f.stack, order);
+        const shown = await f.stack.post(
           `/v1/orders/${order.orderId}/reveal`,
           { buyerId },
           { 'idempotency-key': unique('r') },
@@ -138,11 +144,11 @@ describe.each(FAULT_MODES)('a %s at every port call', { timeout: 180_000 }, (mod
         expect(shown.status, shown.text).toBe(200);
         return { orderId: order.orderId as string, buyerId };
       },
-      ({ orderId, buyerId }) => faults.stack.post(`/v1/orders/${orderId}/confirm`, { buyerId }),
+      ({ orderId, buyerId }, f) => f.stack.post(`/v1/orders/${orderId}/confirm`, { buyerId }),
       200,
-      async ({ orderId }) => {
-        await expectOrderExplained(orderId);
-        await expectLedgerInvariant(faults.stack);
+      async ({ orderId }, _faulted, _retried, f) => {
+        await expectOrderExplained(f, orderId);
+        await expectLedgerInvariant(f.stack);
       },
     );
   });

@@ -14,6 +14,7 @@ import {
   placing,
   randomHex,
   rawItem,
+  storeReads,
   storesOn,
   transitions,
   uniqueId,
@@ -21,12 +22,10 @@ import {
 
 const table = useTestTable();
 const stores = storesOn(table);
-const { catalog, orders, parties } = stores;
+const { orders, parties } = stores;
 
-const cardOf = (c: Card) => catalog.getCard(c.tenantId, c.listingId, c.cardId);
-const orderOf = (o: Order) => orders.getOrder(o.tenantId, o.orderId);
+const { cardOf, orderOf, eventTypes } = storeReads(stores);
 const balanceOf = async (o: Order) => (await parties.getSeller(o.tenantId, o.sellerId))?.balance;
-const eventTypes = async (o: Order) => (await orders.listEvents(o.tenantId, o.orderId)).map((e) => e.type);
 
 describe('placeOrder', () => {
   it('reserves the cards and writes the order, its idempotency record and its event', async () => {

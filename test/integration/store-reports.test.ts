@@ -2,17 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { Card } from '../../shared/domain/card.js';
 import type { Order } from '../../shared/domain/order.js';
 import { useTestTable } from '../support/dynamo.js';
-import { anOrderIn, reporting, storesOn, transitions } from '../support/store-builders.js';
+import { anOrderIn, reporting, storeReads, storesOn, transitions } from '../support/store-builders.js';
 
 const table = useTestTable();
 const stores = storesOn(table);
-const { catalog, orders, reports, parties } = stores;
+const { orders, reports, parties } = stores;
 
-const orderOf = (o: Order) => orders.getOrder(o.tenantId, o.orderId);
-const cardOf = (c: Card) => catalog.getCard(c.tenantId, c.listingId, c.cardId);
+const { orderOf, cardOf, eventTypes } = storeReads(stores);
 const buyerOf = (o: Order) => parties.getBuyer(o.tenantId, o.buyerId);
 const sellerOf = (o: Order) => parties.getSeller(o.tenantId, o.sellerId);
-const eventTypes = async (o: Order) => (await orders.listEvents(o.tenantId, o.orderId)).map((e) => e.type);
 
 describe('recordReport', () => {
   it('stores a rejected report, counts it on the buyer with its time, and appends its event', async () => {

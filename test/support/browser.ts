@@ -1,8 +1,14 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, type BrowserContextOptions, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, expect } from 'vitest';
+import {
+  type Browser,
+  type BrowserContextOptions,
+  type BrowserServer,
+  chromium,
+  type Page,
+} from 'playwright-core';
+import { afterAll, beforeAll, expect, inject } from 'vitest';
 
 /** Debian's `chromium` package: the one browser the tests drive (playwright-core downloads none). */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
@@ -12,31 +18,49 @@ export const CHROMIUM_PATH = '/usr/bin/chromium';
  * install: the browser tests are part of `npm test`, never skipped (.ci/run installs it).
  */
 export async function launchChromium(): Promise<Browser> {
+  return chromium.launch(chromiumOptions());
+}
+
+/** Launches the same Chromium as a server the run's test files connect to (global-setup.ts). */
+export async function launchChromiumServer(): Promise<BrowserServer> {
+  return chromium.launchServer(chromiumOptions());
+}
+
+function chromiumOptions() {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM_PATH}: the browser tests need Debian's chromium and ` +
         'fonts-noto-cjk packages (apt-get install chromium fonts-noto-cjk; .ci/run installs both when missing)',
     );
   }
-  return chromium.launch({
+  return {
     executablePath: CHROMIUM_PATH,
     headless: true,
     // Chromium refuses to sandbox as root (CI containers); small containers have a small /dev/shm.
     args: [...(process.getuid?.() === 0 ? ['--no-sandbox'] : []), '--disable-dev-shm-usage'],
-  });
+  };
 }
 
-/** One browser per test file: launched before its tests, closed after. */
+/**
+ * The browser for a test file: a connection to the one Chromium the run launched
+ * (inject('chromiumEndpoint'), global-setup.ts), or, when the run launched none, a browser of
+ * the file's own. Every test opens contexts of its own, so files share nothing but the process.
+ */
 export function useBrowser(): { current: Browser } {
   const holder = {} as { current: Browser };
   beforeAll(async () => {
-    holder.current = await launchChromium();
+    const endpoint = inject('chromiumEndpoint');
+    holder.current = endpoint ? await chromium.connect(endpoint) : await launchChromium();
   });
   afterAll(async () => {
+    // Closing a connected browser disconnects this file (its contexts go); the server stays up.
     await holder.current?.close();
   });
   return holder;
 }
+
+/** A code as the pages show it, without the separators (spaces, dashes) it was typed with. */
+export const plain = (code: string) => code.replace(/[\s-]/g, '');
 
 /** Opens a page in a context of its own (en-US unless `options` says otherwise); it must answer 200. */
 export async function openPage(

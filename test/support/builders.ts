@@ -2,6 +2,7 @@ import type { Brand } from '../../shared/domain/brand.js';
 import type { Card } from '../../shared/domain/card.js';
 import { type Money, money, multiply, zero } from '../../shared/domain/money.js';
 import type { Order, OrderCard, OrderState } from '../../shared/domain/order.js';
+import type { OrderTransition } from '../../shared/domain/order-transition.js';
 
 /**
  * Test-data builders: each returns a valid, internally consistent value; a test overrides only
@@ -21,6 +22,15 @@ export function at(seconds = 0): Date {
 }
 
 export const eur = (amount: number): Money => money(amount, 'EUR');
+
+/** Sum of the signed ledger moves of some transitions, as the seller's balance would see it. */
+export function balanceAfter(...steps: OrderTransition[]) {
+  const lines = steps.flatMap((s) => s.ledger);
+  return {
+    held: lines.reduce((sum, l) => sum + l.held, 0),
+    available: lines.reduce((sum, l) => sum + l.available, 0),
+  };
+}
 
 export function someOrderCards(count: number): OrderCard[] {
   return Array.from({ length: count }, (_, i) => ({ cardId: `crd_${i + 1}`, last4: `${1000 + i + 1}` }));

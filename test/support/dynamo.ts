@@ -5,6 +5,12 @@ import { afterAll, beforeAll, inject } from 'vitest';
 import { deleteTable, ensureTable } from '../../shared/adapters/dynamodb/create-table.js';
 import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
 
+/**
+ * How long a test waits for a DynamoDB Local it starts to answer: the JVM's start takes seconds
+ * alone, and over half a minute on a 2-core machine running other suites (the default is 30 s).
+ */
+export const DYNAMODB_LOCAL_READY_MS = 90_000;
+
 export interface TestTable {
   client: DynamoDBClient;
   doc: DynamoDBDocumentClient;

@@ -186,33 +186,79 @@ export async function expectSellerLedgerBalanced(
 }
 
 /**
+ * Lanes for the exhaustive sweeps: each a FaultStack of its own (table, issuer simulator, clock,
+ * plan), so the k-th-call cases of one flow run side by side without seeing each other's calls,
+ * sweeps, or clock moves. A few lanes per file: DynamoDB Local, shared by the whole run, takes
+ * some 600 conditional writes a second on this machine, shared with the run's other files.
+ */
+export const FAULT_LANES = 2;
+
+export function useFaultLanes(count = FAULT_LANES): readonly FaultStack[] {
+  return Array.from({ length: count }, () => useFaultStack());
+}
+
+/**
+ * Runs `one(lane, k)` for k = 1, 2, … spread over the lanes, each lane taking the next k when
+ * its last run is done, until a run makes fewer than k port calls (it returns what it made).
+ * Every k below that one runs (as in a sequential sweep); a lane may have started a k above it,
+ * which is a fault-free run checked like any other. Returns the calls of the flow (that k - 1).
+ * The first failure stops the lanes from taking more k's and is rethrown, its k named.
+ */
+async function overEveryK(
+  lanes: readonly FaultStack[],
+  mode: FaultMode,
+  one: (f: FaultStack, k: number) => Promise<number>,
+): Promise<number> {
+  let next = 1;
+  let end = Number.POSITIVE_INFINITY;
+  const failures: unknown[] = [];
+  await Promise.all(
+    lanes.map(async (f) => {
+      while (next < end) {
+        const k = next++;
+        try {
+          if ((await one(f, k)) < k) end = Math.min(end, k);
+        } catch (error) {
+          end = 0;
+          if (error instanceof Error) error.message = `k=${k} ${mode}: ${error.message}`;
+          failures.push(error);
+        }
+      }
+    }),
+  );
+  if (failures.length > 0) throw failures[0];
+  return end - 1;
+}
+
+/**
  * Runs `flow` once per k with the k-th port call failing in `mode`, until a run makes fewer than
- * k calls. `prepare` builds the flow's precondition with faults off; `attempt` sends the request
- * (the same one on retry); `check` asserts the invariants after the fault-free retry.
- * `retryAnswers` are the statuses a retry may give besides `success` (a report already recorded).
+ * k calls, the k's spread over the lanes. `prepare` builds the flow's precondition with faults
+ * off; `attempt` sends the request (the same one on retry); `check` asserts the invariants after
+ * the fault-free retry. Each is given the lane it runs on. `retryAnswers` are the statuses a
+ * retry may give besides `success` (a report already recorded).
  */
 export async function everyK<P>(
-  f: FaultStack,
+  lanes: readonly FaultStack[],
   mode: FaultMode,
-  prepare: () => Promise<P>,
-  attempt: (p: P) => Promise<HttpResult>,
+  prepare: (f: FaultStack) => Promise<P>,
+  attempt: (p: P, f: FaultStack) => Promise<HttpResult>,
   success: number,
-  check: (p: P, faulted: HttpResult, retried: HttpResult) => Promise<void>,
+  check: (p: P, faulted: HttpResult, retried: HttpResult, f: FaultStack) => Promise<void>,
   retryAnswers: readonly number[] = [],
 ): Promise<number> {
-  for (let k = 1; ; k++) {
+  return overEveryK(lanes, mode, async (f, k) => {
     f.plan.off();
-    const p = await prepare();
+    const p = await prepare(f);
     f.plan.arm(k, mode);
-    const faulted = await attempt(p);
+    const faulted = await attempt(p, f);
     const made = f.plan.made;
     f.plan.off();
     expectSuccessOr503(faulted, success);
-    const retried = await attempt(p);
+    const retried = await attempt(p, f);
     expect([success, ...retryAnswers], `k=${k} ${mode}: ${retried.text}`).toContain(retried.status);
-    await check(p, faulted, retried);
-    if (made < k) return k - 1;
-  }
+    await check(p, faulted, retried, f);
+    return made;
+  });
 }
 
 /** One sweep; a sweep the fault stops before its steps throws the dependency's error, nothing else. */
@@ -236,28 +282,29 @@ export async function drainSweeps(f: FaultStack): Promise<void> {
 }
 
 /**
- * A sweeper-driven flow: the "retry" is the next sweep. Per k: `prepare` (faults off) makes its
- * work due, a sweep runs with the k-th port call failing, `half` checks the faulted sweep left
- * nothing half-done, a fault-free sweep runs, and `done` checks it finished the work.
+ * A sweeper-driven flow: the "retry" is the next sweep. Per k, on its lane: `prepare` (faults
+ * off) makes its work due, a sweep runs with the k-th port call failing, `half` checks the
+ * faulted sweep left nothing half-done, a fault-free sweep runs, and `done` checks it finished
+ * the work. A lane's sweeps see only its own table, so the k's run side by side.
  */
 export async function everyKSweep<P>(
-  f: FaultStack,
+  lanes: readonly FaultStack[],
   mode: FaultMode,
-  prepare: () => Promise<P>,
-  half: (p: P) => Promise<void>,
-  done: (p: P) => Promise<void>,
+  prepare: (f: FaultStack) => Promise<P>,
+  half: (p: P, f: FaultStack) => Promise<void>,
+  done: (p: P, f: FaultStack) => Promise<void>,
 ): Promise<number> {
-  for (let k = 1; ; k++) {
+  return overEveryK(lanes, mode, async (f, k) => {
     f.plan.off();
-    const p = await prepare();
+    const p = await prepare(f);
     f.plan.arm(k, mode);
     await sweepOnce(f);
     const made = f.plan.made;
     f.plan.off();
-    await half(p);
+    await half(p, f);
     const next = await f.stack.vault.sweeper.sweep();
     expect(next.failed, `k=${k} ${mode}: the next sweep failed`).toBe(0);
-    await done(p);
-    if (made < k) return k - 1;
-  }
+    await done(p, f);
+    return made;
+  });
 }

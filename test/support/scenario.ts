@@ -81,3 +81,36 @@ export async function aPaidOrder(stack: TestStack, listingOverrides: Parameters<
   await pay(stack, order);
   return { ...listing, card: card as { code: string; cardId: string }, order, orderId, buyerId };
 }
+
+/** A new tenant on the stack, and the stack calling as it (its own API key on every request). */
+export async function aTenantOn(s: TestStack): Promise<{ tenantId: string; as: TestStack }> {
+  const { tenant, apiKey } = await s.vault.tenants.create(unique('market'));
+  const as: TestStack = {
+    ...s,
+    post: (path, body, headers) =>
+      s.request('POST', path, {
+        ...(body !== undefined ? { body } : {}),
+        ...(headers ? { headers } : {}),
+        apiKey,
+      }),
+    get: (path) => s.request('GET', path, { apiKey }),
+  };
+  return { tenantId: tenant.tenantId, as };
+}
+
+/** A revealed one-card order of a fresh seller, for a given buyer. */
+export async function revealedFor(s: TestStack, buyerId = unique('buyer')) {
+  const { listingId, sellerId } = await aListing(s);
+  const [card] = await depositFresh(s, listingId, 1);
+  const { order, orderId } = await anOrder(s, listingId, buyerId);
+  await pay(s, order);
+  const res = await reveal(s, orderId, buyerId);
+  expect(res.status, res.text).toBe(200);
+  return {
+    orderId,
+    buyerId,
+    sellerId,
+    card: card as { code: string; cardId: string },
+    revealedAt: res.body.revealedAt as string,
+  };
+}

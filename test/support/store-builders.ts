@@ -26,6 +26,15 @@ export type Stores = ReturnType<typeof createDynamoStores>;
 
 export const storesOn = (table: TestTable): Stores => createDynamoStores(table);
 
+/** Reads back what a store test wrote: a card, an order, and the types of the order's events. */
+export function storeReads({ catalog, orders }: Stores) {
+  return {
+    cardOf: (c: Card) => catalog.getCard(c.tenantId, c.listingId, c.cardId),
+    orderOf: (o: Order) => orders.getOrder(o.tenantId, o.orderId),
+    eventTypes: async (o: Order) => (await orders.listEvents(o.tenantId, o.orderId)).map((e) => e.type),
+  };
+}
+
 /** The production transition builders, with real time-sortable ids. */
 export const transitions = new OrderTransitions((at) => ulidIdGenerator.next('evt', at));
 

@@ -5,9 +5,8 @@ import {
   releasedBeforeReveal,
   revealCheckConfirmed,
 } from '../../shared/domain/order.js';
-import type { OrderTransition } from '../../shared/domain/order-transition.js';
 import { OrderTransitions } from '../../shared/domain/order-transitions.js';
-import { anOrder, at, eur, plusSeconds } from '../support/builders.js';
+import { anOrder, at, balanceAfter, eur, plusSeconds } from '../support/builders.js';
 
 /** A paid order never revealed, released at its reveal deadline (T0 + 30 days), then a late reveal. */
 const DISPUTE_WINDOW_SECONDS = 86_400;
@@ -20,14 +19,6 @@ const active = [
   { cardId: 'crd_1', issuerState: 'active' as const, balance: eur(5000) },
   { cardId: 'crd_2', issuerState: 'unreachable' as const },
 ];
-
-function balanceAfter(...steps: OrderTransition[]) {
-  const lines = steps.flatMap((s) => s.ledger);
-  return {
-    held: lines.reduce((sum, l) => sum + l.held, 0),
-    available: lines.reduce((sum, l) => sum + l.available, 0),
-  };
-}
 
 describe('OrderTransitions.releaseUnrevealed', () => {
   it('pays the seller out of escrow, keeps the cards reserved and sealed, and leaves the order open to a reveal', () => {

@@ -3,7 +3,7 @@ import { InvalidStateError } from '../../shared/domain/errors.js';
 import type { Order, OrderState } from '../../shared/domain/order.js';
 import type { OrderTransition } from '../../shared/domain/order-transition.js';
 import { OrderTransitions } from '../../shared/domain/order-transitions.js';
-import { anOrder, at, eur, plusSeconds, T0 } from '../support/builders.js';
+import { anOrder, at, balanceAfter, eur, plusSeconds, T0 } from '../support/builders.js';
 
 const DISPUTE_WINDOW_SECONDS = 86_400;
 
@@ -14,15 +14,6 @@ function setup() {
     return `evt_${eventTimes.length}`;
   });
   return { eventTimes, transitions };
-}
-
-/** Sum of the signed ledger moves of some transitions, as the seller's balance would see it. */
-function balanceAfter(...steps: OrderTransition[]) {
-  const lines = steps.flatMap((s) => s.ledger);
-  return {
-    held: lines.reduce((sum, l) => sum + l.held, 0),
-    available: lines.reduce((sum, l) => sum + l.available, 0),
-  };
 }
 
 describe('OrderTransitions.closeUnpaid', () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { eur } from '../support/builders.js';
 import { type LedgerSnapshot, ledgerBreaches, ledgerLines } from '../support/ledger-invariant.js';
-
-const EUR = (amount: number) => ({ amount, currency: 'EUR' });
 
 /**
  * alice sold three 45 EUR orders: one released (4500 available), one refunded after a report
@@ -15,22 +14,22 @@ function aBook(overrides: { aliceAvailable?: number } = {}): LedgerSnapshot {
         tenantId: 't1',
         sellerId: 'alice',
         balance: { EUR: { held: 4500, available: overrides.aliceAvailable ?? 4050 } },
-        fines: [EUR(450)],
+        fines: [eur(450)],
       },
       { tenantId: 't1', sellerId: 'bob', balance: { USD: { held: 1000, available: 0 } }, fines: [] },
     ],
     orders: [
-      { tenantId: 't1', sellerId: 'alice', amount: EUR(4500), paid: true, refunded: EUR(0) },
-      { tenantId: 't1', sellerId: 'alice', amount: EUR(4500), paid: true, refunded: EUR(4500) },
-      { tenantId: 't1', sellerId: 'alice', amount: EUR(4500), paid: true, refunded: EUR(0) },
-      { tenantId: 't1', sellerId: 'alice', amount: EUR(4500), paid: false, refunded: EUR(0) },
-      { tenantId: 't1', sellerId: 'bob', amount: EUR(2000), paid: false, refunded: EUR(0) },
+      { tenantId: 't1', sellerId: 'alice', amount: eur(4500), paid: true, refunded: eur(0) },
+      { tenantId: 't1', sellerId: 'alice', amount: eur(4500), paid: true, refunded: eur(4500) },
+      { tenantId: 't1', sellerId: 'alice', amount: eur(4500), paid: true, refunded: eur(0) },
+      { tenantId: 't1', sellerId: 'alice', amount: eur(4500), paid: false, refunded: eur(0) },
+      { tenantId: 't1', sellerId: 'bob', amount: eur(2000), paid: false, refunded: eur(0) },
       {
         tenantId: 't1',
         sellerId: 'bob',
         amount: { amount: 1000, currency: 'USD' },
         paid: true,
-        refunded: EUR(0),
+        refunded: eur(0),
       },
     ],
   };
@@ -72,10 +71,10 @@ describe('ledger invariant helper', () => {
           tenantId: 't1',
           sellerId: 'carol',
           balance: { EUR: { held: 0, available: -450 } },
-          fines: [EUR(450)],
+          fines: [eur(450)],
         },
       ],
-      orders: [{ tenantId: 't1', sellerId: 'carol', amount: EUR(4500), paid: true, refunded: EUR(4500) }],
+      orders: [{ tenantId: 't1', sellerId: 'carol', amount: eur(4500), paid: true, refunded: eur(4500) }],
     };
     expect(ledgerBreaches(negative)).toEqual([]);
   });
@@ -93,7 +92,7 @@ describe('ledger invariant helper', () => {
       sellers: book.sellers,
       orders: [
         ...book.orders,
-        { tenantId: 't2', sellerId: 'alice', amount: EUR(4500), paid: true, refunded: EUR(0) },
+        { tenantId: 't2', sellerId: 'alice', amount: eur(4500), paid: true, refunded: eur(0) },
       ],
     };
     expect(ledgerBreaches(other)).toEqual([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { type SaleWorld, type StoredOrder, saleViolations } from '../../bench/support/sale-invariants.js';
+import { eur } from '../support/builders.js';
 
-const EUR = (amount: number) => ({ amount, currency: 'EUR' });
 const placed = { type: 'order.placed', to: 'pending_payment' };
 const paid = { type: 'payment.received', from: 'pending_payment', to: 'paid' };
 const revealed = { type: 'order.revealed', from: 'paid', to: 'revealed' };
@@ -18,7 +18,7 @@ function aWorld(): SaleWorld {
     paidAt: 't1',
     paymentRef: 'p1',
     revealedAt: 't2',
-    refunded: EUR(0),
+    refunded: eur(0),
     cards: [{ cardId: 'c1' }],
     events: [placed, paid, revealed, { type: 'order.redelivered' }, released],
   };
@@ -28,7 +28,7 @@ function aWorld(): SaleWorld {
     buyerId: 'carol',
     state: 'pending_payment',
     quantity: 1,
-    refunded: EUR(0),
+    refunded: eur(0),
     cards: [{ cardId: 'c2' }],
     events: [placed],
   };
@@ -52,8 +52,8 @@ function aWorld(): SaleWorld {
         { tenantId: 't', sellerId: 'alice', balance: { EUR: { held: 0, available: 4500 } }, fines: [] },
       ],
       orders: [
-        { tenantId: 't', sellerId: 'alice', amount: EUR(4500), paid: true, refunded: EUR(0) },
-        { tenantId: 't', sellerId: 'alice', amount: EUR(4500), paid: false, refunded: EUR(0) },
+        { tenantId: 't', sellerId: 'alice', amount: eur(4500), paid: true, refunded: eur(0) },
+        { tenantId: 't', sellerId: 'alice', amount: eur(4500), paid: false, refunded: eur(0) },
       ],
     },
   };
