@@ -30,9 +30,11 @@ export const INDEX_PARTITIONS = {
   dueOrders: 'DUE#*',
   escalationDeadlines: 'ESCDUE#*',
   pendingCascades: 'CASCADE',
+  reviewWork: 'REVIEWWORK',
   rechecks: 'RECHECK#*',
   dueWebhooks: `${WEBHOOK_DUE_PREFIX}*`,
   sellerOpenOrders: tenantPartitions('SLR#*#OPEN'),
+  heldReleases: tenantPartitions('SLR#*#HELDREL'),
   openEscalations: tenantPartitions('ESCALATIONS'),
   availableCards: tenantPartitions('LST#*#AVAIL'),
   heldCards: tenantPartitions('LST#*#HELD'),
@@ -108,6 +110,8 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
           INDEX_PARTITIONS.sellerOpenOrders,
           INDEX_PARTITIONS.availableCards,
           INDEX_PARTITIONS.heldCards,
+          // Closing a seller's review lifts the releases it held.
+          INDEX_PARTITIONS.heldReleases,
         ],
       },
     ],
@@ -187,12 +191,17 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
           INDEX_PARTITIONS.dueOrders,
           INDEX_PARTITIONS.escalationDeadlines,
           INDEX_PARTITIONS.pendingCascades,
+          INDEX_PARTITIONS.reviewWork,
         ],
       },
-      { index: SELLER_INDEX, partitions: [INDEX_PARTITIONS.sellerOpenOrders] },
+      {
+        index: SELLER_INDEX,
+        partitions: [INDEX_PARTITIONS.sellerOpenOrders, INDEX_PARTITIONS.heldReleases],
+      },
     ],
     // UpdateItem also on seller items: the cascade's refunds, and clearing the pending cascade.
-    writes: ['PutItem', 'UpdateItem'],
+    // ConditionCheckItem: a release held while the seller is under review checks the review.
+    writes: ['PutItem', 'UpdateItem', 'ConditionCheckItem'],
     writePrefixes: [TENANT_PARTITION_PREFIX],
     deniedPartitions: [
       WEBHOOK_ENDPOINT_PARTITIONS,

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type JsonSchema, undeclaredKeys } from '../support/declared-keys.js';
 import { redeemAtIssuer, redeemAtTime, suspendDirectly } from '../support/fraud-helpers.js';
-import { mintCode, unique } from '../support/scenario.js';
+import { aListing, anOrder, depositFresh, mintCode, pay, reveal, unique } from '../support/scenario.js';
 import { type HttpResult, useTestStack } from '../support/test-stack.js';
 
 /**
@@ -197,6 +197,30 @@ describe('success responses', () => {
       },
     );
     await call('GET', '/sellers/{sellerId}/events', { sellerId: suspended });
+    // A seller under review (two buyers' cards redeemed 5 minutes after their reveals), cleared.
+    const reviewed = await aListing(s);
+    const reviewedCards = await depositFresh(s, reviewed.listingId, 2);
+    for (let i = 0; i < 2; i++) {
+      const sale = await anOrder(s, reviewed.listingId);
+      await pay(s, sale.order);
+      const shown = await reveal(s, sale.orderId, sale.buyerId);
+      const cardId = shown.body.cards[0].cardId as string;
+      const code = reviewedCards.find((c) => c.cardId === cardId)?.code as string;
+      await redeemAtTime(s, code, Date.parse(shown.body.revealedAt) + 300_000);
+      const res = await s.post(`/v1/orders/${sale.orderId}/reports`, {
+        buyerId: sale.buyerId,
+        cardId,
+        reason: 'already_redeemed',
+      });
+      expect(res.status, res.text).toBe(201);
+    }
+    await call('GET', '/escalations', {});
+    await call(
+      'POST',
+      '/sellers/{sellerId}/review',
+      { sellerId: reviewed.sellerId },
+      { body: { outcome: 'cleared', note: 'the buyers redeemed them', decidedBy: 'desk-1' } },
+    );
 
     // Webhook endpoints: registered with a description, rolled (two secrets listed), disabled.
     const endpoint = await call(

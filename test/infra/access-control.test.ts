@@ -179,11 +179,15 @@ describe('identity policies', () => {
           `${tenant}SLR#*#OPEN`,
           `${tenant}LST#*#AVAIL`,
           `${tenant}LST#*#HELD`,
+          `${tenant}SLR#*#HELDREL`,
         ],
       },
       deposit: {},
       reveal: { [SELLER_INDEX]: [`${tenant}SLR#*#OPEN`], [DUE_INDEX]: ['RECHECK#*'] },
-      sweeper: { [DUE_INDEX]: ['DUE#*', 'ESCDUE#*', 'CASCADE'], [SELLER_INDEX]: [`${tenant}SLR#*#OPEN`] },
+      sweeper: {
+        [DUE_INDEX]: ['DUE#*', 'ESCDUE#*', 'CASCADE', 'REVIEWWORK'],
+        [SELLER_INDEX]: [`${tenant}SLR#*#OPEN`, `${tenant}SLR#*#HELDREL`],
+      },
     };
     for (const [name, indexes] of Object.entries(expected) as Array<
       [FunctionName, Record<string, string[]>]
@@ -210,7 +214,7 @@ describe('identity policies', () => {
       api: { writes: ['ConditionCheckItem', 'PutItem', 'UpdateItem'], prefixes: ['T#*', 'LINK#*'] },
       deposit: { writes: ['DeleteItem', 'PutItem', 'UpdateItem'], prefixes: ['T#*', 'FP#*'] },
       reveal: { writes: ['ConditionCheckItem', 'PutItem', 'UpdateItem'], prefixes: ['T#*'] },
-      sweeper: { writes: ['PutItem', 'UpdateItem'], prefixes: ['T#*'] },
+      sweeper: { writes: ['ConditionCheckItem', 'PutItem', 'UpdateItem'], prefixes: ['T#*'] },
     };
     for (const [name, { writes, prefixes }] of Object.entries(expected) as Array<
       [FunctionName, { writes: string[]; prefixes: string[] }]

@@ -100,6 +100,7 @@ describe('HttpIssuer against the simulated issuer', () => {
       state: 'redeemed',
       balance: { amount: 0, currency: 'EUR' },
       redeemedAt: '2030-05-06T07:08:09.000Z',
+      lastUsedAt: '2030-05-06T07:08:09.000Z',
     });
   });
 

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { BuyerCredit } from '../../domain/buyer-credit.js';
 import type { Penalty, SellerBalances, SellerEvent, SellerStanding } from '../../domain/seller-standing.js';
 import type { PartyStore, ReviewWork } from '../../ports/party-store.js';
@@ -232,21 +232,15 @@ export class DynamoPartyStore implements PartyStore {
   }
 
   async finishReviewWork(tenantId: string, sellerId: string, at: string): Promise<boolean> {
-    try {
-      await this.ctx.doc.send(
-        new DeleteCommand({
-          TableName: this.ctx.tableName,
-          Key: keys.reviewWork(tenantId, sellerId),
-          ConditionExpression: '#at = :at',
-          ExpressionAttributeNames: { '#at': 'at' },
-          ExpressionAttributeValues: { ':at': at },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    // Done work stays as a record, off the due index: no function needs to delete seller items.
+    return this.conditionalUpdate({
+      TableName: this.ctx.tableName,
+      Key: keys.reviewWork(tenantId, sellerId),
+      UpdateExpression: 'REMOVE pending, gsi1pk, gsi1sk',
+      ConditionExpression: '#at = :at AND attribute_exists(pending)',
+      ExpressionAttributeNames: { '#at': 'at' },
+      ExpressionAttributeValues: { ':at': at },
+    });
   }
 
   async listSellerEvents(tenantId: string, sellerId: string): Promise<SellerEvent[]> {

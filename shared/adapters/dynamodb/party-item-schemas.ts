@@ -101,6 +101,8 @@ export const reviewWorkSchema = z.object({
   sellerId: text,
   at: text,
   kind: z.enum(['reopen', ...reviewOutcomes]),
+  /** Present until the work is done. */
+  pending: z.optional(z.boolean()),
 });
 
 /** A suspended seller on the due index while its cascade is pending (see `keys.pendingCascade`). */

@@ -86,6 +86,7 @@ export function reviewWorkItem(
           sellerId,
           kind,
           at,
+          pending: true,
         },
       },
     },
