@@ -163,4 +163,18 @@ describe('expression builder', () => {
   it('refuses an empty OR rather than sending a broken condition', () => {
     expect(() => expression().when(anyOf()).build()).toThrow(/empty OR/);
   });
+
+  it('builds a condition alone for a Put or ConditionCheck, and refuses one with no condition or an update', () => {
+    expect(expression().when(notExists('pk')).buildCondition()).toEqual({
+      ConditionExpression: 'attribute_not_exists(#pk)',
+      ExpressionAttributeNames: { '#pk': 'pk' },
+    });
+    expect(() => expression().buildCondition()).toThrow(/needs a condition/);
+    expect(() => expression().set('a', 1).when(exists('a')).buildCondition()).toThrow(/no update/);
+  });
+
+  it('builds an update only when it has a clause', () => {
+    expect(expression().add('n', 1).buildUpdate().UpdateExpression).toBe('ADD #n :n');
+    expect(() => expression().when(exists('a')).buildUpdate()).toThrow(/needs a clause/);
+  });
 });

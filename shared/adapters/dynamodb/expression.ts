@@ -95,6 +95,22 @@ export class ExpressionBuilder {
     return this;
   }
 
+  /** An update's fields; an update with no clause is a mistake. */
+  buildUpdate(): UpdateExpressions {
+    const { UpdateExpression, ...rest } = this.build();
+    if (UpdateExpression === undefined) throw new Error('an update expression needs a clause');
+    return { UpdateExpression, ...rest };
+  }
+
+  /** The condition alone; an update clause here, or no condition at all, is a mistake. */
+  buildCondition(): ConditionExpressions {
+    const { UpdateExpression, ConditionExpression, ...placeholders } = this.build();
+    if (UpdateExpression !== undefined || ConditionExpression === undefined) {
+      throw new Error('a condition-only expression needs a condition and no update');
+    }
+    return { ConditionExpression, ...placeholders };
+  }
+
   build(): Expressions {
     const p = new Placeholders();
     const sets = [...this.sets].map(([path, operand]) => `${p.name(path)} = ${setOperand(p, path, operand)}`);
@@ -112,6 +128,14 @@ export class ExpressionBuilder {
     };
   }
 }
+
+/** The fields of an update: its clauses are required, its condition optional. */
+export type UpdateExpressions = Omit<Expressions, 'UpdateExpression'> & { UpdateExpression: string };
+
+/** The fields of a write that only has a condition (a Put, a Delete, a ConditionCheck). */
+export type ConditionExpressions = Omit<Expressions, 'UpdateExpression' | 'ConditionExpression'> & {
+  ConditionExpression: string;
+};
 
 /** A fresh builder: `expression().set(...).when(...).build()`. */
 export const expression = (): ExpressionBuilder => new ExpressionBuilder();
