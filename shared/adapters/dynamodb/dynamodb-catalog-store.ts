@@ -12,11 +12,15 @@ import { CardNotAvailableError, ConcurrentUpdateError, DuplicateCardError } from
 import type { Listing } from '../../domain/listing.js';
 import type { CatalogStore, FingerprintOwner } from '../../ports/catalog-store.js';
 import { cardSchema, cardStockSchema, fingerprintSchema, listingSchema } from './catalog-item-schemas.js';
+import { anyOf, equals, expression, isIn, notExists } from './expression.js';
 import { keys } from './keys.js';
 import { parseItem } from './parse-item.js';
 import { getParsed, putNew, queryItems, type TableContext } from './table-context.js';
 import { CARD_POOL_INDEX } from './table-definition.js';
 import { type TaggedItem, transactWrite } from './transact.js';
+import { words } from './vocabulary.js';
+
+const CARD = words(cardStates);
 
 /** Listings, cards and the deployment-wide fingerprint registry. */
 export class DynamoCatalogStore implements CatalogStore {
@@ -163,16 +167,13 @@ export class DynamoCatalogStore implements CatalogStore {
           Update: {
             TableName: tableName,
             Key: keys.card(card.tenantId, card.listingId, card.cardId),
-            UpdateExpression: 'SET #state = :to, updatedAt = :at REMOVE gsi2pk, gsi2sk',
-            // Never a sold or reserved card, whatever the caller read: its fingerprint must stay taken (F6).
-            ConditionExpression: '#state IN (:available, :pending)',
-            ExpressionAttributeNames: { '#state': 'state' },
-            ExpressionAttributeValues: {
-              ':to': 'withdrawn',
-              ':available': 'available',
-              ':pending': 'pending_validation',
-              ':at': at,
-            },
+            ...expression()
+              .set('state', CARD.withdrawn)
+              .set('updatedAt', at)
+              .remove('gsi2pk', 'gsi2sk')
+              // Never a sold or reserved card, whatever the caller read: its fingerprint must stay taken (F6).
+              .when(isIn('state', [CARD.available, CARD.pending_validation]))
+              .buildUpdate(),
           },
         },
       },
@@ -183,8 +184,9 @@ export class DynamoCatalogStore implements CatalogStore {
           Delete: {
             TableName: tableName,
             Key: keys.fingerprint(card.fingerprint),
-            ConditionExpression: 'attribute_not_exists(pk) OR cardId = :cardId',
-            ExpressionAttributeValues: { ':cardId': card.cardId },
+            ...expression()
+              .when(anyOf(notExists('pk'), equals('cardId', card.cardId)))
+              .buildCondition(),
           },
         },
       },
@@ -265,23 +267,14 @@ export class DynamoCatalogStore implements CatalogStore {
     at: string,
     extra: Record<string, unknown>,
   ): Promise<void> {
-    const names: Record<string, string> = { '#state': 'state' };
-    const values: Record<string, unknown> = { ':to': to, ':from': from, ':at': at };
-    const sets = ['#state = :to', 'updatedAt = :at'];
-    for (const [name, value] of Object.entries(extra)) {
-      names[`#${name}`] = name;
-      values[`:${name}`] = value;
-      sets.push(`#${name} = :${name}`);
-    }
+    const update = expression().set('state', to).set('updatedAt', at).when(equals('state', from));
+    for (const [name, value] of Object.entries(extra)) update.set(name, value);
     try {
       await this.ctx.doc.send(
         new UpdateCommand({
           TableName: this.ctx.tableName,
           Key: keys.card(card.tenantId, card.listingId, card.cardId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: '#state = :from',
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ...update.buildUpdate(),
         }),
       );
     } catch (error) {

@@ -3,6 +3,7 @@ import * as z from 'zod/mini';
 import { ConcurrentUpdateError } from '../../domain/errors.js';
 import { type Link, linkKinds } from '../../domain/link.js';
 import type { LinkStore } from '../../ports/link-store.js';
+import { exists, expression } from './expression.js';
 import { entity, optionalText, text } from './item-schema.js';
 import { keys } from './keys.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';
@@ -77,9 +78,7 @@ export class DynamoLinkStore implements LinkStore {
       new UpdateCommand({
         TableName: this.ctx.tableName,
         Key: keys.linkToken(link.tokenHash),
-        UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':at': at },
+        ...expression().setIfMissing('revokedAt', at).when(exists('pk')).buildUpdate(),
       }),
     );
     return { ...link, revokedAt: link.revokedAt ?? at };

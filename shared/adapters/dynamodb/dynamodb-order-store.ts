@@ -5,6 +5,7 @@ import type { OrderEvent } from '../../domain/order-event.js';
 import type { OrderTransition } from '../../domain/order-transition.js';
 import type { IdempotencyRecord, OrderStore } from '../../ports/order-store.js';
 import { queryDueShards } from './due-index.js';
+import { anyOf, equals, expression, lessThan, notExists } from './expression.js';
 import { keys } from './keys.js';
 import {
   dueOrderSchema,
@@ -61,9 +62,9 @@ export class DynamoOrderStore implements OrderStore {
               ttl: idempotency.ttlEpoch,
             },
             // DynamoDB deletes expired items lazily: an expired record no longer holds its key.
-            ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
-            ExpressionAttributeNames: { '#ttl': 'ttl' },
-            ExpressionAttributeValues: { ':now': Math.floor(Date.parse(order.createdAt) / 1000) },
+            ...expression()
+              .when(anyOf(notExists('pk'), lessThan('ttl', Math.floor(Date.parse(order.createdAt) / 1000))))
+              .buildCondition(),
           },
         },
       },
@@ -128,8 +129,9 @@ export class DynamoOrderStore implements OrderStore {
             entity: 'PaymentRef',
             orderId: input.orderId,
           },
-          ConditionExpression: 'attribute_not_exists(pk) OR orderId = :orderId',
-          ExpressionAttributeValues: { ':orderId': input.orderId },
+          ...expression()
+            .when(anyOf(notExists('pk'), equals('orderId', input.orderId)))
+            .buildCondition(),
         },
       },
     };

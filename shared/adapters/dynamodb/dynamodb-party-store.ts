@@ -1,8 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { BuyerCredit } from '../../domain/buyer-credit.js';
-import type { Penalty, SellerBalances, SellerEvent, SellerStanding } from '../../domain/seller-standing.js';
+import {
+  type Penalty,
+  type SellerBalances,
+  type SellerEvent,
+  type SellerStanding,
+  sellerStatuses,
+} from '../../domain/seller-standing.js';
 import type { PartyStore, ReviewWork } from '../../ports/party-store.js';
+import { anyOf, equals, exists, expression, notEquals, notExists } from './expression.js';
 import { keys } from './keys.js';
 import { parseItem } from './parse-item.js';
 import {
@@ -20,6 +27,9 @@ import { sellerEventItem } from './seller-strike-items.js';
 import { getItem, getParsed, queryPrefix, type TableContext } from './table-context.js';
 import { DUE_INDEX } from './table-definition.js';
 import { transactWrite } from './transact.js';
+import { words } from './vocabulary.js';
+
+const SELLER = words(sellerStatuses);
 
 /** Seller standing and buyer credit. Their counters are changed inside order transactions. */
 export class DynamoPartyStore implements PartyStore {
@@ -83,21 +93,17 @@ export class DynamoPartyStore implements PartyStore {
         new UpdateCommand({
           TableName: this.ctx.tableName,
           Key: keys.seller(tenantId, sellerId),
-          UpdateExpression:
-            'SET #status = :suspended, suspendedAt = :at, sellerId = :sellerId, tenantId = :tenantId, ' +
-            '#entity = :entity, cascadePending = :pending, gsi1pk = :cascadePk, gsi1sk = :cascadeSk',
-          ConditionExpression: 'attribute_not_exists(#status) OR #status <> :suspended',
-          ExpressionAttributeNames: { '#status': 'status', '#entity': 'entity' },
-          ExpressionAttributeValues: {
-            ':suspended': 'suspended',
-            ':at': at,
-            ':sellerId': sellerId,
-            ':tenantId': tenantId,
-            ':entity': 'Seller',
-            ':pending': true,
-            ':cascadePk': cascade.gsi1pk,
-            ':cascadeSk': cascade.gsi1sk,
-          },
+          ...expression()
+            .set('status', SELLER.suspended)
+            .set('suspendedAt', at)
+            .set('sellerId', sellerId)
+            .set('tenantId', tenantId)
+            .set('entity', 'Seller')
+            .set('cascadePending', true)
+            .set('gsi1pk', cascade.gsi1pk)
+            .set('gsi1sk', cascade.gsi1sk)
+            .when(anyOf(notExists('status'), notEquals('status', SELLER.suspended)))
+            .buildUpdate(),
         }),
       );
       return true;
@@ -127,11 +133,11 @@ export class DynamoPartyStore implements PartyStore {
     return this.conditionalUpdate({
       TableName: this.ctx.tableName,
       Key: keys.seller(tenantId, sellerId),
-      UpdateExpression: 'REMOVE cascadePending, gsi1pk, gsi1sk',
-      // A seller reinstated and suspended again meanwhile has a new cascade of its own.
-      ConditionExpression: '#status = :suspended AND suspendedAt = :at',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':suspended': 'suspended', ':at': suspendedAt },
+      ...expression()
+        .remove('cascadePending', 'gsi1pk', 'gsi1sk')
+        // A seller reinstated and suspended again meanwhile has a new cascade of its own.
+        .when(equals('status', SELLER.suspended), equals('suspendedAt', suspendedAt))
+        .buildUpdate(),
     });
   }
 
@@ -144,11 +150,12 @@ export class DynamoPartyStore implements PartyStore {
           Update: {
             TableName: tableName,
             Key: keys.seller(tenantId, event.sellerId),
-            UpdateExpression:
-              'SET #status = :active, reinstatedAt = :at REMOVE suspendedAt, cascadePending, gsi1pk, gsi1sk',
-            ConditionExpression: '#status = :suspended',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':active': 'active', ':suspended': 'suspended', ':at': event.at },
+            ...expression()
+              .set('status', SELLER.active)
+              .set('reinstatedAt', event.at)
+              .remove('suspendedAt', 'cascadePending', 'gsi1pk', 'gsi1sk')
+              .when(equals('status', SELLER.suspended))
+              .buildUpdate(),
           },
         },
       },
@@ -160,18 +167,19 @@ export class DynamoPartyStore implements PartyStore {
   async closeReview(input: Parameters<PartyStore['closeReview']>[0]): Promise<boolean> {
     const { tableName } = this.ctx;
     const { tenantId, sellerId, since, outcome, at } = input;
-    const suspend = outcome === 'suspended';
-    const cascade = keys.pendingCascade(tenantId, sellerId, at);
-    const sets = suspend
-      ? [
-          '#status = :suspended',
-          'suspendedAt = if_not_exists(suspendedAt, :at)',
-          'tenantId = :tenantId',
-          'cascadePending = :pending',
-          'gsi1pk = :cascadePk',
-          'gsi1sk = :cascadeSk',
-        ]
-      : ['suspicionResetAt = :at'];
+    const update = expression().remove('reviewSince', 'reviewBuyers').when(equals('reviewSince', since));
+    if (outcome === 'suspended') {
+      const cascade = keys.pendingCascade(tenantId, sellerId, at);
+      update
+        .set('status', SELLER.suspended)
+        .setIfMissing('suspendedAt', at)
+        .set('tenantId', tenantId)
+        .set('cascadePending', true)
+        .set('gsi1pk', cascade.gsi1pk)
+        .set('gsi1sk', cascade.gsi1sk);
+    } else {
+      update.set('suspicionResetAt', at);
+    }
     const outcomeOf = await transactWrite(this.ctx.doc, [
       {
         tag: 'seller',
@@ -179,22 +187,7 @@ export class DynamoPartyStore implements PartyStore {
           Update: {
             TableName: tableName,
             Key: keys.seller(tenantId, sellerId),
-            UpdateExpression: `SET ${sets.join(', ')} REMOVE reviewSince, reviewBuyers`,
-            ConditionExpression: 'reviewSince = :since',
-            ...(suspend ? { ExpressionAttributeNames: { '#status': 'status' } } : {}),
-            ExpressionAttributeValues: {
-              ':since': since,
-              ':at': at,
-              ...(suspend
-                ? {
-                    ':suspended': 'suspended',
-                    ':tenantId': tenantId,
-                    ':pending': true,
-                    ':cascadePk': cascade.gsi1pk,
-                    ':cascadeSk': cascade.gsi1sk,
-                  }
-                : {}),
-            },
+            ...update.buildUpdate(),
           },
         },
       },
@@ -236,10 +229,10 @@ export class DynamoPartyStore implements PartyStore {
     return this.conditionalUpdate({
       TableName: this.ctx.tableName,
       Key: keys.reviewWork(tenantId, sellerId),
-      UpdateExpression: 'REMOVE pending, gsi1pk, gsi1sk',
-      ConditionExpression: '#at = :at AND attribute_exists(pending)',
-      ExpressionAttributeNames: { '#at': 'at' },
-      ExpressionAttributeValues: { ':at': at },
+      ...expression()
+        .remove('pending', 'gsi1pk', 'gsi1sk')
+        .when(equals('at', at), exists('pending'))
+        .buildUpdate(),
     });
   }
 

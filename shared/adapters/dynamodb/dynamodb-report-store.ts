@@ -1,9 +1,11 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors.js';
-import type { Report } from '../../domain/report.js';
+import { type Report, reportStatuses } from '../../domain/report.js';
+import { reportDecisions } from '../../domain/report-decision.js';
 import type { ReportStore } from '../../ports/report-store.js';
 import { queryDueShards } from './due-index.js';
 import { escalationLevels } from './escalation-levels.js';
+import { equals, expression } from './expression.js';
 import { keys } from './keys.js';
 import { eventItem, transitionItems } from './order-items.js';
 import { parseItem } from './parse-item.js';
@@ -19,6 +21,10 @@ import { suspicionItems } from './seller-review-items.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';
 import { SELLER_INDEX } from './table-definition.js';
 import { type TaggedItem, transactWrite } from './transact.js';
+import { words } from './vocabulary.js';
+
+const REPORT = words(reportStatuses);
+const DECISION = words(reportDecisions);
 
 /**
  * Reports live in their order's partition, one per card (so a card is reported once), with a
@@ -75,9 +81,7 @@ export class DynamoReportStore implements ReportStore {
           Put: {
             TableName: tableName,
             Item: reportItem(report),
-            ConditionExpression: '#status = :open',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':open': 'open' },
+            ...expression().when(equals('status', REPORT.open)).buildCondition(),
           },
         },
       },
@@ -102,9 +106,9 @@ export class DynamoReportStore implements ReportStore {
           Put: {
             TableName: tableName,
             Item: reportItem(report),
-            ConditionExpression: '#status = :closed AND decision = :rejected',
-            ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: { ':closed': 'closed', ':rejected': 'rejected' },
+            ...expression()
+              .when(equals('status', REPORT.closed), equals('decision', DECISION.rejected))
+              .buildCondition(),
           },
         },
       },

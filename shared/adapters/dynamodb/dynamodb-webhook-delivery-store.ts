@@ -1,7 +1,13 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { ConcurrentUpdateError } from '../../domain/errors.js';
-import type { AttemptResult, WebhookDelivery } from '../../domain/webhook-delivery.js';
+import {
+  type AttemptResult,
+  type WebhookDelivery,
+  type WebhookDeliveryState,
+  webhookDeliveryStates,
+} from '../../domain/webhook-delivery.js';
+import { webhookEndpointStatuses } from '../../domain/webhook-endpoint.js';
 import type {
   ClaimedWebhookDelivery,
   DeliveryPage,
@@ -11,16 +17,22 @@ import type {
   SendAgainOutcome,
   WebhookDeliveryStore,
 } from '../../ports/webhook-delivery-store.js';
+import { contains, equals, exists, expression, greaterThan, isIn, notExists } from './expression.js';
 import { keys } from './keys.js';
 import { parseItem } from './parse-item.js';
 import { getItem, putNew, type TableContext } from './table-context.js';
 import { DUE_INDEX } from './table-definition.js';
 import { transactWrite } from './transact.js';
+import { words } from './vocabulary.js';
 import { deliverySchema, toDelivery, waitingOf } from './webhook-delivery-items.js';
 
 /** Final deliveries and idle queues are kept 30 days (Stripe keeps events as long), then TTL drops them. */
 const KEEP_SECONDS = 30 * 24 * 3600;
 const RACES = 8;
+const DELIVERY = words(webhookDeliveryStates);
+const ENDPOINT = words(webhookEndpointStatuses);
+/** The states a delivery ends in: it leaves the due index, and only then may be sent again. */
+const FINAL: readonly WebhookDeliveryState[] = [DELIVERY.delivered, DELIVERY.failed];
 
 const ttlFrom = (at: string) => Math.floor(Date.parse(at) / 1000) + KEEP_SECONDS;
 
@@ -52,7 +64,7 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
             tag: 'delivery',
             item: putNew(tableName, {
               ...base,
-              state: 'pending',
+              state: DELIVERY.pending,
               nextAttemptAt: d.createdAt,
               ...keys.webhookDue(d.tenantId, d.endpointId, d.eventId, d.createdAt),
             }),
@@ -63,10 +75,12 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
               Update: {
                 TableName: tableName,
                 Key: queueKey,
-                UpdateExpression: 'SET head = :id, entity = :entity REMOVE #ttl',
-                ConditionExpression: 'attribute_not_exists(head)',
-                ExpressionAttributeNames: { '#ttl': 'ttl' },
-                ExpressionAttributeValues: { ':id': d.eventId, ':entity': 'WebhookQueue' },
+                ...expression()
+                  .set('head', d.eventId)
+                  .set('entity', 'WebhookQueue')
+                  .remove('ttl')
+                  .when(notExists('head'))
+                  .buildUpdate(),
               },
             },
           },
@@ -78,16 +92,17 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
       const asQueued = await transactWrite(
         doc,
         [
-          { tag: 'delivery', item: putNew(tableName, { ...base, state: 'queued' }) },
+          { tag: 'delivery', item: putNew(tableName, { ...base, state: DELIVERY.queued }) },
           {
             tag: 'queue',
             item: {
               Update: {
                 TableName: tableName,
                 Key: queueKey,
-                UpdateExpression: 'ADD waiting :ids',
-                ConditionExpression: 'attribute_exists(head)',
-                ExpressionAttributeValues: { ':ids': new Set([d.eventId]) },
+                ...expression()
+                  .add('waiting', new Set([d.eventId]))
+                  .when(exists('head'))
+                  .buildUpdate(),
               },
             },
           },
@@ -130,9 +145,7 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
     const lease = keys.webhookDue(due.tenantId, due.endpointId, due.eventId, leaseUntil);
     const updated = await this.update({
       Key: keys.webhookDelivery(due.tenantId, due.endpointId, due.eventId),
-      UpdateExpression: 'SET gsi1sk = :lease',
-      ConditionExpression: 'gsi1sk = :seen',
-      ExpressionAttributeValues: { ':lease': lease.gsi1sk, ':seen': due.dueKey },
+      ...expression().set('gsi1sk', lease.gsi1sk).when(equals('gsi1sk', due.dueKey)).buildUpdate(),
       ReturnValues: 'ALL_NEW',
     });
     if (!updated) return undefined;
@@ -149,22 +162,17 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
   ): Promise<ClaimedWebhookDelivery | undefined> {
     const { tenantId, endpointId, eventId } = claimed.delivery;
     const next = result.record.nextAttemptAt;
-    const pending = result.state === 'pending' && next !== undefined;
+    const pending = result.state === DELIVERY.pending && next !== undefined;
     const dueKey = keys.webhookDue(tenantId, endpointId, eventId, pending ? next : leaseUntil).gsi1sk;
+    const update = expression()
+      .append('attempts', [result.record], { orEmpty: false })
+      .set('firstAttemptAt', result.firstAttemptAt);
+    if (pending) update.set('nextAttemptAt', next);
+    else update.set('state', result.state).set('ttl', ttlFrom(result.record.at)).remove('nextAttemptAt');
+    update.set('gsi1sk', dueKey).when(equals('gsi1sk', claimed.leaseKey));
     const updated = await this.update({
       Key: keys.webhookDelivery(tenantId, endpointId, eventId),
-      ConditionExpression: 'gsi1sk = :lease',
-      UpdateExpression: pending
-        ? 'SET attempts = list_append(attempts, :record), firstAttemptAt = :first, nextAttemptAt = :next, gsi1sk = :due'
-        : 'SET attempts = list_append(attempts, :record), firstAttemptAt = :first, #state = :state, #ttl = :ttl, gsi1sk = :due REMOVE nextAttemptAt',
-      ...(pending ? {} : { ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' } }),
-      ExpressionAttributeValues: {
-        ':lease': claimed.leaseKey,
-        ':record': [result.record],
-        ':first': result.firstAttemptAt,
-        ':due': dueKey,
-        ...(pending ? { ':next': next } : { ':state': result.state, ':ttl': ttlFrom(result.record.at) }),
-      },
+      ...update.buildUpdate(),
       ReturnValues: 'ALL_NEW',
     });
     if (!updated) return undefined;
@@ -175,14 +183,10 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
     const { tenantId, endpointId, eventId } = claimed.delivery;
     await this.update({
       Key: keys.webhookDelivery(tenantId, endpointId, eventId),
-      UpdateExpression: 'REMOVE gsi1pk, gsi1sk',
-      ConditionExpression: 'gsi1sk = :lease AND #state IN (:delivered, :failed)',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: {
-        ':lease': claimed.leaseKey,
-        ':delivered': 'delivered',
-        ':failed': 'failed',
-      },
+      ...expression()
+        .remove('gsi1pk', 'gsi1sk')
+        .when(equals('gsi1sk', claimed.leaseKey), isIn('state', FINAL))
+        .buildUpdate(),
     });
   }
 
@@ -196,10 +200,11 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
       if (next === undefined) {
         const idle = await this.update({
           Key: queueKey,
-          UpdateExpression: 'SET #ttl = :ttl REMOVE head',
-          ConditionExpression: 'head = :id AND attribute_not_exists(waiting)',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':id': eventId, ':ttl': ttlFrom(now) },
+          ...expression()
+            .set('ttl', ttlFrom(now))
+            .remove('head')
+            .when(equals('head', eventId), notExists('waiting'))
+            .buildUpdate(),
         });
         if (idle) return;
         continue; // one joined meanwhile
@@ -213,9 +218,11 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
               Update: {
                 TableName: tableName,
                 Key: queueKey,
-                UpdateExpression: 'SET head = :next DELETE waiting :nextSet',
-                ConditionExpression: 'head = :id AND contains(waiting, :next)',
-                ExpressionAttributeValues: { ':id': eventId, ':next': next, ':nextSet': new Set([next]) },
+                ...expression()
+                  .set('head', next)
+                  .delete('waiting', new Set([next]))
+                  .when(equals('head', eventId), contains('waiting', next))
+                  .buildUpdate(),
               },
             },
           },
@@ -225,16 +232,13 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
               Update: {
                 TableName: tableName,
                 Key: keys.webhookDelivery(tenantId, endpointId, next),
-                UpdateExpression: 'SET #state = :pending, nextAttemptAt = :now, gsi1pk = :pk, gsi1sk = :sk',
-                ConditionExpression: '#state = :queued',
-                ExpressionAttributeNames: { '#state': 'state' },
-                ExpressionAttributeValues: {
-                  ':pending': 'pending',
-                  ':queued': 'queued',
-                  ':now': now,
-                  ':pk': keys.webhookDue(tenantId, endpointId, next, now).gsi1pk,
-                  ':sk': keys.webhookDue(tenantId, endpointId, next, now).gsi1sk,
-                },
+                ...expression()
+                  .set('state', DELIVERY.pending)
+                  .set('nextAttemptAt', now)
+                  .set('gsi1pk', keys.webhookDue(tenantId, endpointId, next, now).gsi1pk)
+                  .set('gsi1sk', keys.webhookDue(tenantId, endpointId, next, now).gsi1sk)
+                  .when(equals('state', DELIVERY.queued))
+                  .buildUpdate(),
               },
             },
           },
@@ -246,9 +250,10 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
         // Not queued any more (cannot happen through this store): drop it from the queue, never spin on it.
         await this.update({
           Key: queueKey,
-          UpdateExpression: 'DELETE waiting :nextSet',
-          ConditionExpression: 'head = :id',
-          ExpressionAttributeValues: { ':id': eventId, ':nextSet': new Set([next]) },
+          ...expression()
+            .delete('waiting', new Set([next]))
+            .when(equals('head', eventId))
+            .buildUpdate(),
         });
       }
     }
@@ -293,46 +298,47 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
     now: string,
   ): Promise<SendAgainOutcome> {
     const due = keys.webhookDue(tenantId, endpointId, eventId, now);
-    const updated = await this.update({
-      Key: keys.webhookDelivery(tenantId, endpointId, eventId),
-      UpdateExpression:
-        'SET #state = :pending, resend = :true, firstAttemptAt = :now, nextAttemptAt = :now, gsi1pk = :pk, gsi1sk = :sk REMOVE #ttl',
-      ConditionExpression: 'attribute_exists(pk) AND #state IN (:delivered, :failed)',
-      ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' },
-      ExpressionAttributeValues: {
-        ':pending': 'pending',
-        ':true': true,
-        ':now': now,
-        ':pk': due.gsi1pk,
-        ':sk': due.gsi1sk,
-        ':delivered': 'delivered',
-        ':failed': 'failed',
-      },
-    });
-    if (updated) return 'requeued';
-    return (await this.get(tenantId, endpointId, eventId)) ? 'not-finished' : 'not-found';
+    try {
+      await this.ctx.doc.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: keys.webhookDelivery(tenantId, endpointId, eventId),
+          ...expression()
+            .set('state', DELIVERY.pending)
+            .set('resend', true)
+            .set('firstAttemptAt', now)
+            .set('nextAttemptAt', now)
+            .set('gsi1pk', due.gsi1pk)
+            .set('gsi1sk', due.gsi1sk)
+            .remove('ttl')
+            .when(exists('pk'), isIn('state', FINAL))
+            .buildUpdate(),
+          // A failed condition brings the item as it was: whether the delivery exists, without a second read.
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return 'requeued';
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return error.Item ? 'not-finished' : 'not-found';
+      throw error;
+    }
   }
 
   async recordEndpointFailure(tenantId: string, endpointId: string, threshold: number, at: string) {
     const key = keys.webhookEndpoint(tenantId, endpointId);
     const counted = await this.update({
       Key: key,
-      UpdateExpression: 'ADD consecutiveFailures :one',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeValues: { ':one': 1 },
+      ...expression().add('consecutiveFailures', 1).when(exists('pk')).buildUpdate(),
       ReturnValues: 'UPDATED_NEW',
     });
     if (!counted || Number(counted.consecutiveFailures) < threshold) return false;
     const disabled = await this.update({
       Key: key,
-      UpdateExpression: 'SET #status = :disabled, disabledReason = :reason',
-      ConditionExpression: '#status = :enabled',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':disabled': 'disabled',
-        ':enabled': 'enabled',
-        ':reason': `${threshold} deliveries in a row failed for good (last at ${at})`,
-      },
+      ...expression()
+        .set('status', ENDPOINT.disabled)
+        .set('disabledReason', `${threshold} deliveries in a row failed for good (last at ${at})`)
+        .when(equals('status', ENDPOINT.enabled))
+        .buildUpdate(),
     });
     return disabled !== undefined;
   }
@@ -340,9 +346,10 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
   async resetEndpointFailures(tenantId: string, endpointId: string): Promise<void> {
     await this.update({
       Key: keys.webhookEndpoint(tenantId, endpointId),
-      UpdateExpression: 'SET consecutiveFailures = :zero',
-      ConditionExpression: 'attribute_exists(pk) AND consecutiveFailures > :zero',
-      ExpressionAttributeValues: { ':zero': 0 },
+      ...expression()
+        .set('consecutiveFailures', 0)
+        .when(exists('pk'), greaterThan('consecutiveFailures', 0))
+        .buildUpdate(),
     });
   }
 

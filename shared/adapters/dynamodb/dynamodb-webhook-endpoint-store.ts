@@ -4,6 +4,7 @@ import * as z from 'zod/mini';
 import { type WebhookEndpoint, webhookEndpointStatuses } from '../../domain/webhook-endpoint.js';
 import { webhookEventTypes } from '../../domain/webhook-event.js';
 import type { WebhookEndpointRoute, WebhookEndpointStore } from '../../ports/webhook-endpoint-store.js';
+import { allOf, type Condition, equals, exists, expression, notExists } from './expression.js';
 import { keys } from './keys.js';
 import { parseItem } from './parse-item.js';
 import { getItem, queryItems, queryPrefix, type TableContext } from './table-context.js';
@@ -46,7 +47,7 @@ export class DynamoWebhookEndpointStore implements WebhookEndpointStore {
 
   async create(endpoint: WebhookEndpoint): Promise<void> {
     try {
-      await this.put(endpoint, { condition: 'attribute_not_exists(pk)' });
+      await this.put(endpoint, notExists('pk'));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) {
         throw new WebhookEndpointExistsError(endpoint.endpointId, { cause: error });
@@ -87,7 +88,7 @@ export class DynamoWebhookEndpointStore implements WebhookEndpointStore {
 
   async replace(endpoint: WebhookEndpoint, read?: WebhookEndpoint): Promise<boolean> {
     try {
-      await this.put(endpoint, read ? unchangedSince(read) : { condition: 'attribute_exists(pk)' });
+      await this.put(endpoint, read ? unchangedSince(read) : exists('pk'));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -101,7 +102,7 @@ export class DynamoWebhookEndpointStore implements WebhookEndpointStore {
     );
   }
 
-  private async put(endpoint: WebhookEndpoint, guard: Guard): Promise<void> {
+  private async put(endpoint: WebhookEndpoint, guard: Condition): Promise<void> {
     await this.ctx.doc.send(
       new PutCommand({
         TableName: this.ctx.tableName,
@@ -110,18 +111,10 @@ export class DynamoWebhookEndpointStore implements WebhookEndpointStore {
           entity: 'WebhookEndpoint',
           ...endpoint,
         },
-        ConditionExpression: guard.condition,
-        ...(guard.names ? { ExpressionAttributeNames: guard.names } : {}),
-        ...(guard.values ? { ExpressionAttributeValues: guard.values } : {}),
+        ...expression().when(guard).buildCondition(),
       }),
     );
   }
-}
-
-interface Guard {
-  readonly condition: string;
-  readonly names?: Record<string, string>;
-  readonly values?: Record<string, unknown>;
 }
 
 /** The fields a change may touch, each as it was read (a missing optional one still missing). */
@@ -136,20 +129,14 @@ const MUTABLE_FIELDS = [
 ] as const satisfies readonly (keyof WebhookEndpoint)[];
 
 /** Optimistic concurrency without a version attribute: the stored item still is the one read. */
-function unchangedSince(read: WebhookEndpoint): Guard {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const clauses = ['attribute_exists(pk)'];
-  MUTABLE_FIELDS.forEach((field, i) => {
-    names[`#f${i}`] = field;
-    const value = read[field];
-    if (value === undefined) clauses.push(`attribute_not_exists(#f${i})`);
-    else {
-      values[`:f${i}`] = value;
-      clauses.push(`#f${i} = :f${i}`);
-    }
-  });
-  return { condition: clauses.join(' AND '), names, values };
+function unchangedSince(read: WebhookEndpoint): Condition {
+  return allOf(
+    exists('pk'),
+    ...MUTABLE_FIELDS.map((field) => {
+      const value = read[field];
+      return value === undefined ? notExists(field) : equals(field, value);
+    }),
+  );
 }
 
 function toEndpoint(item: z.output<typeof endpointSchema>): WebhookEndpoint {

@@ -1,26 +1,27 @@
 import { nextDueAt, nextRecheckAt, type Order } from '../../domain/order.js';
 import type { OrderEvent } from '../../domain/order-event.js';
 import type { LedgerMove, OrderTransition } from '../../domain/order-transition.js';
+import { sellerStatuses } from '../../domain/seller-standing.js';
+import { type Condition, equals, exists, expression, notExists } from './expression.js';
 import { type Key, keys } from './keys.js';
-import { sellerEventItem, strikeGuardParts } from './seller-strike-items.js';
+import { sellerEventItem, sellerIs, withStrikeGuard } from './seller-strike-items.js';
 import { putNew } from './table-context.js';
 import type { TaggedItem } from './transact.js';
+import { words } from './vocabulary.js';
+
+const SELLER = words(sellerStatuses);
 
 /**
  * The condition a seller must meet to sell: active, or never seen before (a seller item appears
- * with the seller's first sale or strike). Its names and values go with any expression it joins.
+ * with the seller's first sale or strike).
  */
-export const ACTIVE_SELLER = {
-  expression: 'attribute_not_exists(#status) OR #status = :active',
-  names: { '#status': 'status' },
-  values: { ':active': 'active' },
-} as const;
+export const ACTIVE_SELLER: Condition = sellerIs('active');
 
 /** The seller's review as a transition must find it (`OrderTransition.sellerReview`). */
 const SELLER_REVIEW = {
-  open: 'attribute_exists(reviewSince)',
-  none: 'attribute_not_exists(reviewSince)',
-} as const;
+  open: exists('reviewSince'),
+  none: notExists('reviewSince'),
+} as const satisfies Record<NonNullable<OrderTransition['sellerReview']>, Condition>;
 
 /**
  * Builders for the transaction items shared by every order state change, so a payment,
@@ -56,9 +57,7 @@ export function putOrderItem(
       Put: {
         TableName: tableName,
         Item: orderItem(t.next),
-        ConditionExpression: '#state = :expected AND #version = :version',
-        ExpressionAttributeNames: { '#state': 'state', '#version': 'version' },
-        ExpressionAttributeValues: { ':expected': t.expectedState, ':version': t.order.version },
+        ...expression().when(equals('state', t.expectedState), equals('version', t.order.version)).build(),
       },
     },
   };
@@ -76,21 +75,12 @@ export function eventItem(tableName: string, tenantId: string, event: OrderEvent
 export function cardItems(tableName: string, t: OrderTransition): TaggedItem[] {
   const { tenantId, orderId } = t.order;
   return t.cards.map((c) => {
-    // A card reserved for this order must still be linked to it; an available one to none.
-    const guardOrder = c.from !== 'available';
-    const values: Record<string, unknown> = { ':to': c.to, ':from': c.from, ':at': t.at };
-    if (guardOrder || c.linked) values[':orderId'] = orderId;
-    const sets = ['#state = :to', 'updatedAt = :at'];
-    const removes: string[] = [];
-    if (c.linked) sets.push('orderId = :orderId');
-    else removes.push('orderId');
+    const update = expression().set('state', c.to).set('updatedAt', t.at);
+    if (c.linked) update.set('orderId', orderId);
+    else update.remove('orderId');
     // A reserved card says until when, so a buyer or a stock count can find reservations time has ended.
-    if (c.from === 'available' && c.to === 'reserved') {
-      sets.push('reservedUntil = :until');
-      values[':until'] = t.next.expiresAt;
-    } else if (c.from === 'reserved') {
-      removes.push('reservedUntil');
-    }
+    if (c.from === 'available' && c.to === 'reserved') update.set('reservedUntil', t.next.expiresAt);
+    else if (c.from === 'reserved') update.remove('reservedUntil');
     // The card pools' sparse keys follow the state: available, held on a payment clock, or neither.
     const pool =
       c.to === 'available'
@@ -98,23 +88,17 @@ export function cardItems(tableName: string, t: OrderTransition): TaggedItem[] {
         : c.from === 'available' && c.to === 'reserved'
           ? keys.heldCard(tenantId, c.listingId, t.next.expiresAt, c.cardId)
           : undefined;
-    if (pool) {
-      sets.push('gsi2pk = :poolPk', 'gsi2sk = :poolSk');
-      values[':poolPk'] = pool.gsi2pk;
-      values[':poolSk'] = pool.gsi2sk;
-    } else {
-      removes.push('gsi2pk', 'gsi2sk');
-    }
+    if (pool) update.set('gsi2pk', pool.gsi2pk).set('gsi2sk', pool.gsi2sk);
+    else update.remove('gsi2pk', 'gsi2sk');
+    // A card reserved for this order must still be linked to it; an available one to none.
+    update.when(equals('state', c.from), c.from !== 'available' && equals('orderId', orderId));
     return {
       tag: `card:${c.cardId}`,
       item: {
         Update: {
           TableName: tableName,
           Key: keys.card(tenantId, c.listingId, c.cardId),
-          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
-          ConditionExpression: guardOrder ? '#state = :from AND orderId = :orderId' : '#state = :from',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: values,
+          ...update.buildUpdate(),
         },
       },
     };
@@ -136,45 +120,26 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
       const total = totals.get(m.currency) ?? { held: 0, available: 0 };
       totals.set(m.currency, { held: total.held + m.held, available: total.available + m.available });
     }
-    const names: Record<string, string> = { ...ACTIVE_SELLER.names };
-    const values: Record<string, unknown> = {
-      ...ACTIVE_SELLER.values,
-      ':sellerId': sellerId,
-      ':entity': 'Seller',
-    };
-    const adds: string[] = [];
+    const own = sellerId === t.order.sellerId;
+    const update = expression()
+      .setIfMissing('status', SELLER.active)
+      .set('sellerId', sellerId)
+      .set('entity', 'Seller');
     for (const [currency, total] of totals) {
-      names[`#h${currency}`] = `balHeld_${currency}`;
-      names[`#a${currency}`] = `balAvail_${currency}`;
-      values[`:h${currency}`] = total.held;
-      values[`:a${currency}`] = total.available;
-      adds.push(`#h${currency} :h${currency}`, `#a${currency} :a${currency}`);
+      update.add(`balHeld_${currency}`, total.held).add(`balAvail_${currency}`, total.available);
     }
-    const sets = ['#status = if_not_exists(#status, :active)', 'sellerId = :sellerId', '#entity = :entity'];
-    names['#entity'] = 'entity';
     const strikes = t.penalties.filter((p) => p.sellerId === sellerId).map((p) => p.at);
-    if (strikes.length > 0) {
-      values[':strike'] = strikes;
-      values[':none'] = [];
-      sets.push('strikeTimes = list_append(if_not_exists(strikeTimes, :none), :strike)');
-    }
-    if (t.unprovenRefund && sellerId === t.order.sellerId) {
-      names['#unproven'] = 'unprovenRefunds';
-      values[':one'] = 1;
-      adds.push('#unproven :one');
-    }
-    const conditions: string[] = [];
-    if (t.requireActiveSeller === true && sellerId === t.order.sellerId)
-      conditions.push(ACTIVE_SELLER.expression);
-    if (t.sellerReview && sellerId === t.order.sellerId) conditions.push(SELLER_REVIEW[t.sellerReview]);
+    if (strikes.length > 0) update.append('strikeTimes', strikes);
+    if (t.unprovenRefund && own) update.add('unprovenRefunds', 1);
+    if (own)
+      update.when(
+        t.requireActiveSeller === true && ACTIVE_SELLER,
+        t.sellerReview && SELLER_REVIEW[t.sellerReview],
+      );
     if (t.strikeGuard?.sellerId === sellerId) {
-      strikeGuardParts(t.order.tenantId, t.strikeGuard, { sets, conditions, names, values });
+      withStrikeGuard(update, t.order.tenantId, t.strikeGuard);
     } else if (strikes.length > 0) {
       throw new Error('a transition with strikes must carry the seller as read (OrderTransitions.strike)');
-    }
-    // `:active` is only named where it is used: DynamoDB refuses unused values.
-    if (!sets.some((x) => x.includes(':active')) && !conditions.some((x) => x.includes(':active'))) {
-      delete values[':active'];
     }
     items.push({
       tag: `seller:${sellerId}`,
@@ -182,10 +147,7 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
         Update: {
           TableName: tableName,
           Key: keys.seller(t.order.tenantId, sellerId),
-          UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
-          ...(conditions.length > 0 ? { ConditionExpression: andAll(conditions) } : {}),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ...update.buildUpdate(),
         },
       },
     });
@@ -193,7 +155,7 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
   // The seller check rides on the seller's update when there is one (an item appears once per transaction).
   if (!bySeller.has(t.order.sellerId)) {
     const checks = [
-      ...(t.requireActiveSeller ? [ACTIVE_SELLER.expression] : []),
+      ...(t.requireActiveSeller ? [ACTIVE_SELLER] : []),
       ...(t.sellerReview ? [SELLER_REVIEW[t.sellerReview]] : []),
     ];
     if (checks.length > 0) items.push(sellerCheck(tableName, t.order.tenantId, t.order.sellerId, checks));
@@ -201,35 +163,26 @@ export function sellerItems(tableName: string, t: OrderTransition): TaggedItem[]
   return items;
 }
 
-/** Conditions joined by AND; DynamoDB refuses parentheses around a single term. */
-function andAll(conditions: readonly string[]): string {
-  if (conditions.length === 1) return conditions[0] as string;
-  return conditions.map((c) => (c.includes(' OR ') ? `(${c})` : c)).join(' AND ');
-}
-
 /** The seller check alone, for a transaction that changes nothing of the seller's. */
 export function activeSellerCheck(tableName: string, tenantId: string, sellerId: string): TaggedItem {
-  return sellerCheck(tableName, tenantId, sellerId, [ACTIVE_SELLER.expression]);
+  return sellerCheck(tableName, tenantId, sellerId, [ACTIVE_SELLER]);
 }
 
 function sellerCheck(
   tableName: string,
   tenantId: string,
   sellerId: string,
-  conditions: readonly string[],
+  conditions: readonly Condition[],
 ): TaggedItem {
-  const expression = andAll(conditions);
-  const active = expression.includes(':active');
   return {
     tag: `seller:${sellerId}`,
     item: {
       ConditionCheck: {
         TableName: tableName,
         Key: keys.seller(tenantId, sellerId),
-        ConditionExpression: expression,
-        ...(active
-          ? { ExpressionAttributeNames: ACTIVE_SELLER.names, ExpressionAttributeValues: ACTIVE_SELLER.values }
-          : {}),
+        ...expression()
+          .when(...conditions)
+          .buildCondition(),
       },
     },
   };

@@ -1,7 +1,11 @@
-import type { Report } from '../../domain/report.js';
+import { type Report, reportStatuses } from '../../domain/report.js';
 import type { BuyerCreditChange } from '../../ports/report-store.js';
+import { equals, expression } from './expression.js';
 import { type Key, keys } from './keys.js';
 import type { TaggedItem } from './transact.js';
+import { words } from './vocabulary.js';
+
+const REPORT = words(reportStatuses);
 
 /**
  * The report item with its index keys derived from its status: on the tenant's list of open
@@ -42,18 +46,13 @@ export function putOpenReport(tableName: string, report: Report, previous: Repor
       Put: {
         TableName: tableName,
         Item: reportItem(report),
-        ConditionExpression: '#status = :open AND #esc.#attempts = :attempts AND #esc.#reason = :reason',
-        ExpressionAttributeNames: {
-          '#status': 'status',
-          '#esc': 'escalation',
-          '#attempts': 'attempts',
-          '#reason': 'reason',
-        },
-        ExpressionAttributeValues: {
-          ':open': 'open',
-          ':attempts': previous.escalation?.attempts ?? 0,
-          ':reason': previous.escalation?.reason ?? '',
-        },
+        ...expression()
+          .when(
+            equals('status', REPORT.open),
+            equals('escalation.attempts', previous.escalation?.attempts ?? 0),
+            equals('escalation.reason', previous.escalation?.reason ?? ''),
+          )
+          .buildCondition(),
       },
     },
   };
@@ -66,34 +65,18 @@ export function buyerItem(
   change: BuyerCreditChange,
   options: { newReport: boolean; at: string },
 ): TaggedItem {
-  const names: Record<string, string> = { '#entity': 'entity' };
-  const values: Record<string, unknown> = { ':buyerId': report.buyerId, ':entity': 'Buyer', ':one': 1 };
-  const sets = ['buyerId = :buyerId', '#entity = :entity'];
-  const adds: string[] = [];
-  if (options.newReport) adds.push('reportsTotal :one');
-  if (change.delta) {
-    names['#counter'] = change.delta;
-    adds.push('#counter :one');
-  }
-  const appendTime = (attribute: string) => {
-    values[':none'] = [];
-    values[':at'] = [options.at];
-    sets.push(`${attribute} = list_append(if_not_exists(${attribute}, :none), :at)`);
-  };
-  if (change.delta === 'rejected') appendTime('rejectionTimes');
-  if (change.unproven) {
-    adds.push('unproven :one');
-    appendTime('unprovenTimes');
-  }
+  const update = expression().set('buyerId', report.buyerId).set('entity', 'Buyer');
+  if (options.newReport) update.add('reportsTotal', 1);
+  if (change.delta) update.add(change.delta, 1);
+  if (change.delta === 'rejected') update.append('rejectionTimes', [options.at]);
+  if (change.unproven) update.add('unproven', 1).append('unprovenTimes', [options.at]);
   return {
     tag: 'buyer',
     item: {
       Update: {
         TableName: tableName,
         Key: keys.buyer(report.tenantId, report.buyerId),
-        UpdateExpression: `SET ${sets.join(', ')}${adds.length ? ` ADD ${adds.join(', ')}` : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
+        ...update.buildUpdate(),
       },
     },
   };
@@ -107,9 +90,11 @@ export function withdrawnRejectionItem(tableName: string, report: Report, at: st
       Update: {
         TableName: tableName,
         Key: keys.buyer(report.tenantId, report.buyerId),
-        UpdateExpression:
-          'SET withdrawnRejectionTimes = list_append(if_not_exists(withdrawnRejectionTimes, :none), :at) ADD rejected :minus, escalated :one',
-        ExpressionAttributeValues: { ':none': [], ':at': [at], ':minus': -1, ':one': 1 },
+        ...expression()
+          .append('withdrawnRejectionTimes', [at])
+          .add('rejected', -1)
+          .add('escalated', 1)
+          .buildUpdate(),
       },
     },
   };

@@ -1,8 +1,12 @@
-import type { SellerEvent } from '../../domain/seller-standing.js';
+import { type SellerEvent, sellerStatuses } from '../../domain/seller-standing.js';
 import type { ReviewWorkKind, SellerSuspicionChange } from '../../ports/report-store.js';
+import { anyOf, expression, notExists, sizeEquals } from './expression.js';
 import { keys } from './keys.js';
 import { sellerEventItem } from './seller-strike-items.js';
 import type { TaggedItem } from './transact.js';
+import { words } from './vocabulary.js';
+
+const SELLER = words(sellerStatuses);
 
 /**
  * A used-after-reveal report counted against the seller: the marks rewritten (those that still
@@ -15,32 +19,22 @@ export function suspicionItems(
   tenantId: string,
   change: SellerSuspicionChange,
 ): TaggedItem[] {
-  const names: Record<string, string> = { '#status': 'status', '#entity': 'entity' };
-  const values: Record<string, unknown> = {
-    ':marks': change.marks,
-    ':sellerId': change.sellerId,
-    ':entity': 'Seller',
-    ':active': 'active',
-  };
-  const sets = [
-    'usedAfterReveal = :marks',
-    'sellerId = :sellerId',
-    '#entity = :entity',
-    '#status = if_not_exists(#status, :active)',
-  ];
-  const conditions = [
-    change.seen === 0
-      ? '(attribute_not_exists(usedAfterReveal) OR size(usedAfterReveal) = :zero)'
-      : 'size(usedAfterReveal) = :seen',
-  ];
-  if (change.seen === 0) values[':zero'] = 0;
-  else values[':seen'] = change.seen;
+  const update = expression()
+    .set('usedAfterReveal', change.marks)
+    .set('sellerId', change.sellerId)
+    .set('entity', 'Seller')
+    .setIfMissing('status', SELLER.active)
+    .when(
+      change.seen === 0
+        ? anyOf(notExists('usedAfterReveal'), sizeEquals('usedAfterReveal', 0))
+        : sizeEquals('usedAfterReveal', change.seen),
+    );
   const { opens } = change;
   if (opens) {
-    sets.push('reviewSince = :since', 'reviewBuyers = :buyers');
-    values[':since'] = opens.review.since;
-    values[':buyers'] = opens.review.buyers;
-    conditions.push('attribute_not_exists(reviewSince)');
+    update
+      .set('reviewSince', opens.review.since)
+      .set('reviewBuyers', opens.review.buyers)
+      .when(notExists('reviewSince'));
   }
   return [
     {
@@ -49,10 +43,7 @@ export function suspicionItems(
         Update: {
           TableName: tableName,
           Key: keys.seller(tenantId, change.sellerId),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: conditions.join(' AND '),
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
+          ...update.buildUpdate(),
         },
       },
     },
