@@ -10,12 +10,13 @@ export default defineConfig({
     // .test-output/<file>.log when a test fails, and nowhere otherwise.
     setupFiles: ['test/support/quiet-output.ts'],
     pool: 'forks',
-    // Vitest's default on 2 cores is one worker, which leaves a core idle while tests wait on
-    // DynamoDB Local, the issuer simulator and Chromium. Three files at a time, on this machine
-    // shared with other suites (load 10-18), overloaded the one DynamoDB Local: 65 timeouts and
-    // 503s against 11 with one worker. Two is the setting; VITEST_MAX_WORKERS or --maxWorkers
-    // tries another.
-    maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? 2),
+    // One file at a time on this 2-core machine: the files share one DynamoDB Local (a JVM that
+    // manages ~600 conditional writes/s here), Chromium and their stacks' servers, and the fault
+    // sweeps already run two lanes of their own. Two workers in a fresh-clone CI run overloaded
+    // DynamoDB Local (8 failures: 503 dependency-unavailable and 20 s timeouts, vitest 768 s);
+    // three, on a machine shared with other suites, 65. VITEST_MAX_WORKERS or --maxWorkers
+    // tries another on a bigger machine.
+    maxWorkers: Number(process.env.VITEST_MAX_WORKERS ?? 1),
     // The slow files first (fresh clone: the known ones; later runs: vitest's cached durations).
     sequence: { sequencer: SlowFirstSequencer },
     // The default reporter, then the ten slowest files (.ci/run names both as well).
