@@ -1,4 +1,4 @@
-import { createStorageProbe } from '../../shared/adapters/dynamodb/storage-probe.js';
+import { createStorageProbe } from '../support/storage-probe.js';
 import { HttpIssuer } from '../../shared/adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../../shared/adapters/local-cipher/local-code-cipher.js';
 import type { BenchConfig } from '../../shared/config/tool-config.js';

@@ -1,4 +1,4 @@
-import { createStorageProbe } from '../../shared/adapters/dynamodb/storage-probe.js';
+import { createStorageProbe } from '../support/storage-probe.js';
 import type { BenchStack } from '../support/bench-stack.js';
 import { runPool } from '../support/stats.js';
 

@@ -151,7 +151,8 @@ export async function startLocalStack(
     const { client, doc } = createDynamoClients({ endpoint });
     stops.push(async () => client.destroy());
     if (options.observe?.dynamo) meterDynamoClient(client, options.observe.dynamo);
-    await ensureTable(client, config.tableName);
+    // A stack that delivers no webhooks (tests, the bench) needs no stream: see TableOptions.
+    await ensureTable(client, config.tableName, { stream: options.webhooks ?? true });
 
     const issuerSim = await startIssuerSim({
       port: config.issuerSimPort,

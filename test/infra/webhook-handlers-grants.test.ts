@@ -47,7 +47,7 @@ describe('the webhook Lambda handlers, against their IAM grants', () => {
       }
     };
 
-  const table = useTestTable();
+  const table = useTestTable({ stream: true });
   const ctx = { doc: table.doc, tableName: table.tableName };
   const received: string[] = [];
   let receiver: Server;

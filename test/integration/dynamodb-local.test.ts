@@ -12,7 +12,7 @@ import { DYNAMODB_LOCAL_READY_MS as READY_MS, useTestTable } from '../support/dy
 import { isAlive } from '../support/processes.js';
 
 describe('ensureTable', () => {
-  const { client, tableName } = useTestTable();
+  const { client, tableName } = useTestTable({ stream: true });
 
   it('creates an on-demand table with both GSIs projecting ALL, a full-image stream and TTL on ttl', async () => {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
@@ -36,6 +36,21 @@ describe('ensureTable', () => {
     await Promise.all([ensureTable(client, fresh), ensureTable(client, fresh)]);
     await deleteTable(client, fresh);
     await deleteTable(client, fresh); // already gone: still fine
+  });
+
+  it('makes a table without a stream when told to, and gives it one when later asked', async () => {
+    const plain = `${tableName}-plain`;
+    const stream = async () =>
+      (await client.send(new DescribeTableCommand({ TableName: plain }))).Table?.StreamSpecification;
+    try {
+      await ensureTable(client, plain, { stream: false });
+      expect(await stream()).toBeUndefined();
+      // `npm start` on a data directory a stack without webhooks created: the fan-out needs it.
+      await ensureTable(client, plain);
+      expect(await stream()).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    } finally {
+      await deleteTable(client, plain);
+    }
   });
 });
 

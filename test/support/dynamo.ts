@@ -19,13 +19,15 @@ export interface TestTable {
 
 /**
  * A fresh table on the run's DynamoDB Local for the calling test file: created before its tests,
- * deleted after them. Call at the top level of the file (or of a describe block).
+ * deleted after them. Call at the top level of the file (or of a describe block). No stream
+ * unless the file reads it: DynamoDB Local keeps every stream record of the run, and writes to
+ * streamed tables slow down as they pile up (create-table.ts, TableOptions).
  */
-export function useTestTable(): TestTable {
+export function useTestTable(options: { stream?: boolean } = {}): TestTable {
   const { client, doc } = createDynamoClients({ endpoint: inject('dynamoEndpoint') });
   // Unique across the forks running files in parallel against the same instance.
   const tableName = `test-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-  beforeAll(() => ensureTable(client, tableName));
+  beforeAll(() => ensureTable(client, tableName, { stream: options.stream ?? false }));
   afterAll(async () => {
     await deleteTable(client, tableName);
     client.destroy();
