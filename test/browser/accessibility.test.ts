@@ -23,7 +23,7 @@ async function expectAccessible(page: Page, lang: PageLanguage, tabStops: string
 }
 
 describe('the accessibility audit itself', () => {
-  it('finds low contrast, a missing name, a hidden focus, a wrong lang, a second h1, an image without alt and crowded small targets', async () => {
+  it('finds low contrast, missing names, a hidden focus, a wrong lang, a second h1, an image without alt and crowded small targets', async () => {
     const context = await browser.current.newContext();
     const page = await context.newPage();
     await page.setContent(`<!doctype html><html lang="fr"><head><title>Bad</title></head>
@@ -38,29 +38,34 @@ describe('the accessibility audit itself', () => {
 <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" width="8" height="8">
 <p><button id="tiny" style="font-size:8px;padding:0;border:1px solid #000;background:#fff;color:#000">a</button><button id="tiny-next" style="font-size:8px;padding:0;border:1px solid #000;background:#fff;color:#000">b</button></p>
 <p id="sentence">Read <a id="inline-link" href="#terms">the terms</a> first.</p>
+<progress id="nameless-progress" value="1" max="2"></progress>
 </body></html>`);
     const { problems } = await auditPage(page, 'en');
     const expected = [
-      /#faint: text contrast 2\.85 < 4\.5/,
-      /#nameless \(textbox\): no accessible name/,
-      /#nameless: boundary contrast 1\.61 < 3/,
-      /#no-focus: boundary contrast 1 < 3/,
-      /#no-focus: no visible focus indicator/,
-      /#tab-first: tabindex 2 changes the Tab order/,
+      // Found by axe-core: the rule id, then the element.
+      /^color-contrast: #faint \(.*contrast of 2\.84/,
+      /^label: #nameless \(/,
+      /^progress-name: #nameless-progress \(/,
+      /^tabindex: #tab-first \(/,
+      /^image-alt: body > img \(/,
+      // axe cannot decide whether a paragraph's own text makes its aria-label harmless: a problem.
+      /^aria-prohibited-attr: #named-paragraph \(axe could not decide: /,
+      /^target-size: #tiny \(/,
+      /^target-size: #tiny-next \(/,
+      // Found by the audit's own checks, which axe does not make.
+      /^#nameless: boundary contrast 1\.61 < 3/,
+      /^#no-focus: boundary contrast 1 < 3/,
+      /^#no-focus: no visible focus indicator/,
       /^Tab order .*not the DOM order/,
-      /<html lang="fr">, expected "en"/,
-      /#chinese: Chinese text in an element of language "fr"/,
+      /^<html lang="fr">, expected "en"$/,
+      /^#chinese: Chinese text in an element of language "fr"$/,
       /^2 h1 elements, expected one$/,
-      /> img: an image without alt/,
-      /#named-paragraph: aria-label\(ledby\) on a paragraph, which cannot be named/,
-      /#tiny: target [\d.]+x[\d.]+ px, under 24x24 and too close to another target/,
-      /#tiny-next: target [\d.]+x[\d.]+ px, under 24x24 and too close to another target/,
     ];
     for (const pattern of expected)
       expect(problems, String(pattern)).toContainEqual(expect.stringMatching(pattern));
     // #767676 on white is 4.54: enough, so not named; a link inside a sentence is exempt from the size.
     expect(problems.join('\n')).not.toContain('#enough');
-    expect(problems.join('\n')).not.toContain('#inline-link: target');
+    expect(problems.join('\n')).not.toContain('target-size: #inline-link');
     expect(problems).toHaveLength(expected.length);
     await context.close();
   });
