@@ -1,4 +1,3 @@
-import { createStorageProbe } from '../support/storage-probe.js';
 import { HttpIssuer } from '../../shared/adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../../shared/adapters/local-cipher/local-code-cipher.js';
 import type { BenchConfig } from '../../shared/config/tool-config.js';
@@ -6,6 +5,7 @@ import { DEMO_BRANDS, demoBrand } from '../../shared/issuer-sim/demo-brands.js';
 import type { BenchStack } from '../support/bench-stack.js';
 import { createListing, deposit, pay, placeOrder, reveal } from '../support/sale.js';
 import { percentile, runPool } from '../support/stats.js';
+import { createStorageProbe } from '../support/storage-probe.js';
 import { perUnit } from '../support/tally.js';
 import { type Figure, figure, round } from './figure.js';
 

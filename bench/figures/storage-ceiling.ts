@@ -1,6 +1,6 @@
-import { createStorageProbe } from '../support/storage-probe.js';
 import type { BenchStack } from '../support/bench-stack.js';
 import { runPool } from '../support/stats.js';
+import { createStorageProbe } from '../support/storage-probe.js';
 
 /**
  * Bare calls per second of each DynamoDB command, on the same DynamoDB Local, at `concurrency`,

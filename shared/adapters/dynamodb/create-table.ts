@@ -74,7 +74,8 @@ export async function ensureTable(
     if (!(error instanceof ResourceInUseException)) throw error; // exists, or is being created
   }
   const { reason } = await waitUntilTableExists({ client, ...WAITER }, { TableName: tableName });
-  const streamed = (reason as DescribeTableCommandOutput | undefined)?.Table?.StreamSpecification?.StreamEnabled;
+  const streamed = (reason as DescribeTableCommandOutput | undefined)?.Table?.StreamSpecification
+    ?.StreamEnabled;
   if ((options.stream ?? true) && !streamed) {
     await client.send(new UpdateTableCommand({ TableName: tableName, StreamSpecification: STREAM }));
     await waitUntilTableExists({ client, ...WAITER }, { TableName: tableName });
