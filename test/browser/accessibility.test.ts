@@ -1,5 +1,5 @@
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { openPage, pressReveal, useBrowser } from '../support/browser.js';
 import { createDepositLink, createRevealLink } from '../support/link-pages.js';
 import { auditPage, type PageLanguage } from '../support/page-audit.js';
@@ -8,6 +8,10 @@ import { useTestStack } from '../support/test-stack.js';
 
 const stack = useTestStack();
 const browser = useBrowser();
+
+// Each audit evaluates axe-core (about 600 KB of script) in the page and runs every rule: a test
+// auditing four pages takes seconds alone and more on a loaded machine. A hang still fails.
+vi.setConfig({ testTimeout: 60_000 });
 
 /**
  * The page passes the audit (page-audit.ts says what it checks), having looked at some text and
