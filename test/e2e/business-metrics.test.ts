@@ -12,7 +12,16 @@ import {
   redeemAtTime,
   report,
 } from '../support/fraud-helpers.js';
-import { aListing, anOrder, depositFresh, mintCode, pay, reveal, unique } from '../support/scenario.js';
+import {
+  aListing,
+  anOrder,
+  aTenantOn,
+  depositFresh,
+  mintCode,
+  pay,
+  reveal,
+  unique,
+} from '../support/scenario.js';
 import { startTestStack, type TestStack } from '../support/test-stack.js';
 import { eventually, startReceiver } from '../support/webhook-receiver.js';
 
@@ -203,17 +212,7 @@ describe('business metrics, the rest of the vocabulary', () => {
   it('counts webhook deliveries by outcome: delivered, retrying, failed', async () => {
     const receiver = await startReceiver();
     try {
-      const { apiKey } = await s.vault.tenants.create(unique('market'));
-      const as: TestStack = {
-        ...s,
-        post: (path, body, headers) =>
-          s.request('POST', path, {
-            ...(body !== undefined ? { body } : {}),
-            ...(headers ? { headers } : {}),
-            apiKey,
-          }),
-        get: (path) => s.request('GET', path, { apiKey }),
-      };
+      const { as } = await aTenantOn(s);
       const endpoint = async (path: string) => {
         const res = await as.post('/v1/webhook-endpoints', {
           url: receiver.url(path),

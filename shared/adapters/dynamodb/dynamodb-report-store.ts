@@ -1,18 +1,18 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ValidationError } from '../../domain/errors.js';
-import { type Report, reportStatuses } from '../../domain/report.js';
-import { reportDecisions } from '../../domain/report-decision.js';
+import type { Report } from '../../domain/report.js';
 import type { ReportStore } from '../../ports/report-store.js';
 import { queryDueShards } from './due-index.js';
 import { escalationLevels } from './escalation-levels.js';
-import { equals, expression } from './expression.js';
 import { keys } from './keys.js';
 import { eventItem, transitionItems } from './order-items.js';
 import { parseItem } from './parse-item.js';
 import { escalationDueSchema, reportRefSchema, reportSchema } from './party-item-schemas.js';
 import {
   buyerItem,
+  closeOpenReport,
   putOpenReport,
+  reopenRejectedReport,
   reportItem,
   reportRefItem,
   withdrawnRejectionItem,
@@ -21,10 +21,6 @@ import { suspicionItems } from './seller-review-items.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';
 import { SELLER_INDEX } from './table-definition.js';
 import { type TaggedItem, transactWrite } from './transact.js';
-import { words } from './vocabulary.js';
-
-const REPORT = words(reportStatuses);
-const DECISION = words(reportDecisions);
 
 /**
  * Reports live in their order's partition, one per card (so a card is reported once), with a
@@ -75,16 +71,7 @@ export class DynamoReportStore implements ReportStore {
     const { tableName } = this.ctx;
     const items: TaggedItem[] = [
       ...(seller ? suspicionItems(tableName, report.tenantId, seller) : []),
-      {
-        tag: 'report',
-        item: {
-          Put: {
-            TableName: tableName,
-            Item: reportItem(report),
-            ...expression().when(equals('status', REPORT.open)).buildCondition(),
-          },
-        },
-      },
+      closeOpenReport(tableName, report),
       // The pointer loses its deadline keys: nothing is left for the sweeper to default.
       { tag: 'reportRef', item: { Put: { TableName: tableName, Item: reportRefItem(report) } } },
       buyerItem(tableName, report, buyer, { newReport: false, at: transition.at }),
@@ -100,18 +87,7 @@ export class DynamoReportStore implements ReportStore {
     const { report, transition, event, withdrawnRejectionAt } = input;
     const { tableName } = this.ctx;
     const items: TaggedItem[] = [
-      {
-        tag: 'report',
-        item: {
-          Put: {
-            TableName: tableName,
-            Item: reportItem(report),
-            ...expression()
-              .when(equals('status', REPORT.closed), equals('decision', DECISION.rejected))
-              .buildCondition(),
-          },
-        },
-      },
+      reopenRejectedReport(tableName, report),
       { tag: 'reportRef', item: { Put: { TableName: tableName, Item: reportRefItem(report) } } },
       withdrawnRejectionItem(tableName, report, withdrawnRejectionAt),
       ...transitionItems(tableName, transition),

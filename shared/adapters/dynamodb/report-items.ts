@@ -1,11 +1,13 @@
 import { type Report, reportStatuses } from '../../domain/report.js';
+import { reportDecisions } from '../../domain/report-decision.js';
 import type { BuyerCreditChange } from '../../ports/report-store.js';
-import { equals, expression } from './expression.js';
+import { type Condition, equals, expression } from './expression.js';
 import { type Key, keys } from './keys.js';
 import type { TaggedItem } from './transact.js';
 import { words } from './vocabulary.js';
 
 const REPORT = words(reportStatuses);
+const DECISION = words(reportDecisions);
 
 /**
  * The report item with its index keys derived from its status: on the tenant's list of open
@@ -38,8 +40,8 @@ export function reportRefItem(report: Report): Record<string, unknown> & Key {
   };
 }
 
-/** The open report as read: replaced only if still open with the same escalation. */
-export function putOpenReport(tableName: string, report: Report, previous: Report): TaggedItem {
+/** The report, replaced only while the stored one meets `conditions` (as the writer read it). */
+function putReportIf(tableName: string, report: Report, ...conditions: Condition[]): TaggedItem {
   return {
     tag: 'report',
     item: {
@@ -47,15 +49,37 @@ export function putOpenReport(tableName: string, report: Report, previous: Repor
         TableName: tableName,
         Item: reportItem(report),
         ...expression()
-          .when(
-            equals('status', REPORT.open),
-            equals('escalation.attempts', previous.escalation?.attempts ?? 0),
-            equals('escalation.reason', previous.escalation?.reason ?? ''),
-          )
+          .when(...conditions)
           .buildCondition(),
       },
     },
   };
+}
+
+/** The open report as read: replaced only if still open with the same escalation. */
+export function putOpenReport(tableName: string, report: Report, previous: Report): TaggedItem {
+  return putReportIf(
+    tableName,
+    report,
+    equals('status', REPORT.open),
+    equals('escalation.attempts', previous.escalation?.attempts ?? 0),
+    equals('escalation.reason', previous.escalation?.reason ?? ''),
+  );
+}
+
+/** The report closed: only if it is still open (`not-open` otherwise). */
+export function closeOpenReport(tableName: string, report: Report): TaggedItem {
+  return putReportIf(tableName, report, equals('status', REPORT.open));
+}
+
+/** The report reopened: only if it is still a closed rejection (`not-rejected` otherwise). */
+export function reopenRejectedReport(tableName: string, report: Report): TaggedItem {
+  return putReportIf(
+    tableName,
+    report,
+    equals('status', REPORT.closed),
+    equals('decision', DECISION.rejected),
+  );
 }
 
 /** One update of the buyer's record: counters, and the times the 90-day rules count. */
