@@ -33,6 +33,8 @@ export interface Report {
   readonly orderId: string;
   readonly cardId: string;
   readonly buyerId: string;
+  /** The order's seller, kept so the desk's list needs no order read (absent on older reports). */
+  readonly sellerId?: string;
   readonly reason: ReportReason;
   readonly decision: ReportDecision;
   readonly status: ReportStatus;

@@ -88,12 +88,15 @@ export class EscalationService {
     const now = this.deps.clock.now();
     return Promise.all(
       reports.map(async (report) => {
+        // Reports keep their seller; older ones are looked up once per order.
         const sellerId =
+          report.sellerId ??
           (await once(
             sellerIds,
             report.orderId,
             async () => (await orders.getOrder(tenantId, report.orderId))?.sellerId,
-          )) ?? '';
+          )) ??
+          '';
         const [buyer, seller] = await Promise.all([
           once(buyers, report.buyerId, () => parties.getBuyer(tenantId, report.buyerId)),
           once(sellers, sellerId, () => parties.getSeller(tenantId, sellerId)),

@@ -90,6 +90,7 @@ export class ReportService {
         orderId,
         cardId: input.cardId,
         buyerId: input.buyerId,
+        sellerId: order.sellerId,
         reason: input.reason,
         decision,
         status: escalationReason ? 'open' : 'closed',

@@ -50,6 +50,7 @@ export const reportSchema = entity<Report>()(
     orderId: text,
     cardId: text,
     buyerId: text,
+    sellerId: optionalText,
     reason: z.enum(reportReasons),
     decision: z.enum(reportDecisions),
     // Reports written before escalations could end were decided at once.
