@@ -145,11 +145,11 @@ describe('the webhook dispatcher with a tenant whose receivers trickle', () => {
     expect(await fanOut.handle(backlog.lines)).toMatchObject({ queued: 120 });
     await fanOut.handle([prompt.line]);
 
-    const run = runDispatch(dispatcher, { until: Date.now() + 100, tickMs: 1000, idleTicksToEnd: 3 });
+    await dispatcher.tick();
     await expect
       .poll(() => arrived.has(prompt.line.line.eventId), { timeout: 1000, interval: 20 })
       .toBe(true);
-    expect(await run).toMatchObject({ ticks: 1 });
+    await dispatcher.drain();
   });
 
   it('ends a run with every attempt recorded by its deadline plus one attempt, however long the receivers trickle', async () => {
@@ -157,9 +157,9 @@ describe('the webhook dispatcher with a tenant whose receivers trickle', () => {
     const flood = await aTricklingTenant([uniqueId('whk'), uniqueId('whk')], 4);
     await fanOut.handle(flood.lines);
     const started = Date.now();
-    const run = await runDispatch(dispatcher, { until: started + 300, tickMs: 100, idleTicksToEnd: 3 });
+    const run = await runDispatch(dispatcher, { until: started + 1000, tickMs: 200, idleTicksToEnd: 3 });
     expect(run.started).toBeGreaterThanOrEqual(8);
-    expect(Date.now() - started).toBeLessThan(300 + TIMEOUT_MS + 1000);
+    expect(Date.now() - started).toBeLessThan(1000 + TIMEOUT_MS + 1000);
     for (const endpointId of flood.endpointIds) {
       const { deliveries: mine } = await deliveries.listByEndpoint(flood.tenantId, endpointId, { limit: 10 });
       for (const d of mine) expect(d.attempts.map((a) => a.error)).toEqual(['timed out']);
