@@ -11,6 +11,11 @@ export interface WebhookSettings {
   readonly maxInFlight: number;
   /** Attempts in flight at once to one endpoint, so one slow endpoint cannot take every slot. */
   readonly perEndpointInFlight: number;
+  /**
+   * Attempts in flight at once for one tenant, whatever its endpoints and backlog: a tenant whose
+   * receivers hang holds at most this share of `maxInFlight`, the rest stays for the others.
+   */
+  readonly perTenantInFlight: number;
 }
 
 export const defaultWebhookSettings: WebhookSettings = {
@@ -19,4 +24,5 @@ export const defaultWebhookSettings: WebhookSettings = {
   endpointCacheSeconds: 10,
   maxInFlight: 64,
   perEndpointInFlight: 8,
+  perTenantInFlight: 16,
 };

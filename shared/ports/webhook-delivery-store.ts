@@ -41,8 +41,12 @@ export type SendAgainOutcome = 'requeued' | 'not-found' | 'not-finished';
 export interface WebhookDeliveryStore {
   /** Writes the delivery once (conditional on endpoint + event id) and joins it to its queue. */
   enqueue(delivery: NewWebhookDelivery): Promise<EnqueueOutcome>;
-  /** Deliveries due by `now` across the due shards, the longest due first, at most `limit` per shard. */
-  listDue(now: string, limit: number): Promise<DueWebhookDelivery[]>;
+  /**
+   * Deliveries due by `now` across the due shards, the longest due first, at most `limit` per
+   * shard, of which at most `perTenant` (default `limit`) of one tenant: a tenant's backlog is
+   * passed over, so the deliveries of other tenants due after it are found on the same call.
+   */
+  listDue(now: string, limit: number, perTenant?: number): Promise<DueWebhookDelivery[]>;
   /**
    * Takes a due delivery until `leaseUntil`; undefined if another dispatcher took it or it is no
    * longer due. A final delivery may come back this way: its queue was not advanced yet.

@@ -24,15 +24,23 @@ export const DISPATCH_RUN = {
   idleTicksToEnd: 3,
 } as const;
 
+export interface TickOptions {
+  /** Epoch ms after which the tick starts no attempt (one started later could outlast the run). */
+  readonly startBy?: number;
+}
+
 export interface DispatchTicker {
   /** Starts what is due; `idle` when nothing was due and no attempt is in flight. */
-  tick(): Promise<{ started: number; idle: boolean }>;
+  tick(options?: TickOptions): Promise<{ started: number; idle: boolean }>;
   /** Waits for the attempts in flight. */
   drain(): Promise<void>;
 }
 
 export interface DispatchRunOptions {
-  /** Epoch ms by which the last tick must have started (an attempt's time is left after it). */
+  /**
+   * Epoch ms by which the last attempt must have started: an attempt's whole time (the transport's
+   * deadline) and its recording are left after it. None starts once it has passed.
+   */
   readonly until: number;
   readonly tickMs: number;
   /** Idle ticks in a row after which the run ends. */
@@ -60,8 +68,8 @@ export async function runDispatch(
   let ticks = 0;
   let idleInARow = 0;
   let ended: DispatchRunResult['ended'] = 'deadline';
-  for (;;) {
-    const tick = await dispatcher.tick();
+  while (now() < options.until) {
+    const tick = await dispatcher.tick({ startBy: options.until });
     ticks += 1;
     started += tick.started;
     idleInARow = tick.idle ? idleInARow + 1 : 0;

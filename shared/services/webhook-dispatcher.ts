@@ -3,6 +3,8 @@ import { signingSecrets } from '../domain/webhook-endpoint.js';
 import type { ClaimedWebhookDelivery, DueWebhookDelivery } from '../ports/webhook-delivery-store.js';
 import { signWebhook } from '../webhooks/sign-webhook.js';
 import { TenantEndpoints, type WebhookDispatchDeps } from './webhook-deps.js';
+import type { DispatchTicker, TickOptions } from './webhook-dispatch-run.js';
+import { endpointSlot, SlotCounts, takeInTurn } from './webhook-turns.js';
 
 /** Due rows read per shard per tick. */
 const PAGE = 100;
@@ -11,53 +13,71 @@ const LEASE_MARGIN_MS = 30_000;
 
 /**
  * Attempts due deliveries. `tick` reads the due index and starts attempts without waiting for
- * them, so a slow endpoint holds only its own slots (at most `perEndpointInFlight`) and never
- * the next tick; `drain` waits for what is in flight. Each attempt first claims its delivery
- * (a conditional lease on the due key), so two dispatchers never attempt one delivery at once,
- * and a dispatcher that dies leaves the delivery due again when its lease ends.
+ * them, so a slow endpoint holds only its own slots and never the next tick; `drain` waits for
+ * what is in flight. Slots go to tenants in turn, at most `perTenantInFlight` per tenant and
+ * `perEndpointInFlight` per endpoint (`takeInTurn`), and every attempt ends by the transport's
+ * deadline: a tenant whose receivers hang delays its own deliveries, not another tenant's. Each
+ * attempt first claims its delivery (a conditional lease on the due key), so two dispatchers
+ * never attempt one delivery at once, and a dispatcher that dies leaves the delivery due again
+ * when its lease ends.
  */
-export class WebhookDispatcher {
+export class WebhookDispatcher implements DispatchTicker {
   private readonly endpoints: TenantEndpoints;
   private readonly inFlight = new Map<string, Promise<void>>();
-  private readonly perEndpoint = new Map<string, number>();
+  private readonly perTenant = new SlotCounts();
+  private readonly perEndpoint = new SlotCounts();
 
   constructor(private readonly deps: WebhookDispatchDeps) {
     this.endpoints = new TenantEndpoints(deps, (tenantId) => deps.endpoints.list(tenantId));
   }
 
   /**
-   * Starts the attempts due now that have a free slot; answers how many it started, and whether
-   * the dispatcher is idle (nothing was due and nothing is in flight), which ends a scheduled run.
+   * Starts the attempts due now that have a free slot, unless it is past `startBy` (epoch ms: an
+   * attempt started later could not end before the run does); answers how many it started, and
+   * whether the dispatcher is idle (nothing was due and nothing is in flight), which ends a run.
    */
-  async tick(): Promise<{ started: number; idle: boolean }> {
-    const { maxInFlight, perEndpointInFlight } = this.deps.settings;
-    if (this.inFlight.size >= maxInFlight) return { started: 0, idle: false };
-    const due = await this.deps.deliveries.listDue(this.deps.clock.now().toISOString(), PAGE);
-    let started = 0;
-    for (const row of due) {
-      if (this.inFlight.size >= maxInFlight) break;
-      const key = `${row.tenantId}#${row.endpointId}#${row.eventId}`;
-      const endpointKey = `${row.tenantId}#${row.endpointId}`;
-      const busy = this.perEndpoint.get(endpointKey) ?? 0;
-      if (this.inFlight.has(key) || busy >= perEndpointInFlight) continue;
-      this.perEndpoint.set(endpointKey, busy + 1);
-      const attempt = this.attempt(row)
-        .catch((error: unknown) =>
-          this.deps.logger.error(
-            { err: error instanceof Error ? error.name : typeof error, endpointId: row.endpointId },
-            'webhook attempt failed to record',
-          ),
-        )
-        .finally(() => {
-          this.inFlight.delete(key);
-          const left = (this.perEndpoint.get(endpointKey) ?? 1) - 1;
-          if (left > 0) this.perEndpoint.set(endpointKey, left);
-          else this.perEndpoint.delete(endpointKey);
-        });
-      this.inFlight.set(key, attempt);
-      started += 1;
-    }
-    return { started, idle: due.length === 0 && this.inFlight.size === 0 };
+  async tick(options: TickOptions = {}): Promise<{ started: number; idle: boolean }> {
+    const { settings } = this.deps;
+    if (this.inFlight.size >= settings.maxInFlight) return { started: 0, idle: false };
+    const due = await this.deps.deliveries.listDue(
+      this.deps.clock.now().toISOString(),
+      PAGE,
+      settings.perTenantInFlight,
+    );
+    const late = options.startBy !== undefined && this.deps.clock.now().getTime() > options.startBy;
+    const chosen = late
+      ? []
+      : takeInTurn(
+          due,
+          {
+            total: this.inFlight.size,
+            tenants: this.perTenant,
+            endpoints: this.perEndpoint,
+            isInFlight: (row) => this.inFlight.has(attemptKey(row)),
+          },
+          settings,
+        );
+    for (const row of chosen) this.start(row);
+    return { started: chosen.length, idle: due.length === 0 && this.inFlight.size === 0 };
+  }
+
+  private start(row: DueWebhookDelivery): void {
+    const key = attemptKey(row);
+    this.perTenant.take(row.tenantId);
+    this.perEndpoint.take(endpointSlot(row));
+    const attempt = this.attempt(row)
+      .catch((error: unknown) =>
+        this.deps.logger.error(
+          { err: error instanceof Error ? error.name : typeof error, endpointId: row.endpointId },
+          'webhook attempt failed to record',
+        ),
+      )
+      .finally(() => {
+        this.inFlight.delete(key);
+        this.perTenant.give(row.tenantId);
+        this.perEndpoint.give(endpointSlot(row));
+      });
+    this.inFlight.set(key, attempt);
   }
 
   /** Waits for every attempt in flight (a Lambda invocation's end, a stopping local stack). */
@@ -154,3 +174,5 @@ export class WebhookDispatcher {
     await this.deps.deliveries.finish(claimed);
   }
 }
+
+const attemptKey = (row: DueWebhookDelivery) => `${row.tenantId}#${row.endpointId}#${row.eventId}`;

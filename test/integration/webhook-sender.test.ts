@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WebhookSender } from '../../shared/adapters/webhook-http/webhook-sender.js';
+import { MAX_ANSWER_BYTES, WebhookSender } from '../../shared/adapters/webhook-http/webhook-sender.js';
 import { signWebhook } from '../../shared/webhooks/sign-webhook.js';
 import { verifyWebhook } from '../../shared/webhooks/verify-webhook.js';
 
@@ -12,7 +12,29 @@ const handlers: Record<string, Handler> = {
   '/fail': (_req, _body, res) => res.writeHead(500).end(),
   '/redirect': (_req, _body, res) => res.writeHead(302, { location: '/ok' }).end(),
   '/slow': () => {}, // never answers
+  // Answers at once, then one byte every 200 ms, for ever.
+  '/trickle': (_req, _body, res) => {
+    res.writeHead(200);
+    res.write('{');
+    const drip = setInterval(() => res.write(' '), 200);
+    res.on('close', () => clearInterval(drip));
+  },
+  // An endless body, 1 KiB every 5 ms, counting what was written before the sender hung up.
+  '/huge': (_req, _body, res) => {
+    res.writeHead(200);
+    const chunk = Buffer.alloc(1024, 'x');
+    huge.written = 0;
+    const pour = setInterval(() => {
+      res.write(chunk);
+      huge.written += chunk.length;
+    }, 5);
+    res.on('close', () => {
+      clearInterval(pour);
+      huge.closedAfter = huge.written;
+    });
+  },
 };
+const huge: { written: number; closedAfter?: number } = { written: 0 };
 let server: Server;
 let base: string;
 
@@ -67,6 +89,24 @@ describe('WebhookSender', () => {
       outcome: 'failed',
       error: 'timed out',
     });
+  });
+
+  it('cuts a receiver that answers 200 then trickles its body at the deadline, as a timeout', async () => {
+    const started = Date.now();
+    const attempt = await local.send(`${base}/trickle`, body, signature);
+    expect(attempt).toMatchObject({ outcome: 'failed', status: 200, error: 'timed out' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('reads no more of an answer than the cap, then hangs up', async () => {
+    const started = Date.now();
+    const attempt = await local.send(`${base}/huge`, body, signature);
+    expect(attempt).toMatchObject({ outcome: 'delivered', status: 200 });
+    expect(Date.now() - started).toBeLessThan(400); // ended at the cap, not at the 500 ms deadline
+    await expect.poll(() => huge.closedAfter, { timeout: 1000 }).toBeDefined();
+    // What the receiver got out before it saw the connection go: the cap, a few chunks in flight.
+    expect(huge.closedAfter).toBeLessThan(MAX_ANSWER_BYTES + 16 * 1024);
   });
 
   it('in AWS mode, never connects to loopback, nor to a name that resolves to a private address', async () => {

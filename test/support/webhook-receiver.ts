@@ -7,8 +7,11 @@ export interface Received {
   readonly signature: string | undefined;
 }
 
-/** What a path answers: a status per call (the last repeats), or `hang` to never answer. */
-export type Behaviour = readonly number[] | 'hang';
+/**
+ * What a path answers: a status per call (the last repeats), `hang` to never answer, or `trickle`:
+ * 200 at once, then a byte of body every 200 ms until the caller hangs up.
+ */
+export type Behaviour = readonly number[] | 'hang' | 'trickle';
 
 /**
  * A real HTTP receiver on 127.0.0.1 for the end-to-end webhook tests: each path behaves as told
@@ -35,6 +38,12 @@ export async function startReceiver(): Promise<{
       });
       const behaviour = behaviours.get(path) ?? [200];
       if (behaviour === 'hang') return;
+      if (behaviour === 'trickle') {
+        res.writeHead(200);
+        const drip = setInterval(() => res.write(' '), 200);
+        res.on('close', () => clearInterval(drip));
+        return;
+      }
       const n = calls.get(path) ?? 0;
       calls.set(path, n + 1);
       res.writeHead(behaviour[Math.min(n, behaviour.length - 1)] ?? 200).end();

@@ -45,10 +45,22 @@ describe('a scheduled dispatch run', () => {
     expect(calls.at(-1)).toBe('drain@9000');
   });
 
-  it('ticks once and drains when no time is left', async () => {
+  it('starts nothing, only drains, when no attempt could end before the invocation does', async () => {
     const { ticker, calls, options } = scripted([false]);
     const run = await runDispatch(ticker, { ...options, until: 0, tickMs: 1000, idleTicksToEnd: 3 });
-    expect(run.ticks).toBe(1);
-    expect(calls).toEqual(['tick@0', 'drain@0']);
+    expect(run).toEqual({ started: 0, ticks: 0, ended: 'deadline' });
+    expect(calls).toEqual(['drain@0']);
+  });
+
+  it('tells every tick the time after which it may start no attempt', async () => {
+    const seen: (number | undefined)[] = [];
+    const { ticker, options } = scripted([false]);
+    const tick = ticker.tick;
+    ticker.tick = async (o) => {
+      seen.push(o?.startBy);
+      return tick(o);
+    };
+    await runDispatch(ticker, { ...options, until: 3000, tickMs: 1000, idleTicksToEnd: 3 });
+    expect(seen).toEqual([3000, 3000, 3000]);
   });
 });

@@ -34,6 +34,12 @@ const ENDPOINT = words(webhookEndpointStatuses);
 /** The states a delivery ends in: it leaves the due index, and only then may be sent again. */
 const FINAL: readonly WebhookDeliveryState[] = [DELIVERY.delivered, DELIVERY.failed];
 
+/**
+ * Due rows read per shard per tick at most, while passing over tenants that already have their
+ * share: a backlog deeper than this in one shard hides the rows behind it until it shrinks.
+ */
+const DUE_SCAN_ROWS = 1000;
+
 const ttlFrom = (at: string) => Math.floor(Date.parse(at) / 1000) + KEEP_SECONDS;
 
 /**
@@ -115,30 +121,46 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
     throw new ConcurrentUpdateError('a webhook queue kept changing', {});
   }
 
-  async listDue(now: string, limit: number): Promise<DueWebhookDelivery[]> {
-    const pages = await Promise.all(
-      keys.webhookDueShards().map((shard) =>
-        this.ctx.doc.send(
-          new QueryCommand({
-            TableName: this.ctx.tableName,
-            IndexName: DUE_INDEX,
-            KeyConditionExpression: 'gsi1pk = :shard AND gsi1sk <= :now',
-            ExpressionAttributeValues: { ':shard': shard, ':now': `${now}~` },
-            ProjectionExpression: 'tenantId, endpointId, eventId, gsi1sk',
-            Limit: limit,
-          }),
-        ),
-      ),
+  async listDue(now: string, limit: number, perTenant = limit): Promise<DueWebhookDelivery[]> {
+    const shards = await Promise.all(
+      keys.webhookDueShards().map((shard) => this.dueInShard(shard, now, limit, perTenant)),
     );
-    return pages
-      .flatMap((page) => page.Items ?? [])
-      .flatMap((item) => {
-        const { tenantId, endpointId, eventId, gsi1sk } = item;
-        if (typeof tenantId !== 'string' || typeof endpointId !== 'string') return [];
-        if (typeof eventId !== 'string' || typeof gsi1sk !== 'string') return [];
-        return [{ tenantId, endpointId, eventId, dueKey: gsi1sk }];
-      })
-      .sort((a, b) => (a.dueKey < b.dueKey ? -1 : a.dueKey > b.dueKey ? 1 : 0));
+    return shards.flat().sort((a, b) => (a.dueKey < b.dueKey ? -1 : a.dueKey > b.dueKey ? 1 : 0));
+  }
+
+  /**
+   * One shard's due rows, oldest first, at most `perTenant` of a tenant: a tenant's backlog is
+   * read past (page after page, up to `DUE_SCAN_ROWS`), so the rows of the tenants behind it are
+   * seen on the same tick.
+   */
+  private async dueInShard(shard: string, now: string, limit: number, perTenant: number) {
+    const kept: DueWebhookDelivery[] = [];
+    const ofTenant = new Map<string, number>();
+    let read = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const page = await this.ctx.doc.send(
+        new QueryCommand({
+          TableName: this.ctx.tableName,
+          IndexName: DUE_INDEX,
+          KeyConditionExpression: 'gsi1pk = :shard AND gsi1sk <= :now',
+          ExpressionAttributeValues: { ':shard': shard, ':now': `${now}~` },
+          ProjectionExpression: 'tenantId, endpointId, eventId, gsi1sk',
+          Limit: Math.min(limit, DUE_SCAN_ROWS - read),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }),
+      );
+      for (const row of (page.Items ?? []).flatMap(dueRow)) {
+        const seen = ofTenant.get(row.tenantId) ?? 0;
+        if (seen >= perTenant) continue;
+        ofTenant.set(row.tenantId, seen + 1);
+        kept.push(row);
+        if (kept.length >= limit) return kept;
+      }
+      read += page.Items?.length ?? 0;
+      start = page.LastEvaluatedKey;
+    } while (start && read < DUE_SCAN_ROWS);
+    return kept;
   }
 
   async claim(due: DueWebhookDelivery, leaseUntil: string): Promise<ClaimedWebhookDelivery | undefined> {
@@ -365,4 +387,11 @@ export class DynamoWebhookDeliveryStore implements WebhookDeliveryStore {
       throw error;
     }
   }
+}
+
+function dueRow(item: Record<string, unknown>): DueWebhookDelivery[] {
+  const { tenantId, endpointId, eventId, gsi1sk } = item;
+  if (typeof tenantId !== 'string' || typeof endpointId !== 'string') return [];
+  if (typeof eventId !== 'string' || typeof gsi1sk !== 'string') return [];
+  return [{ tenantId, endpointId, eventId, dueKey: gsi1sk }];
 }
