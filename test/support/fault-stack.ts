@@ -58,6 +58,7 @@ export function useFaultStack(): FaultStack {
       webhookEndpoints: raw.webhookEndpoints,
       webhookDeliveries: raw.webhookDeliveries,
       links: raw.links,
+      rateBuckets: plan.wrap('rateBuckets', raw.rateBuckets),
     };
     const keyFile = join(await mkdtemp(join(tmpdir(), 'card-vault-faults-')), 'keys.json');
     const vault = createVault({
@@ -74,7 +75,12 @@ export function useFaultStack(): FaultStack {
     for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
     const { apiKey, tenant } = await vault.tenants.create('faults');
     built.tenantId = tenant.tenantId;
-    const app = createApp({ tenants: vault.tenants, logger, modules: allRoutes(vault) });
+    const app = createApp({
+      tenants: vault.tenants,
+      limits: vault.limits,
+      logger,
+      modules: allRoutes(vault),
+    });
     const parse = async (response: Response): Promise<HttpResult> => {
       const text = await response.text();
       let body: unknown = text;
