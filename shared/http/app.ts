@@ -136,7 +136,11 @@ export function createApp(deps: AppDeps) {
         'paid into escrow; the buyer reveals them once. Every error is an RFC 9457 problem ' +
         '(`application/problem+json`) whose `type` ends in a stable code; each operation lists ' +
         'the codes it may answer. `409 concurrent-update` and `503 dependency-unavailable` carry ' +
-        '`Retry-After`: send the same request (with the same Idempotency-Key) again after it.',
+        '`Retry-After`: send the same request (with the same Idempotency-Key) again after it. ' +
+        'Each tenant has a token bucket (`TENANT_RATE_PER_SECOND`, `TENANT_BURST`) that every ' +
+        '`/v1` request draws on once its API key has matched: every such answer carries the ' +
+        '`RateLimit-Policy` and `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers), and ' +
+        'over it the answer is `429 rate-limited` with `Retry-After`, the seconds until a token is back.',
       license: { name: 'Proprietary', url: 'https://card-vault.example/license' },
     },
     // The document is served from the API's own root, locally and behind API Gateway alike.

@@ -24,6 +24,7 @@ import { eventsOf, expectProblem } from './fraud-helpers.js';
 import { ledgerBreaches } from './ledger-invariant.js';
 import { TestClock } from './test-clock.js';
 import type { HttpResult, TestStack } from './test-stack.js';
+import { UNLIMITED } from './test-stack.js';
 
 /**
  * The fault tests' stack (issue 8 item 3): the real composition (createVault) over DynamoDB Local,
@@ -69,7 +70,7 @@ export function useFaultStack(): FaultStack {
       ids: ulidIdGenerator,
       endpointUrls: endpointUrlPolicy('aws'),
       logger,
-      settings: loadSettings({}),
+      settings: loadSettings(UNLIMITED),
       metrics: noMetrics,
     });
     for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
