@@ -6,12 +6,13 @@ import { p2Throughput, runSales } from './figures/p2-throughput.js';
 import { p3Reveal } from './figures/p3-reveal.js';
 import { p4Init } from './figures/p4-init.js';
 import { p5Bulk } from './figures/p5-bulk.js';
+import { fairShare, limiterCost } from './figures/rate-limit.js';
 import { measureCommandRates } from './figures/storage-ceiling.js';
 import type { BenchStack } from './support/bench-stack.js';
 import type { PerUnit } from './support/tally.js';
 
 export interface BenchResults {
-  /** Issue 8's figures, P1 to P5. */
+  /** Issue 8's figures, P1 to P5, and issue 19's L1 (the limiter's cost) and L2 (one tenant at its limit, another beside it). */
   readonly figures: readonly Figure[];
   /** Issue 18's, each printed after the figure it sits beside: P2c (CPU per sale) after P2, P4d and P4a after P4. */
   readonly alongside: readonly Figure[];
@@ -43,11 +44,14 @@ export async function collectFigures(
   const p3 = await p3Reveal(b, cfg);
   say(`P5: ${cfg.cards} codes ...`);
   const p5 = await p5Bulk(b, cfg);
+  say('L1/L2: the rate limiter per request, and two tenants ...');
+  const l1 = await limiterCost(b, cfg);
+  const l2 = await fairShare(b, cfg);
   say('P4: reveal, deposit and api bundle init ...');
   const [p4, ...inits] = await p4Init(cfg);
   if (!p4) throw new Error('P4: no figure');
   return {
-    figures: [p1, p2, p3, p4, ...p5],
+    figures: [p1, p2, p3, p4, ...p5, l1, l2],
     alongside: [p2c, ...inits],
     perSale: { ...run.perSale, apiRequests: run.apiRequestsPerSale },
   };

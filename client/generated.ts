@@ -474,7 +474,7 @@ export type CreateDepositLink = {
 };
 
 /** Every problem code the API may answer; a `CardVaultProblem` carries one. */
-export type ProblemCode = "malformed-request" | "request-timeout" | "concurrent-update" | "payload-too-large" | "headers-too-large" | "internal" | "dependency-unavailable" | "validation" | "malformed-json" | "unauthorized" | "seller-suspended" | "unsupported-media-type" | "unknown-brand" | "not-found" | "invalid-state" | "card-not-available" | "idempotency-key-missing" | "idempotency-key-invalid" | "out-of-stock" | "idempotency-key-reused" | "self-purchase" | "order-expired" | "already-paid" | "payment-reference-reused" | "amount-mismatch" | "not-revealed" | "payment-not-cleared" | "already-revealed" | "code-already-redeemed" | "dispute-window-closed" | "already-reported" | "report-not-open" | "webhook-endpoint-limit" | "webhook-url-refused";
+export type ProblemCode = "malformed-request" | "request-timeout" | "concurrent-update" | "payload-too-large" | "headers-too-large" | "internal" | "dependency-unavailable" | "validation" | "malformed-json" | "unauthorized" | "seller-suspended" | "unsupported-media-type" | "unknown-brand" | "rate-limited" | "not-found" | "invalid-state" | "card-not-available" | "idempotency-key-missing" | "idempotency-key-invalid" | "out-of-stock" | "idempotency-key-reused" | "self-purchase" | "order-expired" | "already-paid" | "payment-reference-reused" | "amount-mismatch" | "not-revealed" | "payment-not-cleared" | "already-revealed" | "code-already-redeemed" | "dispute-window-closed" | "already-reported" | "report-not-open" | "webhook-endpoint-limit" | "webhook-url-refused";
 
 /** What each operation is: the client reads it to send the request. */
 export const operations = {

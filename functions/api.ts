@@ -24,6 +24,7 @@ const adapters = lambdaAdapters(loadLambdaConfig());
 const vault = vaultForApi({ ...adapters, endpointUrls: endpointUrlPolicy('aws') });
 const app = createApp({
   tenants: vault.tenants,
+  limits: vault.limits,
   logger: adapters.logger,
   health: { database: adapters.databaseProbe() },
   modules: [

@@ -19,6 +19,7 @@ const vault = vaultForDeposit({
 });
 const app = createApp({
   tenants: vault.tenants,
+  limits: vault.limits,
   logger: adapters.logger,
   modules: [depositRoutes(vault.deposits)],
   // The deposit page's form: it seals codes, so it runs here.

@@ -26,6 +26,7 @@ const vault = vaultForReveal({
 });
 const app = createApp({
   tenants: vault.tenants,
+  limits: vault.limits,
   logger: adapters.logger,
   modules: [revealRoutes(vault)],
   // The reveal page's two forms (reveal, report): they open codes, so they run here.

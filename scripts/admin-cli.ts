@@ -20,6 +20,7 @@ import { vaultForApi } from '../shared/services/vault.js';
 const USAGE = `Usage:
   npm run tenant -- create <name> [--stage <stage> | --table <name>] [--region <region>]
   npm run tenant -- revoke-key <keyId> [--stage <stage> | --table <name>] [--region <region>]
+  npm run tenant -- rate-limit <tenantId> (--rate <per second> --burst <requests> | --default) [--stage <stage> | --table <name>]
   npm run brand -- put <brand> --issuer-url <url> --code-pattern <regex> [--pin-pattern <regex>] [--stage <stage> | --table <name>]
   npm run escalation -- list <tenantId> [--stage <stage> | --table <name>]
   npm run escalation -- settle <tenantId> <reportId> <refund|refund_without_penalty|reject> --note <text> --by <operator> [--stage <stage> | --table <name>]
@@ -48,6 +49,9 @@ async function main(argv: string[]): Promise<void> {
       'pin-pattern': { type: 'string' },
       note: { type: 'string' },
       by: { type: 'string' },
+      rate: { type: 'string' },
+      burst: { type: 'string' },
+      default: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -72,6 +76,8 @@ async function main(argv: string[]): Promise<void> {
       await tenants.revokeKey(name);
       console.log(`API key ${name} deleted from table ${tableName}.`);
       console.log('Running API processes stop accepting it within API_KEY_CACHE_SECONDS (default 30).');
+    } else if (resource === 'tenant' && command === 'rate-limit') {
+      await setRateLimit(tenants, deps.stores, tableName, name, values);
     } else if (resource === 'brand' && command === 'put') {
       const issuerUrl = values['issuer-url'];
       const codePattern = values['code-pattern'];
@@ -221,3 +227,25 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   else console.error(`error: ${(error as Error).message}`);
   process.exit(error instanceof UsageError ? 2 : 1);
 });
+
+/** `tenant rate-limit`: the tenant's own bucket (`--rate`, `--burst`), or back to the deployment's (`--default`). */
+async function setRateLimit(
+  tenants: TenantService,
+  stores: ReturnType<typeof createDynamoStores>,
+  tableName: string,
+  tenantId: string,
+  values: { rate?: string | undefined; burst?: string | undefined; default?: boolean | undefined },
+): Promise<void> {
+  await requireTenant(stores, tenantId, tableName);
+  if (values.default) {
+    if (values.rate !== undefined || values.burst !== undefined) throw new UsageError();
+    await tenants.setRateLimit(tenantId, undefined);
+    console.log(`tenant ${tenantId} back to the default rate limit (TENANT_RATE_PER_SECOND, TENANT_BURST)`);
+  } else {
+    if (values.rate === undefined || values.burst === undefined) throw new UsageError();
+    const policy = { ratePerSecond: Number(values.rate), burst: Number(values.burst) };
+    await tenants.setRateLimit(tenantId, policy);
+    console.log(`tenant ${tenantId}: ${policy.ratePerSecond} requests a second, bursts of ${policy.burst}`);
+  }
+  console.log('Running API processes apply it within API_KEY_CACHE_SECONDS (default 30).');
+}

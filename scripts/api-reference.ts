@@ -42,6 +42,7 @@ export const COMMON_PROBLEMS: readonly string[] = [
   'unauthorized',
   'not-found',
   'concurrent-update',
+  'rate-limited',
   'dependency-unavailable',
   'internal',
 ];

@@ -34,6 +34,17 @@ const settingsSchema = z.object({
   [ENV.apiKeyCacheSeconds]: z._default(int(z.gte(0), z.lte(300)), defaultSettings.apiKeyCacheSeconds),
   [ENV.apiKeyCacheEntries]: z._default(int(z.positive()), defaultSettings.apiKeyCacheEntries),
   [ENV.brandCacheSeconds]: z._default(int(z.gte(0), z.lte(300)), defaultSettings.brandCacheSeconds),
+  // Fractions allowed (one request every few seconds); a burst is whole requests, 1 at least.
+  [ENV.tenantRatePerSecond]: z._default(
+    z.coerce.number().check(z.positive()),
+    defaultSettings.tenantRatePerSecond,
+  ),
+  [ENV.tenantBurst]: z._default(int(z.gte(1)), defaultSettings.tenantBurst),
+  [ENV.linkRatePerSecond]: z._default(
+    z.coerce.number().check(z.positive()),
+    defaultSettings.linkRatePerSecond,
+  ),
+  [ENV.linkBurst]: z._default(int(z.gte(1)), defaultSettings.linkBurst),
   [ENV.sellerSuspicionDays]: z._default(int(z.gte(1), z.lte(365)), defaultSettings.sellerSuspicionDays),
   // 2 at least: one buyer alone never puts a seller under review.
   [ENV.sellerSuspicionBuyers]: z._default(int(z.gte(2), z.lte(100)), defaultSettings.sellerSuspicionBuyers),
@@ -67,6 +78,10 @@ export function loadSettings(env: Env = process.env): VaultSettings & { logLevel
     apiKeyCacheSeconds: s[ENV.apiKeyCacheSeconds],
     apiKeyCacheEntries: s[ENV.apiKeyCacheEntries],
     brandCacheSeconds: s[ENV.brandCacheSeconds],
+    tenantRatePerSecond: s[ENV.tenantRatePerSecond],
+    tenantBurst: s[ENV.tenantBurst],
+    linkRatePerSecond: s[ENV.linkRatePerSecond],
+    linkBurst: s[ENV.linkBurst],
     sellerSuspicionDays: s[ENV.sellerSuspicionDays],
     sellerSuspicionBuyers: s[ENV.sellerSuspicionBuyers],
     logLevel: s[ENV.logLevel],

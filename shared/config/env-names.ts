@@ -35,6 +35,10 @@ export const ENV = {
   apiKeyCacheEntries: 'API_KEY_CACHE_ENTRIES',
   brandCacheSeconds: 'BRAND_CACHE_SECONDS',
   sellerSuspicionDays: 'SELLER_SUSPICION_DAYS',
+  tenantRatePerSecond: 'TENANT_RATE_PER_SECOND',
+  tenantBurst: 'TENANT_BURST',
+  linkRatePerSecond: 'LINK_RATE_PER_SECOND',
+  linkBurst: 'LINK_BURST',
   sellerSuspicionBuyers: 'SELLER_SUSPICION_BUYERS',
   inMemory: 'IN_MEMORY',
   /** Local stack only: `local` (default) also allows http://127.0.0.1 webhooks; `aws` as deployed. */

@@ -32,6 +32,13 @@ export interface VaultSettings extends SuspicionSettings {
   readonly apiKeyCacheEntries: number;
   /** A found brand is used this long without reading it again: an issuer URL change made elsewhere takes at most this long. */
   readonly brandCacheSeconds: number;
+  /** Each tenant's token bucket (every `/v1` request and hosted-page POST): refill per second... */
+  readonly tenantRatePerSecond: number;
+  /** ...and size; an operator may set both per tenant (`npm run tenant -- rate-limit`). */
+  readonly tenantBurst: number;
+  /** Each hosted link's own bucket (its POSTs, besides the tenant's): refill per second and size. */
+  readonly linkRatePerSecond: number;
+  readonly linkBurst: number;
 }
 
 export const defaultSettings: VaultSettings = {
@@ -49,6 +56,11 @@ export const defaultSettings: VaultSettings = {
   apiKeyCacheSeconds: 30,
   apiKeyCacheEntries: 1_000,
   brandCacheSeconds: 30,
+  tenantRatePerSecond: 50,
+  tenantBurst: 100,
+  // A person presses a page's buttons a few times a minute: 5 at once, then one a second.
+  linkRatePerSecond: 1,
+  linkBurst: 5,
   sellerSuspicionDays: 30,
   sellerSuspicionBuyers: 2,
 };

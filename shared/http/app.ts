@@ -6,6 +6,7 @@ import type { TenantService } from '../services/tenant-service.js';
 import type { AppEnv, routeApp } from './env.js';
 import type { PageModule } from './pages/page-context.js';
 import { DEPENDENCY_UNAVAILABLE_DETAIL, errorToProblem, problemResponse, routeOf } from './problem.js';
+import { type RateLimits, tenantRateLimit } from './rate-limit.js';
 import { json, unsecuredProblems } from './schemas.js';
 import * as z from './zod.js';
 
@@ -16,6 +17,8 @@ export type RouteModule = ReturnType<typeof routeApp>;
 
 export interface AppDeps {
   readonly tenants: Pick<TenantService, 'authenticate'>;
+  /** Every `/v1` request, once authenticated, takes a token of its tenant's bucket (rate-limit.ts). */
+  readonly limits: RateLimits;
   readonly logger: Logger;
   /** The route modules this app serves: all of them locally; a privilege slice in each Lambda. */
   readonly modules: readonly RouteModule[];
@@ -108,6 +111,7 @@ export function createApp(deps: AppDeps) {
     c.set('tenantId', await deps.tenants.authenticate(match[1]));
     await next();
   });
+  app.use('/v1/*', tenantRateLimit(deps.limits));
 
   for (const module of deps.modules) app.route('/v1', module);
   // Not API operations (HTML for people, not in /openapi.json): see shared/http/pages/.
@@ -132,7 +136,11 @@ export function createApp(deps: AppDeps) {
         'paid into escrow; the buyer reveals them once. Every error is an RFC 9457 problem ' +
         '(`application/problem+json`) whose `type` ends in a stable code; each operation lists ' +
         'the codes it may answer. `409 concurrent-update` and `503 dependency-unavailable` carry ' +
-        '`Retry-After`: send the same request (with the same Idempotency-Key) again after it.',
+        '`Retry-After`: send the same request (with the same Idempotency-Key) again after it. ' +
+        'Each tenant has a token bucket (`TENANT_RATE_PER_SECOND`, `TENANT_BURST`) that every ' +
+        '`/v1` request draws on once its API key has matched: every such answer carries the ' +
+        '`RateLimit-Policy` and `RateLimit` fields (draft-ietf-httpapi-ratelimit-headers), and ' +
+        'over it the answer is `429 rate-limited` with `Retry-After`, the seconds until a token is back.',
       license: { name: 'Proprietary', url: 'https://card-vault.example/license' },
     },
     // The document is served from the API's own root, locally and behind API Gateway alike.

@@ -24,6 +24,7 @@ export async function openApiDocument(): Promise<Record<string, unknown>> {
   const vault: Vault = unusedService('vault');
   const app = createApp({
     tenants: { authenticate: async () => 'unused' },
+    limits: unusedService('limits'),
     logger: silent,
     modules: allRoutes(vault),
   });

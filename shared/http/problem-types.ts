@@ -14,6 +14,7 @@ export const httpProblemCodes = [
   'malformed-request',
   'request-timeout',
   'headers-too-large',
+  'rate-limited',
   'internal',
 ] as const;
 
@@ -32,6 +33,8 @@ export interface ProblemType {
    * same Idempotency-Key, may be sent again after that long (RFC 9110 section 10.2.3).
    */
   readonly retryAfterSeconds?: number;
+  /** Sent with a `Retry-After` of its own, computed by the code that refuses (a bucket's refill). */
+  readonly retryAfterVaries?: true;
 }
 
 export const problemTypes = {
@@ -70,6 +73,12 @@ export const problemTypes = {
   'request-timeout': { status: 408, title: 'The request was not received in time' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },
+  // Retry-After is the bucket's own (the seconds until a token is back), set with the headers.
+  'rate-limited': {
+    status: 429,
+    title: 'Too many requests; retry after the time given',
+    retryAfterVaries: true,
+  },
   'headers-too-large': { status: 431, title: 'The request headers are too large' },
   'unknown-brand': { status: 422, title: 'Unknown brand' },
   'self-purchase': { status: 422, title: 'A seller cannot buy their own listing' },

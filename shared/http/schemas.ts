@@ -170,6 +170,7 @@ export const ProblemSchema = z
  */
 const anyRouteProblems = [
   'unauthorized',
+  'rate-limited',
   'payload-too-large',
   'concurrent-update',
   'dependency-unavailable',
@@ -197,7 +198,7 @@ export const idempotencyProblems = [
 ] as const satisfies readonly ProblemCode[];
 
 const RetryAfterHeader = z.object({
-  // Sent with `concurrent-update` and `dependency-unavailable`, not with the other codes of a status.
+  // Sent with `concurrent-update`, `dependency-unavailable` and `rate-limited`, not with the other codes of a status.
   'Retry-After': z.string().optional().openapi({
     description: 'Seconds to wait before sending the same request (same Idempotency-Key) again',
     example: '5',
@@ -210,15 +211,32 @@ const RetryAfterHeader = z.object({
  * The codes every route may answer are added here, so a route names only its own.
  */
 export function problems(...codes: ReadonlyArray<ProblemCode | readonly ProblemCode[]>) {
-  return problemResponses([...codes.flat(), ...anyRouteProblems]);
+  return problemResponses([...codes.flat(), ...anyRouteProblems], RateLimitHeaders);
 }
 
 /** The same for a route that asks for no API key (`security: []`): it never answers 401. */
 export function unsecuredProblems(...codes: ReadonlyArray<ProblemCode | readonly ProblemCode[]>) {
-  return problemResponses([...codes.flat(), ...anyRouteProblems.filter((code) => code !== 'unauthorized')]);
+  const unlimited = anyRouteProblems.filter((code) => code !== 'unauthorized' && code !== 'rate-limited');
+  return problemResponses([...codes.flat(), ...unlimited]);
 }
 
-function problemResponses(codes: readonly ProblemCode[]) {
+/**
+ * draft-ietf-httpapi-ratelimit-headers-10, on every answer of a `/v1` route once its API key has
+ * matched (shared/http/rate-limit.ts); declared on the problem responses, described in the info.
+ */
+const RateLimitHeaders = {
+  'RateLimit-Policy': z.string().optional().openapi({
+    description:
+      'The buckets this request drew on (a structured-field list): `q` requests at once, refilled over `w` seconds',
+    example: '"tenant";q=100;w=2',
+  }),
+  RateLimit: z.string().optional().openapi({
+    description: 'What is left of each: `r` requests now, full again in `t` seconds',
+    example: '"tenant";r=99;t=1',
+  }),
+};
+
+function problemResponses(codes: readonly ProblemCode[], limitHeaders?: typeof RateLimitHeaders) {
   const all = [...new Set(codes)];
   const byStatus = new Map<number, ProblemCode[]>();
   for (const code of all) {
@@ -228,14 +246,16 @@ function problemResponses(codes: readonly ProblemCode[]) {
   return Object.fromEntries(
     [...byStatus].map(([status, statusCodes]) => {
       const types = statusCodes.map((code) => `${PROBLEM_BASE}${code}`) as [string, ...string[]];
-      const retry = statusCodes.some(
-        (code) => (problemTypes[code] as ProblemType).retryAfterSeconds !== undefined,
-      );
+      const retry = statusCodes.some((code) => {
+        const type: ProblemType = problemTypes[code];
+        return type.retryAfterSeconds !== undefined || type.retryAfterVaries === true;
+      });
+      const headers = { ...(retry ? RetryAfterHeader.shape : {}), ...(limitHeaders ?? {}) };
       return [
         status,
         {
           description: `RFC 9457 problem: ${statusCodes.map((code) => `\`${code}\``).join(', ')}`,
-          ...(retry ? { headers: RetryAfterHeader } : {}),
+          ...(Object.keys(headers).length > 0 ? { headers: z.object(headers) } : {}),
           content: {
             'application/problem+json': { schema: ProblemSchema.extend({ type: z.enum(types) }) },
           },

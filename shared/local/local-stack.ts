@@ -206,6 +206,7 @@ export async function startLocalStack(
 
     const app = createApp({
       tenants: vault.tenants,
+      limits: vault.limits,
       logger,
       modules: allRoutes(vault),
       pages: allPages(vault, logger),

@@ -16,6 +16,7 @@ export function withCachedBrands(store: TenantStore, clock: Clock, limits: Cache
   return {
     createTenant: (tenant, apiKey) => store.createTenant(tenant, apiKey),
     getTenant: (tenantId) => store.getTenant(tenantId),
+    setRateLimit: (tenantId, policy) => store.setRateLimit(tenantId, policy),
     findApiKey: (keyId) => store.findApiKey(keyId),
     deleteApiKey: (keyId) => store.deleteApiKey(keyId),
     async putBrand(brand) {

@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { assertValidPatterns, type Brand } from '../domain/brand.js';
-import { UnauthorizedError } from '../domain/errors.js';
+import { UnauthorizedError, ValidationError } from '../domain/errors.js';
+import type { RatePolicy } from '../domain/rate-limit.js';
 import type { Tenant } from '../domain/tenant.js';
 import { sha256Hex } from './hashing.js';
 import { type CacheLimits, TtlCache } from './ttl-cache.js';
@@ -46,6 +47,20 @@ export class TenantService {
     // non-ASCII one is refused, since codes are normalised (NFKC, letters and digits) before matching.
     assertValidPatterns(brand);
     await this.deps.stores.tenants.putBrand(brand);
+  }
+
+  /**
+   * Sets a tenant's own rate limit, or (`undefined`) goes back to the deployment's default.
+   * Running processes apply it within API_KEY_CACHE_SECONDS (they keep a tenant's policy as long).
+   */
+  async setRateLimit(tenantId: string, policy: RatePolicy | undefined): Promise<void> {
+    if (policy && !(Number.isFinite(policy.ratePerSecond) && policy.ratePerSecond > 0)) {
+      throw new ValidationError('the rate must be a positive number of requests per second');
+    }
+    if (policy && !(Number.isSafeInteger(policy.burst) && policy.burst >= 1)) {
+      throw new ValidationError('the burst must be a whole number of requests, 1 at least');
+    }
+    await this.deps.stores.tenants.setRateLimit(tenantId, policy);
   }
 
   /** The tenant id for a presented key, or `UnauthorizedError` (same answer for every failure). */

@@ -10,6 +10,7 @@ import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { OrderStore } from '../ports/order-store.js';
 import type { PartyStore } from '../ports/party-store.js';
+import type { RateBucketStore } from '../ports/rate-bucket-store.js';
 import type { ReportStore } from '../ports/report-store.js';
 import type { TenantStore } from '../ports/tenant-store.js';
 import type { WebhookDeliveryStore } from '../ports/webhook-delivery-store.js';
@@ -26,6 +27,8 @@ export interface VaultStores {
   readonly webhookDeliveries: WebhookDeliveryStore;
   /** Hosted reveal and deposit links, found by their token's hash. */
   readonly links: LinkStore;
+  /** Token buckets of the rate limits, shared by every process. */
+  readonly rateBuckets: RateBucketStore;
 }
 
 /** The ports every use case may use: no cipher, no issuer (the api and sweeper functions). */

@@ -9,6 +9,7 @@ import { ListingService } from './listing-service.js';
 import { OrderRunner } from './order-runner.js';
 import { OrderService } from './order-service.js';
 import { PaymentService } from './payment-service.js';
+import { RateLimitService } from './rate-limit-service.js';
 import { RecheckJob } from './recheck-job.js';
 import { ReinstatementService } from './reinstatement-service.js';
 import { ReportCloser } from './report-closer.js';
@@ -56,6 +57,11 @@ function core(given: CoreDeps) {
       entries: deps.settings.apiKeyCacheEntries,
     }),
     listings: new ListingService(deps, runner),
+    // Every HTTP function limits its requests: the same buckets, whichever function serves.
+    limits: new RateLimitService(deps, {
+      seconds: deps.settings.apiKeyCacheSeconds,
+      entries: deps.settings.apiKeyCacheEntries,
+    }),
     // Every function opens links: the api the pages, reveal and deposit the pages' forms.
     links: new LinkService(deps, runner),
   };
@@ -124,6 +130,7 @@ export function vaultForApi(deps: ApiDeps) {
   const c = core(deps);
   return {
     tenants: c.tenants,
+    limits: c.limits,
     escalations: c.escalations,
     links: c.links,
     ...sales(c),
@@ -134,13 +141,13 @@ export function vaultForApi(deps: ApiDeps) {
 /** Deposit and withdrawal: seals and fingerprints codes, never opens one. */
 export function vaultForDeposit(deps: DepositDeps) {
   const c = core(deps);
-  return { tenants: c.tenants, links: c.links, ...deposits(c, deps) };
+  return { tenants: c.tenants, limits: c.limits, links: c.links, ...deposits(c, deps) };
 }
 
 /** Reveal, reports and the recheck job: the only use cases that open a code. */
 export function vaultForReveal(deps: RevealDeps) {
   const c = core(deps);
-  return { tenants: c.tenants, links: c.links, ...reveals(c, deps) };
+  return { tenants: c.tenants, limits: c.limits, links: c.links, ...reveals(c, deps) };
 }
 
 /** The due transitions (expiry, release), escalation deadlines and pending suspension cascades, on a schedule. */
@@ -154,6 +161,7 @@ export function createVault(deps: VaultDeps) {
   const opening = reveals(c, deps);
   return {
     tenants: c.tenants,
+    limits: c.limits,
     escalations: c.escalations,
     links: c.links,
     ...sales(c),

@@ -246,6 +246,32 @@ describe('identity policies', () => {
     expect(linkWriters).toEqual(['api']);
   });
 
+  it('let every HTTP function update the rate buckets (issue 19): under the tenant, outside every denied partition', () => {
+    const tenantId = newId('tnt');
+    const buckets = [keys.tenantRateBucket(tenantId).pk, keys.linkRateBucket(tenantId, newId('lnk')).pk];
+    for (const name of ['api', 'deposit', 'reveal'] as const) {
+      const update = dynamoStatement(name, 'dynamodb:UpdateItem');
+      const leading = ([] as string[]).concat(
+        (update.Condition as Record<string, Record<string, string | string[]>>)['ForAllValues:StringLike']?.[
+          'dynamodb:LeadingKeys'
+        ] ?? [],
+      );
+      const denied = roleStatements(s.template, roleLogicalId(s.stack, name))
+        .filter((st) => st.Effect === 'Deny')
+        .flatMap((st) =>
+          ([] as string[]).concat(
+            (st.Condition as Record<string, Record<string, string | string[]>>)['ForAnyValue:StringLike']?.[
+              'dynamodb:LeadingKeys'
+            ] ?? [],
+          ),
+        );
+      for (const pk of buckets) {
+        expect(leading.some((pattern) => likeIam(pattern, pk)), `${name} ${pk}`).toBe(true);
+        expect(denied.some((pattern) => likeIam(pattern, pk)), `${name} ${pk}`).toBe(false);
+      }
+    }
+  });
+
   it('let only the api function delete, and only webhook endpoints', () => {
     const tableId = s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never);
     const deletes = roleStatements(s.template, roleLogicalId(s.stack, 'api')).filter(

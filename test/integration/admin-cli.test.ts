@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
+import { runAdminCli } from '../support/admin-cli.js';
 import { useTestTable } from '../support/dynamo.js';
 
 /**
@@ -8,27 +7,9 @@ import { useTestTable } from '../support/dynamo.js';
  * it: a process, its exit code and what it prints.
  */
 const table = useTestTable();
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-function cli(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin-cli.ts', ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        DYNAMODB_ENDPOINT: inject('dynamoEndpoint'),
-        TABLE_NAME: table.tableName,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+const cli = (...args: string[]) =>
+  runAdminCli({ endpoint: inject('dynamoEndpoint'), tableName: table.tableName }, ...args);
 
 describe('the operator CLI on DynamoDB Local', () => {
   it('names a tenant id that does not exist, for the seller and escalation commands, and exits 1', async () => {

@@ -59,7 +59,7 @@ describe('bench figures', () => {
         bundleRuns: 1,
       };
       const { figures, perSale } = await collectFigures(bench, cfg);
-      expect(figures.map((f) => f.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5a', 'P5b']);
+      expect(figures.map((f) => f.id)).toEqual(['P1', 'P2', 'P3', 'P4', 'P5a', 'P5b', 'L1', 'L2']);
       for (const f of figures) {
         expect(Number.isFinite(f.ratio) && f.ratio > 0, `${f.id} ratio ${f.ratio}`).toBe(true);
         expect(f.bound, `${f.id} bound`).toBeGreaterThan(0);

@@ -24,6 +24,7 @@ import { eventsOf, expectProblem } from './fraud-helpers.js';
 import { ledgerBreaches } from './ledger-invariant.js';
 import { TestClock } from './test-clock.js';
 import type { HttpResult, TestStack } from './test-stack.js';
+import { UNLIMITED } from './test-stack.js';
 
 /**
  * The fault tests' stack (issue 8 item 3): the real composition (createVault) over DynamoDB Local,
@@ -58,6 +59,7 @@ export function useFaultStack(): FaultStack {
       webhookEndpoints: raw.webhookEndpoints,
       webhookDeliveries: raw.webhookDeliveries,
       links: raw.links,
+      rateBuckets: plan.wrap('rateBuckets', raw.rateBuckets),
     };
     const keyFile = join(await mkdtemp(join(tmpdir(), 'card-vault-faults-')), 'keys.json');
     const vault = createVault({
@@ -68,13 +70,18 @@ export function useFaultStack(): FaultStack {
       ids: ulidIdGenerator,
       endpointUrls: endpointUrlPolicy('aws'),
       logger,
-      settings: loadSettings({}),
+      settings: loadSettings(UNLIMITED),
       metrics: noMetrics,
     });
     for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
     const { apiKey, tenant } = await vault.tenants.create('faults');
     built.tenantId = tenant.tenantId;
-    const app = createApp({ tenants: vault.tenants, logger, modules: allRoutes(vault) });
+    const app = createApp({
+      tenants: vault.tenants,
+      limits: vault.limits,
+      logger,
+      modules: allRoutes(vault),
+    });
     const parse = async (response: Response): Promise<HttpResult> => {
       const text = await response.text();
       let body: unknown = text;

@@ -42,6 +42,14 @@ export interface TestStackOptions {
   readonly webhooks?: boolean;
 }
 
+/** Rate limits no test reaches by accident (test/e2e/rate-limits.test.ts sets real ones). */
+export const UNLIMITED = {
+  TENANT_RATE_PER_SECOND: '100000',
+  TENANT_BURST: '100000',
+  LINK_RATE_PER_SECOND: '100000',
+  LINK_BURST: '100000',
+};
+
 export async function startTestStack(
   env: Record<string, string> = {},
   options: TestStackOptions = {},
@@ -57,6 +65,8 @@ export async function startTestStack(
     LOCAL_KEY_FILE: join(await mkdtemp(join(tmpdir(), 'card-vault-keys-')), 'keys.json'),
     SWEEP_INTERVAL_SECONDS: '3600',
     LOG_LEVEL: 'debug',
+    // Limits far above any test's pace: the tests of the limits set their own (env or override).
+    ...UNLIMITED,
     ...env,
   });
   const stack = await startLocalStack(config, {

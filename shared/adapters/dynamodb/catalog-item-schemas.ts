@@ -7,7 +7,14 @@ import type { Tenant } from '../../domain/tenant.js';
 import type { FingerprintOwner } from '../../ports/catalog-store.js';
 import { entity, issuerState, money, optionalText, text } from './item-schema.js';
 
-export const tenantSchema = entity<Tenant>()(z.object({ tenantId: text, name: text, createdAt: text }));
+export const tenantSchema = entity<Tenant>()(
+  z.object({
+    tenantId: text,
+    name: text,
+    createdAt: text,
+    rateLimit: z.optional(z.object({ ratePerSecond: z.number(), burst: z.int() })),
+  }),
+);
 
 export const apiKeySchema = z.object({ tenantId: text, secretHash: text });
 

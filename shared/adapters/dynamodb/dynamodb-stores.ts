@@ -2,6 +2,7 @@ import { DynamoCatalogStore } from './dynamodb-catalog-store.js';
 import { DynamoLinkStore } from './dynamodb-link-store.js';
 import { DynamoOrderStore } from './dynamodb-order-store.js';
 import { DynamoPartyStore } from './dynamodb-party-store.js';
+import { DynamoRateBucketStore } from './dynamodb-rate-bucket-store.js';
 import { DynamoReportStore } from './dynamodb-report-store.js';
 import { DynamoTenantStore } from './dynamodb-tenant-store.js';
 import { DynamoWebhookDeliveryStore } from './dynamodb-webhook-delivery-store.js';
@@ -20,5 +21,6 @@ export function createDynamoStores(ctx: TableContext) {
     webhookEndpoints: new DynamoWebhookEndpointStore(ctx),
     webhookDeliveries: new DynamoWebhookDeliveryStore(ctx),
     links: new DynamoLinkStore(ctx),
+    rateBuckets: new DynamoRateBucketStore(ctx),
   };
 }

@@ -1,9 +1,12 @@
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Brand } from '../../domain/brand.js';
-import { ConcurrentUpdateError } from '../../domain/errors.js';
+import { ConcurrentUpdateError, NotFoundError } from '../../domain/errors.js';
+import type { RatePolicy } from '../../domain/rate-limit.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { TenantStore } from '../../ports/tenant-store.js';
 import { apiKeySchema, brandSchema, tenantSchema } from './catalog-item-schemas.js';
+import { exists, expression } from './expression.js';
 import { keys } from './keys.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';
 import { transactWrite } from './transact.js';
@@ -34,6 +37,24 @@ export class DynamoTenantStore implements TenantStore {
 
   async getTenant(tenantId: string): Promise<Tenant | undefined> {
     return getParsed(this.ctx, 'tenant', tenantSchema, keys.tenant(tenantId));
+  }
+
+  async setRateLimit(tenantId: string, policy: RatePolicy | undefined): Promise<void> {
+    const update = expression().when(exists('tenantId'));
+    if (policy) update.set('rateLimit', { ratePerSecond: policy.ratePerSecond, burst: policy.burst });
+    else update.remove('rateLimit');
+    try {
+      await this.ctx.doc.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: keys.tenant(tenantId),
+          ...update.buildUpdate(),
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw new NotFoundError(`no tenant ${tenantId}`);
+      throw error;
+    }
   }
 
   async findApiKey(keyId: string) {

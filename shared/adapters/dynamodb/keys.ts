@@ -100,6 +100,13 @@ export const keys = {
   /** A hosted link by its token's hash (the page knows no tenant), and by id within its tenant. */
   linkToken: (tokenHash: string): Key => ({ pk: `LINK#${tokenHash}`, sk: 'LINK' }),
   link: (t: string, linkId: string): Key => ({ pk: `${T}${t}#LNK#${linkId}`, sk: 'LINK' }),
+  /**
+   * Token buckets (`dynamodb-rate-bucket-store.ts`): the tenant's in a partition of its own, so a
+   * busy tenant's bucket shares no partition with its data; a link's beside the link's pointer.
+   * Both under `T#<tenant>#`, which every HTTP function may update (infra/function-specs.ts).
+   */
+  tenantRateBucket: (t: string): Key => ({ pk: `${T}${t}#RATE`, sk: 'BUCKET' }),
+  linkRateBucket: (t: string, linkId: string): Key => ({ pk: `${T}${t}#LNK#${linkId}`, sk: 'RATE' }),
   buyer: (t: string, b: string): Key => ({ pk: `${T}${t}#BYR#${b}`, sk: 'BUYER' }),
   idempotency: (t: string, scope: string, keyHash: string): Key => ({
     pk: `${T}${t}#IDEM#${scope}#${keyHash}`,

@@ -3,6 +3,7 @@ import { SellerSuspendedError } from '../../domain/errors.js';
 import type { Logger } from '../../ports/logger.js';
 import type { DepositResult, DepositService } from '../../services/deposit-service.js';
 import type { LinkService, OpenedLink } from '../../services/link-service.js';
+import type { RateLimits } from '../rate-limit.js';
 import { MAX_CARDS_PER_DEPOSIT } from '../routes/deposit-routes.js';
 import { type DepositLine, parseDepositLines } from './deposit-lines.js';
 import {
@@ -10,6 +11,7 @@ import {
   type FormFields,
   field,
   frameOf,
+  limitLinkPost,
   openLink,
   type PageModule,
   pageApp,
@@ -26,6 +28,7 @@ type DepositLink = Extract<OpenedLink, { kind: 'deposit' }>;
 export interface DepositPageDeps {
   readonly links: LinkService;
   readonly deposits: Pick<DepositService, 'deposit'>;
+  readonly limits: RateLimits;
   readonly logger: Logger;
 }
 
@@ -43,6 +46,8 @@ export function depositPageRoutes(deps: DepositPageDeps): PageModule {
   app.post('/links/:token/cards', async (c) => {
     const opened = await openLink(c, deps.links, 'deposit');
     if (opened?.kind !== 'deposit') return sendInvalid(c);
+    const limited = await limitLinkPost(c, deps.limits, opened, wantsJson(c));
+    if (limited) return limited;
     const fields = await acceptedForm(c, opened);
     if (!fields) return sendRefused(c, frameOf(c, opened));
     const frame = frameOf(c, opened, field(fields, 'lang'));

@@ -5,7 +5,15 @@ import type { Logger } from '../../ports/logger.js';
 import type { LinkService, OpenedLink } from '../../services/link-service.js';
 import type { AppEnv } from '../env.js';
 import { errorToProblem } from '../problem.js';
-import { errorPage, type Html, invalidPage, type PageFrame, refusedPage } from './page-layout.js';
+import { type RateLimits, refusal, setRateLimitHeaders } from '../rate-limit.js';
+import {
+  errorPage,
+  type Html,
+  invalidPage,
+  type PageFrame,
+  refusedPage,
+  tooManyPage,
+} from './page-layout.js';
 import { isSameOriginPost, nonceMatches, setPageHeaders } from './page-security.js';
 import { chooseLang, pageText } from './page-text.js';
 
@@ -63,6 +71,27 @@ export async function acceptedForm(c: Context, opened: OpenedLink): Promise<Form
   if (!isSameOriginPost(c)) return undefined;
   const fields = (await c.req.parseBody({ all: true }).catch(() => ({}))) as FormFields;
   return nonceMatches(fields.nonce, opened.link.nonce) ? fields : undefined;
+}
+
+/**
+ * A link's POST draws on the link's own bucket, then the tenant's (RateLimitService.admitLink):
+ * over either, nothing is done and the page says when to try again (429, Retry-After). Page
+ * answers carry the RateLimit fields as the API's do. `json`: page.js's batches get JSON.
+ */
+export async function limitLinkPost(
+  c: Context,
+  limits: RateLimits,
+  opened: OpenedLink,
+  json = false,
+): Promise<Response | undefined> {
+  const states = await limits.admitLink(opened.link.tenantId, opened.link.linkId);
+  setRateLimitHeaders(c, states);
+  const refused = refusal(states);
+  if (!refused) return undefined;
+  c.header('Retry-After', String(refused.retryAfterSeconds));
+  const frame = frameOf(c, opened);
+  if (json) return sendPageJson(c, frame, { error: frame.t.tooManyBody(refused.retryAfterSeconds) }, 429);
+  return sendPage(c, frame, tooManyPage(frame, refused.retryAfterSeconds), 429);
 }
 
 export const sendRefused = (c: Context, frame: PageFrame) => sendPage(c, frame, refusedPage(frame), 403);

@@ -73,6 +73,14 @@ export function refusedPage(frame: PageFrame): Html {
   );
 }
 
+export function tooManyPage(frame: PageFrame, retryAfterSeconds: number): Html {
+  return layout(
+    frame,
+    frame.t.tooManyTitle,
+    html`<section class="notice" id="rate-limited" role="alert"><p>${frame.t.tooManyBody(retryAfterSeconds)}</p></section>`,
+  );
+}
+
 export function errorPage(frame: PageFrame): Html {
   return layout(
     frame,

@@ -96,6 +96,9 @@ const en = {
   refusedBody: 'This form has expired or did not come from this page. Open the link again.',
   errorTitle: 'Something went wrong',
   errorBody: 'Nothing was changed. Try again in a moment.',
+  tooManyTitle: 'Too many requests',
+  tooManyBody: (seconds: number) =>
+    `This link was used too often just now; nothing was done. Try again in ${seconds} s.`,
   depositTitle: 'Deposit codes',
   listing: 'Listing',
   codesLabel: 'Codes, one per line',
@@ -179,6 +182,8 @@ const zh: PageText = {
   refusedBody: '此表单已失效或并非来自本页面。请重新打开链接。',
   errorTitle: '出错了',
   errorBody: '未做任何更改。请稍后再试。',
+  tooManyTitle: '请求过多',
+  tooManyBody: (seconds: number) => `此链接刚才使用过于频繁，未做任何操作。请在 ${seconds} 秒后重试。`,
   depositTitle: '存入卡密',
   listing: '商品',
   codesLabel: '卡密，每行一个',

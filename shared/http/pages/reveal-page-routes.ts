@@ -5,10 +5,12 @@ import { hostedRevealKey, type LinkService, type OpenedLink } from '../../servic
 import type { ReportService } from '../../services/report-service.js';
 import type { RevealService } from '../../services/reveal-service.js';
 import { type ProblemType, problemTypes } from '../problem-types.js';
+import type { RateLimits } from '../rate-limit.js';
 import {
   acceptedForm,
   field,
   frameOf,
+  limitLinkPost,
   openLink,
   type PageModule,
   pageApp,
@@ -25,6 +27,7 @@ export interface RevealPageDeps {
   readonly links: LinkService;
   readonly reveals: Pick<RevealService, 'reveal'>;
   readonly reports: Pick<ReportService, 'report'>;
+  readonly limits: RateLimits;
   readonly logger: Logger;
 }
 
@@ -39,6 +42,8 @@ export function revealPageRoutes(deps: RevealPageDeps): PageModule {
   app.post('/links/:token/reveal', async (c) => {
     const opened = await openLink(c, deps.links, 'reveal');
     if (opened?.kind !== 'reveal') return sendInvalid(c);
+    const limited = await limitLinkPost(c, deps.limits, opened);
+    if (limited) return limited;
     const fields = await acceptedForm(c, opened);
     if (!fields) return sendRefused(c, frameOf(c, opened));
     const frame = frameOf(c, opened, field(fields, 'lang'));
@@ -65,6 +70,8 @@ export function revealPageRoutes(deps: RevealPageDeps): PageModule {
   app.post('/links/:token/report', async (c) => {
     const opened = await openLink(c, deps.links, 'reveal');
     if (opened?.kind !== 'reveal') return sendInvalid(c);
+    const limited = await limitLinkPost(c, deps.limits, opened);
+    if (limited) return limited;
     const fields = await acceptedForm(c, opened);
     if (!fields) return sendRefused(c, frameOf(c, opened));
     const frame = frameOf(c, opened, field(fields, 'lang'));
