@@ -36,6 +36,7 @@ export const ENV = {
   brandCacheSeconds: 'BRAND_CACHE_SECONDS',
   sellerSuspicionDays: 'SELLER_SUSPICION_DAYS',
   sellerSuspicionBuyers: 'SELLER_SUSPICION_BUYERS',
+  depositRejectBudget: 'DEPOSIT_REJECT_BUDGET',
   inMemory: 'IN_MEMORY',
   /** Local stack only: `local` (default) also allows http://127.0.0.1 webhooks; `aws` as deployed. */
   webhookEndpointMode: 'WEBHOOK_ENDPOINT_MODE',

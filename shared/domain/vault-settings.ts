@@ -32,6 +32,8 @@ export interface VaultSettings extends SuspicionSettings {
   readonly apiKeyCacheEntries: number;
   /** A found brand is used this long without reading it again: an issuer URL change made elsewhere takes at most this long. */
   readonly brandCacheSeconds: number;
+  /** Rejected codes (`invalid_code`, `already_redeemed`) a seller may deposit per rolling hour (deposit-budget.ts). */
+  readonly depositRejectBudget: number;
 }
 
 export const defaultSettings: VaultSettings = {
@@ -51,4 +53,5 @@ export const defaultSettings: VaultSettings = {
   brandCacheSeconds: 30,
   sellerSuspicionDays: 30,
   sellerSuspicionBuyers: 2,
+  depositRejectBudget: 20,
 };

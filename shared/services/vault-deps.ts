@@ -2,6 +2,7 @@ import type { VaultSettings } from '../domain/vault-settings.js';
 import type { CatalogStore } from '../ports/catalog-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { CodeCipher, CodeOpener, CodeSealer } from '../ports/code-cipher.js';
+import type { DepositBudgetStore } from '../ports/deposit-budget-store.js';
 import type { EndpointUrlPolicy } from '../ports/endpoint-url-policy.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Issuer } from '../ports/issuer.js';
@@ -26,6 +27,8 @@ export interface VaultStores {
   readonly webhookDeliveries: WebhookDeliveryStore;
   /** Hosted reveal and deposit links, found by their token's hash. */
   readonly links: LinkStore;
+  /** Sellers' budgets of rejected codes (deposit-budget.ts). */
+  readonly depositBudgets: DepositBudgetStore;
 }
 
 /** The ports every use case may use: no cipher, no issuer (the api and sweeper functions). */

@@ -58,6 +58,7 @@ export function useFaultStack(): FaultStack {
       webhookEndpoints: raw.webhookEndpoints,
       webhookDeliveries: raw.webhookDeliveries,
       links: raw.links,
+      depositBudgets: raw.depositBudgets,
     };
     const keyFile = join(await mkdtemp(join(tmpdir(), 'card-vault-faults-')), 'keys.json');
     const vault = createVault({
