@@ -139,8 +139,13 @@ export class DepositBudgetExhaustedError extends domainError(
   'deposit-budget-exhausted',
   'DepositBudgetExhaustedError',
 ) {
-  constructor(lock: { lockedUntil?: string; operatorUnlockRequired: boolean; retryAfterSeconds: number }) {
-    super(
+  /** The refusal of a locked seller's deposit, with the lock's end and wait. */
+  static of(lock: {
+    lockedUntil?: string;
+    operatorUnlockRequired: boolean;
+    retryAfterSeconds: number;
+  }): DepositBudgetExhaustedError {
+    const error = new DepositBudgetExhaustedError(
       lock.operatorUnlockRequired
         ? "the seller's deposits are locked until an operator unlocks them"
         : "the seller's budget of rejected codes for the hour is spent",
@@ -149,6 +154,7 @@ export class DepositBudgetExhaustedError extends domainError(
         operatorUnlockRequired: lock.operatorUnlockRequired,
       },
     );
-    this.retryAfterSeconds = lock.retryAfterSeconds;
+    error.retryAfterSeconds = lock.retryAfterSeconds;
+    return error;
   }
 }

@@ -34,7 +34,7 @@ export class DepositBudgetGate {
   async open(): Promise<void> {
     const budget = await this.read();
     const admission = admit(budget, this.deps.clock.now(), this.deps.settings.depositRejectBudget, 1);
-    if (admission.kind === 'exhausted') throw new DepositBudgetExhaustedError(admission.lock);
+    if (admission.kind === 'exhausted') throw DepositBudgetExhaustedError.of(admission.lock);
   }
 
   /** A slot for one issuer check, or undefined: the budget is spent, do not ask the issuer. */
