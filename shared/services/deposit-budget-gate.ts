@@ -21,6 +21,11 @@ export class DepositBudgetGate {
     [];
   private pumping = false;
   private spent = false;
+  /**
+   * The budget as this gate last read or wrote it. Taking from it is safe (the write is conditional
+   * on its version); a refusal is only decided on a fresh read, as others may have given slots back.
+   */
+  private known: DepositBudget | undefined;
 
   constructor(
     private readonly deps: GateDeps,
@@ -35,6 +40,7 @@ export class DepositBudgetGate {
     const budget = await this.read();
     const admission = admit(budget, this.deps.clock.now(), this.deps.settings.depositRejectBudget, 1);
     if (admission.kind === 'exhausted') throw DepositBudgetExhaustedError.of(admission.lock);
+    this.known = budget;
   }
 
   /** A slot for one issuer check, or undefined: the budget is spent, do not ask the issuer. */
@@ -88,8 +94,14 @@ export class DepositBudgetGate {
       let lost = 0;
       while (this.waiting.length > 0) {
         const now = this.deps.clock.now();
-        const budget = await this.read();
-        const admission = admit(budget, now, this.deps.settings.depositRejectBudget, this.waiting.length);
+        const { settings } = this.deps;
+        let budget = this.known ?? (await this.read());
+        let admission = admit(budget, now, settings.depositRejectBudget, this.waiting.length);
+        if (admission.kind !== 'granted' && this.known) {
+          budget = await this.read();
+          admission = admit(budget, now, settings.depositRejectBudget, this.waiting.length);
+        }
+        this.known = undefined;
         if (admission.kind === 'exhausted' || (admission.kind === 'wait' && Date.now() >= this.waitUntil)) {
           this.closeWith(undefined);
           return;
@@ -107,6 +119,7 @@ export class DepositBudgetGate {
           holds,
           drop: expiredSlots(budget, now),
         });
+        if (won) this.known = { ...budget, held: { ...budget.held, ...holds }, version: budget.version + 1 };
         if (!won) {
           lost += 1;
           if (lost > MAX_LOST_RACES)
