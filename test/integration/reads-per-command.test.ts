@@ -75,7 +75,7 @@ describe('reads per command', () => {
     return ((await minted.json()) as { code: string }).code;
   }
 
-  it('reads the order once in payment, reveal, confirm and a replayed payment, and a sale in at most 11 reads (10, and the deposit budget's)', async () => {
+  it('reads the order once in payment, reveal, confirm and a replayed payment, and a sale in at most 11 reads (10, and the deposit budget)', async () => {
     const { tenant } = await vault.tenants.create(uniqueId('marketplace'));
     const { tenantId } = tenant;
     const code = await mint();
