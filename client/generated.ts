@@ -15,7 +15,7 @@ export type Money = {
 };
 
 /**
- * RFC 9457. Extensions by code: `validation` has `errors`; `amount-mismatch` has `expected` (the order amount) and `received` (the amount paid); `out-of-stock` has `available` and `requested`; `state`, `from` and `to` name the state that refused; ids name what it is about; a 503 from `/health` has `checks`. A 5xx has no other extension: its cause is logged.
+ * RFC 9457. Extensions by code: `validation` has `errors`; `amount-mismatch` has `expected` (the order amount) and `received` (the amount paid); `out-of-stock` has `available` and `requested`; `deposit-budget-exhausted` has `operatorUnlockRequired` and, for a lock that ends by itself, `lockedUntil`; `state`, `from` and `to` name the state that refused; ids name what it is about; a 503 from `/health` has `checks`. A 5xx has no other extension: its cause is logged.
  */
 export type Problem = {
   /** `https://card-vault.example/problems/<code>`; the codes a route may answer are listed on its responses */
@@ -102,10 +102,10 @@ export type PositiveMoney = {
 export type DepositResults = {
   results: Array<{
     index: number;
-    outcome: "accepted" | "rejected" | "pending";
+    outcome: "accepted" | "rejected" | "pending" | "not_checked";
     cardId?: string;
     last4: string;
-    reason?: "already_redeemed" | "invalid_code" | "duplicate" | "format" | "value_mismatch" | "issuer_unavailable";
+    reason?: "already_redeemed" | "invalid_code" | "duplicate" | "format" | "value_mismatch" | "issuer_unavailable" | "deposit_budget_exhausted";
   }>;
 };
 
@@ -281,13 +281,24 @@ export type SellerStanding = {
     /** distinct buyers whose reports opened it */
     buyers: number;
   };
+  /** The seller's budget of rejected codes (`invalid_code`, `already_redeemed`), counted across the API and deposit links. Locked: deposits answer 429 `deposit-budget-exhausted` and no code is sent to the issuer. */
+  deposits: {
+    locked: boolean;
+    /** The end of a time lock: when the oldest counted rejection leaves the hour */
+    lockedUntil?: string;
+    /** Locked 3 times in 7 days: locked until POST /v1/sellers/{sellerId}/unlock-deposits */
+    operatorUnlockRequired: boolean;
+    rejectedLastHour: number;
+    /** DEPOSIT_REJECT_BUDGET: rejected codes allowed per rolling hour */
+    budget: number;
+  };
 };
 
 export type SellerEvents = {
   sellerId: string;
   events: Array<{
     eventId: string;
-    type: "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed";
+    type: "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked";
     /** `vault` for a suspension; the operator for a reinstatement */
     by: string;
     at: string;
@@ -302,6 +313,11 @@ export type Reinstatement = {
 
 export type SellerReviewDecision = {
   outcome: "cleared" | "suspended";
+  note: string;
+  decidedBy: string;
+};
+
+export type DepositUnlock = {
   note: string;
   decidedBy: string;
 };
@@ -358,7 +374,7 @@ export type WebhookEndpointWithSecret = {
   url: string;
   description?: string;
   /** `*`: every event type */
-  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "card.deposit_settled" | "*">;
+  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked" | "card.deposit_settled" | "*">;
   status: "enabled" | "disabled";
   /** why the vault disabled it (repeated failed deliveries) */
   disabledReason?: string;
@@ -379,7 +395,7 @@ export type RegisterWebhookEndpoint = {
   /** https on a public address: no private, loopback, link-local or metadata address (the local stack also takes http://127.0.0.1) */
   url: string;
   /** the event types to send, or `["*"]` for all */
-  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "card.deposit_settled" | "*">;
+  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked" | "card.deposit_settled" | "*">;
   description?: string;
 };
 
@@ -392,7 +408,7 @@ export type WebhookEndpoint = {
   url: string;
   description?: string;
   /** `*`: every event type */
-  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "card.deposit_settled" | "*">;
+  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked" | "card.deposit_settled" | "*">;
   status: "enabled" | "disabled";
   /** why the vault disabled it (repeated failed deliveries) */
   disabledReason?: string;
@@ -411,7 +427,7 @@ export type UpdateWebhookEndpoint = {
   /** https on a public address: no private, loopback, link-local or metadata address (the local stack also takes http://127.0.0.1) */
   url?: string;
   /** the event types to send, or `["*"]` for all */
-  eventTypes?: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "card.deposit_settled" | "*">;
+  eventTypes?: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked" | "card.deposit_settled" | "*">;
   description?: string | null;
   status?: "enabled" | "disabled";
 };
@@ -423,7 +439,7 @@ export type WebhookDeliveryList = {
 
 export type WebhookDelivery = {
   eventId: string;
-  type: "order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "card.deposit_settled";
+  type: "order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked" | "card.deposit_settled";
   /** `queued` behind an earlier event of the same order or seller; `pending` (being tried); `delivered`; `failed` (given up after the retry window) */
   state: "queued" | "pending" | "delivered" | "failed";
   createdAt: string;
@@ -474,7 +490,7 @@ export type CreateDepositLink = {
 };
 
 /** Every problem code the API may answer; a `CardVaultProblem` carries one. */
-export type ProblemCode = "malformed-request" | "request-timeout" | "concurrent-update" | "payload-too-large" | "headers-too-large" | "internal" | "dependency-unavailable" | "validation" | "malformed-json" | "unauthorized" | "seller-suspended" | "unsupported-media-type" | "unknown-brand" | "rate-limited" | "not-found" | "invalid-state" | "card-not-available" | "idempotency-key-missing" | "idempotency-key-invalid" | "out-of-stock" | "idempotency-key-reused" | "self-purchase" | "order-expired" | "already-paid" | "payment-reference-reused" | "amount-mismatch" | "not-revealed" | "payment-not-cleared" | "already-revealed" | "code-already-redeemed" | "dispute-window-closed" | "already-reported" | "report-not-open" | "webhook-endpoint-limit" | "webhook-url-refused";
+export type ProblemCode = "malformed-request" | "request-timeout" | "concurrent-update" | "payload-too-large" | "headers-too-large" | "internal" | "dependency-unavailable" | "validation" | "malformed-json" | "unauthorized" | "seller-suspended" | "unsupported-media-type" | "unknown-brand" | "rate-limited" | "not-found" | "invalid-state" | "deposit-budget-exhausted" | "card-not-available" | "idempotency-key-missing" | "idempotency-key-invalid" | "out-of-stock" | "idempotency-key-reused" | "self-purchase" | "order-expired" | "already-paid" | "payment-reference-reused" | "amount-mismatch" | "not-revealed" | "payment-not-cleared" | "already-revealed" | "code-already-redeemed" | "dispute-window-closed" | "already-reported" | "report-not-open" | "webhook-endpoint-limit" | "webhook-url-refused";
 
 /** What each operation is: the client reads it to send the request. */
 export const operations = {
@@ -495,6 +511,7 @@ export const operations = {
   listSellerEvents: { method: 'GET', path: '/v1/sellers/{sellerId}/events', idempotencyKey: false },
   reinstateSeller: { method: 'POST', path: '/v1/sellers/{sellerId}/reinstate', idempotencyKey: false },
   closeSellerReview: { method: 'POST', path: '/v1/sellers/{sellerId}/review', idempotencyKey: false },
+  unlockSellerDeposits: { method: 'POST', path: '/v1/sellers/{sellerId}/unlock-deposits', idempotencyKey: false },
   getBuyer: { method: 'GET', path: '/v1/buyers/{buyerId}', idempotencyKey: false },
   listEscalations: { method: 'GET', path: '/v1/escalations', idempotencyKey: false },
   settleEscalation: { method: 'POST', path: '/v1/escalations/{reportId}/settle', idempotencyKey: false },
@@ -667,6 +684,15 @@ export abstract class CardVaultOperations {
    */
   closeSellerReview(path: { sellerId: string }, body: SellerReviewDecision, options?: CallOptions): Promise<SellerStanding> {
     return this.send<SellerStanding>('closeSellerReview', { path, body }, options);
+  }
+
+  /**
+   * Unlock a seller's deposits
+   *
+   * Lifts a lock of the seller's deposits (its budget of rejected codes spent; the third lock in 7 days lasts until this call). The count of rejected codes and of locks starts afresh. Recorded as a `seller.deposits_unlocked` event (GET /v1/sellers/{sellerId}/events). A seller whose deposits are not locked: 409.
+   */
+  unlockSellerDeposits(path: { sellerId: string }, body: DepositUnlock, options?: CallOptions): Promise<SellerStanding> {
+    return this.send<SellerStanding>('unlockSellerDeposits', { path, body }, options);
   }
 
   /**

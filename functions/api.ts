@@ -36,7 +36,7 @@ const app = createApp({
     linkRoutes(vault.links),
   ],
   // The hosted pages' GETs and assets; their forms post to the reveal and deposit functions.
-  pages: [linkPageRoutes({ links: vault.links, logger: adapters.logger })],
+  pages: [linkPageRoutes({ links: vault.links, standing: vault.standing, logger: adapters.logger })],
   // API Gateway sends `/openapi.json` here: the document covers the whole API.
   documentedElsewhere: [...depositOperations, ...revealOperations],
 });

@@ -13,6 +13,7 @@ import { type ReviewOutcome, reviewOutcomes } from '../shared/domain/seller-stan
 import { defaultSettings } from '../shared/domain/vault-settings.js';
 import { systemClock } from '../shared/ports/clock.js';
 import { noMetrics } from '../shared/ports/metrics.js';
+import { DepositUnlockService } from '../shared/services/deposit-unlock-service.js';
 import { ReinstatementService } from '../shared/services/reinstatement-service.js';
 import { TenantService } from '../shared/services/tenant-service.js';
 import { vaultForApi } from '../shared/services/vault.js';
@@ -25,6 +26,7 @@ const USAGE = `Usage:
   npm run escalation -- list <tenantId> [--stage <stage> | --table <name>]
   npm run escalation -- settle <tenantId> <reportId> <refund|refund_without_penalty|reject> --note <text> --by <operator> [--stage <stage> | --table <name>]
   npm run seller -- reinstate <tenantId> <sellerId> --note <why> --by <operator> [--stage <stage> | --table <name>]
+  npm run seller -- unlock-deposits <tenantId> <sellerId> --note <why> --by <operator> [--stage <stage> | --table <name>]
   npm run seller -- review <tenantId> <sellerId> <cleared|suspended> --note <why> --by <operator> [--stage <stage> | --table <name>]
 
 Without --stage or --table it works on the local stack (DYNAMODB_ENDPOINT, or DynamoDB Local on
@@ -34,7 +36,8 @@ With --stage it uses the table of the deployed stack CardVault-<stage> and your 
 /**
  * Operator commands: create a tenant (prints its API key once), register a brand and its issuer,
  * list and settle a tenant's escalations; reinstate a suspended seller (recorded on the seller's
- * trail as `seller.reinstated`); close a seller's review (`seller.review_closed`).
+ * trail as `seller.reinstated`); unlock a seller's deposits (`seller.deposits_unlocked`); close a
+ * seller's review (`seller.review_closed`).
  */
 async function main(argv: string[]): Promise<void> {
   const { values, positionals } = parseArgs({
@@ -103,6 +106,12 @@ async function main(argv: string[]): Promise<void> {
       await requireTenant(deps.stores, name, tableName);
       await new ReinstatementService(deps).reinstate(name, sellerId, { note, decidedBy: by });
       console.log(`seller ${sellerId} of tenant ${name} reinstated by ${by} in table ${tableName}`);
+    } else if (resource === 'seller' && command === 'unlock-deposits') {
+      const { note, by } = values;
+      if (!sellerId || !note || !by) throw new UsageError();
+      await requireTenant(deps.stores, name, tableName);
+      await new DepositUnlockService(deps).unlock(name, sellerId, { note, decidedBy: by });
+      console.log(`deposits of seller ${sellerId} of tenant ${name} unlocked by ${by} in table ${tableName}`);
     } else if (resource === 'seller' && command === 'review') {
       const { note, by } = values;
       const outcome = positionals[4];

@@ -85,6 +85,16 @@ export class BusinessMonitoring extends Construct {
       halfDeadline,
     );
 
+    this.add(
+      props,
+      'DepositsLocked',
+      "A seller's deposits were locked: the budget of rejected codes (DEPOSIT_REJECT_BUDGET per hour) " +
+        'was spent, someone may be guessing codes through the issuer check. The seller trail says ' +
+        'who (seller.deposits_locked); POST /v1/sellers/{id}/unlock-deposits lifts a lock.',
+      total('DepositLocks', Duration.minutes(5)),
+      1,
+    );
+
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `card-vault-${props.stage}`,
       defaultInterval: Duration.days(1),
@@ -114,7 +124,7 @@ export class BusinessMonitoring extends Construct {
       new GraphWidget({ title: 'Reports by decision', left: [split('Reports', 'Decision')], width: 8 }),
       new GraphWidget({
         title: 'Sellers',
-        left: ['Strikes', 'Suspensions'].map((m) => total(m, fiveMinutes)),
+        left: ['Strikes', 'Suspensions', 'DepositLocks'].map((m) => total(m, fiveMinutes)),
         width: 8,
       }),
     );

@@ -48,6 +48,7 @@ const settingsSchema = z.object({
   [ENV.sellerSuspicionDays]: z._default(int(z.gte(1), z.lte(365)), defaultSettings.sellerSuspicionDays),
   // 2 at least: one buyer alone never puts a seller under review.
   [ENV.sellerSuspicionBuyers]: z._default(int(z.gte(2), z.lte(100)), defaultSettings.sellerSuspicionBuyers),
+  [ENV.depositRejectBudget]: z._default(int(z.gte(1), z.lte(1000)), defaultSettings.depositRejectBudget),
   [ENV.logLevel]: z._default(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']), 'info'),
 });
 
@@ -84,6 +85,7 @@ export function loadSettings(env: Env = process.env): VaultSettings & { logLevel
     linkBurst: s[ENV.linkBurst],
     sellerSuspicionDays: s[ENV.sellerSuspicionDays],
     sellerSuspicionBuyers: s[ENV.sellerSuspicionBuyers],
+    depositRejectBudget: s[ENV.depositRejectBudget],
     logLevel: s[ENV.logLevel],
   };
 }

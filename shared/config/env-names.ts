@@ -40,6 +40,7 @@ export const ENV = {
   linkRatePerSecond: 'LINK_RATE_PER_SECOND',
   linkBurst: 'LINK_BURST',
   sellerSuspicionBuyers: 'SELLER_SUSPICION_BUYERS',
+  depositRejectBudget: 'DEPOSIT_REJECT_BUDGET',
   inMemory: 'IN_MEMORY',
   /** Local stack only: `local` (default) also allows http://127.0.0.1 webhooks; `aws` as deployed. */
   webhookEndpointMode: 'WEBHOOK_ENDPOINT_MODE',

@@ -1,5 +1,8 @@
-/** What a deposit did with one code: stored sellable, refused, or stored until the issuer answers. */
-export const depositOutcomes = ['accepted', 'rejected', 'pending'] as const;
+/**
+ * What a deposit did with one code: stored sellable, refused, stored until the issuer answers, or
+ * neither stored nor sent to the issuer (the seller's budget of rejected codes ran out meanwhile).
+ */
+export const depositOutcomes = ['accepted', 'rejected', 'pending', 'not_checked'] as const;
 export type DepositOutcome = (typeof depositOutcomes)[number];
 
 /** Why a code was refused or left pending. */
@@ -10,5 +13,6 @@ export const depositReasons = [
   'format',
   'value_mismatch',
   'issuer_unavailable',
+  'deposit_budget_exhausted',
 ] as const;
 export type DepositReason = (typeof depositReasons)[number];

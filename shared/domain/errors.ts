@@ -34,6 +34,7 @@ export const domainErrorCodes = [
   'duplicate',
   'webhook-url-refused',
   'webhook-endpoint-limit',
+  'deposit-budget-exhausted',
 ] as const;
 export type DomainErrorCode = (typeof domainErrorCodes)[number];
 
@@ -41,6 +42,9 @@ export abstract class DomainError extends Error {
   abstract readonly code: DomainErrorCode;
   /** Extra, safe-to-publish fields for the problem document. */
   readonly details: Record<string, unknown>;
+
+  /** Sent as `Retry-After` instead of the problem type's fixed one, when the wait is known. */
+  retryAfterSeconds?: number;
 
   constructor(message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
     super(message, options);
@@ -126,3 +130,31 @@ export class WebhookEndpointLimitError extends domainError(
   'webhook-endpoint-limit',
   'WebhookEndpointLimitError',
 ) {}
+/**
+ * The seller's budget of rejected codes is spent (deposit-budget.ts): no code is sent to the
+ * issuer until `retryAfterSeconds` have passed, or, after the third lock in 7 days, until an
+ * operator unlocks the seller.
+ */
+export class DepositBudgetExhaustedError extends domainError(
+  'deposit-budget-exhausted',
+  'DepositBudgetExhaustedError',
+) {
+  /** The refusal of a locked seller's deposit, with the lock's end and wait. */
+  static of(lock: {
+    lockedUntil?: string;
+    operatorUnlockRequired: boolean;
+    retryAfterSeconds: number;
+  }): DepositBudgetExhaustedError {
+    const error = new DepositBudgetExhaustedError(
+      lock.operatorUnlockRequired
+        ? "the seller's deposits are locked until an operator unlocks them"
+        : "the seller's budget of rejected codes for the hour is spent",
+      {
+        ...(lock.lockedUntil !== undefined ? { lockedUntil: lock.lockedUntil } : {}),
+        operatorUnlockRequired: lock.operatorUnlockRequired,
+      },
+    );
+    error.retryAfterSeconds = lock.retryAfterSeconds;
+    return error;
+  }
+}

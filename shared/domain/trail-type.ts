@@ -27,6 +27,8 @@ export const trailTypes = [
   'seller.reinstated',
   'seller.review_opened',
   'seller.review_closed',
+  'seller.deposits_locked',
+  'seller.deposits_unlocked',
   'card.deposit_settled',
 ] as const;
 export type TrailType = (typeof trailTypes)[number];
@@ -37,6 +39,8 @@ export const sellerTrailTypes = [
   'seller.reinstated',
   'seller.review_opened',
   'seller.review_closed',
+  'seller.deposits_locked',
+  'seller.deposits_unlocked',
 ] as const satisfies readonly TrailType[];
 export type SellerTrailType = (typeof sellerTrailTypes)[number];
 

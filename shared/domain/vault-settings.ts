@@ -39,6 +39,8 @@ export interface VaultSettings extends SuspicionSettings {
   /** Each hosted link's own bucket (its POSTs, besides the tenant's): refill per second and size. */
   readonly linkRatePerSecond: number;
   readonly linkBurst: number;
+  /** Rejected codes (`invalid_code`, `already_redeemed`) a seller may deposit per rolling hour (deposit-budget.ts). */
+  readonly depositRejectBudget: number;
 }
 
 export const defaultSettings: VaultSettings = {
@@ -63,4 +65,5 @@ export const defaultSettings: VaultSettings = {
   linkBurst: 5,
   sellerSuspicionDays: 30,
   sellerSuspicionBuyers: 2,
+  depositRejectBudget: 20,
 };

@@ -23,6 +23,8 @@ export const webhookEventTypes = [
   'seller.reinstated',
   'seller.review_opened',
   'seller.review_closed',
+  'seller.deposits_locked',
+  'seller.deposits_unlocked',
   'card.deposit_settled',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
@@ -53,6 +55,8 @@ export const TRAIL_TO_WEBHOOK = {
   'seller.reinstated': 'seller.reinstated',
   'seller.review_opened': 'seller.review_opened',
   'seller.review_closed': 'seller.review_closed',
+  'seller.deposits_locked': 'seller.deposits_locked',
+  'seller.deposits_unlocked': 'seller.deposits_unlocked',
   'card.deposit_settled': 'card.deposit_settled',
   // Not published: the buyer saw the same code again, and a held release changes nothing yet.
   'order.redelivered': null,

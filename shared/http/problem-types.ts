@@ -70,6 +70,12 @@ export const problemTypes = {
   // Deposit turns it into a per-card `duplicate` result; should it ever escape, it is the
   // client's conflict (the code is already in the vault), and its message names no code.
   duplicate: { status: 409, title: 'The code is already in the vault' },
+  // The wait is the lock's own (the error's `retryAfterSeconds`); an hour is the fallback.
+  'deposit-budget-exhausted': {
+    status: 429,
+    title: "The seller's budget of rejected codes is spent; retry later",
+    retryAfterSeconds: 3600,
+  },
   'request-timeout': { status: 408, title: 'The request was not received in time' },
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'The request body must be application/json' },

@@ -21,6 +21,7 @@ export function problemResponse(
   code: ProblemCode,
   detail?: string,
   extensions: Record<string, unknown> = {},
+  retryAfter?: number,
 ) {
   const requestId: string | undefined = c.get('requestId');
   const body = problemBody(code, detail, {
@@ -30,7 +31,8 @@ export function problemResponse(
   c.header('Content-Type', 'application/problem+json');
   c.header('Cache-Control', 'no-store');
   const { retryAfterSeconds }: ProblemType = problemTypes[code];
-  if (retryAfterSeconds !== undefined) c.header('Retry-After', String(retryAfterSeconds));
+  const wait = retryAfterSeconds === undefined ? undefined : (retryAfter ?? retryAfterSeconds);
+  if (wait !== undefined) c.header('Retry-After', String(wait));
   return c.body(JSON.stringify(body), body.status as ContentfulStatusCode);
 }
 
@@ -60,7 +62,9 @@ export const DEPENDENCY_UNAVAILABLE_DETAIL = 'A service the vault depends on is 
 export function errorToProblem(error: Error, c: Context, logger: Logger) {
   if (error instanceof DomainError) {
     const known: ProblemType = problemTypes[error.code];
-    if (known.status < 500) return problemResponse(c, error.code, error.message, error.details);
+    if (known.status < 500) {
+      return problemResponse(c, error.code, error.message, error.details, error.retryAfterSeconds);
+    }
     if (known.internal) {
       logger.error(
         { err: serializeError(error), route: routeOf(c), requestId: c.get('requestId') },

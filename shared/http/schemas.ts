@@ -160,7 +160,8 @@ export const ProblemSchema = z
     description:
       'RFC 9457. Extensions by code: `validation` has `errors`; `amount-mismatch` has `expected` ' +
       '(the order amount) and `received` (the amount paid); `out-of-stock` has `available` and ' +
-      '`requested`; `state`, `from` and `to` name the state that refused; ids name what it is ' +
+      '`requested`; `deposit-budget-exhausted` has `operatorUnlockRequired` and, for a lock that ' +
+      'ends by itself, `lockedUntil`; `state`, `from` and `to` name the state that refused; ids name what it is ' +
       'about; a 503 from `/health` has `checks`. A 5xx has no other extension: its cause is logged.',
   });
 

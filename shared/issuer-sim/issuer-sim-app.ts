@@ -32,6 +32,8 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
   const clock = options.clock ?? systemClock;
   const cards = new Map<string, SimCard>();
   let down = false;
+  // Every /check received, answered or not: tests count what reached the issuer.
+  let checks = 0;
 
   const find = (raw: string): SimCard => {
     const card = cards.get(normalizeCode(raw));
@@ -44,6 +46,7 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
   app.get('/health', (c) => c.json({ ok: true, down }));
 
   app.post('/check', async (c) => {
+    checks += 1;
     if (down) return problemResponse(503, 'outage', 'the issuer is down (simulated outage)');
     const input = await readBody(c, checkBody);
     const card = cards.get(normalizeCode(input.code));
@@ -143,6 +146,8 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
     cards.delete(normalizeCode(input.code));
     return c.json({ state: 'invalid' });
   });
+
+  app.post('/_sim/checks', (c) => c.json({ checks }));
 
   app.post('/_sim/outage', async (c) => {
     down = (await readBody(c, outageBody)).down;

@@ -1,4 +1,4 @@
-export type IdPrefix = 'tnt' | 'lst' | 'crd' | 'ord' | 'rpt' | 'evt' | 'pen' | 'led' | 'whk' | 'lnk';
+export type IdPrefix = 'tnt' | 'lst' | 'crd' | 'ord' | 'rpt' | 'evt' | 'pen' | 'led' | 'whk' | 'lnk' | 'hld';
 
 /** Prefixed, time-sortable ids (`ord_01J...`). */
 export interface IdGenerator {

@@ -32,6 +32,8 @@ export type BusinessCount =
   | { readonly name: 'Reports'; readonly decision: ReportDecision }
   | { readonly name: 'Strikes' }
   | { readonly name: 'Suspensions' }
+  /** A seller's deposits locked: the budget of rejected codes spent (deposit-budget.ts). */
+  | { readonly name: 'DepositLocks' }
   | { readonly name: 'WebhookDeliveries'; readonly outcome: WebhookDeliveryOutcome };
 
 /** A level measured once per sweeper run, not a count of events. */
@@ -48,6 +50,7 @@ export const countNames = [
   'Reports',
   'Strikes',
   'Suspensions',
+  'DepositLocks',
   'WebhookDeliveries',
 ] as const satisfies readonly BusinessCount['name'][];
 export const gaugeNames = [

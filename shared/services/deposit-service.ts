@@ -13,10 +13,13 @@ import type { Listing } from '../domain/listing.js';
 import type { SealedSecret } from '../ports/code-cipher.js';
 import { mapBounded } from './bounded.js';
 import { countDeposits } from './commit-metrics.js';
+import { DepositBudgetGate } from './deposit-budget-gate.js';
 import type { ListingService } from './listing-service.js';
 import type { DepositDeps } from './vault-deps.js';
 
 type Verdict = Omit<DepositResult, 'index' | 'last4'>;
+/** The seller's budget ran out before this code's turn: it went neither to the issuer nor into the vault. */
+const NOT_CHECKED = { outcome: 'not_checked', reason: 'deposit_budget_exhausted' } as const;
 /** A card checked and sealed: its answer, and the card when it is to be written. */
 type Prepared = { result: DepositResult; card?: Card };
 
@@ -52,7 +55,7 @@ export class DepositService {
   constructor(
     private readonly deps: Pick<
       DepositDeps,
-      'stores' | 'cipher' | 'issuer' | 'clock' | 'ids' | 'logger' | 'metrics'
+      'stores' | 'cipher' | 'issuer' | 'clock' | 'ids' | 'logger' | 'metrics' | 'settings'
     >,
     private readonly listings: ListingService,
   ) {}
@@ -73,6 +76,9 @@ export class DepositService {
     ]);
     if (seller?.status === 'suspended') throw new SellerSuspendedError('the seller is suspended');
     if (!brand) throw new UnknownBrandError(`brand ${listing.brand} is no longer accepted`);
+    // A locked seller's deposit is refused whole, before any code is looked at (issue 19).
+    const gate = new DepositBudgetGate(this.deps, tenantId, listing.sellerId, checkUntil);
+    await gate.open();
 
     const seen = new Set<string>();
     const prepare = async (secret: SealedSecret, index: number): Promise<Prepared> => {
@@ -82,7 +88,7 @@ export class DepositService {
         return { result: { ...base, outcome: 'rejected', reason: 'format' } };
       if (seen.has(code)) return { result: { ...base, outcome: 'rejected', reason: 'duplicate' } };
       seen.add(code);
-      const prepared = await this.depositOne(listing, brand, { ...secret, code }, checkUntil);
+      const prepared = await this.depositOne(listing, brand, { ...secret, code }, { checkUntil, gate });
       return 'card' in prepared
         ? { ...prepared, result: { ...base, ...prepared.result } }
         : { result: { ...base, ...prepared.result } };
@@ -131,14 +137,15 @@ export class DepositService {
     listing: Listing,
     brand: Brand,
     secret: SealedSecret,
-    checkUntil: number,
+    turn: Turn,
   ): Promise<{ result: Verdict; card?: Card }> {
     const { catalog } = this.deps.stores;
     const fingerprint = await this.deps.cipher.fingerprint(fingerprintInput(brand.brand, secret.code));
     const owner = await catalog.findFingerprint(fingerprint);
-    if (owner) return { result: await this.retryPending(listing, brand, secret, owner, checkUntil) };
+    if (owner) return { result: await this.retryPending(listing, brand, secret, owner, turn) };
 
-    const validation = await this.check(brand, secret, listing, checkUntil);
+    const validation = await this.check(brand, secret, listing, turn);
+    if (validation === 'not_checked') return { result: NOT_CHECKED };
     const verdict = verdictOf(validation, listing);
     if (verdict.outcome === 'rejected') return { result: verdict };
 
@@ -170,14 +177,15 @@ export class DepositService {
     brand: Brand,
     secret: SealedSecret,
     owner: { tenantId: string; listingId: string; cardId: string },
-    checkUntil: number,
+    turn: Turn,
   ): Promise<Verdict> {
     const duplicate = { outcome: 'rejected', reason: 'duplicate' } as const;
     if (owner.tenantId !== listing.tenantId || owner.listingId !== listing.listingId) return duplicate;
     const card = await this.deps.stores.catalog.getCard(owner.tenantId, owner.listingId, owner.cardId);
     if (card?.state === 'available') return { outcome: 'accepted', cardId: card.cardId };
     if (card?.state !== 'pending_validation') return duplicate;
-    const validation = await this.check(brand, secret, listing, checkUntil);
+    const validation = await this.check(brand, secret, listing, turn);
+    if (validation === 'not_checked') return { ...NOT_CHECKED, cardId: card.cardId };
     const verdict = verdictOf(validation, listing);
     if (verdict.outcome === 'pending') return { ...verdict, cardId: card.cardId };
     const now = this.deps.clock.now();
@@ -187,7 +195,7 @@ export class DepositService {
       validation,
       {
         eventId: this.deps.ids.next('evt', now),
-        outcome: verdict.outcome,
+        outcome: verdict.outcome === 'accepted' ? 'accepted' : 'rejected',
         ...(verdict.reason !== undefined ? { reason: verdict.reason } : {}),
         at: now.toISOString(),
       },
@@ -195,14 +203,33 @@ export class DepositService {
     return verdict.outcome === 'accepted' ? { ...verdict, cardId: card.cardId } : verdict;
   }
 
+  /**
+   * Asks the issuer, holding a slot of the seller's budget for the time of the question: a
+   * rejection keeps it, any other answer (or none) gives it back.
+   */
   private async check(
     brand: Brand,
     secret: SealedSecret,
     listing: Listing,
-    checkUntil: number,
-  ): Promise<CardValidation> {
+    { checkUntil, gate }: Turn,
+  ): Promise<CardValidation | 'not_checked'> {
+    if (Date.now() >= checkUntil) {
+      return { issuerState: 'unreachable', checkedAt: this.deps.clock.now().toISOString() };
+    }
+    const holdId = await gate.take();
+    if (holdId === undefined) return 'not_checked';
+    let validation: CardValidation | undefined;
+    try {
+      validation = await this.ask(brand, secret, listing);
+      return validation;
+    } finally {
+      const state = validation?.issuerState;
+      await gate.settle(holdId, state === 'invalid' || state === 'redeemed');
+    }
+  }
+
+  private async ask(brand: Brand, secret: SealedSecret, listing: Listing): Promise<CardValidation> {
     const checkedAt = this.deps.clock.now().toISOString();
-    if (Date.now() >= checkUntil) return { issuerState: 'unreachable', checkedAt };
     let answer: IssuerCheck;
     try {
       answer = await this.deps.issuer.check(brand, secret);
@@ -221,6 +248,12 @@ export class DepositService {
       checkedAt,
     };
   }
+}
+
+/** When checks may still start, and the door to the issuer they all go through. */
+interface Turn {
+  readonly checkUntil: number;
+  readonly gate: DepositBudgetGate;
 }
 
 function verdictOf(validation: CardValidation, listing: Listing): Verdict {

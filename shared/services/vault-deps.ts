@@ -2,6 +2,7 @@ import type { VaultSettings } from '../domain/vault-settings.js';
 import type { CatalogStore } from '../ports/catalog-store.js';
 import type { Clock } from '../ports/clock.js';
 import type { CodeCipher, CodeOpener, CodeSealer } from '../ports/code-cipher.js';
+import type { DepositBudgetStore } from '../ports/deposit-budget-store.js';
 import type { EndpointUrlPolicy } from '../ports/endpoint-url-policy.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Issuer } from '../ports/issuer.js';
@@ -29,6 +30,8 @@ export interface VaultStores {
   readonly links: LinkStore;
   /** Token buckets of the rate limits, shared by every process. */
   readonly rateBuckets: RateBucketStore;
+  /** Sellers' budgets of rejected codes (deposit-budget.ts). */
+  readonly depositBudgets: DepositBudgetStore;
 }
 
 /** The ports every use case may use: no cipher, no issuer (the api and sweeper functions). */

@@ -1,6 +1,7 @@
 import { OrderTransitions } from '../domain/order-transitions.js';
 import { withCachedBrands } from './cached-brands.js';
 import { DepositService } from './deposit-service.js';
+import { DepositUnlockService } from './deposit-unlock-service.js';
 import { EscalationDeadlines } from './escalation-deadlines.js';
 import { EscalationGauges } from './escalation-gauges.js';
 import { EscalationService } from './escalation-service.js';
@@ -74,6 +75,7 @@ function sales({ deps, transitions, runner, listings, reviews }: Core) {
     listings,
     reviews,
     reinstatements: new ReinstatementService(deps),
+    depositUnlocks: new DepositUnlockService(deps),
     orders: new OrderService(deps, transitions, runner, listings),
     payments: new PaymentService(deps, transitions, runner),
     standing: new StandingService(deps),

@@ -197,6 +197,16 @@ describe('success responses', () => {
       },
     );
     await call('GET', '/sellers/{sellerId}/events', { sellerId: suspended });
+    // A seller whose budget of rejected codes is spent (codes the issuer never issued), unlocked.
+    const guesser = await aListing(s);
+    const guesses = Array.from({ length: 20 }, (_, i) => ({ code: `DEMOKEYS${String(i).padStart(8, '0')}` }));
+    expect((await s.post(`/v1/listings/${guesser.listingId}/cards`, { cards: guesses })).status).toBe(200);
+    await call(
+      'POST',
+      '/sellers/{sellerId}/unlock-deposits',
+      { sellerId: guesser.sellerId },
+      { body: { note: 'spoke with the seller', decidedBy: 'ops-1' } },
+    );
     // A seller under review (two buyers' cards redeemed 5 minutes after their reveals), cleared.
     const reviewed = await aListing(s);
     const reviewedCards = await depositFresh(s, reviewed.listingId, 2);

@@ -164,6 +164,18 @@ describe('webhook delivery of every event type', () => {
     });
     expect(cleared.status, cleared.text).toBe(200);
 
+    // Seller 4: codes the issuer never issued spend the budget of rejected codes (issue 19): the
+    // seller's deposits are locked, then an operator unlocks them.
+    const four = await aListing(as);
+    const guesses = Array.from({ length: 20 }, (_, i) => ({
+      code: `DEMOGUESS${String(i).padStart(7, '0')}`,
+    }));
+    const guessed = await as.post(`/v1/listings/${four.listingId}/cards`, { cards: guesses });
+    expect(guessed.status, guessed.text).toBe(200);
+    expect((await as.get(`/v1/sellers/${four.sellerId}`)).body.deposits.locked).toBe(true);
+    const unlocked = await as.post(`/v1/sellers/${four.sellerId}/unlock-deposits`, decision);
+    expect(unlocked.status, unlocked.text).toBe(200);
+
     // What each order's trail publishes (seller lines go out from the seller's own trail).
     const expected = new Map<string, string[]>();
     for (const orderId of orderIds) {
@@ -215,6 +227,10 @@ describe('webhook delivery of every event type', () => {
       'seller.suspended',
       'seller.reinstated',
     ]);
+    const lockTypes = all
+      .filter((g) => subjectOf(g.event) === `seller:${four.sellerId}`)
+      .map((g) => g.event.type);
+    expect(lockTypes).toEqual(['seller.deposits_locked', 'seller.deposits_unlocked']);
     const settledCard = all.find((g) => g.event.type === 'card.deposit_settled')?.event;
     expect(settledCard?.data).toMatchObject({
       sellerId: one.sellerId,

@@ -62,6 +62,20 @@ describe('business monitoring', () => {
     });
   });
 
+  it("alarms at the first lock of a seller's deposits (issue 19: a budget of rejected codes)", () => {
+    const alarm = alarmNamed('DepositsLocked');
+    expect(alarm).toMatchObject({
+      Threshold: 1,
+      MetricName: 'DepositLocks',
+      Namespace: 'CardVault',
+      Statistic: 'Sum',
+      Period: 300,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm.AlarmActions).toEqual(alarm.OKActions);
+  });
+
   it('has a dashboard for the stage with the business figures and every function', () => {
     s.template.hasResourceProperties('AWS::CloudWatch::Dashboard', {
       DashboardName: 'card-vault-prod',
@@ -78,6 +92,7 @@ describe('business monitoring', () => {
       'Reports',
       'Strikes',
       'Suspensions',
+      'DepositLocks',
       'OpenEscalations',
       'OldestEscalationAge',
       'WebhookDeliveries',

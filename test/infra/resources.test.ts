@@ -321,6 +321,7 @@ describe('operations', () => {
         // BusinessMonitoring's (test/infra/business-monitoring.test.ts).
         'RefundShare',
         'EscalationWaiting',
+        'DepositsLocked',
       ].sort(),
     );
   });

@@ -60,6 +60,7 @@ export function useFaultStack(): FaultStack {
       webhookDeliveries: raw.webhookDeliveries,
       links: raw.links,
       rateBuckets: plan.wrap('rateBuckets', raw.rateBuckets),
+      depositBudgets: raw.depositBudgets,
     };
     const keyFile = join(await mkdtemp(join(tmpdir(), 'card-vault-faults-')), 'keys.json');
     const vault = createVault({

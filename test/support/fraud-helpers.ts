@@ -85,6 +85,11 @@ export async function redeemWithoutTime(stack: TestStack, code: string): Promise
   expect(res.status, res.text).toBe(200);
 }
 
+/** Every /check the simulated issuer has received so far (answered or not). */
+export async function issuerChecks(stack: TestStack): Promise<number> {
+  return (await stack.issuer('/_sim/checks', {})).body.checks as number;
+}
+
 export async function issuerOutage(stack: TestStack, down: boolean): Promise<void> {
   const res = await stack.issuer('/_sim/outage', { down });
   expect(res.status, res.text).toBe(200);

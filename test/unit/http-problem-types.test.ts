@@ -71,7 +71,23 @@ describe('problemTypes', () => {
     const transient = Object.entries(problemTypes as Record<string, ProblemType>)
       .filter(([, type]) => type.retryAfterSeconds !== undefined)
       .map(([code]) => code);
-    expect(transient.sort()).toEqual(['concurrent-update', 'dependency-unavailable']);
+    expect(transient.sort()).toEqual([
+      'concurrent-update',
+      'dependency-unavailable',
+      'deposit-budget-exhausted',
+    ]);
+  });
+
+  it("says how long a locked seller waits: the lock's own Retry-After, not the fallback", async () => {
+    const lock = {
+      lockedUntil: '2026-01-01T01:00:00.000Z',
+      operatorUnlockRequired: false,
+      retryAfterSeconds: 1234,
+    };
+    const { status, body, retryAfter } = await answerTo(errors.DepositBudgetExhaustedError.of(lock));
+    expect(status).toBe(429);
+    expect(retryAfter).toBe('1234');
+    expect(body).toMatchObject({ lockedUntil: lock.lockedUntil, operatorUnlockRequired: false });
   });
 
   it("keeps a dependency failure's message in the log, out of the problem", async () => {

@@ -1,4 +1,5 @@
 import { DynamoCatalogStore } from './dynamodb-catalog-store.js';
+import { DynamoDepositBudgetStore } from './dynamodb-deposit-budget-store.js';
 import { DynamoLinkStore } from './dynamodb-link-store.js';
 import { DynamoOrderStore } from './dynamodb-order-store.js';
 import { DynamoPartyStore } from './dynamodb-party-store.js';
@@ -22,5 +23,6 @@ export function createDynamoStores(ctx: TableContext) {
     webhookDeliveries: new DynamoWebhookDeliveryStore(ctx),
     links: new DynamoLinkStore(ctx),
     rateBuckets: new DynamoRateBucketStore(ctx),
+    depositBudgets: new DynamoDepositBudgetStore(ctx),
   };
 }

@@ -26,6 +26,7 @@ export const equals = compare('=');
 export const notEquals = compare('<>');
 export const lessThan = compare('<');
 export const greaterThan = compare('>');
+export const atMost = compare('<=');
 export const exists = (path: Path): Condition => ({ kind: 'exists', path });
 export const notExists = (path: Path): Condition => ({ kind: 'notExists', path });
 export const isIn = (path: Path, values: readonly unknown[]): Condition => ({ kind: 'in', path, values });

@@ -61,6 +61,8 @@ export const keys = {
   ledger: (t: string, s: string, id: string): Key => ({ pk: seller(t, s), sk: `LED#${id}` }),
   sellerEvent: (t: string, s: string, e: string): Key => ({ pk: seller(t, s), sk: `EVT#${e}` }),
   sellerEventsOf: (t: string, s: string) => ({ pk: seller(t, s), skPrefix: 'EVT#' }),
+  /** The seller's budget of rejected codes (deposit-budget.ts): shared by the API and deposit links. */
+  depositBudget: (t: string, s: string): Key => ({ pk: seller(t, s), sk: 'DEPOSITBUDGET' }),
   /**
    * Due index (gsi1), its own partition: a suspended seller whose cascade is not finished, so the
    * sweeper resumes it without a scan. Suspensions are rare, so one partition carries them.

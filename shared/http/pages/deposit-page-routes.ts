@@ -1,5 +1,5 @@
 import type { Context } from 'hono';
-import { SellerSuspendedError } from '../../domain/errors.js';
+import { DepositBudgetExhaustedError, SellerSuspendedError } from '../../domain/errors.js';
 import type { Logger } from '../../ports/logger.js';
 import type { DepositResult, DepositService } from '../../services/deposit-service.js';
 import type { LinkService, OpenedLink } from '../../services/link-service.js';
@@ -66,6 +66,7 @@ export function depositPageRoutes(deps: DepositPageDeps): PageModule {
     } catch (error) {
       if (error instanceof SellerSuspendedError)
         return refuse(c, frame, opened, frame.t.sellerSuspended, 409);
+      if (error instanceof DepositBudgetExhaustedError) return locked(c, frame, opened, error);
       throw error;
     }
     if (wantsJson(c)) {
@@ -103,6 +104,25 @@ async function deposit(
 function refuse(c: Context, frame: PageFrame, opened: DepositLink, error: string, status: 400 | 409) {
   if (wantsJson(c)) return sendPageJson(c, frame, { error }, status);
   return sendPage(c, frame, depositPage(frame, opened, { error }), status);
+}
+
+/** The seller is over the budget of rejected codes: nothing was sent to the issuer, the page says until when. */
+function locked(c: Context, frame: PageFrame, opened: DepositLink, error: DepositBudgetExhaustedError) {
+  const lockedUntil = error.details.lockedUntil;
+  const lock = {
+    ...(typeof lockedUntil === 'string' ? { lockedUntil } : {}),
+    operatorUnlockRequired: error.details.operatorUnlockRequired === true,
+  };
+  if (error.retryAfterSeconds !== undefined) c.header('Retry-After', String(error.retryAfterSeconds));
+  const page = depositPage(frame, opened, { locked: lock });
+  if (wantsJson(c)) {
+    const text =
+      lock.operatorUnlockRequired || !lock.lockedUntil
+        ? frame.t.lockedByOperator
+        : frame.t.lockedUntil(lock.lockedUntil.slice(0, 16).replace('T', ' '));
+    return sendPageJson(c, frame, { error: text, locked: true }, 429);
+  }
+  return sendPage(c, frame, page, 429);
 }
 
 const wantsJson = (c: Context) => (c.req.header('accept') ?? '').includes('application/json');

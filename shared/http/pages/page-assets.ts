@@ -85,7 +85,7 @@ function send(lines) {
   var button = document.getElementById('deposit-button');
   var error = document.getElementById('deposit-error');
   if (error) error.hidden = true;
-  var totals = { accepted: 0, rejected: 0, pending: 0 };
+  var totals = { accepted: 0, rejected: 0, pending: 0, not_checked: 0 };
   document.getElementById('deposit-status').hidden = false;
   while (list.firstChild) list.removeChild(list.firstChild);
   progress.max = lines.length;

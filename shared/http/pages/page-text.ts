@@ -109,10 +109,12 @@ const en = {
   results: 'Results',
   progress: 'Checked',
   of: 'of',
-  outcomes: { accepted: 'accepted', rejected: 'rejected', pending: 'pending' } satisfies Record<
-    DepositOutcome,
-    string
-  >,
+  outcomes: {
+    accepted: 'accepted',
+    rejected: 'rejected',
+    pending: 'pending',
+    not_checked: 'not checked',
+  } satisfies Record<DepositOutcome, string>,
   reasons: {
     already_redeemed: 'already redeemed',
     invalid_code: 'unknown to the issuer',
@@ -120,10 +122,16 @@ const en = {
     format: 'not a code of this brand',
     value_mismatch: 'another face value',
     issuer_unavailable: 'the issuer did not answer; it is checked again later',
+    deposit_budget_exhausted: 'not sent to the issuer: too many rejected codes this hour',
   } satisfies Record<DepositReason, string>,
   noCodes: 'No codes were given.',
   tooMany: (max: number) => `At most ${max} codes at a time: send the rest separately.`,
   sellerSuspended: 'The seller is suspended: no codes can be deposited.',
+  lockedTitle: 'Deposits locked',
+  lockedUntil: (at: string) =>
+    `Too many codes were rejected by the issuer this hour. No codes are accepted until ${at} (UTC).`,
+  lockedByOperator:
+    'Too many codes were rejected by the issuer, again and again. No codes are accepted until the marketplace has the vault unlock this seller.',
   summary: (a: number, r: number, p: number) => `${a} accepted, ${r} rejected, ${p} pending`,
 };
 
@@ -193,7 +201,7 @@ const zh: PageText = {
   results: '结果',
   progress: '已核验',
   of: '/',
-  outcomes: { accepted: '已接受', rejected: '已拒绝', pending: '待核验' },
+  outcomes: { accepted: '已接受', rejected: '已拒绝', pending: '待核验', not_checked: '未核验' },
   reasons: {
     already_redeemed: '已被兑换',
     invalid_code: '发卡方无此卡',
@@ -201,10 +209,14 @@ const zh: PageText = {
     format: '不是此品牌的卡密',
     value_mismatch: '面值不符',
     issuer_unavailable: '发卡方未响应，稍后再次核验',
+    deposit_budget_exhausted: '未发送给发卡方：本小时被拒绝的卡密过多',
   },
   noCodes: '未提供卡密。',
   tooMany: (max: number) => `每次最多 ${max} 个卡密，其余请分开提交。`,
   sellerSuspended: '卖家已被暂停，不能存入卡密。',
+  lockedTitle: '存入已锁定',
+  lockedUntil: (at: string) => `本小时被发卡方拒绝的卡密过多。在 ${at}（UTC）之前不接受任何卡密。`,
+  lockedByOperator: '被发卡方拒绝的卡密多次过多。在平台请保管方为此卖家解锁之前，不接受任何卡密。',
   summary: (a: number, r: number, p: number) => `已接受 ${a}，已拒绝 ${r}，待核验 ${p}`,
 };
 

@@ -151,7 +151,14 @@ export const DEPOSIT_BATCH_LINES = 50;
 export type DepositOutcomeView =
   | { readonly results: readonly DepositResult[] }
   | { readonly error: string }
+  | { readonly locked: DepositLockView }
   | undefined;
+
+/** The seller's deposits are locked (issue 19): until a time, or until an operator unlocks them. */
+export interface DepositLockView {
+  readonly lockedUntil?: string;
+  readonly operatorUnlockRequired: boolean;
+}
 
 /** A result as the page and page.js show it: its number, masked code, outcome and reason in words. */
 export function depositResultView(t: PageText, r: DepositResult, offset = 0) {
@@ -164,10 +171,30 @@ export function depositResultView(t: PageText, r: DepositResult, offset = 0) {
   };
 }
 
+/** A locked seller's deposit page: why, until when, and no form at all. */
+function lockedDepositPage(frame: PageFrame, opened: DepositLink, lock: DepositLockView): Html {
+  const { t } = frame;
+  const { listing } = opened;
+  const until = lock.lockedUntil?.slice(0, 16).replace('T', ' ');
+  return layout(
+    frame,
+    t.depositTitle,
+    html`<section><dl>
+${listing.title ? html`<dt>${t.listing}</dt><dd>${listing.title}</dd>` : ''}
+<dt>${t.brand}</dt><dd>${listing.brand}</dd>
+<dt>${t.faceValue}</dt><dd>${money(listing.faceValue)}</dd>
+</dl></section>
+<section class="notice" id="deposit-locked" role="alert"><h2>${t.lockedTitle}</h2>
+<p>${until === undefined || lock.operatorUnlockRequired ? t.lockedByOperator : t.lockedUntil(until)}</p></section>`,
+  );
+}
+
 /** The seller's deposit page: a form that works without script; with it, batches and progress. */
 export function depositPage(frame: PageFrame, opened: DepositLink, outcome?: DepositOutcomeView): Html {
   const { t } = frame;
-  const { listing, link } = opened;
+  const { listing } = opened;
+  if (outcome && 'locked' in outcome) return lockedDepositPage(frame, opened, outcome.locked);
+  const { link } = opened;
   const results = outcome && 'results' in outcome ? outcome.results : [];
   const count = (o: string) => results.filter((r) => r.outcome === o).length;
   const summaryTemplate = t

@@ -31,7 +31,7 @@ export function allRoutes(vault: Vault): RouteModule[] {
 /** Every hosted page, for the local stack (in AWS: GETs on api, reveal and report on reveal, deposit on deposit). */
 export function allPages(vault: Vault, logger: Logger): PageModule[] {
   return [
-    linkPageRoutes({ links: vault.links, logger }),
+    linkPageRoutes({ links: vault.links, standing: vault.standing, logger }),
     revealPageRoutes({ ...vault, logger }),
     depositPageRoutes({ ...vault, logger }),
   ];

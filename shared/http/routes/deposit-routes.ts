@@ -46,7 +46,7 @@ const deposit = createRoute({
   },
   responses: {
     200: json(DepositResultsSchema, 'One result per card, in request order'),
-    ...problems(bodyProblems, 'not-found', 'seller-suspended', 'invalid-state'),
+    ...problems(bodyProblems, 'not-found', 'seller-suspended', 'invalid-state', 'deposit-budget-exhausted'),
   },
 });
 

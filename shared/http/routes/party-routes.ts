@@ -1,5 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { reviewOutcomes } from '../../domain/seller-standing.js';
+import type { DepositUnlockService } from '../../services/deposit-unlock-service.js';
 import type { ReinstatementService } from '../../services/reinstatement-service.js';
 import type { SellerReviewService } from '../../services/seller-review-service.js';
 import type { StandingService } from '../../services/standing-service.js';
@@ -112,6 +113,28 @@ const review = createRoute({
   },
 });
 
+const unlockDeposits = createRoute({
+  method: 'post',
+  path: '/sellers/{sellerId}/unlock-deposits',
+  operationId: 'unlockSellerDeposits',
+  tags: ['Parties'],
+  summary: "Unlock a seller's deposits",
+  security: bearerSecurity,
+  description:
+    "Lifts a lock of the seller's deposits (its budget of rejected codes spent; the third lock in " +
+    '7 days lasts until this call). The count of rejected codes and of locks starts afresh. ' +
+    'Recorded as a `seller.deposits_unlocked` event (GET /v1/sellers/{sellerId}/events). A seller ' +
+    'whose deposits are not locked: 409.',
+  request: {
+    params: sellerParams,
+    body: jsonBody(z.strictObject({ ...operatorDecisionFields }).openapi('DepositUnlock')),
+  },
+  responses: {
+    200: json(SellerStandingSchema, 'The standing after the unlock: deposits no longer locked'),
+    ...problems(bodyProblems, 'invalid-state'),
+  },
+});
+
 const buyer = createRoute({
   method: 'get',
   path: '/buyers/{buyerId}',
@@ -131,10 +154,12 @@ const buyer = createRoute({
 export function partyRoutes({
   standing,
   reinstatements,
+  depositUnlocks,
   reviews,
 }: {
   standing: StandingService;
   reinstatements: ReinstatementService;
+  depositUnlocks: DepositUnlockService;
   reviews: Pick<SellerReviewService, 'close'>;
 }) {
   return routeApp()
@@ -155,6 +180,12 @@ export function partyRoutes({
       const tenantId = tenantOf(c);
       const { sellerId } = c.req.valid('param');
       await reviews.close(tenantId, sellerId, c.req.valid('json'));
+      return c.json(sellerView(await standing.seller(tenantId, sellerId)), 200);
+    })
+    .openapi(unlockDeposits, async (c) => {
+      const tenantId = tenantOf(c);
+      const { sellerId } = c.req.valid('param');
+      await depositUnlocks.unlock(tenantId, sellerId, c.req.valid('json'));
       return c.json(sellerView(await standing.seller(tenantId, sellerId)), 200);
     })
     .openapi(buyer, async (c) =>

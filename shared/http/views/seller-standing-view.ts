@@ -45,6 +45,25 @@ export const SellerStandingSchema = z
         description:
           'Open while the dispute desk decides (POST /v1/sellers/{sellerId}/review): the cards of several buyers died after the reveal. No release is paid at the end of a dispute window meanwhile.',
       }),
+    deposits: z
+      .object({
+        locked: z.boolean(),
+        lockedUntil: timestamp().optional().openapi({
+          description: 'The end of a time lock: when the oldest counted rejection leaves the hour',
+        }),
+        operatorUnlockRequired: z.boolean().openapi({
+          description: 'Locked 3 times in 7 days: locked until POST /v1/sellers/{sellerId}/unlock-deposits',
+        }),
+        rejectedLastHour: z.number().int(),
+        budget: z
+          .number()
+          .int()
+          .openapi({ description: 'DEPOSIT_REJECT_BUDGET: rejected codes allowed per rolling hour' }),
+      })
+      .openapi({
+        description:
+          "The seller's budget of rejected codes (`invalid_code`, `already_redeemed`), counted across the API and deposit links. Locked: deposits answer 429 `deposit-budget-exhausted` and no code is sent to the issuer.",
+      }),
   })
   .openapi('SellerStanding');
 
@@ -65,6 +84,13 @@ export function sellerView(s: SellerStandingView): z.infer<typeof SellerStanding
     ...(s.review
       ? { review: { status: s.review.status, since: s.review.since, buyers: s.review.buyers } }
       : {}),
+    deposits: {
+      locked: s.deposits.locked,
+      ...(s.deposits.lockedUntil !== undefined ? { lockedUntil: s.deposits.lockedUntil } : {}),
+      operatorUnlockRequired: s.deposits.operatorUnlockRequired,
+      rejectedLastHour: s.deposits.rejectedLastHour,
+      budget: s.deposits.budget,
+    },
   };
 }
 

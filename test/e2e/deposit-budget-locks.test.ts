@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { randomInt } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { expectProblem, issuerChecks } from '../support/fraud-helpers.js';
+import { aListing, mintCode } from '../support/scenario.js';
+import { type TestStack, useTestStack } from '../support/test-stack.js';
+
+/** Issue 19 item 1: the third lock in 7 days lasts until an operator unlocks the seller. */
+const BUDGET = 3;
+const stack = useTestStack({ DEPOSIT_REJECT_BUDGET: String(BUDGET) });
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const decision = { note: 'spoke with the seller', decidedBy: 'agent-7' };
+
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const wrongCode = () => `DEMO${Array.from({ length: 12 }, () => ALNUM[randomInt(36)]).join('')}`;
+
+/** Spends the seller's budget with codes the issuer never issued: one lock. */
+async function lockOnce(s: TestStack, listingId: string) {
+  const res = await s.post(`/v1/listings/${listingId}/cards`, {
+    cards: Array.from({ length: BUDGET }, () => ({ code: wrongCode() })),
+  });
+  expect(res.status, res.text).toBe(200);
+  expect(res.body.results.map((r: { reason: string }) => r.reason)).toEqual(
+    Array(BUDGET).fill('invalid_code'),
+  );
+}
+
+async function lockThrice(s: TestStack, listingId: string) {
+  for (let i = 0; i < 3; i++) {
+    await lockOnce(s, listingId);
+    if (i < 2) s.clock.advance(3_601);
+  }
+}
+
+function cli(
+  s: TestStack,
+  ...args: string[]
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin-cli.ts', ...args], {
+      cwd: ROOT,
+      env: {
+        PATH: process.env.PATH ?? '',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+        DYNAMODB_ENDPOINT: s.dynamodbEndpoint,
+        TABLE_NAME: s.tableName,
+      },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+describe('deposit locks that wait for an operator', () => {
+  it('keeps a seller locked 3 times in 7 days locked past the hour, until the unlock route', async () => {
+    const s = stack.current;
+    const { listingId, sellerId } = await aListing(s);
+    // Not locked: nothing to unlock, nothing recorded.
+    expectProblem(await s.post(`/v1/sellers/${sellerId}/unlock-deposits`, decision), 409, 'invalid-state');
+
+    await lockThrice(s, listingId);
+    s.clock.advance(2 * 3_600);
+    const before = await issuerChecks(s);
+    const fresh = await mintCode(s);
+    const refused = await s.post(`/v1/listings/${listingId}/cards`, { cards: [{ code: fresh.code }] });
+    expectProblem(refused, 429, 'deposit-budget-exhausted');
+    expect(refused.body.operatorUnlockRequired).toBe(true);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await issuerChecks(s)).toBe(before);
+    expect((await s.get(`/v1/sellers/${sellerId}`)).body.deposits).toMatchObject({
+      locked: true,
+      operatorUnlockRequired: true,
+    });
+
+    const unlocked = await s.post(`/v1/sellers/${sellerId}/unlock-deposits`, decision);
+    expect(unlocked.status, unlocked.text).toBe(200);
+    expect(unlocked.body.deposits).toMatchObject({ locked: false, rejectedLastHour: 0 });
+    const accepted = await s.post(`/v1/listings/${listingId}/cards`, { cards: [{ code: fresh.code }] });
+    expect(accepted.body.results[0].outcome, accepted.text).toBe('accepted');
+    const types = (await s.get(`/v1/sellers/${sellerId}/events`)).body.events.map(
+      (e: { type: string }) => e.type,
+    );
+    expect(types).toEqual([
+      'seller.deposits_locked',
+      'seller.deposits_locked',
+      'seller.deposits_locked',
+      'seller.deposits_unlocked',
+    ]);
+    expectProblem(await s.post(`/v1/sellers/${sellerId}/unlock-deposits`, decision), 409, 'invalid-state');
+  });
+
+  it('is unlocked by the operator CLI too', async () => {
+    const s = stack.current;
+    const { listingId, sellerId } = await aListing(s);
+    await lockThrice(s, listingId);
+    s.clock.advance(2 * 3_600);
+    const run = await cli(
+      s,
+      'seller',
+      'unlock-deposits',
+      s.devTenantId,
+      sellerId,
+      '--note',
+      'checked',
+      '--by',
+      'ops-1',
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`deposits of seller ${sellerId}`);
+    expect((await s.get(`/v1/sellers/${sellerId}`)).body.deposits.locked).toBe(false);
+    const again = await cli(
+      s,
+      'seller',
+      'unlock-deposits',
+      s.devTenantId,
+      sellerId,
+      '--note',
+      'n',
+      '--by',
+      'ops-1',
+    );
+    expect(again.status).toBe(1);
+  });
+});
