@@ -263,6 +263,14 @@ describe('the other views', () => {
       strikeTimes: [T0],
       balance: { EUR: { held: 1, available: 2, ...leak } },
       penalties: [{ penaltyId: 'p', orderId: 'o', reportId: 'r', cardId: 'c', fine: money, at: T0, ...leak }],
+      deposits: {
+        locked: true,
+        lockedUntil: T0,
+        operatorUnlockRequired: false,
+        rejectedLastHour: 20,
+        budget: 20,
+        ...leak,
+      },
       ...leak,
     };
     expect(keyPaths(sellerView(seller as unknown as SellerStandingView))).toEqual(
@@ -281,6 +289,10 @@ describe('the other views', () => {
         'penalties',
         ...['penaltyId', 'orderId', 'reportId', 'cardId', 'at'].map((k) => `penalties[].${k}`),
         ...moneyKeys('penalties[].fine'),
+        'deposits',
+        ...['locked', 'lockedUntil', 'operatorUnlockRequired', 'rejectedLastHour', 'budget'].map(
+          (k) => `deposits.${k}`,
+        ),
       ].sort(),
     );
     const buyer = {
