@@ -266,8 +266,14 @@ describe('identity policies', () => {
           ),
         );
       for (const pk of buckets) {
-        expect(leading.some((pattern) => likeIam(pattern, pk)), `${name} ${pk}`).toBe(true);
-        expect(denied.some((pattern) => likeIam(pattern, pk)), `${name} ${pk}`).toBe(false);
+        expect(
+          leading.some((pattern) => likeIam(pattern, pk)),
+          `${name} ${pk}`,
+        ).toBe(true);
+        expect(
+          denied.some((pattern) => likeIam(pattern, pk)),
+          `${name} ${pk}`,
+        ).toBe(false);
       }
     }
   });
