@@ -34,6 +34,8 @@ const settingsSchema = z.object({
   [ENV.apiKeyCacheSeconds]: z._default(int(z.gte(0), z.lte(300)), defaultSettings.apiKeyCacheSeconds),
   [ENV.apiKeyCacheEntries]: z._default(int(z.positive()), defaultSettings.apiKeyCacheEntries),
   [ENV.brandCacheSeconds]: z._default(int(z.gte(0), z.lte(300)), defaultSettings.brandCacheSeconds),
+  // 0: a link never shows the code again (a lost answer is then lost).
+  [ENV.linkRedeliveries]: z._default(int(z.gte(0), z.lte(100)), defaultSettings.linkRedeliveries),
   [ENV.sellerSuspicionDays]: z._default(int(z.gte(1), z.lte(365)), defaultSettings.sellerSuspicionDays),
   // 2 at least: one buyer alone never puts a seller under review.
   [ENV.sellerSuspicionBuyers]: z._default(int(z.gte(2), z.lte(100)), defaultSettings.sellerSuspicionBuyers),
@@ -67,6 +69,7 @@ export function loadSettings(env: Env = process.env): VaultSettings & { logLevel
     apiKeyCacheSeconds: s[ENV.apiKeyCacheSeconds],
     apiKeyCacheEntries: s[ENV.apiKeyCacheEntries],
     brandCacheSeconds: s[ENV.brandCacheSeconds],
+    linkRedeliveries: s[ENV.linkRedeliveries],
     sellerSuspicionDays: s[ENV.sellerSuspicionDays],
     sellerSuspicionBuyers: s[ENV.sellerSuspicionBuyers],
     logLevel: s[ENV.logLevel],

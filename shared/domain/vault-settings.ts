@@ -32,6 +32,11 @@ export interface VaultSettings extends SuspicionSettings {
   readonly apiKeyCacheEntries: number;
   /** A found brand is used this long without reading it again: an issuer URL change made elsewhere takes at most this long. */
   readonly brandCacheSeconds: number;
+  /**
+   * How many times a hosted reveal link shows the code again after its reveal (a lost answer,
+   * a press again), each a KMS decrypt and an `order.redelivered` line; then the link says so.
+   */
+  readonly linkRedeliveries: number;
 }
 
 export const defaultSettings: VaultSettings = {
@@ -49,6 +54,7 @@ export const defaultSettings: VaultSettings = {
   apiKeyCacheSeconds: 30,
   apiKeyCacheEntries: 1_000,
   brandCacheSeconds: 30,
+  linkRedeliveries: 5,
   sellerSuspicionDays: 30,
   sellerSuspicionBuyers: 2,
 };
