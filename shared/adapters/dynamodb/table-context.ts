@@ -79,6 +79,8 @@ export function putNew(tableName: string, item: Record<string, unknown> & Key) {
  * cursor is the id of the previous page's last row: the query starts AT that row's key, rebuilt
  * inside the caller's own partition, and the page stands only if the row is there. A cursor from
  * another partition (another order, seller or tenant), made up or stale, finds no row: refused.
+ * One row more than the page is read, so `nextCursor` is given only when a row follows (the last
+ * page has none, and no empty page comes after it).
  */
 export async function queryPage(
   ctx: TableContext,
@@ -95,28 +97,26 @@ export async function queryPage(
         ? {
             KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
             ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
-            Limit: page.limit,
+            Limit: page.limit + 1,
           }
         : {
             // Every id is ASCII: U+FFFF sorts after all of them (DynamoDB compares UTF-8 bytes).
             KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
             ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': `${skPrefix}\uffff` },
-            Limit: page.limit + 1,
+            Limit: page.limit + 2,
           }),
     }),
   );
-  let items = result.Items ?? [];
+  let rows = result.Items ?? [];
   if (from !== undefined) {
-    if (items[0]?.sk !== from)
+    if (rows[0]?.sk !== from)
       throw new ValidationError('cursor is not one this list gave', { cursor: 'invalid' });
-    items = items.slice(1);
+    rows = rows.slice(1);
   }
+  const items = rows.slice(0, page.limit);
+  // More follows: the extra row came back, or DynamoDB stopped early (its 1 MB page).
+  const more = rows.length > page.limit || (result.LastEvaluatedKey !== undefined && items.length > 0);
   // The next cursor names the last row by its id, the sort key after the prefix (never a raw key).
   const last = items.at(-1)?.sk;
-  return {
-    items,
-    ...(result.LastEvaluatedKey && typeof last === 'string'
-      ? { nextCursor: last.slice(skPrefix.length) }
-      : {}),
-  };
+  return { items, ...(more && typeof last === 'string' ? { nextCursor: last.slice(skPrefix.length) } : {}) };
 }
