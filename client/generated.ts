@@ -192,6 +192,7 @@ export type OrderEvents = {
     at: string;
     data?: Record<string, unknown>;
   }>;
+  nextCursor?: string;
 };
 
 export type Revelation = {
@@ -304,6 +305,7 @@ export type SellerEvents = {
     at: string;
     data?: Record<string, unknown>;
   }>;
+  nextCursor?: string;
 };
 
 export type Reinstatement = {
@@ -628,10 +630,10 @@ export abstract class CardVaultOperations {
   /**
    * Read an order's audit trail
    *
-   * Every state change of the order, each written in the same transaction as the change (F9).
+   * Every state change of the order, each written in the same transaction as the change (F9). Oldest first, `limit` a page (default 50, at most 100); page on with `cursor` (the `nextCursor` of the previous page, absent on the last). A cursor of another list: `validation`.
    */
-  listOrderEvents(path: { orderId: string }, options?: CallOptions): Promise<OrderEvents> {
-    return this.send<OrderEvents>('listOrderEvents', { path }, options);
+  listOrderEvents(path: { orderId: string }, query: { limit?: number; cursor?: string } = {}, options?: CallOptions): Promise<OrderEvents> {
+    return this.send<OrderEvents>('listOrderEvents', { path, query }, options);
   }
 
   /**
@@ -663,9 +665,11 @@ export abstract class CardVaultOperations {
 
   /**
    * Read a seller's trail
+   *
+   * Oldest first, `limit` a page (default 50, at most 100); page on with `cursor` (the `nextCursor` of the previous page, absent on the last). A cursor of another list: `validation`.
    */
-  listSellerEvents(path: { sellerId: string }, options?: CallOptions): Promise<SellerEvents> {
-    return this.send<SellerEvents>('listSellerEvents', { path }, options);
+  listSellerEvents(path: { sellerId: string }, query: { limit?: number; cursor?: string } = {}, options?: CallOptions): Promise<SellerEvents> {
+    return this.send<SellerEvents>('listSellerEvents', { path, query }, options);
   }
 
   /**

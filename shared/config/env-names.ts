@@ -34,6 +34,7 @@ export const ENV = {
   apiKeyCacheSeconds: 'API_KEY_CACHE_SECONDS',
   apiKeyCacheEntries: 'API_KEY_CACHE_ENTRIES',
   brandCacheSeconds: 'BRAND_CACHE_SECONDS',
+  linkRedeliveries: 'LINK_REDELIVERIES',
   sellerSuspicionDays: 'SELLER_SUSPICION_DAYS',
   tenantRatePerSecond: 'TENANT_RATE_PER_SECOND',
   tenantBurst: 'TENANT_BURST',

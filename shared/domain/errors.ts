@@ -19,6 +19,7 @@ export const domainErrorCodes = [
   'invalid-state',
   'payment-not-cleared',
   'already-revealed',
+  'redeliveries-exhausted',
   'code-already-redeemed',
   'not-revealed',
   'dispute-window-closed',
@@ -79,6 +80,11 @@ export class PaymentReferenceReusedError extends domainError(
 export class InvalidStateError extends domainError('invalid-state', 'InvalidStateError') {}
 export class PaymentNotClearedError extends domainError('payment-not-cleared', 'PaymentNotClearedError') {}
 export class AlreadyRevealedError extends domainError('already-revealed', 'AlreadyRevealedError') {}
+/** A hosted reveal link has shown the code again LINK_REDELIVERIES times: it shows it no more. */
+export class RedeliveriesExhaustedError extends domainError(
+  'redeliveries-exhausted',
+  'RedeliveriesExhaustedError',
+) {}
 export class CodeAlreadyRedeemedError extends domainError(
   'code-already-redeemed',
   'CodeAlreadyRedeemedError',

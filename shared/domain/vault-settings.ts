@@ -41,6 +41,11 @@ export interface VaultSettings extends SuspicionSettings {
   readonly linkBurst: number;
   /** Rejected codes (`invalid_code`, `already_redeemed`) a seller may deposit per rolling hour (deposit-budget.ts). */
   readonly depositRejectBudget: number;
+  /**
+   * How many times a hosted reveal link shows the code again after its reveal (a lost answer,
+   * a press again), each a KMS decrypt and an `order.redelivered` line; then the link says so.
+   */
+  readonly linkRedeliveries: number;
 }
 
 export const defaultSettings: VaultSettings = {
@@ -63,6 +68,7 @@ export const defaultSettings: VaultSettings = {
   // A person presses a page's buttons a few times a minute: 5 at once, then one a second.
   linkRatePerSecond: 1,
   linkBurst: 5,
+  linkRedeliveries: 5,
   sellerSuspicionDays: 30,
   sellerSuspicionBuyers: 2,
   depositRejectBudget: 20,

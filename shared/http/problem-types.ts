@@ -55,6 +55,8 @@ export const problemTypes = {
   'invalid-state': { status: 409, title: 'The order or seller is not in a state that allows this' },
   'payment-not-cleared': { status: 409, title: 'Payment has not cleared' },
   'already-revealed': { status: 409, title: 'The code was already revealed' },
+  // 409, not 429: waiting does not help, the link's count of re-deliveries is spent for good.
+  'redeliveries-exhausted': { status: 409, title: 'This link has shown the code again as often as it may' },
   'code-already-redeemed': { status: 409, title: 'The code was already redeemed; the order is refunded' },
   'not-revealed': { status: 409, title: 'Nothing was revealed on this order' },
   'dispute-window-closed': { status: 409, title: 'The dispute window is closed' },

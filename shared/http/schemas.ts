@@ -6,6 +6,17 @@ export const vaultId = (prefix: string) =>
   z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `must be a ${prefix}_ id`);
 
 /**
+ * The query of a list whose rows are events (a trail, an endpoint's deliveries): `cursor` is the
+ * `nextCursor` of the page before, the id of its last row. The store rebuilds the start key inside
+ * the caller's own list, so a cursor can reach no other tenant's or order's rows.
+ */
+export const eventPageQuery = (defaultLimit: number) =>
+  z.object({
+    limit: z.coerce.number().int().min(1).max(100).default(defaultLimit),
+    cursor: vaultId('evt').optional(),
+  });
+
+/**
  * Characters that change how text displays without being seen, or that terminals and logs
  * treat specially: controls (NUL, newline...), format characters (bidi overrides and isolates,
  * zero-width spaces and joiners, BOM, soft hyphen), line and paragraph separators, lone

@@ -2,6 +2,7 @@ import type { Money } from '../domain/money.js';
 import type { Order, RefundDue } from '../domain/order.js';
 import type { OrderEvent } from '../domain/order-event.js';
 import type { OrderTransition } from '../domain/order-transition.js';
+import type { Page, PageRequest } from './page.js';
 
 /** The first answer to an idempotent request, replayed for the same key and body. */
 export interface IdempotencyRecord {
@@ -58,6 +59,8 @@ export interface OrderStore {
     paymentRef: string,
   ): Promise<{ amount: Money; outcome: PaymentOutcome } | undefined>;
   listEvents(tenantId: string, orderId: string): Promise<OrderEvent[]>;
+  /** One page of the order's trail, oldest first (see `PageRequest`). */
+  pageEvents(tenantId: string, orderId: string, page: PageRequest): Promise<Page<OrderEvent>>;
   /**
    * Appends an event that changes nothing else (a re-delivery of a revealed code): written
    * alone, conditional only on its own id being new, so the order's version is untouched.

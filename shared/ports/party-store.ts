@@ -1,5 +1,6 @@
 import type { BuyerCredit } from '../domain/buyer-credit.js';
 import type { Penalty, ReviewOutcome, SellerEvent, SellerStanding } from '../domain/seller-standing.js';
+import type { Page, PageRequest } from './page.js';
 import type { ReviewWorkKind } from './report-store.js';
 
 /** Work a seller's review left to do (seller-review-service.ts). */
@@ -30,6 +31,8 @@ export interface PartyStore {
   reinstateSeller(tenantId: string, event: SellerEvent): Promise<boolean>;
   /** The seller's own trail (suspensions, reinstatements), oldest first. */
   listSellerEvents(tenantId: string, sellerId: string): Promise<SellerEvent[]>;
+  /** One page of the seller's own trail, oldest first (see `PageRequest`). */
+  pageSellerEvents(tenantId: string, sellerId: string, page: PageRequest): Promise<Page<SellerEvent>>;
   getBuyer(tenantId: string, buyerId: string): Promise<BuyerCredit | undefined>;
   /**
    * Closes the seller's review opened at `since`, with its events and the work it leaves;

@@ -27,6 +27,10 @@ export type OpenedLink =
       readonly listing?: Listing;
       /** Revealed through this link: its button shows the code again until then (REVEAL_RETRY_SECONDS). */
       readonly revealAgainUntil?: string;
+      /** With `revealAgainUntil`: how many more times it may (LINK_REDELIVERIES less those counted). */
+      readonly redeliveriesLeft?: number;
+      /** Revealed through this link, within the window, but it has shown the code again as often as it may. */
+      readonly redeliveriesSpent?: true;
     }
   | { readonly kind: 'deposit'; readonly link: Link; readonly listing: Listing };
 
@@ -97,7 +101,7 @@ export class LinkService {
     });
     if (!order) return undefined;
     const listing = await this.deps.stores.catalog.getListing(link.tenantId, order.listingId);
-    const again = this.revealedHere(link, order);
+    const again = await this.revealedHere(link, order);
     return { kind: 'reveal', link, order, ...(listing ? { listing } : {}), ...again };
   }
 
@@ -106,11 +110,30 @@ export class LinkService {
     return new Date(Date.parse(revealedAt) + this.deps.settings.revealRetrySeconds * 1000).toISOString();
   }
 
-  /** Revealed with this link's key and still within the retry window: its button may show it again. */
-  private revealedHere(link: Link, order: Order): { revealAgainUntil?: string } {
+  /** How many more times this link shows the code again: LINK_REDELIVERIES less those it has. */
+  async redeliveriesLeft(link: Link): Promise<number> {
+    const counted = await this.deps.stores.links.redeliveries(link.tenantId, link.linkId);
+    return Math.max(0, this.deps.settings.linkRedeliveries - counted);
+  }
+
+  /**
+   * Revealed with this link's key and still within the retry window: its button may show it
+   * again, while the link's count of re-deliveries is not spent.
+   */
+  private async revealedHere(
+    link: Link,
+    order: Order,
+  ): Promise<
+    Pick<
+      Extract<OpenedLink, { kind: 'reveal' }>,
+      'revealAgainUntil' | 'redeliveriesLeft' | 'redeliveriesSpent'
+    >
+  > {
     if (order.revealedAt === undefined || order.revealKeyHash !== sha256Hex(hostedRevealKey(link))) return {};
     const until = this.revealAgainUntil(order.revealedAt);
-    return this.deps.clock.now().getTime() <= Date.parse(until) ? { revealAgainUntil: until } : {};
+    if (this.deps.clock.now().getTime() > Date.parse(until)) return {};
+    const left = await this.redeliveriesLeft(link);
+    return left > 0 ? { revealAgainUntil: until, redeliveriesLeft: left } : { redeliveriesSpent: true };
   }
 
   private async issue(

@@ -12,6 +12,7 @@ import { MAX_CARDS_PER_ORDER, type Order } from '../domain/order.js';
 import type { OrderEvent } from '../domain/order-event.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
 import type { IdempotencyRecord } from '../ports/order-store.js';
+import type { Page, PageRequest } from '../ports/page.js';
 import { canonicalJson, sha256Hex } from './hashing.js';
 import type { ListingService } from './listing-service.js';
 import { backoff, type OrderRunner } from './order-runner.js';
@@ -176,9 +177,10 @@ export class OrderService {
     });
   }
 
-  async events(tenantId: string, orderId: string): Promise<OrderEvent[]> {
+  /** A page of the order's trail (after a due transition, so the trail shows it). */
+  async events(tenantId: string, orderId: string, page: PageRequest): Promise<Page<OrderEvent>> {
     await this.runner.load(tenantId, orderId);
-    return this.deps.stores.orders.listEvents(tenantId, orderId);
+    return this.deps.stores.orders.pageEvents(tenantId, orderId, page);
   }
 
   private replayed(record: IdempotencyRecord, requestHash: string): Order {

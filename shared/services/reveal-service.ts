@@ -6,9 +6,9 @@ import {
   InvalidStateError,
   NotFoundError,
   PaymentNotClearedError,
+  RedeliveriesExhaustedError,
 } from '../domain/errors.js';
 import { isCardDeadAtReveal } from '../domain/issuer-check.js';
-import type { RevealChannel } from '../domain/link.js';
 import { isReleasedUnrevealed, type Order } from '../domain/order.js';
 import type { RevealCheck } from '../domain/order-transition.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
@@ -29,6 +29,14 @@ export interface Revelation {
   readonly revealedAt: string;
   readonly cards: readonly RevealedCard[];
 }
+
+/**
+ * Who asks for the code: the marketplace's API call, or the buyer on a hosted reveal link, whose
+ * re-deliveries are counted on the link (at most LINK_REDELIVERIES).
+ */
+export type RevealVia =
+  | { readonly channel: 'api' }
+  | { readonly channel: 'hosted_page'; readonly linkId: string };
 
 type Outcome = { kind: 'revealed'; revelation: Revelation } | { kind: 'refunded'; order: Order };
 
@@ -57,8 +65,9 @@ export class RevealService {
     buyerId: string,
     idempotencyKey: string,
     /** Which path asked: recorded on the trail's `order.revealed` (and `order.redelivered`). */
-    channel: RevealChannel = 'api',
+    via: RevealVia = { channel: 'api' },
   ): Promise<Revelation> {
+    const { channel } = via;
     const keyHash = sha256Hex(idempotencyKey);
     // Opened and re-checked once: a paid order's cards never change, so a retry after a lost
     // race decides again on the same secrets and the same issuer answer.
@@ -67,7 +76,7 @@ export class RevealService {
       if (order.buyerId !== buyerId) throw new NotFoundError('order not found', { orderId });
       // Released at its reveal deadline, never revealed: still the buyer's to reveal.
       if (order.state !== 'paid' && !isReleasedUnrevealed(order))
-        return { done: await this.revealAgain(order, keyHash, now, channel) };
+        return { done: await this.revealAgain(order, keyHash, now, via) };
       // The seller first, on every attempt: a suspended seller's codes are never opened.
       const seller = await this.deps.stores.parties.getSeller(order.tenantId, order.sellerId);
       if (seller?.status === 'suspended') {
@@ -114,12 +123,7 @@ export class RevealService {
    * Already revealed (or closed): a retry of the winning reveal within REVEAL_RETRY_SECONDS gets
    * the code again, with an `order.redelivered` line on the trail; anything else is refused.
    */
-  private async revealAgain(
-    order: Order,
-    keyHash: string,
-    now: Date,
-    channel: RevealChannel,
-  ): Promise<Outcome> {
+  private async revealAgain(order: Order, keyHash: string, now: Date, via: RevealVia): Promise<Outcome> {
     if (order.revealedAt === undefined) {
       if (order.state === 'refunded') throw refundRefusal(order);
       throw new PaymentNotClearedError(`the order is ${order.state}: payment has not cleared`, {
@@ -131,13 +135,26 @@ export class RevealService {
     if (order.revealKeyHash !== keyHash || !withinRetry) {
       throw new AlreadyRevealedError('the code was already revealed', { revealedAt: order.revealedAt });
     }
+    // Counted before anything is opened: a press past the link's count decrypts nothing and
+    // writes no trail line, and concurrent presses cannot pass it (one conditional write each).
+    if (via.channel === 'hosted_page') await this.claimRedelivery(order, via.linkId);
     const secrets = await this.decryptAll(order);
     // Recorded before the code leaves: a re-delivery the trail does not show never happens.
     await this.deps.stores.orders.appendEvent(
       order.tenantId,
-      this.transitions.redelivered(order, now, channel),
+      this.transitions.redelivered(order, now, via.channel),
     );
     return { kind: 'revealed', revelation: revelation(order, secrets) };
+  }
+
+  private async claimRedelivery(order: Order, linkId: string): Promise<void> {
+    const max = this.deps.settings.linkRedeliveries;
+    const counted = await this.deps.stores.links.claimRedelivery(order.tenantId, linkId, max);
+    if (counted === undefined) {
+      throw new RedeliveriesExhaustedError('this link has shown the code again as often as it may', {
+        orderId: order.orderId,
+      });
+    }
   }
 
   private async openAndRecheck(order: Order): Promise<Opened> {

@@ -2,6 +2,7 @@ import type { BuyerCredit } from '../domain/buyer-credit.js';
 import { BUDGET_WINDOW_SECONDS, lockOf } from '../domain/deposit-budget.js';
 import { activeStrikes, isCreditPoor } from '../domain/penalty-policy.js';
 import type { Penalty, SellerEvent, SellerStanding } from '../domain/seller-standing.js';
+import type { Page, PageRequest } from '../ports/page.js';
 import type { CoreDeps } from './vault-deps.js';
 
 export interface SellerStandingView extends Omit<SellerStanding, 'strikeTimes'> {
@@ -75,8 +76,9 @@ export class StandingService {
     };
   }
 
-  async sellerEvents(tenantId: string, sellerId: string): Promise<SellerEvent[]> {
-    return this.deps.stores.parties.listSellerEvents(tenantId, sellerId);
+  /** A page of the seller's own trail; a seller the vault has never seen has none. */
+  async sellerEvents(tenantId: string, sellerId: string, page: PageRequest): Promise<Page<SellerEvent>> {
+    return this.deps.stores.parties.pageSellerEvents(tenantId, sellerId, page);
   }
 
   async buyer(tenantId: string, buyerId: string): Promise<BuyerCreditView> {

@@ -8,7 +8,11 @@ import { HttpIssuer } from '../../shared/adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../../shared/adapters/local-cipher/local-code-cipher.js';
 import { createLogger } from '../../shared/adapters/logging/json-logger.js';
 import { endpointUrlPolicy } from '../../shared/adapters/webhook-http/endpoint-url-policy.js';
-import { CodeAlreadyRedeemedError, InvalidStateError } from '../../shared/domain/errors.js';
+import {
+  CodeAlreadyRedeemedError,
+  InvalidStateError,
+  RedeliveriesExhaustedError,
+} from '../../shared/domain/errors.js';
 import type { OrderTransition } from '../../shared/domain/order-transition.js';
 import { OrderTransitions } from '../../shared/domain/order-transitions.js';
 import { defaultSettings } from '../../shared/domain/vault-settings.js';
@@ -157,7 +161,11 @@ describe('RevealService', () => {
     const first = await vault.reveals.reveal(tenantId, orderId, buyerId, key);
     const version = (await stores.orders.getOrder(tenantId, orderId))?.version;
 
-    const again = await vault.reveals.reveal(tenantId, orderId, buyerId, key, 'hosted_page');
+    const { link } = await vault.links.createRevealLink(tenantId, orderId, buyerId, {});
+    const again = await vault.reveals.reveal(tenantId, orderId, buyerId, key, {
+      channel: 'hosted_page',
+      linkId: link.linkId,
+    });
 
     expect(again).toEqual(first);
     expect((await stores.orders.getOrder(tenantId, orderId))?.version).toBe(version);
@@ -168,6 +176,42 @@ describe('RevealService', () => {
         data: { cardIds: first.cards.map((c) => c.cardId), channel: 'hosted_page' },
       }),
     ]);
+  });
+
+  it("counts a link's re-deliveries before opening anything: of 20 concurrent presses, LINK_REDELIVERIES pass", async () => {
+    const { vault, counts } = countedVault();
+    const { tenantId, orderId, buyerId } = await aPaidOrder(vault);
+    const { link } = await vault.links.createRevealLink(tenantId, orderId, buyerId, {});
+    const key = uniqueId('reveal-key');
+    const via = { channel: 'hosted_page', linkId: link.linkId } as const;
+    await vault.reveals.reveal(tenantId, orderId, buyerId, key, via);
+    const opened = counts.decrypts;
+
+    const presses = await Promise.allSettled(
+      Array.from({ length: 20 }, () => vault.reveals.reveal(tenantId, orderId, buyerId, key, via)),
+    );
+
+    const max = defaultSettings.linkRedeliveries;
+    expect(presses.filter((p) => p.status === 'fulfilled')).toHaveLength(max);
+    const refused = presses.flatMap((p) => (p.status === 'rejected' ? [p.reason] : []));
+    expect(refused).toHaveLength(20 - max);
+    for (const error of refused) expect(error).toBeInstanceOf(RedeliveriesExhaustedError);
+    expect(counts.decrypts - opened).toBe(max);
+    const events = await stores.orders.listEvents(tenantId, orderId);
+    expect(events.filter((e) => e.type === 'order.redelivered')).toHaveLength(max);
+    expect(await stores.links.redeliveries(tenantId, link.linkId)).toBe(max);
+  });
+
+  it("does not count the API's retries with its own key against a link", async () => {
+    const { vault } = countedVault();
+    const { tenantId, orderId, buyerId } = await aPaidOrder(vault);
+    const { link } = await vault.links.createRevealLink(tenantId, orderId, buyerId, {});
+    const key = uniqueId('reveal-key');
+    await vault.reveals.reveal(tenantId, orderId, buyerId, key);
+    for (let i = 0; i < defaultSettings.linkRedeliveries + 1; i++) {
+      await vault.reveals.reveal(tenantId, orderId, buyerId, key);
+    }
+    expect(await stores.links.redeliveries(tenantId, link.linkId)).toBe(0);
   });
 
   it('reveals a live order released unrevealed: it stays released, its cards sold, a dispute window open', async () => {

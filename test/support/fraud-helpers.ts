@@ -28,10 +28,17 @@ export async function orderOf(stack: TestStack, orderId: string) {
   return res.body;
 }
 
+/** The order's whole trail, every page of it (the route answers 50 a page). */
 export async function eventsOf(stack: TestStack, orderId: string): Promise<any[]> {
-  const res = await stack.get(`/v1/orders/${orderId}/events`);
-  expect(res.status, res.text).toBe(200);
-  return res.body.events;
+  const events: any[] = [];
+  let cursor: string | undefined;
+  do {
+    const res = await stack.get(`/v1/orders/${orderId}/events?limit=100${cursor ? `&cursor=${cursor}` : ''}`);
+    expect(res.status, res.text).toBe(200);
+    events.push(...res.body.events);
+    cursor = res.body.nextCursor;
+  } while (cursor);
+  return events;
 }
 
 export async function sellerOf(stack: TestStack, sellerId: string) {

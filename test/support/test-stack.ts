@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { loadLocalConfig } from '../../shared/config/config.js';
 import { type LocalStack, startLocalStack } from '../../shared/local/local-stack.js';
+import type { CodeCipher } from '../../shared/ports/code-cipher.js';
 import type { Metrics } from '../../shared/ports/metrics.js';
 import { DeclaredResponses } from './declared-responses.js';
 import { TestClock } from './test-clock.js';
@@ -40,6 +41,8 @@ export interface TestStackOptions {
   readonly metrics?: Metrics;
   /** Poll the stream and deliver webhooks, as `npm start` does (off by default: it costs a poller). */
   readonly webhooks?: boolean;
+  /** Sees every cipher call (encrypt, fingerprint, decrypt): a test counts the decrypts. */
+  readonly cipher?: (call: keyof CodeCipher) => void;
 }
 
 /** Rate limits no test reaches by accident (test/e2e/rate-limits.test.ts sets real ones). */
@@ -73,7 +76,10 @@ export async function startTestStack(
     clock,
     logDestination: { write: (line: string) => void logs.push(line) },
     ...(options.onDatabaseLost ? { onDatabaseLost: options.onDatabaseLost } : {}),
-    ...(options.metrics ? { observe: { metrics: options.metrics } } : {}),
+    observe: {
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      ...(options.cipher ? { cipher: options.cipher } : {}),
+    },
     webhooks: options.webhooks ?? false,
   });
   // Every answer is held to the document the stack serves (fetched once, on the first request).

@@ -215,10 +215,11 @@ describe('eventsView', () => {
       data: { paymentRef: 'pay-1' },
       ...leak,
     } as OrderEvent;
-    expect(keyPaths(eventsView('ord_1', [event]))).toEqual(
+    expect(keyPaths(eventsView('ord_1', { items: [event], nextCursor: 'evt_1' }))).toEqual(
       [
         'orderId',
         'events',
+        'nextCursor',
         ...['eventId', 'type', 'actor', 'from', 'to', 'at', 'data', 'data.paymentRef'].map(
           (k) => `events[].${k}`,
         ),

@@ -4,6 +4,7 @@ import type { Order } from '../../domain/order.js';
 import type { OrderEvent } from '../../domain/order-event.js';
 import type { OrderTransition } from '../../domain/order-transition.js';
 import type { IdempotencyRecord, OrderStore } from '../../ports/order-store.js';
+import type { Page, PageRequest } from '../../ports/page.js';
 import { queryDueShards } from './due-index.js';
 import { anyOf, equals, expression, lessThan, notExists } from './expression.js';
 import { keys } from './keys.js';
@@ -18,7 +19,7 @@ import {
 } from './order-item-schemas.js';
 import { activeSellerCheck, eventItem, eventRecord, orderItem, transitionItems } from './order-items.js';
 import { parseItem } from './parse-item.js';
-import { getParsed, putNew, queryItems, queryPrefix, type TableContext } from './table-context.js';
+import { getParsed, putNew, queryItems, queryPage, queryPrefix, type TableContext } from './table-context.js';
 import { SELLER_INDEX } from './table-definition.js';
 import { type TaggedItem, transactWrite } from './transact.js';
 
@@ -151,6 +152,12 @@ export class DynamoOrderStore implements OrderStore {
   async listEvents(tenantId: string, orderId: string): Promise<OrderEvent[]> {
     const { pk, skPrefix } = keys.eventsOf(tenantId, orderId);
     return (await queryPrefix(this.ctx, pk, skPrefix)).map((i) => parseItem('event', eventSchema, i));
+  }
+
+  async pageEvents(tenantId: string, orderId: string, page: PageRequest): Promise<Page<OrderEvent>> {
+    const { pk, skPrefix } = keys.eventsOf(tenantId, orderId);
+    const rows = await queryPage(this.ctx, pk, skPrefix, page);
+    return { ...rows, items: rows.items.map((i) => parseItem('event', eventSchema, i)) };
   }
 
   async appendEvent(tenantId: string, event: OrderEvent): Promise<void> {

@@ -8,6 +8,7 @@ import {
   type SellerStanding,
   sellerStatuses,
 } from '../../domain/seller-standing.js';
+import type { Page, PageRequest } from '../../ports/page.js';
 import type { PartyStore, ReviewWork } from '../../ports/party-store.js';
 import { anyOf, equals, exists, expression, notEquals, notExists } from './expression.js';
 import { keys } from './keys.js';
@@ -24,7 +25,7 @@ import {
 } from './party-item-schemas.js';
 import { reviewWorkItem, sellerEventItems } from './seller-review-items.js';
 import { sellerEventItem } from './seller-strike-items.js';
-import { getItem, getParsed, queryPrefix, type TableContext } from './table-context.js';
+import { getItem, getParsed, queryPage, queryPrefix, type TableContext } from './table-context.js';
 import { DUE_INDEX } from './table-definition.js';
 import { transactWrite } from './transact.js';
 import { words } from './vocabulary.js';
@@ -241,6 +242,12 @@ export class DynamoPartyStore implements PartyStore {
     return (await queryPrefix(this.ctx, pk, skPrefix)).map((i) =>
       parseItem('seller event', sellerEventSchema, i),
     );
+  }
+
+  async pageSellerEvents(tenantId: string, sellerId: string, page: PageRequest): Promise<Page<SellerEvent>> {
+    const { pk, skPrefix } = keys.sellerEventsOf(tenantId, sellerId);
+    const rows = await queryPage(this.ctx, pk, skPrefix, page);
+    return { ...rows, items: rows.items.map((i) => parseItem('seller event', sellerEventSchema, i)) };
   }
 
   private async conditionalUpdate(input: UpdateCommandInput): Promise<boolean> {

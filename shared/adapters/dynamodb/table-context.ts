@@ -5,6 +5,8 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type * as z from 'zod/mini';
+import { ValidationError } from '../../domain/errors.js';
+import type { Page, PageRequest } from '../../ports/page.js';
 import type { Key } from './keys.js';
 import { parseItem } from './parse-item.js';
 
@@ -70,4 +72,51 @@ export async function queryPrefix(
 /** A transaction Put that creates the item or fails its condition: ids are never overwritten. */
 export function putNew(tableName: string, item: Record<string, unknown> & Key) {
   return { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } };
+}
+
+/**
+ * One page of a partition's rows under `skPrefix`, in key order (a trail: oldest first). The
+ * cursor is the id of the previous page's last row: the query starts AT that row's key, rebuilt
+ * inside the caller's own partition, and the page stands only if the row is there. A cursor from
+ * another partition (another order, seller or tenant), made up or stale, finds no row: refused.
+ * One row more than the page is read, so `nextCursor` is given only when a row follows (the last
+ * page has none, and no empty page comes after it).
+ */
+export async function queryPage(
+  ctx: TableContext,
+  pk: string,
+  skPrefix: string,
+  page: PageRequest,
+): Promise<Page<Record<string, unknown>>> {
+  const from = page.cursor === undefined ? undefined : `${skPrefix}${page.cursor}`;
+  const result = await ctx.doc.send(
+    new QueryCommand({
+      TableName: ctx.tableName,
+      ConsistentRead: true,
+      ...(from === undefined
+        ? {
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+            ExpressionAttributeValues: { ':pk': pk, ':prefix': skPrefix },
+            Limit: page.limit + 1,
+          }
+        : {
+            // Every id is ASCII: U+FFFF sorts after all of them (DynamoDB compares UTF-8 bytes).
+            KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': pk, ':from': from, ':to': `${skPrefix}\uffff` },
+            Limit: page.limit + 2,
+          }),
+    }),
+  );
+  let rows = result.Items ?? [];
+  if (from !== undefined) {
+    if (rows[0]?.sk !== from)
+      throw new ValidationError('cursor is not one this list gave', { cursor: 'invalid' });
+    rows = rows.slice(1);
+  }
+  const items = rows.slice(0, page.limit);
+  // More follows: the extra row came back, or DynamoDB stopped early (its 1 MB page).
+  const more = rows.length > page.limit || (result.LastEvaluatedKey !== undefined && items.length > 0);
+  // The next cursor names the last row by its id, the sort key after the prefix (never a raw key).
+  const last = items.at(-1)?.sk;
+  return { items, ...(more && typeof last === 'string' ? { nextCursor: last.slice(skPrefix.length) } : {}) };
 }

@@ -75,6 +75,12 @@ const en = {
   revealAgainButton: 'Show the code again',
   revealAgainNote: (until: Html) =>
     html`If the code did not reach you (a lost connection), this link shows it again until ${until}.`,
+  // LINK_REDELIVERIES: each press again counts, and a spent link says so instead of its button.
+  againLeft: (n: number) =>
+    n === 1 ? 'It shows it again once more at most.' : `It shows it again ${n} more times at most.`,
+  againSpent: 'Write it down now: this was the last time this link shows it.',
+  redeliveriesSpent:
+    'This link has shown the code again as many times as it may, and shows it no more. If you still need it, ask the marketplace.',
   time: (iso: string) => {
     const d = new Date(iso);
     return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${clock(d)}`;
@@ -169,6 +175,9 @@ const zh: PageText = {
   saveNow: (until: Html) => html`请立即记下：此链接仅在 ${until} 之前可再次显示。`,
   revealAgainButton: '再次显示卡密',
   revealAgainNote: (until: Html) => html`如果未收到卡密（例如网络中断），此链接在 ${until} 之前可再次显示。`,
+  againLeft: (n: number) => `最多还可再次显示 ${n} 次。`,
+  againSpent: '请立即记下：这是此链接最后一次显示卡密。',
+  redeliveriesSpent: '此链接再次显示卡密的次数已用完，不会再显示。如仍需要，请联系平台。',
   time: (iso: string) => {
     const d = new Date(iso);
     return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${clock(d)}`;

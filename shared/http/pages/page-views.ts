@@ -5,6 +5,8 @@
  *     #reveal-button       the "Reveal code" submit button (form POST to /links/{token}/reveal)
  *     #revealed-notice     "Revealed at ..." once the order is revealed (the reload after a reveal)
  *     #reveal-again-button within REVEAL_RETRY_SECONDS of a reveal through this link: shows it again
+ *                          (#reveal-again-left: how many more times, LINK_REDELIVERIES in all)
+ *     #redeliveries-spent  instead of that button once the link has shown it again LINK_REDELIVERIES times
  *     #refund-notice       the refund message (dead code or suspended seller): no code, no button
  *     #report-form         the report form (POST /links/{token}/report), after the reveal
  *     #report-card         its card <select>; #report-button its submit; #report-result the decision
@@ -12,6 +14,7 @@
  *     #revealed-code       the first card's code; #revealed-pin its PIN (when it has one)
  *     #copy-code           its copy button (#copy-pin for the PIN): `hidden` until page.js runs
  *     #revealed-time       when it was revealed (<time datetime>, the text in the page's language)
+ *     #again-left          how many more times this link shows it (or that this was the last)
  *     no link at all (no language switch): one tap must not throw the code away
  *     further cards of the order: #revealed-code-2, #revealed-pin-2, #copy-code-2, ... (1-based)
  *     a dead code answers the reveal page with #refund-notice instead
@@ -68,10 +71,12 @@ ${
   until
     ? html`<form id="reveal-again-form" method="post" action="${action}/reveal">
 ${formFields(link.nonce, frame.lang)}
-<p class="muted">${t.revealAgainNote(time(t, until))}</p>
+<p class="muted">${t.revealAgainNote(time(t, until))} <span id="reveal-again-left">${t.againLeft(opened.redeliveriesLeft ?? 0)}</span></p>
 <button type="submit" id="reveal-again-button" class="secondary">${t.revealAgainButton}</button>
 </form>`
-    : html`<p>${t.alreadyRevealed}</p>`
+    : opened.redeliveriesSpent
+      ? html`<p id="redeliveries-spent" role="status">${t.redeliveriesSpent}</p>`
+      : html`<p>${t.alreadyRevealed}</p>`
 }</section>
 ${notice ? html`<section class="ok" id="report-result" role="status"><p>${notice}</p></section>` : ''}
 <section aria-labelledby="report-title">
@@ -114,8 +119,11 @@ export function revealedPage(
   frame: PageFrame,
   opened: RevealLink,
   revelation: Revelation,
-  /** Until when a press on this link shows the code again (REVEAL_RETRY_SECONDS after the reveal). */
-  until: string,
+  /**
+   * Until when a press on this link shows the code again (REVEAL_RETRY_SECONDS after the reveal),
+   * and how many more times it may (LINK_REDELIVERIES less those it has had).
+   */
+  again: { readonly until: string; readonly left: number },
 ): Html {
   const { t } = frame;
   const many = revelation.cards.length > 1;
@@ -139,7 +147,7 @@ ${
     frame,
     t.yourCode,
     html`${cards}
-<section class="ok" role="note"><p id="redemption-hint">${t.hint(opened.order.brand)}</p><p><strong>${t.saveNow(time(t, until))}</strong></p>
+<section class="ok" role="note"><p id="redemption-hint">${t.hint(opened.order.brand)}</p><p><strong>${again.left > 0 ? t.saveNow(time(t, again.until)) : ''} <span id="again-left">${again.left > 0 ? t.againLeft(again.left) : t.againSpent}</span></strong></p>
 <p class="muted">${t.revealedAt} ${time(t, revelation.revealedAt, 'revealed-time')}</p></section>`,
     { nav: false },
   );

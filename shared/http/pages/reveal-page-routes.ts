@@ -50,18 +50,22 @@ export function revealPageRoutes(deps: RevealPageDeps): PageModule {
     const { link } = opened;
     try {
       // The link's own key: a press again after a lost answer gets the code again within
-      // REVEAL_RETRY_SECONDS (an `order.redelivered` line), as an API client's retry does; any
-      // other key (the API's, another link's) is `already-revealed`. The trail names this page.
+      // REVEAL_RETRY_SECONDS (an `order.redelivered` line), as an API client's retry does, at most
+      // LINK_REDELIVERIES times (then `redeliveries-exhausted`, drawn as the revealed page saying
+      // so); any other key (the API's, another link's) is `already-revealed`. The trail names this page.
       const revelation = await deps.reveals.reveal(
         link.tenantId,
         link.subjectId,
         link.partyId,
         hostedRevealKey(link),
-        'hosted_page',
+        { channel: 'hosted_page', linkId: link.linkId },
       );
       c.header('Pragma', 'no-cache');
-      const until = deps.links.revealAgainUntil(revelation.revealedAt);
-      return sendPage(c, frame, revealedPage(frame, opened, revelation, until));
+      const again = {
+        until: deps.links.revealAgainUntil(revelation.revealedAt),
+        left: await deps.links.redeliveriesLeft(link),
+      };
+      return sendPage(c, frame, revealedPage(frame, opened, revelation, again));
     } catch (error) {
       return stateAfterRefusal(c, error, deps.links, frame);
     }

@@ -5,6 +5,7 @@ import type { PaymentService } from '../../services/payment-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
 import {
   bodyProblems,
+  eventPageQuery,
   externalId,
   idempotencyHeader,
   idempotencyProblems,
@@ -145,9 +146,12 @@ const events = createRoute({
   operationId: 'listOrderEvents',
   tags: ['Orders'],
   summary: "Read an order's audit trail",
-  description: 'Every state change of the order, each written in the same transaction as the change (F9).',
+  description:
+    'Every state change of the order, each written in the same transaction as the change (F9). ' +
+    'Oldest first, `limit` a page (default 50, at most 100); page on with `cursor` (the ' +
+    '`nextCursor` of the previous page, absent on the last). A cursor of another list: `validation`.',
   security: bearerSecurity,
-  request: { params: orderParams },
+  request: { params: orderParams, query: eventPageQuery(50) },
   responses: {
     200: json(EventsSchema, "The order's audit trail, oldest first"),
     ...problems(inputProblems, 'not-found'),
@@ -187,6 +191,9 @@ export function orderRoutes(services: { orders: OrderService; payments: PaymentS
     })
     .openapi(events, async (c) => {
       const { orderId } = c.req.valid('param');
-      return c.json(eventsView(orderId, await orders.events(tenantOf(c), orderId)), 200);
+      return c.json(
+        eventsView(orderId, await orders.events(tenantOf(c), orderId, c.req.valid('query'))),
+        200,
+      );
     });
 }

@@ -7,6 +7,7 @@ import type { StandingService } from '../../services/standing-service.js';
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
 import {
   bodyProblems,
+  eventPageQuery,
   externalId,
   inputProblems,
   json,
@@ -44,8 +45,11 @@ const sellerEvents = createRoute({
   operationId: 'listSellerEvents',
   tags: ['Parties'],
   summary: "Read a seller's trail",
+  description:
+    'Oldest first, `limit` a page (default 50, at most 100); page on with `cursor` (the ' +
+    '`nextCursor` of the previous page, absent on the last). A cursor of another list: `validation`.',
   security: bearerSecurity,
-  request: { params: sellerParams },
+  request: { params: sellerParams, query: eventPageQuery(50) },
   responses: {
     200: json(
       SellerEventsSchema,
@@ -168,7 +172,8 @@ export function partyRoutes({
     )
     .openapi(sellerEvents, async (c) => {
       const { sellerId } = c.req.valid('param');
-      return c.json(sellerEventsView(sellerId, await standing.sellerEvents(tenantOf(c), sellerId)), 200);
+      const page = await standing.sellerEvents(tenantOf(c), sellerId, c.req.valid('query'));
+      return c.json(sellerEventsView(sellerId, page), 200);
     })
     .openapi(reinstate, async (c) => {
       const tenantId = tenantOf(c);

@@ -100,7 +100,7 @@ export function revealRoutes(services: { reveals: Pick<RevealService, 'reveal'>;
         c.req.valid('param').orderId,
         c.req.valid('json').buyerId,
         c.req.valid('header')['idempotency-key'],
-        'api',
+        { channel: 'api' },
       );
       c.header('Cache-Control', 'no-store');
       c.header('Pragma', 'no-cache');

@@ -6,13 +6,13 @@ import type { WebhookEndpointService } from '../../services/webhook-endpoint-ser
 import { bearerSecurity, routeApp, tenantOf } from '../env.js';
 import {
   bodyProblems,
+  eventPageQuery,
   freeText,
   idParams,
   inputProblems,
   json,
   jsonBody,
   problems,
-  vaultId,
 } from '../schemas.js';
 import {
   WebhookDeliveryListSchema,
@@ -172,10 +172,7 @@ const deliveries = createRoute({
   security: bearerSecurity,
   request: {
     params: endpointParams,
-    query: z.object({
-      limit: z.coerce.number().int().min(1).max(100).default(20),
-      cursor: vaultId('evt').optional(),
-    }),
+    query: eventPageQuery(20),
   },
   responses: {
     200: json(WebhookDeliveryListSchema, 'The deliveries, newest first'),

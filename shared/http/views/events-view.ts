@@ -1,4 +1,5 @@
 import { actors, type OrderEvent } from '../../domain/order-event.js';
+import type { Page } from '../../ports/page.js';
 import { timestamp } from '../schemas.js';
 import * as z from '../zod.js';
 
@@ -14,11 +15,15 @@ const EventSchema = z.object({
 });
 
 export const EventsSchema = z
-  .object({ orderId: z.string(), events: z.array(EventSchema) })
+  .object({ orderId: z.string(), events: z.array(EventSchema), nextCursor: z.string().optional() })
   .openapi('OrderEvents');
 
-export function eventsView(orderId: string, events: readonly OrderEvent[]): z.infer<typeof EventsSchema> {
-  return { orderId, events: events.map(eventView) };
+export function eventsView(orderId: string, page: Page<OrderEvent>): z.infer<typeof EventsSchema> {
+  return {
+    orderId,
+    events: page.items.map(eventView),
+    ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}),
+  };
 }
 
 function eventView(e: OrderEvent): z.infer<typeof EventSchema> {

@@ -1,4 +1,5 @@
 import { type SellerEvent, sellerEventTypes } from '../../domain/seller-standing.js';
+import type { Page } from '../../ports/page.js';
 import { timestamp } from '../schemas.js';
 import * as z from '../zod.js';
 
@@ -12,16 +13,17 @@ const SellerEventSchema = z.object({
 });
 
 export const SellerEventsSchema = z
-  .object({ sellerId: z.string(), events: z.array(SellerEventSchema) })
+  .object({ sellerId: z.string(), events: z.array(SellerEventSchema), nextCursor: z.string().optional() })
   .openapi('SellerEvents');
 
 export function sellerEventsView(
   sellerId: string,
-  events: readonly SellerEvent[],
+  page: Page<SellerEvent>,
 ): z.infer<typeof SellerEventsSchema> {
   return {
     sellerId,
-    events: events.map((e) => ({
+    ...(page.nextCursor !== undefined ? { nextCursor: page.nextCursor } : {}),
+    events: page.items.map((e) => ({
       eventId: e.eventId,
       type: e.type,
       by: e.by,
