@@ -30,12 +30,22 @@ describe('the webhook Lambda handlers', () => {
     expect(await fanOut.handler(event)).toEqual({ events: 1, queued: 1, duplicates: 0 });
     expect(await fanOut.handler(event)).toEqual({ events: 1, queued: 0, duplicates: 1 });
 
+    // No time left for a whole attempt (10 s) and its record before the invocation ends: none starts.
+    const late = await dispatcher.handler(
+      { time: new Date().toISOString() },
+      { getRemainingTimeInMillis: () => 14_000 },
+    );
+    expect(late).toEqual({ started: 0, ticks: 0, ended: 'deadline' });
+    const store = new DynamoWebhookDeliveryStore(ctx);
+    expect((await store.get(tenantId, endpointId, eventId))?.attempts).toEqual([]);
+
     const run = await dispatcher.handler(
       { time: new Date().toISOString() },
-      { getRemainingTimeInMillis: () => 0 },
+      { getRemainingTimeInMillis: () => 60_000 },
     );
+    expect(run).toMatchObject({ ended: 'idle' });
     expect(run.started).toBeGreaterThanOrEqual(1);
-    const delivery = await new DynamoWebhookDeliveryStore(ctx).get(tenantId, endpointId, eventId);
+    const delivery = await store.get(tenantId, endpointId, eventId);
     expect(delivery?.state).toBe('pending');
     expect(delivery?.attempts.map((a) => a.error)).toEqual(['the URL must be https']);
   });
