@@ -25,8 +25,9 @@ async function dispatch(
   _event: Pick<ScheduledEvent, 'time'>,
   context: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<{ started: number; ticks: number; ended: 'idle' | 'deadline' }> {
-  const { runMs, tickMs, idleTicksToEnd } = DISPATCH_RUN;
-  const until = Date.now() + Math.min(runMs, context.getRemainingTimeInMillis() - settings.timeoutMs - 5000);
+  const { runMs, tickMs, idleTicksToEnd, recordMs } = DISPATCH_RUN;
+  const until =
+    Date.now() + Math.min(runMs, context.getRemainingTimeInMillis() - settings.timeoutMs - recordMs);
   const run = await runDispatch(dispatcher, { until, tickMs, idleTicksToEnd });
   deps.logger.info({ ...run }, 'webhook dispatch run');
   return run;

@@ -14,6 +14,8 @@
 /** How the deployed dispatcher runs (functions/webhook-dispatcher.ts), every minute. */
 export const DISPATCH_RUN = {
   tickMs: 1000,
+  /** Kept free after the last attempt's deadline, before the invocation ends: its record's writes. */
+  recordMs: 5_000,
   /** Up to this long per invocation, so runs a minute apart do not pile up. */
   runMs: 45_000,
   /**

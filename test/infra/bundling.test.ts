@@ -11,9 +11,11 @@ import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stor
 import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { ENV } from '../../shared/config/env-names.js';
+import { defaultWebhookSettings } from '../../shared/domain/webhook-settings.js';
 import { PROBLEM_BASE } from '../../shared/http/problem-types.js';
 import { systemClock } from '../../shared/ports/clock.js';
 import { TenantService } from '../../shared/services/tenant-service.js';
+import { DISPATCH_RUN } from '../../shared/services/webhook-dispatch-run.js';
 import { useTestTable } from '../support/dynamo.js';
 import { useTestStack } from '../support/test-stack.js';
 import { aLoopbackEndpointAndTrailItem } from '../support/webhook-fixtures.js';
@@ -381,9 +383,11 @@ describe('the webhook bundles, invoked with a stream event and the schedule', ()
     const fanned = invokeBundle(webhookBundleDir('webhookFanOut'), { Records: [record] }, env());
     expect(fanned.error, fanned.stderr).toBeUndefined();
     expect(fanned.result).toEqual({ events: 1, queued: 1, duplicates: 0 });
-    const dispatched = invokeBundle(webhookBundleDir('webhookDispatcher'), scheduledEvent(item.at), env());
+    // Time for one whole attempt and its record, and 0.9 s to start it in: one tick, then the drain.
+    const dispatched = invokeBundle(webhookBundleDir('webhookDispatcher'), scheduledEvent(item.at), env(), {
+      remainingMs: defaultWebhookSettings.timeoutMs + DISPATCH_RUN.recordMs + 900,
+    });
     expect(dispatched.error, dispatched.stderr).toBeUndefined();
-    // The invocation has no time to spare (invokeBundle's context): one tick, then the drain.
     expect(dispatched.result).toEqual({ started: 1, ticks: 1, ended: 'deadline' });
     const delivery = await new DynamoWebhookDeliveryStore(ctx).get(tenantId, endpointId, eventId);
     // AWS mode: the loopback URL is refused at the attempt, and retried later.

@@ -12,9 +12,15 @@ export function invokeBundle(
   dir: string,
   event: unknown,
   env: Record<string, string>,
+  options: InvokeOptions = {},
 ): { result?: unknown; error?: string; stderr: string } {
-  const [outcome] = invokeBundleEach(dir, [event], env);
+  const [outcome] = invokeBundleEach(dir, [event], env, options);
   return outcome ?? { error: 'no result', stderr: '' };
+}
+
+export interface InvokeOptions {
+  /** What the context's getRemainingTimeInMillis answers (default 10 s). */
+  readonly remainingMs?: number;
 }
 
 /**
@@ -25,12 +31,13 @@ export function invokeBundleEach(
   dir: string,
   events: readonly unknown[],
   env: Record<string, string>,
+  options: InvokeOptions = {},
 ): Array<{ result?: unknown; error?: string; stderr: string }> {
   const url = pathToFileURL(join(dir, 'index.mjs')).href;
   const script = `
     const { handler } = await import(${JSON.stringify(url)});
     const events = JSON.parse(await new Response(process.stdin).text());
-    const context = { awsRequestId: 'req-1', functionName: 'test', getRemainingTimeInMillis: () => 10_000 };
+    const context = { awsRequestId: 'req-1', functionName: 'test', getRemainingTimeInMillis: () => ${options.remainingMs ?? 10_000} };
     const outcomes = [];
     for (const event of events) {
       try {

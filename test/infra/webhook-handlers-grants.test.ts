@@ -15,6 +15,8 @@ import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { type StreamRecordLike, trailLinesOf } from '../../shared/adapters/dynamodb/stream-trail-lines.js';
 import { newId } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { ENV } from '../../shared/config/env-names.js';
+import { defaultWebhookSettings } from '../../shared/domain/webhook-settings.js';
+import { DISPATCH_RUN } from '../../shared/services/webhook-dispatch-run.js';
 import { useTestTable } from '../support/dynamo.js';
 import { type DynamoCall, iamCalls, likeIam } from '../support/iam-calls.js';
 import { uniqueId } from '../support/store-builders.js';
@@ -78,8 +80,11 @@ describe('the webhook Lambda handlers, against their IAM grants', () => {
     const dispatcherModule = await import('../../functions/webhook-dispatcher.js');
     fanOut = as('webhookFanOut', (event) => fanOutModule.handler(event as never));
     dispatch = as('webhookDispatcher', () =>
-      // No time left: one tick, then the drain.
-      dispatcherModule.handler({ time: new Date().toISOString() }, { getRemainingTimeInMillis: () => 0 }),
+      // Time for one whole attempt and its record, and 0.9 s to start it in: one tick, then the drain.
+      dispatcherModule.handler(
+        { time: new Date().toISOString() },
+        { getRemainingTimeInMillis: () => defaultWebhookSettings.timeoutMs + DISPATCH_RUN.recordMs + 900 },
+      ),
     );
     poller = new DynamoStreamPoller({
       client: table.client,
