@@ -86,7 +86,7 @@ describe('webhook receivers that trickle (local stack)', () => {
     expect(delivery.attempts[0]?.latencyMs).toBeLessThan(TIMEOUT_MS + 1000);
   });
 
-  it("attempts another tenant's event while a tenant's 16 trickling endpoints hold 8 deliveries each", async () => {
+  it("attempts another tenant's event while a tenant's 16 trickling endpoints hold 24 due deliveries each", async () => {
     // The other tenant's listing and stock first: its order is then placed while the flood trickles.
     const other = await aTenantOn(stack.current);
     const endpoint = await anEndpoint(other.tenantId, '/prompt');
@@ -97,7 +97,8 @@ describe('webhook receivers that trickle (local stack)', () => {
     const floodEndpoints = await Promise.all(
       Array.from({ length: 16 }, () => anEndpoint(flood.tenantId, '/trickle')),
     );
-    const floodIds = Array.from({ length: 8 }, () => unique('evt'));
+    // 24 each: without turns, 384 older rows would hold all 64 slots for 6 deadlines in a row.
+    const floodIds = Array.from({ length: 24 }, () => unique('evt'));
     const now = new Date().toISOString();
     // 16 writes at a time: 128 at once outrun DynamoDB Local's connection timeout on a busy machine.
     for (const [i, eventId] of floodIds.entries()) {
@@ -159,5 +160,5 @@ describe('webhook receivers that trickle (local stack)', () => {
     );
     for (const d of recorded)
       expect(d.attempts[0]).toMatchObject({ outcome: 'failed', status: 200, error: 'timed out' });
-  });
+  }, 45_000);
 });
