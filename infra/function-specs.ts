@@ -278,8 +278,10 @@ export const WEBHOOK_FUNCTION_SPECS: Record<WebhookFunctionName, WebhookFunction
     description:
       'card-vault webhook dispatcher: attempts due deliveries every minute (ticks while there is work, up to 45 s, then drains). WHK partitions only.',
     // Ticks while there is work (a run ends after 3 idle ticks) for up to 45 s, then waits for the
-    // attempts in flight (each ends at WEBHOOK_TIMEOUT_MS, 10 s, body included; none starts after the run's `until`): 60 s leaves 5 s to record the last ones. A run may touch the next one; claims
-    // (leases on the due key) keep two runs off one delivery.
+    // attempts in flight (each ends at WEBHOOK_TIMEOUT_MS, 10 s by default and 30 s at most, body
+    // included; none starts after the run's `until`, which leaves each its whole time and 5 s to
+    // record it). A run may touch the next one; claims (leases on the due key) keep two runs off
+    // one delivery.
     memoryMb: 512,
     timeoutSeconds: 60,
     sdkClients: ['dynamodb'],

@@ -98,7 +98,9 @@ const webhookSchema = z.object({
   // Fractions allowed: the tests shorten the backoff below a second.
   [ENV.webhookRetryBaseSeconds]: z._default(z.coerce.number().check(z.positive()), retry.baseSeconds),
   [ENV.webhookGiveUpSeconds]: z._default(z.coerce.number().check(z.positive()), retry.giveUpAfterSeconds),
-  [ENV.webhookTimeoutMs]: z._default(int(z.gte(100), z.lte(60_000)), defaultWebhookSettings.timeoutMs),
+  // At most 30 s: the dispatcher's 60 s invocation starts an attempt only while the attempt's whole
+  // time and its record (5 s) still fit, so a longer one would leave it little or no time to start any.
+  [ENV.webhookTimeoutMs]: z._default(int(z.gte(100), z.lte(30_000)), defaultWebhookSettings.timeoutMs),
   [ENV.webhookEndpointCacheSeconds]: z._default(
     int(z.gte(0), z.lte(300)),
     defaultWebhookSettings.endpointCacheSeconds,
