@@ -39,6 +39,7 @@ const contract: Array<[method: string, path: string, success: string]> = [
   ['get', '/v1/sellers/{sellerId}/events', '200'],
   ['post', '/v1/sellers/{sellerId}/reinstate', '200'],
   ['post', '/v1/sellers/{sellerId}/review', '200'],
+  ['post', '/v1/sellers/{sellerId}/unlock-deposits', '200'],
   ['get', '/v1/webhook-endpoints/{endpointId}/deliveries', '200'],
   ['post', '/v1/webhook-endpoints/{endpointId}/deliveries/{eventId}/send-again', '200'],
   ['get', '/health', '200'],
@@ -242,6 +243,18 @@ describe('the escalation, seller and delivery routes, sent their failures', () =
       'validation',
     );
     expectProblem(await s.post('/v1/sellers/-not-an-id/reinstate', operator), 400, 'validation');
+  });
+
+  it('POST /v1/sellers/{sellerId}/unlock-deposits refuses a seller not locked and a missing note', async () => {
+    const s = stack.current;
+    const { sellerId } = await aPaidOrder(s);
+    expectProblem(await s.post(`/v1/sellers/${sellerId}/unlock-deposits`, operator), 409, 'invalid-state');
+    expectProblem(
+      await s.post(`/v1/sellers/${sellerId}/unlock-deposits`, { decidedBy: 'agent-1' }),
+      400,
+      'validation',
+    );
+    expectProblem(await s.post('/v1/sellers/-not-an-id/unlock-deposits', operator), 400, 'validation');
   });
 
   it('POST /v1/sellers/{sellerId}/review refuses a seller not under review, an unknown outcome and a missing note', async () => {
