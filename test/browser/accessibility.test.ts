@@ -1,7 +1,9 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it, vi } from 'vitest';
+import { normalizeCode } from '../../shared/domain/brand.js';
+import { defaultSettings } from '../../shared/domain/vault-settings.js';
 import { openPage, pressReveal, useBrowser } from '../support/browser.js';
-import { createDepositLink, createRevealLink } from '../support/link-pages.js';
+import { createDepositLink, createRevealLink, getPage, nonceOf, postForm } from '../support/link-pages.js';
 import { auditPage, type PageLanguage } from '../support/page-audit.js';
 import { aListing, anOrder, aPaidOrder, depositFresh, mintCode } from '../support/scenario.js';
 import { useTestStack } from '../support/test-stack.js';
@@ -161,6 +163,39 @@ describe.each([
         .evaluateAll((items) => items.map((li) => li.getAttribute('data-outcome'))),
     ).toEqual(['accepted', 'accepted', 'rejected']);
     await expectAccessible(page, lang, ['#lang-switch', '#codes', '#codes-file', '#deposit-button']);
+    await page.context().close();
+  });
+
+  it('the deposit page of a seller whose rejected codes used up the budget: the lock, no form', async () => {
+    const { listingId, sellerId } = await aListing(stack.current);
+    const { url, path } = await createDepositLink(stack.current, listingId, sellerId);
+    // One batch of wrong codes (a live one with its last character changed) spends the budget.
+    const live = normalizeCode((await mintCode(stack.current)).code);
+    const wrong = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+      .split('')
+      .filter((ch) => ch !== live.at(-1))
+      .slice(0, defaultSettings.depositRejectBudget)
+      .map((ch) => `${live.slice(0, -1)}${ch}`);
+    const nonce = nonceOf((await getPage(stack.current, path)).html);
+    await postForm(stack.current, `${path}/cards`, { nonce, codes: wrong.join('\n') });
+    const page = await openPage(browser.current, url, { locale });
+    expect(await page.isVisible('#deposit-locked')).toBe(true);
+    expect(await page.locator('#deposit-button').count()).toBe(0);
+    await expectAccessible(page, lang, ['#lang-switch']);
+    await page.context().close();
+  });
+
+  it('a reveal link that has shown the code again as often as it may: the notice instead of the button', async () => {
+    const sale = await aPaidOrder(stack.current);
+    const { url, path } = await createRevealLink(stack.current, sale.orderId, sale.buyerId);
+    for (let press = 0; press <= defaultSettings.linkRedeliveries; press++) {
+      const nonce = nonceOf((await getPage(stack.current, path)).html);
+      expect((await postForm(stack.current, `${path}/reveal`, { nonce })).status).toBe(200);
+    }
+    const page = await openPage(browser.current, url, { locale });
+    expect(await page.isVisible('#redeliveries-spent')).toBe(true);
+    expect(await page.locator('#reveal-again-button').count()).toBe(0);
+    await expectAccessible(page, lang, ['#lang-switch', '#report-card', '#report-button']);
     await page.context().close();
   });
 
