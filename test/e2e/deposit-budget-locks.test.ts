@@ -1,24 +1,18 @@
-import { spawn } from 'node:child_process';
-import { randomInt } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { expectProblem, issuerChecks } from '../support/fraud-helpers.js';
+import { runAdminCli } from '../support/admin-cli.js';
+import { expectProblem, issuerChecks, wrongCodes } from '../support/fraud-helpers.js';
 import { aListing, mintCode } from '../support/scenario.js';
 import { type TestStack, useTestStack } from '../support/test-stack.js';
 
 /** Issue 19 item 1: the third lock in 7 days lasts until an operator unlocks the seller. */
 const BUDGET = 3;
 const stack = useTestStack({ DEPOSIT_REJECT_BUDGET: String(BUDGET) });
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const decision = { note: 'spoke with the seller', decidedBy: 'agent-7' };
-
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const wrongCode = () => `DEMO${Array.from({ length: 12 }, () => ALNUM[randomInt(36)]).join('')}`;
 
 /** Spends the seller's budget with codes the issuer never issued: one lock. */
 async function lockOnce(s: TestStack, listingId: string) {
   const res = await s.post(`/v1/listings/${listingId}/cards`, {
-    cards: Array.from({ length: BUDGET }, () => ({ code: wrongCode() })),
+    cards: wrongCodes(BUDGET).map((code) => ({ code })),
   });
   expect(res.status, res.text).toBe(200);
   expect(res.body.results.map((r: { reason: string }) => r.reason)).toEqual(
@@ -33,28 +27,9 @@ async function lockThrice(s: TestStack, listingId: string) {
   }
 }
 
-function cli(
-  s: TestStack,
-  ...args: string[]
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/admin-cli.ts', ...args], {
-      cwd: ROOT,
-      env: {
-        PATH: process.env.PATH ?? '',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-        DYNAMODB_ENDPOINT: s.dynamodbEndpoint,
-        TABLE_NAME: s.tableName,
-      },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
+/** The operator CLI on this stack's table. */
+const cli = (s: TestStack, ...args: string[]) =>
+  runAdminCli({ endpoint: s.dynamodbEndpoint, tableName: s.tableName }, ...args);
 
 describe('deposit locks that wait for an operator', () => {
   it('keeps a seller locked 3 times in 7 days locked past the hour, until the unlock route', async () => {

@@ -1,7 +1,13 @@
-import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { normalizeCode } from '../../shared/domain/brand.js';
-import { expectProblem, issuerChecks, issuerOutage, stockOf } from '../support/fraud-helpers.js';
+import {
+  ALNUM,
+  expectProblem,
+  issuerChecks,
+  issuerOutage,
+  stockOf,
+  wrongCodes,
+} from '../support/fraud-helpers.js';
 import { createDepositLink, getPage, hasId, nonceOf, postForm, textOf } from '../support/link-pages.js';
 import { aListing, mintCode } from '../support/scenario.js';
 import { useTestStack } from '../support/test-stack.js';
@@ -9,11 +15,6 @@ import { useTestStack } from '../support/test-stack.js';
 /** Issue 19 item 1: the issuer check is not a code-guessing service (DEPOSIT_REJECT_BUDGET 20). */
 const stack = useTestStack();
 const BUDGET = 20;
-
-/** Well-formed demo-gift codes the issuer never issued. */
-const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const wrongCodes = (n: number) =>
-  Array.from({ length: n }, () => `DEMO${Array.from({ length: 12 }, () => ALNUM[randomInt(36)]).join('')}`);
 
 /** A live code with its last character unknown: the guesser tries each candidate in turn. */
 function guessesOf(code: string, n: number): string[] {

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { expect } from 'vitest';
 import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
@@ -6,6 +7,13 @@ import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { normalizeCode } from '../../shared/domain/brand.js';
 import { aPaidOrder, mintCode, reveal, unique } from './scenario.js';
 import type { HttpResult, TestStack } from './test-stack.js';
+
+/** The demo brands' code alphabet. */
+export const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** Well-formed demo-gift codes the issuer never issued. */
+export const wrongCodes = (n: number): string[] =>
+  Array.from({ length: n }, () => `DEMO${Array.from({ length: 12 }, () => ALNUM[randomInt(36)]).join('')}`);
 
 /**
  * Helpers for the fraud (F1-F9) and lifecycle end-to-end tests: problem assertions, the
