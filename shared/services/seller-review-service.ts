@@ -123,7 +123,8 @@ export class SellerReviewService {
         const write = async (t: typeof transition) => {
           const written = await reports.reopenReport({
             report: reopened,
-            withdrawnRejectionAt: mark.at,
+            // The time the rejection was counted on the buyer: its settlement (or, decided at once, its creation).
+            withdrawnRejectionAt: report.settlement?.at ?? report.createdAt,
             transition: t,
             event,
           });
