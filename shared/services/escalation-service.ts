@@ -1,5 +1,10 @@
 import type { BuyerCredit } from '../domain/buyer-credit.js';
-import { deadlineDefault, isPastDeadline, type OperatorOutcome } from '../domain/escalation.js';
+import {
+  deadlineDefault,
+  escalationDeadline,
+  isPastDeadline,
+  type OperatorOutcome,
+} from '../domain/escalation.js';
 import {
   activeStrikes,
   isCreditPoor,
@@ -127,13 +132,30 @@ export class EscalationService {
    * issuer or the seller refunds the buyer without a seller strike (`refunded_unproven`, on both
    * records so repeated cases stand out); doubt about the buyer rejects (`rejected_unproven`, the
    * money released to the seller, a rejection on the buyer's record). Returns false when the
-   * report is not (or no longer) past its deadline.
+   * report is not (or no longer) past its deadline, or its deadline was deferred.
+   *
+   * A suspected seller's escalation waits for the seller's review instead: the review's closing
+   * settles it (refunds on suspension, rejections when cleared), and a default refund before then
+   * would pay buyers who redeemed the codes themselves to put an honest seller under review.
    */
   async applyDefault(tenantId: string, reportId: string): Promise<boolean> {
-    const report = await this.deps.stores.reports.getReportById(tenantId, reportId);
+    const { reports, parties, orders } = this.deps.stores;
+    const report = await reports.getReportById(tenantId, reportId);
     const { escalation } = report ?? {};
-    if (report?.status !== 'open' || !escalation || !isPastDeadline(escalation, this.deps.clock.now()))
-      return false;
+    const now = this.deps.clock.now();
+    if (report?.status !== 'open' || !escalation || !isPastDeadline(escalation, now)) return false;
+    if (escalation.reason === 'seller_suspected') {
+      const sellerId = report.sellerId ?? (await orders.getOrder(tenantId, report.orderId))?.sellerId;
+      if (sellerId && (await parties.getSeller(tenantId, sellerId))?.review) {
+        const deadline = escalationDeadline(now, this.deps.settings.escalationDeadlineSeconds);
+        // Off the due index until then, so a long review never blocks the sweeper's page.
+        await reports.updateOpenReport({
+          report: { ...report, escalation: { ...escalation, deadline } },
+          previous: report,
+        });
+        return false;
+      }
+    }
     const refund = deadlineDefault(escalation.reason) === 'refund';
     await this.closer.close(tenantId, reportId, {
       outcome: refund ? 'default_refund' : 'default_reject',

@@ -323,6 +323,44 @@ describe('the seller who keeps the code (issue 17)', () => {
     });
   });
 
+  it("keeps a suspected seller's escalations open past their deadline while the review is open: a slow desk refunds no colluding buyer", async () => {
+    const s = stack.current;
+    const { sellerId, first, second } = await aSellerUnderReview(s);
+    const deadlineBefore = (await reportOf(s, second.orderId, second.card.cardId))?.escalation?.deadline;
+
+    s.clock.advance(DEADLINE + 1);
+    await s.vault.sweeper.sweep();
+    await s.vault.sweeper.sweep();
+
+    // Nothing is refunded to buyers who may have redeemed the codes themselves; each deadline moved on.
+    for (const sale of [first, second]) {
+      const held = await reportOf(s, sale.orderId, sale.card.cardId);
+      expect(held).toMatchObject({
+        decision: 'escalated',
+        status: 'open',
+        escalation: { reason: 'seller_suspected' },
+      });
+      expect(Date.parse(held?.escalation?.deadline ?? '')).toBeGreaterThan(s.clock.now().getTime());
+      expect(await orderOf(s, sale.orderId)).toMatchObject({ refunded: EUR(0) });
+    }
+    expect(deadlineBefore).toBeDefined();
+    expect((await sellerOf(s, sellerId)).review).toMatchObject({ status: 'under_review' });
+
+    // The desk clears the seller at last: both buyers' reports are rejected, as a prompt desk would.
+    const cleared = await s.post(`/v1/sellers/${sellerId}/review`, {
+      outcome: 'cleared',
+      note: 'issuer logs show the buyers redeemed them',
+      decidedBy: 'desk-3',
+    });
+    expect(cleared.status, cleared.text).toBe(200);
+    for (const sale of [first, second]) {
+      expect(await reportOf(s, sale.orderId, sale.card.cardId)).toMatchObject({
+        decision: 'rejected',
+        settlement: { outcome: 'reject', by: 'vault' },
+      });
+    }
+  });
+
   it('lists escalations with both parties’ records', async () => {
     const s = stack.current;
     const { sellerId, first, second } = await aSellerUnderReview(s);
