@@ -95,6 +95,9 @@ function send(lines) {
   document.getElementById('deposit-total').textContent = String(lines.length);
   button.disabled = true;
   var done = 0;
+  // A batch refused by the link's or the tenant's rate limit (429, not the budget's lock) is sent
+  // again after the Retry-After it names: a long deposit goes through at the pace the vault allows.
+  var waits = 0;
   function finish(message) {
     button.disabled = false;
     if (message) summary.textContent = message;
@@ -112,8 +115,20 @@ function send(lines) {
     data.set('offset', String(done));
     data.set('codes', part.join('\\n'));
     fetch(form.action, { method: 'POST', body: data, headers: { Accept: 'application/json' }, credentials: 'same-origin' })
-      .then(function (r) { return r.json(); })
-      .then(function (answer) {
+      .then(function (r) {
+        return r.json().then(function (answer) {
+          var wait = r.status === 429 && !answer.locked ? Number(r.headers.get('Retry-After')) || 1 : 0;
+          return { answer: answer, wait: wait };
+        });
+      })
+      .then(function (got) {
+        var answer = got.answer;
+        if (got.wait > 0 && waits < 20) {
+          waits += 1;
+          if (answer.error) summary.textContent = answer.error;
+          return setTimeout(next, got.wait * 1000);
+        }
+        waits = 0;
         if (!answer.results) return finish(answer.error || 'error');
         answer.results.forEach(function (r) {
           var item = document.createElement('li');
