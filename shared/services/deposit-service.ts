@@ -213,11 +213,16 @@ export class DepositService {
     listing: Listing,
     { checkUntil, gate }: Turn,
   ): Promise<CardValidation | 'not_checked'> {
-    if (Date.now() >= checkUntil) {
-      return { issuerState: 'unreachable', checkedAt: this.deps.clock.now().toISOString() };
-    }
-    const holdId = await gate.take();
-    if (holdId === undefined) return 'not_checked';
+    const unchecked = (): CardValidation => ({
+      issuerState: 'unreachable',
+      checkedAt: this.deps.clock.now().toISOString(),
+    });
+    if (Date.now() >= checkUntil) return unchecked();
+    const slot = await gate.take();
+    if (slot === 'spent') return 'not_checked';
+    // Every slot held by checks still running until the time ran out: past the deadline, not spent.
+    if (slot === 'out_of_time') return unchecked();
+    const { holdId } = slot;
     let validation: CardValidation | undefined;
     try {
       validation = await this.ask(brand, secret, listing);
