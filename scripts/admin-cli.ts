@@ -7,6 +7,7 @@ import { tableDefinition } from '../shared/adapters/dynamodb/table-definition.js
 import { ulidIdGenerator } from '../shared/adapters/ids/ulid-id-generator.js';
 import { createLogger } from '../shared/adapters/logging/json-logger.js';
 import { endpointUrlPolicy } from '../shared/adapters/webhook-http/endpoint-url-policy.js';
+import { loadSettings } from '../shared/config/config.js';
 import { loadAdminConfig } from '../shared/config/tool-config.js';
 import { OPERATOR_OUTCOMES, type OperatorOutcome } from '../shared/domain/escalation.js';
 import { type ReviewOutcome, reviewOutcomes } from '../shared/domain/seller-standing.js';
@@ -67,7 +68,13 @@ async function main(argv: string[]): Promise<void> {
     ...(endpoint ? { endpoint } : {}),
     ...(values.region ? { region: values.region } : {}),
   });
-  const deps = { stores: createDynamoStores({ doc, tableName }), clock: systemClock, ids: ulidIdGenerator };
+  // The vault's settings as this shell sets them (DEPOSIT_REJECT_BUDGET and the rest), else the defaults.
+  const deps = {
+    stores: createDynamoStores({ doc, tableName }),
+    clock: systemClock,
+    ids: ulidIdGenerator,
+    settings: loadSettings(),
+  };
   const tenants = new TenantService(deps);
   try {
     if (resource === 'tenant' && command === 'create') {

@@ -28,6 +28,6 @@ export interface DepositBudgetStore {
     operator: boolean;
     event: SellerEvent;
   }): Promise<boolean>;
-  /** Lifts a lock and starts the count afresh, with its event; false if no lock is in force at `event.at`. */
-  unlock(tenantId: string, event: SellerEvent): Promise<boolean>;
+  /** Lifts a lock and starts the count afresh, with its event; false if the budget changed since `version` was read. */
+  unlock(tenantId: string, event: SellerEvent, version: number): Promise<boolean>;
 }

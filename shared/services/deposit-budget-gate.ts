@@ -60,9 +60,7 @@ export class DepositBudgetGate {
   /** A slot for one issuer check, or why the issuer is not to be asked. */
   take(): Promise<Slot> {
     if (this.closed) return Promise.resolve(this.closed);
-    const taken = new Promise<Slot>((resolve, reject) =>
-      this.waiting.push({ resolve, reject }),
-    );
+    const taken = new Promise<Slot>((resolve, reject) => this.waiting.push({ resolve, reject }));
     if (!this.pumping) void this.pump();
     return taken;
   }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
+import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
 import { runAdminCli } from '../support/admin-cli.js';
 import { expectProblem, issuerChecks, wrongCodes } from '../support/fraud-helpers.js';
 import { aListing, mintCode } from '../support/scenario.js';
@@ -67,6 +69,40 @@ describe('deposit locks that wait for an operator', () => {
       'seller.deposits_unlocked',
     ]);
     expectProblem(await s.post(`/v1/sellers/${sellerId}/unlock-deposits`, decision), 409, 'invalid-state');
+  });
+
+  it('unlocks a seller whose budget is filled by dead checks’ holds, though no lock was written', async () => {
+    const s = stack.current;
+    const { listingId, sellerId } = await aListing(s);
+    // A deposit's process died while its checks held every slot (a Lambda killed mid-request):
+    // holds older than 60 s count as rejections, so deposits are refused, with no lock item.
+    const { client, doc } = createDynamoClients({ endpoint: s.dynamodbEndpoint });
+    const stale = new Date(s.clock.now().getTime() - 120_000).toISOString();
+    const holds = Object.fromEntries(Array.from({ length: BUDGET }, (_, i) => [`hld_dead${i}`, stale]));
+    const stores = createDynamoStores({ doc, tableName: s.tableName });
+    expect(
+      await stores.depositBudgets.take({
+        tenantId: s.devTenantId,
+        sellerId,
+        version: 0,
+        holds,
+        drop: { held: [], rejected: [] },
+      }),
+    ).toBe(true);
+    client.destroy();
+    const fresh = await mintCode(s);
+    expectProblem(
+      await s.post(`/v1/listings/${listingId}/cards`, { cards: [{ code: fresh.code }] }),
+      429,
+      'deposit-budget-exhausted',
+    );
+    expect((await s.get(`/v1/sellers/${sellerId}`)).body.deposits).toMatchObject({ locked: true });
+
+    const unlocked = await s.post(`/v1/sellers/${sellerId}/unlock-deposits`, decision);
+    expect(unlocked.status, unlocked.text).toBe(200);
+    expect(unlocked.body.deposits).toMatchObject({ locked: false });
+    const accepted = await s.post(`/v1/listings/${listingId}/cards`, { cards: [{ code: fresh.code }] });
+    expect(accepted.body.results[0].outcome, accepted.text).toBe('accepted');
   });
 
   it('is unlocked by the operator CLI too', async () => {

@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import type { DepositBudget } from '../../domain/deposit-budget.js';
 import type { SellerEvent } from '../../domain/seller-standing.js';
 import type { DepositBudgetStore } from '../../ports/deposit-budget-store.js';
-import { anyOf, atMost, equals, exists, expression, greaterThan, notExists } from './expression.js';
+import { anyOf, atMost, equals, exists, expression, notExists } from './expression.js';
 import { entity, optionalText, text } from './item-schema.js';
 import { keys } from './keys.js';
 import { parseItem } from './parse-item.js';
@@ -88,13 +88,16 @@ export class DynamoDepositBudgetStore implements DepositBudgetStore {
     return this.transact(tenantId, sellerId, update, event);
   }
 
-  async unlock(tenantId: string, event: SellerEvent): Promise<boolean> {
+  async unlock(tenantId: string, event: SellerEvent, version: number): Promise<boolean> {
+    // On the version read: whatever made it locked (a written lock, or rejections and dead holds
+    // filling the budget) is still so, and two operators' unlocks write one event.
     const update = expression()
       .set('held', {})
       .set('rejected', {})
       .set('lockTimes', [])
+      .set('version', version + 1)
       .remove('lockedUntil', 'operatorLockSince')
-      .when(anyOf(exists('operatorLockSince'), greaterThan('lockedUntil', event.at)));
+      .when(equals('version', version));
     return this.transact(tenantId, event.sellerId, update, event);
   }
 
