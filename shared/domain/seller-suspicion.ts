@@ -76,6 +76,7 @@ export function suspicionChange(
 ): {
   readonly sellerId: string;
   readonly seen: number;
+  readonly lastSeen?: string;
   readonly marks: readonly UsedAfterRevealMark[];
   readonly opens?: { readonly review: SellerReview; readonly event: SellerEvent };
 } {
@@ -86,6 +87,7 @@ export function suspicionChange(
   return {
     sellerId,
     seen: asRead.usedAfterReveal.length,
+    ...(asRead.usedAfterReveal.length > 0 ? { lastSeen: asRead.usedAfterReveal.at(-1)?.reportId } : {}),
     marks,
     ...(review
       ? {

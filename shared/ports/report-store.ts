@@ -14,6 +14,11 @@ export interface SellerSuspicionChange {
   readonly sellerId: string;
   /** How many marks the seller had as read: the write commits only if still so. */
   readonly seen: number;
+  /**
+   * The last of them, as read: with `seen`, the guard. A concurrent change that dropped an
+   * expired mark and added its own keeps the count but not the last mark.
+   */
+  readonly lastSeen?: string;
   /** The marks to keep: those that still count, and the new one. */
   readonly marks: readonly UsedAfterRevealMark[];
   /** This report puts the seller under review: the review, its event, and reopening work left. */

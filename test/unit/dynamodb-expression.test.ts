@@ -70,6 +70,16 @@ describe('expression builder', () => {
     expect(e.ExpressionAttributeValues).toEqual({ ':state': 'sold', ':state_2': 'reserved' });
   });
 
+  it('names a list element by its index: the names are placeholders, the index stays as written', () => {
+    const e = expression()
+      .set('marks', [])
+      .when(sizeEquals('marks', 2), equals('marks[1].reportId', 'rpt_1'))
+      .build();
+    expect(e.ConditionExpression).toBe('size(#marks) = :marks_2 AND #marks[1].#reportId = :reportId');
+    expect(e.ExpressionAttributeNames).toEqual({ '#marks': 'marks', '#reportId': 'reportId' });
+    expectNoStrayPlaceholders(e);
+  });
+
   it('uses one value placeholder for an equal scalar, and one for the empty list', () => {
     const e = expression()
       .set('firstAttemptAt', 't1')

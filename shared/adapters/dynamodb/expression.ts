@@ -190,15 +190,17 @@ class Placeholders {
   private readonly values = new Map<string, unknown>();
   private readonly scalars = new Map<string, string>();
 
+  /** `a.b[2].c`: each name a placeholder, list indexes kept as they are. */
   name(path: Path): string {
     return path
       .split('.')
-      .map((part) => {
+      .map((segment) => {
+        const [, part = segment, indexes = ''] = /^(.+?)((?:\[\d+\])*)$/.exec(segment) ?? [];
         const known = this.names.get(part);
-        if (known) return known;
+        if (known) return known + indexes;
         const placeholder = this.unique('#', part, (x) => [...this.names.values()].includes(x));
         this.names.set(part, placeholder);
-        return placeholder;
+        return placeholder + indexes;
       })
       .join('.');
   }

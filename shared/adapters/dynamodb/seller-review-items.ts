@@ -1,6 +1,6 @@
 import { type SellerEvent, sellerStatuses } from '../../domain/seller-standing.js';
 import type { ReviewWorkKind, SellerSuspicionChange } from '../../ports/report-store.js';
-import { anyOf, expression, notExists, sizeEquals } from './expression.js';
+import { anyOf, equals, expression, notExists, sizeEquals } from './expression.js';
 import { keys } from './keys.js';
 import { sellerEventItem } from './seller-strike-items.js';
 import type { TaggedItem } from './transact.js';
@@ -28,6 +28,9 @@ export function suspicionItems(
       change.seen === 0
         ? anyOf(notExists('usedAfterReveal'), sizeEquals('usedAfterReveal', 0))
         : sizeEquals('usedAfterReveal', change.seen),
+      change.seen > 0 &&
+        change.lastSeen !== undefined &&
+        equals(`usedAfterReveal[${change.seen - 1}].reportId`, change.lastSeen),
     );
   const { opens } = change;
   if (opens) {
