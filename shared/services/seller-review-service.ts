@@ -89,8 +89,10 @@ export class SellerReviewService {
     if (!work) return true;
     const seller = await parties.getSeller(tenantId, sellerId);
     if (seller) {
-      if (work.kind === 'reopen') await this.reopenEarlier(seller, tenantId);
-      else {
+      // A suspension may land before the opening's reopening ran (its process died, the sweeper
+      // had not come by): the work item now says `suspended`, so reopen first, then settle.
+      if (work.kind !== 'cleared') await this.reopenEarlier(seller, tenantId);
+      if (work.kind !== 'reopen') {
         await this.settleSuspected(seller, tenantId, work.kind);
         if (work.kind === 'suspended') await this.suspension.afterPenalty(tenantId, sellerId);
         await this.liftHolds(tenantId, sellerId);

@@ -244,6 +244,42 @@ describe('the seller who keeps the code (issue 17)', () => {
     expectProblem(again, 409, 'invalid-state');
   });
 
+  it('refunds the earlier buyer too when the review ends in suspension before its reopening ran', async () => {
+    const s = stack.current;
+    const { listingId, sellerId } = await aListing(s, { price: 4500 });
+    const first = await aSale(s, listingId);
+    expect(await redeemedAfterRevealAndReported(s, first)).toMatchObject({ decision: 'rejected' });
+    // The process answering the second report dies right after its commit: the review is open,
+    // the reopening of the first report is left to the sweeper, and has not run yet.
+    const { reviews } = s.vault;
+    const reconcileSafely = reviews.reconcileSafely;
+    reviews.reconcileSafely = async () => {};
+    const second = await aSale(s, listingId);
+    try {
+      expect(await redeemedAfterRevealAndReported(s, second)).toMatchObject({ decision: 'escalated' });
+    } finally {
+      reviews.reconcileSafely = reconcileSafely;
+    }
+    expect(await reportOf(s, first.orderId, first.card.cardId)).toMatchObject({ decision: 'rejected' });
+
+    const suspended = await s.post(`/v1/sellers/${sellerId}/review`, {
+      outcome: 'suspended',
+      note: 'two buyers, the same pattern',
+      decidedBy: 'desk-4',
+    });
+    expect(suspended.status, suspended.text).toBe(200);
+    await s.vault.sweeper.sweep();
+
+    for (const sale of [first, second]) {
+      expect(await orderOf(s, sale.orderId)).toMatchObject({ state: 'refunded', refunded: EUR(4500) });
+      expect(await reportOf(s, sale.orderId, sale.card.cardId)).toMatchObject({
+        decision: 'refunded',
+        settlement: { outcome: 'refund' },
+      });
+    }
+    expect(await buyerOf(s, first.buyerId)).toMatchObject({ upheld: 1, rejected: 0 });
+  });
+
   it('counts two buyers reporting at the same moment as two: the review opens and both are held', async () => {
     const s = stack.current;
     const { listingId, sellerId } = await aListing(s, { price: 4500 });
