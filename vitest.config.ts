@@ -1,9 +1,35 @@
 import { defineConfig } from 'vitest/config';
 import SlowFirstSequencer from './test/support/slow-first-sequencer.js';
 
+/** Files that set process.env for what they import: kept apart from every other file. */
+const OWN_ENV = ['test/integration/webhook-lambda-handlers.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // Two projects of one run. The files that start stacks and tables (e2e, integration,
+    // browser) share their worker's module graph (isolate: false): each imports the vault, the
+    // AWS SDK and Hono once per worker instead of once per file, which was a third of the suite's
+    // time (issue 18). They keep no module-level state between files: every one makes its own
+    // stack, table, tenant and ids. Unit and infra tests stay isolated (SDK client mocks, CDK
+    // apps), as does the one file that sets process.env for the handlers it imports.
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'isolated',
+          include: ['test/unit/**/*.test.ts', 'test/infra/**/*.test.ts', ...OWN_ENV],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'shared',
+          include: ['test/e2e/**/*.test.ts', 'test/integration/**/*.test.ts', 'test/browser/**/*.test.ts'],
+          exclude: OWN_ENV,
+          isolate: false,
+        },
+      },
+    ],
     // Starts one DynamoDB Local (in memory) per run and provides its endpoint: inject('dynamoEndpoint').
     globalSetup: ['test/support/global-setup.ts'],
     // What the code under test writes to stdout/stderr (EMF and log lines) goes to
