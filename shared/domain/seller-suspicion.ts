@@ -63,8 +63,8 @@ export function reviewOpenedBy(
 
 /**
  * How a used-after-reveal report changes the seller's record: the marks that still count plus
- * the new one (older ones are dropped, so the record stays small), guarded by the marks as read
- * (their number and the last one's report); and the review it opens when it is the one too many.
+ * the new one (older ones are dropped, so the record stays small), guarded by the number read;
+ * and the review it opens when it is the one too many.
  */
 export function suspicionChange(
   sellerId: string,
@@ -76,7 +76,6 @@ export function suspicionChange(
 ): {
   readonly sellerId: string;
   readonly seen: number;
-  readonly lastSeen?: string;
   readonly marks: readonly UsedAfterRevealMark[];
   readonly opens?: { readonly review: SellerReview; readonly event: SellerEvent };
 } {
@@ -84,11 +83,9 @@ export function suspicionChange(
   const marks = [...countingMarks(asRead, now, settings), mark];
   const suspected = isSellerSuspected(asRead, mark.buyerId, now, settings);
   const review = suspected ? reviewOpenedBy(asRead, mark, now, settings) : undefined;
-  const lastSeen = asRead.usedAfterReveal.at(-1)?.reportId;
   return {
     sellerId,
     seen: asRead.usedAfterReveal.length,
-    ...(lastSeen !== undefined ? { lastSeen } : {}),
     marks,
     ...(review
       ? {

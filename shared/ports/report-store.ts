@@ -14,11 +14,6 @@ export interface SellerSuspicionChange {
   readonly sellerId: string;
   /** How many marks the seller had as read: the write commits only if still so. */
   readonly seen: number;
-  /**
-   * The report id of the last mark as read. Each write appends its mark and may drop expired
-   * ones, so a write from the same reading can leave the count unchanged: the last mark cannot.
-   */
-  readonly lastSeen?: string;
   /** The marks to keep: those that still count, and the new one. */
   readonly marks: readonly UsedAfterRevealMark[];
   /** This report puts the seller under review: the review, its event, and reopening work left. */

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Card } from '../../shared/domain/card.js';
 import type { Order } from '../../shared/domain/order.js';
-import type { UsedAfterRevealMark } from '../../shared/domain/seller-standing.js';
-import { suspicionChange } from '../../shared/domain/seller-suspicion.js';
 import { useTestTable } from '../support/dynamo.js';
 import { anOrderIn, reporting, storeReads, storesOn, transitions } from '../support/store-builders.js';
 
@@ -115,52 +113,5 @@ describe('recordReport', () => {
     expect(await sellerOf(order)).toEqual(sellerBefore);
     expect(await cardOf(card)).toMatchObject({ state: 'sold' });
     expect(await orderOf(order)).toMatchObject({ state: 'released' });
-  });
-});
-
-describe('recordReport: a report counted against the seller (issue 17)', () => {
-  // Three buyers put the seller under review here, so neither write below opens one: only the
-  // marks' own guard stands between two reports counted from the same reading.
-  const settings = { sellerSuspicionDays: 30, sellerSuspicionBuyers: 3 };
-  const markOf = (order: Order, cardId: string, reportId: string, at: Date): UsedAfterRevealMark => ({
-    buyerId: order.buyerId,
-    reportId,
-    orderId: order.orderId,
-    cardId,
-    at: at.toISOString(),
-  });
-
-  it('refuses the second of two reports counted from the same reading, also when an expired mark is dropped', async () => {
-    const seed = await anOrderIn(stores, 'revealed');
-    const { tenantId, sellerId } = seed.order;
-    const a = await anOrderIn(stores, 'revealed', { listing: { tenantId, sellerId } });
-    const b = await anOrderIn(stores, 'revealed', { listing: { tenantId, sellerId } });
-    const now = new Date();
-    const seedCard = (seed.cards[0] as Card).cardId;
-    // The seller has an expired mark (40 days old) and one that counts.
-    const expired = markOf(seed.order, seedCard, 'rpt_expired', new Date(now.getTime() - 40 * 86_400_000));
-    const counting = markOf(seed.order, seedCard, 'rpt_counting', new Date(now.getTime() - 60_000));
-    const seeded = reporting(seed.order, seedCard, 'rejected');
-    expect(
-      await reports.recordReport({ ...seeded, seller: { sellerId, seen: 0, marks: [expired, counting] } }),
-    ).toBe('recorded');
-    const asRead = await parties.getSeller(tenantId, sellerId);
-    expect(asRead?.usedAfterReveal).toHaveLength(2);
-
-    // Two buyers' reports, both counted from that reading: each drops the expired mark and adds
-    // its own, so the list keeps its length.
-    const counted = (o: Order, c: Card, evt: string) => {
-      const input = reporting(o, c.cardId, 'rejected');
-      const mark = markOf(o, c.cardId, input.report.reportId, now);
-      return { input, mark, change: suspicionChange(sellerId, asRead, mark, now, settings, evt) };
-    };
-    const first = counted(a.order, a.cards[0] as Card, 'evt_a');
-    const second = counted(b.order, b.cards[0] as Card, 'evt_b');
-    expect(await reports.recordReport({ ...first.input, seller: first.change })).toBe('recorded');
-
-    expect(await reports.recordReport({ ...second.input, seller: second.change })).toBe('conflict');
-
-    // The first buyer's mark is kept: the second report is decided again from a fresh reading.
-    expect((await parties.getSeller(tenantId, sellerId))?.usedAfterReveal).toEqual([counting, first.mark]);
   });
 });

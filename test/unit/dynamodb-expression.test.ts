@@ -146,16 +146,6 @@ describe('expression builder', () => {
     });
   });
 
-  it('keeps a list index outside the name placeholder, naming the list once', () => {
-    const e = expression()
-      .set('marks', ['m'])
-      .when(sizeEquals('marks', 2), equals('marks[1].reportId', 'rpt_1'))
-      .build();
-    expect(e.ConditionExpression).toBe('size(#marks) = :marks_2 AND #marks[1].#reportId = :reportId');
-    expect(e.ExpressionAttributeNames).toEqual({ '#marks': 'marks', '#reportId': 'reportId' });
-    expectNoStrayPlaceholders(e);
-  });
-
   it('creates no names or values for a condition with none, and no fields at all when empty', () => {
     expect(expression().build()).toEqual({});
     expect(expression().remove('head').build()).toEqual({

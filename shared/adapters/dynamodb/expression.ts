@@ -6,10 +6,7 @@
  * attribute replaces the earlier one (DynamoDB refuses two updates of one path anyway).
  */
 
-/**
- * An attribute, a member of a map attribute written with dots (`escalation.attempts`), or an
- * element of a list attribute by its index (`marks[1].reportId`).
- */
+/** An attribute, or a member of a map attribute written with dots (`escalation.attempts`). */
 export type Path = string;
 
 type Comparison = '=' | '<>' | '<' | '<=' | '>' | '>=';
@@ -197,13 +194,11 @@ class Placeholders {
     return path
       .split('.')
       .map((part) => {
-        // A list index (`marks[2]`) stays outside the placeholder: DynamoDB reads `#marks[2]`.
-        const [, attribute = part, index = ''] = /^(.*?)((?:\[\d+\])*)$/.exec(part) ?? [];
-        const known = this.names.get(attribute);
-        if (known) return `${known}${index}`;
-        const placeholder = this.unique('#', attribute, (x) => [...this.names.values()].includes(x));
-        this.names.set(attribute, placeholder);
-        return `${placeholder}${index}`;
+        const known = this.names.get(part);
+        if (known) return known;
+        const placeholder = this.unique('#', part, (x) => [...this.names.values()].includes(x));
+        this.names.set(part, placeholder);
+        return placeholder;
       })
       .join('.');
   }

@@ -1,6 +1,6 @@
 import { type SellerEvent, sellerStatuses } from '../../domain/seller-standing.js';
 import type { ReviewWorkKind, SellerSuspicionChange } from '../../ports/report-store.js';
-import { anyOf, equals, expression, notExists, sizeEquals } from './expression.js';
+import { anyOf, expression, notExists, sizeEquals } from './expression.js';
 import { keys } from './keys.js';
 import { sellerEventItem } from './seller-strike-items.js';
 import type { TaggedItem } from './transact.js';
@@ -10,9 +10,8 @@ const SELLER = words(sellerStatuses);
 
 /**
  * A used-after-reveal report counted against the seller: the marks rewritten (those that still
- * count, and the new one) while the seller still has the marks as read (as many, the same one
- * last), so two buyers' reports at once cannot both count from the same reading and miss the
- * threshold. The report that reaches
+ * count, and the new one) while the seller still has as many as read, so two buyers' reports at
+ * once cannot both count from the same reading and miss the threshold. The report that reaches
  * it opens the review in the same transaction, with its event and the work it leaves.
  */
 export function suspicionItems(
@@ -29,10 +28,6 @@ export function suspicionItems(
       change.seen === 0
         ? anyOf(notExists('usedAfterReveal'), sizeEquals('usedAfterReveal', 0))
         : sizeEquals('usedAfterReveal', change.seen),
-      // A concurrent write that dropped an expired mark keeps the count: not its own mark, last.
-      change.seen > 0 && change.lastSeen !== undefined
-        ? equals(`usedAfterReveal[${change.seen - 1}].reportId`, change.lastSeen)
-        : undefined,
     );
   const { opens } = change;
   if (opens) {
