@@ -80,7 +80,8 @@ export class BusinessMonitoring extends Construct {
       props,
       'EscalationWaiting',
       `An escalation has waited more than half its deadline (${halfDeadline} s): the dispute desk is behind, ` +
-        'and at the deadline the default (refund, no penalty) applies.',
+        "and at the deadline each escalation's reason gives its default: refund without a seller penalty, " +
+        'or reject for buyer_credit_poor and unproven_history (GET /v1/escalations, oldest first).',
       total('OldestEscalationAge', Duration.minutes(5), 'Maximum'),
       halfDeadline,
     );

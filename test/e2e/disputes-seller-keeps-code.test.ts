@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../shared/domain/vault-settings.js';
+import { runAdminCli } from '../support/admin-cli.js';
 import {
   buyerOf,
   EUR,
@@ -423,5 +424,45 @@ describe('the seller who keeps the code (issue 17)', () => {
         reviewSince: expect.any(String),
       });
     }
+
+    // Settling answers the report with both records too, as they stand after the decision.
+    const settled = await s.post(`/v1/escalations/${mine[0].reportId}/settle`, {
+      outcome: 'refund_without_penalty',
+      note: 'cannot tell who redeemed it',
+      decidedBy: 'desk-3',
+    });
+    expect(settled.status, settled.text).toBe(200);
+    expect(settled.body).toMatchObject({
+      reportId: mine[0].reportId,
+      status: 'closed',
+      buyerRecord: { reportsTotal: 1, upheldTotal: 1, rejectedIn90Days: 0, creditPoor: false },
+      sellerRecord: { sellerId, strikes: 0, usedAfterRevealBuyers: 2, review: 'under_review' },
+    });
   });
+
+  it('closes a review from the operator CLI as from the route: cleared, on the trail by the operator', async () => {
+    const s = stack.current;
+    const { sellerId, first, second } = await aSellerUnderReview(s);
+
+    const run = await runAdminCli(
+      { endpoint: s.dynamodbEndpoint, tableName: s.tableName },
+      ...['seller', 'review', s.devTenantId, sellerId, 'cleared', '--note', 'issuer logs', '--by', 'ops-9'],
+    );
+
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`review of seller ${sellerId}`);
+    expect((await sellerOf(s, sellerId)).review).toBeUndefined();
+    const trail = (await s.get(`/v1/sellers/${sellerId}/events`)).body.events;
+    // The CLI dates its event by the real clock, the stack by the test clock: found, not last.
+    expect(trail).toContainEqual(
+      expect.objectContaining({
+        type: 'seller.review_closed',
+        by: 'ops-9',
+        data: expect.objectContaining({ outcome: 'cleared' }),
+      }),
+    );
+    for (const sale of [first, second]) {
+      expect(await reportOf(s, sale.orderId, sale.card.cardId)).toMatchObject({ decision: 'rejected' });
+    }
+  }, 60_000);
 });

@@ -60,6 +60,9 @@ describe('business monitoring', () => {
       Namespace: 'CardVault',
       Statistic: 'Maximum',
     });
+    // What the operator reads when it fires: the default depends on the reason (issue 17 item 4).
+    expect(alarm.AlarmDescription).toContain('refund without a seller penalty');
+    expect(alarm.AlarmDescription).toContain('reject for buyer_credit_poor and unproven_history');
   });
 
   it("alarms at the first lock of a seller's deposits (issue 19: a budget of rejected codes)", () => {
