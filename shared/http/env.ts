@@ -3,6 +3,15 @@ import type { Context } from 'hono';
 import { IdempotencyKeyInvalidError, IdempotencyKeyMissingError, ValidationError } from '../domain/errors.js';
 import { validationIssues } from './validation-issues.js';
 
+/** How a problem's detail names the part of the request that failed validation. */
+const PARTS: Readonly<Record<string, string>> = {
+  json: 'request body',
+  form: 'request body',
+  query: 'query',
+  param: 'path',
+  header: 'headers',
+};
+
 /** Per-request values set by middleware. */
 export type AppEnv = { Variables: { tenantId: string; requestId: string } };
 
@@ -22,8 +31,9 @@ export function routeApp() {
         }
         throw new IdempotencyKeyInvalidError('the Idempotency-Key must be 1-255 visible ASCII characters');
       }
+      const part = PARTS[target] ?? 'request';
       throw new ValidationError(
-        `invalid ${target}: ${errors.map((e) => `${e.path || target} ${e.message}`).join('; ')}`,
+        `the ${part} is not valid: ${errors.map((e) => `${e.path || part} ${e.message}`).join('; ')}`,
         { errors },
       );
     },

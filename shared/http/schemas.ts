@@ -3,7 +3,12 @@ import * as z from './zod.js';
 
 /** Ids minted by the vault: `<prefix>_` + 26 Crockford base32 characters. */
 export const vaultId = (prefix: string) =>
-  z.string().regex(new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`), `must be a ${prefix}_ id`);
+  z
+    .string()
+    .regex(
+      new RegExp(`^${prefix}_[0-9A-HJKMNP-TV-Z]{26}$`),
+      `must be ${/^[aeiou]/.test(prefix) ? 'an' : 'a'} ${prefix}_ id`,
+    );
 
 /**
  * The query of a list whose rows are events (a trail, an endpoint's deliveries): `cursor` is the

@@ -287,6 +287,20 @@ const oversized = () =>
     cards: Array.from({ length: 2300 }, (_, i) => ({ code: `${SECRET}${i}${'A'.repeat(110)}` })),
   });
 
+describe('a validation problem’s detail', () => {
+  it('names what was wrong in plain words: the request body, a query, an id', async () => {
+    const s = stack.current;
+    const { listingId } = await aListing(s);
+    const body = await s.post(`/v1/listings/${listingId}/cards`, { cards: [{ code: 12345678 }] });
+    expect(body.status).toBe(400);
+    expect(body.body.detail).toBe('the request body is not valid: cards.0.code must be string');
+    const id = await s.get('/v1/orders/ord_bad!');
+    expect(id.body.detail).toBe('the path is not valid: orderId must be an ord_ id');
+    const query = await s.get(`/v1/orders/${'ord_'.padEnd(30, 'A')}/events?limit=0`);
+    expect(query.body.detail).toMatch(/^the query is not valid: limit /);
+  });
+});
+
 describe('a body over the size limit', () => {
   it('is refused with 413 payload-too-large and changes nothing', async () => {
     const s = stack.current;
