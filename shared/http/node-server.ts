@@ -1,4 +1,11 @@
-import { type Server, STATUS_CODES } from 'node:http';
+import {
+  createServer,
+  type IncomingMessage,
+  type RequestListener,
+  type Server,
+  type ServerOptions,
+  STATUS_CODES,
+} from 'node:http';
 import type { Duplex } from 'node:stream';
 import { serve } from '@hono/node-server';
 import { problemBody } from './problem.js';
@@ -20,18 +27,26 @@ export function serveApp(
 ): Promise<RunningServer> {
   const hostname = options.hostname ?? '127.0.0.1';
   return new Promise((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: options.port, hostname }, (info) => {
-      server.off('error', onError);
-      resolve({
-        url: `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${info.port}`,
-        port: info.port,
-        close: () =>
-          new Promise<void>((done) => {
-            (server as Server).closeAllConnections?.();
-            server.close(() => done());
-          }),
-      });
-    });
+    const server = serve(
+      {
+        fetch: app.fetch,
+        port: options.port,
+        hostname,
+        createServer: withRequestCheck as typeof createServer,
+      },
+      (info) => {
+        server.off('error', onError);
+        resolve({
+          url: `http://${hostname === '0.0.0.0' ? '127.0.0.1' : hostname}:${info.port}`,
+          port: info.port,
+          close: () =>
+            new Promise<void>((done) => {
+              (server as Server).closeAllConnections?.();
+              server.close(() => done());
+            }),
+        });
+      },
+    );
     const onError = (error: NodeJS.ErrnoException) => {
       reject(
         new Error(
@@ -46,6 +61,30 @@ export function serveApp(
     server.on('clientError', answerClientError);
   });
 }
+
+/**
+ * Requests Node parses but no route can take: no Host header (Node would answer a bare 400
+ * itself) or a target that is not a path (`OPTIONS *`, which @hono/node-server answers with a
+ * bare 400). Both get the parser's problem instead, before the app.
+ */
+function withRequestCheck(serverOptions: ServerOptions, listener: RequestListener): Server {
+  return createServer({ ...serverOptions, requireHostHeader: false }, (req, res) => {
+    if (isRoutable(req)) return listener(req, res);
+    const problem = problemBody('malformed-request');
+    const body = JSON.stringify(problem);
+    res.writeHead(problem.status, {
+      'Content-Type': 'application/problem+json',
+      'Content-Length': Buffer.byteLength(body),
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      Connection: 'close',
+    });
+    res.end(body);
+  });
+}
+
+const isRoutable = (req: IncomingMessage): boolean =>
+  Boolean(req.headers.host) && req.url?.startsWith('/') === true;
 
 /**
  * Node's parser refused the request before the app saw it (bad request line, duplicate

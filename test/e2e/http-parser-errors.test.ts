@@ -35,6 +35,16 @@ describe("requests refused by Node's HTTP parser", () => {
     expectProblemAnswer(await rawExchange(stack.current.apiUrl, [request], 1), 431, 'headers-too-large');
   });
 
+  it('answers a request without a Host header with a malformed-request problem', async () => {
+    const request = 'GET /health HTTP/1.1\r\n\r\n';
+    expectProblemAnswer(await rawExchange(stack.current.apiUrl, [request], 1), 400, 'malformed-request');
+  });
+
+  it('answers an asterisk target (OPTIONS *) with a malformed-request problem', async () => {
+    const request = 'OPTIONS * HTTP/1.1\r\nHost: vault\r\n\r\n';
+    expectProblemAnswer(await rawExchange(stack.current.apiUrl, [request], 1), 400, 'malformed-request');
+  });
+
   it('answers a bad request line with a malformed-request problem', async () => {
     const request = 'THIS IS NOT HTTP\r\n\r\n';
     expectProblemAnswer(await rawExchange(stack.current.apiUrl, [request], 1), 400, 'malformed-request');
