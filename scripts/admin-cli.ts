@@ -208,8 +208,10 @@ async function escalationCommand(
   if (!tenantId) throw new UsageError();
   if (command === 'list') {
     let cursor: string | undefined;
+    let listed = 0;
     do {
       const page = await vault.escalations.list(tenantId, 100, cursor);
+      listed += page.cases.length;
       for (const { report: r, buyerRecord: b, sellerRecord: s } of page.cases)
         console.log(
           `${r.reportId}  order ${r.orderId}  card ${r.cardId}  ${r.escalation?.reason}  deadline ${r.escalation?.deadline}` +
@@ -218,6 +220,8 @@ async function escalationCommand(
         );
       cursor = page.nextCursor;
     } while (cursor);
+    // An empty answer is an answer: the operator should not wonder whether the command ran.
+    if (listed === 0) console.log(`no open escalation for tenant ${tenantId}`);
     return;
   }
   const outcomes: readonly string[] = OPERATOR_OUTCOMES;

@@ -27,9 +27,9 @@ describe('the operator CLI on DynamoDB Local', () => {
       expect(run.status).toBe(1);
       expect(run.stderr).toContain(`no tenant tnt_nobody in table ${table.tableName}`);
     }
-    // A tenant that exists and has no open escalation: nothing to list, and no error.
+    // A tenant that exists and has no open escalation: says so, and no error.
     expect(known.status, known.stderr).toBe(0);
-    expect(known.stdout).toBe('');
+    expect(known.stdout.trim()).toBe(`no open escalation for tenant ${tenantId}`);
   });
 
   it("closes a seller's review only while one is open, and refuses an unknown outcome with the usage", async () => {
