@@ -1,5 +1,5 @@
 import { createHash, createPublicKey } from 'node:crypto';
-import { GetPublicKeyCommand, type KMSClient, SignCommand } from '@aws-sdk/client-kms';
+import { GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { DependencyUnavailableError } from '../../domain/errors.js';
 import type { EvidenceJwk, EvidenceSigner } from '../../ports/evidence-signer.js';
 import { evidenceJwk } from '../evidence-jwk.js';
@@ -85,4 +85,14 @@ export class KmsEvidenceSigner implements EvidenceSigner {
       throw new DependencyUnavailableError(`KMS ${operation} failed (${name})`, {}, { cause: error });
     }
   }
+}
+
+/** The signer on a KMS client with the SDK's standard retries; create it once per cold start. */
+export function createKmsEvidenceSigner(options: { keyId: string; region?: string }): KmsEvidenceSigner {
+  const client = new KMSClient({
+    ...(options.region ? { region: options.region } : {}),
+    retryMode: 'standard',
+    maxAttempts: 3,
+  });
+  return new KmsEvidenceSigner({ client, keyId: options.keyId });
 }
