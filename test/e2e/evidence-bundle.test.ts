@@ -1,3 +1,8 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { verifyTrail } from '../../shared/evidence/trail-chain.js';
 import { verifyEvidence } from '../../shared/evidence/verify-evidence.js';
@@ -152,6 +157,31 @@ describe('evidence: a signed, hash-chained bundle of an order', () => {
         cards.map((c) => c.code),
       ),
     ).toEqual([]);
+  });
+
+  it('verifies offline from the command line (npm run evidence:verify), and refuses a file with one byte changed', async () => {
+    const s = stack.current;
+    const { orderId } = await aRevealedOrder(s);
+    const { answer } = await evidenceOf(orderId);
+    const dir = await mkdtemp(join(tmpdir(), 'evidence-'));
+    const good = join(dir, 'evidence.json');
+    const bad = join(dir, 'tampered.json');
+    await writeFile(good, JSON.stringify({ ...answer, jwks: await jwks() }));
+    const tampered = {
+      ...answer.bundle,
+      trail: answer.bundle.trail.map((e: any, i: number) =>
+        i === 0 ? { ...e, at: e.at.replace(/.$/, '1') } : e,
+      ),
+    };
+    await writeFile(bad, JSON.stringify({ ...answer, bundle: tampered, jwks: await jwks() }));
+    const run = (file: string) =>
+      promisify(execFile)('npx', ['tsx', 'scripts/evidence-verify.ts', file]).then(
+        ({ stdout }) => ({ code: 0, stdout }),
+        (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
+      );
+    const [ok, refused] = await Promise.all([run(good), run(bad)]);
+    expect(ok).toMatchObject({ code: 0, stdout: expect.stringMatching(/^verified: /) });
+    expect(refused).toMatchObject({ code: 1, stdout: expect.stringMatching(/^NOT verified: /) });
   });
 
   it('answers 404 for an order of another marketplace or none, 400 for a malformed id', async () => {
