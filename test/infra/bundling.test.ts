@@ -132,6 +132,7 @@ describe('bundled handlers, invoked with API Gateway and Scheduler events', () =
     [ENV.logLevel]: 'warn',
     [ENV.codeKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/test',
     [ENV.fingerprintKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/test-mac',
+    [ENV.evidenceKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/test-evidence',
   });
   beforeAll(async () => {
     const tenants = new TenantService({
