@@ -384,7 +384,7 @@ describe('operations', () => {
 
   it('outputs the API URL, table name, key ARNs and topic ARN', () => {
     expect(Object.keys(s.template.findOutputs('*')).sort()).toEqual(
-      ['AlarmTopicArn', 'ApiUrl', 'CodeKeyArn', 'FingerprintKeyArn', 'TableName'].sort(),
+      ['AlarmTopicArn', 'ApiUrl', 'CodeKeyArn', 'EvidenceKeyArn', 'FingerprintKeyArn', 'TableName'].sort(),
     );
   });
 });
