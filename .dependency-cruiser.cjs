@@ -11,10 +11,13 @@ module.exports = {
     {
       name: 'client-stands-alone',
       comment:
-        'client/ is what a marketplace copies: it needs fetch and nothing else of ours but the webhook verifier (node:crypto only)',
+        'client/ is what a marketplace copies: it needs fetch and nothing else of ours but the webhook verifier (node:crypto only) and the evidence verifier (WebCrypto only)',
       severity: 'error',
       from: { path: '^client/' },
-      to: { pathNot: '^(client/|shared/webhooks/verify-webhook\\.ts$|(node:)?crypto$)' },
+      to: {
+        pathNot:
+          '^(client/|shared/webhooks/verify-webhook\\.ts$|shared/evidence/(canonical-json|trail-chain|verify-evidence)\\.ts$|(node:)?crypto$)',
+      },
     },
     {
       name: 'domain-is-pure',

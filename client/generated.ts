@@ -191,6 +191,10 @@ export type OrderEvents = {
     to?: string;
     at: string;
     data?: Record<string, unknown>;
+    /** The previous event's `hash`; absent on the trail's first event. */
+    prevHash?: string;
+    /** Lower-case hex SHA-256 of the RFC 8785 canonical JSON of this event as shown here, without `hash`. Absent on events written before the chain. */
+    hash?: string;
   }>;
   nextCursor?: string;
 };
@@ -491,6 +495,66 @@ export type CreateDepositLink = {
   logoUrl?: string;
 };
 
+export type SignedEvidence = {
+  bundle: EvidenceBundle;
+  /** JWS compact serialization (RFC 7515), protected header `{"alg":"ES256","kid":…}`, payload the RFC 8785 canonical JSON of `bundle`. Verify with a key of `GET /v1/evidence-keys`. */
+  jws: string;
+};
+
+export type EvidenceBundle = {
+  format: "card-vault-evidence/1";
+  issuedAt: string;
+  order: EvidenceOrder;
+  /** The `hash` of the trail's last event, as the order holds it: the trail must end there. */
+  trailHead?: string;
+  /** The whole trail in chain order, each event as `GET /v1/orders/{orderId}/events` shows it. */
+  trail: Array<{
+    eventId: string;
+    type: string;
+    actor: "buyer" | "seller" | "marketplace" | "vault" | "sweeper" | "issuer";
+    from?: string;
+    to?: string;
+    at: string;
+    data?: Record<string, unknown>;
+    /** The previous event's `hash`; absent on the trail's first event. */
+    prevHash?: string;
+    /** Lower-case hex SHA-256 of the RFC 8785 canonical JSON of this event as shown here, without `hash`. Absent on events written before the chain. */
+    hash?: string;
+  }>;
+  issuerChecks: Array<IssuerCheck>;
+  /** Every report, with its decision and rationale. */
+  reports: Array<Report>;
+};
+
+export type EvidenceOrder = Order & {
+  brand: string;
+  unitPrice: Money;
+  faceValue?: Money;
+};
+
+export type IssuerCheck = {
+  cardId: string;
+  when: "before_reveal" | "report";
+  checkedAt: string;
+  state: "active" | "redeemed" | "invalid" | "unreachable";
+  balance?: Money;
+  lastUsedAt?: string;
+  redeemedAt?: string;
+  reportId?: string;
+};
+
+export type EvidenceKeys = {
+  keys: Array<{
+    kty: "EC";
+    crv: "P-256";
+    x: string;
+    y: string;
+    kid: string;
+    alg: "ES256";
+    use: "sig";
+  }>;
+};
+
 /** Every problem code the API may answer; a `CardVaultProblem` carries one. */
 export type ProblemCode = "malformed-request" | "request-timeout" | "concurrent-update" | "payload-too-large" | "headers-too-large" | "internal" | "dependency-unavailable" | "validation" | "malformed-json" | "unauthorized" | "seller-suspended" | "unsupported-media-type" | "unknown-brand" | "rate-limited" | "not-found" | "invalid-state" | "deposit-budget-exhausted" | "card-not-available" | "idempotency-key-missing" | "idempotency-key-invalid" | "out-of-stock" | "idempotency-key-reused" | "self-purchase" | "order-expired" | "already-paid" | "payment-reference-reused" | "amount-mismatch" | "not-revealed" | "payment-not-cleared" | "already-revealed" | "code-already-redeemed" | "dispute-window-closed" | "already-reported" | "report-not-open" | "webhook-endpoint-limit" | "webhook-url-refused";
 
@@ -529,6 +593,8 @@ export const operations = {
   createDepositLink: { method: 'POST', path: '/v1/listings/{listingId}/deposit-links', idempotencyKey: false },
   getLink: { method: 'GET', path: '/v1/links/{linkId}', idempotencyKey: false },
   revokeLink: { method: 'DELETE', path: '/v1/links/{linkId}', idempotencyKey: false },
+  getOrderEvidence: { method: 'GET', path: '/v1/orders/{orderId}/evidence', idempotencyKey: false },
+  listEvidenceKeys: { method: 'GET', path: '/v1/evidence-keys', idempotencyKey: false },
 } as const;
 
 export type OperationId = keyof typeof operations;
@@ -824,6 +890,24 @@ export abstract class CardVaultOperations {
    */
   revokeLink(path: { linkId: string }, options?: CallOptions): Promise<Link> {
     return this.send<Link>('revokeLink', { path }, options);
+  }
+
+  /**
+   * An order's signed evidence bundle
+   *
+   * Everything the vault knows of the sale, for a chargeback: the order (listing, brand, face value, price, every timestamp), the whole hash-chained trail, every issuer check, every report with its decision and rationale. Built on request and signed (`jws`, ES256) with a key of `GET /v1/evidence-keys`. Never a code, PIN or token.
+   */
+  getOrderEvidence(path: { orderId: string }, options?: CallOptions): Promise<SignedEvidence> {
+    return this.send<SignedEvidence>('getOrderEvidence', { path }, options);
+  }
+
+  /**
+   * The keys evidence bundles are signed with (JWKS)
+   *
+   * A JSON Web Key Set (RFC 7517): EC P-256 keys for ES256, the current one and those kept from before, so a bundle signed under an older key still verifies.
+   */
+  listEvidenceKeys(options?: CallOptions): Promise<EvidenceKeys> {
+    return this.send<EvidenceKeys>('listEvidenceKeys', {  }, options);
   }
 
 }

@@ -2,7 +2,8 @@
  * The typed card-vault client for marketplaces: one method per operation of `/openapi.json`
  * (generated into ./generated.ts), problems as `CardVaultProblem` with a typed `code`, automatic
  * Idempotency-Keys on orders and reveals, retries on `concurrent-update` and 503 that follow
- * `Retry-After`, and `verifyWebhook` for the receiving end. No dependency beyond `fetch`.
+ * `Retry-After`, `verifyWebhook` for the receiving end, and `verifyEvidence` for an evidence bundle
+ * (WebCrypto only). No dependency beyond `fetch`.
  *
  *   const vault = new CardVaultClient({ baseUrl, apiKey });
  *   const order = await vault.placeOrder({ listingId, buyerId });
@@ -29,6 +30,14 @@ export class CardVaultClient extends CardVaultOperations {
   }
 }
 
+export { canonicalize } from '../shared/evidence/canonical-json.js';
+export { type ChainVerdict, chainOrder, verifyTrail } from '../shared/evidence/trail-chain.js';
+export {
+  type EvidenceAnswer,
+  type EvidenceVerdict,
+  type Jwks,
+  verifyEvidence,
+} from '../shared/evidence/verify-evidence.js';
 export { SIGNATURE_HEADER, verifyWebhook, WebhookSignatureError } from '../shared/webhooks/verify-webhook.js';
 export type * from './generated.js';
 export { operations } from './generated.js';

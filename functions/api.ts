@@ -1,10 +1,12 @@
 import { handle } from 'hono/aws-lambda';
+import { createKmsEvidenceSigner } from '../shared/adapters/kms/kms-evidence-signer.js';
 import { endpointUrlPolicy } from '../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
 import { linkPageRoutes } from '../shared/http/pages/link-page-routes.js';
 import { depositOperations } from '../shared/http/routes/deposit-routes.js';
 import { escalationRoutes } from '../shared/http/routes/escalation-routes.js';
+import { evidenceRoutes } from '../shared/http/routes/evidence-routes.js';
 import { linkRoutes } from '../shared/http/routes/link-routes.js';
 import { listingRoutes } from '../shared/http/routes/listing-routes.js';
 import { orderRoutes } from '../shared/http/routes/order-routes.js';
@@ -16,12 +18,19 @@ import { flushingMetrics } from './support/flush-metrics.js';
 import { lambdaAdapters } from './support/lambda-adapters.js';
 
 /**
- * Everything that never touches a code's plaintext: no cipher, no issuer, no KMS rights at all.
+ * Everything that never touches a code's plaintext: no cipher, no issuer, and of KMS only the
+ * evidence key's Sign and GetPublicKey.
  * The one function that reads or writes webhook endpoints (their signing secrets).
  */
-const adapters = lambdaAdapters(loadLambdaConfig());
-// In AWS a webhook URL is https on a public address, always: no setting loosens it.
-const vault = vaultForApi({ ...adapters, endpointUrls: endpointUrlPolicy('aws') });
+const config = loadLambdaConfig(['evidenceKeyId']);
+const adapters = lambdaAdapters(config);
+const vault = vaultForApi({
+  ...adapters,
+  // In AWS a webhook URL is https on a public address, always: no setting loosens it.
+  endpointUrls: endpointUrlPolicy('aws'),
+  // The only function that may sign evidence (kms:Sign on the evidence key, nothing else of KMS).
+  evidenceSigner: createKmsEvidenceSigner({ keyId: config.evidenceKeyId }),
+});
 const app = createApp({
   tenants: vault.tenants,
   limits: vault.limits,
@@ -34,6 +43,7 @@ const app = createApp({
     escalationRoutes(vault.escalations),
     webhookEndpointRoutes(vault.webhookEndpoints, vault.webhookDeliveries),
     linkRoutes(vault.links),
+    evidenceRoutes(vault.evidence),
   ],
   // The hosted pages' GETs and assets; their forms post to the reveal and deposit functions.
   pages: [linkPageRoutes({ links: vault.links, standing: vault.standing, logger: adapters.logger })],

@@ -52,6 +52,7 @@ export class CardVaultStack extends Stack {
       decrypt: this.functions.reveal,
       encrypt: this.functions.deposit,
       mac: this.functions.deposit,
+      sign: this.functions.api,
     });
     this.http = new VaultHttpApi(this, 'Http', { config, functions: this.functions });
     this.sweeper = new SweeperSchedule(this, 'Sweeper', {
@@ -82,7 +83,7 @@ export class CardVaultStack extends Stack {
       ...(config.alarmEmail === undefined ? {} : { email: config.alarmEmail }),
     });
     this.keyChanges = new KeyChangeAlerts(this, 'KeyChanges', {
-      keys: [this.keys.codeKey, this.keys.fingerprintKey],
+      keys: [this.keys.codeKey, this.keys.fingerprintKey, this.keys.evidenceKey],
       alarms: this.alarmTopic,
       stage: config.stage,
     });
@@ -137,6 +138,11 @@ export class CardVaultStack extends Stack {
     output(OUTPUTS.tableName, this.table.table.tableName, 'The vault table (read by `npm run tenant`)');
     output(OUTPUTS.codeKeyArn, this.keys.codeKey.keyArn, 'KMS key sealing card codes');
     output(OUTPUTS.fingerprintKeyArn, this.keys.fingerprintKey.keyArn, 'KMS HMAC key for code fingerprints');
+    output(
+      OUTPUTS.evidenceKeyArn,
+      this.keys.evidenceKey.keyArn,
+      'KMS ECC_NIST_P256 key signing evidence bundles',
+    );
     output(OUTPUTS.alarmTopicArn, this.alarmTopic.topic.topicArn, 'SNS topic every alarm notifies');
 
     applyNagSuppressions({

@@ -94,11 +94,12 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     entry: 'functions/api.ts',
     servesOpenApiDocument: true,
     description:
-      'card-vault HTTP API: every route but deposit, withdrawal, reveal and reports; links and the hosted pages. No KMS rights.',
+      'card-vault HTTP API: every route but deposit, withdrawal, reveal and reports; links and the hosted pages. Of KMS, kms:Sign and kms:GetPublicKey on the evidence key only.',
     // A few DynamoDB round trips per request; 10 s is generous and still fails fast.
     memoryMb: 512,
     timeoutSeconds: 10,
-    sdkClients: ['dynamodb'],
+    // kms: the evidence bundles' signatures (GET /v1/orders/{id}/evidence).
+    sdkClients: ['dynamodb', 'kms'],
     reads: ['GetItem', 'Query'],
     // The open escalations list (gsi2); a settled refund with a penalty can suspend the seller,
     // which walks the seller's open orders (gsi2 too).

@@ -7,6 +7,7 @@ export const OUTPUTS = {
   tableName: 'TableName',
   codeKeyArn: 'CodeKeyArn',
   fingerprintKeyArn: 'FingerprintKeyArn',
+  evidenceKeyArn: 'EvidenceKeyArn',
   alarmTopicArn: 'AlarmTopicArn',
 } as const;
 

@@ -6,7 +6,6 @@ import { createDynamoStores } from '../shared/adapters/dynamodb/dynamodb-stores.
 import { tableDefinition } from '../shared/adapters/dynamodb/table-definition.js';
 import { ulidIdGenerator } from '../shared/adapters/ids/ulid-id-generator.js';
 import { createLogger } from '../shared/adapters/logging/json-logger.js';
-import { endpointUrlPolicy } from '../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { loadSettings } from '../shared/config/config.js';
 import { loadAdminConfig } from '../shared/config/tool-config.js';
 import { OPERATOR_OUTCOMES, type OperatorOutcome } from '../shared/domain/escalation.js';
@@ -17,7 +16,7 @@ import { noMetrics } from '../shared/ports/metrics.js';
 import { DepositUnlockService } from '../shared/services/deposit-unlock-service.js';
 import { ReinstatementService } from '../shared/services/reinstatement-service.js';
 import { TenantService } from '../shared/services/tenant-service.js';
-import { vaultForApi } from '../shared/services/vault.js';
+import { vaultForDesk } from '../shared/services/vault.js';
 
 const USAGE = `Usage:
   npm run tenant -- create <name> [--stage <stage> | --table <name>] [--region <region>]
@@ -186,11 +185,10 @@ async function requireTenant(
 
 /** The escalation desk without a cipher or issuer: settling never opens a code. */
 function vaultForOperators(doc: ReturnType<typeof createDynamoClients>['doc'], tableName: string) {
-  return vaultForApi({
+  return vaultForDesk({
     stores: createDynamoStores({ doc, tableName }),
     clock: systemClock,
     ids: ulidIdGenerator,
-    endpointUrls: endpointUrlPolicy('aws'),
     logger: createLogger({ level: 'warn' }),
     // An operator's process: its stdout is no CloudWatch log, so its settlements are not counted.
     metrics: noMetrics,
@@ -199,7 +197,7 @@ function vaultForOperators(doc: ReturnType<typeof createDynamoClients>['doc'], t
 }
 
 async function escalationCommand(
-  vault: ReturnType<typeof vaultForApi>,
+  vault: ReturnType<typeof vaultForDesk>,
   command: string,
   args: string[],
   options: { note?: string | undefined; by?: string | undefined },

@@ -1,5 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { CardVaultClient, CardVaultProblem } from '../client/index.js';
+import {
+  CardVaultClient,
+  CardVaultProblem,
+  type EvidenceAnswer,
+  type Jwks,
+  verifyEvidence,
+} from '../client/index.js';
 import { loadDemoConfig } from '../shared/config/tool-config.js';
 
 /**
@@ -153,6 +159,20 @@ console.log('\n3) Fraud: the buyer reports a code that still works (F5)');
   );
   const events = await call(() => vault.listOrderEvents({ orderId }));
   say('the audit trail', events.status, (events.body.events as Json[]).map((e) => e.type).join(' > '));
+  // What the marketplace hands its payment processor when this buyer files a chargeback anyway.
+  const evidence = await call(() => vault.getOrderEvidence({ orderId }));
+  const keys = await call(() => vault.listEvidenceKeys());
+  const verdict = await verifyEvidence(evidence.body as EvidenceAnswer, keys.body as Jwks);
+  const bundle = evidence.body.bundle as Json;
+  say(
+    'the signed evidence bundle',
+    evidence.status,
+    `${bundle.trail.length} chained events, ${bundle.issuerChecks.length} issuer checks, ` +
+      `${bundle.reports.length} report(s): ${verdict.ok ? `verified (kid ${verdict.kid.slice(0, 8)}…)` : `NOT verified (${verdict.problem})`}`,
+  );
+  for (const r of bundle.reports as Json[])
+    console.log(`        report ${r.decision}: ${r.evidence.rationale}`);
+  console.log(`        jws: ${String(evidence.body.jws).slice(0, 60)}…`);
 }
 console.log(
   "\n4) Hosted pages: the buyer reveals on the vault's own page, the marketplace never sees the code",

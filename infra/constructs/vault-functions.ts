@@ -112,7 +112,7 @@ export class VaultFunctions extends Construct {
       }
       return fn;
     };
-    this.api = make('api', 'Api');
+    this.api = make('api', 'Api', { [ENV.evidenceKeyId]: keys.evidenceKey.keyArn });
     this.deposit = make('deposit', 'Deposit', {
       [ENV.codeKeyId]: keys.codeKey.keyArn,
       [ENV.fingerprintKeyId]: keys.fingerprintKey.keyArn,

@@ -16,6 +16,8 @@ const ENCRYPT_ACTIONS = [
   'kms:GenerateDataKeyPairWithoutPlaintext',
 ];
 const MAC_ACTIONS = ['kms:GenerateMac', 'kms:VerifyMac'];
+/** What makes an evidence signature: no principal but the api function's role may. */
+const SIGN_ACTIONS = ['kms:Sign'];
 
 /**
  * The request must carry exactly the context keys tenantId and cardId:
@@ -46,12 +48,19 @@ export interface KeyUsers {
   readonly encrypt: KeyUser;
   /** May fingerprint codes (the deposit function). */
   readonly mac: KeyUser;
+  /** May sign evidence bundles and read the evidence key's public key (the api function). */
+  readonly sign: KeyUser;
 }
 
-/** The code key and the fingerprint key. Both are retained: losing either loses every card. */
+/**
+ * The code key and the fingerprint key, both retained (losing either loses every card), and the
+ * evidence key: an ECC_NIST_P256 signing key for evidence bundles, retained too, since bundles
+ * already handed out are verified with its public key for as long as a dispute may run.
+ */
 export class VaultKeys extends Construct {
   readonly codeKey: Key;
   readonly fingerprintKey: Key;
+  readonly evidenceKey: Key;
 
   constructor(scope: Construct, id: string, props: { readonly stage: string }) {
     super(scope, id);
@@ -69,6 +78,14 @@ export class VaultKeys extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       pendingWindow: Duration.days(30),
     });
+    // Asymmetric keys cannot rotate in KMS: a new key is a new kid, the old one stays published.
+    this.evidenceKey = new Key(this, 'EvidenceKey', {
+      description: `card-vault ${props.stage}: signs evidence bundles (ES256)`,
+      keySpec: KeySpec.ECC_NIST_P256,
+      keyUsage: KeyUsage.SIGN_VERIFY,
+      removalPolicy: RemovalPolicy.RETAIN,
+      pendingWindow: Duration.days(30),
+    });
     this.denyCodeKeyUseWithoutContext();
   }
 
@@ -82,6 +99,14 @@ export class VaultKeys extends Construct {
     this.exclusive(this.codeKey, DECRYPT_ACTIONS, users.decrypt, 'OnlyRevealDecrypts');
     this.exclusive(this.codeKey, ENCRYPT_ACTIONS, users.encrypt, 'OnlyDepositEncrypts');
     this.exclusive(this.fingerprintKey, MAC_ACTIONS, users.mac, 'OnlyDepositFingerprints');
+    this.exclusive(this.evidenceKey, SIGN_ACTIONS, users.sign, 'OnlyApiSignsEvidence');
+    users.sign.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'SignEvidence',
+        actions: ['kms:Sign', 'kms:GetPublicKey'],
+        resources: [this.evidenceKey.keyArn],
+      }),
+    );
     users.decrypt.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'DecryptCodesNamingTheCard',

@@ -123,7 +123,7 @@ export function loadWebhookSettings(env: Env = process.env): WebhookSettings {
 }
 
 /** The KMS keys a Lambda function may be given. */
-export type KmsKeyName = 'codeKeyId' | 'fingerprintKeyId';
+export type KmsKeyName = 'codeKeyId' | 'fingerprintKeyId' | 'evidenceKeyId';
 
 export type LambdaConfig<K extends KmsKeyName = never> = {
   readonly tableName: string;
@@ -155,11 +155,16 @@ export function loadLambdaConfig<K extends KmsKeyName = never>(
       [ENV.dynamodbEndpoint]: z.optional(z.url()),
       [ENV.codeKeyId]: key('codeKeyId'),
       [ENV.fingerprintKeyId]: key('fingerprintKeyId'),
+      [ENV.evidenceKeyId]: key('evidenceKeyId'),
     }),
     env,
     'Lambda',
   );
-  const given = { codeKeyId: s[ENV.codeKeyId], fingerprintKeyId: s[ENV.fingerprintKeyId] };
+  const given = {
+    codeKeyId: s[ENV.codeKeyId],
+    fingerprintKeyId: s[ENV.fingerprintKeyId],
+    evidenceKeyId: s[ENV.evidenceKeyId],
+  };
   return {
     tableName: s[ENV.tableName],
     stage: s[ENV.stage],

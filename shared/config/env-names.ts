@@ -9,6 +9,7 @@ export const ENV = {
   dynamodbPort: 'DYNAMODB_PORT',
   codeKeyId: 'CODE_KEY_ID',
   fingerprintKeyId: 'FINGERPRINT_KEY_ID',
+  evidenceKeyId: 'EVIDENCE_KEY_ID',
   localKeyFile: 'LOCAL_KEY_FILE',
   port: 'PORT',
   issuerSimPort: 'ISSUER_SIM_PORT',

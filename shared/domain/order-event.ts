@@ -13,4 +13,7 @@ export interface OrderEvent {
   readonly to?: string;
   readonly at: string;
   readonly data?: Record<string, unknown>;
+  /** The trail's hash chain (`trail-line.ts`): set by the store as it writes the event. */
+  readonly prevHash?: string;
+  readonly hash?: string;
 }

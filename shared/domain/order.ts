@@ -98,6 +98,11 @@ export interface Order {
   /** Sum refunded to the buyer through upheld reports or refunds. */
   readonly refunded: Money;
   readonly refundsDue: readonly RefundDue[];
+  /**
+   * The `hash` of the trail's last event, written with it in one transaction: removing or
+   * rewriting the trail's end shows against it. Absent on orders placed before the chain.
+   */
+  readonly trailHead?: string;
   readonly version: number;
 }
 

@@ -8,6 +8,10 @@ import { createDynamoStores } from '../adapters/dynamodb/dynamodb-stores.js';
 import { ulidIdGenerator } from '../adapters/ids/ulid-id-generator.js';
 import { HttpIssuer } from '../adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../adapters/local-cipher/local-code-cipher.js';
+import {
+  createLocalEvidenceSigner,
+  evidenceKeyFileBeside,
+} from '../adapters/local-signer/local-evidence-signer.js';
 import type { LogDestination } from '../adapters/logging/json-logger.js';
 import { createLogger } from '../adapters/logging/json-logger.js';
 import { InMemoryMetrics } from '../adapters/metrics/in-memory-metrics.js';
@@ -181,6 +185,9 @@ export async function startLocalStack(
       metrics: alsoTo(metrics, options.observe?.metrics),
       settings: config.settings,
       endpointUrls: endpointUrlPolicy(config.webhookEndpointMode),
+      evidenceSigner: await createLocalEvidenceSigner({
+        keyFile: evidenceKeyFileBeside(config.localKeyFile),
+      }),
     });
     for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
     const devApiKey = await seedDevTenant(vault, config, join(dataDir, 'dev-api-key'));

@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { CodeCipher, CodeOpener, CodeSealer } from '../ports/code-cipher.js';
 import type { DepositBudgetStore } from '../ports/deposit-budget-store.js';
 import type { EndpointUrlPolicy } from '../ports/endpoint-url-policy.js';
+import type { EvidenceSigner } from '../ports/evidence-signer.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Issuer } from '../ports/issuer.js';
 import type { LinkStore } from '../ports/link-store.js';
@@ -45,9 +46,13 @@ export interface CoreDeps {
   readonly settings: VaultSettings;
 }
 
-/** The api function: the core, and the rule for webhook URLs (`aws` mode in Lambda). */
+/**
+ * The api function: the core, the rule for webhook URLs (`aws` mode in Lambda), and the one key
+ * that signs evidence bundles (no other function may sign).
+ */
 export interface ApiDeps extends CoreDeps {
   readonly endpointUrls: EndpointUrlPolicy;
+  readonly evidenceSigner: EvidenceSigner;
 }
 
 /** Deposits seal and fingerprint codes and ask the issuer; they never open a code. */

@@ -5,6 +5,7 @@ import { DepositUnlockService } from './deposit-unlock-service.js';
 import { EscalationDeadlines } from './escalation-deadlines.js';
 import { EscalationGauges } from './escalation-gauges.js';
 import { EscalationService } from './escalation-service.js';
+import { EvidenceService } from './evidence-service.js';
 import { LinkService } from './link-service.js';
 import { ListingService } from './listing-service.js';
 import { OrderRunner } from './order-runner.js';
@@ -82,6 +83,11 @@ function sales({ deps, transitions, runner, listings, reviews }: Core) {
   };
 }
 
+/** Evidence bundles: only the api function signs them. */
+function evidence({ deps, runner }: Core, signer: ApiDeps['evidenceSigner']) {
+  return { evidence: new EvidenceService({ ...deps, signer }, runner) };
+}
+
 /** Webhook endpoints: only the api function reads or writes them (they hold signing secrets). */
 function webhooks(deps: ApiDeps) {
   return {
@@ -137,7 +143,14 @@ export function vaultForApi(deps: ApiDeps) {
     links: c.links,
     ...sales(c),
     ...webhooks(deps),
+    ...evidence(c, deps.evidenceSigner),
   };
+}
+
+/** The desks for an operator's process (`npm run escalation`, `seller review`): no cipher, issuer or signer. */
+export function vaultForDesk(deps: CoreDeps) {
+  const c = core(deps);
+  return { escalations: c.escalations, reviews: c.reviews };
 }
 
 /** Deposit and withdrawal: seals and fingerprints codes, never opens one. */
@@ -168,6 +181,7 @@ export function createVault(deps: VaultDeps) {
     links: c.links,
     ...sales(c),
     ...webhooks(deps),
+    ...evidence(c, deps.evidenceSigner),
     ...deposits(c, deps),
     ...opening,
     // One timer runs both here; in AWS the recheck job has its own schedule on the reveal function.

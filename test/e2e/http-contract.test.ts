@@ -42,6 +42,8 @@ const contract: Array<[method: string, path: string, success: string]> = [
   ['post', '/v1/sellers/{sellerId}/unlock-deposits', '200'],
   ['get', '/v1/webhook-endpoints/{endpointId}/deliveries', '200'],
   ['post', '/v1/webhook-endpoints/{endpointId}/deliveries/{eventId}/send-again', '200'],
+  ['get', '/v1/orders/{orderId}/evidence', '200'],
+  ['get', '/v1/evidence-keys', '200'],
   ['get', '/health', '200'],
 ];
 

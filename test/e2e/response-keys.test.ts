@@ -142,6 +142,9 @@ describe('success responses', () => {
     );
     await call('GET', '/orders/{orderId}', { orderId: reported.orderId });
     await call('GET', '/orders/{orderId}/events', { orderId: reported.orderId });
+    // The evidence of a reported order: its report, issuer checks and chained trail, every key declared.
+    await call('GET', '/orders/{orderId}/evidence', { orderId: reported.orderId });
+    await call('GET', '/evidence-keys', {});
 
     // Refunded before the reveal (a dead code), then paid again: a refund reason and a refund due.
     const dead = await place();

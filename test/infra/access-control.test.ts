@@ -29,7 +29,7 @@ const kmsActions = (name: FunctionName) =>
     .flatMap(actionsOf)
     .filter((a) => a.startsWith('kms:') || a === '*');
 
-const keyPolicy = (key: 'codeKey' | 'fingerprintKey'): Statement[] => {
+const keyPolicy = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey'): Statement[] => {
   const id = s.stack.getLogicalId(s.stack.keys[key].node.defaultChild as CfnKey);
   return s.template.findResources('AWS::KMS::Key')[id]?.Properties.KeyPolicy.Statement;
 };
@@ -65,9 +65,53 @@ describe('KMS rights', () => {
     expect(kmsActions('deposit').sort()).toEqual(['kms:Encrypt', 'kms:GenerateMac']);
   });
 
-  it('gives the api and sweeper roles no KMS rights at all', () => {
-    expect(kmsActions('api')).toEqual([]);
+  it('gives the api role only kms:Sign and kms:GetPublicKey, on the evidence key, and the sweeper no KMS rights', () => {
+    expect(kmsActions('api').sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+    const grants = roleStatements(s.template, roleLogicalId(s.stack, 'api')).filter((st) =>
+      actionsOf(st).some((a) => a.startsWith('kms:')),
+    );
+    const evidenceKeyId = s.stack.getLogicalId(s.stack.keys.evidenceKey.node.defaultChild as CfnKey);
+    for (const grant of grants) expect(grant.Resource).toEqual({ 'Fn::GetAtt': [evidenceKeyId, 'Arn'] });
     expect(kmsActions('sweeper')).toEqual([]);
+  });
+
+  it('lets only the api role sign evidence: no other role may, and the key policy denies every other principal', () => {
+    const signers = Object.keys(s.template.findResources('AWS::IAM::Role')).filter((roleId) =>
+      roleStatements(s.template, roleId)
+        .filter((st) => st.Effect === 'Allow')
+        .flatMap(actionsOf)
+        .some((a) => a === 'kms:Sign' || a === 'kms:*' || a === '*'),
+    );
+    expect(signers).toEqual([roleLogicalId(s.stack, 'api')]);
+    const deny = keyPolicy('evidenceKey').find((st) => st.Sid === 'OnlyApiSignsEvidence');
+    expect(deny).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Condition: { StringNotEquals: { 'aws:PrincipalArn': roleArn('api') } },
+    });
+    expect(actionsOf(deny as Statement)).toContain('kms:Sign');
+  });
+
+  it('lets no role create a key or change one (policy, state, deletion, material, aliases)', () => {
+    const changing =
+      /^kms:(Create|Put|Update|Enable|Disable|Schedule|Cancel|Import|Delete|Replicate|Tag|Untag|Rotate|Connect)/;
+    for (const roleId of Object.keys(s.template.findResources('AWS::IAM::Role'))) {
+      const actions = roleStatements(s.template, roleId)
+        .filter((st) => st.Effect === 'Allow')
+        .flatMap(actionsOf);
+      expect(
+        actions.filter((a) => changing.test(a) || a === 'kms:*' || a === '*'),
+        roleId,
+      ).toEqual([]);
+    }
+  });
+
+  it('makes the evidence key an ECC_NIST_P256 signing key, retained with the stack', () => {
+    const id = s.stack.getLogicalId(s.stack.keys.evidenceKey.node.defaultChild as CfnKey);
+    expect(s.template.findResources('AWS::KMS::Key')[id]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      Properties: { KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' },
+    });
   });
 
   it('grants code-key use only with exactly the tenantId and cardId context', () => {

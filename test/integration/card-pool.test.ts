@@ -10,6 +10,7 @@ import { defaultSettings } from '../../shared/domain/vault-settings.js';
 import { noMetrics } from '../../shared/ports/metrics.js';
 import { createVault } from '../../shared/services/vault.js';
 import { useTestTable } from '../support/dynamo.js';
+import { aTestEvidenceSigner } from '../support/evidence-signer.js';
 import { aCard, aListing, storesOn, uniqueId } from '../support/store-builders.js';
 import { TestClock } from '../support/test-clock.js';
 
@@ -53,6 +54,7 @@ function vaultAt(clock: TestClock) {
     clock,
     ids: ulidIdGenerator,
     endpointUrls: endpointUrlPolicy('aws'),
+    evidenceSigner: aTestEvidenceSigner(),
     logger: createLogger({ level: 'silent' }),
     settings: defaultSettings,
     metrics: noMetrics,

@@ -15,6 +15,7 @@ import { systemClock } from '../../shared/ports/clock.js';
 import { noMetrics } from '../../shared/ports/metrics.js';
 import { createVault } from '../../shared/services/vault.js';
 import { useTestTable } from '../support/dynamo.js';
+import { aTestEvidenceSigner } from '../support/evidence-signer.js';
 import { uniqueId } from '../support/store-builders.js';
 
 /** What one command read, by item sort key (`ORDER`, `SELLER`, `LISTING`, `PAY#...`, ...). */
@@ -58,6 +59,7 @@ describe('reads per command', () => {
       clock: systemClock,
       ids: ulidIdGenerator,
       endpointUrls: endpointUrlPolicy('aws'),
+      evidenceSigner: aTestEvidenceSigner(),
       logger: createLogger({ level: 'silent' }),
       metrics: noMetrics,
       settings: defaultSettings,

@@ -24,6 +24,7 @@ import { noMetrics } from '../../shared/ports/metrics.js';
 import type { OrderStore } from '../../shared/ports/order-store.js';
 import { createVault } from '../../shared/services/vault.js';
 import { useTestTable } from '../support/dynamo.js';
+import { aTestEvidenceSigner } from '../support/evidence-signer.js';
 import { uniqueId } from '../support/store-builders.js';
 import { TestClock } from '../support/test-clock.js';
 
@@ -75,6 +76,7 @@ describe('RevealService', () => {
       clock: options.clock ?? systemClock,
       ids: ulidIdGenerator,
       endpointUrls: endpointUrlPolicy('aws'),
+      evidenceSigner: aTestEvidenceSigner(),
       logger: createLogger({ level: 'silent' }),
       metrics: noMetrics,
       settings: defaultSettings,

@@ -19,6 +19,7 @@ import { noMetrics } from '../../shared/ports/metrics.js';
 import type { SweepResult } from '../../shared/services/sweeper.js';
 import { createVault } from '../../shared/services/vault.js';
 import { useTestTable } from './dynamo.js';
+import { aTestEvidenceSigner } from './evidence-signer.js';
 import { type FaultMode, FaultPlan } from './fault-injector.js';
 import { eventsOf, expectProblem } from './fraud-helpers.js';
 import { ledgerBreaches } from './ledger-invariant.js';
@@ -70,6 +71,7 @@ export function useFaultStack(): FaultStack {
       clock: plan.wrap('clock', clock, false),
       ids: ulidIdGenerator,
       endpointUrls: endpointUrlPolicy('aws'),
+      evidenceSigner: aTestEvidenceSigner(),
       logger,
       settings: loadSettings(UNLIMITED),
       metrics: noMetrics,

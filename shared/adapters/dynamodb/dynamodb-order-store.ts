@@ -1,5 +1,4 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { SellerSuspendedError } from '../../domain/errors.js';
+import { ConcurrentUpdateError, SellerSuspendedError } from '../../domain/errors.js';
 import type { Order } from '../../domain/order.js';
 import type { OrderEvent } from '../../domain/order-event.js';
 import type { OrderTransition } from '../../domain/order-transition.js';
@@ -17,19 +16,25 @@ import {
   orderSchema,
   paymentSchema,
 } from './order-item-schemas.js';
-import { activeSellerCheck, eventItem, eventRecord, orderItem, transitionItems } from './order-items.js';
+import { activeSellerCheck, eventItem, orderItem, transitionItems } from './order-items.js';
 import { parseItem } from './parse-item.js';
 import { getParsed, putNew, queryItems, queryPage, queryPrefix, type TableContext } from './table-context.js';
 import { SELLER_INDEX } from './table-definition.js';
+import { appendedEventItems } from './trail-append.js';
+import { linkEvents } from './trail-chain-items.js';
 import { type TaggedItem, transactWrite } from './transact.js';
+
+const APPEND_ATTEMPTS = 8;
 
 /** Orders, payments, events and idempotency records: one partition per order. */
 export class DynamoOrderStore implements OrderStore {
   constructor(private readonly ctx: TableContext) {}
 
   async placeOrder(input: Parameters<OrderStore['placeOrder']>[0]) {
-    const { order, idempotency, event } = input;
+    const { order, idempotency } = input;
     const { tableName } = this.ctx;
+    // The first line of the trail: no `prevHash`, and its hash is the order's first head.
+    const trail = linkEvents(undefined, [input.event]);
     const reserve: OrderTransition = {
       at: order.createdAt,
       order,
@@ -50,7 +55,7 @@ export class DynamoOrderStore implements OrderStore {
       // F2/suspension: a suspended seller's stock is frozen by this check, atomically.
       activeSellerCheck(tableName, order.tenantId, order.sellerId),
       ...transitionItems(tableName, reserve).filter((i) => i.tag.startsWith('card:')),
-      { tag: 'order', item: putNew(tableName, orderItem(order)) },
+      { tag: 'order', item: putNew(tableName, orderItem({ ...order, trailHead: trail.head })) },
       {
         tag: 'idempotency',
         item: {
@@ -69,7 +74,7 @@ export class DynamoOrderStore implements OrderStore {
           },
         },
       },
-      eventItem(tableName, order.tenantId, event),
+      ...trail.events.map((e) => eventItem(tableName, order.tenantId, e)),
     ];
     // A conflict with another transaction in flight is as good as the cards taken: the caller reads again.
     const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
@@ -161,7 +166,15 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async appendEvent(tenantId: string, event: OrderEvent): Promise<void> {
-    await this.ctx.doc.send(new PutCommand(putNew(this.ctx.tableName, eventRecord(tenantId, event)).Put));
+    for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
+      const items = await appendedEventItems(this.ctx, tenantId, [event]);
+      const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
+      // Written already (a retried call): the line is on the trail once.
+      if (outcome.ok || outcome.has('event')) return;
+      // Another line took the head meanwhile: link onto the new head.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+    }
+    throw new ConcurrentUpdateError('the trail kept changing; try again', { orderId: event.orderId });
   }
 
   async listDueOrders(now: string, limit: number) {

@@ -5,7 +5,7 @@ import type { ReportStore } from '../../ports/report-store.js';
 import { queryDueShards } from './due-index.js';
 import { escalationLevels } from './escalation-levels.js';
 import { keys } from './keys.js';
-import { eventItem, transitionItems } from './order-items.js';
+import { transitionItems } from './order-items.js';
 import { parseItem } from './parse-item.js';
 import { escalationDueSchema, reportRefSchema, reportSchema } from './party-item-schemas.js';
 import {
@@ -20,6 +20,7 @@ import {
 import { suspicionItems } from './seller-review-items.js';
 import { getParsed, putNew, type TableContext } from './table-context.js';
 import { SELLER_INDEX } from './table-definition.js';
+import { appendedEventItems } from './trail-append.js';
 import { type TaggedItem, transactWrite } from './transact.js';
 
 /**
@@ -45,8 +46,7 @@ export class DynamoReportStore implements ReportStore {
       { tag: 'report', item: putNew(tableName, reportItem(report)) },
       { tag: 'reportRef', item: putNew(tableName, reportRefItem(report)) },
       buyerItem(tableName, report, buyer, { newReport: true, at: report.createdAt }),
-      ...transitionItems(tableName, transition),
-      eventItem(tableName, report.tenantId, event),
+      ...transitionItems(tableName, transition, [event]),
       ...(seller ? suspicionItems(tableName, report.tenantId, seller) : []),
     ];
     const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
@@ -59,7 +59,7 @@ export class DynamoReportStore implements ReportStore {
     const items = [
       putOpenReport(tableName, input.report, input.previous),
       { tag: 'reportRef', item: { Put: { TableName: tableName, Item: reportRefItem(input.report) } } },
-      ...(input.event ? [eventItem(tableName, input.report.tenantId, input.event)] : []),
+      ...(input.event ? await appendedEventItems(this.ctx, input.report.tenantId, [input.event]) : []),
       ...(input.seller ? suspicionItems(tableName, input.report.tenantId, input.seller) : []),
     ];
     const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
@@ -75,8 +75,7 @@ export class DynamoReportStore implements ReportStore {
       // The pointer loses its deadline keys: nothing is left for the sweeper to default.
       { tag: 'reportRef', item: { Put: { TableName: tableName, Item: reportRefItem(report) } } },
       buyerItem(tableName, report, buyer, { newReport: false, at: transition.at }),
-      ...transitionItems(tableName, transition),
-      eventItem(tableName, report.tenantId, event),
+      ...transitionItems(tableName, transition, [event]),
     ];
     const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
     if (outcome.ok) return 'closed' as const;
@@ -90,8 +89,7 @@ export class DynamoReportStore implements ReportStore {
       reopenRejectedReport(tableName, report),
       { tag: 'reportRef', item: { Put: { TableName: tableName, Item: reportRefItem(report) } } },
       withdrawnRejectionItem(tableName, report, withdrawnRejectionAt),
-      ...transitionItems(tableName, transition),
-      eventItem(tableName, report.tenantId, event),
+      ...transitionItems(tableName, transition, [event]),
     ];
     const outcome = await transactWrite(this.ctx.doc, items, { onConflict: 'fail' });
     if (outcome.ok) return 'reopened' as const;

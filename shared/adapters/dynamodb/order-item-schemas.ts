@@ -57,6 +57,7 @@ export const orderSchema = entity<Order>()(
     releaseHeld: z.optional(z.boolean()),
     refunded: money,
     refundsDue: z.array(refundDue),
+    trailHead: optionalText,
     version: z.int(),
   }),
 );
@@ -85,6 +86,8 @@ export const eventSchema = entity<OrderEvent>()(
     to: optionalText,
     at: text,
     data: z.optional(z.record(z.string(), z.unknown())),
+    prevHash: optionalText,
+    hash: optionalText,
   }),
 );
 

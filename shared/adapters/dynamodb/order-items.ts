@@ -6,6 +6,7 @@ import { type Condition, equals, exists, expression, notExists } from './express
 import { type Key, keys } from './keys.js';
 import { sellerEventItem, sellerIs, withStrikeGuard } from './seller-strike-items.js';
 import { putNew } from './table-context.js';
+import { headIs, linkEvents } from './trail-chain-items.js';
 import type { TaggedItem } from './transact.js';
 import { words } from './vocabulary.js';
 
@@ -46,18 +47,29 @@ export function orderItem(order: Order): Record<string, unknown> & Key {
   };
 }
 
-/** Replaces the order if it is still in `expectedState` at the version it was read. */
+/**
+ * Replaces the order if it is still in `expectedState` at the version and trail head it was read
+ * with (a re-delivery moves the head without a new version), carrying the trail's new head.
+ */
 export function putOrderItem(
   tableName: string,
   t: Pick<OrderTransition, 'next' | 'expectedState' | 'order'>,
+  trailHead: string | undefined,
 ): TaggedItem {
+  const next = trailHead === undefined ? t.next : { ...t.next, trailHead };
   return {
     tag: 'order',
     item: {
       Put: {
         TableName: tableName,
-        Item: orderItem(t.next),
-        ...expression().when(equals('state', t.expectedState), equals('version', t.order.version)).build(),
+        Item: orderItem(next),
+        ...expression()
+          .when(
+            equals('state', t.expectedState),
+            equals('version', t.order.version),
+            headIs(t.order.trailHead),
+          )
+          .build(),
       },
     },
   };
@@ -213,15 +225,23 @@ export function penaltyItems(tableName: string, t: OrderTransition): TaggedItem[
   }));
 }
 
-/** Every item of one order transition, in one list for one transaction. */
-export function transitionItems(tableName: string, t: OrderTransition): TaggedItem[] {
+/**
+ * Every item of one order transition, in one list for one transaction: its events, then `also`
+ * (a command's own line, a report's), linked onto the trail's hash chain.
+ */
+export function transitionItems(
+  tableName: string,
+  t: OrderTransition,
+  also: readonly OrderEvent[] = [],
+): TaggedItem[] {
+  const trail = linkEvents(t.order.trailHead, [...t.events, ...also]);
   return [
-    putOrderItem(tableName, t),
+    putOrderItem(tableName, t, trail.head),
     ...cardItems(tableName, t),
     ...sellerItems(tableName, t),
     ...ledgerItems(tableName, t),
     ...penaltyItems(tableName, t),
-    ...t.events.map((e) => eventItem(tableName, t.order.tenantId, e)),
+    ...trail.events.map((e) => eventItem(tableName, t.order.tenantId, e)),
     ...(t.strikeGuard?.suspension
       ? [sellerEventItem(tableName, t.order.tenantId, t.strikeGuard.suspension)]
       : []),

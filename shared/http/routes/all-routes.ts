@@ -7,6 +7,7 @@ import type { PageModule } from '../pages/page-context.js';
 import { revealPageRoutes } from '../pages/reveal-page-routes.js';
 import { depositRoutes } from './deposit-routes.js';
 import { escalationRoutes } from './escalation-routes.js';
+import { evidenceRoutes } from './evidence-routes.js';
 import { linkRoutes } from './link-routes.js';
 import { listingRoutes } from './listing-routes.js';
 import { orderRoutes } from './order-routes.js';
@@ -25,6 +26,7 @@ export function allRoutes(vault: Vault): RouteModule[] {
     escalationRoutes(vault.escalations),
     webhookEndpointRoutes(vault.webhookEndpoints, vault.webhookDeliveries),
     linkRoutes(vault.links),
+    evidenceRoutes(vault.evidence),
   ] as RouteModule[];
 }
 

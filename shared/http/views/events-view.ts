@@ -1,9 +1,10 @@
 import { actors, type OrderEvent } from '../../domain/order-event.js';
+import { trailLine } from '../../domain/trail-line.js';
 import type { Page } from '../../ports/page.js';
 import { timestamp } from '../schemas.js';
 import * as z from '../zod.js';
 
-const EventSchema = z.object({
+export const EventSchema = z.object({
   eventId: z.string(),
   type: z.string(),
   actor: z.enum(actors),
@@ -12,6 +13,14 @@ const EventSchema = z.object({
   at: timestamp(),
   // Written by the vault's own transitions, never from a request; it never holds a code.
   data: z.record(z.string(), z.unknown()).optional(),
+  prevHash: z
+    .string()
+    .optional()
+    .openapi({ description: "The previous event's `hash`; absent on the trail's first event." }),
+  hash: z.string().optional().openapi({
+    description:
+      'Lower-case hex SHA-256 of the RFC 8785 canonical JSON of this event as shown here, without `hash`. Absent on events written before the chain.',
+  }),
 });
 
 export const EventsSchema = z
@@ -27,13 +36,5 @@ export function eventsView(orderId: string, page: Page<OrderEvent>): z.infer<typ
 }
 
 function eventView(e: OrderEvent): z.infer<typeof EventSchema> {
-  return {
-    eventId: e.eventId,
-    type: e.type,
-    actor: e.actor,
-    ...(e.from !== undefined ? { from: e.from } : {}),
-    ...(e.to !== undefined ? { to: e.to } : {}),
-    at: e.at,
-    ...(e.data !== undefined ? { data: e.data } : {}),
-  };
+  return trailLine(e);
 }

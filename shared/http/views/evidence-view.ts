@@ -1,0 +1,116 @@
+import { recordedIssuerStates } from '../../domain/issuer-check.js';
+import type { EvidenceFacts } from '../../services/evidence-service.js';
+import { MoneySchema, timestamp } from '../schemas.js';
+import * as z from '../zod.js';
+import { EventSchema } from './events-view.js';
+import { moneyView } from './money-view.js';
+import { OrderSchema, orderView } from './order-view.js';
+import { ReportSchema, reportView } from './report-view.js';
+
+/** What the issuer said about one card, and when: at the re-check before reveal, or for a report. */
+const IssuerCheckSchema = z
+  .object({
+    cardId: z.string(),
+    when: z.enum(['before_reveal', 'report']),
+    checkedAt: timestamp(),
+    state: z.enum(recordedIssuerStates),
+    balance: MoneySchema.optional(),
+    lastUsedAt: timestamp().optional(),
+    redeemedAt: timestamp().optional(),
+    reportId: z.string().optional(),
+  })
+  .openapi('IssuerCheck');
+
+export const EvidenceBundleSchema = z
+  .object({
+    format: z.literal('card-vault-evidence/1'),
+    issuedAt: timestamp(),
+    order: OrderSchema.extend({
+      brand: z.string(),
+      unitPrice: MoneySchema,
+      faceValue: MoneySchema.optional(),
+    }).openapi('EvidenceOrder'),
+    trailHead: z.string().optional().openapi({
+      description: "The `hash` of the trail's last event, as the order holds it: the trail must end there.",
+    }),
+    trail: z.array(EventSchema).openapi({
+      description:
+        'The whole trail in chain order, each event as `GET /v1/orders/{orderId}/events` shows it.',
+    }),
+    issuerChecks: z.array(IssuerCheckSchema),
+    reports: z.array(ReportSchema).openapi({ description: 'Every report, with its decision and rationale.' }),
+  })
+  .openapi('EvidenceBundle');
+
+export type EvidenceBundle = z.infer<typeof EvidenceBundleSchema>;
+
+export const SignedEvidenceSchema = z
+  .object({
+    bundle: EvidenceBundleSchema,
+    jws: z.string().openapi({
+      description:
+        'JWS compact serialization (RFC 7515), protected header `{"alg":"ES256","kid":…}`, payload the ' +
+        'RFC 8785 canonical JSON of `bundle`. Verify with a key of `GET /v1/evidence-keys`.',
+    }),
+  })
+  .openapi('SignedEvidence');
+
+export const EvidenceKeysSchema = z
+  .object({
+    keys: z.array(
+      z.object({
+        kty: z.literal('EC'),
+        crv: z.literal('P-256'),
+        x: z.string(),
+        y: z.string(),
+        kid: z.string(),
+        alg: z.literal('ES256'),
+        use: z.literal('sig'),
+      }),
+    ),
+  })
+  .openapi('EvidenceKeys');
+
+export function evidenceView(facts: EvidenceFacts): EvidenceBundle {
+  const { order } = facts;
+  return {
+    format: 'card-vault-evidence/1',
+    issuedAt: facts.issuedAt,
+    order: {
+      ...orderView(order),
+      brand: order.brand,
+      unitPrice: moneyView(order.unitPrice),
+      ...(order.faceValue ? { faceValue: moneyView(order.faceValue) } : {}),
+    },
+    ...(order.trailHead !== undefined ? { trailHead: order.trailHead } : {}),
+    trail: [...facts.trail],
+    issuerChecks: issuerChecks(facts),
+    reports: facts.reports.map(reportView),
+  };
+}
+
+function issuerChecks({ order, reports }: EvidenceFacts): z.infer<typeof IssuerCheckSchema>[] {
+  const beforeReveal = order.cards.flatMap((c) =>
+    c.issuerStateAtReveal !== undefined && order.revealedAt !== undefined
+      ? [
+          {
+            cardId: c.cardId,
+            when: 'before_reveal' as const,
+            checkedAt: order.revealedAt,
+            state: c.issuerStateAtReveal,
+            ...(c.balanceAtReveal ? { balance: moneyView(c.balanceAtReveal) } : {}),
+          },
+        ]
+      : [],
+  );
+  const forReports = reports.map((r) => ({
+    cardId: r.cardId,
+    when: 'report' as const,
+    checkedAt: r.evidence.checkedAt,
+    state: r.evidence.issuerState,
+    ...(r.evidence.lastUsedAt !== undefined ? { lastUsedAt: r.evidence.lastUsedAt } : {}),
+    ...(r.evidence.redeemedAt !== undefined ? { redeemedAt: r.evidence.redeemedAt } : {}),
+    reportId: r.reportId,
+  }));
+  return [...beforeReveal, ...forReports];
+}
