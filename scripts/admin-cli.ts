@@ -85,14 +85,18 @@ async function main(argv: string[]): Promise<void> {
       const issuerUrl = values['issuer-url'];
       const codePattern = values['code-pattern'];
       if (!issuerUrl || !codePattern) throw new UsageError();
-      await tenants.registerBrand({
-        brand: name,
-        issuerUrl,
-        codePattern,
-        ...(values['pin-pattern'] ? { pinPattern: values['pin-pattern'] } : {}),
-        createdAt: systemClock.now().toISOString(),
-      });
-      console.log(`brand ${name} -> ${issuerUrl} registered in table ${tableName}`);
+      // Only the local stack's table may name an http or loopback issuer: a deployed one is checked from AWS.
+      const stored = await tenants.registerBrand(
+        {
+          brand: name,
+          issuerUrl,
+          codePattern,
+          ...(values['pin-pattern'] ? { pinPattern: values['pin-pattern'] } : {}),
+          createdAt: systemClock.now().toISOString(),
+        },
+        aws ? 'aws' : 'local',
+      );
+      console.log(`brand ${name} -> ${stored.issuerUrl} registered in table ${tableName}`);
     } else if (resource === 'escalation') {
       await requireTenant(
         deps.stores,

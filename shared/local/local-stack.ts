@@ -174,7 +174,7 @@ export async function startLocalStack(
         await createLocalCodeCipher({ keyFile: config.localKeyFile }),
         options.observe?.cipher,
       ),
-      issuer: new HttpIssuer(),
+      issuer: new HttpIssuer(config.issuer),
       clock: options.clock ?? systemClock,
       ids: ulidIdGenerator,
       logger,
@@ -182,7 +182,8 @@ export async function startLocalStack(
       settings: config.settings,
       endpointUrls: endpointUrlPolicy(config.webhookEndpointMode),
     });
-    for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
+    for (const format of DEMO_BRANDS)
+      await vault.tenants.registerBrand(demoBrand(format, issuerSim.url), 'local');
     const devApiKey = await seedDevTenant(vault, config, join(dataDir, 'dev-api-key'));
     // The operator CLI (`npm run seller`, `npm run escalation`) takes the tenant by id.
     const devTenantId = await vault.tenants.authenticate(devApiKey);
