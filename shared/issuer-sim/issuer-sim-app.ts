@@ -1,10 +1,14 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { normalizeCode } from '../domain/brand.js';
+import { type IssuerCheckPurpose, issuerCheckPurposes } from '../domain/issuer-check.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { DEMO_BRANDS, mintCode, mintPin } from './demo-brands.js';
 import { answerFor, redeem, type SimCard, spend } from './sim-card.js';
 import { problemResponse, readBody, SimProblem } from './sim-http.js';
+
+/** How many of the latest checks `/_sim/checks` lists (request id and purpose). */
+const RECENT_CHECKS = 100;
 
 /** Options for {@link createIssuerSimApp}. */
 export interface IssuerSimOptions {
@@ -14,7 +18,14 @@ export interface IssuerSimOptions {
 
 const code = z.string().min(1).max(64);
 const brand = z.string().min(1).max(64);
-const checkBody = z.object({ brand, code, pin: z.string().max(32).optional() });
+const checkBody = z.object({
+  brand,
+  code,
+  pin: z.string().max(32).optional(),
+  // Optional so an older vault's checks still answer; docs/issuer-protocol.md makes them required.
+  requestId: z.string().min(1).max(128).optional(),
+  purpose: z.enum(issuerCheckPurposes).optional(),
+});
 const mintBody = z.object({ brand, amount: z.int().positive(), currency: z.string().regex(/^[A-Z]{3}$/) });
 const codeBody = z.object({ code });
 const spendBody = z.object({ code, amount: z.int().positive() });
@@ -34,6 +45,8 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
   let down = false;
   // Every /check received, answered or not: tests count what reached the issuer.
   let checks = 0;
+  // Who asked and why, for the latest checks (never the code): tests follow a check end to end.
+  const recent: Array<{ requestId?: string; purpose?: IssuerCheckPurpose }> = [];
 
   const find = (raw: string): SimCard => {
     const card = cards.get(normalizeCode(raw));
@@ -49,6 +62,11 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
     checks += 1;
     if (down) return problemResponse(503, 'outage', 'the issuer is down (simulated outage)');
     const input = await readBody(c, checkBody);
+    recent.push({
+      ...(input.requestId !== undefined && { requestId: input.requestId }),
+      ...(input.purpose !== undefined && { purpose: input.purpose }),
+    });
+    if (recent.length > RECENT_CHECKS) recent.shift();
     const card = cards.get(normalizeCode(input.code));
     // A real issuer does not tell a wrong brand or PIN apart from an unknown code.
     if (
@@ -147,7 +165,7 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
     return c.json({ state: 'invalid' });
   });
 
-  app.post('/_sim/checks', (c) => c.json({ checks }));
+  app.post('/_sim/checks', (c) => c.json({ checks, recent }));
 
   app.post('/_sim/outage', async (c) => {
     down = (await readBody(c, outageBody)).down;
