@@ -2,6 +2,7 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { RECHECK_EVENT_SOURCE } from '../infra/names.js';
 import { HttpIssuer } from '../shared/adapters/issuer/http-issuer.js';
+import { SecretsManagerIssuerSecrets } from '../shared/adapters/issuer/secrets-manager-issuer-secrets.js';
 import { createKmsCodeCipher } from '../shared/adapters/kms/kms-code-cipher.js';
 import { loadIssuerConfig, loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
@@ -22,7 +23,7 @@ const adapters = lambdaAdapters(config);
 const vault = vaultForReveal({
   ...adapters,
   cipher: createKmsCodeCipher({ codeKeyId: config.codeKeyId }),
-  issuer: new HttpIssuer(loadIssuerConfig('aws')),
+  issuer: new HttpIssuer({ ...loadIssuerConfig('aws'), secrets: new SecretsManagerIssuerSecrets() }),
 });
 const app = createApp({
   tenants: vault.tenants,

@@ -7,6 +7,7 @@ import { createDynamoHealthProbe } from '../adapters/dynamodb/dynamodb-health-pr
 import { createDynamoStores } from '../adapters/dynamodb/dynamodb-stores.js';
 import { ulidIdGenerator } from '../adapters/ids/ulid-id-generator.js';
 import { HttpIssuer } from '../adapters/issuer/http-issuer.js';
+import { LocalIssuerSecrets } from '../adapters/issuer/local-issuer-secrets.js';
 import { createLocalCodeCipher } from '../adapters/local-cipher/local-code-cipher.js';
 import type { LogDestination } from '../adapters/logging/json-logger.js';
 import { createLogger } from '../adapters/logging/json-logger.js';
@@ -174,7 +175,7 @@ export async function startLocalStack(
         await createLocalCodeCipher({ keyFile: config.localKeyFile }),
         options.observe?.cipher,
       ),
-      issuer: new HttpIssuer(config.issuer),
+      issuer: new HttpIssuer({ ...config.issuer, secrets: new LocalIssuerSecrets(config.localKeyFile) }),
       clock: options.clock ?? systemClock,
       ids: ulidIdGenerator,
       logger,

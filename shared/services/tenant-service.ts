@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { assertValidPatterns, type Brand } from '../domain/brand.js';
 import { UnauthorizedError, ValidationError } from '../domain/errors.js';
+import { checkIssuerAuth } from '../domain/issuer-auth.js';
 import { checkIssuerUrl, type IssuerUrlMode } from '../domain/issuer-url.js';
 import type { RatePolicy } from '../domain/rate-limit.js';
 import type { Tenant } from '../domain/tenant.js';
@@ -51,7 +52,11 @@ export class TenantService {
     // A bad pattern fails here, as a validation problem, not at the first deposit as a 500; and a
     // non-ASCII one is refused, since codes are normalised (NFKC, letters and digits) before matching.
     assertValidPatterns(brand);
-    const stored = { ...brand, issuerUrl: checkIssuerUrl(brand.issuerUrl, mode) };
+    const stored = {
+      ...brand,
+      issuerUrl: checkIssuerUrl(brand.issuerUrl, mode),
+      auth: checkIssuerAuth(brand.auth, mode),
+    };
     await this.deps.stores.tenants.putBrand(stored);
     return stored;
   }

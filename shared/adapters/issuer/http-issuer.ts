@@ -3,12 +3,15 @@ import { setTimeout as delay } from 'node:timers/promises';
 import * as z from 'zod/mini';
 import { type Brand, normalizeCode } from '../../domain/brand.js';
 import { DependencyProtocolError, DependencyUnavailableError } from '../../domain/errors.js';
+import { type IssuerAuth, NO_ISSUER_AUTH } from '../../domain/issuer-auth.js';
 import { type IssuerCheck, type IssuerCheckPurpose, issuerStates } from '../../domain/issuer-check.js';
 import { checkIssuerUrl, type IssuerUrlMode } from '../../domain/issuer-url.js';
 import { type Clock, systemClock } from '../../ports/clock.js';
 import type { Issuer } from '../../ports/issuer.js';
+import type { IssuerSecrets } from '../../ports/issuer-secrets.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { ConcurrencyLimit } from './concurrency-limit.js';
+import { authHeaders } from './issuer-request-auth.js';
 import { retryAfterMs } from './retry-after.js';
 
 /** Tuning and test seams for {@link HttpIssuer}; every field has a production default. */
@@ -19,6 +22,8 @@ export interface HttpIssuerOptions {
    * so a brand stored before the rule, or written past the CLI, still sends nothing in the clear.
    */
   readonly mode: IssuerUrlMode;
+  /** Where a brand's `hmac` or `bearer` secret is read; without it only `none` brands are checked. */
+  readonly secrets?: IssuerSecrets;
   /** Per-attempt timeout, covering the answer's body too. Default 2000 ms. */
   readonly timeoutMs?: number;
   /** Extra attempts after the first on network errors, timeouts, 5xx and 429. Default 2. */
@@ -107,9 +112,11 @@ export class HttpIssuer implements Issuer {
   private readonly misbehaved = new Set<string>();
 
   private readonly mode: IssuerUrlMode;
+  private readonly secrets: IssuerSecrets | undefined;
 
   constructor(options: HttpIssuerOptions) {
     this.mode = options.mode;
+    this.secrets = options.secrets;
     this.timeoutMs = options.timeoutMs ?? 2000;
     this.retries = options.retries ?? 2;
     if (!Number.isInteger(this.retries) || this.retries < 0) {
@@ -149,6 +156,8 @@ export class HttpIssuer implements Issuer {
       // caller treats it as it would an issuer answering against the protocol.
       throw unavailable(brand, `issuer URL refused (${(error as Error).message})`, undefined, true);
     }
+    const auth = brand.auth ?? NO_ISSUER_AUTH;
+    const authSecret = await this.secretFor(brand, auth);
     const line = this.lineFor(base);
     // One id per check: a retry asks the same question again, so an issuer can tell it apart
     // from a second check of the same code, and the answer's signature names it.
@@ -171,7 +180,8 @@ export class HttpIssuer implements Issuer {
       if (!line.breaker.tryAcquire()) {
         throw unavailable(brand, 'circuit open', failure?.cause, this.misbehaved.has(base));
       }
-      const outcome = await line.limit.run(() => this.attempt(`${base}/check`, body, requestId));
+      const headers = authHeaders(auth, authSecret, body, Math.floor(this.nowMs() / 1000));
+      const outcome = await line.limit.run(() => this.attempt(`${base}/check`, body, requestId, headers));
       if (outcome.ok || outcome.issuerHealthy) line.breaker.onSuccess();
       else line.breaker.onFailure();
       if (outcome.ok) {
@@ -188,6 +198,23 @@ export class HttpIssuer implements Issuer {
     }
     const attempts = failure?.retryable ? ` after ${this.retries + 1} attempts` : '';
     throw unavailable(brand, `${failure?.detail}${attempts}`, failure?.cause, failure?.misbehaving ?? false);
+  }
+
+  /** The brand's secret, or undefined for `none`, which only the local stack may use. */
+  private async secretFor(brand: Brand, auth: IssuerAuth): Promise<string | undefined> {
+    if (auth.kind === 'none') {
+      if (this.mode === 'local') return undefined;
+      throw unavailable(brand, 'no issuer auth (none is for the local stack only)', undefined, true);
+    }
+    if (this.secrets === undefined) {
+      throw unavailable(brand, `no secret store for issuer auth ${auth.kind}`, undefined, true);
+    }
+    try {
+      return await this.secrets.get(auth.secretRef);
+    } catch (error) {
+      // The store's error names the reference at most, never the secret.
+      throw unavailable(brand, `issuer secret unavailable (${auth.kind})`, error, false);
+    }
   }
 
   private nowMs(): number {
@@ -209,7 +236,12 @@ export class HttpIssuer implements Issuer {
     return Math.round(cap / 2 + (this.random() * cap) / 2);
   }
 
-  private async attempt(url: string, body: string, requestId: string): Promise<Outcome> {
+  private async attempt(
+    url: string,
+    body: string,
+    requestId: string,
+    auth: Record<string, string>,
+  ): Promise<Outcome> {
     let text: string;
     let status: number;
     let retryAfter: string | null = null;
@@ -220,6 +252,7 @@ export class HttpIssuer implements Issuer {
           'content-type': 'application/json',
           accept: 'application/json',
           'card-vault-request-id': requestId,
+          ...auth,
         },
         body,
         // A redirect would re-send the code to a host nobody configured: treat it as an error answer.
