@@ -56,8 +56,16 @@ describe('brand registration: the issuer connection (issue 21)', () => {
       });
       expect((await listingOf(s, brand)).body.type).toMatch(/unknown-brand$/);
     }
+    // Outside the local stack the vault must also authenticate to the issuer.
+    await expect(
+      s.vault.tenants.registerBrand(
+        { ...base, brand: 'no-auth', issuerUrl: 'https://issuer.example/' },
+        'aws',
+      ),
+    ).rejects.toMatchObject({ code: 'validation', details: { field: 'auth' } });
+    const auth = { kind: 'hmac', keyId: 'k1', secretRef: 'card-vault/issuers/tls-issuer' } as const;
     await s.vault.tenants.registerBrand(
-      { ...base, brand: 'tls-issuer', issuerUrl: 'https://issuer.example/' },
+      { ...base, brand: 'tls-issuer', issuerUrl: 'https://issuer.example/', auth },
       'aws',
     );
     expect((await listingOf(s, 'tls-issuer')).status).toBe(201);

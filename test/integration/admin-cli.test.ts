@@ -66,6 +66,16 @@ describe('the operator CLI on DynamoDB Local', () => {
     expect(deployed.status).toBe(1);
     expect(deployed.stderr).toContain('loopback');
     expect(local.status, local.stderr).toBe(0);
+    const [noAuth, halfAuth, withAuth] = await Promise.all([
+      put('--issuer-url', 'https://bridge.example', '--table', 'card-vault-prod'),
+      put('--issuer-url', 'https://bridge.example', '--auth', 'hmac', '--secret', 'card-vault/issuers/x'),
+      put('--issuer-url', 'http://127.0.0.1:3001', '--auth', 'bearer', '--secret', 'card-vault/issuers/x'),
+    ]);
+    expect(noAuth.status).toBe(1);
+    expect(noAuth.stderr).toContain('needs auth hmac or bearer');
+    expect(halfAuth.status).toBe(2);
+    expect(halfAuth.stderr).toContain('--auth hmac --key-id <id> --secret <ARN or name>');
+    expect(withAuth.status, withAuth.stderr).toBe(0);
     expect(local.stdout).toContain('brand cli-brand -> http://127.0.0.1:3001 registered');
-  });
+  }, 90_000);
 });

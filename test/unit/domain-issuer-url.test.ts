@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkIssuerAuth } from '../../shared/domain/issuer-auth.js';
 import { checkIssuerUrl } from '../../shared/domain/issuer-url.js';
 
 const refusal = (raw: string, mode: 'aws' | 'local') => {
@@ -46,5 +47,28 @@ describe('checkIssuerUrl', () => {
     expect(refusal('http://issuer.example', 'local')).toMatch(/must be https/);
     expect(refusal('http://10.0.0.8:3001', 'local')).toMatch(/must be https/);
     expect(refusal('http://user:s3cret@127.0.0.1:3001', 'local')).toMatch(/credentials/);
+  });
+});
+
+describe('checkIssuerAuth', () => {
+  it('takes none only in local mode, and hmac or bearer with a Secrets Manager ARN or name', () => {
+    expect(checkIssuerAuth(undefined, 'local')).toEqual({ kind: 'none' });
+    expect(() => checkIssuerAuth(undefined, 'aws')).toThrow(/needs auth hmac or bearer/);
+    expect(() => checkIssuerAuth({ kind: 'none' }, 'aws')).toThrow(/needs auth/);
+    const arn = 'arn:aws:secretsmanager:eu-west-1:111122223333:secret:card-vault/issuers/acme-AbCdEf';
+    expect(checkIssuerAuth({ kind: 'bearer', secretRef: arn }, 'aws')).toEqual({
+      kind: 'bearer',
+      secretRef: arn,
+    });
+    const hmac = { kind: 'hmac', keyId: 'vault-2026', secretRef: 'card-vault/issuers/acme' } as const;
+    expect(checkIssuerAuth(hmac, 'aws')).toEqual(hmac);
+    for (const bad of [
+      { ...hmac, keyId: '' },
+      { ...hmac, keyId: 'has space' },
+      { ...hmac, secretRef: 'whsec_looks like a secret, not a name!' },
+      { kind: 'bearer', secretRef: '' },
+    ] as const) {
+      expect(() => checkIssuerAuth(bad, 'aws')).toThrow(expect.objectContaining({ code: 'validation' }));
+    }
   });
 });
