@@ -81,6 +81,11 @@ export interface FunctionSpec {
    * index's webhook shards (every due delivery with its payload) the dispatcher's.
    */
   readonly deniedPartitions: readonly string[];
+  /**
+   * May read issuer secrets (`secretsmanager:GetSecretValue` on `card-vault/issuers/*` only):
+   * the functions that check codes with an issuer. Issue 21: deposit, reveal and sweeper.
+   */
+  readonly readsIssuerSecrets: boolean;
 }
 
 export type ReadAction = 'GetItem' | 'Query';
@@ -122,6 +127,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // A tenant deletes its webhook endpoints; nothing else of the api's is ever deleted.
     deletePartitions: [WEBHOOK_ENDPOINT_PARTITIONS],
     deniedPartitions: [INDEX_PARTITIONS.dueWebhooks],
+    readsIssuerSecrets: false,
   },
   deposit: {
     entry: 'functions/deposit.ts',
@@ -145,6 +151,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
       WEBHOOK_DELIVERY_PARTITIONS,
       INDEX_PARTITIONS.dueWebhooks,
     ],
+    readsIssuerSecrets: true,
   },
   reveal: {
     entry: 'functions/reveal.ts',
@@ -171,6 +178,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
       WEBHOOK_DELIVERY_PARTITIONS,
       INDEX_PARTITIONS.dueWebhooks,
     ],
+    readsIssuerSecrets: true,
   },
   sweeper: {
     entry: 'functions/sweeper.ts',
@@ -208,6 +216,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
       WEBHOOK_DELIVERY_PARTITIONS,
       INDEX_PARTITIONS.dueWebhooks,
     ],
+    readsIssuerSecrets: true,
   },
 };
 

@@ -18,7 +18,10 @@ function secrets(ttlSeconds = 300) {
     ttlSeconds,
     clock: { now: () => new Date(now) },
   });
-  return { store, advance: (seconds: number) => void (now += seconds * 1000) };
+  const advance = (seconds: number) => {
+    now += seconds * 1000;
+  };
+  return { store, advance };
 }
 
 beforeEach(() => sm.reset());
