@@ -1,7 +1,8 @@
 import { handle } from 'hono/aws-lambda';
 import { HttpIssuer } from '../shared/adapters/issuer/http-issuer.js';
+import { SecretsManagerIssuerSecrets } from '../shared/adapters/issuer/secrets-manager-issuer-secrets.js';
 import { createKmsCodeCipher } from '../shared/adapters/kms/kms-code-cipher.js';
-import { loadLambdaConfig } from '../shared/config/config.js';
+import { loadIssuerConfig, loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
 import { depositPageRoutes } from '../shared/http/pages/deposit-page-routes.js';
 import { depositRoutes } from '../shared/http/routes/deposit-routes.js';
@@ -15,7 +16,7 @@ const adapters = lambdaAdapters(config);
 const vault = vaultForDeposit({
   ...adapters,
   cipher: createKmsCodeCipher({ codeKeyId: config.codeKeyId, fingerprintKeyId: config.fingerprintKeyId }),
-  issuer: new HttpIssuer(),
+  issuer: new HttpIssuer({ ...loadIssuerConfig('aws'), secrets: new SecretsManagerIssuerSecrets() }),
 });
 const app = createApp({
   tenants: vault.tenants,

@@ -2,8 +2,9 @@ import type { ScheduledEvent } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import { RECHECK_EVENT_SOURCE } from '../infra/names.js';
 import { HttpIssuer } from '../shared/adapters/issuer/http-issuer.js';
+import { SecretsManagerIssuerSecrets } from '../shared/adapters/issuer/secrets-manager-issuer-secrets.js';
 import { createKmsCodeCipher } from '../shared/adapters/kms/kms-code-cipher.js';
-import { loadLambdaConfig } from '../shared/config/config.js';
+import { loadIssuerConfig, loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
 import { revealPageRoutes } from '../shared/http/pages/reveal-page-routes.js';
 import { revealRoutes } from '../shared/http/routes/reveal-routes.js';
@@ -22,7 +23,7 @@ const adapters = lambdaAdapters(config);
 const vault = vaultForReveal({
   ...adapters,
   cipher: createKmsCodeCipher({ codeKeyId: config.codeKeyId }),
-  issuer: new HttpIssuer(),
+  issuer: new HttpIssuer({ ...loadIssuerConfig('aws'), secrets: new SecretsManagerIssuerSecrets() }),
 });
 const app = createApp({
   tenants: vault.tenants,

@@ -11,6 +11,7 @@ import { VaultHttpApi } from './constructs/vault-http-api.js';
 import { VaultKeys } from './constructs/vault-keys.js';
 import { VaultTable } from './constructs/vault-table.js';
 import { WebhookFunctions } from './constructs/webhook-functions.js';
+import { FUNCTION_SPECS, type FunctionName } from './function-specs.js';
 import { applyNagSuppressions } from './nag-suppressions.js';
 import { OUTPUTS, RECHECK_EVENT_SOURCE, WEBHOOK_DISPATCH_EVENT_SOURCE } from './names.js';
 import type { StageConfig } from './stage-config.js';
@@ -155,6 +156,9 @@ export class CardVaultStack extends Stack {
       ],
       webhookFanOutFailures: this.webhooks.fanOutFailures,
       webhookFanOutPolicy: this.webhooks.fanOut.role.node.findChild('DefaultPolicy'),
+      issuerSecretReaders: Object.entries(this.functions.all)
+        .filter(([name]) => FUNCTION_SPECS[name as FunctionName].readsIssuerSecrets)
+        .map(([, fn]) => fn.role.node.findChild('DefaultPolicy')),
     });
   }
 }

@@ -81,6 +81,11 @@ export interface FunctionSpec {
    * index's webhook shards (every due delivery with its payload) the dispatcher's.
    */
   readonly deniedPartitions: readonly string[];
+  /**
+   * May read issuer secrets (`secretsmanager:GetSecretValue` on `card-vault/issuers/*` only):
+   * the functions that check codes with an issuer. Issue 21: deposit, reveal and sweeper.
+   */
+  readonly readsIssuerSecrets: boolean;
 }
 
 export type ReadAction = 'GetItem' | 'Query';
@@ -123,6 +128,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     // A tenant deletes its webhook endpoints; nothing else of the api's is ever deleted.
     deletePartitions: [WEBHOOK_ENDPOINT_PARTITIONS],
     deniedPartitions: [INDEX_PARTITIONS.dueWebhooks],
+    readsIssuerSecrets: false,
   },
   deposit: {
     entry: 'functions/deposit.ts',
@@ -146,6 +152,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
       WEBHOOK_DELIVERY_PARTITIONS,
       INDEX_PARTITIONS.dueWebhooks,
     ],
+    readsIssuerSecrets: true,
   },
   reveal: {
     entry: 'functions/reveal.ts',
@@ -172,6 +179,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
       WEBHOOK_DELIVERY_PARTITIONS,
       INDEX_PARTITIONS.dueWebhooks,
     ],
+    readsIssuerSecrets: true,
   },
   sweeper: {
     entry: 'functions/sweeper.ts',
@@ -209,6 +217,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
       WEBHOOK_DELIVERY_PARTITIONS,
       INDEX_PARTITIONS.dueWebhooks,
     ],
+    readsIssuerSecrets: true,
   },
 };
 

@@ -10,6 +10,8 @@ export interface NagTargets {
   readonly webhookFanOutFailures: IConstruct;
   /** The webhook fan-out role's policy (IAM5: `dynamodb:ListStreams` on `*`, from the stream grant). */
   readonly webhookFanOutPolicy: IConstruct;
+  /** The deposit, reveal and sweeper roles' policies (IAM5: issuer secrets by name prefix). */
+  readonly issuerSecretReaders: readonly IConstruct[];
 }
 
 /**
@@ -43,6 +45,15 @@ export function applyNagSuppressions(targets: NagTargets): void {
       'needs it for a DynamoDB stream event source; DescribeStream, GetShardIterator and GetRecords are ' +
       "granted on the vault table's stream ARN only (Table.grantStreamRead).",
   });
+  for (const policy of targets.issuerSecretReaders) {
+    Validations.of(policy).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:card-vault/issuers/*]',
+      reason:
+        'Issuer secrets are created by operators per brand, after the deploy, and Secrets Manager appends ' +
+        'six random characters to every secret ARN: the grant is GetSecretValue only, on the ' +
+        'card-vault/issuers/ name prefix only, for the three functions that check codes with an issuer.',
+    });
+  }
   Validations.of(targets.webhookFanOutFailures).acknowledge({
     id: 'AwsSolutions-SQS3',
     reason:

@@ -15,6 +15,12 @@ export function stackName(stage: string): string {
   return `CardVault-${stage}`;
 }
 
+/**
+ * Issuer secrets (a brand's hmac key or bearer token, docs/issuer-protocol.md "Authentication")
+ * are Secrets Manager secrets named under this prefix: the only ones the functions may read.
+ */
+export const ISSUER_SECRET_PREFIX = 'card-vault/issuers/';
+
 /** The `source` of the scheduled event that runs the reveal function's recheck job (not an HTTP request). */
 export const RECHECK_EVENT_SOURCE = 'card-vault.recheck';
 

@@ -9,6 +9,7 @@ import { createLogger } from '../shared/adapters/logging/json-logger.js';
 import { loadSettings } from '../shared/config/config.js';
 import { loadAdminConfig } from '../shared/config/tool-config.js';
 import { OPERATOR_OUTCOMES, type OperatorOutcome } from '../shared/domain/escalation.js';
+import type { IssuerAuth } from '../shared/domain/issuer-auth.js';
 import { type ReviewOutcome, reviewOutcomes } from '../shared/domain/seller-standing.js';
 import { defaultSettings } from '../shared/domain/vault-settings.js';
 import { systemClock } from '../shared/ports/clock.js';
@@ -22,7 +23,9 @@ const USAGE = `Usage:
   npm run tenant -- create <name> [--stage <stage> | --table <name>] [--region <region>]
   npm run tenant -- revoke-key <keyId> [--stage <stage> | --table <name>] [--region <region>]
   npm run tenant -- rate-limit <tenantId> (--rate <per second> --burst <requests> | --default) [--stage <stage> | --table <name>]
-  npm run brand -- put <brand> --issuer-url <url> --code-pattern <regex> [--pin-pattern <regex>] [--stage <stage> | --table <name>]
+  npm run brand -- put <brand> --issuer-url <url> --code-pattern <regex> [--pin-pattern <regex>]
+      [--auth none | --auth hmac --key-id <id> --secret <ARN or name> | --auth bearer --secret <ARN or name>]
+      [--stage <stage> | --table <name>]
   npm run escalation -- list <tenantId> [--stage <stage> | --table <name>]
   npm run escalation -- settle <tenantId> <reportId> <refund|refund_without_penalty|reject> --note <text> --by <operator> [--stage <stage> | --table <name>]
   npm run seller -- reinstate <tenantId> <sellerId> --note <why> --by <operator> [--stage <stage> | --table <name>]
@@ -50,6 +53,9 @@ async function main(argv: string[]): Promise<void> {
       'issuer-url': { type: 'string' },
       'code-pattern': { type: 'string' },
       'pin-pattern': { type: 'string' },
+      auth: { type: 'string' },
+      'key-id': { type: 'string' },
+      secret: { type: 'string' },
       note: { type: 'string' },
       by: { type: 'string' },
       rate: { type: 'string' },
@@ -91,14 +97,19 @@ async function main(argv: string[]): Promise<void> {
       const issuerUrl = values['issuer-url'];
       const codePattern = values['code-pattern'];
       if (!issuerUrl || !codePattern) throw new UsageError();
-      await tenants.registerBrand({
-        brand: name,
-        issuerUrl,
-        codePattern,
-        ...(values['pin-pattern'] ? { pinPattern: values['pin-pattern'] } : {}),
-        createdAt: systemClock.now().toISOString(),
-      });
-      console.log(`brand ${name} -> ${issuerUrl} registered in table ${tableName}`);
+      // Only the local stack's table may name an http or loopback issuer: a deployed one is checked from AWS.
+      const stored = await tenants.registerBrand(
+        {
+          brand: name,
+          issuerUrl,
+          codePattern,
+          ...(values['pin-pattern'] ? { pinPattern: values['pin-pattern'] } : {}),
+          ...(values.auth !== undefined && { auth: issuerAuth(values) }),
+          createdAt: systemClock.now().toISOString(),
+        },
+        aws ? 'aws' : 'local',
+      );
+      console.log(`brand ${name} -> ${stored.issuerUrl} registered in table ${tableName}`);
     } else if (resource === 'escalation') {
       await requireTenant(
         deps.stores,
@@ -167,6 +178,18 @@ async function target(options: {
 }
 
 class UsageError extends Error {}
+
+/**
+ * `--auth` and its parts. `--secret` names the secret (a Secrets Manager ARN or name; locally a
+ * key of the key file's issuerSecrets), never holds it: a value on a command line lands in shell history.
+ */
+function issuerAuth(values: { auth?: string; 'key-id'?: string; secret?: string }): IssuerAuth {
+  const { auth: kind, 'key-id': keyId, secret: secretRef } = values;
+  if (kind === 'none' && keyId === undefined && secretRef === undefined) return { kind };
+  if (kind === 'bearer' && secretRef !== undefined && keyId === undefined) return { kind, secretRef };
+  if (kind === 'hmac' && secretRef !== undefined && keyId !== undefined) return { kind, keyId, secretRef };
+  throw new UsageError();
+}
 
 /**
  * An operator's tenant id is typed by hand: a wrong one is named as such, rather than answered

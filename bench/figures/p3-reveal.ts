@@ -50,14 +50,14 @@ export async function p3Reveal(
   const code = await b.mint();
   const sealed = await cipher.encrypt({ code }, context);
   const decrypts = Math.max(1, Math.round(perReveal.cipher.decrypt ?? 0));
-  const issuer = new HttpIssuer();
+  const issuer = new HttpIssuer({ mode: 'local', maxConcurrency: cfg.concurrency });
   const gift = DEMO_BRANDS[0];
   if (!gift) throw new Error('no demo brand');
   const brand = demoBrand(gift, b.stack.issuerUrl);
   const bare = await runPool(cfg.reveals, cfg.concurrency, async (i) => {
     for (const step of steps) await step(i);
     for (let d = 0; d < decrypts; d++) await cipher.decrypt(sealed, context);
-    if (b.revalidates) await issuer.check(brand, { code });
+    if (b.revalidates) await issuer.check(brand, { code }, { purpose: 'reveal' });
   });
 
   const vaultP99 = percentile(vault.durations, 99);

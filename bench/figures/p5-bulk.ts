@@ -42,11 +42,12 @@ export async function p5Bulk(
   const gift = DEMO_BRANDS[0];
   if (!gift) throw new Error('no demo brand');
   const brand = demoBrand(gift, b.stack.issuerUrl);
-  const issuer = new HttpIssuer();
+  // The ceiling is the issuer's and the cipher's at the bench's concurrency, not the vault's cap.
+  const issuer = new HttpIssuer({ mode: 'local', maxConcurrency: cfg.concurrency });
   const cipher = await createLocalCodeCipher({ keyFile: b.keyFile });
   const direct = await runPool(codes.length, cfg.concurrency, async (i) => {
     const code = normalizeCode(codes[i] ?? '');
-    await issuer.check(brand, { code });
+    await issuer.check(brand, { code }, { purpose: 'deposit' });
     await cipher.fingerprint(code);
     await cipher.encrypt({ code }, { tenantId: 'bench', cardId: `bench-${i}` });
   });

@@ -1,8 +1,10 @@
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { tableDefinition } from '../../shared/adapters/dynamodb/table-definition.js';
 import { ENV } from '../../shared/config/env-names.js';
 import { FUNCTION_SPECS, type FunctionName } from '../function-specs.js';
+import { ISSUER_SECRET_PREFIX } from '../names.js';
 import type { StageConfig } from '../stage-config.js';
 import { type CodeSource, VaultFunction } from './vault-function.js';
 import type { VaultKeys } from './vault-keys.js';
@@ -107,6 +109,23 @@ export class VaultFunctions extends Construct {
             actions: ITEM_ACTIONS,
             resources: props.table.arnsFor(ALL_INDEXES),
             conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [...spec.deniedPartitions] } },
+          }),
+        );
+      }
+      if (spec.readsIssuerSecrets) {
+        // Secrets Manager appends 6 random characters to a secret's ARN: the prefix needs its `*`.
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'IssuerSecretReads',
+            actions: ['secretsmanager:GetSecretValue'],
+            resources: [
+              Stack.of(this).formatArn({
+                service: 'secretsmanager',
+                resource: 'secret',
+                resourceName: `${ISSUER_SECRET_PREFIX}*`,
+                arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+              }),
+            ],
           }),
         );
       }

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
+import { type IssuerUrlMode, issuerUrlModes } from '../domain/issuer-url.js';
 import { defaultSettings, REVALIDATE_MODES, type VaultSettings } from '../domain/vault-settings.js';
 import { endpointModes } from '../domain/webhook-endpoint.js';
 import { defaultWebhookSettings, type WebhookSettings } from '../domain/webhook-settings.js';
@@ -122,6 +123,31 @@ export function loadWebhookSettings(env: Env = process.env): WebhookSettings {
   };
 }
 
+/** How a process talks to issuers (docs/issuer-protocol.md "Transport" and "Concurrency"). */
+export interface IssuerConfig {
+  readonly mode: IssuerUrlMode;
+  readonly maxConcurrency: number;
+}
+
+export const DEFAULT_ISSUER_MAX_CONCURRENCY = 16;
+
+/**
+ * `defaultMode` is the entry point's: `aws` for the Lambda functions (https only), `local` for
+ * `npm start`. ISSUER_URL_MODE overrides it, which only the tests that run the Lambda handlers
+ * against the simulator on loopback do; the stack never sets it.
+ */
+export function loadIssuerConfig(defaultMode: IssuerUrlMode, env: Env = process.env): IssuerConfig {
+  const s = parse(
+    z.object({
+      [ENV.issuerUrlMode]: z._default(z.enum(issuerUrlModes), defaultMode),
+      [ENV.issuerMaxConcurrency]: z._default(int(z.gte(1), z.lte(1000)), DEFAULT_ISSUER_MAX_CONCURRENCY),
+    }),
+    env,
+    'issuer',
+  );
+  return { mode: s[ENV.issuerUrlMode], maxConcurrency: s[ENV.issuerMaxConcurrency] };
+}
+
 /** The KMS keys a Lambda function may be given. */
 export type KmsKeyName = 'codeKeyId' | 'fingerprintKeyId' | 'evidenceKeyId';
 
@@ -209,5 +235,6 @@ export function loadLocalConfig(env: Env = process.env) {
     webhookDispatchIntervalMs: s[ENV.webhookDispatchIntervalMs],
     settings: loadSettings(env),
     webhooks: loadWebhookSettings(env),
+    issuer: loadIssuerConfig('local', env),
   };
 }

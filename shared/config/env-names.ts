@@ -51,6 +51,10 @@ export const ENV = {
   webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
   webhookEndpointCacheSeconds: 'WEBHOOK_ENDPOINT_CACHE_SECONDS',
   webhookDispatchIntervalMs: 'WEBHOOK_DISPATCH_INTERVAL_MS',
+  /** `aws` (default in Lambda): issuers over https only; `local` (default in `npm start`): http to loopback too. */
+  issuerUrlMode: 'ISSUER_URL_MODE',
+  /** Checks in flight to one issuer from one process at most (default 8); more wait their turn. */
+  issuerMaxConcurrency: 'ISSUER_MAX_CONCURRENCY',
   logLevel: 'LOG_LEVEL',
   /** Set by the Lambda runtime, never by the stack: names the function in its logs. */
   lambdaFunctionName: 'AWS_LAMBDA_FUNCTION_NAME',

@@ -1,4 +1,5 @@
 import { ValidationError } from './errors.js';
+import type { IssuerAuth } from './issuer-auth.js';
 
 /** A card brand the deployment accepts, and which issuer checks its codes. */
 export interface Brand {
@@ -8,6 +9,8 @@ export interface Brand {
   readonly codePattern: string;
   /** Regular expression a PIN must match, when the brand uses PINs. */
   readonly pinPattern?: string;
+  /** How the vault authenticates to the issuer; absent means `none` (local stack only). */
+  readonly auth?: IssuerAuth;
   readonly createdAt: string;
 }
 

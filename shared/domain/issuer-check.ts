@@ -8,6 +8,13 @@ export type IssuerState = (typeof issuerStates)[number];
 export const recordedIssuerStates = [...issuerStates, 'unreachable'] as const;
 export type RecordedIssuerState = (typeof recordedIssuerStates)[number];
 
+/**
+ * Why the vault asks (sent with every check, docs/issuer-protocol.md): a deposit, the re-check
+ * before a reveal, a buyer's report, or a later re-ask (an escalation, the reveal deadline).
+ */
+export const issuerCheckPurposes = ['deposit', 'reveal', 'report', 'recheck'] as const;
+export type IssuerCheckPurpose = (typeof issuerCheckPurposes)[number];
+
 /** The issuer's answer about one code. */
 export interface IssuerCheck {
   readonly state: IssuerState;

@@ -1,10 +1,15 @@
 import { Hono } from 'hono';
 import * as z from 'zod';
 import { normalizeCode } from '../domain/brand.js';
+import { type IssuerCheckPurpose, issuerCheckPurposes } from '../domain/issuer-check.js';
 import { type Clock, systemClock } from '../ports/clock.js';
 import { DEMO_BRANDS, mintCode, mintPin } from './demo-brands.js';
+import { authFailure, type SimAuth } from './sim-auth.js';
 import { answerFor, redeem, type SimCard, spend } from './sim-card.js';
 import { problemResponse, readBody, SimProblem } from './sim-http.js';
+
+/** How many of the latest checks `/_sim/checks` lists (request id and purpose). */
+const RECENT_CHECKS = 100;
 
 /** Options for {@link createIssuerSimApp}. */
 export interface IssuerSimOptions {
@@ -14,7 +19,14 @@ export interface IssuerSimOptions {
 
 const code = z.string().min(1).max(64);
 const brand = z.string().min(1).max(64);
-const checkBody = z.object({ brand, code, pin: z.string().max(32).optional() });
+const checkBody = z.object({
+  brand,
+  code,
+  pin: z.string().max(32).optional(),
+  // Optional so an older vault's checks still answer; docs/issuer-protocol.md makes them required.
+  requestId: z.string().min(1).max(128).optional(),
+  purpose: z.enum(issuerCheckPurposes).optional(),
+});
 const mintBody = z.object({ brand, amount: z.int().positive(), currency: z.string().regex(/^[A-Z]{3}$/) });
 const codeBody = z.object({ code });
 const spendBody = z.object({ code, amount: z.int().positive() });
@@ -22,6 +34,11 @@ const setBalanceBody = z.object({ code, amount: z.int().nonnegative() });
 const spendAtBody = z.object({ code, amount: z.int().positive(), at: z.iso.datetime({ offset: true }) });
 const redeemAtBody = z.object({ code, redeemedAt: z.iso.datetime({ offset: true }) });
 const outageBody = z.object({ down: z.boolean() });
+const authBody = z.object({
+  brand,
+  hmac: z.object({ keyId: z.string().min(1).max(64), secret: z.string().min(1).max(4096) }).optional(),
+  bearer: z.string().min(1).max(4096).optional(),
+});
 
 /**
  * The simulated card issuer (docs/design.md "Issuer protocol"): `/check` as the vault calls it,
@@ -34,6 +51,10 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
   let down = false;
   // Every /check received, answered or not: tests count what reached the issuer.
   let checks = 0;
+  // Per brand: the auth its checks must carry (none by default, as the local stack's brands).
+  const auth = new Map<string, SimAuth>();
+  // Who asked and why, for the latest checks (never the code): tests follow a check end to end.
+  const recent: Array<{ requestId?: string; purpose?: IssuerCheckPurpose }> = [];
 
   const find = (raw: string): SimCard => {
     const card = cards.get(normalizeCode(raw));
@@ -48,7 +69,21 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
   app.post('/check', async (c) => {
     checks += 1;
     if (down) return problemResponse(503, 'outage', 'the issuer is down (simulated outage)');
+    // The raw text first: the signature is over the bytes sent, not over a re-serialisation.
+    const raw = await c.req.text();
     const input = await readBody(c, checkBody);
+    const refused = authFailure(
+      auth.get(input.brand),
+      { signature: c.req.header('card-vault-signature'), authorization: c.req.header('authorization') },
+      raw,
+      Math.floor(clock.now().getTime() / 1000),
+    );
+    if (refused !== undefined) return problemResponse(401, 'unauthorized', refused);
+    recent.push({
+      ...(input.requestId !== undefined && { requestId: input.requestId }),
+      ...(input.purpose !== undefined && { purpose: input.purpose }),
+    });
+    if (recent.length > RECENT_CHECKS) recent.shift();
     const card = cards.get(normalizeCode(input.code));
     // A real issuer does not tell a wrong brand or PIN apart from an unknown code.
     if (
@@ -147,7 +182,19 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
     return c.json({ state: 'invalid' });
   });
 
-  app.post('/_sim/checks', (c) => c.json({ checks }));
+  app.post('/_sim/checks', (c) => c.json({ checks, recent }));
+
+  // Requires hmac and/or bearer on the brand's checks from now on; neither turns it off.
+  app.post('/_sim/auth', async (c) => {
+    const input = await readBody(c, authBody);
+    if (input.hmac === undefined && input.bearer === undefined) auth.delete(input.brand);
+    else
+      auth.set(input.brand, {
+        ...(input.hmac && { hmac: input.hmac }),
+        ...(input.bearer && { bearer: input.bearer }),
+      });
+    return c.json({ brand: input.brand, hmac: input.hmac !== undefined, bearer: input.bearer !== undefined });
+  });
 
   app.post('/_sim/outage', async (c) => {
     down = (await readBody(c, outageBody)).down;

@@ -7,6 +7,7 @@ import { createDynamoHealthProbe } from '../adapters/dynamodb/dynamodb-health-pr
 import { createDynamoStores } from '../adapters/dynamodb/dynamodb-stores.js';
 import { ulidIdGenerator } from '../adapters/ids/ulid-id-generator.js';
 import { HttpIssuer } from '../adapters/issuer/http-issuer.js';
+import { LocalIssuerSecrets } from '../adapters/issuer/local-issuer-secrets.js';
 import { createLocalCodeCipher } from '../adapters/local-cipher/local-code-cipher.js';
 import {
   createLocalEvidenceSigner,
@@ -178,7 +179,7 @@ export async function startLocalStack(
         await createLocalCodeCipher({ keyFile: config.localKeyFile }),
         options.observe?.cipher,
       ),
-      issuer: new HttpIssuer(),
+      issuer: new HttpIssuer({ ...config.issuer, secrets: new LocalIssuerSecrets(config.localKeyFile) }),
       clock: options.clock ?? systemClock,
       ids: ulidIdGenerator,
       logger,
@@ -189,7 +190,8 @@ export async function startLocalStack(
         keyFile: evidenceKeyFileBeside(config.localKeyFile),
       }),
     });
-    for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
+    for (const format of DEMO_BRANDS)
+      await vault.tenants.registerBrand(demoBrand(format, issuerSim.url), 'local');
     const devApiKey = await seedDevTenant(vault, config, join(dataDir, 'dev-api-key'));
     // The operator CLI (`npm run seller`, `npm run escalation`) takes the tenant by id.
     const devTenantId = await vault.tenants.authenticate(devApiKey);

@@ -237,7 +237,7 @@ export class DepositService {
     const checkedAt = this.deps.clock.now().toISOString();
     let answer: IssuerCheck;
     try {
-      answer = await this.deps.issuer.check(brand, secret);
+      answer = await this.deps.issuer.check(brand, secret, { purpose: 'deposit' });
     } catch (error) {
       if (!(error instanceof DependencyUnavailableError)) throw error;
       this.deps.logger.warn(

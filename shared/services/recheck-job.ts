@@ -48,7 +48,7 @@ export class RecheckJob {
     const escalation = report?.escalation;
     if (report?.status !== 'open' || !escalation || !isReaskDue(escalation, this.deps.clock.now())) return;
     const order = await this.runner.load(tenantId, orderId);
-    const issuer = await askIssuer(this.deps, order, cardId);
+    const issuer = await askIssuer(this.deps, order, cardId, { purpose: 'recheck' });
     const now = this.deps.clock.now();
     const { settings } = this.deps;
     if (!issuer) {
@@ -164,7 +164,7 @@ export class RecheckJob {
     if (!brand) return { dead: [], silent: true };
     const answers = await mapBounded(order.cards, 8, async ({ cardId }) => ({
       cardId,
-      check: await askIssuer(this.deps, order, cardId, brand),
+      check: await askIssuer(this.deps, order, cardId, { purpose: 'recheck', brand }),
     }));
     const isDead = (check: IssuerCheck) =>
       listing ? isCardDeadAtReveal(check, listing.faceValue) : check.state !== 'active';

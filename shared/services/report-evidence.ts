@@ -2,7 +2,7 @@ import type { Brand } from '../domain/brand.js';
 import type { BuyerCredit } from '../domain/buyer-credit.js';
 import { DependencyUnavailableError } from '../domain/errors.js';
 import { type Escalation, escalationDeadline, nextEscalationCheckAt } from '../domain/escalation.js';
-import type { IssuerCheck } from '../domain/issuer-check.js';
+import type { IssuerCheck, IssuerCheckPurpose } from '../domain/issuer-check.js';
 import { type Order, revealCheckConfirmed } from '../domain/order.js';
 import { isCreditPoor, unprovenReportsIn90Days } from '../domain/penalty-policy.js';
 import type { ReportEvidence } from '../domain/report.js';
@@ -18,9 +18,13 @@ export async function askIssuer(
   deps: Deps,
   order: Order,
   cardId: string,
-  /** The order's brand, when the caller already read it for several cards. */
-  knownBrand?: Brand,
+  ask: {
+    readonly purpose: Extract<IssuerCheckPurpose, 'report' | 'recheck'>;
+    /** The order's brand, when the caller already read it for several cards. */
+    readonly brand?: Brand;
+  },
 ): Promise<IssuerCheck | undefined> {
+  const knownBrand = ask.brand;
   const [card, brand] = await Promise.all([
     deps.stores.catalog.getCard(order.tenantId, order.listingId, cardId),
     knownBrand ?? deps.stores.tenants.getBrand(order.brand),
@@ -28,7 +32,7 @@ export async function askIssuer(
   if (!card || !brand) return undefined;
   const secret = await deps.cipher.decrypt(card.ciphertext, { tenantId: order.tenantId, cardId });
   try {
-    return await deps.issuer.check(brand, secret);
+    return await deps.issuer.check(brand, secret, { purpose: ask.purpose });
   } catch (error) {
     if (error instanceof DependencyUnavailableError) return undefined;
     throw error;

@@ -58,7 +58,7 @@ export class ReportService {
       if (await reports.getReport(tenantId, orderId, input.cardId)) {
         throw new AlreadyReportedError('this card was already reported', { cardId: input.cardId });
       }
-      recheck ??= askIssuer(this.deps, order, input.cardId);
+      recheck ??= askIssuer(this.deps, order, input.cardId, { purpose: 'report' });
       const [issuer, buyer, seller] = await Promise.all([
         recheck,
         parties.getBuyer(tenantId, input.buyerId),

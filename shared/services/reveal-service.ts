@@ -205,7 +205,7 @@ export class RevealService {
     const checks = await mapBounded(secrets, 8, async (secret): Promise<RevealCheck & { dead: boolean }> => {
       const { cardId } = secret;
       try {
-        const check = await this.deps.issuer.check(brand, secret);
+        const check = await this.deps.issuer.check(brand, secret, { purpose: 'reveal' });
         const dead = isCardDeadAtReveal(check, faceValue);
         return {
           cardId,

@@ -1,6 +1,8 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { assertValidPatterns, type Brand } from '../domain/brand.js';
 import { UnauthorizedError, ValidationError } from '../domain/errors.js';
+import { checkIssuerAuth } from '../domain/issuer-auth.js';
+import { checkIssuerUrl, type IssuerUrlMode } from '../domain/issuer-url.js';
 import type { RatePolicy } from '../domain/rate-limit.js';
 import type { Tenant } from '../domain/tenant.js';
 import { sha256Hex } from './hashing.js';
@@ -41,12 +43,22 @@ export class TenantService {
     return { tenant, apiKey };
   }
 
-  /** Adds or updates a brand the deployment accepts, and the issuer that checks its codes. */
-  async registerBrand(brand: Brand): Promise<void> {
+  /**
+   * Adds or updates a brand the deployment accepts, and the issuer that checks its codes.
+   * `mode` is where the brand will be checked from: outside the local stack (`aws`) the issuer
+   * URL must be https and not loopback (docs/issuer-protocol.md "Transport").
+   */
+  async registerBrand(brand: Brand, mode: IssuerUrlMode): Promise<Brand> {
     // A bad pattern fails here, as a validation problem, not at the first deposit as a 500; and a
     // non-ASCII one is refused, since codes are normalised (NFKC, letters and digits) before matching.
     assertValidPatterns(brand);
-    await this.deps.stores.tenants.putBrand(brand);
+    const stored = {
+      ...brand,
+      issuerUrl: checkIssuerUrl(brand.issuerUrl, mode),
+      auth: checkIssuerAuth(brand.auth, mode),
+    };
+    await this.deps.stores.tenants.putBrand(stored);
+    return stored;
   }
 
   /**

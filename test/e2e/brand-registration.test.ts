@@ -21,7 +21,7 @@ describe('brand registration', () => {
       brand: 'ascii-only',
       codePattern: '[Ａ-Ｚ]{16}',
     };
-    await expect(s.vault.tenants.registerBrand(brand)).rejects.toMatchObject({
+    await expect(s.vault.tenants.registerBrand(brand, 'local')).rejects.toMatchObject({
       code: 'validation',
       details: { field: 'codePattern' },
     });
@@ -32,9 +32,42 @@ describe('brand registration', () => {
     const s = stack.current;
     const base = demoBrand(DEMO_GIFT_BRAND, s.issuerUrl);
     await expect(
-      s.vault.tenants.registerBrand({ ...base, brand: 'broken', codePattern: '[A-Z' }),
+      s.vault.tenants.registerBrand({ ...base, brand: 'broken', codePattern: '[A-Z' }, 'local'),
     ).rejects.toMatchObject({ code: 'validation' });
-    await s.vault.tenants.registerBrand({ ...base, brand: 'sound', codePattern: '[A-Z0-9]{16}' });
+    await s.vault.tenants.registerBrand({ ...base, brand: 'sound', codePattern: '[A-Z0-9]{16}' }, 'local');
     expect((await listingOf(s, 'sound')).status).toBe(201);
+  });
+});
+
+describe('brand registration: the issuer connection (issue 21)', () => {
+  it('refuses http:// outside local mode, and URLs with credentials in any mode, storing nothing', async () => {
+    const s = stack.current;
+    const base = demoBrand(DEMO_GIFT_BRAND, s.issuerUrl);
+    for (const [brand, issuerUrl, mode] of [
+      ['plain-http', 'http://issuer.example', 'aws'],
+      ['loopback-aws', s.issuerUrl, 'aws'],
+      ['with-creds', 'https://ops:hunter2@issuer.example', 'aws'],
+      ['with-creds-local', s.issuerUrl.replace('http://', 'http://ops:hunter2@'), 'local'],
+      ['http-remote-local', 'http://issuer.example', 'local'],
+    ] as const) {
+      await expect(s.vault.tenants.registerBrand({ ...base, brand, issuerUrl }, mode)).rejects.toMatchObject({
+        code: 'validation',
+        details: { field: 'issuerUrl' },
+      });
+      expect((await listingOf(s, brand)).body.type).toMatch(/unknown-brand$/);
+    }
+    // Outside the local stack the vault must also authenticate to the issuer.
+    await expect(
+      s.vault.tenants.registerBrand(
+        { ...base, brand: 'no-auth', issuerUrl: 'https://issuer.example/' },
+        'aws',
+      ),
+    ).rejects.toMatchObject({ code: 'validation', details: { field: 'auth' } });
+    const auth = { kind: 'hmac', keyId: 'k1', secretRef: 'card-vault/issuers/tls-issuer' } as const;
+    await s.vault.tenants.registerBrand(
+      { ...base, brand: 'tls-issuer', issuerUrl: 'https://issuer.example/', auth },
+      'aws',
+    );
+    expect((await listingOf(s, 'tls-issuer')).status).toBe(201);
   });
 });

@@ -15,7 +15,7 @@ afterAll(async () => {
 
 /** Points demo-gift at another issuer after the sale, as an operator's `npm run brand` would. */
 async function issuerAt(url: string): Promise<void> {
-  await stack.current.vault.tenants.registerBrand(demoBrand(DEMO_GIFT_BRAND, url));
+  await stack.current.vault.tenants.registerBrand(demoBrand(DEMO_GIFT_BRAND, url), 'local');
 }
 
 describe('the best-effort re-check before reveal', () => {

@@ -196,7 +196,9 @@ describe('identity policies', () => {
     const listStreams = { Action: 'dynamodb:ListStreams', Effect: 'Allow', Resource: '*' };
     expect(statements.filter((st) => JSON.stringify(st.Resource) === '"*"')).toEqual([listStreams]);
     expect(webhookStatements('webhookFanOut')).toContainEqual(listStreams);
-    for (const st of statements.filter((st) => st !== statements.find((x) => x.Resource === '*'))) {
+    // The issuer secrets' name prefix, tested below ('issuer secrets'): Secrets Manager suffixes every ARN.
+    const allowed = (st: Statement) => st.Resource === '*' || st.Sid === 'IssuerSecretReads';
+    for (const st of statements.filter((st) => !allowed(st))) {
       for (const action of actionsOf(st)) expect(action).not.toMatch(/(^|:)\*$/);
       expect(JSON.stringify(st.Resource ?? null)).not.toMatch(/"\*"|\/\*"|:\*"/);
     }
@@ -536,6 +538,27 @@ describe("the webhook functions' roles", () => {
         s.template.findResources('AWS::Lambda::Function')[fnId]?.Properties.VpcConfig,
         name,
       ).toBeUndefined();
+    }
+  });
+});
+
+describe('issuer secrets (issue 21)', () => {
+  const secretActions = (roleId: string) =>
+    roleStatements(s.template, roleId)
+      .filter((st) => st.Effect === 'Allow')
+      .filter((st) => actionsOf(st).some((a) => a.startsWith('secretsmanager:') || a === '*'));
+
+  it('let only the deposit, reveal and sweeper roles read them: GetSecretValue, under card-vault/issuers/ only', () => {
+    const readers = Object.keys(s.template.findResources('AWS::IAM::Role')).filter(
+      (roleId) => secretActions(roleId).length > 0,
+    );
+    const expected = (['deposit', 'reveal', 'sweeper'] as const).map((name) => roleLogicalId(s.stack, name));
+    expect(readers.sort()).toEqual(expected.sort());
+    for (const roleId of expected) {
+      const [grant, ...more] = secretActions(roleId);
+      expect(more).toEqual([]);
+      expect(actionsOf(grant as Statement)).toEqual(['secretsmanager:GetSecretValue']);
+      expect(JSON.stringify(grant?.Resource)).toMatch(/:secretsmanager:.*:secret:card-vault\/issuers\/\*"/);
     }
   });
 });

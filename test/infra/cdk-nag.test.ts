@@ -35,17 +35,22 @@ describe.each(['dev', 'prod'])('cdk-nag AwsSolutions on the %s app', (stage) => 
     expect([...new Set(acks.map((a) => a.id.replace(/^annotation::/i, '')))].sort()).toEqual([
       'AwsSolutions-APIG4',
       'AwsSolutions-IAM5[Resource::*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:card-vault/issuers/*]',
       'AwsSolutions-SQS3',
     ]);
   });
 
-  it('accepts a wildcard resource only on the webhook fan-out role (dynamodb:ListStreams), and no wildcard action', () => {
+  it('accepts a wildcard resource only on the webhook fan-out role (dynamodb:ListStreams) and the issuer secrets prefix of the deposit, reveal and sweeper roles, and no wildcard action', () => {
     const wildcards = acknowledgements(s.app).filter((a) => a.id.includes('IAM5'));
-    expect(wildcards.map((a) => a.path)).toEqual([
-      `${s.stack.stackName}/Webhooks/WebhookFanOut/Role/DefaultPolicy`,
-    ]);
-    expect(wildcards.map((a) => a.id.replace(/^annotation::/i, ''))).toEqual([
-      'AwsSolutions-IAM5[Resource::*]',
-    ]);
+    const name = s.stack.stackName;
+    expect(wildcards.map((a) => [a.path, a.id.replace(/^annotation::/i, '')]).sort()).toEqual(
+      [
+        [`${name}/Webhooks/WebhookFanOut/Role/DefaultPolicy`, 'AwsSolutions-IAM5[Resource::*]'],
+        ...['Deposit', 'Reveal', 'Sweeper'].map((fn) => [
+          `${name}/Functions/${fn}/Role/DefaultPolicy`,
+          'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:card-vault/issuers/*]',
+        ]),
+      ].sort(),
+    );
   });
 });

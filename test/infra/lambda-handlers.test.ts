@@ -85,6 +85,8 @@ describe('the Lambda handlers, in-process, on every flow', () => {
       [ENV.tableName]: table.tableName,
       [ENV.stage]: 'test',
       [ENV.logLevel]: 'silent',
+      // The simulator listens on loopback over http: deployed functions (the default, aws) refuse that.
+      [ENV.issuerUrlMode]: 'local',
       [ENV.codeKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/code',
       [ENV.fingerprintKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/mac',
       [ENV.evidenceKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/evidence',
@@ -114,7 +116,7 @@ describe('the Lambda handlers, in-process, on every flow', () => {
       clock: systemClock,
       ids: ulidIdGenerator,
     });
-    await tenants.registerBrand(demoBrand(DEMO_GIFT_BRAND, issuer.url));
+    await tenants.registerBrand(demoBrand(DEMO_GIFT_BRAND, issuer.url), 'local');
     apiKey = (await tenants.create('lambda-test')).apiKey;
 
     // Module scope is the cold start: config is read and clients are built on import.

@@ -47,4 +47,35 @@ describe('the operator CLI on DynamoDB Local', () => {
     expect(nobody.status).toBe(1);
     expect(nobody.stderr).toContain('no tenant tnt_nobody');
   });
+
+  it('refuses a brand whose issuer URL is http or carries credentials, and a loopback one for a deployed table', async () => {
+    const put = (...args: string[]) =>
+      cli('brand', 'put', 'cli-brand', '--code-pattern', '[A-Z0-9]{16}', ...args);
+    const [plain, creds, deployed, local] = await Promise.all([
+      put('--issuer-url', 'http://issuer.example'),
+      put('--issuer-url', 'https://ops:hunter2@issuer.example'),
+      // --table is a deployed table: its issuers are reached from AWS, never over loopback.
+      put('--issuer-url', 'http://127.0.0.1:3001', '--table', 'card-vault-prod'),
+      put('--issuer-url', 'http://127.0.0.1:3001/'),
+    ]);
+    expect(plain.status).toBe(1);
+    expect(plain.stderr).toContain('the issuer URL must be https');
+    expect(creds.status).toBe(1);
+    expect(creds.stderr).toContain('must not carry credentials');
+    expect(creds.stderr).not.toContain('hunter2');
+    expect(deployed.status).toBe(1);
+    expect(deployed.stderr).toContain('loopback');
+    expect(local.status, local.stderr).toBe(0);
+    const [noAuth, halfAuth, withAuth] = await Promise.all([
+      put('--issuer-url', 'https://bridge.example', '--table', 'card-vault-prod'),
+      put('--issuer-url', 'https://bridge.example', '--auth', 'hmac', '--secret', 'card-vault/issuers/x'),
+      put('--issuer-url', 'http://127.0.0.1:3001', '--auth', 'bearer', '--secret', 'card-vault/issuers/x'),
+    ]);
+    expect(noAuth.status).toBe(1);
+    expect(noAuth.stderr).toContain('needs auth hmac or bearer');
+    expect(halfAuth.status).toBe(2);
+    expect(halfAuth.stderr).toContain('--auth hmac --key-id <id> --secret <ARN or name>');
+    expect(withAuth.status, withAuth.stderr).toBe(0);
+    expect(local.stdout).toContain('brand cli-brand -> http://127.0.0.1:3001 registered');
+  }, 90_000);
 });

@@ -8,7 +8,7 @@ const secret = { code: 'DEMOAAAABBBBCCCC' };
 const noWait = { sleep: async () => undefined };
 
 async function failureOf(issuer: HttpIssuer, url: string): Promise<unknown> {
-  return issuer.check(demoBrand(DEMO_GIFT_BRAND, url), secret).then(
+  return issuer.check(demoBrand(DEMO_GIFT_BRAND, url), secret, { purpose: 'deposit' }).then(
     () => undefined,
     (error: unknown) => error,
   );
@@ -23,7 +23,7 @@ describe('HttpIssuer tells a misbehaving issuer from an unreachable one', () => 
   ])('throws DependencyProtocolError on %s', async (_, status, body, headers) => {
     const fake = await aFixedIssuer(status, body, headers);
     try {
-      const error = await failureOf(new HttpIssuer(noWait), fake.url);
+      const error = await failureOf(new HttpIssuer({ mode: 'local', ...noWait }), fake.url);
       expect(error).toBeInstanceOf(DependencyProtocolError);
       expect((error as Error).message).not.toContain(secret.code);
     } finally {
@@ -37,7 +37,7 @@ describe('HttpIssuer tells a misbehaving issuer from an unreachable one', () => 
   ])('throws a plain DependencyUnavailableError on %s', async (_, status) => {
     const fake = await aFixedIssuer(status, '{}');
     try {
-      const error = await failureOf(new HttpIssuer(noWait), fake.url);
+      const error = await failureOf(new HttpIssuer({ mode: 'local', ...noWait }), fake.url);
       expect(error).toBeInstanceOf(DependencyUnavailableError);
       expect(error).not.toBeInstanceOf(DependencyProtocolError);
     } finally {
@@ -46,7 +46,7 @@ describe('HttpIssuer tells a misbehaving issuer from an unreachable one', () => 
   });
 
   it('throws a plain DependencyUnavailableError when nothing listens', async () => {
-    const error = await failureOf(new HttpIssuer(noWait), await aDeadIssuerUrl());
+    const error = await failureOf(new HttpIssuer({ mode: 'local', ...noWait }), await aDeadIssuerUrl());
     expect(error).toBeInstanceOf(DependencyUnavailableError);
     expect(error).not.toBeInstanceOf(DependencyProtocolError);
   });
@@ -54,7 +54,7 @@ describe('HttpIssuer tells a misbehaving issuer from an unreachable one', () => 
   it('keeps calling a misbehaving issuer misbehaving once its circuit opens', async () => {
     const fake = await aFixedIssuer(200, 'not json');
     try {
-      const issuer = new HttpIssuer({ ...noWait, failureThreshold: 2 });
+      const issuer = new HttpIssuer({ mode: 'local', ...noWait, failureThreshold: 2 });
       await failureOf(issuer, fake.url);
       await failureOf(issuer, fake.url);
       const error = await failureOf(issuer, fake.url);

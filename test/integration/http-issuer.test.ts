@@ -31,9 +31,10 @@ const mint = (brand = 'demo-gift', url = sim.url): Promise<{ code: string; pin?:
   simPost('/cards', { brand, amount: 2500, currency: 'EUR' }, url);
 
 /** An issuer over the real fetch that counts attempts and records backoff delays instead of waiting. */
-function anIssuer(options: HttpIssuerOptions = {}) {
+function anIssuer(options: Partial<HttpIssuerOptions> = {}) {
   const seen = { calls: 0, delays: [] as number[] };
   const issuer = new HttpIssuer({
+    mode: 'local',
     fetch: (input, init) => {
       seen.calls += 1;
       return fetch(input, init);
@@ -78,7 +79,7 @@ describe('HttpIssuer against the simulated issuer', () => {
   it('reports a fresh code as active with its balance', async () => {
     const { code } = await mint();
     const { issuer } = anIssuer();
-    expect(await issuer.check(gift, { code })).toEqual({
+    expect(await issuer.check(gift, { code }, { purpose: 'deposit' })).toEqual({
       state: 'active',
       balance: { amount: 2500, currency: 'EUR' },
     });
@@ -88,15 +89,17 @@ describe('HttpIssuer against the simulated issuer', () => {
     const pinBrand = demoBrand(DEMO_PIN_BRAND, sim.url);
     const { code, pin } = await mint('demo-pin');
     const { issuer } = anIssuer();
-    expect((await issuer.check(pinBrand, { code, pin: pin ?? '' })).state).toBe('active');
-    expect((await issuer.check(pinBrand, { code })).state).toBe('invalid');
+    expect((await issuer.check(pinBrand, { code, pin: pin ?? '' }, { purpose: 'deposit' })).state).toBe(
+      'active',
+    );
+    expect((await issuer.check(pinBrand, { code }, { purpose: 'deposit' })).state).toBe('invalid');
   });
 
   it('reports a redeemed code with the issuer redemption time', async () => {
     const { code } = await mint();
     await simPost('/_sim/cards/redeem-at', { code, redeemedAt: '2030-05-06T07:08:09.000Z' });
     const { issuer } = anIssuer();
-    expect(await issuer.check(gift, { code })).toEqual({
+    expect(await issuer.check(gift, { code }, { purpose: 'deposit' })).toEqual({
       state: 'redeemed',
       balance: { amount: 0, currency: 'EUR' },
       redeemedAt: '2030-05-06T07:08:09.000Z',
@@ -108,21 +111,23 @@ describe('HttpIssuer against the simulated issuer', () => {
     const { code } = await mint();
     await simPost('/_sim/cards/forget-time', { code });
     const { issuer } = anIssuer();
-    const check = await issuer.check(gift, { code });
+    const check = await issuer.check(gift, { code }, { purpose: 'deposit' });
     expect(check.state).toBe('redeemed');
     expect(check).not.toHaveProperty('redeemedAt');
   });
 
   it('reports an unknown code as invalid', async () => {
     const { issuer } = anIssuer();
-    expect(await issuer.check(gift, { code: 'DEMO-ZZZZ-ZZZZ-ZZZZ' })).toEqual({ state: 'invalid' });
+    expect(await issuer.check(gift, { code: 'DEMO-ZZZZ-ZZZZ-ZZZZ' }, { purpose: 'deposit' })).toEqual({
+      state: 'invalid',
+    });
   });
 
   it('retries an outage with growing backoff, then throws DependencyUnavailableError', async () => {
     const { code } = await mint();
     await simPost('/_sim/outage', { down: true });
     const { issuer, seen } = anIssuer({ random: () => 0.5 });
-    const error = await unavailable(issuer.check(gift, { code }), code);
+    const error = await unavailable(issuer.check(gift, { code }, { purpose: 'deposit' }), code);
     expect(error.message).toMatch(/HTTP 503 after 3 attempts/);
     expect(seen.calls).toBe(3);
     expect(seen.delays).toEqual([75, 150]);
@@ -132,8 +137,12 @@ describe('HttpIssuer against the simulated issuer', () => {
     const { code } = await mint();
     const { issuer, seen } = anIssuer({ failureThreshold: 1 });
     const wrongPath = { ...gift, issuerUrl: `${sim.url}/nowhere` };
-    expect((await unavailable(issuer.check(wrongPath, { code }), code)).message).toMatch(/HTTP 404$/);
-    expect((await unavailable(issuer.check(wrongPath, { code }), code)).message).toMatch(/HTTP 404$/);
+    expect(
+      (await unavailable(issuer.check(wrongPath, { code }, { purpose: 'deposit' }), code)).message,
+    ).toMatch(/HTTP 404$/);
+    expect(
+      (await unavailable(issuer.check(wrongPath, { code }, { purpose: 'deposit' }), code)).message,
+    ).toMatch(/HTTP 404$/);
     expect(seen.calls).toBe(2); // and a 4xx does not open the circuit
   });
 
@@ -146,25 +155,29 @@ describe('HttpIssuer against the simulated issuer', () => {
       clock: { now: () => new Date(time.now) },
     });
     await simPost('/_sim/outage', { down: true });
-    for (let i = 0; i < 3; i++) await unavailable(issuer.check(gift, { code }), code);
+    for (let i = 0; i < 3; i++) await unavailable(issuer.check(gift, { code }, { purpose: 'deposit' }), code);
     expect(seen.calls).toBe(3);
 
-    expect((await unavailable(issuer.check(gift, { code }), code)).message).toMatch(/circuit open/);
+    expect((await unavailable(issuer.check(gift, { code }, { purpose: 'deposit' }), code)).message).toMatch(
+      /circuit open/,
+    );
     expect(seen.calls).toBe(3);
 
     // The circuit is per issuer: another issuer is still called.
     const other = await startIssuerSim({ port: 0 });
     try {
       const fresh = await mint('demo-gift', other.url);
-      expect((await issuer.check({ ...gift, issuerUrl: other.url }, fresh)).state).toBe('active');
+      expect(
+        (await issuer.check({ ...gift, issuerUrl: other.url }, fresh, { purpose: 'deposit' })).state,
+      ).toBe('active');
     } finally {
       await other.close();
     }
 
     await simPost('/_sim/outage', { down: false });
     time.now += 30_000;
-    expect((await issuer.check(gift, { code })).state).toBe('active');
-    expect((await issuer.check(gift, { code })).state).toBe('active');
+    expect((await issuer.check(gift, { code }, { purpose: 'deposit' })).state).toBe('active');
+    expect((await issuer.check(gift, { code }, { purpose: 'deposit' })).state).toBe('active');
   });
 
   it('gives up on an issuer that never answers, per attempt, with DependencyUnavailableError', async () => {
@@ -172,7 +185,7 @@ describe('HttpIssuer against the simulated issuer', () => {
     try {
       const { issuer, seen } = anIssuer({ timeoutMs: 50, retries: 1 });
       const error = await unavailable(
-        issuer.check(silent.brand, { code: 'DEMO-HANG-HANG-HANG' }),
+        issuer.check(silent.brand, { code: 'DEMO-HANG-HANG-HANG' }, { purpose: 'deposit' }),
         'DEMO-HANG-HANG-HANG',
       );
       expect(error.message).toMatch(/timed out after 50 ms after 2 attempts/);
@@ -188,7 +201,9 @@ describe('HttpIssuer against the simulated issuer', () => {
     const issuerServer = await scriptedIssuer([{ status: 429 }, { status: 200, body: '{"state":"active"}' }]);
     try {
       const { issuer, seen } = anIssuer();
-      expect(await issuer.check(issuerServer.brand, { code: 'DEMO-AAAA-BBBB-CCCC' })).toEqual({
+      expect(
+        await issuer.check(issuerServer.brand, { code: 'DEMO-AAAA-BBBB-CCCC' }, { purpose: 'deposit' }),
+      ).toEqual({
         state: 'active',
       });
       expect(seen.calls).toBe(2);
@@ -205,12 +220,12 @@ describe('HttpIssuer against the simulated issuer', () => {
     ]);
     try {
       const { issuer, seen } = anIssuer();
-      expect((await unavailable(issuer.check(issuerServer.brand, { code }), code)).message).toMatch(
-        /malformed/,
-      );
-      expect((await unavailable(issuer.check(issuerServer.brand, { code }), code)).message).toMatch(
-        /malformed/,
-      );
+      expect(
+        (await unavailable(issuer.check(issuerServer.brand, { code }, { purpose: 'deposit' }), code)).message,
+      ).toMatch(/malformed/);
+      expect(
+        (await unavailable(issuer.check(issuerServer.brand, { code }, { purpose: 'deposit' }), code)).message,
+      ).toMatch(/malformed/);
       expect(seen.calls).toBe(2);
     } finally {
       await issuerServer.close();

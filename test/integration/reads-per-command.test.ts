@@ -55,7 +55,7 @@ describe('reads per command', () => {
     vault = createVault({
       stores,
       cipher: await createLocalCodeCipher({ keyFile: join(dir, 'keys.json') }),
-      issuer: new HttpIssuer(),
+      issuer: new HttpIssuer({ mode: 'local' }),
       clock: systemClock,
       ids: ulidIdGenerator,
       endpointUrls: endpointUrlPolicy('aws'),

@@ -55,7 +55,7 @@ describe('RevealService', () => {
     options: { clock?: Clock; beforeCheck?: () => void } = {},
   ) {
     const counts = { issuerChecks: 0, decrypts: 0 };
-    const issuer = new HttpIssuer();
+    const issuer = new HttpIssuer({ mode: 'local' });
     const vault = createVault({
       stores: { ...stores, orders: race ? raced(stores.orders, race) : stores.orders },
       cipher: {
@@ -67,10 +67,10 @@ describe('RevealService', () => {
         },
       },
       issuer: {
-        check: (brand, secret) => {
+        check: (brand, secret, request) => {
           counts.issuerChecks += 1;
           options.beforeCheck?.();
-          return issuer.check(brand, secret);
+          return issuer.check(brand, secret, request);
         },
       },
       clock: options.clock ?? systemClock,

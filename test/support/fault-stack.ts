@@ -67,7 +67,7 @@ export function useFaultStack(): FaultStack {
     const vault = createVault({
       stores,
       cipher: plan.wrap('cipher', await createLocalCodeCipher({ keyFile })),
-      issuer: plan.wrap('issuer', new HttpIssuer()),
+      issuer: plan.wrap('issuer', new HttpIssuer({ mode: 'local' })),
       clock: plan.wrap('clock', clock, false),
       ids: ulidIdGenerator,
       endpointUrls: endpointUrlPolicy('aws'),
@@ -76,7 +76,8 @@ export function useFaultStack(): FaultStack {
       settings: loadSettings(UNLIMITED),
       metrics: noMetrics,
     });
-    for (const format of DEMO_BRANDS) await vault.tenants.registerBrand(demoBrand(format, issuerSim.url));
+    for (const format of DEMO_BRANDS)
+      await vault.tenants.registerBrand(demoBrand(format, issuerSim.url), 'local');
     const { apiKey, tenant } = await vault.tenants.create('faults');
     built.tenantId = tenant.tenantId;
     const app = createApp({

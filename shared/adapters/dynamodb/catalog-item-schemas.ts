@@ -19,7 +19,20 @@ export const tenantSchema = entity<Tenant>()(
 export const apiKeySchema = z.object({ tenantId: text, secretHash: text });
 
 export const brandSchema = entity<Brand>()(
-  z.object({ brand: text, issuerUrl: text, codePattern: text, pinPattern: optionalText, createdAt: text }),
+  z.object({
+    brand: text,
+    issuerUrl: text,
+    codePattern: text,
+    pinPattern: optionalText,
+    auth: z.optional(
+      z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('none') }),
+        z.object({ kind: z.literal('hmac'), keyId: text, secretRef: text }),
+        z.object({ kind: z.literal('bearer'), secretRef: text }),
+      ]),
+    ),
+    createdAt: text,
+  }),
 );
 
 export const listingSchema = entity<Listing>()(

@@ -1,14 +1,29 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import * as z from 'zod/mini';
 import { type Brand, normalizeCode } from '../../domain/brand.js';
 import { DependencyProtocolError, DependencyUnavailableError } from '../../domain/errors.js';
-import { type IssuerCheck, issuerStates } from '../../domain/issuer-check.js';
+import { type IssuerAuth, NO_ISSUER_AUTH } from '../../domain/issuer-auth.js';
+import { type IssuerCheck, type IssuerCheckPurpose, issuerStates } from '../../domain/issuer-check.js';
+import { checkIssuerUrl, type IssuerUrlMode } from '../../domain/issuer-url.js';
 import { type Clock, systemClock } from '../../ports/clock.js';
 import type { Issuer } from '../../ports/issuer.js';
+import type { IssuerSecrets } from '../../ports/issuer-secrets.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import { ConcurrencyLimit } from './concurrency-limit.js';
+import { authHeaders } from './issuer-request-auth.js';
+import { retryAfterMs } from './retry-after.js';
 
 /** Tuning and test seams for {@link HttpIssuer}; every field has a production default. */
 export interface HttpIssuerOptions {
+  /**
+   * Where this process runs: `aws` sends codes over https only and never to a loopback host;
+   * `local` (the local stack, tests) also allows http to loopback. Checked before every request,
+   * so a brand stored before the rule, or written past the CLI, still sends nothing in the clear.
+   */
+  readonly mode: IssuerUrlMode;
+  /** Where a brand's `hmac` or `bearer` secret is read; without it only `none` brands are checked. */
+  readonly secrets?: IssuerSecrets;
   /** Per-attempt timeout, covering the answer's body too. Default 2000 ms. */
   readonly timeoutMs?: number;
   /** Extra attempts after the first on network errors, timeouts, 5xx and 429. Default 2. */
@@ -17,6 +32,16 @@ export interface HttpIssuerOptions {
   readonly baseDelayMs?: number;
   /** Cap on one backoff delay. Default 1000 ms. */
   readonly maxDelayMs?: number;
+  /**
+   * The longest `Retry-After` (on 429 and 503) the vault waits out inside one check. A longer
+   * one fails the check at once, and every check to that issuer until the time has come: the
+   * vault never asks again sooner than the issuer said. Default 2000 ms.
+   */
+  readonly maxRetryAfterMs?: number;
+  /** Attempts in flight to one issuer at most; more wait their turn. Default 16. */
+  readonly maxConcurrency?: number;
+  /** Makes each check's request id (a UUID by default). */
+  readonly requestIds?: () => string;
   /** Consecutive failed attempts that open an issuer's circuit. Default 5. */
   readonly failureThreshold?: number;
   /** How long an open circuit fails fast before one probe. Default 30 000 ms. */
@@ -52,7 +77,17 @@ type Outcome =
        * it is up and misbehaving, not unreachable.
        */
       readonly misbehaving: boolean;
+      /** What the issuer's `Retry-After` asked for, on 429 and 503. */
+      readonly retryAfterMs?: number;
     };
+
+/** What the vault keeps per issuer base URL for the life of the process. */
+interface IssuerLine {
+  readonly breaker: CircuitBreaker;
+  readonly limit: ConcurrencyLimit;
+  /** No request before this time (ms since the epoch): the issuer's last `Retry-After`. */
+  notBefore: number;
+}
 
 /**
  * The {@link Issuer} port over the issuer protocol (docs/design.md "Issuer protocol"):
@@ -67,12 +102,21 @@ export class HttpIssuer implements Issuer {
   private readonly fetch: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly maxRetryAfterMs: number;
+  private readonly maxConcurrency: number;
+  private readonly requestIds: () => string;
+  private readonly clock: Clock;
   private readonly newBreaker: () => CircuitBreaker;
-  private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly lines = new Map<string, IssuerLine>();
   /** Issuers whose last failed answer was a protocol violation: an open circuit keeps saying so. */
   private readonly misbehaved = new Set<string>();
 
-  constructor(options: HttpIssuerOptions = {}) {
+  private readonly mode: IssuerUrlMode;
+  private readonly secrets: IssuerSecrets | undefined;
+
+  constructor(options: HttpIssuerOptions) {
+    this.mode = options.mode;
+    this.secrets = options.secrets;
     this.timeoutMs = options.timeoutMs ?? 2000;
     this.retries = options.retries ?? 2;
     if (!Number.isInteger(this.retries) || this.retries < 0) {
@@ -83,7 +127,14 @@ export class HttpIssuer implements Issuer {
     this.fetch = options.fetch ?? globalThis.fetch;
     this.sleep = options.sleep ?? ((ms) => delay(ms));
     this.random = options.random ?? Math.random;
+    this.maxRetryAfterMs = options.maxRetryAfterMs ?? 2000;
+    this.maxConcurrency = options.maxConcurrency ?? 16;
+    if (!Number.isInteger(this.maxConcurrency) || this.maxConcurrency < 1) {
+      throw new RangeError('maxConcurrency must be a positive integer');
+    }
+    this.requestIds = options.requestIds ?? randomUUID;
     const clock = options.clock ?? systemClock;
+    this.clock = clock;
     const breakerOptions = {
       ...(options.failureThreshold !== undefined && { failureThreshold: options.failureThreshold }),
       ...(options.cooldownMs !== undefined && { cooldownMs: options.cooldownMs }),
@@ -92,27 +143,53 @@ export class HttpIssuer implements Issuer {
     this.newBreaker = () => new CircuitBreaker(breakerOptions);
   }
 
-  async check(brand: Brand, secret: { code: string; pin?: string }): Promise<IssuerCheck> {
-    const base = brand.issuerUrl.replace(/\/+$/, '');
-    const breaker = this.breakerFor(base);
+  async check(
+    brand: Brand,
+    secret: { code: string; pin?: string },
+    request: { readonly purpose: IssuerCheckPurpose },
+  ): Promise<IssuerCheck> {
+    let base: string;
+    try {
+      base = checkIssuerUrl(brand.issuerUrl, this.mode);
+    } catch (error) {
+      // The vault's own configuration is wrong, not the issuer: but nothing is sent, and the
+      // caller treats it as it would an issuer answering against the protocol.
+      throw unavailable(brand, `issuer URL refused (${(error as Error).message})`, undefined, true);
+    }
+    const auth = brand.auth ?? NO_ISSUER_AUTH;
+    const authSecret = await this.secretFor(brand, auth);
+    const line = this.lineFor(base);
+    // One id per check: a retry asks the same question again, so an issuer can tell it apart
+    // from a second check of the same code, and the answer's signature names it.
+    const requestId = this.requestIds();
     const body = JSON.stringify({
       brand: brand.brand,
       code: normalizeCode(secret.code),
       ...(secret.pin !== undefined && { pin: secret.pin }),
+      requestId,
+      purpose: request.purpose,
     });
     let failure: Extract<Outcome, { ok: false }> | undefined;
     for (let attempt = 0; attempt <= this.retries; attempt++) {
-      if (attempt > 0) await this.sleep(this.backoff(attempt));
+      const wait = Math.max(attempt > 0 ? this.backoff(attempt) : 0, line.notBefore - this.nowMs());
+      if (wait > this.maxRetryAfterMs) {
+        throw unavailable(brand, `asked to retry after ${Math.ceil(wait / 1000)} s`, failure?.cause, false);
+      }
+      if (wait > 0) await this.sleep(wait);
       // Checked before every attempt, so retries stop as soon as the circuit opens.
-      if (!breaker.tryAcquire()) {
+      if (!line.breaker.tryAcquire()) {
         throw unavailable(brand, 'circuit open', failure?.cause, this.misbehaved.has(base));
       }
-      const outcome = await this.attempt(`${base}/check`, body);
-      if (outcome.ok || outcome.issuerHealthy) breaker.onSuccess();
-      else breaker.onFailure();
+      const headers = authHeaders(auth, authSecret, body, Math.floor(this.nowMs() / 1000));
+      const outcome = await line.limit.run(() => this.attempt(`${base}/check`, body, requestId, headers));
+      if (outcome.ok || outcome.issuerHealthy) line.breaker.onSuccess();
+      else line.breaker.onFailure();
       if (outcome.ok) {
         this.misbehaved.delete(base);
         return outcome.check;
+      }
+      if (outcome.retryAfterMs !== undefined) {
+        line.notBefore = Math.max(line.notBefore, this.nowMs() + outcome.retryAfterMs);
       }
       if (outcome.misbehaving) this.misbehaved.add(base);
       else this.misbehaved.delete(base);
@@ -123,13 +200,34 @@ export class HttpIssuer implements Issuer {
     throw unavailable(brand, `${failure?.detail}${attempts}`, failure?.cause, failure?.misbehaving ?? false);
   }
 
-  private breakerFor(issuerUrl: string): CircuitBreaker {
-    let breaker = this.breakers.get(issuerUrl);
-    if (breaker === undefined) {
-      breaker = this.newBreaker();
-      this.breakers.set(issuerUrl, breaker);
+  /** The brand's secret, or undefined for `none`, which only the local stack may use. */
+  private async secretFor(brand: Brand, auth: IssuerAuth): Promise<string | undefined> {
+    if (auth.kind === 'none') {
+      if (this.mode === 'local') return undefined;
+      throw unavailable(brand, 'no issuer auth (none is for the local stack only)', undefined, true);
     }
-    return breaker;
+    if (this.secrets === undefined) {
+      throw unavailable(brand, `no secret store for issuer auth ${auth.kind}`, undefined, true);
+    }
+    try {
+      return await this.secrets.get(auth.secretRef);
+    } catch (error) {
+      // The store's error names the reference at most, never the secret.
+      throw unavailable(brand, `issuer secret unavailable (${auth.kind})`, error, false);
+    }
+  }
+
+  private nowMs(): number {
+    return this.clock.now().getTime();
+  }
+
+  private lineFor(issuerUrl: string): IssuerLine {
+    let line = this.lines.get(issuerUrl);
+    if (line === undefined) {
+      line = { breaker: this.newBreaker(), limit: new ConcurrencyLimit(this.maxConcurrency), notBefore: 0 };
+      this.lines.set(issuerUrl, line);
+    }
+    return line;
   }
 
   /** Exponential backoff with "equal jitter": half fixed, half random, so retries spread out. */
@@ -138,19 +236,31 @@ export class HttpIssuer implements Issuer {
     return Math.round(cap / 2 + (this.random() * cap) / 2);
   }
 
-  private async attempt(url: string, body: string): Promise<Outcome> {
+  private async attempt(
+    url: string,
+    body: string,
+    requestId: string,
+    auth: Record<string, string>,
+  ): Promise<Outcome> {
     let text: string;
     let status: number;
+    let retryAfter: string | null = null;
     try {
       const response = await this.fetch(url, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/json',
+          'card-vault-request-id': requestId,
+          ...auth,
+        },
         body,
         // A redirect would re-send the code to a host nobody configured: treat it as an error answer.
         redirect: 'manual',
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       status = response.status;
+      retryAfter = response.headers.get('retry-after');
       // The body of an error answer is never read: it might echo the request, code included.
       if (!response.ok) await response.body?.cancel().catch(() => undefined);
       text = response.ok ? await response.text() : '';
@@ -160,14 +270,15 @@ export class HttpIssuer implements Issuer {
       return { ok: false, detail, cause: error, retryable: true, issuerHealthy: false, misbehaving: false };
     }
     if (status >= 500 || status === 429) {
-      const detail = `HTTP ${status}`;
+      const asked = status === 429 || status === 503 ? retryAfterMs(retryAfter, this.nowMs()) : undefined;
       return {
         ok: false,
-        detail,
+        detail: `HTTP ${status}`,
         cause: undefined,
         retryable: true,
         issuerHealthy: false,
         misbehaving: false,
+        ...(asked !== undefined && { retryAfterMs: asked }),
       };
     }
     if (status < 200 || status >= 300) {
