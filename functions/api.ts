@@ -3,6 +3,7 @@ import { endpointUrlPolicy } from '../shared/adapters/webhook-http/endpoint-url-
 import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
 import { linkPageRoutes } from '../shared/http/pages/link-page-routes.js';
+import { apiKeyRoutes } from '../shared/http/routes/api-key-routes.js';
 import { depositOperations } from '../shared/http/routes/deposit-routes.js';
 import { escalationRoutes } from '../shared/http/routes/escalation-routes.js';
 import { linkRoutes } from '../shared/http/routes/link-routes.js';
@@ -34,6 +35,7 @@ const app = createApp({
     escalationRoutes(vault.escalations),
     webhookEndpointRoutes(vault.webhookEndpoints, vault.webhookDeliveries),
     linkRoutes(vault.links),
+    apiKeyRoutes(vault.apiKeys),
   ],
   // The hosted pages' GETs and assets; their forms post to the reveal and deposit functions.
   pages: [linkPageRoutes({ links: vault.links, standing: vault.standing, logger: adapters.logger })],

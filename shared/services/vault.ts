@@ -1,4 +1,5 @@
 import { OrderTransitions } from '../domain/order-transitions.js';
+import { ApiKeyService } from './api-key-service.js';
 import { withCachedBrands } from './cached-brands.js';
 import { DepositService } from './deposit-service.js';
 import { DepositUnlockService } from './deposit-unlock-service.js';
@@ -137,6 +138,8 @@ export function vaultForApi(deps: ApiDeps) {
     links: c.links,
     ...sales(c),
     ...webhooks(deps),
+    // A tenant's own keys: made and revoked on the api function only (IAM: APIKEY# writes).
+    apiKeys: new ApiKeyService(c.deps, c.tenants),
   };
 }
 
@@ -168,6 +171,8 @@ export function createVault(deps: VaultDeps) {
     links: c.links,
     ...sales(c),
     ...webhooks(deps),
+    // A tenant's own keys: made and revoked on the api function only (IAM: APIKEY# writes).
+    apiKeys: new ApiKeyService(c.deps, c.tenants),
     ...deposits(c, deps),
     ...opening,
     // One timer runs both here; in AWS the recheck job has its own schedule on the reveal function.

@@ -26,6 +26,12 @@ const webhookEndpoints = (t: string) => `${T}${t}${WEBHOOK_ENDPOINT_PARTITION_SU
 export const keys = {
   tenant: (tenantId: string): Key => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
   apiKey: (keyId: string): Key => ({ pk: `APIKEY#${keyId}`, sk: 'APIKEY' }),
+  /** A tenant's keys (gsi2), oldest first: the key item stays where a presented key finds it. */
+  tenantApiKey: (t: string, createdAt: string, keyId: string) => ({
+    gsi2pk: `${T}${t}#APIKEYS`,
+    gsi2sk: `${createdAt}#${keyId}`,
+  }),
+  tenantApiKeysOf: (t: string) => `${T}${t}#APIKEYS`,
   brand: (brand: string): Key => ({ pk: `BRAND#${brand}`, sk: 'BRAND' }),
   listing: (t: string, l: string): Key => ({ pk: listing(t, l), sk: 'LISTING' }),
   card: (t: string, l: string, c: string): Key => ({ pk: listing(t, l), sk: `CARD#${c}` }),

@@ -1,7 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import { DEFAULT_LINK_SECONDS, type Link, linkKinds, MAX_LINK_SECONDS } from '../../domain/link.js';
 import type { IssuedLink, LinkService } from '../../services/link-service.js';
-import { bearerSecurity, routeApp, tenantOf } from '../env.js';
+import { routeApp, tenantOf } from '../env.js';
+import { needs, reads } from '../scopes.js';
 import {
   bodyProblems,
   externalId,
@@ -67,7 +68,7 @@ const revealLink = createRoute({
     'and a "Reveal code" button, never the code; the button reveals through the same single-use ' +
     'reveal as `POST /v1/orders/{orderId}/reveal` (same re-check, same refund of a dead code), ' +
     'recorded on the trail with `channel: hosted_page`. Another buyer, or another tenant’s order: 404.',
-  security: bearerSecurity,
+  ...needs('orders'),
   request: {
     params: idParams({ orderId: 'ord' }),
     body: jsonBody(
@@ -87,7 +88,7 @@ const depositLink = createRoute({
     'Codes pasted or uploaded on the page go through the same deposit as ' +
     '`POST /v1/listings/{listingId}/cards`; the page shows them masked (last 4) only. Another ' +
     'seller, or another tenant’s listing: 404.',
-  security: bearerSecurity,
+  ...needs('listings'),
   request: {
     params: idParams({ listingId: 'lst' }),
     body: jsonBody(
@@ -105,7 +106,7 @@ const getLink = createRoute({
   operationId: 'getLink',
   tags: ['Hosted links'],
   summary: 'A hosted link (never its url)',
-  security: bearerSecurity,
+  ...reads('orders', 'listings'),
   request: { params: linkParams },
   responses: { 200: json(LinkSchema, 'The link'), ...problems(inputProblems, 'not-found') },
 });
@@ -119,7 +120,7 @@ const revoke = createRoute({
   description:
     'Its page then opens nothing (the same page as an unknown link), and its forms are refused. ' +
     'Revoking twice is harmless and keeps the first `revokedAt`.',
-  security: bearerSecurity,
+  ...needs('orders', 'listings'),
   request: { params: linkParams },
   responses: { 200: json(LinkSchema, 'The revoked link'), ...problems(inputProblems, 'not-found') },
 });
