@@ -42,6 +42,9 @@ const contract: Array<[method: string, path: string, success: string]> = [
   ['post', '/v1/sellers/{sellerId}/unlock-deposits', '200'],
   ['get', '/v1/webhook-endpoints/{endpointId}/deliveries', '200'],
   ['post', '/v1/webhook-endpoints/{endpointId}/deliveries/{eventId}/send-again', '200'],
+  ['post', '/v1/api-keys', '201'],
+  ['get', '/v1/api-keys', '200'],
+  ['delete', '/v1/api-keys/{keyId}', '200'],
   ['get', '/health', '200'],
 ];
 
@@ -135,8 +138,17 @@ describe('GET /openapi.json', () => {
       expect(op?.security).toEqual([]);
       expect(Object.keys(op?.responses ?? {})).not.toContain('401');
     } else {
-      expect(op?.security).toContainEqual({ Bearer: [] });
+      // Bearer, one alternative per scope that will do: `read` (first) or the area's for a GET.
+      const scopes = (op?.security ?? []).map((s) => {
+        expect(Object.keys(s)).toEqual(['Bearer']);
+        expect(s.Bearer).toHaveLength(1);
+        return s.Bearer?.[0];
+      });
+      expect(scopes.length).toBeGreaterThan(0);
+      expect(scopes.includes('read')).toBe(method === 'get');
+      if (method === 'get') expect(scopes[0]).toBe('read');
       expect(Object.keys(op?.responses ?? {})).toContain('401');
+      expect(Object.keys(op?.responses ?? {})).toContain('403');
     }
     // Every problem code the reference names for the route is declared on it (and, by
     // test/unit/api-reference.test.ts, every declared one is named there or in the README's list).
