@@ -36,6 +36,7 @@ export const INDEX_PARTITIONS = {
   sellerOpenOrders: tenantPartitions('SLR#*#OPEN'),
   heldReleases: tenantPartitions('SLR#*#HELDREL'),
   openEscalations: tenantPartitions('ESCALATIONS'),
+  tenantApiKeys: tenantPartitions('APIKEYS'),
   availableCards: tenantPartitions('LST#*#AVAIL'),
   heldCards: tenantPartitions('LST#*#HELD'),
 } as const;
@@ -81,7 +82,16 @@ export interface FunctionSpec {
    * index's webhook shards (every due delivery with its payload) the dispatcher's.
    */
   readonly deniedPartitions: readonly string[];
+  /**
+   * Records an API key's use: UpdateItem on `APIKEY#` items naming `lastUsedAt` only (and the
+   * key), so a function that authenticates cannot change a key's scopes or secret. The api
+   * function, which makes and revokes keys, writes them whole instead (`writePrefixes`).
+   */
+  readonly recordsApiKeyUse: boolean;
 }
+
+/** The API key items (keys.ts `apiKey`): a tenant makes and revokes its own through the api function. */
+export const API_KEY_PARTITION_PREFIX = 'APIKEY#';
 
 export type ReadAction = 'GetItem' | 'Query';
 export type WriteAction = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
@@ -112,16 +122,20 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
           INDEX_PARTITIONS.heldCards,
           // Closing a seller's review lifts the releases it held.
           INDEX_PARTITIONS.heldReleases,
+          // A tenant's own API keys (GET /v1/api-keys).
+          INDEX_PARTITIONS.tenantApiKeys,
         ],
       },
     ],
     // ConditionCheckItem: placing an order checks the seller is active.
     writes: ['PutItem', 'UpdateItem', 'ConditionCheckItem'],
     // LINK#: a hosted link is put (with its tenant-side pointer) and revoked here, and only here.
-    writePrefixes: [TENANT_PARTITION_PREFIX, LINK_PARTITION_PREFIX],
-    // A tenant deletes its webhook endpoints; nothing else of the api's is ever deleted.
-    deletePartitions: [WEBHOOK_ENDPOINT_PARTITIONS],
+    // APIKEY#: a tenant makes its own keys here (POST /v1/api-keys), and only here.
+    writePrefixes: [TENANT_PARTITION_PREFIX, LINK_PARTITION_PREFIX, API_KEY_PARTITION_PREFIX],
+    // A tenant deletes its webhook endpoints and revokes its API keys; nothing else is deleted.
+    deletePartitions: [WEBHOOK_ENDPOINT_PARTITIONS, `${API_KEY_PARTITION_PREFIX}*`],
     deniedPartitions: [INDEX_PARTITIONS.dueWebhooks],
+    recordsApiKeyUse: false,
   },
   deposit: {
     entry: 'functions/deposit.ts',
@@ -145,6 +159,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
       WEBHOOK_DELIVERY_PARTITIONS,
       INDEX_PARTITIONS.dueWebhooks,
     ],
+    recordsApiKeyUse: true,
   },
   reveal: {
     entry: 'functions/reveal.ts',
@@ -171,6 +186,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
       WEBHOOK_DELIVERY_PARTITIONS,
       INDEX_PARTITIONS.dueWebhooks,
     ],
+    recordsApiKeyUse: true,
   },
   sweeper: {
     entry: 'functions/sweeper.ts',
@@ -208,6 +224,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
       WEBHOOK_DELIVERY_PARTITIONS,
       INDEX_PARTITIONS.dueWebhooks,
     ],
+    recordsApiKeyUse: false,
   },
 };
 

@@ -83,7 +83,8 @@ export class DynamoTenantStore implements TenantStore {
   }
 
   async touchApiKey(keyId: string, at: string): Promise<void> {
-    const update = expression().when(exists('secretHash')).set('lastUsedAt', at);
+    // Names the key and `lastUsedAt` only: all that the deposit and reveal functions may write here.
+    const update = expression().when(exists('pk')).set('lastUsedAt', at);
     try {
       await this.ctx.doc.send(
         new UpdateCommand({ TableName: this.ctx.tableName, Key: keys.apiKey(keyId), ...update.buildUpdate() }),
