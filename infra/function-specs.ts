@@ -37,6 +37,7 @@ export const INDEX_PARTITIONS = {
   heldReleases: tenantPartitions('SLR#*#HELDREL'),
   openEscalations: tenantPartitions('ESCALATIONS'),
   tenantApiKeys: tenantPartitions('APIKEYS'),
+  tenantLinks: tenantPartitions('LINKS'),
   availableCards: tenantPartitions('LST#*#AVAIL'),
   heldCards: tenantPartitions('LST#*#HELD'),
 } as const;
@@ -122,8 +123,9 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
           INDEX_PARTITIONS.heldCards,
           // Closing a seller's review lifts the releases it held.
           INDEX_PARTITIONS.heldReleases,
-          // A tenant's own API keys (GET /v1/api-keys).
+          // A tenant's own API keys (GET /v1/api-keys) and links (GET /v1/links).
           INDEX_PARTITIONS.tenantApiKeys,
+          INDEX_PARTITIONS.tenantLinks,
         ],
       },
     ],

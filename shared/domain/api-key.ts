@@ -24,6 +24,22 @@ export interface ApiPrincipal {
   readonly scopes: readonly ApiScope[];
 }
 
+/** What revoking a key may also end: what the key made. */
+export const revocationEnds = ['links', 'webhook-endpoints'] as const;
+export type RevocationEnd = (typeof revocationEnds)[number];
+
+/** A key's revocation as its tenant's key trail keeps it: who, when, and what it ended. */
+export interface ApiKeyRevocation {
+  readonly eventId: string;
+  readonly tenantId: string;
+  readonly keyId: string;
+  /** The key that asked (the revoked key itself when it revoked itself). */
+  readonly byKeyId: string;
+  readonly at: string;
+  readonly links: readonly string[];
+  readonly webhookEndpoints: readonly string[];
+}
+
 /** The scopes a call needs: any one of them will do (a GET takes `read` or its area's scope). */
 export function missingScope(have: readonly ApiScope[], anyOf: readonly ApiScope[]): ApiScope | undefined {
   return anyOf.some((scope) => have.includes(scope)) ? undefined : anyOf[0];

@@ -1,4 +1,4 @@
-import type { ApiKeyRecord } from '../domain/api-key.js';
+import type { ApiKeyRecord, ApiKeyRevocation } from '../domain/api-key.js';
 import type { Brand } from '../domain/brand.js';
 import type { RatePolicy } from '../domain/rate-limit.js';
 import type { Tenant } from '../domain/tenant.js';
@@ -22,6 +22,8 @@ export interface TenantStore {
    * that tenant's key is removed, and the answer says whether one was.
    */
   deleteApiKey(keyId: string, tenantId?: string): Promise<boolean>;
+  /** A line of the tenant's key trail (`T#<tenant>#KEYTRAIL`): a key revoked and what it ended. */
+  recordKeyRevocation(line: ApiKeyRevocation): Promise<void>;
   putBrand(brand: Brand): Promise<void>;
   getBrand(brand: string): Promise<Brand | undefined>;
 }

@@ -1,7 +1,16 @@
-import { type ApiKeyRecord, type ApiPrincipal, type ApiScope, scopesBeyond } from '../domain/api-key.js';
+import {
+  type ApiKeyRecord,
+  type ApiKeyRevocation,
+  type ApiPrincipal,
+  type ApiScope,
+  type RevocationEnd,
+  scopesBeyond,
+} from '../domain/api-key.js';
 import { InsufficientScopeError, NotFoundError } from '../domain/errors.js';
 import { apiKeyRecord, newApiKey, type TenantService } from './tenant-service.js';
+import type { LinkService } from './link-service.js';
 import type { CoreDeps } from './vault-deps.js';
+import type { WebhookEndpointService } from './webhook-endpoint-service.js';
 
 export interface NewApiKey {
   readonly scopes: readonly ApiScope[];
@@ -15,8 +24,13 @@ export interface NewApiKey {
  */
 export class ApiKeyService {
   constructor(
-    private readonly deps: Pick<CoreDeps, 'stores' | 'clock'>,
+    private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'ids'>,
     private readonly tenants: Pick<TenantService, 'forget'>,
+    /** What a key makes, ended with it on request. */
+    private readonly made: {
+      readonly links: Pick<LinkService, 'revokeMadeBy'>;
+      readonly webhookEndpoints: Pick<WebhookEndpointService, 'disableMadeBy'>;
+    },
   ) {}
 
   /**
@@ -50,10 +64,31 @@ export class ApiKeyService {
    * Revokes one of the tenant's keys: this process refuses it at once, the others within
    * API_KEY_CACHE_SECONDS. Another tenant's key id, or an unknown one, is not found.
    */
-  async revoke(tenantId: string, keyId: string): Promise<string> {
+  async revoke(
+    caller: ApiPrincipal,
+    keyId: string,
+    ends: readonly RevocationEnd[] = [],
+  ): Promise<ApiKeyRevocation> {
+    const { tenantId } = caller;
     const removed = await this.deps.stores.tenants.deleteApiKey(keyId, tenantId);
     this.tenants.forget(keyId);
     if (!removed) throw new NotFoundError(`no API key ${keyId}`);
-    return this.deps.clock.now().toISOString();
+    // The key first, so it makes nothing more while what it made is ended.
+    const links = ends.includes('links') ? await this.made.links.revokeMadeBy(tenantId, keyId) : [];
+    const webhookEndpoints = ends.includes('webhook-endpoints')
+      ? await this.made.webhookEndpoints.disableMadeBy(tenantId, keyId)
+      : [];
+    const now = this.deps.clock.now();
+    const line: ApiKeyRevocation = {
+      eventId: this.deps.ids.next('evt', now),
+      tenantId,
+      keyId,
+      byKeyId: caller.keyId,
+      at: now.toISOString(),
+      links,
+      webhookEndpoints,
+    };
+    await this.deps.stores.tenants.recordKeyRevocation(line);
+    return line;
   }
 }

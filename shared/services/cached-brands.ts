@@ -19,6 +19,7 @@ export function withCachedBrands(store: TenantStore, clock: Clock, limits: Cache
     setRateLimit: (tenantId, policy) => store.setRateLimit(tenantId, policy),
     findApiKey: (keyId) => store.findApiKey(keyId),
     putApiKey: (apiKey) => store.putApiKey(apiKey),
+    recordKeyRevocation: (line) => store.recordKeyRevocation(line),
     listApiKeys: (tenantId) => store.listApiKeys(tenantId),
     touchApiKey: (keyId, at) => store.touchApiKey(keyId, at),
     deleteApiKey: (keyId, tenantId) => store.deleteApiKey(keyId, tenantId),

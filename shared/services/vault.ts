@@ -137,9 +137,15 @@ export function vaultForApi(deps: ApiDeps) {
     escalations: c.escalations,
     links: c.links,
     ...sales(c),
-    ...webhooks(deps),
-    // A tenant's own keys: made and revoked on the api function only (IAM: APIKEY# writes).
-    apiKeys: new ApiKeyService(c.deps, c.tenants),
+    ...withApiKeys(c, webhooks(deps)),
+  };
+}
+
+/** A tenant's own keys: made and revoked on the api function only (IAM: APIKEY# writes). */
+function withApiKeys(c: Core, hooks: ReturnType<typeof webhooks>) {
+  return {
+    ...hooks,
+    apiKeys: new ApiKeyService(c.deps, c.tenants, { links: c.links, webhookEndpoints: hooks.webhookEndpoints }),
   };
 }
 
@@ -170,9 +176,7 @@ export function createVault(deps: VaultDeps) {
     escalations: c.escalations,
     links: c.links,
     ...sales(c),
-    ...webhooks(deps),
-    // A tenant's own keys: made and revoked on the api function only (IAM: APIKEY# writes).
-    apiKeys: new ApiKeyService(c.deps, c.tenants),
+    ...withApiKeys(c, webhooks(deps)),
     ...deposits(c, deps),
     ...opening,
     // One timer runs both here; in AWS the recheck job has its own schedule on the reveal function.

@@ -182,6 +182,7 @@ describe('identity policies', () => {
           `${tenant}LST#*#HELD`,
           `${tenant}SLR#*#HELDREL`,
           `${tenant}APIKEYS`,
+          `${tenant}LINKS`,
         ],
       },
       deposit: {},
@@ -320,7 +321,7 @@ describe('identity policies', () => {
     }
   });
 
-  it('let only the api function delete, and only webhook endpoints', () => {
+  it('let only the api function delete, and only webhook endpoints and API keys (issue 20)', () => {
     const tableId = s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never);
     const deletes = roleStatements(s.template, roleLogicalId(s.stack, 'api')).filter(
       (st) => st.Effect === 'Allow' && actionsOf(st).includes('dynamodb:DeleteItem'),
@@ -329,7 +330,9 @@ describe('identity policies', () => {
       expect.objectContaining({
         Action: 'dynamodb:DeleteItem',
         Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`T#tnt_${'?'.repeat(26)}#WHK`] } },
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`T#tnt_${'?'.repeat(26)}#WHK`, 'APIKEY#*'] },
+        },
       }),
     ]);
   });

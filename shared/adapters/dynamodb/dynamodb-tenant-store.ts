@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ApiKeyRecord } from '../../domain/api-key.js';
+import type { ApiKeyRecord, ApiKeyRevocation } from '../../domain/api-key.js';
 import type { Brand } from '../../domain/brand.js';
 import { ConcurrentUpdateError, NotFoundError } from '../../domain/errors.js';
 import type { RatePolicy } from '../../domain/rate-limit.js';
@@ -111,6 +111,21 @@ export class DynamoTenantStore implements TenantStore {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
+  }
+
+  async recordKeyRevocation(line: ApiKeyRevocation): Promise<void> {
+    await this.ctx.doc.send(
+      new PutCommand(
+        putNew(this.ctx.tableName, {
+          ...keys.keyTrailLine(line.tenantId, line.eventId),
+          entity: 'KeyTrailLine',
+          type: 'api_key.revoked',
+          ...line,
+          links: [...line.links],
+          webhookEndpoints: [...line.webhookEndpoints],
+        }).Put,
+      ),
+    );
   }
 
   async putBrand(brand: Brand): Promise<void> {

@@ -1,5 +1,5 @@
 import { createRoute } from '@hono/zod-openapi';
-import { type ApiKeyRecord, apiScopes } from '../../domain/api-key.js';
+import { type ApiKeyRecord, apiScopes, type RevocationEnd, revocationEnds } from '../../domain/api-key.js';
 import type { ApiKeyService } from '../../services/api-key-service.js';
 import { routeApp, tenantOf } from '../env.js';
 import { bodyProblems, freeText, inputProblems, json, jsonBody, problems, timestamp } from '../schemas.js';
@@ -89,15 +89,39 @@ const revoke = createRoute({
   path: '/api-keys/{keyId}',
   operationId: 'revokeApiKey',
   tags: ['API keys'],
-  summary: 'Revoke an API key',
+  summary: 'Revoke an API key, and what it made',
   description:
     'The key is refused at once by the process that revoked it, and by every other within ' +
-    '`API_KEY_CACHE_SECONDS` (30 s by default). Another tenant’s key, or an unknown one: 404.',
+    '`API_KEY_CACHE_SECONDS` (30 s by default). `revoke=links,webhook-endpoints` (either or ' +
+    'both) also revokes every link the key made that still opens and disables every webhook ' +
+    'endpoint it registered, in the same call; the answer lists them, and the tenant’s key ' +
+    'trail keeps the line. Another tenant’s key, or an unknown one: 404.',
   ...needs('keys'),
-  request: { params: keyParams },
+  request: {
+    params: keyParams,
+    query: z.object({
+      revoke: z
+        .string()
+        .regex(
+          new RegExp(`^(${revocationEnds.join('|')})(,(${revocationEnds.join('|')}))?$`),
+          `must be ${revocationEnds.join(', ')} or both, comma-separated`,
+        )
+        .optional()
+        .openapi({ example: 'links,webhook-endpoints' }),
+    }),
+  },
   responses: {
     200: json(
-      z.object({ keyId: z.string(), revokedAt: timestamp() }).openapi('ApiKeyRevocation'),
+      z
+        .object({
+          keyId: z.string(),
+          revokedAt: timestamp(),
+          revokedLinks: z.array(z.string()).openapi({ description: 'the links revoked with it' }),
+          disabledWebhookEndpoints: z
+            .array(z.string())
+            .openapi({ description: 'the webhook endpoints disabled with it' }),
+        })
+        .openapi('ApiKeyRevocation'),
       'The key is revoked',
     ),
     ...problems(inputProblems, 'not-found'),
@@ -127,8 +151,17 @@ export function apiKeyRoutes(apiKeys: ApiKeyService) {
       return c.json({ keys: (await apiKeys.list(tenantOf(c))).map(keyView) }, 200);
     })
     .openapi(revoke, async (c) => {
-      const keyId = c.req.valid('param').keyId;
-      const revokedAt = await apiKeys.revoke(tenantOf(c), keyId);
-      return c.json({ keyId, revokedAt }, 200);
+      // The pattern above admits only these words.
+      const ends = (c.req.valid('query').revoke?.split(',') ?? []) as RevocationEnd[];
+      const line = await apiKeys.revoke(c.get('principal'), c.req.valid('param').keyId, ends);
+      return c.json(
+        {
+          keyId: line.keyId,
+          revokedAt: line.at,
+          revokedLinks: [...line.links],
+          disabledWebhookEndpoints: [...line.webhookEndpoints],
+        },
+        200,
+      );
     });
 }

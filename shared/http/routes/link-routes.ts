@@ -1,5 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { DEFAULT_LINK_SECONDS, type Link, linkKinds, MAX_LINK_SECONDS } from '../../domain/link.js';
+import { ValidationError } from '../../domain/errors.js';
+import type { LinkRow } from '../../ports/link-store.js';
 import type { IssuedLink, LinkService } from '../../services/link-service.js';
 import { routeApp, tenantOf } from '../env.js';
 import { needs, reads } from '../scopes.js';
@@ -12,6 +14,7 @@ import {
   jsonBody,
   problems,
   timestamp,
+  vaultId,
 } from '../schemas.js';
 import * as z from '../zod.js';
 
@@ -100,6 +103,46 @@ const depositLink = createRoute({
 
 const linkParams = idParams({ linkId: 'lnk' });
 
+const LinkRowSchema = LinkSchema.extend({
+  subjectId: z.string().openapi({ description: 'the order (reveal) or listing (deposit) it opens' }),
+  createdByKeyId: z.string().optional().openapi({ description: 'the API key that made it' }),
+}).openapi('LinkRow');
+
+const listLinks = createRoute({
+  method: 'get',
+  path: '/links',
+  operationId: 'listLinks',
+  tags: ['Hosted links'],
+  summary: "The tenant's hosted links (never a url)",
+  description:
+    'Oldest first. Filters: `orderId` or `listingId` (what it opens), `keyId` (the API key that ' +
+    'made it), `active` (`true`: unrevoked and unexpired; `false`: the others). A page may hold ' +
+    'fewer rows than `limit` (even none) when filters skip many: follow `nextCursor` until absent.',
+  ...reads('orders', 'listings'),
+  request: {
+    query: z.object({
+      orderId: vaultId('ord').optional(),
+      listingId: vaultId('lst').optional(),
+      keyId: z
+        .string()
+        .regex(/^[a-f0-9]{16}$/, 'must be a key id (16 hex digits)')
+        .optional(),
+      active: z.enum(['true', 'false']).optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(25),
+      cursor: vaultId('lnk').optional(),
+    }),
+  },
+  responses: {
+    200: json(
+      z
+        .object({ links: z.array(LinkRowSchema), nextCursor: z.string().optional() })
+        .openapi('LinkList'),
+      'A page of links',
+    ),
+    ...problems(inputProblems),
+  },
+});
+
 const getLink = createRoute({
   method: 'get',
   path: '/links/{linkId}',
@@ -135,6 +178,18 @@ function linkView(link: Link): z.infer<typeof LinkSchema> {
   };
 }
 
+function rowView(row: LinkRow): z.infer<typeof LinkRowSchema> {
+  return {
+    linkId: row.linkId,
+    kind: row.kind,
+    subjectId: row.subjectId,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    ...(row.revokedAt ? { revokedAt: row.revokedAt } : {}),
+    ...(row.createdByKeyId ? { createdByKeyId: row.createdByKeyId } : {}),
+  };
+}
+
 function issuedView(issued: IssuedLink, origin: string): z.infer<typeof IssuedLinkSchema> {
   return { ...linkView(issued.link), url: `${origin}${LINK_PAGE_PREFIX}/${issued.token}` };
 }
@@ -145,16 +200,44 @@ export function linkRoutes(links: LinkService) {
     .openapi(revealLink, async (c) => {
       const { buyerId, ...options } = c.req.valid('json');
       const orderId = c.req.valid('param').orderId;
-      const issued = await links.createRevealLink(tenantOf(c), orderId, buyerId, options);
+      const issued = await links.createRevealLink(tenantOf(c), orderId, buyerId, {
+        ...options,
+        createdByKeyId: c.get('principal').keyId,
+      });
       c.header('Cache-Control', 'no-store');
       return c.json(issuedView(issued, new URL(c.req.url).origin), 201);
     })
     .openapi(depositLink, async (c) => {
       const { sellerId, ...options } = c.req.valid('json');
       const listingId = c.req.valid('param').listingId;
-      const issued = await links.createDepositLink(tenantOf(c), listingId, sellerId, options);
+      const issued = await links.createDepositLink(tenantOf(c), listingId, sellerId, {
+        ...options,
+        createdByKeyId: c.get('principal').keyId,
+      });
       c.header('Cache-Control', 'no-store');
       return c.json(issuedView(issued, new URL(c.req.url).origin), 201);
+    })
+    .openapi(listLinks, async (c) => {
+      const { orderId, listingId, keyId, active, limit, cursor } = c.req.valid('query');
+      if (orderId && listingId) {
+        throw new ValidationError('give orderId or listingId, not both', {
+          errors: [{ path: 'listingId', message: 'must not come with orderId' }],
+        });
+      }
+      const subjectId = orderId ?? listingId;
+      const page = await links.list(
+        tenantOf(c),
+        {
+          ...(subjectId ? { subjectId } : {}),
+          ...(keyId ? { createdByKeyId: keyId } : {}),
+          ...(active ? { active: active === 'true' } : {}),
+        },
+        { limit, ...(cursor ? { cursor } : {}) },
+      );
+      return c.json(
+        { links: page.items.map(rowView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+        200,
+      );
     })
     .openapi(getLink, async (c) => {
       return c.json(linkView(await links.get(tenantOf(c), c.req.valid('param').linkId)), 200);

@@ -205,7 +205,10 @@ export function webhookEndpointRoutes(
 ) {
   return routeApp()
     .openapi(register, async (c) => {
-      const { endpoint, secret } = await endpoints.register(tenantOf(c), c.req.valid('json'));
+      const { endpoint, secret } = await endpoints.register(tenantOf(c), {
+        ...c.req.valid('json'),
+        createdByKeyId: c.get('principal').keyId,
+      });
       c.header('Location', `/v1/webhook-endpoints/${endpoint.endpointId}`);
       c.header('Cache-Control', 'no-store');
       return c.json(webhookEndpointWithSecretView(endpoint, secret), 201);
