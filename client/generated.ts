@@ -493,6 +493,18 @@ export type CreateDepositLink = {
   logoUrl?: string;
 };
 
+export type LinkList = {
+  links: Array<LinkRow>;
+  nextCursor?: string;
+};
+
+export type LinkRow = Link & {
+  /** the order (reveal) or listing (deposit) it opens */
+  subjectId: string;
+  /** the API key that made it */
+  createdByKeyId?: string;
+};
+
 export type CreatedApiKey = {
   keyId: string;
   scopes: Array<ApiScope>;
@@ -528,6 +540,10 @@ export type ApiKey = {
 export type ApiKeyRevocation = {
   keyId: string;
   revokedAt: string;
+  /** the links revoked with it */
+  revokedLinks: Array<string>;
+  /** the webhook endpoints disabled with it */
+  disabledWebhookEndpoints: Array<string>;
 };
 
 /** Every problem code the API may answer; a `CardVaultProblem` carries one. */
@@ -566,6 +582,7 @@ export const operations = {
   sendWebhookDeliveryAgain: { method: 'POST', path: '/v1/webhook-endpoints/{endpointId}/deliveries/{eventId}/send-again', idempotencyKey: false },
   createRevealLink: { method: 'POST', path: '/v1/orders/{orderId}/reveal-links', idempotencyKey: false },
   createDepositLink: { method: 'POST', path: '/v1/listings/{listingId}/deposit-links', idempotencyKey: false },
+  listLinks: { method: 'GET', path: '/v1/links', idempotencyKey: false },
   getLink: { method: 'GET', path: '/v1/links/{linkId}', idempotencyKey: false },
   revokeLink: { method: 'DELETE', path: '/v1/links/{linkId}', idempotencyKey: false },
   listApiKeys: { method: 'GET', path: '/v1/api-keys', idempotencyKey: false },
@@ -853,6 +870,15 @@ export abstract class CardVaultOperations {
   }
 
   /**
+   * The tenant's hosted links (never a url)
+   *
+   * Oldest first. Filters: `orderId` or `listingId` (what it opens), `keyId` (the API key that made it), `active` (`true`: unrevoked and unexpired; `false`: the others). A page may hold fewer rows than `limit` (even none) when filters skip many: follow `nextCursor` until absent.
+   */
+  listLinks(query: { orderId?: string; listingId?: string; keyId?: string; active?: "true" | "false"; limit?: number; cursor?: string } = {}, options?: CallOptions): Promise<LinkList> {
+    return this.send<LinkList>('listLinks', { query }, options);
+  }
+
+  /**
    * A hosted link (never its url)
    */
   getLink(path: { linkId: string }, options?: CallOptions): Promise<Link> {
@@ -885,12 +911,12 @@ export abstract class CardVaultOperations {
   }
 
   /**
-   * Revoke an API key
+   * Revoke an API key, and what it made
    *
-   * The key is refused at once by the process that revoked it, and by every other within `API_KEY_CACHE_SECONDS` (30 s by default). Another tenant’s key, or an unknown one: 404.
+   * The key is refused at once by the process that revoked it, and by every other within `API_KEY_CACHE_SECONDS` (30 s by default). `revoke=links,webhook-endpoints` (either or both) also revokes every link the key made that still opens and disables every webhook endpoint it registered, in the same call; the answer lists them, and the tenant’s key trail keeps the line. Another tenant’s key, or an unknown one: 404.
    */
-  revokeApiKey(path: { keyId: string }, options?: CallOptions): Promise<ApiKeyRevocation> {
-    return this.send<ApiKeyRevocation>('revokeApiKey', { path }, options);
+  revokeApiKey(path: { keyId: string }, query: { revoke?: string } = {}, options?: CallOptions): Promise<ApiKeyRevocation> {
+    return this.send<ApiKeyRevocation>('revokeApiKey', { path, query }, options);
   }
 
 }

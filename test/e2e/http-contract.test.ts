@@ -32,6 +32,7 @@ const contract: Array<[method: string, path: string, success: string]> = [
   ['post', '/v1/webhook-endpoints/{endpointId}/roll-secret', '200'],
   ['post', '/v1/orders/{orderId}/reveal-links', '201'],
   ['post', '/v1/listings/{listingId}/deposit-links', '201'],
+  ['get', '/v1/links', '200'],
   ['get', '/v1/links/{linkId}', '200'],
   ['delete', '/v1/links/{linkId}', '200'],
   ['get', '/v1/escalations', '200'],
