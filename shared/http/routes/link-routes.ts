@@ -40,6 +40,14 @@ const IssuedLinkSchema = LinkSchema.extend({
 
 const MIN_LINK_SECONDS = 60;
 
+/**
+ * The page puts the logo's origin in its CSP `img-src`: a `;` would add a directive
+ * (`https://a.example;sandbox/x.png`), a `*` would open it to every host, a space or a comma would
+ * add a source. Host labels of letters, digits and hyphens, a path of unreserved characters.
+ */
+const LOGO_URL =
+  /^https:\/\/[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\/[A-Za-z0-9\-._~/%]*$/;
+
 const linkOptions = (kind: keyof typeof DEFAULT_LINK_SECONDS) => ({
   expiresInSeconds: z
     .number()
@@ -49,10 +57,16 @@ const linkOptions = (kind: keyof typeof DEFAULT_LINK_SECONDS) => ({
     .optional()
     .openapi({ description: `Lifetime of the link in seconds; default ${DEFAULT_LINK_SECONDS[kind]}` }),
   logoUrl: z
-    .url({ protocol: /^https$/ })
+    .string()
     .max(500)
+    .regex(LOGO_URL, 'must be https:// then a host name (letters, digits, dots, hyphens) and a path')
     .optional()
-    .openapi({ description: "An https logo on the marketplace's own origin, shown on the page" }),
+    .openapi({
+      description:
+        "An https logo on the marketplace's own origin, shown on the page: `https://`, a host " +
+        'name (letters, digits, dots, hyphens; no port, no credentials) and a path (letters, ' +
+        'digits and `-._~/%`); no query, fragment or anything else',
+    }),
 });
 
 const issuedResponse = {
