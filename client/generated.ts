@@ -481,7 +481,7 @@ export type CreateRevealLink = {
   buyerId: string;
   /** Lifetime of the link in seconds; default 86400 */
   expiresInSeconds?: number;
-  /** An https logo on the marketplace's own origin, shown on the page */
+  /** An https logo on the marketplace's own origin, shown on the page: `https://`, a host name (letters, digits, dots, hyphens; no port, no credentials) and a path (letters, digits and `-._~/%`); no query, fragment or anything else */
   logoUrl?: string;
 };
 
@@ -489,7 +489,7 @@ export type CreateDepositLink = {
   sellerId: string;
   /** Lifetime of the link in seconds; default 3600 */
   expiresInSeconds?: number;
-  /** An https logo on the marketplace's own origin, shown on the page */
+  /** An https logo on the marketplace's own origin, shown on the page: `https://`, a host name (letters, digits, dots, hyphens; no port, no credentials) and a path (letters, digits and `-._~/%`); no query, fragment or anything else */
   logoUrl?: string;
 };
 

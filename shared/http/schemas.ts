@@ -163,10 +163,9 @@ export const ProblemSchema = z
     disputeDeadline: timestamp().optional().openapi({ description: '`dispute-window-closed`' }),
     openReports: z.number().int().optional().openapi({ description: 'reports under review on the order' }),
     refund: MoneySchema.optional(),
-    scope: z
-      .enum(apiScopes)
-      .optional()
-      .openapi({ description: '`insufficient-scope`: the scope the call needs (for a GET, `read` also does)' }),
+    scope: z.enum(apiScopes).optional().openapi({
+      description: '`insufficient-scope`: the scope the call needs (for a GET, `read` also does)',
+    }),
     checks: z
       .record(z.string(), z.enum(['up', 'down']))
       .optional()

@@ -7,8 +7,8 @@ import {
   scopesBeyond,
 } from '../domain/api-key.js';
 import { InsufficientScopeError, NotFoundError } from '../domain/errors.js';
-import { apiKeyRecord, newApiKey, type TenantService } from './tenant-service.js';
 import type { LinkService } from './link-service.js';
+import { apiKeyRecord, newApiKey, type TenantService } from './tenant-service.js';
 import type { CoreDeps } from './vault-deps.js';
 import type { WebhookEndpointService } from './webhook-endpoint-service.js';
 

@@ -40,7 +40,11 @@ export class TenantService {
     const now = this.deps.clock.now();
     const tenant: Tenant = { tenantId: this.deps.ids.next('tnt', now), name, createdAt: now.toISOString() };
     const apiKey = fixedApiKey ?? newApiKey();
-    const record = apiKeyRecord(apiKey, { tenantId: tenant.tenantId, scopes: apiScopes, createdAt: tenant.createdAt });
+    const record = apiKeyRecord(apiKey, {
+      tenantId: tenant.tenantId,
+      scopes: apiScopes,
+      createdAt: tenant.createdAt,
+    });
     await this.deps.stores.tenants.createTenant(tenant, { ...record, description: 'first key (admin CLI)' });
     return { tenant, apiKey };
   }

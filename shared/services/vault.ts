@@ -145,7 +145,10 @@ export function vaultForApi(deps: ApiDeps) {
 function withApiKeys(c: Core, hooks: ReturnType<typeof webhooks>) {
   return {
     ...hooks,
-    apiKeys: new ApiKeyService(c.deps, c.tenants, { links: c.links, webhookEndpoints: hooks.webhookEndpoints }),
+    apiKeys: new ApiKeyService(c.deps, c.tenants, {
+      links: c.links,
+      webhookEndpoints: hooks.webhookEndpoints,
+    }),
   };
 }
 

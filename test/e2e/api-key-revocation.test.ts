@@ -37,7 +37,11 @@ describe('what a key made (issue 20)', () => {
     const all = await tenant.get('/v1/links');
     expect(all.status, all.text).toBe(200);
     expect(all.body.links.map((l: { linkId: string }) => l.linkId)).toEqual([...made, byAdmin.body.linkId]);
-    expect(all.body.links[0]).toMatchObject({ kind: 'reveal', subjectId: orderId, createdByKeyId: service.keyId });
+    expect(all.body.links[0]).toMatchObject({
+      kind: 'reveal',
+      subjectId: orderId,
+      createdByKeyId: service.keyId,
+    });
     expect(all.text).not.toMatch(/\/links\/[A-Za-z0-9_-]{43}|tokenHash|nonce/);
 
     const byKey = await tenant.get(`/v1/links?keyId=${service.keyId}&active=true`);
@@ -102,8 +106,13 @@ describe('what a key made (issue 20)', () => {
     expect((await tenant.get(`/v1/links/${link.body.linkId}`)).body.revokedAt).toBeDefined();
     expect((await tenant.get(`/v1/links/${kept.body.linkId}`)).body.revokedAt).toBeUndefined();
     const disabled = await tenant.get(`/v1/webhook-endpoints/${endpoint.body.endpointId}`);
-    expect(disabled.body).toMatchObject({ status: 'disabled', disabledReason: expect.stringContaining(leaked.keyId) });
-    expect((await tenant.get(`/v1/webhook-endpoints/${keptEndpoint.body.endpointId}`)).body.status).toBe('enabled');
+    expect(disabled.body).toMatchObject({
+      status: 'disabled',
+      disabledReason: expect.stringContaining(leaked.keyId),
+    });
+    expect((await tenant.get(`/v1/webhook-endpoints/${keptEndpoint.body.endpointId}`)).body.status).toBe(
+      'enabled',
+    );
 
     // On the tenant's key trail: who revoked what, and what it ended.
     const trail = (await scanTable(stack.current)).filter(

@@ -100,7 +100,15 @@ describe('scoped API keys (issue 20)', () => {
     });
     // The first key (the CLI's) is listed too, with every scope; no secret or hash anywhere.
     expect(listed.body.keys).toHaveLength(3);
-    expect(listed.body.keys[0].scopes).toEqual(['listings', 'orders', 'reveal', 'desk', 'webhooks', 'keys', 'read']);
+    expect(listed.body.keys[0].scopes).toEqual([
+      'listings',
+      'orders',
+      'reveal',
+      'desk',
+      'webhooks',
+      'keys',
+      'read',
+    ]);
     expect(listed.text).not.toContain(old.key.slice(-43));
     expect(listed.text).not.toMatch(/secret|hash/i);
 

@@ -1,8 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { type ApiKeyRecord, apiScopes } from '../../shared/domain/api-key.js';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
+import { type ApiKeyRecord, apiScopes } from '../../shared/domain/api-key.js';
 import type { Card } from '../../shared/domain/card.js';
 import { CardNotAvailableError, DomainError, DuplicateCardError } from '../../shared/domain/errors.js';
 import { useTestTable } from '../support/dynamo.js';
@@ -74,7 +74,10 @@ describe('API keys', () => {
     const tenant = aTenant();
     const other = aTenant();
     const older = anApiKey(tenant.tenantId, { createdAt: '2026-01-01T00:00:00.000Z', description: 'orders' });
-    const newer = anApiKey(tenant.tenantId, { createdAt: '2026-01-02T00:00:00.000Z', scopes: ['orders', 'read'] });
+    const newer = anApiKey(tenant.tenantId, {
+      createdAt: '2026-01-02T00:00:00.000Z',
+      scopes: ['orders', 'read'],
+    });
     const theirs = anApiKey(other.tenantId);
     for (const key of [newer, older, theirs]) await tenants.putApiKey(key);
 

@@ -116,7 +116,10 @@ export class DynamoLinkStore implements LinkStore {
       Update: {
         TableName: this.ctx.tableName,
         Key: key,
-        ...expression().setIfMissing('revokedAt', link.revokedAt ?? at).when(exists('pk')).buildUpdate(),
+        ...expression()
+          .setIfMissing('revokedAt', link.revokedAt ?? at)
+          .when(exists('pk'))
+          .buildUpdate(),
       },
     });
     await transactWrite(this.ctx.doc, [
@@ -157,7 +160,12 @@ export class DynamoLinkStore implements LinkStore {
           ? [allOf(notExists('revokedAt'), greaterThan('expiresAt', filter.active.now))]
           : [anyOf(exists('revokedAt'), atMost('expiresAt', filter.active.now))]),
     ];
-    const where = conditions.length === 0 ? undefined : expression().when(allOf(...conditions)).buildCondition();
+    const where =
+      conditions.length === 0
+        ? undefined
+        : expression()
+            .when(allOf(...conditions))
+            .buildCondition();
     const rows: LinkRow[] = [];
     let startKey: Record<string, unknown> | undefined =
       page.cursor === undefined

@@ -87,7 +87,11 @@ export class DynamoTenantStore implements TenantStore {
     const update = expression().when(exists('pk')).set('lastUsedAt', at);
     try {
       await this.ctx.doc.send(
-        new UpdateCommand({ TableName: this.ctx.tableName, Key: keys.apiKey(keyId), ...update.buildUpdate() }),
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: keys.apiKey(keyId),
+          ...update.buildUpdate(),
+        }),
       );
     } catch (error) {
       // Revoked meanwhile: nothing to record.

@@ -79,7 +79,10 @@ const list = createRoute({
   summary: "The tenant's API keys (never a secret)",
   ...reads('keys'),
   responses: {
-    200: json(z.object({ keys: z.array(ApiKeySchema) }).openapi('ApiKeyList'), 'Every live key, oldest first'),
+    200: json(
+      z.object({ keys: z.array(ApiKeySchema) }).openapi('ApiKeyList'),
+      'Every live key, oldest first',
+    ),
     ...problems(),
   },
 });

@@ -1,8 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { DepositService } from '../../services/deposit-service.js';
 import { routeApp, tenantOf } from '../env.js';
-import { needs } from '../scopes.js';
 import { bodyProblems, idParams, inputProblems, json, jsonBody, problems } from '../schemas.js';
+import { needs } from '../scopes.js';
 import { CardSchema, cardView } from '../views/card-view.js';
 import { DepositResultsSchema, depositView } from '../views/deposit-view.js';
 import * as z from '../zod.js';

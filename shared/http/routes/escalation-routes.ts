@@ -2,7 +2,6 @@ import { createRoute } from '@hono/zod-openapi';
 import { OPERATOR_OUTCOMES } from '../../domain/escalation.js';
 import type { EscalationService } from '../../services/escalation-service.js';
 import { routeApp, tenantOf } from '../env.js';
-import { needs, reads } from '../scopes.js';
 import {
   bodyProblems,
   idParams,
@@ -12,6 +11,7 @@ import {
   operatorDecisionFields,
   problems,
 } from '../schemas.js';
+import { needs, reads } from '../scopes.js';
 import { EscalationCaseSchema, escalationCaseView } from '../views/escalation-view.js';
 import * as z from '../zod.js';
 

@@ -1,10 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
-import { DEFAULT_LINK_SECONDS, type Link, linkKinds, MAX_LINK_SECONDS } from '../../domain/link.js';
 import { ValidationError } from '../../domain/errors.js';
+import { DEFAULT_LINK_SECONDS, type Link, linkKinds, MAX_LINK_SECONDS } from '../../domain/link.js';
 import type { LinkRow } from '../../ports/link-store.js';
 import type { IssuedLink, LinkService } from '../../services/link-service.js';
 import { routeApp, tenantOf } from '../env.js';
-import { needs, reads } from '../scopes.js';
 import {
   bodyProblems,
   externalId,
@@ -16,6 +15,7 @@ import {
   timestamp,
   vaultId,
 } from '../schemas.js';
+import { needs, reads } from '../scopes.js';
 import * as z from '../zod.js';
 
 /** Where a link's page lives: `/links/{token}` on the vault's own origin. */
@@ -148,9 +148,7 @@ const listLinks = createRoute({
   },
   responses: {
     200: json(
-      z
-        .object({ links: z.array(LinkRowSchema), nextCursor: z.string().optional() })
-        .openapi('LinkList'),
+      z.object({ links: z.array(LinkRowSchema), nextCursor: z.string().optional() }).openapi('LinkList'),
       'A page of links',
     ),
     ...problems(inputProblems),

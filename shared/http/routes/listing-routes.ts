@@ -1,7 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { ListingService } from '../../services/listing-service.js';
 import { routeApp, tenantOf } from '../env.js';
-import { needs, reads } from '../scopes.js';
 import {
   bodyProblems,
   externalId,
@@ -13,6 +12,7 @@ import {
   PositiveMoneySchema,
   problems,
 } from '../schemas.js';
+import { needs, reads } from '../scopes.js';
 import { ListingSchema, listingView } from '../views/listing-view.js';
 import * as z from '../zod.js';
 

@@ -3,7 +3,6 @@ import { MAX_CARDS_PER_ORDER } from '../../domain/order.js';
 import type { OrderService } from '../../services/order-service.js';
 import type { PaymentService } from '../../services/payment-service.js';
 import { routeApp, tenantOf } from '../env.js';
-import { needs, reads } from '../scopes.js';
 import {
   bodyProblems,
   eventPageQuery,
@@ -18,6 +17,7 @@ import {
   problems,
   vaultId,
 } from '../schemas.js';
+import { needs, reads } from '../scopes.js';
 import { EventsSchema, eventsView } from '../views/events-view.js';
 import { OrderSchema, orderView } from '../views/order-view.js';
 import * as z from '../zod.js';

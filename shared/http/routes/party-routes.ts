@@ -5,7 +5,6 @@ import type { ReinstatementService } from '../../services/reinstatement-service.
 import type { SellerReviewService } from '../../services/seller-review-service.js';
 import type { StandingService } from '../../services/standing-service.js';
 import { routeApp, tenantOf } from '../env.js';
-import { needs, reads } from '../scopes.js';
 import {
   bodyProblems,
   eventPageQuery,
@@ -16,6 +15,7 @@ import {
   operatorDecisionFields,
   problems,
 } from '../schemas.js';
+import { needs, reads } from '../scopes.js';
 import { BuyerCreditSchema, buyerView } from '../views/buyer-credit-view.js';
 import { SellerEventsSchema, sellerEventsView } from '../views/seller-events-view.js';
 import { SellerStandingSchema, sellerView } from '../views/seller-standing-view.js';

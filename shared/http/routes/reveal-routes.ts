@@ -2,7 +2,6 @@ import { createRoute } from '@hono/zod-openapi';
 import type { ReportService } from '../../services/report-service.js';
 import type { RevealService } from '../../services/reveal-service.js';
 import { routeApp, tenantOf } from '../env.js';
-import { needs } from '../scopes.js';
 import {
   bodyProblems,
   externalId,
@@ -14,6 +13,7 @@ import {
   problems,
   vaultId,
 } from '../schemas.js';
+import { needs } from '../scopes.js';
 import { ReportSchema, reportView } from '../views/report-view.js';
 import { RevelationSchema, revelationView } from '../views/revelation-view.js';
 import * as z from '../zod.js';

@@ -4,7 +4,6 @@ import { webhookEventTypes } from '../../domain/webhook-event.js';
 import type { WebhookDeliveryService } from '../../services/webhook-delivery-service.js';
 import type { WebhookEndpointService } from '../../services/webhook-endpoint-service.js';
 import { routeApp, tenantOf } from '../env.js';
-import { needs, reads } from '../scopes.js';
 import {
   bodyProblems,
   eventPageQuery,
@@ -15,6 +14,7 @@ import {
   jsonBody,
   problems,
 } from '../schemas.js';
+import { needs, reads } from '../scopes.js';
 import {
   WebhookDeliveryListSchema,
   WebhookDeliverySchema,
