@@ -177,7 +177,7 @@ export class DynamoLinkStore implements LinkStore {
         new QueryCommand({
           TableName: this.ctx.tableName,
           IndexName: SELLER_INDEX,
-          KeyConditionExpression: 'gsi2pk = :listPk',
+          KeyConditionExpression: 'gsi2pk = :pk',
           ...(where
             ? {
                 FilterExpression: where.ConditionExpression,
@@ -186,7 +186,7 @@ export class DynamoLinkStore implements LinkStore {
             : {}),
           ExpressionAttributeValues: {
             ...(where?.ExpressionAttributeValues ?? {}),
-            ':listPk': keys.tenantLinksOf(tenantId),
+            ':pk': keys.tenantLinksOf(tenantId),
           },
           Limit: page.limit,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
