@@ -15,7 +15,7 @@ export type Money = {
 };
 
 /**
- * RFC 9457. Extensions by code: `validation` has `errors`; `amount-mismatch` has `expected` (the order amount) and `received` (the amount paid); `out-of-stock` has `available` and `requested`; `deposit-budget-exhausted` has `operatorUnlockRequired` and, for a lock that ends by itself, `lockedUntil`; `state`, `from` and `to` name the state that refused; ids name what it is about; a 503 from `/health` has `checks`. A 5xx has no other extension: its cause is logged.
+ * RFC 9457. Extensions by code: `validation` has `errors`; `amount-mismatch` has `expected` (the order amount) and `received` (the amount paid); `out-of-stock` has `available` and `requested`; `deposit-budget-exhausted` has `operatorUnlockRequired` and, for a lock that ends by itself, `lockedUntil`; `state`, `from` and `to` name the state that refused; ids name what it is about; `insufficient-scope` has `scope`; a 503 from `/health` has `checks`. A 5xx has no other extension: its cause is logged.
  */
 export type Problem = {
   /** `https://card-vault.example/problems/<code>`; the codes a route may answer are listed on its responses */
@@ -62,6 +62,8 @@ export type Problem = {
   /** reports under review on the order */
   openReports?: number;
   refund?: Money;
+  /** `insufficient-scope`: the scope the call needs (for a GET, `read` also does) */
+  scope?: "listings" | "orders" | "reveal" | "desk" | "webhooks" | "keys" | "read";
   /** `/health`: the state of each dependency */
   checks?: Record<string, "up" | "down">;
 };
@@ -483,7 +485,7 @@ export type CreateRevealLink = {
   buyerId: string;
   /** Lifetime of the link in seconds; default 86400 */
   expiresInSeconds?: number;
-  /** An https logo on the marketplace's own origin, shown on the page */
+  /** An https logo on the marketplace's own origin, shown on the page: `https://`, a host name (letters, digits, dots, hyphens; no port, no credentials) and a path (letters, digits and `-._~/%`); no query, fragment or anything else */
   logoUrl?: string;
 };
 
@@ -491,8 +493,20 @@ export type CreateDepositLink = {
   sellerId: string;
   /** Lifetime of the link in seconds; default 3600 */
   expiresInSeconds?: number;
-  /** An https logo on the marketplace's own origin, shown on the page */
+  /** An https logo on the marketplace's own origin, shown on the page: `https://`, a host name (letters, digits, dots, hyphens; no port, no credentials) and a path (letters, digits and `-._~/%`); no query, fragment or anything else */
   logoUrl?: string;
+};
+
+export type LinkList = {
+  links: Array<LinkRow>;
+  nextCursor?: string;
+};
+
+export type LinkRow = Link & {
+  /** the order (reveal) or listing (deposit) it opens */
+  subjectId: string;
+  /** the API key that made it */
+  createdByKeyId?: string;
 };
 
 export type SignedEvidence = {
@@ -555,8 +569,49 @@ export type EvidenceKeys = {
   }>;
 };
 
+export type CreatedApiKey = {
+  keyId: string;
+  scopes: Array<ApiScope>;
+  description?: string;
+  createdAt: string;
+  /** The key to send as `Authorization: Bearer <key>`. Shown once: only its SHA-256 is kept. */
+  key: string;
+};
+
+/**
+ * `listings`: listings, deposits, withdrawals, deposit links. `orders`: orders, payments, cancel, confirm, reports, reveal links. `reveal`: the API reveal (returns codes). `desk`: escalations, seller reviews, reinstatement, deposit unlocks. `webhooks`: webhook endpoints. `keys`: API keys. `read`: every GET.
+ */
+export type ApiScope = "listings" | "orders" | "reveal" | "desk" | "webhooks" | "keys" | "read";
+
+export type CreateApiKey = {
+  scopes: Array<ApiScope>;
+  description?: string;
+};
+
+export type ApiKeyList = {
+  keys: Array<ApiKey>;
+};
+
+export type ApiKey = {
+  keyId: string;
+  scopes: Array<ApiScope>;
+  description?: string;
+  createdAt: string;
+  /** when the key was last used, to about a minute (absent: never) */
+  lastUsedAt?: string;
+};
+
+export type ApiKeyRevocation = {
+  keyId: string;
+  revokedAt: string;
+  /** the links revoked with it */
+  revokedLinks: Array<string>;
+  /** the webhook endpoints disabled with it */
+  disabledWebhookEndpoints: Array<string>;
+};
+
 /** Every problem code the API may answer; a `CardVaultProblem` carries one. */
-export type ProblemCode = "malformed-request" | "request-timeout" | "concurrent-update" | "payload-too-large" | "headers-too-large" | "internal" | "dependency-unavailable" | "validation" | "malformed-json" | "unauthorized" | "seller-suspended" | "unsupported-media-type" | "unknown-brand" | "rate-limited" | "not-found" | "invalid-state" | "deposit-budget-exhausted" | "card-not-available" | "idempotency-key-missing" | "idempotency-key-invalid" | "out-of-stock" | "idempotency-key-reused" | "self-purchase" | "order-expired" | "already-paid" | "payment-reference-reused" | "amount-mismatch" | "not-revealed" | "payment-not-cleared" | "already-revealed" | "code-already-redeemed" | "dispute-window-closed" | "already-reported" | "report-not-open" | "webhook-endpoint-limit" | "webhook-url-refused";
+export type ProblemCode = "malformed-request" | "request-timeout" | "concurrent-update" | "payload-too-large" | "headers-too-large" | "internal" | "dependency-unavailable" | "validation" | "malformed-json" | "unauthorized" | "insufficient-scope" | "seller-suspended" | "unsupported-media-type" | "unknown-brand" | "rate-limited" | "not-found" | "invalid-state" | "deposit-budget-exhausted" | "card-not-available" | "idempotency-key-missing" | "idempotency-key-invalid" | "out-of-stock" | "idempotency-key-reused" | "self-purchase" | "order-expired" | "already-paid" | "payment-reference-reused" | "amount-mismatch" | "not-revealed" | "payment-not-cleared" | "already-revealed" | "code-already-redeemed" | "dispute-window-closed" | "already-reported" | "report-not-open" | "webhook-endpoint-limit" | "webhook-url-refused";
 
 /** What each operation is: the client reads it to send the request. */
 export const operations = {
@@ -591,10 +646,14 @@ export const operations = {
   sendWebhookDeliveryAgain: { method: 'POST', path: '/v1/webhook-endpoints/{endpointId}/deliveries/{eventId}/send-again', idempotencyKey: false },
   createRevealLink: { method: 'POST', path: '/v1/orders/{orderId}/reveal-links', idempotencyKey: false },
   createDepositLink: { method: 'POST', path: '/v1/listings/{listingId}/deposit-links', idempotencyKey: false },
+  listLinks: { method: 'GET', path: '/v1/links', idempotencyKey: false },
   getLink: { method: 'GET', path: '/v1/links/{linkId}', idempotencyKey: false },
   revokeLink: { method: 'DELETE', path: '/v1/links/{linkId}', idempotencyKey: false },
   getOrderEvidence: { method: 'GET', path: '/v1/orders/{orderId}/evidence', idempotencyKey: false },
   listEvidenceKeys: { method: 'GET', path: '/v1/evidence-keys', idempotencyKey: false },
+  listApiKeys: { method: 'GET', path: '/v1/api-keys', idempotencyKey: false },
+  createApiKey: { method: 'POST', path: '/v1/api-keys', idempotencyKey: false },
+  revokeApiKey: { method: 'DELETE', path: '/v1/api-keys/{keyId}', idempotencyKey: false },
 } as const;
 
 export type OperationId = keyof typeof operations;
@@ -877,6 +936,15 @@ export abstract class CardVaultOperations {
   }
 
   /**
+   * The tenant's hosted links (never a url)
+   *
+   * Oldest first. Filters: `orderId` or `listingId` (what it opens), `keyId` (the API key that made it), `active` (`true`: unrevoked and unexpired; `false`: the others). A page may hold fewer rows than `limit` (even none) when filters skip many: follow `nextCursor` until absent.
+   */
+  listLinks(query: { orderId?: string; listingId?: string; keyId?: string; active?: "true" | "false"; limit?: number; cursor?: string } = {}, options?: CallOptions): Promise<LinkList> {
+    return this.send<LinkList>('listLinks', { query }, options);
+  }
+
+  /**
    * A hosted link (never its url)
    */
   getLink(path: { linkId: string }, options?: CallOptions): Promise<Link> {
@@ -908,6 +976,31 @@ export abstract class CardVaultOperations {
    */
   listEvidenceKeys(options?: CallOptions): Promise<EvidenceKeys> {
     return this.send<EvidenceKeys>('listEvidenceKeys', {  }, options);
+  }
+
+  /**
+   * The tenant's API keys (never a secret)
+   */
+  listApiKeys(options?: CallOptions): Promise<ApiKeyList> {
+    return this.send<ApiKeyList>('listApiKeys', {  }, options);
+  }
+
+  /**
+   * Make an API key with some scopes
+   *
+   * A key gives no more than it has: asking for a scope the calling key lacks is `403 insufficient-scope`. Several keys may be live at once, so a service moves to a new key before the old one is revoked.
+   */
+  createApiKey(body: CreateApiKey, options?: CallOptions): Promise<CreatedApiKey> {
+    return this.send<CreatedApiKey>('createApiKey', { body }, options);
+  }
+
+  /**
+   * Revoke an API key, and what it made
+   *
+   * The key is refused at once by the process that revoked it, and by every other within `API_KEY_CACHE_SECONDS` (30 s by default). `revoke=links,webhook-endpoints` (either or both) also revokes every link the key made that still opens and disables every webhook endpoint it registered, in the same call; the answer lists them, and the tenant’s key trail keeps the line. Another tenant’s key, or an unknown one: 404.
+   */
+  revokeApiKey(path: { keyId: string }, query: { revoke?: string } = {}, options?: CallOptions): Promise<ApiKeyRevocation> {
+    return this.send<ApiKeyRevocation>('revokeApiKey', { path, query }, options);
   }
 
 }

@@ -4,6 +4,7 @@ import { endpointUrlPolicy } from '../shared/adapters/webhook-http/endpoint-url-
 import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
 import { linkPageRoutes } from '../shared/http/pages/link-page-routes.js';
+import { apiKeyRoutes } from '../shared/http/routes/api-key-routes.js';
 import { depositOperations } from '../shared/http/routes/deposit-routes.js';
 import { escalationRoutes } from '../shared/http/routes/escalation-routes.js';
 import { evidenceRoutes } from '../shared/http/routes/evidence-routes.js';
@@ -44,6 +45,7 @@ const app = createApp({
     webhookEndpointRoutes(vault.webhookEndpoints, vault.webhookDeliveries),
     linkRoutes(vault.links),
     evidenceRoutes(vault.evidence),
+    apiKeyRoutes(vault.apiKeys),
   ],
   // The hosted pages' GETs and assets; their forms post to the reveal and deposit functions.
   pages: [linkPageRoutes({ links: vault.links, standing: vault.standing, logger: adapters.logger })],

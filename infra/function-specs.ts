@@ -36,6 +36,8 @@ export const INDEX_PARTITIONS = {
   sellerOpenOrders: tenantPartitions('SLR#*#OPEN'),
   heldReleases: tenantPartitions('SLR#*#HELDREL'),
   openEscalations: tenantPartitions('ESCALATIONS'),
+  tenantApiKeys: tenantPartitions('APIKEYS'),
+  tenantLinks: tenantPartitions('LINKS'),
   availableCards: tenantPartitions('LST#*#AVAIL'),
   heldCards: tenantPartitions('LST#*#HELD'),
 } as const;
@@ -86,7 +88,16 @@ export interface FunctionSpec {
    * the functions that check codes with an issuer. Issue 21: deposit, reveal and sweeper.
    */
   readonly readsIssuerSecrets: boolean;
+  /**
+   * Records an API key's use: UpdateItem on `APIKEY#` items naming `lastUsedAt` only (and the
+   * key), so a function that authenticates cannot change a key's scopes or secret. The api
+   * function, which makes and revokes keys, writes them whole instead (`writePrefixes`).
+   */
+  readonly recordsApiKeyUse: boolean;
 }
+
+/** The API key items (keys.ts `apiKey`): a tenant makes and revokes its own through the api function. */
+export const API_KEY_PARTITION_PREFIX = 'APIKEY#';
 
 export type ReadAction = 'GetItem' | 'Query';
 export type WriteAction = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
@@ -118,17 +129,22 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
           INDEX_PARTITIONS.heldCards,
           // Closing a seller's review lifts the releases it held.
           INDEX_PARTITIONS.heldReleases,
+          // A tenant's own API keys (GET /v1/api-keys) and links (GET /v1/links).
+          INDEX_PARTITIONS.tenantApiKeys,
+          INDEX_PARTITIONS.tenantLinks,
         ],
       },
     ],
     // ConditionCheckItem: placing an order checks the seller is active.
     writes: ['PutItem', 'UpdateItem', 'ConditionCheckItem'],
     // LINK#: a hosted link is put (with its tenant-side pointer) and revoked here, and only here.
-    writePrefixes: [TENANT_PARTITION_PREFIX, LINK_PARTITION_PREFIX],
-    // A tenant deletes its webhook endpoints; nothing else of the api's is ever deleted.
-    deletePartitions: [WEBHOOK_ENDPOINT_PARTITIONS],
+    // APIKEY#: a tenant makes its own keys here (POST /v1/api-keys), and only here.
+    writePrefixes: [TENANT_PARTITION_PREFIX, LINK_PARTITION_PREFIX, API_KEY_PARTITION_PREFIX],
+    // A tenant deletes its webhook endpoints and revokes its API keys; nothing else is deleted.
+    deletePartitions: [WEBHOOK_ENDPOINT_PARTITIONS, `${API_KEY_PARTITION_PREFIX}*`],
     deniedPartitions: [INDEX_PARTITIONS.dueWebhooks],
     readsIssuerSecrets: false,
+    recordsApiKeyUse: false,
   },
   deposit: {
     entry: 'functions/deposit.ts',
@@ -153,6 +169,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
       INDEX_PARTITIONS.dueWebhooks,
     ],
     readsIssuerSecrets: true,
+    recordsApiKeyUse: true,
   },
   reveal: {
     entry: 'functions/reveal.ts',
@@ -180,6 +197,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
       INDEX_PARTITIONS.dueWebhooks,
     ],
     readsIssuerSecrets: true,
+    recordsApiKeyUse: true,
   },
   sweeper: {
     entry: 'functions/sweeper.ts',
@@ -218,6 +236,7 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
       INDEX_PARTITIONS.dueWebhooks,
     ],
     readsIssuerSecrets: true,
+    recordsApiKeyUse: false,
   },
 };
 

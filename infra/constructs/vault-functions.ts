@@ -3,7 +3,7 @@ import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { tableDefinition } from '../../shared/adapters/dynamodb/table-definition.js';
 import { ENV } from '../../shared/config/env-names.js';
-import { FUNCTION_SPECS, type FunctionName } from '../function-specs.js';
+import { API_KEY_PARTITION_PREFIX, FUNCTION_SPECS, type FunctionName } from '../function-specs.js';
 import { ISSUER_SECRET_PREFIX } from '../names.js';
 import type { StageConfig } from '../stage-config.js';
 import { type CodeSource, VaultFunction } from './vault-function.js';
@@ -96,6 +96,23 @@ export class VaultFunctions extends Construct {
             actions: ['dynamodb:DeleteItem'],
             resources: [props.table.table.tableArn],
             conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...spec.deletePartitions] } },
+          }),
+        );
+      }
+      if (spec.recordsApiKeyUse) {
+        // The key attributes and `lastUsedAt`, nothing else: never a key's scopes or secret hash.
+        fn.role.addToPrincipalPolicy(
+          new PolicyStatement({
+            sid: 'ApiKeyUse',
+            actions: ['dynamodb:UpdateItem'],
+            resources: [props.table.table.tableArn],
+            conditions: {
+              'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${API_KEY_PARTITION_PREFIX}*`] },
+              'ForAllValues:StringEquals': {
+                'dynamodb:Attributes': [tableDefinition.partitionKey, tableDefinition.sortKey, 'lastUsedAt'],
+              },
+              StringEqualsIfExists: { 'dynamodb:ReturnValues': ['NONE', 'UPDATED_NEW'] },
+            },
           }),
         );
       }

@@ -29,6 +29,7 @@ export const domainErrorCodes = [
   'idempotency-key-missing',
   'idempotency-key-invalid',
   'unauthorized',
+  'insufficient-scope',
   'ciphertext-rejected',
   'concurrent-update',
   'dependency-unavailable',
@@ -111,6 +112,8 @@ export class IdempotencyKeyInvalidError extends domainError(
   'IdempotencyKeyInvalidError',
 ) {}
 export class UnauthorizedError extends domainError('unauthorized', 'UnauthorizedError') {}
+/** A valid API key without the scope the call needs; `details.scope` names it. */
+export class InsufficientScopeError extends domainError('insufficient-scope', 'InsufficientScopeError') {}
 /** A ciphertext that does not open under the given context (moved, tampered or wrong key). */
 export class CiphertextRejectedError extends domainError('ciphertext-rejected', 'CiphertextRejectedError') {}
 /** A lost race on a conditional write that the caller may retry with fresh state. */

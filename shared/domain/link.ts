@@ -32,6 +32,8 @@ export interface Link {
   readonly revokedAt?: string;
   /** An optional logo on the marketplace's own origin (https), shown on the page. */
   readonly logoUrl?: string;
+  /** The API key that made it: listed by it, and revoked with it on request (issue 20). */
+  readonly createdByKeyId?: string;
 }
 
 /** Why a link opens nothing: the same page for all three, so a guess learns nothing more. */

@@ -46,6 +46,8 @@ export interface WebhookEndpoint {
   /** Deliveries failed for good in a row; reset by a success. */
   readonly consecutiveFailures: number;
   readonly disabledReason?: string;
+  /** The API key that registered it: revoking that key may disable it (issue 20). */
+  readonly createdByKeyId?: string;
 }
 
 /** The secrets a delivery made at `now` is signed with: the newest and any still in its overlap. */

@@ -16,7 +16,7 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export type RouteModule = ReturnType<typeof routeApp>;
 
 export interface AppDeps {
-  readonly tenants: Pick<TenantService, 'authenticate'>;
+  readonly tenants: Pick<TenantService, 'authorize'>;
   /** Every `/v1` request, once authenticated, takes a token of its tenant's bucket (rate-limit.ts). */
   readonly limits: RateLimits;
   readonly logger: Logger;
@@ -108,7 +108,9 @@ export function createApp(deps: AppDeps) {
     const header = c.req.header('Authorization') ?? '';
     const match = /^Bearer (\S+)$/.exec(header);
     if (!match?.[1]) throw new UnauthorizedError('send Authorization: Bearer <api key>');
-    c.set('tenantId', await deps.tenants.authenticate(match[1]));
+    const principal = await deps.tenants.authorize(match[1]);
+    c.set('principal', principal);
+    c.set('tenantId', principal.tenantId);
     await next();
   });
   app.use('/v1/*', tenantRateLimit(deps.limits));
@@ -116,14 +118,16 @@ export function createApp(deps: AppDeps) {
   for (const module of deps.modules) app.route('/v1', module);
   // Not API operations (HTML for people, not in /openapi.json): see shared/http/pages/.
   for (const page of deps.pages ?? []) app.route('/', page);
-  for (const route of deps.documentedElsewhere ?? []) {
+  for (const { middleware: _, ...route } of deps.documentedElsewhere ?? []) {
     app.openAPIRegistry.registerPath({ ...route, path: `/v1${route.path}` });
   }
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'Bearer', {
     type: 'http',
     scheme: 'bearer',
-    description: 'The tenant (marketplace) API key',
+    description:
+      'A tenant (marketplace) API key. Each operation lists the scopes that will do, one of them ' +
+      'enough (see the `ApiScope` schema); without one the answer is `403 insufficient-scope`.',
   });
   app.doc31('/openapi.json', {
     openapi: '3.1.0',
@@ -165,6 +169,7 @@ export function createApp(deps: AppDeps) {
           'Links to the vault’s own reveal and deposit pages (`/links/{token}`, HTML, not in this ' +
           'document), so a code goes from the person straight to the vault',
       },
+      { name: 'API keys', description: "The tenant's own keys and their scopes" },
       { name: 'Operations', description: 'Health' },
     ],
   });

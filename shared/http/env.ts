@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { Context } from 'hono';
+import type { ApiPrincipal } from '../domain/api-key.js';
 import { IdempotencyKeyInvalidError, IdempotencyKeyMissingError, ValidationError } from '../domain/errors.js';
 import { validationIssues } from './validation-issues.js';
 
@@ -13,7 +14,7 @@ const PARTS: Readonly<Record<string, string>> = {
 };
 
 /** Per-request values set by middleware. */
-export type AppEnv = { Variables: { tenantId: string; requestId: string } };
+export type AppEnv = { Variables: { tenantId: string; principal: ApiPrincipal; requestId: string } };
 
 /**
  * A route module's app. Every validation failure has one shape: a `validation` problem that
@@ -43,5 +44,3 @@ export function routeApp() {
 export function tenantOf(c: Context<AppEnv>): string {
   return c.get('tenantId');
 }
-
-export const bearerSecurity = [{ Bearer: [] }];

@@ -45,6 +45,7 @@ export const problemTypes = {
   'idempotency-key-missing': { status: 400, title: 'An Idempotency-Key header is required' },
   'idempotency-key-invalid': { status: 400, title: 'The Idempotency-Key header is not valid' },
   unauthorized: { status: 401, title: 'Missing or invalid API key' },
+  'insufficient-scope': { status: 403, title: 'The API key lacks the scope this call needs' },
   'not-found': { status: 404, title: 'Not found' },
   'seller-suspended': { status: 409, title: 'The seller is suspended' },
   'card-not-available': { status: 409, title: 'The card is not available' },

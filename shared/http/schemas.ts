@@ -1,3 +1,4 @@
+import { apiScopes } from '../domain/api-key.js';
 import { PROBLEM_BASE, type ProblemCode, type ProblemType, problemTypes } from './problem-types.js';
 import * as z from './zod.js';
 
@@ -167,6 +168,9 @@ export const ProblemSchema = z
     disputeDeadline: timestamp().optional().openapi({ description: '`dispute-window-closed`' }),
     openReports: z.number().int().optional().openapi({ description: 'reports under review on the order' }),
     refund: MoneySchema.optional(),
+    scope: z.enum(apiScopes).optional().openapi({
+      description: '`insufficient-scope`: the scope the call needs (for a GET, `read` also does)',
+    }),
     checks: z
       .record(z.string(), z.enum(['up', 'down']))
       .optional()
@@ -178,7 +182,7 @@ export const ProblemSchema = z
       '(the order amount) and `received` (the amount paid); `out-of-stock` has `available` and ' +
       '`requested`; `deposit-budget-exhausted` has `operatorUnlockRequired` and, for a lock that ' +
       'ends by itself, `lockedUntil`; `state`, `from` and `to` name the state that refused; ids name what it is ' +
-      'about; a 503 from `/health` has `checks`. A 5xx has no other extension: its cause is logged.',
+      'about; `insufficient-scope` has `scope`; a 503 from `/health` has `checks`. A 5xx has no other extension: its cause is logged.',
   });
 
 /**
@@ -187,6 +191,7 @@ export const ProblemSchema = z
  */
 const anyRouteProblems = [
   'unauthorized',
+  'insufficient-scope',
   'rate-limited',
   'payload-too-large',
   'concurrent-update',
@@ -233,7 +238,9 @@ export function problems(...codes: ReadonlyArray<ProblemCode | readonly ProblemC
 
 /** The same for a route that asks for no API key (`security: []`): it never answers 401. */
 export function unsecuredProblems(...codes: ReadonlyArray<ProblemCode | readonly ProblemCode[]>) {
-  const unlimited = anyRouteProblems.filter((code) => code !== 'unauthorized' && code !== 'rate-limited');
+  const unlimited = anyRouteProblems.filter(
+    (code) => code !== 'unauthorized' && code !== 'insufficient-scope' && code !== 'rate-limited',
+  );
   return problemResponses([...codes.flat(), ...unlimited]);
 }
 

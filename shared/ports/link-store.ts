@@ -1,4 +1,16 @@
 import type { Link } from '../domain/link.js';
+import type { Page, PageRequest } from './page.js';
+
+/** What a tenant's list of links shows of each (never its token or the page's nonce). */
+export type LinkRow = Pick<Link, 'linkId' | 'kind' | 'subjectId' | 'createdAt' | 'expiresAt'> &
+  Pick<Link, 'revokedAt' | 'createdByKeyId'>;
+
+/** Which of a tenant's links to list; `active`: unrevoked and unexpired at `now` (or the others). */
+export interface LinkFilter {
+  readonly subjectId?: string;
+  readonly createdByKeyId?: string;
+  readonly active?: { readonly is: boolean; readonly now: string };
+}
 
 /** Hosted-page links, found by the hash of their token (the page) or by id (the marketplace). */
 export interface LinkStore {
@@ -12,6 +24,11 @@ export interface LinkStore {
    * undefined when `max` are already counted (or the link is unknown). Concurrent claims never pass `max`.
    */
   claimRedelivery(tenantId: string, linkId: string, max: number): Promise<number | undefined>;
+  /**
+   * A tenant's links, oldest first, those matching `filter`. A page may hold fewer than `limit`
+   * rows when a filter skips many; `nextCursor` (a link id, rebuilt inside the tenant) goes on.
+   */
+  listLinks(tenantId: string, filter: LinkFilter, page: PageRequest): Promise<Page<LinkRow>>;
   /** The re-deliveries counted on a link so far (0 for none, or an unknown link). */
   redeliveries(tenantId: string, linkId: string): Promise<number>;
 }

@@ -18,7 +18,11 @@ export function withCachedBrands(store: TenantStore, clock: Clock, limits: Cache
     getTenant: (tenantId) => store.getTenant(tenantId),
     setRateLimit: (tenantId, policy) => store.setRateLimit(tenantId, policy),
     findApiKey: (keyId) => store.findApiKey(keyId),
-    deleteApiKey: (keyId) => store.deleteApiKey(keyId),
+    putApiKey: (apiKey) => store.putApiKey(apiKey),
+    recordKeyRevocation: (line) => store.recordKeyRevocation(line),
+    listApiKeys: (tenantId) => store.listApiKeys(tenantId),
+    touchApiKey: (keyId, at) => store.touchApiKey(keyId, at),
+    deleteApiKey: (keyId, tenantId) => store.deleteApiKey(keyId, tenantId),
     async putBrand(brand) {
       brands.forget(brand.brand);
       await store.putBrand(brand);

@@ -3,13 +3,24 @@ import { NotFoundError } from '../domain/errors.js';
 import { DEFAULT_LINK_SECONDS, isLinkUsable, type Link, type LinkKind } from '../domain/link.js';
 import type { Listing } from '../domain/listing.js';
 import type { Order } from '../domain/order.js';
+import type { LinkRow } from '../ports/link-store.js';
+import type { Page, PageRequest } from '../ports/page.js';
 import { sha256Hex } from './hashing.js';
 import type { OrderRunner } from './order-runner.js';
 import type { CoreDeps } from './vault-deps.js';
 
+/** A tenant's list of links, by what they open, who made them and whether they still open. */
+export interface LinkQuery {
+  readonly subjectId?: string;
+  readonly createdByKeyId?: string;
+  readonly active?: boolean;
+}
+
 export interface LinkOptions {
   readonly expiresInSeconds?: number;
   readonly logoUrl?: string;
+  /** The API key asking for it. */
+  readonly createdByKeyId?: string;
 }
 
 /** A link as made: the token is shown here once and never stored. */
@@ -78,6 +89,42 @@ export class LinkService {
     const link = await this.deps.stores.links.getLink(tenantId, linkId);
     if (!link) throw new NotFoundError('link not found', { linkId });
     return link;
+  }
+
+  /** The tenant's links, oldest first, paged (see LinkStore.listLinks). */
+  list(tenantId: string, query: LinkQuery, page: PageRequest): Promise<Page<LinkRow>> {
+    const now = this.deps.clock.now().toISOString();
+    return this.deps.stores.links.listLinks(
+      tenantId,
+      {
+        ...(query.subjectId === undefined ? {} : { subjectId: query.subjectId }),
+        ...(query.createdByKeyId === undefined ? {} : { createdByKeyId: query.createdByKeyId }),
+        ...(query.active === undefined ? {} : { active: { is: query.active, now } }),
+      },
+      page,
+    );
+  }
+
+  /**
+   * Revokes every link the key made that still opens, page by page: what revoking a leaked key
+   * with `revoke=links` ends. The ids revoked, for the caller's record.
+   */
+  async revokeMadeBy(tenantId: string, keyId: string): Promise<string[]> {
+    const revoked: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.list(
+        tenantId,
+        { createdByKeyId: keyId, active: true },
+        { limit: 100, ...(cursor ? { cursor } : {}) },
+      );
+      for (const row of page.items) {
+        await this.revoke(tenantId, row.linkId);
+        revoked.push(row.linkId);
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return revoked;
   }
 
   async revoke(tenantId: string, linkId: string): Promise<Link> {
@@ -159,6 +206,7 @@ export class LinkService {
       createdAt: now.toISOString(),
       expiresAt: new Date(now.getTime() + seconds * 1000).toISOString(),
       ...(options.logoUrl ? { logoUrl: options.logoUrl } : {}),
+      ...(options.createdByKeyId ? { createdByKeyId: options.createdByKeyId } : {}),
     };
     await this.deps.stores.links.putLink(link);
     return { link, token };

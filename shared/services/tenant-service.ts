@@ -1,4 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { type ApiKeyRecord, type ApiPrincipal, apiScopes } from '../domain/api-key.js';
 import { assertValidPatterns, type Brand } from '../domain/brand.js';
 import { UnauthorizedError, ValidationError } from '../domain/errors.js';
 import { checkIssuerAuth } from '../domain/issuer-auth.js';
@@ -12,6 +13,9 @@ import type { CoreDeps } from './vault-deps.js';
 const KEY_PATTERN = /^cvk_([a-f0-9]{16})_([A-Za-z0-9_-]{43})$/;
 const KEY_ID_PATTERN = /^[a-f0-9]{16}$/;
 
+/** A key's use is written at most this often (per process that reads it): a read, not a write, per call. */
+const LAST_USED_STEP_MS = 60_000;
+
 /**
  * Tenants (marketplaces) and their API keys. A key is `cvk_<keyId>_<secret>`: the key id finds
  * the record, and only the SHA-256 of the secret is stored and compared in constant time.
@@ -19,8 +23,9 @@ const KEY_ID_PATTERN = /^[a-f0-9]{16}$/;
  */
 export class TenantService {
   /** Successful lookups only: the stored hash of the secret, never the secret. */
-  private readonly known: TtlCache<{ tenantId: string; secretHash: string }>;
-  private readonly lookups = new Map<string, Promise<{ tenantId: string; secretHash: string } | undefined>>();
+  private readonly known: TtlCache<ApiKeyRecord>;
+  private readonly lookups = new Map<string, Promise<ApiKeyRecord | undefined>>();
+  private readonly touches = new Map<string, Promise<void>>();
 
   constructor(
     private readonly deps: Pick<CoreDeps, 'stores' | 'clock' | 'ids'>,
@@ -29,17 +34,20 @@ export class TenantService {
     this.known = new TtlCache(deps.clock, cacheLimits);
   }
 
-  /** Creates a tenant and returns its API key: the only time the key is ever shown. */
+  /**
+   * Creates a tenant and returns its first API key, with every scope (the tenant's own keys are
+   * then made through the API): the only time the key is ever shown.
+   */
   async create(name: string, fixedApiKey?: string): Promise<{ tenant: Tenant; apiKey: string }> {
     const now = this.deps.clock.now();
     const tenant: Tenant = { tenantId: this.deps.ids.next('tnt', now), name, createdAt: now.toISOString() };
     const apiKey = fixedApiKey ?? newApiKey();
-    const parsed = KEY_PATTERN.exec(apiKey);
-    if (!parsed?.[1] || !parsed[2]) throw new UnauthorizedError('malformed API key');
-    await this.deps.stores.tenants.createTenant(tenant, {
-      keyId: parsed[1],
-      secretHash: sha256Hex(parsed[2]),
+    const record = apiKeyRecord(apiKey, {
+      tenantId: tenant.tenantId,
+      scopes: apiScopes,
+      createdAt: tenant.createdAt,
     });
+    await this.deps.stores.tenants.createTenant(tenant, { ...record, description: 'first key (admin CLI)' });
     return { tenant, apiKey };
   }
 
@@ -77,6 +85,11 @@ export class TenantService {
 
   /** The tenant id for a presented key, or `UnauthorizedError` (same answer for every failure). */
   async authenticate(apiKey: string): Promise<string> {
+    return (await this.authorize(apiKey)).tenantId;
+  }
+
+  /** The tenant, key and scopes for a presented key, or `UnauthorizedError` (same for every failure). */
+  async authorize(apiKey: string): Promise<ApiPrincipal> {
     const parsed = KEY_PATTERN.exec(apiKey);
     // Built only when refusing: an Error captures a stack trace, a cost every request paid.
     const refused = () => new UnauthorizedError('missing or invalid API key');
@@ -90,8 +103,11 @@ export class TenantService {
     const stored = Buffer.from(record.secretHash, 'hex');
     if (presented.length !== stored.length || !timingSafeEqual(presented, stored)) throw refused();
     // Only a key that matched is kept, so guessed key ids never fill the cache.
-    if (!cached) this.known.remember(keyId, { tenantId: record.tenantId, secretHash: record.secretHash });
-    return record.tenantId;
+    if (!cached) {
+      this.known.remember(keyId, record);
+      await this.recordUse(record);
+    }
+    return { tenantId: record.tenantId, keyId, scopes: record.scopes };
   }
 
   /** One read per key id at a time: requests arriving together with a new key share it. */
@@ -104,19 +120,52 @@ export class TenantService {
   }
 
   /**
+   * Records a matched key's use when the stored `lastUsedAt` is a minute old or more: a read per
+   * cache lifetime stays a read, and a key in use is written about once a minute per process.
+   * Requests arriving together with the key share one write.
+   */
+  private async recordUse(record: ApiKeyRecord): Promise<void> {
+    const now = this.deps.clock.now();
+    const last = record.lastUsedAt === undefined ? Number.NEGATIVE_INFINITY : Date.parse(record.lastUsedAt);
+    if (now.getTime() - last < LAST_USED_STEP_MS) return;
+    const pending = this.touches.get(record.keyId);
+    if (pending) return pending;
+    const write = this.deps.stores.tenants
+      .touchApiKey(record.keyId, now.toISOString())
+      .finally(() => this.touches.delete(record.keyId));
+    this.touches.set(record.keyId, write);
+    return write;
+  }
+
+  /** This process stops accepting the key at once (others within `apiKeyCacheSeconds`). */
+  forget(keyId: string): void {
+    this.known.forget(keyId);
+  }
+
+  /**
    * Deletes an API key. Processes that found it in the last `apiKeyCacheSeconds` accept it until
    * their entry lapses; this one forgets it at once.
    */
   async revokeKey(keyId: string): Promise<void> {
     if (!KEY_ID_PATTERN.test(keyId)) throw new UnauthorizedError('malformed API key id');
     await this.deps.stores.tenants.deleteApiKey(keyId);
-    this.known.forget(keyId);
+    this.forget(keyId);
   }
 }
 
 /** The key id part of an API key (`cvk_<keyId>_<secret>`), which names it without its secret. */
 export function apiKeyId(apiKey: string): string | undefined {
   return KEY_PATTERN.exec(apiKey)?.[1];
+}
+
+/** The stored form of a new key: its id, and the SHA-256 of its secret. */
+export function apiKeyRecord(
+  apiKey: string,
+  fields: Omit<ApiKeyRecord, 'keyId' | 'secretHash'>,
+): ApiKeyRecord {
+  const parsed = KEY_PATTERN.exec(apiKey);
+  if (!parsed?.[1] || !parsed[2]) throw new UnauthorizedError('malformed API key');
+  return { ...fields, keyId: parsed[1], secretHash: sha256Hex(parsed[2]) };
 }
 
 export function newApiKey(): string {

@@ -1,4 +1,5 @@
 import { OrderTransitions } from '../domain/order-transitions.js';
+import { ApiKeyService } from './api-key-service.js';
 import { withCachedBrands } from './cached-brands.js';
 import { DepositService } from './deposit-service.js';
 import { DepositUnlockService } from './deposit-unlock-service.js';
@@ -142,8 +143,19 @@ export function vaultForApi(deps: ApiDeps) {
     escalations: c.escalations,
     links: c.links,
     ...sales(c),
-    ...webhooks(deps),
+    ...withApiKeys(c, webhooks(deps)),
     ...evidence(c, deps.evidenceSigner),
+  };
+}
+
+/** A tenant's own keys: made and revoked on the api function only (IAM: APIKEY# writes). */
+function withApiKeys(c: Core, hooks: ReturnType<typeof webhooks>) {
+  return {
+    ...hooks,
+    apiKeys: new ApiKeyService(c.deps, c.tenants, {
+      links: c.links,
+      webhookEndpoints: hooks.webhookEndpoints,
+    }),
   };
 }
 
@@ -180,7 +192,7 @@ export function createVault(deps: VaultDeps) {
     escalations: c.escalations,
     links: c.links,
     ...sales(c),
-    ...webhooks(deps),
+    ...withApiKeys(c, webhooks(deps)),
     ...evidence(c, deps.evidenceSigner),
     ...deposits(c, deps),
     ...opening,

@@ -21,6 +21,8 @@ export interface EndpointRegistration {
   readonly url: string;
   readonly eventTypes: EndpointEventTypes;
   readonly description?: string | undefined;
+  /** The API key registering it, recorded so revoking the key can disable what it made. */
+  readonly createdByKeyId?: string;
 }
 
 /** What an update may change; `description: null` removes it. */
@@ -69,6 +71,7 @@ export class WebhookEndpointService {
       secrets: [{ secret, createdAt: now.toISOString() }],
       createdAt: now.toISOString(),
       consecutiveFailures: 0,
+      ...(input.createdByKeyId !== undefined ? { createdByKeyId: input.createdByKeyId } : {}),
     };
     await store.create(endpoint);
     return { endpoint, secret };
@@ -127,6 +130,24 @@ export class WebhookEndpointService {
       rollSecret(current, secret, this.deps.clock.now()),
     );
     return { endpoint, secret };
+  }
+
+  /**
+   * Disables every enabled endpoint the key registered (revoking a leaked key with
+   * `revoke=webhook-endpoints`): nothing more is sent to them. The ids disabled.
+   */
+  async disableMadeBy(tenantId: string, keyId: string): Promise<string[]> {
+    const made = (await this.deps.stores.webhookEndpoints.list(tenantId)).filter(
+      (e) => e.createdByKeyId === keyId && e.status === 'enabled',
+    );
+    for (const endpoint of made) {
+      await this.change(tenantId, endpoint.endpointId, (current) => ({
+        ...current,
+        status: 'disabled',
+        disabledReason: `the API key ${keyId} that registered it was revoked`,
+      }));
+    }
+    return made.map((e) => e.endpointId);
   }
 
   /** Read, apply, write if nothing changed meanwhile; else apply again to a fresh read. */

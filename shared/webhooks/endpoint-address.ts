@@ -25,6 +25,10 @@ for (const [net, prefix] of [
   ['169.254.0.0', 16], // link-local, with the instance metadata service 169.254.169.254
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
+  ['192.0.2.0', 24], // documentation (TEST-NET-1, -2, -3)
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['192.88.99.0', 24], // 6to4 relay anycast
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['224.0.0.0', 4],
@@ -32,17 +36,25 @@ for (const [net, prefix] of [
 ] as const) {
   blocked4.addSubnet(net, prefix, 'ipv4');
 }
+// IPv6 is an allow-list: global unicast (2000::/3) only. Everything outside it goes with it:
+// IPv4-compatible (::a.b.c.d, so [::7f00:1]) and IPv4-mapped, NAT64 (64:ff9b::/96, 64:ff9b:1::/48),
+// site-local (fec0::/10), unique-local (fc00::/7, with the EC2 metadata address fd00:ec2::254),
+// link-local and multicast. Inside it, the prefixes that tunnel to an IPv4 address a receiver
+// could choose (6to4 2002::/16, Teredo in 2001::/23 with the other IETF protocol assignments)
+// and the documentation ones.
+const global6 = new BlockList();
+global6.addSubnet('2000::', 3, 'ipv6');
 for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['::ffff:0:0', 96], // IPv4-mapped: no receiver needs one; refused whole
-  ['64:ff9b::', 96],
-  ['fc00::', 7], // unique-local, with the EC2 IPv6 metadata address fd00:ec2::254
-  ['fe80::', 10],
-  ['ff00::', 8],
+  ['2001::', 23],
+  ['2001:db8::', 32],
+  ['2002::', 16],
+  ['3fff::', 20],
 ] as const) {
   blocked6.addSubnet(net, prefix, 'ipv6');
 }
+
+/** In AWS a receiver listens on https's own port or its usual alternative: no scan of other ports. */
+const AWS_PORTS = ['', '443', '8443'];
 
 export class EndpointAddressError extends Error {
   override readonly name = 'EndpointAddressError';
@@ -51,7 +63,7 @@ export class EndpointAddressError extends Error {
 export function isPublicAddress(address: string): boolean {
   const family = isIP(address);
   if (family === 4) return !blocked4.check(address, 'ipv4');
-  return family === 6 && !blocked6.check(address, 'ipv6');
+  return family === 6 && global6.check(address, 'ipv6') && !blocked6.check(address, 'ipv6');
 }
 
 const LOCAL_HOSTS = ['127.0.0.1', 'localhost', '[::1]'];
@@ -75,6 +87,9 @@ export function checkEndpointUrl(raw: string, mode: EndpointMode): URL {
   }
   if (!local && /(^|\.)(localhost|internal|local)$/i.test(host)) {
     throw new EndpointAddressError('the URL points at a local host name');
+  }
+  if (!local && !AWS_PORTS.includes(url.port)) {
+    throw new EndpointAddressError('the URL must use port 443 or 8443');
   }
   return url;
 }

@@ -32,6 +32,7 @@ const contract: Array<[method: string, path: string, success: string]> = [
   ['post', '/v1/webhook-endpoints/{endpointId}/roll-secret', '200'],
   ['post', '/v1/orders/{orderId}/reveal-links', '201'],
   ['post', '/v1/listings/{listingId}/deposit-links', '201'],
+  ['get', '/v1/links', '200'],
   ['get', '/v1/links/{linkId}', '200'],
   ['delete', '/v1/links/{linkId}', '200'],
   ['get', '/v1/escalations', '200'],
@@ -44,6 +45,9 @@ const contract: Array<[method: string, path: string, success: string]> = [
   ['post', '/v1/webhook-endpoints/{endpointId}/deliveries/{eventId}/send-again', '200'],
   ['get', '/v1/orders/{orderId}/evidence', '200'],
   ['get', '/v1/evidence-keys', '200'],
+  ['post', '/v1/api-keys', '201'],
+  ['get', '/v1/api-keys', '200'],
+  ['delete', '/v1/api-keys/{keyId}', '200'],
   ['get', '/health', '200'],
 ];
 
@@ -137,8 +141,17 @@ describe('GET /openapi.json', () => {
       expect(op?.security).toEqual([]);
       expect(Object.keys(op?.responses ?? {})).not.toContain('401');
     } else {
-      expect(op?.security).toContainEqual({ Bearer: [] });
+      // Bearer, one alternative per scope that will do: `read` (first) or the area's for a GET.
+      const scopes = (op?.security ?? []).map((s) => {
+        expect(Object.keys(s)).toEqual(['Bearer']);
+        expect(s.Bearer).toHaveLength(1);
+        return s.Bearer?.[0];
+      });
+      expect(scopes.length).toBeGreaterThan(0);
+      expect(scopes.includes('read')).toBe(method === 'get');
+      if (method === 'get') expect(scopes[0]).toBe('read');
       expect(Object.keys(op?.responses ?? {})).toContain('401');
+      expect(Object.keys(op?.responses ?? {})).toContain('403');
     }
     // Every problem code the reference names for the route is declared on it (and, by
     // test/unit/api-reference.test.ts, every declared one is named there or in the README's list).

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createConfig, lintFromString } from '@redocly/openapi-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { openApiDocument } from '../../shared/http/openapi-document.js';
@@ -148,6 +149,8 @@ describe('each route, sent its failures, answers only what it declares', () => {
   const prefixOf = (pattern: string | undefined) => /^\^([a-z]+_)\[/.exec(pattern ?? '')?.[1];
   const wellFormed = (pattern: string | undefined) => {
     const prefix = prefixOf(pattern);
+    // An API key id: 16 hex digits, no prefix.
+    if (pattern === '^[a-f0-9]{16}$') return randomBytes(8).toString('hex');
     return prefix ? unknownId(prefix) : unique('m');
   };
   const MALFORMED = '-not-an-id';
@@ -171,6 +174,7 @@ describe('each route, sent its failures, answers only what it declares', () => {
         'endpointId',
         'eventId',
         'linkId',
+        'keyId',
       ]),
     );
     for (const { method, path, op, name } of params) {

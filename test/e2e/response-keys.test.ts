@@ -260,6 +260,13 @@ describe('success responses', () => {
     await call('POST', '/listings/{listingId}/deposit-links', { listingId }, { body: { sellerId } });
     await call('GET', '/links/{linkId}', { linkId: revealLink.body.linkId });
     await call('DELETE', '/links/{linkId}', { linkId: revealLink.body.linkId });
+    await call('GET', '/links', {});
+
+    // API keys: made with a description, listed (with lastUsedAt once used), revoked with what it made.
+    const key = await call('POST', '/api-keys', {}, { body: { scopes: ['read'], description: 'reports' } });
+    await s.request('GET', '/v1/api-keys', { apiKey: key.body.key });
+    await call('GET', '/api-keys', {});
+    await call('DELETE', '/api-keys/{keyId}', { keyId: key.body.keyId });
 
     const health = await s.request('GET', '/health', { apiKey: null });
     const healthSchema = doc.paths['/health']?.get?.responses['200']?.content?.['application/json']?.schema;

@@ -181,9 +181,10 @@ const webhookStatements = (name: WebhookFunctionName): Statement[] =>
   );
 
 /** The one DynamoDB statement of a function's role that grants `action`. */
+/** The function's one table-wide grant of `action` (the attribute-limited `ApiKeyUse` aside, tested on its own). */
 function dynamoStatement(name: FunctionName, action: string): Statement {
   const found = roleStatements(s.template, roleLogicalId(s.stack, name)).filter(
-    (st) => st.Effect === 'Allow' && actionsOf(st).includes(action),
+    (st) => st.Effect === 'Allow' && actionsOf(st).includes(action) && st.Sid !== 'ApiKeyUse',
   );
   expect(found).toHaveLength(1);
   return found[0] as Statement;
@@ -226,6 +227,8 @@ describe('identity policies', () => {
           `${tenant}LST#*#AVAIL`,
           `${tenant}LST#*#HELD`,
           `${tenant}SLR#*#HELDREL`,
+          `${tenant}APIKEYS`,
+          `${tenant}LINKS`,
         ],
       },
       deposit: {},
@@ -257,7 +260,10 @@ describe('identity policies', () => {
     const tableId = s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never);
     // Written out independently of function-specs.ts: what each function's code paths send.
     const expected: Record<FunctionName, { writes: string[]; prefixes: string[] }> = {
-      api: { writes: ['ConditionCheckItem', 'PutItem', 'UpdateItem'], prefixes: ['T#*', 'LINK#*'] },
+      api: {
+        writes: ['ConditionCheckItem', 'PutItem', 'UpdateItem'],
+        prefixes: ['T#*', 'LINK#*', 'APIKEY#*'],
+      },
       deposit: { writes: ['DeleteItem', 'PutItem', 'UpdateItem'], prefixes: ['T#*', 'FP#*'] },
       reveal: { writes: ['ConditionCheckItem', 'PutItem', 'UpdateItem'], prefixes: ['T#*'] },
       sweeper: { writes: ['ConditionCheckItem', 'PutItem', 'UpdateItem'], prefixes: ['T#*'] },
@@ -272,10 +278,47 @@ describe('identity policies', () => {
         'ForAllValues:StringLike'
       ]?.['dynamodb:LeadingKeys'];
       expect(([] as unknown[]).concat(leading).sort()).toEqual([...prefixes].sort());
-      // Operators' items (tenants, API keys, brands and their issuer URLs) are out of every function's reach.
-      for (const pk of ['TENANT#tnt_1', 'APIKEY#0123', 'BRAND#demo-gift']) {
+      // Operators' items (tenants, brands and their issuer URLs) are out of every function's reach;
+      // API keys of every function's but the api's, where a tenant makes its own (issue 20).
+      const operators = ['TENANT#tnt_1', 'BRAND#demo-gift', ...(name === 'api' ? [] : ['APIKEY#0123'])];
+      for (const pk of operators) {
         expect(prefixes.some((p) => pk.startsWith(p.slice(0, -1)))).toBe(false);
       }
+    }
+  });
+
+  it('let only the api function make or revoke API keys; deposit and reveal only record their use', () => {
+    const keyPk = keys.apiKey('0123456789abcdef').pk;
+    const grants = (name: FunctionName) =>
+      roleStatements(s.template, roleLogicalId(s.stack, name)).filter(
+        (st) =>
+          st.Effect === 'Allow' &&
+          ([] as string[])
+            .concat(
+              (st.Condition as Record<string, Record<string, string | string[]>> | undefined)?.[
+                'ForAllValues:StringLike'
+              ]?.['dynamodb:LeadingKeys'] ?? [],
+            )
+            .some((pattern) => likeIam(pattern, keyPk)),
+      );
+    const writes = (name: FunctionName) => grants(name).flatMap(actionsOf).sort();
+    expect(writes('api')).toEqual([
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+    ]);
+    expect(writes('sweeper')).toEqual([]);
+    for (const name of ['deposit', 'reveal'] as const) {
+      expect(grants(name)).toEqual([
+        expect.objectContaining({
+          Sid: 'ApiKeyUse',
+          Action: 'dynamodb:UpdateItem',
+          Condition: expect.objectContaining({
+            'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'lastUsedAt'] },
+          }),
+        }),
+      ]);
     }
   });
 
@@ -324,7 +367,7 @@ describe('identity policies', () => {
     }
   });
 
-  it('let only the api function delete, and only webhook endpoints', () => {
+  it('let only the api function delete, and only webhook endpoints and API keys (issue 20)', () => {
     const tableId = s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never);
     const deletes = roleStatements(s.template, roleLogicalId(s.stack, 'api')).filter(
       (st) => st.Effect === 'Allow' && actionsOf(st).includes('dynamodb:DeleteItem'),
@@ -333,7 +376,9 @@ describe('identity policies', () => {
       expect.objectContaining({
         Action: 'dynamodb:DeleteItem',
         Resource: { 'Fn::GetAtt': [tableId, 'Arn'] },
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`T#tnt_${'?'.repeat(26)}#WHK`] } },
+        Condition: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`T#tnt_${'?'.repeat(26)}#WHK`, 'APIKEY#*'] },
+        },
       }),
     ]);
   });

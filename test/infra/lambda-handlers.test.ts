@@ -243,6 +243,21 @@ describe('the Lambda handlers, in-process, on every flow', () => {
     expect(deleted.statusCode, deleted.body).toBe(204);
   });
 
+  it("serve a tenant's keys and links from the api function: make, list, revoke with what the key made", async () => {
+    const made = await call(fns.api, 'POST', '/v1/api-keys', { scopes: ['webhooks', 'read'] });
+    expect(made.statusCode, made.body).toBe(201);
+    const listed = await call(fns.api, 'GET', '/v1/api-keys');
+    expect(listed.json.keys.map((k: { keyId: string }) => k.keyId)).toContain(made.json.keyId);
+    const links = await call(fns.api, 'GET', `/v1/links?keyId=${made.json.keyId}&active=true`);
+    expect(links.statusCode, links.body).toBe(200);
+    const revoked = await call(
+      fns.api,
+      'DELETE',
+      `/v1/api-keys/${made.json.keyId}?revoke=links,webhook-endpoints`,
+    );
+    expect(revoked.statusCode, revoked.body).toBe(200);
+  });
+
   it('run the sweeper on a scheduled event and report what it examined', async () => {
     const result = await fns.sweeper(scheduledEvent(new Date().toISOString()));
     expect(result).toEqual({ examined: expect.any(Number), failed: 0 });

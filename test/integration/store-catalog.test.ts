@@ -1,6 +1,8 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
+import { type ApiKeyRecord, apiScopes } from '../../shared/domain/api-key.js';
 import type { Card } from '../../shared/domain/card.js';
 import { CardNotAvailableError, DomainError, DuplicateCardError } from '../../shared/domain/errors.js';
 import { useTestTable } from '../support/dynamo.js';
@@ -22,34 +24,80 @@ const table = useTestTable();
 const stores = storesOn(table);
 const { tenants, catalog, orders } = stores;
 
+const anApiKey = (tenantId: string, fields: Partial<ApiKeyRecord> = {}): ApiKeyRecord => ({
+  keyId: randomHex(8),
+  tenantId,
+  secretHash: randomHex(32),
+  scopes: ['read'],
+  createdAt: new Date().toISOString(),
+  ...fields,
+});
+
 describe('createTenant', () => {
   it('stores the tenant and its API key, found by key id', async () => {
     const tenant = aTenant();
-    const apiKey = { keyId: randomHex(8), secretHash: randomHex(32) };
+    const apiKey = anApiKey(tenant.tenantId, { scopes: [...apiScopes] });
     await tenants.createTenant(tenant, apiKey);
-    expect(await tenants.findApiKey(apiKey.keyId)).toEqual({
-      tenantId: tenant.tenantId,
-      secretHash: apiKey.secretHash,
-    });
+    expect(await tenants.findApiKey(apiKey.keyId)).toEqual(apiKey);
     expect(await tenants.findApiKey(randomHex(8))).toBeUndefined();
   });
 
   it('refuses a second tenant with the same key id with a domain error, writing nothing', async () => {
     const first = aTenant();
-    const apiKey = { keyId: randomHex(8), secretHash: randomHex(32) };
+    const apiKey = anApiKey(first.tenantId);
     await tenants.createTenant(first, apiKey);
     const second = aTenant();
 
     const error = await tenants
-      .createTenant(second, { keyId: apiKey.keyId, secretHash: randomHex(32) })
+      .createTenant(second, anApiKey(second.tenantId, { keyId: apiKey.keyId }))
       .catch((e: unknown) => e);
 
-    expect(await tenants.findApiKey(apiKey.keyId)).toEqual({
-      tenantId: first.tenantId,
-      secretHash: apiKey.secretHash,
-    });
+    expect(await tenants.findApiKey(apiKey.keyId)).toEqual(apiKey);
     expect(await rawItem(table, keys.tenant(second.tenantId))).toBeUndefined();
     expect(error).toBeInstanceOf(DomainError);
+  });
+});
+
+describe('API keys', () => {
+  it("gives a key made before scopes every scope, as it had (the CLI's first keys)", async () => {
+    const keyId = randomHex(8);
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...keys.apiKey(keyId), entity: 'ApiKey', keyId, tenantId: 'tnt_legacy', secretHash: 'ab' },
+      }),
+    );
+    expect((await tenants.findApiKey(keyId))?.scopes).toEqual([...apiScopes]);
+  });
+
+  it("lists a tenant's keys oldest first, no other tenant's, and deletes only its own", async () => {
+    const tenant = aTenant();
+    const other = aTenant();
+    const older = anApiKey(tenant.tenantId, { createdAt: '2026-01-01T00:00:00.000Z', description: 'orders' });
+    const newer = anApiKey(tenant.tenantId, {
+      createdAt: '2026-01-02T00:00:00.000Z',
+      scopes: ['orders', 'read'],
+    });
+    const theirs = anApiKey(other.tenantId);
+    for (const key of [newer, older, theirs]) await tenants.putApiKey(key);
+
+    expect(await tenants.listApiKeys(tenant.tenantId)).toEqual([older, newer]);
+    await expect(tenants.putApiKey(older)).rejects.toBeInstanceOf(DomainError);
+
+    expect(await tenants.deleteApiKey(theirs.keyId, tenant.tenantId)).toBe(false);
+    expect(await tenants.findApiKey(theirs.keyId)).toEqual(theirs);
+    expect(await tenants.deleteApiKey(older.keyId, tenant.tenantId)).toBe(true);
+    expect(await tenants.listApiKeys(tenant.tenantId)).toEqual([newer]);
+  });
+
+  it('records when a key was used, and does not bring back a deleted one', async () => {
+    const key = anApiKey(aTenant().tenantId);
+    await tenants.putApiKey(key);
+    await tenants.touchApiKey(key.keyId, '2026-03-01T00:00:00.000Z');
+    expect((await tenants.findApiKey(key.keyId))?.lastUsedAt).toBe('2026-03-01T00:00:00.000Z');
+    await tenants.deleteApiKey(key.keyId);
+    await tenants.touchApiKey(key.keyId, '2026-03-01T00:01:00.000Z');
+    expect(await rawItem(table, keys.apiKey(key.keyId))).toBeUndefined();
   });
 });
 

@@ -100,7 +100,7 @@ describe('reading a malformed item', () => {
       {
         kind: 'api key',
         key: keys.apiKey(keyId),
-        item: { tenantId, secretHash: 42 },
+        item: { tenantId, keyId, secretHash: 42 },
         paths: ['secretHash'],
         read: () => tenants.findApiKey(keyId),
       },

@@ -1,5 +1,6 @@
 /** Schemas of the items the tenant and catalog stores read. */
 import * as z from 'zod/mini';
+import { type ApiKeyRecord, apiScopes } from '../../domain/api-key.js';
 import type { Brand } from '../../domain/brand.js';
 import { type Card, type CardValidation, cardStates } from '../../domain/card.js';
 import type { Listing } from '../../domain/listing.js';
@@ -16,7 +17,21 @@ export const tenantSchema = entity<Tenant>()(
   }),
 );
 
-export const apiKeySchema = z.object({ tenantId: text, secretHash: text });
+/**
+ * A key made before scopes existed has none stored: it keeps the full power it was given (every
+ * scope), as the CLI's first key of a tenant has. Its id is its key's, read from the item's key.
+ */
+export const apiKeySchema = entity<ApiKeyRecord>()(
+  z.object({
+    keyId: text,
+    tenantId: text,
+    secretHash: text,
+    scopes: z._default(z.array(z.enum(apiScopes)), [...apiScopes]),
+    description: optionalText,
+    createdAt: z._default(text, '1970-01-01T00:00:00.000Z'),
+    lastUsedAt: optionalText,
+  }),
+);
 
 export const brandSchema = entity<Brand>()(
   z.object({

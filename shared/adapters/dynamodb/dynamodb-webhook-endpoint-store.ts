@@ -35,6 +35,7 @@ const endpointSchema = z.object({
   createdAt: z.string(),
   consecutiveFailures: z.number(),
   disabledReason: z.optional(z.string()),
+  createdByKeyId: z.optional(z.string()),
 });
 
 /**
@@ -140,9 +141,10 @@ function unchangedSince(read: WebhookEndpoint): Condition {
 }
 
 function toEndpoint(item: z.output<typeof endpointSchema>): WebhookEndpoint {
-  const { description, disabledReason, secrets, ...rest } = item;
+  const { description, disabledReason, createdByKeyId, secrets, ...rest } = item;
   return {
     ...rest,
+    ...(createdByKeyId !== undefined ? { createdByKeyId } : {}),
     ...(description !== undefined ? { description } : {}),
     secrets: secrets.map(({ expiresAt, ...s }) => (expiresAt === undefined ? s : { ...s, expiresAt })),
     ...(disabledReason !== undefined ? { disabledReason } : {}),

@@ -26,6 +26,14 @@ const webhookEndpoints = (t: string) => `${T}${t}${WEBHOOK_ENDPOINT_PARTITION_SU
 export const keys = {
   tenant: (tenantId: string): Key => ({ pk: `TENANT#${tenantId}`, sk: 'TENANT' }),
   apiKey: (keyId: string): Key => ({ pk: `APIKEY#${keyId}`, sk: 'APIKEY' }),
+  /** A tenant's keys (gsi2), oldest first: the key item stays where a presented key finds it. */
+  tenantApiKey: (t: string, createdAt: string, keyId: string) => ({
+    gsi2pk: `${T}${t}#APIKEYS`,
+    gsi2sk: `${createdAt}#${keyId}`,
+  }),
+  tenantApiKeysOf: (t: string) => `${T}${t}#APIKEYS`,
+  /** The tenant's key trail: `KEYEVT#`, not `EVT#`, so the webhook fan-out's stream filter skips it. */
+  keyTrailLine: (t: string, eventId: string): Key => ({ pk: `${T}${t}#KEYTRAIL`, sk: `KEYEVT#${eventId}` }),
   brand: (brand: string): Key => ({ pk: `BRAND#${brand}`, sk: 'BRAND' }),
   listing: (t: string, l: string): Key => ({ pk: listing(t, l), sk: 'LISTING' }),
   card: (t: string, l: string, c: string): Key => ({ pk: listing(t, l), sk: `CARD#${c}` }),
@@ -102,6 +110,9 @@ export const keys = {
   /** A hosted link by its token's hash (the page knows no tenant), and by id within its tenant. */
   linkToken: (tokenHash: string): Key => ({ pk: `LINK#${tokenHash}`, sk: 'LINK' }),
   link: (t: string, linkId: string): Key => ({ pk: `${T}${t}#LNK#${linkId}`, sk: 'LINK' }),
+  /** A tenant's links (gsi2, on the pointer), oldest first by their time-sortable id. */
+  tenantLink: (t: string, linkId: string) => ({ gsi2pk: `${T}${t}#LINKS`, gsi2sk: linkId }),
+  tenantLinksOf: (t: string) => `${T}${t}#LINKS`,
   /**
    * Token buckets (`dynamodb-rate-bucket-store.ts`): the tenant's in a partition of its own, so a
    * busy tenant's bucket shares no partition with its data; a link's beside the link's pointer.

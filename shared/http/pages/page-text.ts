@@ -107,6 +107,11 @@ const en = {
     `This link was used too often just now; nothing was done. Try again in ${seconds} s.`,
   depositTitle: 'Deposit codes',
   listing: 'Listing',
+  seller: 'Seller',
+  listingId: 'Listing id',
+  depositWarningTitle: 'Deposit only into your own listing',
+  depositWarning: (sellerId: string) =>
+    `Codes deposited here are sold by seller ${sellerId}, not by you. If someone sent you this link and asked you to deposit codes so they can pay you, do not: you would give them your codes.`,
   codesLabel: 'Codes, one per line',
   codesHelp:
     'A PIN may follow its code after a tab, a comma or a semicolon. Spaces and dashes inside a code are fine.',
@@ -203,6 +208,11 @@ const zh: PageText = {
   tooManyBody: (seconds: number) => `此链接刚才使用过于频繁，未做任何操作。请在 ${seconds} 秒后重试。`,
   depositTitle: '存入卡密',
   listing: '商品',
+  seller: '卖家',
+  listingId: '商品编号',
+  depositWarningTitle: '只存入您自己的商品',
+  depositWarning: (sellerId: string) =>
+    `在此存入的卡密由卖家 ${sellerId} 出售，而不是您。如果有人把此链接发给您，让您存入卡密以便向您付款，请不要这样做：您会把卡密交给对方。`,
   codesLabel: '卡密，每行一个',
   codesHelp: '密码可写在卡密后，用制表符、逗号或分号隔开。卡密中的空格和短横线无妨。',
   fileLabel: '或上传 CSV 文件：code,pin（首行 "code,pin" 会被跳过）',

@@ -179,6 +179,20 @@ export function depositResultView(t: PageText, r: DepositResult, offset = 0) {
   };
 }
 
+/**
+ * Whose listing the codes go into: the seller id and the listing, so a person sent someone else's
+ * link ("deposit here so I can pay you") can see it is not theirs.
+ */
+function depositSubject(t: PageText, listing: DepositLink['listing']): Html {
+  return html`<section><dl id="deposit-subject">
+<dt>${t.seller}</dt><dd id="deposit-seller">${listing.sellerId}</dd>
+${listing.title ? html`<dt>${t.listing}</dt><dd>${listing.title}</dd>` : ''}
+<dt>${t.listingId}</dt><dd>${listing.listingId}</dd>
+<dt>${t.brand}</dt><dd>${listing.brand}</dd>
+<dt>${t.faceValue}</dt><dd>${money(listing.faceValue)}</dd>
+</dl></section>`;
+}
+
 /** A locked seller's deposit page: why, until when, and no form at all. */
 function lockedDepositPage(frame: PageFrame, opened: DepositLink, lock: DepositLockView): Html {
   const { t } = frame;
@@ -187,11 +201,7 @@ function lockedDepositPage(frame: PageFrame, opened: DepositLink, lock: DepositL
   return layout(
     frame,
     t.depositTitle,
-    html`<section><dl>
-${listing.title ? html`<dt>${t.listing}</dt><dd>${listing.title}</dd>` : ''}
-<dt>${t.brand}</dt><dd>${listing.brand}</dd>
-<dt>${t.faceValue}</dt><dd>${money(listing.faceValue)}</dd>
-</dl></section>
+    html`${depositSubject(t, listing)}
 <section class="notice" id="deposit-locked" role="alert"><h2>${t.lockedTitle}</h2>
 <p>${until === undefined || lock.operatorUnlockRequired ? t.lockedByOperator : t.lockedUntil(until)}</p></section>`,
   );
@@ -213,11 +223,9 @@ export function depositPage(frame: PageFrame, opened: DepositLink, outcome?: Dep
   return layout(
     frame,
     t.depositTitle,
-    html`<section><dl>
-${listing.title ? html`<dt>${t.listing}</dt><dd>${listing.title}</dd>` : ''}
-<dt>${t.brand}</dt><dd>${listing.brand}</dd>
-<dt>${t.faceValue}</dt><dd>${money(listing.faceValue)}</dd>
-</dl></section>
+    html`${depositSubject(t, listing)}
+<section class="notice" id="deposit-warning" role="note"><h2>${t.depositWarningTitle}</h2>
+<p>${t.depositWarning(listing.sellerId)}</p></section>
 ${outcome && 'error' in outcome ? html`<section class="notice" id="deposit-error" role="alert"><p>${outcome.error}</p></section>` : ''}
 <form id="deposit-form" method="post" action="${frame.path ?? ''}/cards" enctype="multipart/form-data" data-batch="${DEPOSIT_BATCH_LINES}" data-summary="${summaryTemplate}">
 ${formFields(link.nonce, frame.lang)}

@@ -5,6 +5,7 @@ import { depositPageRoutes } from '../pages/deposit-page-routes.js';
 import { linkPageRoutes } from '../pages/link-page-routes.js';
 import type { PageModule } from '../pages/page-context.js';
 import { revealPageRoutes } from '../pages/reveal-page-routes.js';
+import { apiKeyRoutes } from './api-key-routes.js';
 import { depositRoutes } from './deposit-routes.js';
 import { escalationRoutes } from './escalation-routes.js';
 import { evidenceRoutes } from './evidence-routes.js';
@@ -27,6 +28,7 @@ export function allRoutes(vault: Vault): RouteModule[] {
     webhookEndpointRoutes(vault.webhookEndpoints, vault.webhookDeliveries),
     linkRoutes(vault.links),
     evidenceRoutes(vault.evidence),
+    apiKeyRoutes(vault.apiKeys),
   ] as RouteModule[];
 }
 

@@ -1,7 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { DepositService } from '../../services/deposit-service.js';
-import { bearerSecurity, routeApp, tenantOf } from '../env.js';
+import { routeApp, tenantOf } from '../env.js';
 import { bodyProblems, idParams, inputProblems, json, jsonBody, problems } from '../schemas.js';
+import { needs } from '../scopes.js';
 import { CardSchema, cardView } from '../views/card-view.js';
 import { DepositResultsSchema, depositView } from '../views/deposit-view.js';
 import * as z from '../zod.js';
@@ -39,7 +40,7 @@ const deposit = createRoute({
     '`rejected` (with the reason), `duplicate`, or `pending_check` when the issuer did not answer ' +
     '(checked again later). The answer names no code. Depositing the same codes again is safe: a ' +
     'code already in the vault answers `duplicate`.',
-  security: bearerSecurity,
+  ...needs('listings'),
   request: {
     params: idParams({ listingId: 'lst' }),
     body: jsonBody(DepositBody),
@@ -59,7 +60,7 @@ const withdraw = createRoute({
   description:
     'Takes an available card off sale and forgets its fingerprint, so the code may be deposited ' +
     'again elsewhere. A card reserved or sold cannot be withdrawn (`card-not-available`).',
-  security: bearerSecurity,
+  ...needs('listings'),
   request: {
     params: idParams({ listingId: 'lst', cardId: 'crd' }),
   },

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import { OPERATOR_OUTCOMES } from '../../domain/escalation.js';
 import type { EscalationService } from '../../services/escalation-service.js';
-import { bearerSecurity, routeApp, tenantOf } from '../env.js';
+import { routeApp, tenantOf } from '../env.js';
 import {
   bodyProblems,
   idParams,
@@ -11,6 +11,7 @@ import {
   operatorDecisionFields,
   problems,
 } from '../schemas.js';
+import { needs, reads } from '../scopes.js';
 import { EscalationCaseSchema, escalationCaseView } from '../views/escalation-view.js';
 import * as z from '../zod.js';
 
@@ -23,7 +24,7 @@ const list = createRoute({
   description:
     'Reports the decision table could not decide, oldest first, each with its evidence, the ' +
     "deadline after which its reason's default applies, and both parties' records. Page with `cursor`.",
-  security: bearerSecurity,
+  ...reads('desk'),
   request: {
     query: z.object({
       limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -50,7 +51,7 @@ const settle = createRoute({
   description:
     "The dispute desk's decision on an open escalation: `refund` (refund, seller strike and fine), " +
     '`refund_without_penalty`, or `reject`. Recorded on the order trail with the note and who decided.',
-  security: bearerSecurity,
+  ...needs('desk'),
   request: {
     params: idParams({ reportId: 'rpt' }),
     body: jsonBody(

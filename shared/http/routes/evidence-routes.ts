@@ -1,7 +1,8 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { EvidenceService } from '../../services/evidence-service.js';
-import { bearerSecurity, routeApp, tenantOf } from '../env.js';
+import { routeApp, tenantOf } from '../env.js';
 import { idParams, inputProblems, json, problems } from '../schemas.js';
+import { reads } from '../scopes.js';
 import { EvidenceKeysSchema, evidenceView, SignedEvidenceSchema } from '../views/evidence-view.js';
 
 const evidence = createRoute({
@@ -15,7 +16,7 @@ const evidence = createRoute({
     'price, every timestamp), the whole hash-chained trail, every issuer check, every report with its ' +
     'decision and rationale. Built on request and signed (`jws`, ES256) with a key of ' +
     '`GET /v1/evidence-keys`. Never a code, PIN or token.',
-  security: bearerSecurity,
+  ...reads('orders'),
   request: { params: idParams({ orderId: 'ord' }) },
   responses: {
     200: json(SignedEvidenceSchema, 'The bundle and its signature'),
@@ -32,7 +33,7 @@ const keys = createRoute({
   description:
     'A JSON Web Key Set (RFC 7517): EC P-256 keys for ES256, the current one and those kept from ' +
     'before, so a bundle signed under an older key still verifies.',
-  security: bearerSecurity,
+  ...reads('orders'),
   responses: {
     200: json(EvidenceKeysSchema, 'The evidence keys'),
     ...problems('dependency-unavailable'),

@@ -1,7 +1,9 @@
 import { createRoute } from '@hono/zod-openapi';
+import { ValidationError } from '../../domain/errors.js';
 import { DEFAULT_LINK_SECONDS, type Link, linkKinds, MAX_LINK_SECONDS } from '../../domain/link.js';
+import type { LinkRow } from '../../ports/link-store.js';
 import type { IssuedLink, LinkService } from '../../services/link-service.js';
-import { bearerSecurity, routeApp, tenantOf } from '../env.js';
+import { routeApp, tenantOf } from '../env.js';
 import {
   bodyProblems,
   externalId,
@@ -11,7 +13,9 @@ import {
   jsonBody,
   problems,
   timestamp,
+  vaultId,
 } from '../schemas.js';
+import { needs, reads } from '../scopes.js';
 import * as z from '../zod.js';
 
 /** Where a link's page lives: `/links/{token}` on the vault's own origin. */
@@ -36,6 +40,14 @@ const IssuedLinkSchema = LinkSchema.extend({
 
 const MIN_LINK_SECONDS = 60;
 
+/**
+ * The page puts the logo's origin in its CSP `img-src`: a `;` would add a directive
+ * (`https://a.example;sandbox/x.png`), a `*` would open it to every host, a space or a comma would
+ * add a source. Host labels of letters, digits and hyphens, a path of unreserved characters.
+ */
+const LOGO_URL =
+  /^https:\/\/[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\/[A-Za-z0-9\-._~/%]*$/;
+
 const linkOptions = (kind: keyof typeof DEFAULT_LINK_SECONDS) => ({
   expiresInSeconds: z
     .number()
@@ -45,10 +57,16 @@ const linkOptions = (kind: keyof typeof DEFAULT_LINK_SECONDS) => ({
     .optional()
     .openapi({ description: `Lifetime of the link in seconds; default ${DEFAULT_LINK_SECONDS[kind]}` }),
   logoUrl: z
-    .url({ protocol: /^https$/ })
+    .string()
     .max(500)
+    .regex(LOGO_URL, 'must be https:// then a host name (letters, digits, dots, hyphens) and a path')
     .optional()
-    .openapi({ description: "An https logo on the marketplace's own origin, shown on the page" }),
+    .openapi({
+      description:
+        "An https logo on the marketplace's own origin, shown on the page: `https://`, a host " +
+        'name (letters, digits, dots, hyphens; no port, no credentials) and a path (letters, ' +
+        'digits and `-._~/%`); no query, fragment or anything else',
+    }),
 });
 
 const issuedResponse = {
@@ -67,7 +85,7 @@ const revealLink = createRoute({
     'and a "Reveal code" button, never the code; the button reveals through the same single-use ' +
     'reveal as `POST /v1/orders/{orderId}/reveal` (same re-check, same refund of a dead code), ' +
     'recorded on the trail with `channel: hosted_page`. Another buyer, or another tenant’s order: 404.',
-  security: bearerSecurity,
+  ...needs('orders'),
   request: {
     params: idParams({ orderId: 'ord' }),
     body: jsonBody(
@@ -87,7 +105,7 @@ const depositLink = createRoute({
     'Codes pasted or uploaded on the page go through the same deposit as ' +
     '`POST /v1/listings/{listingId}/cards`; the page shows them masked (last 4) only. Another ' +
     'seller, or another tenant’s listing: 404.',
-  security: bearerSecurity,
+  ...needs('listings'),
   request: {
     params: idParams({ listingId: 'lst' }),
     body: jsonBody(
@@ -99,13 +117,51 @@ const depositLink = createRoute({
 
 const linkParams = idParams({ linkId: 'lnk' });
 
+const LinkRowSchema = LinkSchema.extend({
+  subjectId: z.string().openapi({ description: 'the order (reveal) or listing (deposit) it opens' }),
+  createdByKeyId: z.string().optional().openapi({ description: 'the API key that made it' }),
+}).openapi('LinkRow');
+
+const listLinks = createRoute({
+  method: 'get',
+  path: '/links',
+  operationId: 'listLinks',
+  tags: ['Hosted links'],
+  summary: "The tenant's hosted links (never a url)",
+  description:
+    'Oldest first. Filters: `orderId` or `listingId` (what it opens), `keyId` (the API key that ' +
+    'made it), `active` (`true`: unrevoked and unexpired; `false`: the others). A page may hold ' +
+    'fewer rows than `limit` (even none) when filters skip many: follow `nextCursor` until absent.',
+  ...reads('orders', 'listings'),
+  request: {
+    query: z.object({
+      orderId: vaultId('ord').optional(),
+      listingId: vaultId('lst').optional(),
+      keyId: z
+        .string()
+        .regex(/^[a-f0-9]{16}$/, 'must be a key id (16 hex digits)')
+        .optional(),
+      active: z.enum(['true', 'false']).optional(),
+      limit: z.coerce.number().int().min(1).max(100).default(25),
+      cursor: vaultId('lnk').optional(),
+    }),
+  },
+  responses: {
+    200: json(
+      z.object({ links: z.array(LinkRowSchema), nextCursor: z.string().optional() }).openapi('LinkList'),
+      'A page of links',
+    ),
+    ...problems(inputProblems),
+  },
+});
+
 const getLink = createRoute({
   method: 'get',
   path: '/links/{linkId}',
   operationId: 'getLink',
   tags: ['Hosted links'],
   summary: 'A hosted link (never its url)',
-  security: bearerSecurity,
+  ...reads('orders', 'listings'),
   request: { params: linkParams },
   responses: { 200: json(LinkSchema, 'The link'), ...problems(inputProblems, 'not-found') },
 });
@@ -119,7 +175,7 @@ const revoke = createRoute({
   description:
     'Its page then opens nothing (the same page as an unknown link), and its forms are refused. ' +
     'Revoking twice is harmless and keeps the first `revokedAt`.',
-  security: bearerSecurity,
+  ...needs('orders', 'listings'),
   request: { params: linkParams },
   responses: { 200: json(LinkSchema, 'The revoked link'), ...problems(inputProblems, 'not-found') },
 });
@@ -134,6 +190,18 @@ function linkView(link: Link): z.infer<typeof LinkSchema> {
   };
 }
 
+function rowView(row: LinkRow): z.infer<typeof LinkRowSchema> {
+  return {
+    linkId: row.linkId,
+    kind: row.kind,
+    subjectId: row.subjectId,
+    createdAt: row.createdAt,
+    expiresAt: row.expiresAt,
+    ...(row.revokedAt ? { revokedAt: row.revokedAt } : {}),
+    ...(row.createdByKeyId ? { createdByKeyId: row.createdByKeyId } : {}),
+  };
+}
+
 function issuedView(issued: IssuedLink, origin: string): z.infer<typeof IssuedLinkSchema> {
   return { ...linkView(issued.link), url: `${origin}${LINK_PAGE_PREFIX}/${issued.token}` };
 }
@@ -144,16 +212,44 @@ export function linkRoutes(links: LinkService) {
     .openapi(revealLink, async (c) => {
       const { buyerId, ...options } = c.req.valid('json');
       const orderId = c.req.valid('param').orderId;
-      const issued = await links.createRevealLink(tenantOf(c), orderId, buyerId, options);
+      const issued = await links.createRevealLink(tenantOf(c), orderId, buyerId, {
+        ...options,
+        createdByKeyId: c.get('principal').keyId,
+      });
       c.header('Cache-Control', 'no-store');
       return c.json(issuedView(issued, new URL(c.req.url).origin), 201);
     })
     .openapi(depositLink, async (c) => {
       const { sellerId, ...options } = c.req.valid('json');
       const listingId = c.req.valid('param').listingId;
-      const issued = await links.createDepositLink(tenantOf(c), listingId, sellerId, options);
+      const issued = await links.createDepositLink(tenantOf(c), listingId, sellerId, {
+        ...options,
+        createdByKeyId: c.get('principal').keyId,
+      });
       c.header('Cache-Control', 'no-store');
       return c.json(issuedView(issued, new URL(c.req.url).origin), 201);
+    })
+    .openapi(listLinks, async (c) => {
+      const { orderId, listingId, keyId, active, limit, cursor } = c.req.valid('query');
+      if (orderId && listingId) {
+        throw new ValidationError('give orderId or listingId, not both', {
+          errors: [{ path: 'listingId', message: 'must not come with orderId' }],
+        });
+      }
+      const subjectId = orderId ?? listingId;
+      const page = await links.list(
+        tenantOf(c),
+        {
+          ...(subjectId ? { subjectId } : {}),
+          ...(keyId ? { createdByKeyId: keyId } : {}),
+          ...(active ? { active: active === 'true' } : {}),
+        },
+        { limit, ...(cursor ? { cursor } : {}) },
+      );
+      return c.json(
+        { links: page.items.map(rowView), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) },
+        200,
+      );
     })
     .openapi(getLink, async (c) => {
       return c.json(linkView(await links.get(tenantOf(c), c.req.valid('param').linkId)), 200);

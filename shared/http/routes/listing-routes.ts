@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { ListingService } from '../../services/listing-service.js';
-import { bearerSecurity, routeApp, tenantOf } from '../env.js';
+import { routeApp, tenantOf } from '../env.js';
 import {
   bodyProblems,
   externalId,
@@ -12,6 +12,7 @@ import {
   PositiveMoneySchema,
   problems,
 } from '../schemas.js';
+import { needs, reads } from '../scopes.js';
 import { ListingSchema, listingView } from '../views/listing-view.js';
 import * as z from '../zod.js';
 
@@ -34,7 +35,7 @@ const create = createRoute({
   description:
     "A seller's offer of one brand and face value at one price. Cards are deposited into it " +
     'afterwards; listings are never deleted, so the evidence of what was sold stays (F3).',
-  security: bearerSecurity,
+  ...needs('listings'),
   request: { body: jsonBody(CreateListingBody) },
   responses: {
     201: json(ListingSchema, 'The listing'),
@@ -48,7 +49,7 @@ const get = createRoute({
   operationId: 'getListing',
   tags: ['Listings'],
   summary: 'Read a listing and its stock',
-  security: bearerSecurity,
+  ...reads('listings'),
   request: { params: idParams({ listingId: 'lst' }) },
   responses: {
     200: json(ListingSchema, 'The listing with stock counts by card state'),

@@ -2,7 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { MAX_CARDS_PER_ORDER } from '../../domain/order.js';
 import type { OrderService } from '../../services/order-service.js';
 import type { PaymentService } from '../../services/payment-service.js';
-import { bearerSecurity, routeApp, tenantOf } from '../env.js';
+import { routeApp, tenantOf } from '../env.js';
 import {
   bodyProblems,
   eventPageQuery,
@@ -17,6 +17,7 @@ import {
   problems,
   vaultId,
 } from '../schemas.js';
+import { needs, reads } from '../scopes.js';
 import { EventsSchema, eventsView } from '../views/events-view.js';
 import { OrderSchema, orderView } from '../views/order-view.js';
 import * as z from '../zod.js';
@@ -33,7 +34,7 @@ const place = createRoute({
     'Reserves `quantity` available cards of the listing for the buyer until `expiresAt` (the ' +
     'payment window); unpaid by then, the order expires and the cards go back on sale. Nothing ' +
     'is shown to anyone until the payment has cleared (F4).',
-  security: bearerSecurity,
+  ...needs('orders'),
   request: {
     headers: idempotencyHeader,
     body: jsonBody(
@@ -65,7 +66,7 @@ const get = createRoute({
   operationId: 'getOrder',
   tags: ['Orders'],
   summary: 'Read an order',
-  security: bearerSecurity,
+  ...reads('orders'),
   request: { params: orderParams },
   responses: {
     200: json(OrderSchema, 'The order, with plain status texts for both parties'),
@@ -84,7 +85,7 @@ const pay = createRoute({
     'gets the same answer (F8), and a reference pays one order only. A payment for an order that ' +
     'expired, was cancelled or was already paid by another reference is recorded as a refund due ' +
     '(`refundDue`) and answered with its problem.',
-  security: bearerSecurity,
+  ...needs('orders'),
   request: {
     params: orderParams,
     body: jsonBody(
@@ -112,7 +113,7 @@ const cancel = createRoute({
   tags: ['Orders'],
   summary: 'Cancel an unpaid order',
   description: 'The reserved cards go back on sale. A paid order cannot be cancelled (`invalid-state`).',
-  security: bearerSecurity,
+  ...needs('orders'),
   request: { params: orderParams },
   responses: {
     200: json(OrderSchema, 'The cancelled order'),
@@ -129,7 +130,7 @@ const confirm = createRoute({
   description:
     'The buyer waives the rest of the dispute window: the money is released to the seller now. ' +
     'Delivery never depends on it (F1): without it, the sweeper releases at the dispute deadline.',
-  security: bearerSecurity,
+  ...needs('orders'),
   request: {
     params: orderParams,
     body: jsonBody(z.strictObject({ buyerId: externalId }).openapi('ConfirmOrder')),
@@ -150,7 +151,7 @@ const events = createRoute({
     'Every state change of the order, each written in the same transaction as the change (F9). ' +
     'Oldest first, `limit` a page (default 50, at most 100); page on with `cursor` (the ' +
     '`nextCursor` of the previous page, absent on the last). A cursor of another list: `validation`.',
-  security: bearerSecurity,
+  ...reads('orders'),
   request: { params: orderParams, query: eventPageQuery(50) },
   responses: {
     200: json(EventsSchema, "The order's audit trail, oldest first"),

@@ -4,7 +4,7 @@ import type { DepositUnlockService } from '../../services/deposit-unlock-service
 import type { ReinstatementService } from '../../services/reinstatement-service.js';
 import type { SellerReviewService } from '../../services/seller-review-service.js';
 import type { StandingService } from '../../services/standing-service.js';
-import { bearerSecurity, routeApp, tenantOf } from '../env.js';
+import { routeApp, tenantOf } from '../env.js';
 import {
   bodyProblems,
   eventPageQuery,
@@ -15,6 +15,7 @@ import {
   operatorDecisionFields,
   problems,
 } from '../schemas.js';
+import { needs, reads } from '../scopes.js';
 import { BuyerCreditSchema, buyerView } from '../views/buyer-credit-view.js';
 import { SellerEventsSchema, sellerEventsView } from '../views/seller-events-view.js';
 import { SellerStandingSchema, sellerView } from '../views/seller-standing-view.js';
@@ -31,7 +32,7 @@ const seller = createRoute({
   tags: ['Parties'],
   summary: "Read a seller's standing",
   description: 'A seller the vault has never seen is active, with no strikes and an empty balance.',
-  security: bearerSecurity,
+  ...reads('desk'),
   request: { params: sellerParams },
   responses: {
     200: json(SellerStandingSchema, 'Standing: status, strikes, escrow balance, penalties'),
@@ -48,7 +49,7 @@ const sellerEvents = createRoute({
   description:
     'Oldest first, `limit` a page (default 50, at most 100); page on with `cursor` (the ' +
     '`nextCursor` of the previous page, absent on the last). A cursor of another list: `validation`.',
-  security: bearerSecurity,
+  ...reads('desk'),
   request: { params: sellerParams, query: eventPageQuery(50) },
   responses: {
     200: json(
@@ -65,7 +66,7 @@ const reinstate = createRoute({
   operationId: 'reinstateSeller',
   tags: ['Parties'],
   summary: 'Reinstate a suspended seller',
-  security: bearerSecurity,
+  ...needs('desk'),
   description:
     'Lifts a suspension: the seller sells and is paid out again. Strikes and penalties stay in the ' +
     'history; only strikes after the reinstatement count toward the next suspension. Recorded as a ' +
@@ -92,7 +93,7 @@ const review = createRoute({
   operationId: 'closeSellerReview',
   tags: ['Parties'],
   summary: "Close a seller's review",
-  security: bearerSecurity,
+  ...needs('desk'),
   description:
     "The dispute desk's decision on a seller under review (the cards of several buyers died after " +
     'the reveal). `cleared`: the held releases are paid, its `seller_suspected` escalations are ' +
@@ -123,7 +124,7 @@ const unlockDeposits = createRoute({
   operationId: 'unlockSellerDeposits',
   tags: ['Parties'],
   summary: "Unlock a seller's deposits",
-  security: bearerSecurity,
+  ...needs('desk'),
   description:
     "Lifts a lock of the seller's deposits (its budget of rejected codes spent; the third lock in " +
     '7 days lasts until this call). The count of rejected codes and of locks starts afresh. ' +
@@ -146,7 +147,7 @@ const buyer = createRoute({
   tags: ['Parties'],
   summary: "Read a buyer's report history",
   description: 'The buyer credit the report decision table uses (F5): reports made, upheld and rejected.',
-  security: bearerSecurity,
+  ...reads('desk'),
   request: { params: z.object({ buyerId: externalId.openapi({ param: { name: 'buyerId', in: 'path' } }) }) },
   responses: {
     200: json(BuyerCreditSchema, 'Report history: total, upheld, rejected'),

@@ -1,7 +1,7 @@
 import { createRoute } from '@hono/zod-openapi';
 import type { ReportService } from '../../services/report-service.js';
 import type { RevealService } from '../../services/reveal-service.js';
-import { bearerSecurity, routeApp, tenantOf } from '../env.js';
+import { routeApp, tenantOf } from '../env.js';
 import {
   bodyProblems,
   externalId,
@@ -13,6 +13,7 @@ import {
   problems,
   vaultId,
 } from '../schemas.js';
+import { needs } from '../scopes.js';
 import { ReportSchema, reportView } from '../views/report-view.js';
 import { RevelationSchema, revelationView } from '../views/revelation-view.js';
 import * as z from '../zod.js';
@@ -33,7 +34,7 @@ const reveal = createRoute({
     '`order.redelivered` event; any other key answers `already-revealed`. A paid order released ' +
     'unrevealed at its reveal deadline can still be revealed: it stays `released` and its dispute ' +
     "window opens; a dead code then is refunded from the seller's available balance.",
-  security: bearerSecurity,
+  ...needs('reveal'),
   request: {
     params: orderParams,
     headers: idempotencyHeader,
@@ -66,7 +67,7 @@ const report = createRoute({
     'The code is re-checked with the issuer and the report decided by the fixed table: refund and ' +
     'seller penalty when the issuer shows the code was used before the reveal, reject when after ' +
     'it (F5), escalate to the dispute desk when the evidence does not decide.',
-  security: bearerSecurity,
+  ...needs('orders'),
   request: {
     params: orderParams,
     body: jsonBody(

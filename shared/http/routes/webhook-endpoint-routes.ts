@@ -3,7 +3,7 @@ import { MAX_ENDPOINTS_PER_TENANT, webhookEndpointStatuses } from '../../domain/
 import { webhookEventTypes } from '../../domain/webhook-event.js';
 import type { WebhookDeliveryService } from '../../services/webhook-delivery-service.js';
 import type { WebhookEndpointService } from '../../services/webhook-endpoint-service.js';
-import { bearerSecurity, routeApp, tenantOf } from '../env.js';
+import { routeApp, tenantOf } from '../env.js';
 import {
   bodyProblems,
   eventPageQuery,
@@ -14,6 +14,7 @@ import {
   jsonBody,
   problems,
 } from '../schemas.js';
+import { needs, reads } from '../scopes.js';
 import {
   WebhookDeliveryListSchema,
   WebhookDeliverySchema,
@@ -51,7 +52,7 @@ const register = createRoute({
   operationId: 'registerWebhookEndpoint',
   tags: ['Webhooks'],
   summary: 'Register a webhook endpoint',
-  security: bearerSecurity,
+  ...needs('webhooks'),
   description: `Registers an endpoint (at most ${MAX_ENDPOINTS_PER_TENANT} per tenant). The answer carries the signing secret, once.`,
   request: {
     body: jsonBody(
@@ -75,7 +76,7 @@ const list = createRoute({
   operationId: 'listWebhookEndpoints',
   tags: ['Webhooks'],
   summary: "List the tenant's webhook endpoints",
-  security: bearerSecurity,
+  ...reads('webhooks'),
   responses: {
     200: json(
       z.object({ endpoints: z.array(WebhookEndpointSchema) }).openapi('WebhookEndpointList'),
@@ -91,7 +92,7 @@ const get = createRoute({
   operationId: 'getWebhookEndpoint',
   tags: ['Webhooks'],
   summary: 'Read a webhook endpoint',
-  security: bearerSecurity,
+  ...reads('webhooks'),
   request: { params: endpointParams },
   responses: {
     200: json(WebhookEndpointSchema, 'The endpoint'),
@@ -105,7 +106,7 @@ const update = createRoute({
   operationId: 'updateWebhookEndpoint',
   tags: ['Webhooks'],
   summary: 'Change or disable a webhook endpoint',
-  security: bearerSecurity,
+  ...needs('webhooks'),
   description:
     'Changes the URL (checked again), the event types, the description (null removes it) or the status. ' +
     'Enabling a disabled endpoint starts its failure count afresh.',
@@ -135,7 +136,7 @@ const remove = createRoute({
   operationId: 'deleteWebhookEndpoint',
   tags: ['Webhooks'],
   summary: 'Delete a webhook endpoint',
-  security: bearerSecurity,
+  ...needs('webhooks'),
   request: { params: endpointParams },
   responses: {
     204: { description: 'Deleted: nothing more is sent to it' },
@@ -149,7 +150,7 @@ const roll = createRoute({
   operationId: 'rollWebhookSecret',
   tags: ['Webhooks'],
   summary: "Roll a webhook endpoint's signing secret",
-  security: bearerSecurity,
+  ...needs('webhooks'),
   description:
     'A new signing secret, shown once in this answer. The previous one keeps signing for 24 hours: ' +
     'deliveries meanwhile carry a `v1` signature for each.',
@@ -169,7 +170,7 @@ const deliveries = createRoute({
   description:
     'Newest first, each with every attempt (status or error, latency, next attempt). Page with ' +
     '`cursor` (the `nextCursor` of the previous page). Deliveries are kept 30 days once final.',
-  security: bearerSecurity,
+  ...reads('webhooks'),
   request: {
     params: endpointParams,
     query: eventPageQuery(20),
@@ -189,7 +190,7 @@ const sendAgain = createRoute({
   description:
     "Puts the delivery back to be sent now, with a fresh retry window, outside its order's queue " +
     '(later events of the order are not held back). A delivery still being tried: `invalid-state`.',
-  security: bearerSecurity,
+  ...needs('webhooks'),
   request: { params: idParams({ endpointId: 'whk', eventId: 'evt' }) },
   responses: {
     200: json(WebhookDeliverySchema, 'The delivery, pending again'),
@@ -204,7 +205,10 @@ export function webhookEndpointRoutes(
 ) {
   return routeApp()
     .openapi(register, async (c) => {
-      const { endpoint, secret } = await endpoints.register(tenantOf(c), c.req.valid('json'));
+      const { endpoint, secret } = await endpoints.register(tenantOf(c), {
+        ...c.req.valid('json'),
+        createdByKeyId: c.get('principal').keyId,
+      });
       c.header('Location', `/v1/webhook-endpoints/${endpoint.endpointId}`);
       c.header('Cache-Control', 'no-store');
       return c.json(webhookEndpointWithSecretView(endpoint, secret), 201);
