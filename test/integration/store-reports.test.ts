@@ -32,8 +32,15 @@ describe('recordReport', () => {
       unprovenTimes: [],
     });
     expect((await eventTypes(order)).at(-1)).toBe('report.rejected');
-    // Noted on the order's version (so it could not land on a released order), nothing else.
-    expect(await orderOf(order)).toEqual({ ...order, version: order.version + 1 });
+    // Noted on the order's version (so it could not land on a released order) and its trail's
+    // head (the event is chained), nothing else.
+    const stored = await orderOf(order);
+    expect(stored).toEqual({
+      ...order,
+      version: order.version + 1,
+      trailHead: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    expect(stored?.trailHead).not.toBe(order.trailHead);
   });
 
   it('holds the release with an escalated report: the order leaves the due index until it is settled', async () => {

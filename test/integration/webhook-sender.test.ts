@@ -113,8 +113,8 @@ describe('WebhookSender', () => {
     const aws = new WebhookSender({ mode: 'aws', timeoutMs: 500, resolve: async () => ['127.0.0.1'] });
     const count = received.length;
     expect(await aws.send(`${base}/ok`, body, signature)).toMatchObject({ outcome: 'failed' });
-    const port = new URL(base).port;
-    const rebound = await aws.send(`https://hooks.example.com:${port}/ok`, body, signature);
+    // A name that resolves to loopback, on a port the policy allows: refused at the address.
+    const rebound = await aws.send('https://hooks.example.com/ok', body, signature);
     expect(rebound).toMatchObject({ outcome: 'failed', error: expect.stringMatching(/private, loopback/) });
     expect(received).toHaveLength(count);
   });

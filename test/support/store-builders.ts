@@ -236,6 +236,9 @@ export async function anOrderIn(
   const at = setup.at ?? later(new Date(), -60);
   let order = anOrder(listing, cards, { createdAt: at.toISOString(), ...setup.order });
   expect(await stores.orders.placeOrder(placing(order))).toBe('placed');
+  // As stored: the store adds the trail's head (issue 22), which each next write is conditional on.
+  const stored = async () => (await stores.orders.getOrder(order.tenantId, order.orderId)) as Order;
+  order = await stored();
   if (state === 'pending_payment') return { listing, cards, order };
 
   const paid = transitions.markPaid(order, uniqueId('pay'), later(at, 1));
@@ -248,7 +251,7 @@ export async function anOrderIn(
     transition: paid,
   });
   expect(outcome).toBe('recorded');
-  order = paid.next;
+  order = await stored();
   if (state === 'paid') return { listing, cards, order };
 
   const revealed = transitions.reveal(order, later(at, 2), {
@@ -256,7 +259,7 @@ export async function anOrderIn(
     disputeWindowSeconds: setup.disputeWindowSeconds ?? 86_400,
   });
   expect(await stores.orders.transition(revealed)).toBe('done');
-  return { listing, cards, order: revealed.next };
+  return { listing, cards, order: await stored() };
 }
 
 /** The raw item under `key`, layout attributes included (for what no port reads back). */
