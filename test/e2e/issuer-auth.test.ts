@@ -71,6 +71,22 @@ describe('the vault authenticates to its issuer (issue 21, item 3)', () => {
     expectCleanLogs(s, [sale.card.code, code]);
   });
 
+  it('refuses the reveal when the brand’s secret cannot be read: never shown unchecked under best-effort', async () => {
+    const s = stack.current;
+    await connect(s, HMAC, RIGHT, RIGHT);
+    const sale = await aPaidOrder(s);
+    // The brand now names a secret the vault cannot read (a wrong reference, a store outage).
+    await s.vault.tenants.registerBrand(
+      { ...demoBrand(DEMO_GIFT_BRAND, s.issuerUrl), auth: { ...HMAC, secretRef: 'issuers/nowhere' } },
+      'local',
+    );
+    const refused = await reveal(s, sale.orderId, sale.buyerId);
+    expectProblem(refused, 503, 'dependency-unavailable');
+    expect(findCodes(refused.text, [sale.card.code])).toEqual([]);
+    expect((await orderOf(s, sale.orderId)).state).toBe('paid');
+    await connect(s, HMAC, RIGHT, RIGHT);
+  });
+
   it('sends a bearer token when the brand says so, and the right one only', async () => {
     const s = stack.current;
     await connect(s, BEARER, RIGHT, RIGHT);

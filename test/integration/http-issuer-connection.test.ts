@@ -1,7 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HttpIssuer, type HttpIssuerOptions } from '../../shared/adapters/issuer/http-issuer.js';
+import {
+  HttpIssuer,
+  type HttpIssuerOptions,
+  MAX_ISSUER_HOLD_MS,
+} from '../../shared/adapters/issuer/http-issuer.js';
 import { retryAfterMs } from '../../shared/adapters/issuer/retry-after.js';
 import { DependencyProtocolError, DependencyUnavailableError } from '../../shared/domain/errors.js';
 import { DEMO_GIFT_BRAND, demoBrand } from '../../shared/issuer-sim/demo-brands.js';
@@ -155,6 +159,16 @@ describe('HttpIssuer: every check identifiable (issue 21, item 2)', () => {
     now += 30_000;
     expect(await issuer.check(fake.brand, code, { purpose: 'reveal' })).toEqual({ state: 'active' });
     expect(sent.fetches).toBe(2);
+  });
+
+  it('is held back by one Retry-After a minute at most, however long it asks (a hostile issuer cannot switch checks off)', async () => {
+    let now = Date.parse('2026-12-07T12:00:00Z');
+    const fake = await fakeIssuer([{ status: 429, headers: { 'retry-after': '9999999999999' } }]);
+    const { issuer } = anIssuer({ clock: { now: () => new Date(now) } });
+    await failure(issuer.check(fake.brand, code, { purpose: 'deposit' }));
+    now += 60_000;
+    expect(await issuer.check(fake.brand, code, { purpose: 'reveal' })).toEqual({ state: 'active' });
+    expect(fake.seen).toHaveLength(2);
   });
 
   it('keeps at most maxConcurrency checks in flight to one issuer; the rest wait their turn', async () => {

@@ -14,6 +14,8 @@ import { ConcurrencyLimit } from './concurrency-limit.js';
 import { authHeaders } from './issuer-request-auth.js';
 import { retryAfterMs } from './retry-after.js';
 
+/** The longest one Retry-After may keep an issuer from being asked (then it is asked again). */
+export const MAX_ISSUER_HOLD_MS = 60_000;
 /** Tuning and test seams for {@link HttpIssuer}; every field has a production default. */
 export interface HttpIssuerOptions {
   /**
@@ -189,7 +191,10 @@ export class HttpIssuer implements Issuer {
         return outcome.check;
       }
       if (outcome.retryAfterMs !== undefined) {
-        line.notBefore = Math.max(line.notBefore, this.nowMs() + outcome.retryAfterMs);
+        // However long the answer asks, one answer holds the issuer back a minute at most: a
+        // hostile or broken Retry-After must not switch checks off for a container's lifetime.
+        const hold = Math.min(outcome.retryAfterMs, MAX_ISSUER_HOLD_MS);
+        line.notBefore = Math.max(line.notBefore, this.nowMs() + hold);
       }
       if (outcome.misbehaving) this.misbehaved.add(base);
       else this.misbehaved.delete(base);
@@ -212,8 +217,10 @@ export class HttpIssuer implements Issuer {
     try {
       return await this.secrets.get(auth.secretRef);
     } catch (error) {
-      // The store's error names the reference at most, never the secret.
-      throw unavailable(brand, `issuer secret unavailable (${auth.kind})`, error, false);
+      // The store's error names the reference at most, never the secret. Counted as a misbehaving
+      // issuer, not an unreachable one: a secret that cannot be read (a wrong reference, a store
+      // outage) must refuse reveals, never let the best-effort policy show codes unchecked.
+      throw unavailable(brand, `issuer secret unavailable (${auth.kind})`, error, true);
     }
   }
 
