@@ -1,24 +1,25 @@
 /**
- * `npm run evidence:verify -- evidence.json [keys.json]`: checks an answer of
+ * `npm run evidence:verify -- evidence.json keys.json`: checks an answer of
  * `GET /v1/orders/{id}/evidence` offline, as the typed client's `verifyEvidence` does (WebCrypto
- * alone). The keys are `GET /v1/evidence-keys`'s JWKS: the second file, or a `jwks` member of the
- * first. Exit 0 when the signature and the chain hold, 1 when not, 2 on a usage error.
+ * alone). The keys are `GET /v1/evidence-keys`'s JWKS, fetched from the vault and kept apart: never
+ * keys carried in the evidence file, which a forger would sign with his own.
+ * Exit 0 when the signature and the chain hold, 1 when not, 2 on a usage error.
  */
 import { readFile } from 'node:fs/promises';
 import { verifyEvidence } from '../client/index.js';
 
 async function main(args: readonly string[]): Promise<number> {
   const [answerFile, keysFile] = args;
-  if (!answerFile) {
-    process.stderr.write('usage: npm run evidence:verify -- evidence.json [keys.json]\n');
+  if (!answerFile || !keysFile) {
+    process.stderr.write(
+      'usage: npm run evidence:verify -- evidence.json keys.json (keys.json: GET /v1/evidence-keys)\n',
+    );
     return 2;
   }
   const answer = JSON.parse(await readFile(answerFile, 'utf8'));
-  const jwks = keysFile ? JSON.parse(await readFile(keysFile, 'utf8')) : answer.jwks;
-  if (!jwks?.keys) {
-    process.stderr.write(
-      'no keys: give the JWKS of GET /v1/evidence-keys as a second file, or as `jwks` in the first\n',
-    );
+  const jwks = JSON.parse(await readFile(keysFile, 'utf8'));
+  if (!Array.isArray(jwks?.keys)) {
+    process.stderr.write('keys.json is not a JWKS: save the answer of GET /v1/evidence-keys\n');
     return 2;
   }
   const verdict = await verifyEvidence(answer, jwks);

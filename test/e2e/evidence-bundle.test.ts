@@ -159,29 +159,36 @@ describe('evidence: a signed, hash-chained bundle of an order', () => {
     ).toEqual([]);
   });
 
-  it('verifies offline from the command line (npm run evidence:verify), and refuses a file with one byte changed', async () => {
+  it('verifies offline from the command line (npm run evidence:verify), and refuses a file with one byte changed or keys of its own', async () => {
     const s = stack.current;
     const { orderId } = await aRevealedOrder(s);
     const { answer } = await evidenceOf(orderId);
     const dir = await mkdtemp(join(tmpdir(), 'evidence-'));
-    const good = join(dir, 'evidence.json');
-    const bad = join(dir, 'tampered.json');
-    await writeFile(good, JSON.stringify({ ...answer, jwks: await jwks() }));
+    const [good, bad, keys] = ['evidence.json', 'tampered.json', 'keys.json'].map((f) => join(dir, f)) as [
+      string,
+      string,
+      string,
+    ];
+    await writeFile(keys, JSON.stringify(await jwks()));
+    // A forger's file carries keys of its own: the verifier never reads them.
+    await writeFile(good, JSON.stringify({ ...answer, jwks: { keys: [] } }));
     const tampered = {
       ...answer.bundle,
       trail: answer.bundle.trail.map((e: any, i: number) =>
         i === 0 ? { ...e, at: e.at.replace(/.$/, '1') } : e,
       ),
     };
-    await writeFile(bad, JSON.stringify({ ...answer, bundle: tampered, jwks: await jwks() }));
-    const run = (file: string) =>
-      promisify(execFile)('npx', ['tsx', 'scripts/evidence-verify.ts', file]).then(
+    await writeFile(bad, JSON.stringify({ ...answer, bundle: tampered }));
+    const run = (...files: string[]) =>
+      promisify(execFile)('npx', ['tsx', 'scripts/evidence-verify.ts', ...files]).then(
         ({ stdout }) => ({ code: 0, stdout }),
         (e: { code: number; stdout: string }) => ({ code: e.code, stdout: e.stdout }),
       );
-    const [ok, refused] = await Promise.all([run(good), run(bad)]);
+    const [ok, refused, noKeys] = await Promise.all([run(good, keys), run(bad, keys), run(good)]);
     expect(ok).toMatchObject({ code: 0, stdout: expect.stringMatching(/^verified: /) });
     expect(refused).toMatchObject({ code: 1, stdout: expect.stringMatching(/^NOT verified: /) });
+    // Without the vault's keys there is nothing to verify against: a usage error, never "verified".
+    expect(noKeys.code).toBe(2);
   });
 
   it('answers 404 for an order of another marketplace or none, 400 for a malformed id', async () => {

@@ -1,11 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  HttpIssuer,
-  type HttpIssuerOptions,
-  MAX_ISSUER_HOLD_MS,
-} from '../../shared/adapters/issuer/http-issuer.js';
+import { HttpIssuer, type HttpIssuerOptions } from '../../shared/adapters/issuer/http-issuer.js';
 import { retryAfterMs } from '../../shared/adapters/issuer/retry-after.js';
 import { DependencyProtocolError, DependencyUnavailableError } from '../../shared/domain/errors.js';
 import { DEMO_GIFT_BRAND, demoBrand } from '../../shared/issuer-sim/demo-brands.js';
