@@ -997,7 +997,7 @@ export abstract class CardVaultOperations {
   /**
    * Revoke an API key, and what it made
    *
-   * The key is refused at once by the process that revoked it, and by every other within `API_KEY_CACHE_SECONDS` (30 s by default). `revoke=links,webhook-endpoints` (either or both) also revokes every link the key made that still opens and disables every webhook endpoint it registered, in the same call; the answer lists them, and the tenant’s key trail keeps the line. Another tenant’s key, or an unknown one: 404.
+   * The key is refused at once by the process that revoked it, and by every other within `API_KEY_CACHE_SECONDS` (30 s by default). `revoke=links,webhook-endpoints` (either or both) also revokes every link the key made that still opens and disables every webhook endpoint it registered, in the same call; the answer lists them, and the tenant’s key trail keeps the line. Another tenant’s key, or an unknown one: 404. A key with a scope the calling key lacks: 403 `insufficient-scope`. The tenant’s last key: 409 `invalid-state` (make its successor first).
    */
   revokeApiKey(path: { keyId: string }, query: { revoke?: string } = {}, options?: CallOptions): Promise<ApiKeyRevocation> {
     return this.send<ApiKeyRevocation>('revokeApiKey', { path, query }, options);

@@ -6,7 +6,7 @@ import {
   type RevocationEnd,
   scopesBeyond,
 } from '../domain/api-key.js';
-import { InsufficientScopeError, NotFoundError } from '../domain/errors.js';
+import { InsufficientScopeError, InvalidStateError, NotFoundError } from '../domain/errors.js';
 import type { LinkService } from './link-service.js';
 import { apiKeyRecord, newApiKey, type TenantService } from './tenant-service.js';
 import type { CoreDeps } from './vault-deps.js';
@@ -62,7 +62,8 @@ export class ApiKeyService {
 
   /**
    * Revokes one of the tenant's keys: this process refuses it at once, the others within
-   * API_KEY_CACHE_SECONDS. Another tenant's key id, or an unknown one, is not found.
+   * API_KEY_CACHE_SECONDS. Another tenant's key id, or an unknown one, is not found; a key wider
+   * than the caller's is refused (insufficient-scope), and so is the tenant's last key (409).
    */
   async revoke(
     caller: ApiPrincipal,
@@ -70,6 +71,23 @@ export class ApiKeyService {
     ends: readonly RevocationEnd[] = [],
   ): Promise<ApiKeyRevocation> {
     const { tenantId } = caller;
+    const keys = await this.deps.stores.tenants.listApiKeys(tenantId);
+    const target = keys.find((key) => key.keyId === keyId);
+    if (!target) throw new NotFoundError(`no API key ${keyId}`);
+    // A key revokes no key wider than itself (so a leaked `keys` key cannot remove the tenant's
+    // admin key), and what the revoked key made it could only make with scopes the caller has too.
+    const beyond = scopesBeyond(caller.scopes, target.scopes);
+    if (beyond[0]) {
+      throw new InsufficientScopeError(
+        `a key can only revoke keys whose scopes it has itself; this one lacks \`${beyond[0]}\``,
+        { scope: beyond[0] },
+      );
+    }
+    if (keys.length === 1) {
+      throw new InvalidStateError("the tenant's last API key cannot be revoked: make its successor first", {
+        keyId,
+      });
+    }
     const removed = await this.deps.stores.tenants.deleteApiKey(keyId, tenantId);
     this.tenants.forget(keyId);
     if (!removed) throw new NotFoundError(`no API key ${keyId}`);

@@ -135,6 +135,26 @@ describe('scoped API keys (issue 20)', () => {
     expect((await keyMaker.get('/v1/api-keys')).status).toBe(200);
   });
 
+  it('lets no key revoke a key with scopes it lacks, nor the tenant’s last key (a leaked narrow key cannot lock the tenant out)', async () => {
+    const { admin, keyWith, tenant } = await aTenantWithKeys();
+    const keyMaker = await keyWith('keys');
+    const listed = await keyMaker.get('/v1/api-keys');
+    const adminKeyId = listed.body.keys.find((k: { scopes: string[] }) => k.scopes.includes('reveal'))?.keyId;
+    expect(adminKeyId).toBeDefined();
+    const refused = await keyMaker.delete(`/v1/api-keys/${adminKeyId}?revoke=links,webhook-endpoints`);
+    expect(refused.status, refused.text).toBe(403);
+    expect(refused.body.type).toMatch(/insufficient-scope$/);
+    expect((await admin.get('/v1/api-keys')).status).toBe(200);
+
+    // The admin key may revoke the narrower one; then it is the last key, and stays.
+    expect((await admin.delete(`/v1/api-keys/${keyMaker.keyId}`)).status).toBe(200);
+    const last = await admin.delete(`/v1/api-keys/${adminKeyId}`);
+    expect(last.status, last.text).toBe(409);
+    expect(last.body.type).toMatch(/invalid-state$/);
+    expect((await admin.get('/v1/api-keys')).status).toBe(200);
+    expect(tenant.apiKey).toBeDefined();
+  });
+
   it('refuses unknown or empty scopes as a validation problem, and keeps only the secret’s hash', async () => {
     const { admin, keyWith } = await aTenantWithKeys();
     for (const scopes of [[], ['admin'], 'read']) {

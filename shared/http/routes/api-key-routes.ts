@@ -104,7 +104,9 @@ const revoke = createRoute({
     '`API_KEY_CACHE_SECONDS` (30 s by default). `revoke=links,webhook-endpoints` (either or ' +
     'both) also revokes every link the key made that still opens and disables every webhook ' +
     'endpoint it registered, in the same call; the answer lists them, and the tenant’s key ' +
-    'trail keeps the line. Another tenant’s key, or an unknown one: 404.',
+    'trail keeps the line. Another tenant’s key, or an unknown one: 404. A key with a scope the ' +
+    'calling key lacks: 403 `insufficient-scope`. The tenant’s last key: 409 `invalid-state` ' +
+    '(make its successor first).',
   ...needs('keys'),
   request: {
     params: keyParams,
@@ -133,7 +135,7 @@ const revoke = createRoute({
         .openapi('ApiKeyRevocation'),
       'The key is revoked',
     ),
-    ...problems(inputProblems, 'not-found'),
+    ...problems(inputProblems, 'not-found', 'invalid-state'),
   },
 });
 
