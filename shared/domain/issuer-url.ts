@@ -22,9 +22,14 @@ export function checkIssuerUrl(raw: string, mode: IssuerUrlMode): string {
   if (url.search || url.hash || raw.includes('?') || raw.includes('#')) {
     throw refused('the issuer URL must not carry a query or a fragment');
   }
-  const loopback = isLoopback(url.hostname);
-  if (mode === 'aws' && (loopback || isLinkLocal(url.hostname))) {
+  // `localhost.` is `localhost`: the checks read the name without its root dot.
+  const host = url.hostname.replace(/\.+$/, '');
+  const loopback = isLoopback(host);
+  if (mode === 'aws' && (loopback || isLinkLocal(host))) {
     throw refused('the issuer URL points at a loopback or link-local host (allowed only in local mode)');
+  }
+  if (mode === 'aws' && isPrivateLiteral(host)) {
+    throw refused('the issuer URL points at a private or non-global address (an issuer is on the internet)');
   }
   if (url.protocol === 'https:') return url.href.replace(/\/+$/, '');
   if (url.protocol === 'http:' && mode === 'local' && loopback) return url.href.replace(/\/+$/, '');
@@ -51,4 +56,30 @@ function isLoopback(host: string): boolean {
 
 function isLinkLocal(host: string): boolean {
   return /^169\.254\.\d+\.\d+$/.test(host) || /^\[fe[89ab][0-9a-f]:/.test(host) || host === '0.0.0.0';
+}
+
+/**
+ * An address literal no issuer on the internet has: IPv4 private, shared (CGNAT) and "this
+ * network" ranges; any IPv6 literal outside global unicast (2000::/3), which covers unspecified,
+ * IPv4-compatible and -mapped, unique-local and site-local forms. Names are not resolved here
+ * (the domain does no I/O): a name that resolves to such an address is the connection's to refuse.
+ */
+function isPrivateLiteral(host: string): boolean {
+  const v4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return (
+      a === 0 ||
+      a === 10 ||
+      (a === 172 && b >= 16 && b <= 31) ||
+      (a === 192 && b === 168) ||
+      (a === 100 && b >= 64 && b <= 127)
+    );
+  }
+  const v6 = /^\[([0-9a-f:.]*)\]$/.exec(host);
+  if (!v6) return false;
+  const first = v6[1]?.split(':')[0] ?? '';
+  // A leading "::" (empty first group) is 0000: never global unicast.
+  const value = first === '' ? 0 : Number.parseInt(first, 16);
+  return !(value >= 0x2000 && value <= 0x3fff);
 }

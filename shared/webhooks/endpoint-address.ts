@@ -81,7 +81,8 @@ export function checkEndpointUrl(raw: string, mode: EndpointMode): URL {
   if (url.protocol !== 'https:' && !(local && url.protocol === 'http:')) {
     throw new EndpointAddressError('the URL must be https');
   }
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // Brackets off an IPv6 literal, and the root dot off a name (`localhost.` is `localhost`).
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '');
   if (!local && isIP(host) && !isPublicAddress(host)) {
     throw new EndpointAddressError('the URL points at a private, loopback, link-local or metadata address');
   }
@@ -108,7 +109,8 @@ export async function deliveryAddress(
   mode: EndpointMode,
   resolve: Resolve = resolveWithDns,
 ): Promise<string> {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
+  // Brackets off an IPv6 literal, and the root dot off a name (`localhost.` is `localhost`).
+  const host = url.hostname.replace(/^\[|\]$/g, '').replace(/\.+$/, '');
   if (mode === 'local' && LOCAL_HOSTS.includes(url.hostname))
     return host === 'localhost' ? '127.0.0.1' : host;
   const addresses = isIP(host) ? [host] : await resolve(host);

@@ -35,6 +35,17 @@ describe('checkIssuerUrl', () => {
     ['https://issuer.example/#s3cret', /fragment/],
     ['ftp://issuer.example', /must be https/],
     ['issuer.example', /not a URL/],
+    // Found by the review: a trailing dot, private ranges and non-global IPv6 literals.
+    ['https://localhost./', /loopback/],
+    ['https://foo.localhost./', /loopback/],
+    ['https://10.0.0.8', /private/],
+    ['https://172.16.5.4', /private/],
+    ['https://192.168.1.1', /private/],
+    ['https://100.64.0.1', /private/],
+    ['https://[::]', /private/],
+    ['https://[::7f00:1]', /private/],
+    ['https://[::ffff:a9fe:a9fe]', /private/],
+    ['https://[fc00::1]', /private/],
   ])('refuses %s outside local mode', (raw, reason) => {
     expect(refusal(raw, 'aws')).toMatch(reason);
   });

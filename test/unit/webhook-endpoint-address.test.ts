@@ -21,6 +21,8 @@ describe('webhook endpoint addresses', () => {
     ['https://[fd00:ec2::254]/hook', 'metadata'],
     ['https://[::ffff:10.0.0.1]/hook', 'private'],
     ['https://localhost/hook', 'local host name'],
+    ['https://localhost./hook', 'local host name'],
+    ['https://metadata.google.internal./hook', 'local host name'],
     ['https://user:pw@example.com/hook', 'credentials'],
     ['not a url', 'not a URL'],
   ])('refuses %s in AWS mode', (url, why) => {
