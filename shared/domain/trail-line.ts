@@ -5,17 +5,7 @@ import type { OrderEvent } from './order-event.js';
  * `trail`), and so what its chain hash is taken over. The fields are named, never copied by
  * spreading the stored item: a field added to the item does not reach the API, nor the hash.
  */
-export interface TrailLine {
-  readonly eventId: string;
-  readonly type: OrderEvent['type'];
-  readonly actor: OrderEvent['actor'];
-  readonly from?: string;
-  readonly to?: string;
-  readonly at: string;
-  readonly data?: Record<string, unknown>;
-  readonly prevHash?: string;
-  readonly hash?: string;
-}
+export type TrailLine = Omit<OrderEvent, 'orderId'>;
 
 export function trailLine(e: OrderEvent): TrailLine {
   return {

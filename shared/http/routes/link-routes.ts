@@ -1,6 +1,6 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ValidationError } from '../../domain/errors.js';
-import { DEFAULT_LINK_SECONDS, type Link, linkKinds, MAX_LINK_SECONDS } from '../../domain/link.js';
+import { DEFAULT_LINK_SECONDS, linkKinds, MAX_LINK_SECONDS } from '../../domain/link.js';
 import type { LinkRow } from '../../ports/link-store.js';
 import type { IssuedLink, LinkService } from '../../services/link-service.js';
 import { routeApp, tenantOf } from '../env.js';
@@ -180,7 +180,7 @@ const revoke = createRoute({
   responses: { 200: json(LinkSchema, 'The revoked link'), ...problems(inputProblems, 'not-found') },
 });
 
-function linkView(link: Link): z.infer<typeof LinkSchema> {
+function linkView(link: LinkRow): z.infer<typeof LinkSchema> {
   return {
     linkId: link.linkId,
     kind: link.kind,
@@ -190,14 +190,11 @@ function linkView(link: Link): z.infer<typeof LinkSchema> {
   };
 }
 
+/** A listed link: the link's own view, with what it opens and the key that made it. */
 function rowView(row: LinkRow): z.infer<typeof LinkRowSchema> {
   return {
-    linkId: row.linkId,
-    kind: row.kind,
+    ...linkView(row),
     subjectId: row.subjectId,
-    createdAt: row.createdAt,
-    expiresAt: row.expiresAt,
-    ...(row.revokedAt ? { revokedAt: row.revokedAt } : {}),
     ...(row.createdByKeyId ? { createdByKeyId: row.createdByKeyId } : {}),
   };
 }
