@@ -26,7 +26,7 @@ try {
   const args = ['--format', 'parseable', '--ignore-checks', 'W3005', '--', ...templates];
   const run = spawnSync('cfn-lint', args, { encoding: 'utf8' });
   if (run.error) {
-    console.error(`cfn-lint could not run (${run.error.message}): pip install cfn-lint (README "Deploy")`);
+    console.error(`cfn-lint could not run (${run.error.message}): pip install cfn-lint (docs/deploy.md)`);
     process.exit(2);
   }
   process.stdout.write(run.stdout.replaceAll(outdir, '<synth>'));

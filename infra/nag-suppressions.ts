@@ -16,7 +16,7 @@ export interface NagTargets {
 
 /**
  * Every cdk-nag finding we accept, with its reason, on the narrowest construct that causes it.
- * README "Deploy" lists them too.
+ * docs/deploy.md "cdk-nag" lists them too.
  */
 export function applyNagSuppressions(targets: NagTargets): void {
   Validations.of(targets.httpApi).acknowledge({

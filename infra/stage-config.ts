@@ -45,7 +45,7 @@ export interface StageConfig {
   readonly httpConcurrency: Readonly<Record<HttpFunctionName, number>>;
   /** Each route's share of its function's {@link httpConcurrency} (executions, per route of the class). */
   readonly routeConcurrency: Readonly<Record<RouteClass, number>>;
-  /** Undefined: no reservation (see `reservedConcurrency` in README "Deploy"). */
+  /** Undefined: no reservation (see `reservedConcurrency` in docs/deploy.md). */
   readonly reservedConcurrency: Readonly<Partial<Record<FunctionName, number>>>;
   /** Business alarms: refunds as a share of reveals (%, per hour) worth an operator's look. */
   readonly refundAlarmPercent: number;

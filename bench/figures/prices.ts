@@ -1,7 +1,7 @@
 /**
  * AWS list prices the P1 cost is priced at: us-east-1, on-demand, no free tier, as published on
  * aws.amazon.com/{dynamodb,kms,api-gateway,lambda}/pricing and read in 2025 (the same prices as the
- * README's "Rough monthly cost"). Change them here, with the date, when AWS changes them.
+ * docs/operations.md "Rough monthly cost"). Change them here, with the date, when AWS changes them.
  */
 export const LIST_PRICES = {
   region: 'us-east-1',

@@ -12,7 +12,7 @@ export interface RunContext {
 
 const fmt = (x: number) => String(round(x));
 
-/** The Markdown table the README quotes: one row per figure, its bound, ratio and goal. */
+/** The Markdown table docs/performance.md quotes: one row per figure, its bound, ratio and goal. */
 export function renderMarkdown(results: BenchResults, ctx: RunContext): string {
   const c = ctx.config;
   const rows = inPrintOrder(results).map(

@@ -107,7 +107,7 @@ export class BusinessMonitoring extends Construct {
     const fiveMinutes = Duration.minutes(5);
     this.dashboard.addWidgets(
       new TextWidget({
-        markdown: `# card-vault ${props.stage}\nBusiness figures from the functions' EMF lines (namespace \`${BUSINESS_NAMESPACE}\`); README "Deploy" explains each.`,
+        markdown: `# card-vault ${props.stage}\nBusiness figures from the functions' EMF lines (namespace \`${BUSINESS_NAMESPACE}\`); docs/operations.md explains each.`,
         width: 24,
         height: 2,
       }),

@@ -28,7 +28,7 @@ export const WATCHED_KEY_CALLS = [
  * These events reach EventBridge from CloudTrail, and AWS documents that "AWS API Call via
  * CloudTrail" events need a trail with logging enabled in the account and region: the 90-day
  * event history alone is not enough. This stack creates no trail (most accounts have an
- * account or organization trail, and a second one costs money); README "Deploy" says so.
+ * account or organization trail, and a second one costs money); docs/deploy.md "Prerequisites" says so.
  */
 export class KeyChangeAlerts extends Construct {
   readonly rule: Rule;

@@ -60,7 +60,7 @@ const TITLES: Record<FunctionName, string> = {
   sweeper: 'Sweeper',
 };
 
-/** Every alarm notifies the topic when it fires and when it clears. README "Deploy" explains each. */
+/** Every alarm notifies the topic when it fires and when it clears. docs/operations.md "Alarms" explains each. */
 export class VaultAlarms extends Construct {
   readonly alarms: Alarm[] = [];
 

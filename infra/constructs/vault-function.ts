@@ -52,7 +52,7 @@ export class VaultFunction extends Construct {
     });
     // A fixed name (stack, function, region: IAM is global, stacks are per region): after
     // `cdk destroy` and a redeploy the role is back under the same ARN, which the retained keys'
-    // policies name (README "What `cdk destroy` keeps").
+    // policies name (docs/deploy.md "What `cdk destroy` keeps").
     const stack = Stack.of(this);
     const roleName = `${stack.stackName}-${id}-${stack.region}`;
     this.roleArnByName = stack.formatArn({

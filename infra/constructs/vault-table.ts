@@ -9,7 +9,7 @@ import { tableDefinition } from '../../shared/adapters/dynamodb/table-definition
  * Retained and deletion-protected in every stage, dev included: it holds sealed codes whose key
  * is retained too, and `cdk destroy` keeping the table is the cheap mistake, losing it the
  * expensive one. Without a fixed name a redeploy after a destroy gets a fresh table instead of
- * colliding with the retained one (README "Deploy" shows how to delete it on purpose).
+ * colliding with the retained one (docs/deploy.md "What `cdk destroy` keeps" shows how to delete it on purpose).
  */
 export class VaultTable extends Construct {
   readonly table: Table;

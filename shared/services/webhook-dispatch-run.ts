@@ -5,7 +5,7 @@
  *
  * Why it ends early: a run that ticks for its whole window pays a due-index query a second and
  * 45 s of Lambda time every minute whether or not any tenant has an endpoint (about 14 USD and
- * 15.6 million queries a month for an idle stage; about 0.78 USD and 1 million now, README "Rough
+ * 15.6 million queries a month for an idle stage; about 0.78 USD and 1 million now, docs/operations.md "Rough
  * monthly cost"). The price: idle is judged on what is due now, so an event or a retry that
  * becomes due after a run ended (a retry's backoff, an order's next transaction a minute later)
  * waits for the next run, up to a minute. A stage where something is due every few seconds keeps

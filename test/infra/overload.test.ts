@@ -13,7 +13,7 @@ import {
 } from '../../infra/stage-config.js';
 import { type Synthesized, synth } from './synth.js';
 
-const README = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+const DEPLOY_DOC = readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8');
 type Limits = { ThrottlingRateLimit: number; ThrottlingBurstLimit: number };
 
 describe.each(STAGES)('overload in %s degrades to 429', (stage) => {
@@ -93,16 +93,16 @@ describe.each(STAGES)('overload in %s degrades to 429', (stage) => {
     }
     if (stage === 'prod') {
       expect(reserved.sweeper).toBe(1);
-      // The figure README "Prerequisites" asks for: every reservation plus the 100 AWS keeps unreserved.
+      // The figure docs/deploy.md "Prerequisites" asks for: every reservation plus the 100 AWS keeps unreserved.
       const total = Object.values(config.reservedConcurrency).reduce((a, b) => a + (b ?? 0), 0);
-      expect(README).toContain(
+      expect(DEPLOY_DOC).toContain(
         `a Lambda concurrency quota of at least ${(total + 100).toLocaleString('en-US')}`,
       );
     }
   });
 });
 
-describe("README's throttle figures", () => {
+describe("docs/deploy.md's throttle figures", () => {
   it('are the derived ones, in both stages', () => {
     const classes = ['default', 'links', 'pages', 'reveal', 'deposit'] as const;
     const cells = (stage: StageName) => {
@@ -112,7 +112,7 @@ describe("README's throttle figures", () => {
         .map(({ rateLimit, burstLimit }) => `${rateLimit}/s burst ${burstLimit}`)
         .join('; ');
     };
-    expect(README).toContain(`| ${cells('dev')} | ${cells('prod')} |`);
+    expect(DEPLOY_DOC).toContain(`| ${cells('dev')} | ${cells('prod')} |`);
   });
 });
 

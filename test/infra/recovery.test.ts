@@ -11,7 +11,7 @@ import {
 } from './synth.js';
 
 const doc = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
-const RECOVERY_DOCS = { README: doc('../../README.md'), operations: doc('../../docs/operations.md') };
+const RECOVERY_DOCS = { deploy: doc('../../docs/deploy.md'), operations: doc('../../docs/operations.md') };
 
 /** The account and region the stack is deployed to, for resolving its pseudo parameters. */
 const ENV = { 'AWS::Partition': 'aws', 'AWS::AccountId': '111122223333', 'AWS::Region': 'eu-west-1' };
@@ -112,7 +112,7 @@ describe('recovery after cdk destroy (the table and keys are retained, everythin
 
   // Without a mapping, `cdk import` asks for an identifier of every importable resource the
   // template adds (most of its ~120), each to be skipped by hand; the mapping names the three.
-  it('gives the README and docs/operations.md an import naming the table and both keys by logical id, and nothing else', () => {
+  it('gives docs/deploy.md and docs/operations.md an import naming the table and both keys by logical id, and nothing else', () => {
     const ids = retained(first);
     for (const [name, text] of Object.entries(RECOVERY_DOCS)) {
       const command = /npx cdk import -c stage=dev --resource-mapping-inline '([^']+)'/.exec(text);

@@ -288,7 +288,7 @@ describe('operations', () => {
   const alarms = () => Object.values(s.template.findResources('AWS::CloudWatch::Alarm'));
   const topic = () => ref(s.stack.getLogicalId(s.stack.alarmTopic.topic.node.defaultChild as never));
 
-  it('raises the alarms README "Deploy" explains', () => {
+  it('raises the alarms docs/operations.md explains', () => {
     const names = alarms().map((a) => String(a.Properties.AlarmName).replace('CardVault-prod-', ''));
     expect(names.sort()).toEqual(
       [

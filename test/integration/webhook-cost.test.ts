@@ -18,7 +18,7 @@ import { storeEndpoint, webhookPipeline } from '../support/webhook-fixtures.js';
  * Issue 9: what webhooks add to a sale, counted on DynamoDB Local (every request, with the
  * capacity it consumed, through the bench's meter) and priced at list prices with the deployed
  * functions' memory. A tenant without endpoints must cost no write at all. The figures are
- * printed for the README's "Rough monthly cost"; the assertions hold what the design promises
+ * printed for docs/operations.md "Rough monthly cost"; the assertions hold what the design promises
  * (no write without endpoints, a bounded number of requests per event, an idle run that ends).
  *
  * Lambda time is this machine's wall time around the calls (DynamoDB Local answers in about the

@@ -24,10 +24,10 @@ function tableDefaults(text: string, header: string): Record<string, string> {
   return found;
 }
 
-/** Issue 17 item 4: the table of defaults is in the README and docs/design.md; the code has the one list. */
+/** Issue 17 item 4: the table of defaults is in docs/rules.md and docs/design.md; the code has the one list. */
 describe('the deadline defaults as documented', () => {
   it.each([
-    ['README.md', '| reason | default at the deadline |'],
+    ['docs/rules.md', '| reason | default at the deadline |'],
     ['docs/design.md', '| reason | default | decision | records |'],
   ])('%s gives every escalation reason the default the code applies, and no other reason', (path, header) => {
     expect(tableDefaults(read(`../../${path}`), header)).toEqual({ ...DEADLINE_DEFAULTS });
