@@ -190,5 +190,5 @@ console.log(
   console.log(`        open the deposit page (paste codes):        ${deposit.body.url}`);
 }
 console.log(
-  '\nDone. Every step above went through the typed client (client/); the README's "A sale with curl" does one with curl.',
+  '\nDone. Every step above went through the typed client (client/); README "A sale with curl" does one with curl.',
 );
