@@ -16,12 +16,12 @@ import { systemClock } from '../shared/ports/clock.js';
 import { noMetrics } from '../shared/ports/metrics.js';
 import { DepositUnlockService } from '../shared/services/deposit-unlock-service.js';
 import { ReinstatementService } from '../shared/services/reinstatement-service.js';
-import { TenantService } from '../shared/services/tenant-service.js';
+import { apiKeyId, TenantService } from '../shared/services/tenant-service.js';
 import { vaultForDesk } from '../shared/services/vault.js';
 
 const USAGE = `Usage:
   npm run tenant -- create <name> [--stage <stage> | --table <name>] [--region <region>]
-  npm run tenant -- revoke-key <keyId> [--stage <stage> | --table <name>] [--region <region>]
+  npm run tenant -- revoke-key <keyId or the whole key> [--stage <stage> | --table <name>] [--region <region>]
   npm run tenant -- rate-limit <tenantId> (--rate <per second> --burst <requests> | --default) [--stage <stage> | --table <name>]
   npm run brand -- put <brand> --issuer-url <url> --code-pattern <regex> [--pin-pattern <regex>]
       [--auth none | --auth hmac --key-id <id> --secret <ARN or name> | --auth bearer --secret <ARN or name>]
@@ -88,8 +88,10 @@ async function main(argv: string[]): Promise<void> {
       console.log(`API key  ${apiKey}`);
       console.log('The key is shown this once; only its hash is stored. Keep it in your secret store.');
     } else if (resource === 'tenant' && command === 'revoke-key') {
-      await tenants.revokeKey(name);
-      console.log(`API key ${name} deleted from table ${tableName}.`);
+      // The whole key names it too (what an operator holding a leaked key has); only its id is printed.
+      const keyId = apiKeyId(name) ?? name;
+      await tenants.revokeKey(keyId);
+      console.log(`API key ${keyId} deleted from table ${tableName}.`);
       console.log('Running API processes stop accepting it within API_KEY_CACHE_SECONDS (default 30).');
     } else if (resource === 'tenant' && command === 'rate-limit') {
       await setRateLimit(tenants, deps.stores, tableName, name, values);

@@ -160,7 +160,7 @@ export function ledgerMove(
 }
 
 /**
- * A strike and a fine for one dead card; without a report, it was found by the pre-reveal check.
+ * A strike and a fine for one dead card; without a report, the vault's own issuer check found it.
  * `eventId` is the `seller.penalised` webhook's id, read off the penalty's own stream record.
  */
 export function penaltyFor(
@@ -175,7 +175,7 @@ export function penaltyFor(
     eventId,
     sellerId: order.sellerId,
     orderId: order.orderId,
-    reportId: reportId ?? 'pre-reveal-check',
+    ...(reportId !== undefined && { reportId }),
     cardId,
     fine: fineFor(order.unitPrice),
     at: at.toISOString(),

@@ -9,10 +9,24 @@ export interface Penalty {
   /** The `seller.penalised` webhook's id (absent on penalties written before webhooks). */
   readonly eventId?: string;
   readonly orderId: string;
-  readonly reportId: string;
+  /** The buyer's report that proved the card dead; absent when the vault's own issuer check did. */
+  readonly reportId?: string;
   readonly cardId: string;
   readonly fine: Money;
   readonly at: string;
+}
+
+/** How a penalty's dead card was found: the buyer's report, or the vault's check before a reveal or at the reveal deadline. */
+export type PenaltyFoundBy = 'report' | 'issuer_check';
+
+/**
+ * Penalties stored before issue 23 name no report with the placeholder `pre-reveal-check`;
+ * read as what it meant, so no reader ever shows it as a report id.
+ */
+export function penaltyReport(reportId: string | undefined): { reportId?: string; foundBy: PenaltyFoundBy } {
+  return reportId === undefined || reportId === 'pre-reveal-check'
+    ? { foundBy: 'issuer_check' }
+    : { reportId, foundBy: 'report' };
 }
 
 /** Escrow ledger per currency: `held` until the dispute window closes, then `available`. */

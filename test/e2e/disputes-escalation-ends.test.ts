@@ -64,7 +64,9 @@ describe('disputes: every escalation ends', () => {
     expect(await orderOf(s, orderId)).toMatchObject({ state: 'refunded', refunded: EUR(4500) });
     const seller = await sellerOf(s, sellerId);
     expect(seller.strikes).toBe(1);
-    expect(seller.penalties).toEqual([expect.objectContaining({ reportId, fine: EUR(450) })]);
+    expect(seller.penalties).toEqual([
+      expect.objectContaining({ reportId, foundBy: 'report', fine: EUR(450) }),
+    ]);
     expect(await buyerOf(s, buyerId)).toMatchObject({ upheld: 1, rejected: 0 });
     const decided = (await eventsOf(s, orderId)).filter((e) => e.type === 'report.decided');
     expect(decided).toEqual([

@@ -79,7 +79,9 @@ describe('disputes: paid orders end, and a lost reveal is not a lost code', () =
     expect(await orderOf(s, dead.orderId)).toMatchObject({ state: 'refunded', refunded: EUR(4500) });
     expect(await sellerOf(s, dead.sellerId)).toMatchObject({
       strikes: 1,
-      penalties: [expect.objectContaining({ cardId: dead.card.cardId, fine: EUR(450) })],
+      penalties: [
+        expect.objectContaining({ cardId: dead.card.cardId, fine: EUR(450), foundBy: 'issuer_check' }),
+      ],
       balance: { EUR: { held: 0, available: -450 } },
     });
     const refused = await reveal(s, dead.orderId, dead.buyerId);

@@ -42,8 +42,10 @@ describe('F7: the seller redeems the code after depositing it', () => {
     const seller = await sellerOf(s, sellerId);
     expect(seller).toMatchObject({ status: 'active', strikes: 1 });
     expect(seller.penalties).toEqual([
-      expect.objectContaining({ orderId, cardId: card?.cardId, fine: EUR(450) }),
+      expect.objectContaining({ orderId, cardId: card?.cardId, fine: EUR(450), foundBy: 'issuer_check' }),
     ]);
+    // Issue 23: no report proved it, so none is named (it once read "pre-reveal-check").
+    expect(seller.penalties[0]).not.toHaveProperty('reportId');
     expect(seller.balance).toEqual({ EUR: { held: 0, available: -450 } });
     // The dead code is void: never sold again, its fingerprint kept taken.
     expect(await stockOf(s, listingId)).toMatchObject({

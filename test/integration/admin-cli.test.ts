@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from 'vitest';
+import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
 import { runAdminCli } from '../support/admin-cli.js';
 import { useTestTable } from '../support/dynamo.js';
 
@@ -30,6 +31,19 @@ describe('the operator CLI on DynamoDB Local', () => {
     // A tenant that exists and has no open escalation: says so, and no error.
     expect(known.status, known.stderr).toBe(0);
     expect(known.stdout.trim()).toBe(`no open escalation for tenant ${tenantId}`);
+  });
+
+  it('revokes a key named by its id or by the whole key, and never prints the secret', async () => {
+    const created = await cli('tenant', 'create', 'Leaky Market');
+    const key = /API key {2}(cvk_\S+)/.exec(created.stdout)?.[1] ?? '';
+    const [, keyId = '', secret = ''] = /^cvk_([0-9a-f]+)_(.+)$/.exec(key) ?? [];
+    expect(secret).not.toBe('');
+    // It was refused as a malformed key id before issue 23.
+    const revoked = await cli('tenant', 'revoke-key', key);
+    expect(revoked.status, revoked.stderr).toBe(0);
+    expect(revoked.stdout).toContain(`API key ${keyId} deleted`);
+    expect(revoked.stdout + revoked.stderr).not.toContain(secret);
+    expect(await createDynamoStores(table).tenants.findApiKey(keyId)).toBeUndefined();
   });
 
   it("closes a seller's review only while one is open, and refuses an unknown outcome with the usage", async () => {

@@ -210,7 +210,6 @@ describe('OrderTransitions.refundUnrevealed (paid)', () => {
         eventId: 'evt_1',
         sellerId: 'seller-1',
         orderId: 'ord_test',
-        reportId: 'pre-reveal-check',
         cardId: 'crd_1',
         fine: eur(450),
         at: at(100).toISOString(),

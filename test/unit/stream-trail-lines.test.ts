@@ -20,6 +20,7 @@ const penalty = {
   eventId: 'evt_0000000000000000000000000A',
   sellerId: 'slr_1',
   orderId: 'ord_1',
+  // Written before issue 23: the placeholder is read as "found by the vault's issuer check".
   reportId: 'pre-reveal-check',
   cardId: 'crd_1',
   fine: { amount: 450, currency: 'EUR' },
@@ -62,7 +63,7 @@ describe('trailLinesOf', () => {
             orderId: 'ord_1',
             data: {
               penaltyId: 'ord_1#crd_1',
-              reportId: 'pre-reveal-check',
+              foundBy: 'issuer_check',
               cardId: 'crd_1',
               fine: penalty.fine,
             },

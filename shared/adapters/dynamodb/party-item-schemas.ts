@@ -69,7 +69,7 @@ export const penaltySchema = entity<Penalty>()(
     penaltyId: text,
     eventId: optionalText,
     orderId: text,
-    reportId: text,
+    reportId: optionalText,
     cardId: text,
     fine: money,
     at: text,

@@ -2,6 +2,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import * as z from 'zod/mini';
 import { depositReasons } from '../../domain/deposit-outcome.js';
+import { penaltyReport } from '../../domain/seller-standing.js';
 import type { TenantTrailLine } from '../../domain/webhook-delivery.js';
 import type { TrailLine } from '../../domain/webhook-event.js';
 import { TENANT_PARTITION_PREFIX } from './table-definition.js';
@@ -40,7 +41,7 @@ const penaltySchema = z.object({
   eventId: z.optional(z.string()),
   sellerId: z.string(),
   orderId: z.string(),
-  reportId: z.string(),
+  reportId: z.optional(z.string()),
   cardId: z.string(),
   fine: money,
   at: z.string(),
@@ -141,7 +142,7 @@ function penalisedLine(p: z.infer<typeof penaltySchema> & { eventId: string }): 
     actor: 'vault',
     sellerId: p.sellerId,
     orderId: p.orderId,
-    data: { penaltyId: p.penaltyId, reportId: p.reportId, cardId: p.cardId, fine: p.fine },
+    data: { penaltyId: p.penaltyId, ...penaltyReport(p.reportId), cardId: p.cardId, fine: p.fine },
   };
 }
 

@@ -1,4 +1,4 @@
-import { type Penalty, sellerStatuses } from '../../domain/seller-standing.js';
+import { type Penalty, penaltyReport, sellerStatuses } from '../../domain/seller-standing.js';
 import type { SellerStandingView } from '../../services/standing-service.js';
 import { MoneySchema, timestamp } from '../schemas.js';
 import * as z from '../zod.js';
@@ -7,7 +7,16 @@ import { moneyView } from './money-view.js';
 const PenaltySchema = z.object({
   penaltyId: z.string(),
   orderId: z.string(),
-  reportId: z.string(),
+  reportId: z
+    .string()
+    .optional()
+    .openapi({
+      description: "The buyer's report that proved the card dead; absent when foundBy is issuer_check",
+    }),
+  foundBy: z.enum(['report', 'issuer_check']).openapi({
+    description:
+      "report: a buyer's report; issuer_check: the vault's own check before a reveal or at the reveal deadline",
+  }),
   cardId: z.string(),
   fine: MoneySchema,
   at: timestamp(),
@@ -98,7 +107,7 @@ function penaltyView(p: Penalty): z.infer<typeof PenaltySchema> {
   return {
     penaltyId: p.penaltyId,
     orderId: p.orderId,
-    reportId: p.reportId,
+    ...penaltyReport(p.reportId),
     cardId: p.cardId,
     fine: moneyView(p.fine),
     at: p.at,
