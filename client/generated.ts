@@ -276,7 +276,10 @@ export type SellerStanding = {
   penalties: Array<{
     penaltyId: string;
     orderId: string;
-    reportId: string;
+    /** The buyer's report that proved the card dead; absent when foundBy is issuer_check */
+    reportId?: string;
+    /** report: a buyer's report; issuer_check: the vault's own check before a reveal or at the reveal deadline */
+    foundBy: "report" | "issuer_check";
     cardId: string;
     fine: Money;
     at: string;
