@@ -1,7 +1,7 @@
 import type { Logger } from '../../ports/logger.js';
 import type { LinkService } from '../../services/link-service.js';
 import type { StandingService } from '../../services/standing-service.js';
-import { PAGE_CSS, PAGE_JS } from './page-assets.js';
+import { FAVICON_SVG, PAGE_CSS, PAGE_JS } from './page-assets.js';
 import { frameOf, openLink, type PageModule, pageApp, sendInvalid, sendPage } from './page-context.js';
 import { depositPage, revealPage } from './page-views.js';
 
@@ -27,6 +27,9 @@ export function linkPageRoutes(deps: {
   const app = pageApp(deps.logger);
   app.get('/links/assets/page.css', () => asset(PAGE_CSS, 'text/css'));
   app.get('/links/assets/page.js', () => asset(PAGE_JS, 'text/javascript'));
+  app.get('/links/assets/favicon.svg', () => asset(FAVICON_SVG, 'image/svg+xml'));
+  // Browsers ask for /favicon.ico whatever the page links: the same icon, not a 404 in every log.
+  app.get('/favicon.ico', () => asset(FAVICON_SVG, 'image/svg+xml'));
   app.get('/links/:token', async (c) => {
     const opened = await openLink(c, deps.links);
     if (!opened) return sendInvalid(c);

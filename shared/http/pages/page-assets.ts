@@ -31,21 +31,39 @@ label,.label{display:block;font-weight:600;margin:.5rem 0 .25rem}
 textarea{display:block;width:100%;min-height:10rem;font:14px/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;padding:.5rem;border:1px solid #6b7280;border-radius:.3rem}
 input[type=file],select{display:block;max-width:100%;font:inherit;min-height:2.75rem}
 .code{font:1.25rem/1.4 ui-monospace,SFMono-Regular,Menlo,monospace;letter-spacing:.05em;background:#eef3fb;padding:.5rem;border-radius:.3rem;word-break:break-all;margin:0 0 .5rem}
+.code span{display:inline-block;margin-right:.6em}
+.code span:last-child{margin-right:0}
+section>p:first-child,section>h2:first-child{margin-top:0}
+section>p:last-child,section>form:last-child{margin-bottom:0}
 .notice{border-left:4px solid #b3261e}
 .ok{border-left:4px solid #1e7a34}
 ul#deposit-results{list-style:none;padding:0;margin:0;font:14px/1.6 ui-monospace,SFMono-Regular,Menlo,monospace}
-#deposit-results li{border-bottom:1px solid #e1e4e8;padding:.2rem 0}
+#deposit-results li{border-bottom:1px solid #e1e4e8;padding:.2rem 0;display:grid;grid-template-columns:2.5rem 6.5rem 1fr;column-gap:.5rem;align-items:baseline}
 #deposit-results li[data-outcome=rejected] .outcome{color:#b3261e}
 #deposit-results li[data-outcome=accepted] .outcome{color:#1e7a34}
-#deposit-results .n{display:inline-block;min-width:2.5rem;color:#4a4f57}
+#deposit-results .n{color:#4a4f57}
+#deposit-results .reason{display:block;color:#4a4f57}
 progress{display:block;width:100%;height:1.25rem}
 .muted{color:#4a4f57;font-size:.9rem}
 time{white-space:nowrap}
 [hidden]{display:none!important}
 `;
 
+/** The pages' icon (also answered at /favicon.ico): the vault's sealed card. */
+export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect x="2" y="6" width="28" height="20" rx="3" fill="#0b4fa8"/><rect x="2" y="11" width="28" height="4" fill="#083a7c"/><circle cx="23" cy="21" r="3" fill="#fff"/></svg>`;
+
 export const PAGE_JS = `
 'use strict';
+// Times are rendered in UTC (labelled) for readers without script; here, in the reader's own zone,
+// from the instant in \`datetime\`, in the page's language.
+document.querySelectorAll('time[datetime]').forEach(function (el) {
+  var at = new Date(el.getAttribute('datetime'));
+  if (isNaN(at.getTime()) || !window.Intl) return;
+  el.textContent = new Intl.DateTimeFormat(document.documentElement.lang, {
+    year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short'
+  }).format(at);
+  el.title = el.getAttribute('datetime');
+});
 document.querySelectorAll('[data-copy]').forEach(function (button) {
   if (!navigator.clipboard) return;
   button.hidden = false;
@@ -133,14 +151,18 @@ function send(lines) {
         answer.results.forEach(function (r) {
           var item = document.createElement('li');
           item.setAttribute('data-outcome', r.outcome);
-          [['n', String(r.number)], ['masked', r.masked], ['outcome', r.outcomeText], ['reason', r.reasonText || '']].forEach(function (part) {
-            if (!part[1]) return;
+          // The same markup as the server's (page-views.ts): number, masked code, then outcome and reason.
+          var result = document.createElement('span');
+          result.className = 'result';
+          [[item, 'n', String(r.number)], [item, 'masked', r.masked], [result, 'outcome', r.outcomeText], [result, 'reason', r.reasonText || '']].forEach(function (part) {
+            if (!part[2]) return;
             var span = document.createElement('span');
-            span.className = part[0];
-            span.textContent = part[1];
-            item.appendChild(span);
-            item.appendChild(document.createTextNode(' '));
+            span.className = part[1];
+            span.textContent = part[2];
+            part[0].appendChild(span);
+            part[0].appendChild(document.createTextNode(' '));
           });
+          item.appendChild(result);
           list.appendChild(item);
           totals[r.outcome] += 1;
         });

@@ -5,7 +5,11 @@ import type { PageLang, PageText } from './page-text.js';
 export type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 /** Where the pages' only stylesheet and script are served (same origin; the CSP allows nothing else). */
-export const PAGE_ASSETS = { css: '/links/assets/page.css', js: '/links/assets/page.js' } as const;
+export const PAGE_ASSETS = {
+  css: '/links/assets/page.css',
+  js: '/links/assets/page.js',
+  icon: '/links/assets/favicon.svg',
+} as const;
 
 export interface PageFrame {
   readonly lang: PageLang;
@@ -31,6 +35,7 @@ export function layout(frame: PageFrame, title: string, body: Html, { nav = true
 <meta name="robots" content="noindex, nofollow">
 <meta name="referrer" content="no-referrer">
 <title>${title} · ${brand}</title>
+<link rel="icon" href="${PAGE_ASSETS.icon}" type="image/svg+xml">
 <link rel="stylesheet" href="${PAGE_ASSETS.css}">
 <script src="${PAGE_ASSETS.js}" defer></script>
 </head>

@@ -35,7 +35,7 @@ export function chooseLang(asked: unknown, acceptLanguage: string | undefined): 
 type Html = HtmlEscapedString | Promise<HtmlEscapedString>;
 
 const pad = (n: number) => String(n).padStart(2, '0');
-/** Times are shown in UTC, named as such: the page cannot know the reader's zone without script. */
+/** Times are rendered in UTC, named as such; page.js rewrites them in the reader's zone from `datetime`. */
 const clock = (d: Date) => `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC`;
 
 const en = {
@@ -51,6 +51,8 @@ const en = {
   brand: 'Brand',
   quantity: 'Quantity',
   amount: 'Amount paid',
+  // Before the payment has cleared (or on an order that never got one): no "paid" above "not paid".
+  amountDue: 'Amount',
   faceValue: 'Face value',
   revealButton: 'Reveal code',
   revealNote:
@@ -161,6 +163,7 @@ const zh: PageText = {
   brand: '品牌',
   quantity: '数量',
   amount: '实付金额',
+  amountDue: '应付金额',
   faceValue: '面值',
   revealButton: '查看卡密',
   revealNote: '卡密只在此处显示一次，显示前会最后向发卡方核验一次。请准备好记录。',

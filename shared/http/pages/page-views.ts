@@ -50,7 +50,7 @@ function orderSummary(t: PageText, { order, listing }: RevealLink, frame: PageFr
 ${listing?.title ? html`<dt>${t.item}</dt><dd>${listing.title}</dd>` : ''}
 <dt>${t.brand}</dt><dd>${order.brand}</dd>
 <dt>${t.quantity}</dt><dd>${order.quantity}</dd>
-<dt>${t.amount}</dt><dd>${money(order.amount)}</dd>
+<dt>${order.paidAt === undefined ? t.amountDue : t.amount}</dt><dd id="order-amount">${money(order.amount)}</dd>
 </dl>
 </section>`;
 }
@@ -112,6 +112,18 @@ ${formFields(link.nonce, frame.lang)}
 const time = (t: PageText, iso: string, id?: string) =>
   html`<time${id ? html` id="${id}"` : ''} datetime="${iso}">${t.time(iso)}</time>`;
 
+/**
+ * A code in groups, as brands print them: a code that carries its own separators keeps them;
+ * an unbroken run of more than 8 letters and digits shows in fours. The groups are spans with no
+ * text between them, so a copy (the button, or a selection) is the raw code.
+ */
+export function codeGroups(code: string): string[] {
+  if (!/^[A-Za-z0-9]{9,}$/.test(code)) return [code];
+  return code.match(/.{1,4}/g) ?? [code];
+}
+
+const grouped = (code: string) => codeGroups(code).map((g) => html`<span>${g}</span>`);
+
 const hook = (name: string, i: number) => (i === 0 ? name : `${name}-${i + 1}`);
 
 /** The one page that carries codes: the answer to the reveal button, never stored or cached. */
@@ -132,7 +144,7 @@ export function revealedPage(
   const cards = revelation.cards.map(
     (card, i) => html`<section class="card" aria-label="${t.code}${many ? ` ${i + 1}` : ''}">
 <p class="label">${t.code}${many ? ` ${i + 1}` : ''}</p>
-<p class="code" id="${hook('revealed-code', i)}">${card.code}</p>
+<p class="code" id="${hook('revealed-code', i)}">${grouped(card.code)}</p>
 <p><button type="button" class="secondary" id="${hook('copy-code', i)}" data-copy="${hook('revealed-code', i)}" data-copied="${t.copied}" hidden>${t.copy}</button></p>
 ${
   card.pin !== undefined
@@ -244,7 +256,7 @@ ${formFields(link.nonce, frame.lang)}
 <ul id="deposit-results">
 ${results.map((r) => {
   const v = depositResultView(t, r);
-  return html`<li data-outcome="${v.outcome}"><span class="n">${v.number}</span> <span class="masked">${v.masked}</span> <span class="outcome">${v.outcomeText}</span>${v.reasonText ? html` <span class="reason">${v.reasonText}</span>` : ''}</li>`;
+  return html`<li data-outcome="${v.outcome}"><span class="n">${v.number}</span> <span class="masked">${v.masked}</span> <span class="result"><span class="outcome">${v.outcomeText}</span>${v.reasonText ? html` <span class="reason">${v.reasonText}</span>` : ''}</span></li>`;
 })}
 </ul>
 </section>`,
