@@ -1,78 +1,24 @@
 /**
- * How the client sends a request: the API key, JSON in and out, Idempotency-Keys, retries that
- * follow `Retry-After`, and problems as typed errors. Only `fetch`: runs on Node 18+, Deno,
- * Bun, workers and browsers alike.
+ * How the client sends a request: the API key, JSON in and out, Idempotency-Keys, a deadline per
+ * attempt, retries that follow `Retry-After`, and typed errors. Only `fetch`: runs on Node 20+,
+ * Deno, Bun, workers and browsers alike.
  */
-
-export interface CallOptions {
-  /** For operations that take one; by default the client makes one per call and keeps it across retries. */
-  readonly idempotencyKey?: string;
-  readonly signal?: AbortSignal;
-}
-
-export interface ClientOptions {
-  /** The vault's base URL, e.g. `http://127.0.0.1:3000` or the API Gateway URL. */
-  readonly baseUrl: string;
-  /** The tenant's API key (`cv_...`). */
-  readonly apiKey: string;
-  /** Retries of a `concurrent-update` 409 or a 503 (and of a lost connection where safe); default 3. */
-  readonly maxRetries?: number;
-  /** The longest wait between tries, whatever `Retry-After` says (milliseconds); default 10 s. */
-  readonly maxRetryDelayMs?: number;
-  /** Another fetch (tests, proxies, instrumentation). */
-  readonly fetch?: typeof fetch;
-}
-
-/** An RFC 9457 problem document as the vault sends it. */
-export interface ProblemDocument {
-  readonly type: string;
-  readonly title: string;
-  readonly status: number;
-  readonly detail?: string;
-  readonly instance?: string;
-  readonly [extension: string]: unknown;
-}
-
-/** A problem answer, with its stable `code` (the last segment of `type`) to branch on. */
-export class CardVaultProblem<Code extends string = string> extends Error {
-  override readonly name = 'CardVaultProblem';
-  readonly code: Code;
-  readonly status: number;
-
-  constructor(
-    readonly problem: ProblemDocument,
-    readonly retryAfterSeconds?: number,
-  ) {
-    super(`${problem.status} ${problem.title}${problem.detail ? `: ${problem.detail}` : ''}`);
-    this.code = problem.type.replace(/^.*\//, '') as Code;
-    this.status = problem.status;
-  }
-}
-
-export interface OperationSpec {
-  readonly method: string;
-  readonly path: string;
-  /** The operation takes an Idempotency-Key: the client sends one and may retry after a 503. */
-  readonly idempotencyKey: boolean;
-}
-
-export interface Transport {
-  send<T>(
-    spec: OperationSpec,
-    request: { path?: Record<string, string>; query?: Record<string, unknown>; body?: unknown },
-    options?: CallOptions,
-  ): Promise<T>;
-}
+import type { ApiRequest, CallOptions, ClientOptions, OperationSpec, Transport } from './call-options.js';
+import { CardVaultConnectionError, CardVaultProblem, CardVaultTimeoutError } from './errors.js';
+import type { Problem } from './generated.js';
 
 /**
- * A 503 may come after the vault committed (the answer was lost on the way), so only requests
- * that cannot take effect twice are sent again: reads, operations with an Idempotency-Key, and
- * payments (idempotent by `paymentRef`). A `concurrent-update` 409 always means nothing was
- * committed, so any request may be sent again.
+ * An answer may be lost after the vault committed (a 503 from a gateway, a reset connection, a
+ * timeout), so only requests that cannot take effect twice are sent again: reads, operations with
+ * an Idempotency-Key, and payments (idempotent by `paymentRef`). A `concurrent-update` 409 always
+ * means nothing was committed, so any request may be sent again.
  */
 function safeToRepeat(spec: OperationSpec): boolean {
   return spec.method === 'GET' || spec.idempotencyKey || spec.path.endsWith('/payment');
 }
+
+/** Why an attempt got no usable answer; retried where safe, thrown once the retries are spent. */
+type Lost = CardVaultConnectionError | CardVaultTimeoutError;
 
 export function fetchTransport(options: ClientOptions): Transport {
   const base = options.baseUrl.replace(/\/+$/, '');
@@ -81,11 +27,7 @@ export function fetchTransport(options: ClientOptions): Transport {
   const maxDelayMs = options.maxRetryDelayMs ?? 10_000;
 
   return {
-    async send<T>(
-      spec: OperationSpec,
-      request: { path?: Record<string, string>; query?: Record<string, unknown>; body?: unknown },
-      call: CallOptions = {},
-    ): Promise<T> {
+    async send<T>(spec: OperationSpec, request: ApiRequest, call: CallOptions = {}): Promise<T> {
       const url = base + expand(spec.path, request.path ?? {}) + queryString(request.query);
       const headers: Record<string, string> = {
         authorization: `Bearer ${options.apiKey}`,
@@ -93,37 +35,103 @@ export function fetchTransport(options: ClientOptions): Transport {
       };
       if (request.body !== undefined) headers['content-type'] = 'application/json';
       if (spec.idempotencyKey) headers['idempotency-key'] = call.idempotencyKey ?? crypto.randomUUID();
-      const init: RequestInit = {
-        method: spec.method,
-        headers,
-        ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
-        ...(call.signal ? { signal: call.signal } : {}),
-      };
+      const timeoutMs = call.timeoutMs ?? options.timeoutMs ?? 30_000;
 
       for (let attempt = 0; ; attempt++) {
-        let response: Response;
-        try {
-          response = await doFetch(url, init);
-        } catch (error) {
-          // No answer at all: as a 503 would be, but only where a repeat cannot take effect twice.
-          if (attempt >= maxRetries || !safeToRepeat(spec) || call.signal?.aborted) throw error;
+        const outcome = await attemptOnce(doFetch, url, {
+          method: spec.method,
+          headers,
+          ...(request.body !== undefined ? { body: JSON.stringify(request.body) } : {}),
+          signal: call.signal,
+          timeoutMs,
+        });
+        if (outcome.kind === 'ok') return outcome.body as T;
+        if (outcome.kind === 'lost') {
+          const lost = outcome.error;
+          const gatewayStatus = lost instanceof CardVaultConnectionError ? lost.status : undefined;
+          // A gateway's 4xx or 500 page will not change by asking again.
+          const transient = gatewayStatus === undefined || [502, 503, 504].includes(gatewayStatus);
+          if (attempt >= maxRetries || !safeToRepeat(spec) || !transient) throw lost;
           await sleep(backoffMs(attempt, undefined, maxDelayMs), call.signal);
           continue;
         }
-        if (response.ok) {
-          return (response.status === 204 ? undefined : await response.json()) as T;
-        }
-        const problem = await problemOf(response);
-        const retryAfter = retryAfterSeconds(response.headers.get('retry-after'));
-        const error = new CardVaultProblem(problem, retryAfter);
+        const error = outcome.error;
         const retryable =
-          (error.code === 'concurrent-update' || (response.status === 503 && safeToRepeat(spec))) &&
+          (error.code === 'concurrent-update' || (error.status === 503 && safeToRepeat(spec))) &&
           attempt < maxRetries;
         if (!retryable) throw error;
-        await sleep(backoffMs(attempt, retryAfter, maxDelayMs), call.signal);
+        await sleep(backoffMs(attempt, error.retryAfterSeconds, maxDelayMs), call.signal);
       }
     },
   };
+}
+
+type Outcome =
+  | { kind: 'ok'; body: unknown }
+  | { kind: 'problem'; error: CardVaultProblem }
+  | { kind: 'lost'; error: Lost };
+
+/** One request and its whole answer, within `timeoutMs`; the caller's abort is rethrown as is. */
+async function attemptOnce(
+  doFetch: typeof fetch,
+  url: string,
+  init: {
+    method: string;
+    headers: Record<string, string>;
+    body?: string;
+    signal: AbortSignal | undefined;
+    timeoutMs: number;
+  },
+): Promise<Outcome> {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, init.timeoutMs);
+  const onAbort = () => controller.abort(init.signal?.reason);
+  init.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    if (init.signal?.aborted) throw init.signal.reason;
+    const response = await doFetch(url, {
+      method: init.method,
+      headers: init.headers,
+      ...(init.body !== undefined ? { body: init.body } : {}),
+      signal: controller.signal,
+    });
+    const text = await response.text();
+    if (response.ok)
+      return { kind: 'ok', body: response.status === 204 || text === '' ? undefined : JSON.parse(text) };
+    const problem = problemOf(text);
+    if (!problem) {
+      // Not the vault's own answer (a gateway's HTML error page, a proxy): the vault was not reached.
+      const reason = `${response.status} ${response.statusText || 'HTTP error'} without a problem document`;
+      return { kind: 'lost', error: new CardVaultConnectionError(reason, response.status) };
+    }
+    return {
+      kind: 'problem',
+      error: new CardVaultProblem(problem, retryAfterSeconds(response.headers.get('retry-after'))),
+    };
+  } catch (error) {
+    if (init.signal?.aborted) throw init.signal.reason;
+    if (timedOut) return { kind: 'lost', error: new CardVaultTimeoutError(init.timeoutMs, { cause: error }) };
+    if (error instanceof SyntaxError) throw error;
+    const detail = error instanceof Error ? (causeMessage(error) ?? error.message) : String(error);
+    return {
+      kind: 'lost',
+      error: new CardVaultConnectionError(`no answer from the vault: ${detail}`, undefined, { cause: error }),
+    };
+  } finally {
+    clearTimeout(timer);
+    init.signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** Node's fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND...) is its cause. */
+function causeMessage(error: Error): string | undefined {
+  const cause = (error as { cause?: unknown }).cause;
+  if (cause instanceof Error) return (cause as { code?: string }).code ?? cause.message;
+  return undefined;
 }
 
 function expand(template: string, params: Record<string, string>): string {
@@ -140,14 +148,12 @@ function queryString(query: Record<string, unknown> | undefined): string {
   return `?${new URLSearchParams(entries.map(([k, v]): [string, string] => [k, String(v)])).toString()}`;
 }
 
-async function problemOf(response: Response): Promise<ProblemDocument> {
-  const text = await response.text();
+function problemOf(text: string): Problem | undefined {
   try {
-    const body = JSON.parse(text) as ProblemDocument;
+    const body = JSON.parse(text) as Problem;
     if (typeof body.type === 'string' && typeof body.status === 'number') return body;
   } catch {}
-  // Not the vault's own answer (a gateway's HTML error page, a proxy): keep the status.
-  return { type: 'about:blank', title: response.statusText || 'HTTP error', status: response.status };
+  return undefined;
 }
 
 function retryAfterSeconds(header: string | null): number | undefined {
