@@ -51,7 +51,9 @@ export interface ClearSigningSecret {
 export type SigningSecret = SealedSigningSecret | ClearSigningSecret;
 
 /** What a roll stores: a sealed secret (or, in tests of old items, a clear one). */
-export type NewSigningSecret = Pick<SealedSigningSecret, 'sealed' | 'last4'> | Pick<ClearSigningSecret, 'secret'>;
+export type NewSigningSecret =
+  | Pick<SealedSigningSecret, 'sealed' | 'last4'>
+  | Pick<ClearSigningSecret, 'secret'>;
 
 export function isClearSecret(s: SigningSecret): s is ClearSigningSecret {
   return 'secret' in s;

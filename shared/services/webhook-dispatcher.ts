@@ -1,5 +1,10 @@
 import { type AttemptResult, afterAttempt } from '../domain/webhook-delivery.js';
-import { isClearSecret, type SigningSecret, signingSecrets, type WebhookEndpoint } from '../domain/webhook-endpoint.js';
+import {
+  isClearSecret,
+  type SigningSecret,
+  signingSecrets,
+  type WebhookEndpoint,
+} from '../domain/webhook-endpoint.js';
 import type { ClaimedWebhookDelivery, DueWebhookDelivery } from '../ports/webhook-delivery-store.js';
 import { signWebhook } from '../webhooks/sign-webhook.js';
 import { TenantEndpoints, type WebhookDispatchDeps } from './webhook-deps.js';

@@ -8,8 +8,8 @@ import {
 import {
   isClearSecret,
   MAX_ENDPOINTS_PER_TENANT,
-  type SealedSigningSecret,
   rollSecret,
+  type SealedSigningSecret,
   type SigningSecret,
   type WebhookEndpoint,
   type WebhookEndpointStatus,
@@ -202,7 +202,11 @@ export class WebhookEndpointService {
     return { ...endpoint, secrets };
   }
 
-  private async sealed(secret: string, tenantId: string, endpointId: string): Promise<Pick<SealedSigningSecret, 'sealed' | 'last4'>> {
+  private async sealed(
+    secret: string,
+    tenantId: string,
+    endpointId: string,
+  ): Promise<Pick<SealedSigningSecret, 'sealed' | 'last4'>> {
     const sealed = await this.deps.webhookSecrets.seal(secret, { tenantId, endpointId });
     return { sealed, last4: secret.slice(-4) };
   }
