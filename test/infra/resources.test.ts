@@ -388,7 +388,15 @@ describe('operations', () => {
 
   it('outputs the API URL, table name, key ARNs and topic ARN', () => {
     expect(Object.keys(s.template.findOutputs('*')).sort()).toEqual(
-      ['AlarmTopicArn', 'ApiUrl', 'CodeKeyArn', 'EvidenceKeyArn', 'FingerprintKeyArn', 'TableName'].sort(),
+      [
+        'AlarmTopicArn',
+        'ApiUrl',
+        'CodeKeyArn',
+        'EvidenceKeyArn',
+        'FingerprintKeyArn',
+        'TableName',
+        'WebhookSecretKeyArn',
+      ].sort(),
     );
   });
 });
@@ -407,7 +415,7 @@ describe('webhook delivery', () => {
       (a) => a.Properties.AlarmName === `CardVault-prod-${n}`,
     )?.Properties;
 
-  it('deploys both functions like the others: Node.js 24 on arm64, their memory and timeout, the table, stage and log level only', () => {
+  it('deploys both functions like the others: Node.js 24 on arm64, their memory and timeout, the table, stage and log level, and the dispatcher alone the webhook secret key', () => {
     const table = ref(s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never));
     for (const name of WEBHOOK_NAMES) {
       expect(whResource(name)?.Properties).toMatchObject({
@@ -422,6 +430,9 @@ describe('webhook delivery', () => {
         [ENV.stage]: 'prod',
         [ENV.logLevel]: 'info',
         NODE_OPTIONS: '--enable-source-maps',
+        ...(name === 'webhookDispatcher'
+          ? { [ENV.webhookSecretKeyId]: getAtt(s.stack.keys.webhookSecretKey, 'Arn') }
+          : {}),
       });
     }
     // The dispatcher's run (45 s of ticks) plus its drain (one attempt's 10 s deadline) fits.
