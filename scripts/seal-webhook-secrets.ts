@@ -1,6 +1,6 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createDynamoClients } from '../shared/adapters/dynamodb/dynamodb-clients.js';
 import { createDynamoStores } from '../shared/adapters/dynamodb/dynamodb-stores.js';
+import { tenantsWithWebhookEndpoints } from '../shared/adapters/dynamodb/webhook-endpoint-tenants.js';
 import { ulidIdGenerator } from '../shared/adapters/ids/ulid-id-generator.js';
 import { createLocalWebhookSecretCipher } from '../shared/adapters/local-cipher/local-webhook-secret-cipher.js';
 import { endpointUrlPolicy } from '../shared/adapters/webhook-http/endpoint-url-policy.js';
@@ -29,36 +29,13 @@ async function main(): Promise<void> {
       webhookSecrets: await createLocalWebhookSecretCipher({ keyFile: loadLocalConfig().localKeyFile }),
     });
     let sealed = 0;
-    for (const tenantId of await tenantsWithEndpoints(doc, tableName)) {
+    for (const tenantId of await tenantsWithWebhookEndpoints({ doc, tableName })) {
       sealed += await service.sealClearSecrets(tenantId);
     }
     console.log(`sealed the secrets of ${sealed} webhook endpoint(s) in ${tableName}`);
   } finally {
     client.destroy();
   }
-}
-
-/** Every tenant holding an endpoint: a scan, acceptable for a one-off task on the local table. */
-async function tenantsWithEndpoints(
-  doc: ReturnType<typeof createDynamoClients>['doc'],
-  tableName: string,
-): Promise<Set<string>> {
-  const tenants = new Set<string>();
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await doc.send(
-      new ScanCommand({
-        TableName: tableName,
-        FilterExpression: 'entity = :entity',
-        ProjectionExpression: 'tenantId',
-        ExpressionAttributeValues: { ':entity': 'WebhookEndpoint' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) if (typeof item.tenantId === 'string') tenants.add(item.tenantId);
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return tenants;
 }
 
 main().catch((error: unknown) => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyWebhook } from '../../client/index.js';
 import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
 import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
+import { tenantsWithWebhookEndpoints } from '../../shared/adapters/dynamodb/webhook-endpoint-tenants.js';
 import type { WebhookEndpoint } from '../../shared/domain/webhook-endpoint.js';
 import { eventsOf } from '../support/fraud-helpers.js';
 import { aListing, anOrder, aTenantOn, depositFresh, unique } from '../support/scenario.js';
@@ -144,6 +145,10 @@ describe('webhook signing secrets at rest', () => {
     ]);
     expect(await tableText()).toContain(clearOf(untouched));
     expect(await tableText()).not.toContain(clearOf(changed));
+    // The task finds the tenant by its endpoints, then seals what is left.
+    expect(await tenantsWithWebhookEndpoints({ doc, tableName: stack.current.tableName })).toContain(
+      tenantId,
+    );
     expect(await stack.current.vault.webhookEndpoints.sealClearSecrets(tenantId)).toBe(1);
     expect(await stack.current.vault.webhookEndpoints.sealClearSecrets(tenantId)).toBe(0);
     const text = await tableText();
