@@ -1,5 +1,6 @@
 import { handle } from 'hono/aws-lambda';
 import { createKmsEvidenceSigner } from '../shared/adapters/kms/kms-evidence-signer.js';
+import { createKmsWebhookSecretCipher } from '../shared/adapters/kms/kms-webhook-secret-cipher.js';
 import { endpointUrlPolicy } from '../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
@@ -20,10 +21,10 @@ import { lambdaAdapters } from './support/lambda-adapters.js';
 
 /**
  * Everything that never touches a code's plaintext: no cipher, no issuer, and of KMS only the
- * evidence key's Sign and GetPublicKey.
- * The one function that reads or writes webhook endpoints (their signing secrets).
+ * evidence key's Sign and GetPublicKey and the webhook secret key's Encrypt.
+ * The one function that writes webhook endpoints (it seals their signing secrets, never opens one).
  */
-const config = loadLambdaConfig(['evidenceKeyId']);
+const config = loadLambdaConfig(['evidenceKeyId', 'webhookSecretKeyId']);
 const adapters = lambdaAdapters(config);
 const vault = vaultForApi({
   ...adapters,
@@ -31,6 +32,8 @@ const vault = vaultForApi({
   endpointUrls: endpointUrlPolicy('aws'),
   // The only function that may sign evidence (kms:Sign on the evidence key, nothing else of KMS).
   evidenceSigner: createKmsEvidenceSigner({ keyId: config.evidenceKeyId }),
+  // kms:Encrypt on the webhook secret key only: a secret minted here is sealed before it is stored.
+  webhookSecrets: createKmsWebhookSecretCipher({ keyId: config.webhookSecretKeyId }),
 });
 const app = createApp({
   tenants: vault.tenants,

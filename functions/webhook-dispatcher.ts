@@ -1,4 +1,5 @@
 import type { Context, ScheduledEvent } from 'aws-lambda';
+import { createKmsWebhookSecretCipher } from '../shared/adapters/kms/kms-webhook-secret-cipher.js';
 import { WebhookSender } from '../shared/adapters/webhook-http/webhook-sender.js';
 import { loadLambdaConfig, loadWebhookSettings } from '../shared/config/config.js';
 import { DISPATCH_RUN, runDispatch } from '../shared/services/webhook-dispatch-run.js';
@@ -13,10 +14,13 @@ import { webhookAdapters } from './support/webhook-adapters.js';
  * infra/constructs/webhook-functions.ts.
  */
 const settings = loadWebhookSettings();
-const { deps, metrics } = webhookAdapters(loadLambdaConfig(), settings);
+const config = loadLambdaConfig(['webhookSecretKeyId']);
+const { deps, metrics } = webhookAdapters(config, settings);
 const dispatcher = new WebhookDispatcher({
   ...deps,
   transport: new WebhookSender({ mode: 'aws', timeoutMs: settings.timeoutMs }),
+  // kms:Decrypt on the webhook secret key only: it opens the secrets it signs with, never seals one.
+  secrets: createKmsWebhookSecretCipher({ keyId: config.webhookSecretKeyId }),
 });
 
 export const handler = flushingMetrics(metrics, dispatch);

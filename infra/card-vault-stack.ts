@@ -49,12 +49,6 @@ export class CardVaultStack extends Stack {
       table: this.table,
       keys: this.keys,
     });
-    this.keys.restrictUse({
-      decrypt: this.functions.reveal,
-      encrypt: this.functions.deposit,
-      mac: this.functions.deposit,
-      sign: this.functions.api,
-    });
     this.http = new VaultHttpApi(this, 'Http', { config, functions: this.functions });
     this.sweeper = new SweeperSchedule(this, 'Sweeper', {
       sweeper: this.functions.sweeper.fn,
@@ -71,6 +65,15 @@ export class CardVaultStack extends Stack {
       config,
       code: props.code ?? 'bundle',
       table: this.table,
+      webhookSecretKeyArn: this.keys.webhookSecretKey.keyArn,
+    });
+    this.keys.restrictUse({
+      decrypt: this.functions.reveal,
+      encrypt: this.functions.deposit,
+      mac: this.functions.deposit,
+      sign: this.functions.api,
+      sealWebhookSecrets: this.functions.api,
+      openWebhookSecrets: this.webhooks.dispatcher,
     });
     // The same every-minute schedule and retry policy as the sweeper's, with its own dead-letter queue.
     this.webhookDispatch = new SweeperSchedule(this, 'WebhookDispatch', {
@@ -84,7 +87,7 @@ export class CardVaultStack extends Stack {
       ...(config.alarmEmail === undefined ? {} : { email: config.alarmEmail }),
     });
     this.keyChanges = new KeyChangeAlerts(this, 'KeyChanges', {
-      keys: [this.keys.codeKey, this.keys.fingerprintKey, this.keys.evidenceKey],
+      keys: [this.keys.codeKey, this.keys.fingerprintKey, this.keys.evidenceKey, this.keys.webhookSecretKey],
       alarms: this.alarmTopic,
       stage: config.stage,
     });
@@ -143,6 +146,11 @@ export class CardVaultStack extends Stack {
       OUTPUTS.evidenceKeyArn,
       this.keys.evidenceKey.keyArn,
       'KMS ECC_NIST_P256 key signing evidence bundles',
+    );
+    output(
+      OUTPUTS.webhookSecretKeyArn,
+      this.keys.webhookSecretKey.keyArn,
+      'KMS key sealing webhook signing secrets',
     );
     output(OUTPUTS.alarmTopicArn, this.alarmTopic.topic.topicArn, 'SNS topic every alarm notifies');
 

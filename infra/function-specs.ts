@@ -110,11 +110,12 @@ export const FUNCTION_SPECS: Record<FunctionName, FunctionSpec> = {
     entry: 'functions/api.ts',
     servesOpenApiDocument: true,
     description:
-      'card-vault HTTP API: every route but deposit, withdrawal, reveal and reports; links and the hosted pages. Of KMS, kms:Sign and kms:GetPublicKey on the evidence key only.',
+      'card-vault HTTP API: every route but deposit, withdrawal, reveal and reports; links and the hosted pages. Of KMS, kms:Sign and kms:GetPublicKey on the evidence key and kms:Encrypt on the webhook secret key only.',
     // A few DynamoDB round trips per request; 10 s is generous and still fails fast.
     memoryMb: 512,
     timeoutSeconds: 10,
-    // kms: the evidence bundles' signatures (GET /v1/orders/{id}/evidence).
+    // kms: the evidence bundles' signatures (GET /v1/orders/{id}/evidence), and sealing the webhook
+    // signing secrets it mints (kms:Encrypt on the webhook secret key; opening is the dispatcher's).
     sdkClients: ['dynamodb', 'kms'],
     reads: ['GetItem', 'Query'],
     // The open escalations list (gsi2); a settled refund with a penalty can suspend the seller,
@@ -266,7 +267,8 @@ export interface PartitionGrant {
 
 /**
  * The webhook functions read nothing table-wide: every grant, reads included, names its
- * partitions. No KMS, no Scan, no deletes; no VPC (they must reach tenants' public https URLs).
+ * partitions. No Scan, no deletes; no VPC (they must reach tenants' public https URLs). Of KMS,
+ * only the dispatcher's kms:Decrypt on the webhook secret key (infra/constructs/vault-keys.ts).
  */
 export interface WebhookFunctionSpec extends DeployedFunctionSpec {
   readonly grants: readonly PartitionGrant[];
@@ -305,7 +307,7 @@ export const WEBHOOK_FUNCTION_SPECS: Record<WebhookFunctionName, WebhookFunction
     entry: 'functions/webhook-dispatcher.ts',
     servesOpenApiDocument: false,
     description:
-      'card-vault webhook dispatcher: attempts due deliveries every minute (ticks while there is work, up to 45 s, then drains). WHK partitions only.',
+      'card-vault webhook dispatcher: attempts due deliveries every minute (ticks while there is work, up to 45 s, then drains). WHK partitions only; kms:Decrypt on the webhook secret key only.',
     // Ticks while there is work (a run ends after 3 idle ticks) for up to 45 s, then waits for the
     // attempts in flight (each ends at WEBHOOK_TIMEOUT_MS, 10 s by default and 30 s at most, body
     // included; none starts after the run's `until`, which leaves each its whole time and 5 s to
@@ -313,7 +315,8 @@ export const WEBHOOK_FUNCTION_SPECS: Record<WebhookFunctionName, WebhookFunction
     // one delivery.
     memoryMb: 512,
     timeoutSeconds: 60,
-    sdkClients: ['dynamodb'],
+    // kms: opening the endpoints' signing secrets (Decrypt, once per secret per container).
+    sdkClients: ['dynamodb', 'kms'],
     grants: [
       {
         sid: 'WebhookDueQueries',

@@ -8,6 +8,7 @@ export const OUTPUTS = {
   codeKeyArn: 'CodeKeyArn',
   fingerprintKeyArn: 'FingerprintKeyArn',
   evidenceKeyArn: 'EvidenceKeyArn',
+  webhookSecretKeyArn: 'WebhookSecretKeyArn',
   alarmTopicArn: 'AlarmTopicArn',
 } as const;
 

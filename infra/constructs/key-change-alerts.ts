@@ -21,8 +21,8 @@ export const WATCHED_KEY_CALLS = [
 ] as const;
 
 /**
- * Notifies the alarm topic when one of {@link WATCHED_KEY_CALLS} names the code or
- * fingerprint key. It matches on the event's `resources[].ARN`, which CloudTrail fills with
+ * Notifies the alarm topic when one of {@link WATCHED_KEY_CALLS} names one of the vault's keys
+ * (code, fingerprint, evidence, webhook secrets). It matches on the event's `resources[].ARN`, which CloudTrail fills with
  * the key's ARN whatever the caller passed as keyId (an id, an ARN or an alias).
  *
  * These events reach EventBridge from CloudTrail, and AWS documents that "AWS API Call via
@@ -48,7 +48,7 @@ export class KeyChangeAlerts extends Construct {
     const ruleName = `${Stack.of(this).stackName}-KeyChanges`;
     this.rule = new Rule(this, 'Rule', {
       ruleName,
-      description: `card-vault ${props.stage}: a code or fingerprint key's policy, grants or state changed`,
+      description: `card-vault ${props.stage}: a vault key's policy, grants or state changed (code, fingerprint, evidence, webhook secrets)`,
       eventPattern: {
         source: ['aws.kms'],
         detailType: ['AWS API Call via CloudTrail'],

@@ -148,7 +148,10 @@ export class VaultFunctions extends Construct {
       }
       return fn;
     };
-    this.api = make('api', 'Api', { [ENV.evidenceKeyId]: keys.evidenceKey.keyArn });
+    this.api = make('api', 'Api', {
+      [ENV.evidenceKeyId]: keys.evidenceKey.keyArn,
+      [ENV.webhookSecretKeyId]: keys.webhookSecretKey.keyArn,
+    });
     this.deposit = make('deposit', 'Deposit', {
       [ENV.codeKeyId]: keys.codeKey.keyArn,
       [ENV.fingerprintKeyId]: keys.fingerprintKey.keyArn,

@@ -5,6 +5,8 @@ import { Construct } from 'constructs';
 
 /** The encryption context every code ciphertext is bound to (shared/ports/code-cipher.ts). */
 export const CODE_CONTEXT_KEYS = ['tenantId', 'cardId'] as const;
+/** The encryption context every sealed webhook signing secret is bound to (ports/webhook-secret-cipher.ts). */
+export const WEBHOOK_SECRET_CONTEXT_KEYS = ['tenantId', 'endpointId'] as const;
 
 const DECRYPT_ACTIONS = ['kms:Decrypt', 'kms:ReEncryptFrom'];
 const ENCRYPT_ACTIONS = [
@@ -30,10 +32,16 @@ const SIGN_ACTIONS = ['kms:Sign'];
  * The values are not pinned: each card has its own; KMS binds them as additional authenticated
  * data, so a ciphertext moved to another card simply does not decrypt.
  */
-export const CODE_CONTEXT_CONDITIONS = {
-  Null: Object.fromEntries(CODE_CONTEXT_KEYS.map((k) => [`kms:EncryptionContext:${k}`, 'false'])),
-  'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...CODE_CONTEXT_KEYS] },
-};
+export const CODE_CONTEXT_CONDITIONS = exactContext(CODE_CONTEXT_KEYS);
+/** The same rule for the webhook secret key: exactly tenantId and endpointId. */
+export const WEBHOOK_SECRET_CONTEXT_CONDITIONS = exactContext(WEBHOOK_SECRET_CONTEXT_KEYS);
+
+function exactContext(keys: readonly string[]) {
+  return {
+    Null: Object.fromEntries(keys.map((k) => [`kms:EncryptionContext:${k}`, 'false'])),
+    'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...keys] },
+  };
+}
 
 /** A key user: its role, and the role's ARN as the key policy names it (built from its fixed name). */
 export interface KeyUser {
@@ -50,17 +58,24 @@ export interface KeyUsers {
   readonly mac: KeyUser;
   /** May sign evidence bundles and read the evidence key's public key (the api function). */
   readonly sign: KeyUser;
+  /** May seal webhook signing secrets, never open one (the api function, which mints them). */
+  readonly sealWebhookSecrets: KeyUser;
+  /** May open webhook signing secrets, never seal one (the webhook dispatcher, which signs). */
+  readonly openWebhookSecrets: KeyUser;
 }
 
 /**
- * The code key and the fingerprint key, both retained (losing either loses every card), and the
+ * The code key and the fingerprint key, both retained (losing either loses every card), the
  * evidence key: an ECC_NIST_P256 signing key for evidence bundles, retained too, since bundles
- * already handed out are verified with its public key for as long as a dispute may run.
+ * already handed out are verified with its public key for as long as a dispute may run, and the
+ * webhook secret key, which seals webhook signing secrets (issue 20): a key of its own, so the
+ * dispatcher that opens them never holds kms:Decrypt on a code.
  */
 export class VaultKeys extends Construct {
   readonly codeKey: Key;
   readonly fingerprintKey: Key;
   readonly evidenceKey: Key;
+  readonly webhookSecretKey: Key;
 
   constructor(scope: Construct, id: string, props: { readonly stage: string }) {
     super(scope, id);
@@ -86,7 +101,15 @@ export class VaultKeys extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       pendingWindow: Duration.days(30),
     });
-    this.denyCodeKeyUseWithoutContext();
+    // Retained like the others: without it every endpoint's secret would have to be rolled.
+    this.webhookSecretKey = new Key(this, 'WebhookSecretKey', {
+      description: `card-vault ${props.stage}: seals webhook signing secrets, bound to {tenantId, endpointId}`,
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      pendingWindow: Duration.days(30),
+    });
+    this.denyUseWithoutContext(this.codeKey, CODE_CONTEXT_KEYS);
+    this.denyUseWithoutContext(this.webhookSecretKey, WEBHOOK_SECRET_CONTEXT_KEYS);
   }
 
   /**
@@ -100,6 +123,34 @@ export class VaultKeys extends Construct {
     this.exclusive(this.codeKey, ENCRYPT_ACTIONS, users.encrypt, 'OnlyDepositEncrypts');
     this.exclusive(this.fingerprintKey, MAC_ACTIONS, users.mac, 'OnlyDepositFingerprints');
     this.exclusive(this.evidenceKey, SIGN_ACTIONS, users.sign, 'OnlyApiSignsEvidence');
+    this.exclusive(
+      this.webhookSecretKey,
+      DECRYPT_ACTIONS,
+      users.openWebhookSecrets,
+      'OnlyDispatcherOpensWebhookSecrets',
+    );
+    this.exclusive(
+      this.webhookSecretKey,
+      ENCRYPT_ACTIONS,
+      users.sealWebhookSecrets,
+      'OnlyApiSealsWebhookSecrets',
+    );
+    users.sealWebhookSecrets.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'SealWebhookSecretsNamingTheEndpoint',
+        actions: ['kms:Encrypt'],
+        resources: [this.webhookSecretKey.keyArn],
+        conditions: WEBHOOK_SECRET_CONTEXT_CONDITIONS,
+      }),
+    );
+    users.openWebhookSecrets.role.addToPrincipalPolicy(
+      new PolicyStatement({
+        sid: 'OpenWebhookSecretsNamingTheEndpoint',
+        actions: ['kms:Decrypt'],
+        resources: [this.webhookSecretKey.keyArn],
+        conditions: WEBHOOK_SECRET_CONTEXT_CONDITIONS,
+      }),
+    );
     users.sign.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'SignEvidence',
@@ -133,24 +184,24 @@ export class VaultKeys extends Construct {
     );
   }
 
-  /** Whoever calls, a code-key operation without the card's context is refused. */
-  private denyCodeKeyUseWithoutContext(): void {
+  /** Whoever calls, an operation on `key` without exactly its context keys is refused. */
+  private denyUseWithoutContext(key: Key, contextKeys: readonly string[]): void {
     const actions = [...DECRYPT_ACTIONS, ...ENCRYPT_ACTIONS];
-    // Two statements: conditions inside one statement are ANDed, and either key missing must deny.
-    for (const key of CODE_CONTEXT_KEYS) {
-      this.codeKey.addToResourcePolicy(
+    // One statement per context key: conditions inside one statement are ANDed, and either key missing must deny.
+    for (const name of contextKeys) {
+      key.addToResourcePolicy(
         new PolicyStatement({
-          sid: `DenyWithout${key[0]?.toUpperCase()}${key.slice(1)}Context`,
+          sid: `DenyWithout${name[0]?.toUpperCase()}${name.slice(1)}Context`,
           effect: Effect.DENY,
           principals: [new AnyPrincipal()],
           actions,
           resources: ['*'],
-          conditions: { Null: { [`kms:EncryptionContext:${key}`]: 'true' } },
+          conditions: { Null: { [`kms:EncryptionContext:${name}`]: 'true' } },
         }),
       );
     }
-    // True when some key of the request's context is neither tenantId nor cardId.
-    this.codeKey.addToResourcePolicy(
+    // True when some key of the request's context is not one of `contextKeys`.
+    key.addToResourcePolicy(
       new PolicyStatement({
         sid: 'DenyOtherContextKeys',
         effect: Effect.DENY,
@@ -158,7 +209,7 @@ export class VaultKeys extends Construct {
         actions,
         resources: ['*'],
         conditions: {
-          'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': [...CODE_CONTEXT_KEYS] },
+          'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': [...contextKeys] },
         },
       }),
     );

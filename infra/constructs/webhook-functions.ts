@@ -58,12 +58,15 @@ export interface WebhookFunctionsProps {
   readonly config: StageConfig;
   readonly code: CodeSource;
   readonly table: VaultTable;
+  /** The key the dispatcher opens signing secrets with (kms:Decrypt granted by VaultKeys). */
+  readonly webhookSecretKeyArn: string;
 }
 
 /**
  * The webhook delivery path (docs/design.md "Webhooks", "Delivery"): the fan-out reads the
  * table's stream, the dispatcher is scheduled by the stack (SweeperSchedule). Each has its own
- * role whose every DynamoDB grant names its partitions (function-specs.ts); no KMS.
+ * role whose every DynamoDB grant names its partitions (function-specs.ts). Of KMS, the
+ * dispatcher alone gets kms:Decrypt on the webhook secret key (VaultKeys); the fan-out none.
  */
 export class WebhookFunctions extends Construct {
   readonly fanOut: VaultFunction;
@@ -83,9 +86,14 @@ export class WebhookFunctions extends Construct {
       [ENV.logLevel]: config.logLevel,
       // Webhook timings are the runtime's defaults too (shared/domain/webhook-settings.ts).
     };
-    const make = (name: WebhookFunctionName, fnId: string) => {
+    const make = (name: WebhookFunctionName, fnId: string, more: Record<string, string> = {}) => {
       const spec = WEBHOOK_FUNCTION_SPECS[name];
-      const fn = new VaultFunction(this, fnId, { spec, config, code: props.code, environment });
+      const fn = new VaultFunction(this, fnId, {
+        spec,
+        config,
+        code: props.code,
+        environment: { ...environment, ...more },
+      });
       for (const grant of spec.grants) {
         fn.role.addToPrincipalPolicy(
           new PolicyStatement({
@@ -103,7 +111,9 @@ export class WebhookFunctions extends Construct {
       return fn;
     };
     this.fanOut = make('webhookFanOut', 'WebhookFanOut');
-    this.dispatcher = make('webhookDispatcher', 'WebhookDispatcher');
+    this.dispatcher = make('webhookDispatcher', 'WebhookDispatcher', {
+      [ENV.webhookSecretKeyId]: props.webhookSecretKeyArn,
+    });
 
     this.fanOutFailures = deadLetterQueue(this, 'FanOutFailures');
     this.fanOut.fn.addEventSource(

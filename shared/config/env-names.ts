@@ -10,6 +10,7 @@ export const ENV = {
   codeKeyId: 'CODE_KEY_ID',
   fingerprintKeyId: 'FINGERPRINT_KEY_ID',
   evidenceKeyId: 'EVIDENCE_KEY_ID',
+  webhookSecretKeyId: 'WEBHOOK_SECRET_KEY_ID',
   localKeyFile: 'LOCAL_KEY_FILE',
   port: 'PORT',
   issuerSimPort: 'ISSUER_SIM_PORT',

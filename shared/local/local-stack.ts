@@ -9,6 +9,7 @@ import { ulidIdGenerator } from '../adapters/ids/ulid-id-generator.js';
 import { HttpIssuer } from '../adapters/issuer/http-issuer.js';
 import { LocalIssuerSecrets } from '../adapters/issuer/local-issuer-secrets.js';
 import { createLocalCodeCipher } from '../adapters/local-cipher/local-code-cipher.js';
+import { createLocalWebhookSecretCipher } from '../adapters/local-cipher/local-webhook-secret-cipher.js';
 import {
   createLocalEvidenceSigner,
   evidenceKeyFileBeside,
@@ -173,8 +174,11 @@ export async function startLocalStack(
       clearInterval(metricsTimer);
       metrics.flush();
     });
+    // One cipher for both halves here; in AWS the api may only seal and the dispatcher only open.
+    const webhookSecrets = await createLocalWebhookSecretCipher({ keyFile: config.localKeyFile });
     const vault = createVault({
       stores: createDynamoStores({ doc, tableName: config.tableName }),
+      webhookSecrets,
       cipher: observed(
         await createLocalCodeCipher({ keyFile: config.localKeyFile }),
         options.observe?.cipher,
@@ -208,6 +212,7 @@ export async function startLocalStack(
         metrics: alsoTo(metrics, options.observe?.metrics),
         settings: config.webhooks,
         intervalMs: config.webhookDispatchIntervalMs,
+        secrets: webhookSecrets,
       });
       const started = webhooks;
       stops.push(() => started.stop());

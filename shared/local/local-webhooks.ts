@@ -8,6 +8,7 @@ import type { WebhookSettings } from '../domain/webhook-settings.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
+import type { WebhookSecretOpener } from '../ports/webhook-secret-cipher.js';
 import type { WebhookDeps } from '../services/webhook-deps.js';
 import { WebhookDispatcher } from '../services/webhook-dispatcher.js';
 import { WebhookFanOut } from '../services/webhook-fan-out.js';
@@ -32,6 +33,7 @@ export async function startLocalWebhooks(options: {
   metrics: Metrics;
   settings: WebhookSettings;
   intervalMs: number;
+  secrets: WebhookSecretOpener;
 }): Promise<LocalWebhooks> {
   const ctx = { doc: options.doc, tableName: options.tableName };
   const deps: WebhookDeps = {
@@ -46,6 +48,7 @@ export async function startLocalWebhooks(options: {
   const dispatcher = new WebhookDispatcher({
     ...deps,
     transport: new WebhookSender({ mode: 'local', timeoutMs: options.settings.timeoutMs }),
+    secrets: options.secrets,
   });
   const poller = new DynamoStreamPoller({
     client: options.client,

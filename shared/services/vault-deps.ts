@@ -17,6 +17,7 @@ import type { ReportStore } from '../ports/report-store.js';
 import type { TenantStore } from '../ports/tenant-store.js';
 import type { WebhookDeliveryStore } from '../ports/webhook-delivery-store.js';
 import type { WebhookEndpointStore } from '../ports/webhook-endpoint-store.js';
+import type { WebhookSecretSealer } from '../ports/webhook-secret-cipher.js';
 
 export interface VaultStores {
   readonly tenants: TenantStore;
@@ -47,12 +48,14 @@ export interface CoreDeps {
 }
 
 /**
- * The api function: the core, the rule for webhook URLs (`aws` mode in Lambda), and the one key
- * that signs evidence bundles (no other function may sign).
+ * The api function: the core, the rule for webhook URLs (`aws` mode in Lambda), the one key
+ * that signs evidence bundles (no other function may sign), and the sealing half of the webhook
+ * secret key (it mints secrets and never opens one: the dispatcher does).
  */
 export interface ApiDeps extends CoreDeps {
   readonly endpointUrls: EndpointUrlPolicy;
   readonly evidenceSigner: EvidenceSigner;
+  readonly webhookSecrets: WebhookSecretSealer;
 }
 
 /** Deposits seal and fingerprint codes and ask the issuer; they never open a code. */

@@ -5,6 +5,7 @@ import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
 import type { WebhookDeliveryStore } from '../ports/webhook-delivery-store.js';
 import type { WebhookEndpointStore } from '../ports/webhook-endpoint-store.js';
+import type { WebhookSecretOpener } from '../ports/webhook-secret-cipher.js';
 import type { WebhookTransport } from '../ports/webhook-transport.js';
 import type { CacheLimits } from './ttl-cache.js';
 import { TtlCache } from './ttl-cache.js';
@@ -20,9 +21,10 @@ export interface WebhookDeps {
   readonly settings: WebhookSettings;
 }
 
-/** The dispatcher also sends. */
+/** The dispatcher also opens the endpoints' signing secrets, and sends. */
 export interface WebhookDispatchDeps extends WebhookDeps {
   readonly transport: WebhookTransport;
+  readonly secrets: WebhookSecretOpener;
 }
 
 /** A tenant's endpoints (as `list` reads them), one query per tenant per `endpointCacheSeconds`. */

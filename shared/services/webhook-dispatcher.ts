@@ -1,11 +1,18 @@
 import { type AttemptResult, afterAttempt } from '../domain/webhook-delivery.js';
-import { signingSecrets } from '../domain/webhook-endpoint.js';
+import {
+  isClearSecret,
+  type SigningSecret,
+  signingSecrets,
+  type WebhookEndpoint,
+} from '../domain/webhook-endpoint.js';
 import type { ClaimedWebhookDelivery, DueWebhookDelivery } from '../ports/webhook-delivery-store.js';
 import { signWebhook } from '../webhooks/sign-webhook.js';
 import { TenantEndpoints, type WebhookDispatchDeps } from './webhook-deps.js';
 import type { DispatchTicker, TickOptions } from './webhook-dispatch-run.js';
 import { endpointSlot, SlotCounts, takeInTurn } from './webhook-turns.js';
 
+/** Opened signing secrets kept per dispatcher (3 at most per endpoint, 16 endpoints per tenant). */
+const OPENED_SECRETS = 2_000;
 /** Due rows read per shard per tick. */
 const PAGE = 100;
 /** A lease outlives the attempt's deadline by this much, so a record always lands inside it. */
@@ -26,6 +33,12 @@ export class WebhookDispatcher implements DispatchTicker {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly perTenant = new SlotCounts();
   private readonly perEndpoint = new SlotCounts();
+  /**
+   * Secrets opened, by tenant, endpoint and ciphertext: one kms:Decrypt per secret while the
+   * process lives, not one per delivery. The key names the endpoint, so a ciphertext copied to
+   * another endpoint is opened (and refused) under that endpoint's context, never served from here.
+   */
+  private readonly opened = new Map<string, Promise<string>>();
 
   constructor(private readonly deps: WebhookDispatchDeps) {
     this.endpoints = new TenantEndpoints(deps, (tenantId) => deps.endpoints.list(tenantId));
@@ -111,14 +124,32 @@ export class WebhookDispatcher implements DispatchTicker {
       };
       return this.record(claimed, result, { attempted: false, hadFailures: false });
     }
-    const signature = signWebhook(
-      delivery.payload,
-      Math.floor(now.getTime() / 1000),
-      signingSecrets(endpoint, now),
-    );
+    const secrets = await Promise.all(signingSecrets(endpoint, now).map((s) => this.open(endpoint, s)));
+    const signature = signWebhook(delivery.payload, Math.floor(now.getTime() / 1000), secrets);
     const sent = await this.deps.transport.send(endpoint.url, delivery.payload, signature);
     const result = afterAttempt(delivery, sent, this.deps.settings.retry, this.deps.clock.now());
     await this.record(claimed, result, { attempted: true, hadFailures: endpoint.consecutiveFailures > 0 });
+  }
+
+  /**
+   * A secret to sign with: opened with the webhook secret key under the endpoint's context, or as
+   * stored by a vault before issue 20 (clear, until the endpoint's next change seals it). A secret
+   * that does not open fails the attempt before anything is sent: nothing goes out unsigned.
+   */
+  private open(endpoint: WebhookEndpoint, secret: SigningSecret): Promise<string> {
+    if (isClearSecret(secret)) return Promise.resolve(secret.secret);
+    const key = `${endpoint.tenantId}#${endpoint.endpointId}#${secret.sealed}`;
+    const known = this.opened.get(key);
+    if (known) return known;
+    if (this.opened.size >= OPENED_SECRETS) this.opened.clear();
+    const opening = this.deps.secrets.open(secret.sealed, {
+      tenantId: endpoint.tenantId,
+      endpointId: endpoint.endpointId,
+    });
+    this.opened.set(key, opening);
+    // A failure is not remembered: the next attempt asks KMS again.
+    opening.catch(() => this.opened.delete(key));
+    return opening;
   }
 
   private async record(

@@ -6,8 +6,10 @@ import {
   WebhookUrlRefusedError,
 } from '../domain/errors.js';
 import {
+  isClearSecret,
   MAX_ENDPOINTS_PER_TENANT,
   rollSecret,
+  type SealedSigningSecret,
   type SigningSecret,
   type WebhookEndpoint,
   type WebhookEndpointStatus,
@@ -46,7 +48,9 @@ export interface EndpointWithSecret {
  * the address it connects to again at every delivery.
  */
 export class WebhookEndpointService {
-  constructor(private readonly deps: Pick<ApiDeps, 'stores' | 'clock' | 'ids' | 'endpointUrls'>) {}
+  constructor(
+    private readonly deps: Pick<ApiDeps, 'stores' | 'clock' | 'ids' | 'endpointUrls' | 'webhookSecrets'>,
+  ) {}
 
   async register(tenantId: string, input: EndpointRegistration): Promise<EndpointWithSecret> {
     const url = this.checkedUrl(input.url);
@@ -60,15 +64,17 @@ export class WebhookEndpointService {
       );
     }
     const now = this.deps.clock.now();
+    const endpointId = this.deps.ids.next('whk', now);
     const secret = newSigningSecret();
+    const sealed = await this.sealed(secret, tenantId, endpointId);
     const endpoint: WebhookEndpoint = {
       tenantId,
-      endpointId: this.deps.ids.next('whk', now),
+      endpointId,
       url,
       ...(input.description !== undefined ? { description: input.description } : {}),
       eventTypes: normalisedTypes(input.eventTypes),
       status: 'enabled',
-      secrets: [{ secret, createdAt: now.toISOString() }],
+      secrets: [{ ...sealed, createdAt: now.toISOString() }],
       createdAt: now.toISOString(),
       consecutiveFailures: 0,
       ...(input.createdByKeyId !== undefined ? { createdByKeyId: input.createdByKeyId } : {}),
@@ -126,10 +132,24 @@ export class WebhookEndpointService {
   /** A new secret signs from now on; the current one for 24 more hours (both are sent meanwhile). */
   async rollSecret(tenantId: string, endpointId: string): Promise<EndpointWithSecret> {
     const secret = newSigningSecret();
+    const sealed = await this.sealed(secret, tenantId, endpointId);
     const endpoint = await this.change(tenantId, endpointId, (current) =>
-      rollSecret(current, secret, this.deps.clock.now()),
+      rollSecret(current, sealed, this.deps.clock.now()),
     );
     return { endpoint, secret };
+  }
+
+  /**
+   * Seals the secrets of the tenant's endpoints still stored in the clear (written before issue
+   * 20), for `npm run webhooks:seal-secrets`. Answers how many endpoints it changed.
+   */
+  async sealClearSecrets(tenantId: string): Promise<number> {
+    const clear = (await this.deps.stores.webhookEndpoints.list(tenantId)).filter((e) =>
+      e.secrets.some(isClearSecret),
+    );
+    // `change` seals whatever clear secret the endpoint holds, and drops expired ones.
+    for (const endpoint of clear) await this.change(tenantId, endpoint.endpointId, (current) => current);
+    return clear.length;
   }
 
   /**
@@ -160,13 +180,35 @@ export class WebhookEndpointService {
       // The stored item, expired secrets included: the condition compares what is stored.
       const read = await this.deps.stores.webhookEndpoints.get(tenantId, endpointId);
       if (!read) break;
-      const next = apply(withLiveSecrets(read, this.deps.clock.now()));
+      const next = await this.withSealedSecrets(apply(withLiveSecrets(read, this.deps.clock.now())));
       if (await this.deps.stores.webhookEndpoints.replace(next, read)) return next;
     }
     if (!(await this.deps.stores.webhookEndpoints.get(tenantId, endpointId))) {
       throw new NotFoundError('no such webhook endpoint');
     }
     throw new ConcurrentUpdateError('the webhook endpoint changed concurrently; retry');
+  }
+
+  /** Any write seals what an older version of the vault stored in the clear (the migration path). */
+  private async withSealedSecrets(endpoint: WebhookEndpoint): Promise<WebhookEndpoint> {
+    if (!endpoint.secrets.some(isClearSecret)) return endpoint;
+    const secrets = await Promise.all(
+      endpoint.secrets.map(async (s): Promise<SigningSecret> => {
+        if (!isClearSecret(s)) return s;
+        const { secret, ...rest } = s;
+        return { ...(await this.sealed(secret, endpoint.tenantId, endpoint.endpointId)), ...rest };
+      }),
+    );
+    return { ...endpoint, secrets };
+  }
+
+  private async sealed(
+    secret: string,
+    tenantId: string,
+    endpointId: string,
+  ): Promise<Pick<SealedSigningSecret, 'sealed' | 'last4'>> {
+    const sealed = await this.deps.webhookSecrets.seal(secret, { tenantId, endpointId });
+    return { sealed, last4: secret.slice(-4) };
   }
 
   private checkedUrl(raw: string): string {

@@ -1,11 +1,14 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
 import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
+import { createLocalWebhookSecretCipher } from '../../shared/adapters/local-cipher/local-webhook-secret-cipher.js';
 import {
+  isClearSecret,
   MAX_ENDPOINTS_PER_TENANT,
   MAX_SIGNING_SECRETS,
   SECRET_OVERLAP_SECONDS,
   signingSecrets,
+  type WebhookEndpoint,
 } from '../../shared/domain/webhook-endpoint.js';
 import { anotherTenant, expectProblem } from '../support/fraud-helpers.js';
 import { unique } from '../support/scenario.js';
@@ -41,6 +44,16 @@ async function stored(s: TestStack, tenantId: string, endpointId: string) {
   } finally {
     client.destroy();
   }
+}
+
+/** The secrets that sign at `now`, opened with the stack's key as the dispatcher opens them. */
+async function openedSigningSecrets(s: TestStack, endpoint: WebhookEndpoint | undefined, now: Date) {
+  if (!endpoint) return undefined;
+  const cipher = await createLocalWebhookSecretCipher({ keyFile: s.localKeyFile });
+  const context = { tenantId: endpoint.tenantId, endpointId: endpoint.endpointId };
+  return Promise.all(
+    signingSecrets(endpoint, now).map((x) => (isClearSecret(x) ? x.secret : cipher.open(x.sealed, context))),
+  );
 }
 
 function expectNoSecret(res: HttpResult, secrets: readonly string[]): void {
@@ -117,14 +130,14 @@ describe('webhook endpoints', () => {
     expect(Math.abs(expiresAt - overlapEnd.getTime())).toBeLessThan(60_000);
     expectNoSecret(during, [secret, next]);
     const afterRoll = await stored(s, tenantId, endpointId);
-    expect(afterRoll && signingSecrets(afterRoll, s.clock.now())).toEqual([next, secret]);
+    expect(await openedSigningSecrets(s, afterRoll, s.clock.now())).toEqual([next, secret]);
 
     // Past the overlap only the new secret signs, and only it is listed.
     s.clock.advance(SECRET_OVERLAP_SECONDS + 1);
     const later = await s.get(`/v1/webhook-endpoints/${endpointId}`);
     expect(later.body.secrets).toEqual([{ last4: next.slice(-4), createdAt: expect.any(String) }]);
     const afterOverlap = await stored(s, tenantId, endpointId);
-    expect(afterOverlap && signingSecrets(afterOverlap, s.clock.now())).toEqual([next]);
+    expect(await openedSigningSecrets(s, afterOverlap, s.clock.now())).toEqual([next]);
 
     const disabled = await s.request('PATCH', `/v1/webhook-endpoints/${endpointId}`, {
       body: { status: 'disabled' },
@@ -164,8 +177,9 @@ describe('webhook endpoints', () => {
     // Every secret a roll answered with signs; the first secret, the oldest of four, is the one
     // the cap of MAX_SIGNING_SECRETS (3) ends early.
     expect(MAX_SIGNING_SECRETS).toBe(answered.length);
-    expect(new Set(endpoint && signingSecrets(endpoint, s.clock.now()))).toEqual(new Set(answered));
-    expect(endpoint && signingSecrets(endpoint, s.clock.now())).not.toContain(secret);
+    const signing = await openedSigningSecrets(s, endpoint, s.clock.now());
+    expect(new Set(signing)).toEqual(new Set(answered));
+    expect(signing).not.toContain(secret);
   });
 
   it.each([

@@ -29,13 +29,19 @@ const kmsActions = (name: FunctionName) =>
     .flatMap(actionsOf)
     .filter((a) => a.startsWith('kms:') || a === '*');
 
-const keyPolicy = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey'): Statement[] => {
+const keyPolicy = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'webhookSecretKey'): Statement[] => {
   const id = s.stack.getLogicalId(s.stack.keys[key].node.defaultChild as CfnKey);
   return s.template.findResources('AWS::KMS::Key')[id]?.Properties.KeyPolicy.Statement;
 };
 
+const keyArn = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'webhookSecretKey') => ({
+  'Fn::GetAtt': [s.stack.getLogicalId(s.stack.keys[key].node.defaultChild as CfnKey), 'Arn'],
+});
+const dispatcherRoleId = () =>
+  s.stack.getLogicalId(s.stack.webhooks.dispatcher.role.node.defaultChild as CfnRole);
+
 /** The role's ARN as the key policies name it: built from its fixed name (test/infra/recovery.test.ts). */
-const roleArn = (name: FunctionName) => ({
+const roleArn = (name: FunctionName | WebhookFunctionName) => ({
   'Fn::Join': [
     '',
     [
@@ -50,28 +56,36 @@ const roleArn = (name: FunctionName) => ({
 });
 
 describe('KMS rights', () => {
-  it('lets only the reveal role decrypt', () => {
+  it('lets only the reveal role decrypt codes (the dispatcher decrypts webhook secrets alone)', () => {
     const decrypters = Object.keys(s.template.findResources('AWS::IAM::Role')).filter((roleId) =>
       roleStatements(s.template, roleId)
         .filter((st) => st.Effect === 'Allow')
         .flatMap(actionsOf)
         .some((a) => a === 'kms:Decrypt' || a === 'kms:*' || a === '*'),
     );
-    expect(decrypters).toEqual([roleLogicalId(s.stack, 'reveal')]);
+    expect(decrypters.sort()).toEqual([roleLogicalId(s.stack, 'reveal'), dispatcherRoleId()].sort());
     expect(kmsActions('reveal')).toEqual(['kms:Decrypt']);
+    const onCodeKey = (roleId: string) =>
+      roleStatements(s.template, roleId).filter(
+        (st) => JSON.stringify(st.Resource) === JSON.stringify(keyArn('codeKey')),
+      );
+    expect(onCodeKey(dispatcherRoleId())).toEqual([]);
   });
 
   it('lets the deposit role encrypt and fingerprint, never decrypt', () => {
     expect(kmsActions('deposit').sort()).toEqual(['kms:Encrypt', 'kms:GenerateMac']);
   });
 
-  it('gives the api role only kms:Sign and kms:GetPublicKey, on the evidence key, and the sweeper no KMS rights', () => {
-    expect(kmsActions('api').sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+  it('gives the api role only kms:Sign and kms:GetPublicKey on the evidence key and kms:Encrypt on the webhook secret key, and the sweeper no KMS rights', () => {
+    expect(kmsActions('api').sort()).toEqual(['kms:Encrypt', 'kms:GetPublicKey', 'kms:Sign']);
     const grants = roleStatements(s.template, roleLogicalId(s.stack, 'api')).filter((st) =>
       actionsOf(st).some((a) => a.startsWith('kms:')),
     );
-    const evidenceKeyId = s.stack.getLogicalId(s.stack.keys.evidenceKey.node.defaultChild as CfnKey);
-    for (const grant of grants) expect(grant.Resource).toEqual({ 'Fn::GetAtt': [evidenceKeyId, 'Arn'] });
+    for (const grant of grants) {
+      expect(grant.Resource).toEqual(
+        actionsOf(grant).includes('kms:Encrypt') ? keyArn('webhookSecretKey') : keyArn('evidenceKey'),
+      );
+    }
     expect(kmsActions('sweeper')).toEqual([]);
   });
 
@@ -549,7 +563,7 @@ describe("the webhook functions' roles", () => {
     ]);
     const deadLetters = s.stack.getLogicalId(s.stack.webhookDispatch.deadLetters.node.defaultChild as never);
     const others = webhookStatements('webhookDispatcher').filter(
-      (st) => !actionsOf(st).some((a) => a.startsWith('dynamodb:')),
+      (st) => !actionsOf(st).some((a) => a.startsWith('dynamodb:') || a.startsWith('kms:')),
     );
     expect(others).toEqual([
       expect.objectContaining({
@@ -567,11 +581,21 @@ describe("the webhook functions' roles", () => {
     expect(keys.webhookDueShards().every((shard) => shard.startsWith('WHK#'))).toBe(true);
   });
 
-  it('give neither KMS, Scan, deletes, batch operations nor a VPC', () => {
+  it("give neither Scan, deletes, batch operations nor a VPC, and of KMS only the dispatcher's Decrypt of webhook secrets", () => {
+    expect(
+      webhookStatements('webhookFanOut')
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('kms:')),
+    ).toEqual([]);
+    expect(
+      webhookStatements('webhookDispatcher')
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('kms:')),
+    ).toEqual(['kms:Decrypt']);
     for (const name of ['webhookFanOut', 'webhookDispatcher'] as const) {
       const actions = webhookStatements(name).flatMap(actionsOf);
       expect(
-        actions.filter((a) => a.startsWith('kms:') || /Scan|Delete|Batch|\*/.test(a)),
+        actions.filter((a) => /Scan|Delete|Batch|\*/.test(a)),
         name,
       ).toEqual([]);
       expect(
@@ -584,6 +608,83 @@ describe("the webhook functions' roles", () => {
         name,
       ).toBeUndefined();
     }
+  });
+});
+
+describe('webhook signing secrets (issue 20)', () => {
+  const webhookKeyStatements = (roleId: string) =>
+    roleStatements(s.template, roleId).filter(
+      (st) => JSON.stringify(st.Resource) === JSON.stringify(keyArn('webhookSecretKey')),
+    );
+  const endpointContext = {
+    Null: { 'kms:EncryptionContext:tenantId': 'false', 'kms:EncryptionContext:endpointId': 'false' },
+    'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'endpointId'] },
+  };
+
+  it('let the api role only encrypt and the dispatcher only decrypt them, naming the endpoint; no other role touches the key', () => {
+    const apiRole = roleLogicalId(s.stack, 'api');
+    expect(webhookKeyStatements(apiRole)).toEqual([
+      {
+        Sid: 'SealWebhookSecretsNamingTheEndpoint',
+        Effect: 'Allow',
+        Action: 'kms:Encrypt',
+        Resource: keyArn('webhookSecretKey'),
+        Condition: endpointContext,
+      },
+    ]);
+    expect(webhookKeyStatements(dispatcherRoleId())).toEqual([
+      {
+        Sid: 'OpenWebhookSecretsNamingTheEndpoint',
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: keyArn('webhookSecretKey'),
+        Condition: endpointContext,
+      },
+    ]);
+    const others = Object.keys(s.template.findResources('AWS::IAM::Role')).filter(
+      (roleId) => roleId !== apiRole && roleId !== dispatcherRoleId(),
+    );
+    for (const roleId of others) expect(webhookKeyStatements(roleId), roleId).toEqual([]);
+    // Neither may use the other half, nor a code key: the dispatcher's only KMS grant is this one.
+    expect(
+      roleStatements(s.template, dispatcherRoleId())
+        .flatMap(actionsOf)
+        .filter((a) => a.startsWith('kms:')),
+    ).toEqual(['kms:Decrypt']);
+  });
+
+  it('deny in the key policy decrypting to every principal but the dispatcher, encrypting to all but the api, and any use without the endpoint context', () => {
+    const policy = keyPolicy('webhookSecretKey');
+    const opens = policy.find((st) => st.Sid === 'OnlyDispatcherOpensWebhookSecrets');
+    expect(opens).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Condition: { StringNotEquals: { 'aws:PrincipalArn': roleArn('webhookDispatcher') } },
+    });
+    expect(actionsOf(opens as Statement)).toContain('kms:Decrypt');
+    const seals = policy.find((st) => st.Sid === 'OnlyApiSealsWebhookSecrets');
+    expect(seals).toMatchObject({
+      Effect: 'Deny',
+      Condition: { StringNotEquals: { 'aws:PrincipalArn': roleArn('api') } },
+    });
+    expect(actionsOf(seals as Statement)).toContain('kms:Encrypt');
+    const conditions = policy.filter((st) => st.Effect === 'Deny').map((st) => st.Condition);
+    expect(conditions).toContainEqual({ Null: { 'kms:EncryptionContext:tenantId': 'true' } });
+    expect(conditions).toContainEqual({ Null: { 'kms:EncryptionContext:endpointId': 'true' } });
+    expect(conditions).toContainEqual({
+      'ForAnyValue:StringNotEquals': { 'kms:EncryptionContextKeys': ['tenantId', 'endpointId'] },
+    });
+  });
+
+  it('seal them with a symmetric key of their own, rotated and retained', () => {
+    const id = s.stack.getLogicalId(s.stack.keys.webhookSecretKey.node.defaultChild as CfnKey);
+    expect(id).not.toBe(s.stack.getLogicalId(s.stack.keys.codeKey.node.defaultChild as CfnKey));
+    expect(s.template.findResources('AWS::KMS::Key')[id]).toMatchObject({
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: { EnableKeyRotation: true, Description: expect.stringMatching(/webhook signing secrets/) },
+    });
+    expect(s.template.findResources('AWS::KMS::Key')[id]?.Properties.KeySpec).toBeUndefined();
   });
 });
 

@@ -28,8 +28,8 @@ const ruleArnOf = (name: string) => ({
 describe('key change alerts', () => {
   const ruleName = 'CardVault-prod-KeyChanges';
 
-  it('match CloudTrail calls that loosen or end the code or fingerprint key, by the key ARNs in the event', () => {
-    const keyArn = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey') => ({
+  it('match CloudTrail calls that loosen or end any vault key (webhook secrets included), by the key ARNs in the event', () => {
+    const keyArn = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'webhookSecretKey') => ({
       'Fn::GetAtt': [logicalId(s.stack.keys[key]), 'Arn'],
     });
     s.template.hasResourceProperties('AWS::Events::Rule', {
@@ -47,7 +47,14 @@ describe('key change alerts', () => {
             'ScheduleKeyDeletion',
             'DisableKeyRotation',
           ]),
-          resources: { ARN: [keyArn('codeKey'), keyArn('fingerprintKey'), keyArn('evidenceKey')] },
+          resources: {
+            ARN: [
+              keyArn('codeKey'),
+              keyArn('fingerprintKey'),
+              keyArn('evidenceKey'),
+              keyArn('webhookSecretKey'),
+            ],
+          },
         },
       },
     });

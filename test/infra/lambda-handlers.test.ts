@@ -66,6 +66,7 @@ describe('the Lambda handlers, in-process, on every flow', () => {
   vi.spyOn(systemClock, 'now').mockImplementation(() => new Date(Date.now() + offsetMs));
   const table = useTestTable();
   const kms = mockClient(KMSClient);
+  const WEBHOOK_SECRET_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/webhook-secrets';
   const macKey = 'test-mac-key';
   let issuer: IssuerSimServer;
   let apiKey = '';
@@ -90,6 +91,7 @@ describe('the Lambda handlers, in-process, on every flow', () => {
       [ENV.codeKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/code',
       [ENV.fingerprintKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/mac',
       [ENV.evidenceKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/evidence',
+      [ENV.webhookSecretKeyId]: WEBHOOK_SECRET_KEY,
     });
     kms.on(GenerateMacCommand).callsFake((input) => ({
       Mac: createHmac('sha256', macKey).update(Buffer.from(input.Message)).digest(),
@@ -239,6 +241,24 @@ describe('the Lambda handlers, in-process, on every flow', () => {
     expect(listed.json.endpoints.map((e: { endpointId: string }) => e.endpointId)).toEqual([endpointId]);
     const rolled = await call(fns.api, 'POST', `/v1/webhook-endpoints/${endpointId}/roll-secret`);
     expect(rolled.statusCode, rolled.body).toBe(200);
+    // Each secret shown was sealed first, with the webhook secret key under the endpoint's context;
+    // the api never opens one (kms:Decrypt on that key is the dispatcher's).
+    const onWebhookKey = (calls: { args: [{ input: { KeyId?: string } }] }[]) =>
+      calls.map((c) => c.args[0].input).filter((input) => input.KeyId === WEBHOOK_SECRET_KEY);
+    const seals = onWebhookKey(kms.commandCalls(EncryptCommand) as never).filter(
+      (input) =>
+        (input as { EncryptionContext?: { endpointId?: string } }).EncryptionContext?.endpointId ===
+        endpointId,
+    );
+    expect(seals).toHaveLength(2);
+    for (const [input, secret] of seals.map(
+      (x, i) => [x, [created.json.secret, rolled.json.secret][i]] as const,
+    )) {
+      const { EncryptionContext, Plaintext } = input as { EncryptionContext: unknown; Plaintext: Uint8Array };
+      expect(EncryptionContext).toStrictEqual({ tenantId: expect.any(String), endpointId });
+      expect(Buffer.from(Plaintext).toString('utf8')).toBe(secret);
+    }
+    expect(onWebhookKey(kms.commandCalls(DecryptCommand) as never)).toEqual([]);
     const deleted = await call(fns.api, 'DELETE', `/v1/webhook-endpoints/${endpointId}`);
     expect(deleted.statusCode, deleted.body).toBe(204);
   });

@@ -82,7 +82,7 @@ describe('functions', () => {
 
   it('receive the table, stage and log level (timings keep the runtime defaults), and key ids only where used', () => {
     const table = ref(s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never));
-    const keyArn = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey') => ({
+    const keyArn = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'webhookSecretKey') => ({
       'Fn::GetAtt': [s.stack.getLogicalId(s.stack.keys[key].node.defaultChild as never), 'Arn'],
     });
     const common = {
@@ -92,7 +92,11 @@ describe('functions', () => {
       NODE_OPTIONS: '--enable-source-maps',
     };
     const env = (name: FunctionName) => fnResource(name)?.Properties.Environment.Variables;
-    expect(env('api')).toEqual({ ...common, [ENV.evidenceKeyId]: keyArn('evidenceKey') });
+    expect(env('api')).toEqual({
+      ...common,
+      [ENV.evidenceKeyId]: keyArn('evidenceKey'),
+      [ENV.webhookSecretKeyId]: keyArn('webhookSecretKey'),
+    });
     expect(env('sweeper')).toEqual(common);
     expect(env('reveal')).toEqual({ ...common, [ENV.codeKeyId]: keyArn('codeKey') });
     expect(env('deposit')).toEqual({
@@ -384,7 +388,15 @@ describe('operations', () => {
 
   it('outputs the API URL, table name, key ARNs and topic ARN', () => {
     expect(Object.keys(s.template.findOutputs('*')).sort()).toEqual(
-      ['AlarmTopicArn', 'ApiUrl', 'CodeKeyArn', 'EvidenceKeyArn', 'FingerprintKeyArn', 'TableName'].sort(),
+      [
+        'AlarmTopicArn',
+        'ApiUrl',
+        'CodeKeyArn',
+        'EvidenceKeyArn',
+        'FingerprintKeyArn',
+        'TableName',
+        'WebhookSecretKeyArn',
+      ].sort(),
     );
   });
 });
@@ -403,7 +415,7 @@ describe('webhook delivery', () => {
       (a) => a.Properties.AlarmName === `CardVault-prod-${n}`,
     )?.Properties;
 
-  it('deploys both functions like the others: Node.js 24 on arm64, their memory and timeout, the table, stage and log level only', () => {
+  it('deploys both functions like the others: Node.js 24 on arm64, their memory and timeout, the table, stage and log level, and the dispatcher alone the webhook secret key', () => {
     const table = ref(s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never));
     for (const name of WEBHOOK_NAMES) {
       expect(whResource(name)?.Properties).toMatchObject({
@@ -418,6 +430,9 @@ describe('webhook delivery', () => {
         [ENV.stage]: 'prod',
         [ENV.logLevel]: 'info',
         NODE_OPTIONS: '--enable-source-maps',
+        ...(name === 'webhookDispatcher'
+          ? { [ENV.webhookSecretKeyId]: getAtt(s.stack.keys.webhookSecretKey, 'Arn') }
+          : {}),
       });
     }
     // The dispatcher's run (45 s of ticks) plus its drain (one attempt's 10 s deadline) fits.

@@ -1,6 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DecryptCommand, type DecryptCommandInput, KMSClient } from '@aws-sdk/client-kms';
 import { DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { WEBHOOK_STREAM_FILTERS } from '../../infra/constructs/webhook-functions.js';
 import {
@@ -49,6 +51,9 @@ describe('the webhook Lambda handlers, against their IAM grants', () => {
       }
     };
 
+  const kms = mockClient(KMSClient);
+  const WEBHOOK_SECRET_KEY = 'arn:aws:kms:eu-west-1:111122223333:key/webhook-secrets';
+  let sealedFor: { tenantId: string; endpointId: string } | undefined;
   const table = useTestTable({ stream: true });
   const ctx = { doc: table.doc, tableName: table.tableName };
   const received: string[] = [];
@@ -75,6 +80,12 @@ describe('the webhook Lambda handlers, against their IAM grants', () => {
       [ENV.webhookEndpointCacheSeconds]: '0',
       // The first failed attempt gives up: the run then exercises the failure count and the queue advance.
       [ENV.webhookGiveUpSeconds]: '0.001',
+      [ENV.webhookSecretKeyId]: WEBHOOK_SECRET_KEY,
+    });
+    // KMS as the dispatcher's role allows it: Decrypt on the webhook secret key, under the endpoint's context.
+    kms.on(DecryptCommand).callsFake((input: DecryptCommandInput) => {
+      if (input.KeyId !== WEBHOOK_SECRET_KEY) throw new Error('not the webhook secret key');
+      return { Plaintext: Buffer.from('whsec_x'), KeyId: input.KeyId };
     });
     const fanOutModule = await import('../../functions/webhook-fan-out.js');
     const dispatcherModule = await import('../../functions/webhook-dispatcher.js');
@@ -97,6 +108,7 @@ describe('the webhook Lambda handlers, against their IAM grants', () => {
     await poller.start();
   });
   afterAll(async () => {
+    kms.restore();
     spy.mockRestore();
     await poller?.stop();
     await new Promise((resolve) => receiver?.close(resolve));
@@ -113,10 +125,12 @@ describe('the webhook Lambda handlers, against their IAM grants', () => {
       url: `http://127.0.0.1:${port}/hook`,
       eventTypes: ['*'],
       status: 'enabled',
-      secrets: [{ secret: 'whsec_x', createdAt: '2026-01-01T00:00:00.000Z' }],
+      // Sealed, as the api function stores it: the dispatcher opens it to sign.
+      secrets: [{ sealed: 'c2VhbGVk', last4: 'ec_x', createdAt: '2026-01-01T00:00:00.000Z' }],
       createdAt: '2026-01-01T00:00:00.000Z',
       consecutiveFailures: 0,
     });
+    sealedFor = { tenantId, endpointId };
     const line = (n: number, type: string, to: string) => {
       const eventId = `evt_${'0'.repeat(25)}${n}`;
       return {
@@ -245,6 +259,18 @@ describe('the webhook Lambda handlers, against their IAM grants', () => {
           `${name} sends ${call.action} on ${call.index ?? 'the table'} ${call.pk} naming ${call.attributes}`,
         ).toBe(true);
       }
+    }
+  });
+
+  it('open signing secrets in the dispatcher only, with Decrypt on the webhook secret key under the endpoint context', () => {
+    const calls = kms.calls().map((c) => c.args[0]);
+    expect(calls.length).toBeGreaterThan(0);
+    for (const command of calls) {
+      expect(command).toBeInstanceOf(DecryptCommand);
+      const input = (command as DecryptCommand).input;
+      expect(input.KeyId).toBe(WEBHOOK_SECRET_KEY);
+      expect(input.EncryptionContext).toStrictEqual(sealedFor);
+      expect(Buffer.from(input.CiphertextBlob ?? []).toString('utf8')).toBe('sealed');
     }
   });
 

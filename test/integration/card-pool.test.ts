@@ -50,6 +50,7 @@ function vaultAt(clock: TestClock) {
   return createVault({
     stores,
     cipher: { encrypt: never, fingerprint: never, decrypt: never },
+    webhookSecrets: { seal: never },
     issuer: { check: never },
     clock,
     ids: ulidIdGenerator,

@@ -6,6 +6,7 @@ import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stor
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { HttpIssuer } from '../../shared/adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../../shared/adapters/local-cipher/local-code-cipher.js';
+import { createLocalWebhookSecretCipher } from '../../shared/adapters/local-cipher/local-webhook-secret-cipher.js';
 import { createLogger } from '../../shared/adapters/logging/json-logger.js';
 import { endpointUrlPolicy } from '../../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { defaultSettings } from '../../shared/domain/vault-settings.js';
@@ -55,6 +56,7 @@ describe('reads per command', () => {
     vault = createVault({
       stores,
       cipher: await createLocalCodeCipher({ keyFile: join(dir, 'keys.json') }),
+      webhookSecrets: await createLocalWebhookSecretCipher({ keyFile: join(dir, 'keys.json') }),
       issuer: new HttpIssuer({ mode: 'local' }),
       clock: systemClock,
       ids: ulidIdGenerator,

@@ -66,6 +66,7 @@ describe('RevealService', () => {
           return cipher.decrypt(ciphertext, context);
         },
       },
+      webhookSecrets: { seal: () => Promise.reject(new Error('no webhook endpoints in these tests')) },
       issuer: {
         check: (brand, secret, request) => {
           counts.issuerChecks += 1;

@@ -3,7 +3,18 @@ import {
   DynamoWebhookEndpointStore,
   WebhookEndpointExistsError,
 } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
-import { rollSecret, signingSecrets, type WebhookEndpoint } from '../../shared/domain/webhook-endpoint.js';
+import {
+  isClearSecret,
+  rollSecret,
+  type SigningSecret,
+  signingSecrets,
+  type WebhookEndpoint,
+} from '../../shared/domain/webhook-endpoint.js';
+
+/** Which secret each entry is: the clear ones of items written before issue 20, or the ciphertext. */
+const plain = (secrets: readonly SigningSecret[]) =>
+  secrets.map((s) => (isClearSecret(s) ? s.secret : s.sealed));
+
 import { useTestTable } from '../support/dynamo.js';
 import { uniqueId } from '../support/store-builders.js';
 
@@ -37,6 +48,24 @@ describe('DynamoWebhookEndpointStore', () => {
     expect(listed.map((e) => e.endpointId).sort()).toEqual([first.endpointId, second.endpointId].sort());
   });
 
+  it('keeps a sealed secret beside a clear one written before issue 20, and reads both back as written', async () => {
+    const endpoint = anEndpoint();
+    await store.create(endpoint);
+    const rolled = rollSecret(
+      endpoint,
+      { sealed: 'AQIDBA==', last4: 'wxyz' },
+      new Date('2026-01-02T00:00:00.000Z'),
+    );
+    expect(await store.replace(rolled, endpoint)).toBe(true);
+    const stored = (await store.get(endpoint.tenantId, endpoint.endpointId)) as WebhookEndpoint;
+    expect(stored.secrets).toEqual([
+      { sealed: 'AQIDBA==', last4: 'wxyz', createdAt: '2026-01-02T00:00:00.000Z' },
+      { secret: 'whsec_first', createdAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-03T00:00:00.000Z' },
+    ]);
+    // The read is exactly what is stored: a change made from it applies.
+    expect(await store.replace({ ...stored, status: 'disabled' }, stored)).toBe(true);
+  });
+
   it('never reuses an id', async () => {
     const endpoint = anEndpoint();
     await store.create(endpoint);
@@ -47,28 +76,28 @@ describe('DynamoWebhookEndpointStore', () => {
     const endpoint = anEndpoint();
     await store.create(endpoint);
     const rolledAt = new Date('2026-01-02T00:00:00.000Z');
-    expect(await store.replace(rollSecret(endpoint, 'whsec_second', rolledAt))).toBe(true);
+    expect(await store.replace(rollSecret(endpoint, { secret: 'whsec_second' }, rolledAt))).toBe(true);
     const stored = (await store.get(endpoint.tenantId, endpoint.endpointId)) as WebhookEndpoint;
 
-    expect(signingSecrets(stored, rolledAt)).toEqual(['whsec_second', 'whsec_first']);
-    expect(signingSecrets(stored, new Date('2026-01-02T23:59:59.000Z'))).toEqual([
+    expect(plain(signingSecrets(stored, rolledAt))).toEqual(['whsec_second', 'whsec_first']);
+    expect(plain(signingSecrets(stored, new Date('2026-01-02T23:59:59.000Z')))).toEqual([
       'whsec_second',
       'whsec_first',
     ]);
-    expect(signingSecrets(stored, new Date('2026-01-03T00:00:00.000Z'))).toEqual(['whsec_second']);
+    expect(plain(signingSecrets(stored, new Date('2026-01-03T00:00:00.000Z')))).toEqual(['whsec_second']);
   });
 
   it('refuses a replacement made from a read older than the last roll, so a shown secret is never dropped', async () => {
     const endpoint = anEndpoint();
     await store.create(endpoint);
     const read = (await store.get(endpoint.tenantId, endpoint.endpointId)) as WebhookEndpoint;
-    const rolled = rollSecret(read, 'whsec_rolled', new Date('2026-01-02T00:00:00.000Z'));
+    const rolled = rollSecret(read, { secret: 'whsec_rolled' }, new Date('2026-01-02T00:00:00.000Z'));
     expect(await store.replace(rolled, read)).toBe(true);
     // A change made from the read before the roll would write the old secrets back.
     expect(await store.replace({ ...read, status: 'disabled' }, read)).toBe(false);
     const stored = (await store.get(endpoint.tenantId, endpoint.endpointId)) as WebhookEndpoint;
     expect(stored.status).toBe('enabled');
-    expect(stored.secrets.map((x) => x.secret)).toEqual(['whsec_rolled', 'whsec_first']);
+    expect(plain(stored.secrets)).toEqual(['whsec_rolled', 'whsec_first']);
     // Made from a fresh read it applies.
     expect(await store.replace({ ...stored, status: 'disabled' }, stored)).toBe(true);
   });
@@ -79,7 +108,7 @@ describe('DynamoWebhookEndpointStore', () => {
     const read = (await store.get(endpoint.tenantId, endpoint.endpointId)) as WebhookEndpoint;
     expect(await store.replace({ ...read, description: 'added' }, read)).toBe(true);
     // The roll was made from the read without the description: it would remove it.
-    expect(await store.replace(rollSecret(read, 'whsec_late', new Date()), read)).toBe(false);
+    expect(await store.replace(rollSecret(read, { secret: 'whsec_late' }, new Date()), read)).toBe(false);
     const changed = (await store.get(endpoint.tenantId, endpoint.endpointId)) as WebhookEndpoint;
     expect(await store.replace({ ...changed, eventTypes: ['*'] }, read)).toBe(false);
     expect(await store.replace({ ...changed, eventTypes: ['*'] }, changed)).toBe(true);

@@ -6,6 +6,7 @@ import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stor
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { HttpIssuer } from '../../shared/adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../../shared/adapters/local-cipher/local-code-cipher.js';
+import { createLocalWebhookSecretCipher } from '../../shared/adapters/local-cipher/local-webhook-secret-cipher.js';
 import { createLogger } from '../../shared/adapters/logging/json-logger.js';
 import { endpointUrlPolicy } from '../../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { loadSettings } from '../../shared/config/config.js';
@@ -67,6 +68,7 @@ export function useFaultStack(): FaultStack {
     const vault = createVault({
       stores,
       cipher: plan.wrap('cipher', await createLocalCodeCipher({ keyFile })),
+      webhookSecrets: plan.wrap('webhookSecrets', await createLocalWebhookSecretCipher({ keyFile })),
       issuer: plan.wrap('issuer', new HttpIssuer({ mode: 'local' })),
       clock: plan.wrap('clock', clock, false),
       ids: ulidIdGenerator,

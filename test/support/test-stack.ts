@@ -22,6 +22,8 @@ export interface TestStack extends LocalStack {
   readonly clock: TestClock;
   /** Every log line the stack wrote (JSON strings): the leak tests scan them. */
   readonly logs: string[];
+  /** The local key file: a test opens stored webhook secrets with it as the dispatcher does. */
+  readonly localKeyFile: string;
   request(
     method: string,
     path: string,
@@ -116,6 +118,7 @@ export async function startTestStack(
   };
   return {
     ...stack,
+    localKeyFile: config.localKeyFile,
     clock,
     logs,
     request,

@@ -1,11 +1,14 @@
+import { randomBytes } from 'node:crypto';
 import { DynamoWebhookDeliveryStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-delivery-store.js';
 import { DynamoWebhookEndpointStore } from '../../shared/adapters/dynamodb/dynamodb-webhook-endpoint-store.js';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import type { TableContext } from '../../shared/adapters/dynamodb/table-context.js';
+import { LocalWebhookSecretCipher } from '../../shared/adapters/local-cipher/local-webhook-secret-cipher.js';
 import { InMemoryMetrics } from '../../shared/adapters/metrics/in-memory-metrics.js';
 import type { WebhookEndpoint } from '../../shared/domain/webhook-endpoint.js';
 import { defaultWebhookSettings, type WebhookSettings } from '../../shared/domain/webhook-settings.js';
 import type { Clock } from '../../shared/ports/clock.js';
+import type { WebhookSecretOpener } from '../../shared/ports/webhook-secret-cipher.js';
 import type { WebhookTransport } from '../../shared/ports/webhook-transport.js';
 import { WebhookDispatcher } from '../../shared/services/webhook-dispatcher.js';
 import { WebhookFanOut } from '../../shared/services/webhook-fan-out.js';
@@ -40,7 +43,7 @@ export async function storeEndpoint(
 export function webhookPipeline(
   ctx: TableContext,
   transport: WebhookTransport,
-  options: { clock?: Clock; settings?: Partial<WebhookSettings> } = {},
+  options: { clock?: Clock; settings?: Partial<WebhookSettings>; secrets?: WebhookSecretOpener } = {},
 ) {
   const deps = {
     endpoints: new DynamoWebhookEndpointStore(ctx),
@@ -50,7 +53,12 @@ export function webhookPipeline(
     metrics: new InMemoryMetrics(() => {}),
     settings: { ...defaultWebhookSettings, endpointCacheSeconds: 0, ...options.settings },
   };
-  return { fanOut: new WebhookFanOut(deps), dispatcher: new WebhookDispatcher({ ...deps, transport }) };
+  // Endpoints stored by `storeEndpoint` carry a clear secret (as before issue 20): nothing to open.
+  const secrets = options.secrets ?? new LocalWebhookSecretCipher({ encryptionKey: randomBytes(32) });
+  return {
+    fanOut: new WebhookFanOut(deps),
+    dispatcher: new WebhookDispatcher({ ...deps, transport, secrets }),
+  };
 }
 
 /**

@@ -29,8 +29,17 @@ const endpointSchema = z.object({
   description: z.optional(z.string()),
   eventTypes: z.array(z.enum([...webhookEventTypes, '*'])),
   status: z.enum(webhookEndpointStatuses),
+  // Sealed (issue 20) or, for an endpoint not changed since, clear: both are read.
   secrets: z.array(
-    z.object({ secret: z.string(), createdAt: z.string(), expiresAt: z.optional(z.string()) }),
+    z.union([
+      z.object({
+        sealed: z.string(),
+        last4: z.string(),
+        createdAt: z.string(),
+        expiresAt: z.optional(z.string()),
+      }),
+      z.object({ secret: z.string(), createdAt: z.string(), expiresAt: z.optional(z.string()) }),
+    ]),
   ),
   createdAt: z.string(),
   consecutiveFailures: z.number(),
@@ -40,8 +49,9 @@ const endpointSchema = z.object({
 
 /**
  * Webhook endpoints, one item each in the tenant's `#WHK` partition. The signing secrets are
- * stored as they are: the dispatcher must sign with them, and sealing them under the code key
- * would give it kms:Decrypt on codes (see docs/design.md "Webhooks").
+ * stored sealed under the webhook secret key of their own (the service seals them; this store
+ * keeps what it is given and still reads the clear secrets of items written before issue 20):
+ * see docs/design.md "Webhook signing secrets".
  */
 export class DynamoWebhookEndpointStore implements WebhookEndpointStore {
   constructor(private readonly ctx: TableContext) {}

@@ -1,29 +1,10 @@
 import { DecryptCommand, EncryptCommand, GenerateMacCommand, KMSClient } from '@aws-sdk/client-kms';
-import { CiphertextRejectedError, DependencyUnavailableError } from '../../domain/errors.js';
+import { DependencyUnavailableError } from '../../domain/errors.js';
 import type { CodeCipher, EncryptionContext, SealedSecret } from '../../ports/code-cipher.js';
 import { decodeSecret, encodeSecret } from '../secret-codec.js';
+import { KmsCalls, type KmsRetryOptions } from './kms-calls.js';
 
-/**
- * Faults worth another attempt. Request-rate limits surface as ThrottlingException; the others are
- * documented by KMS as transient. LimitExceededException is deliberately absent: in KMS it means a
- * resource quota (keys, grants, aliases) was hit, which no retry fixes.
- */
-const RETRYABLE = new Set([
-  'ThrottlingException',
-  'KMSInternalException',
-  'DependencyTimeoutException',
-  'KeyUnavailableException',
-]);
-/** The ciphertext does not open under this key and context: moved, tampered or from another key. */
-const REJECTED = new Set(['InvalidCiphertextException', 'IncorrectKeyException']);
-const MAX_DELAY_MS = 2_000;
-
-export interface KmsRetryOptions {
-  /** KMS attempts per operation, counting those the SDK already made. Default 3. */
-  readonly maxAttempts?: number;
-  /** Base of the full-jitter exponential backoff. Default 100 ms. */
-  readonly baseDelayMs?: number;
-}
+export type { KmsRetryOptions };
 
 export interface KmsCodeCipherOptions {
   readonly client: KMSClient;
@@ -38,28 +19,23 @@ export interface KmsCodeCipherOptions {
  * `CodeCipher` on AWS KMS: Encrypt/Decrypt bound to `{ tenantId, cardId }` as encryption context,
  * GenerateMac (HMAC_SHA_256) for fingerprints.
  *
- * Retries: the SDK's standard strategy already retries throttling and 5xx with backoff, and records
- * how many attempts it made in `$metadata.attempts`. The adapter adds its own bounded loop only up to
- * the same total budget, so throttling is still retried when the injected client does not retry
- * (maxAttempts 1, a stubbed `send`) while retries never multiply on a default client.
+ * Retries and error mapping: `KmsCalls` (kms-calls.ts), shared with the webhook secret cipher.
  */
 export class KmsCodeCipher implements CodeCipher {
   readonly #client: KMSClient;
   readonly #codeKeyId: string;
   readonly #fingerprintKeyId: string | undefined;
-  readonly #maxAttempts: number;
-  readonly #baseDelayMs: number;
+  readonly #kms: KmsCalls;
 
   constructor({ client, codeKeyId, fingerprintKeyId, retry = {} }: KmsCodeCipherOptions) {
     this.#client = client;
     this.#codeKeyId = codeKeyId;
     this.#fingerprintKeyId = fingerprintKeyId;
-    this.#maxAttempts = Math.max(1, retry.maxAttempts ?? 3);
-    this.#baseDelayMs = Math.max(0, retry.baseDelayMs ?? 100);
+    this.#kms = new KmsCalls(retry);
   }
 
   async encrypt(secret: SealedSecret, context: EncryptionContext): Promise<string> {
-    const { CiphertextBlob } = await this.#send('Encrypt', () =>
+    const { CiphertextBlob } = await this.#kms.send('Encrypt', () =>
       this.#client.send(
         new EncryptCommand({
           KeyId: this.#codeKeyId,
@@ -73,7 +49,7 @@ export class KmsCodeCipher implements CodeCipher {
   }
 
   async decrypt(ciphertext: string, context: EncryptionContext): Promise<SealedSecret> {
-    const { Plaintext } = await this.#send('Decrypt', () =>
+    const { Plaintext } = await this.#kms.send('Decrypt', () =>
       this.#client.send(
         new DecryptCommand({
           KeyId: this.#codeKeyId,
@@ -89,7 +65,7 @@ export class KmsCodeCipher implements CodeCipher {
   async fingerprint(normalizedCode: string): Promise<string> {
     const keyId = this.#fingerprintKeyId;
     if (keyId === undefined) throw new DependencyUnavailableError('this function has no fingerprint key');
-    const { Mac } = await this.#send('GenerateMac', () =>
+    const { Mac } = await this.#kms.send('GenerateMac', () =>
       this.#client.send(
         new GenerateMacCommand({
           KeyId: keyId,
@@ -100,30 +76,6 @@ export class KmsCodeCipher implements CodeCipher {
     );
     if (!Mac) throw new DependencyUnavailableError('KMS GenerateMac returned no MAC');
     return Buffer.from(Mac).toString('hex');
-  }
-
-  async #send<T>(operation: string, call: () => Promise<T>): Promise<T> {
-    let attempts = 0;
-    for (let retry = 0; ; retry++) {
-      try {
-        return await call();
-      } catch (error) {
-        const name = error instanceof Error ? error.name : 'UnknownError';
-        attempts += sdkAttempts(error);
-        if (REJECTED.has(name)) {
-          throw new CiphertextRejectedError(
-            `KMS ${operation} rejected the ciphertext (${name})`,
-            {},
-            { cause: error },
-          );
-        }
-        if (!RETRYABLE.has(name) || attempts >= this.#maxAttempts) {
-          throw new DependencyUnavailableError(`KMS ${operation} failed (${name})`, {}, { cause: error });
-        }
-        const delay = Math.random() * Math.min(MAX_DELAY_MS, this.#baseDelayMs * 2 ** retry);
-        await new Promise((resolve) => setTimeout(resolve, delay));
-      }
-    }
   }
 }
 
@@ -149,9 +101,4 @@ export function createKmsCodeCipher(options: {
 /** A fresh object so no extra property of the caller's context ever reaches KMS. */
 function kmsContext({ tenantId, cardId }: EncryptionContext): Record<string, string> {
   return { tenantId, cardId };
-}
-
-function sdkAttempts(error: unknown): number {
-  const attempts = (error as { $metadata?: { attempts?: number } } | undefined)?.$metadata?.attempts;
-  return typeof attempts === 'number' && attempts > 0 ? attempts : 1;
 }

@@ -1,15 +1,11 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { CiphertextRejectedError } from '../../domain/errors.js';
 import type { CodeCipher, EncryptionContext, SealedSecret } from '../../ports/code-cipher.js';
 import { decodeSecret, encodeSecret } from '../secret-codec.js';
+import { openAesGcm, sealAesGcm } from './aes-gcm-envelope.js';
 
-const VERSION = 1;
 const KEY_BYTES = 32;
-const IV_BYTES = 12;
-const TAG_BYTES = 16;
-const HEADER_BYTES = 1 + IV_BYTES + TAG_BYTES;
 
 /** Two independent 32-byte keys, so a leaked fingerprint key never opens a ciphertext. */
 export interface LocalCipherKeys {
@@ -19,8 +15,8 @@ export interface LocalCipherKeys {
 
 /**
  * `CodeCipher` for the local stack and tests: AES-256-GCM with `{ tenantId, cardId }` as AAD, the
- * same binding KMS gives with an encryption context, and HMAC-SHA-256 fingerprints. Output is base64
- * of `version (1 byte) | iv (12) | tag (16) | ciphertext`.
+ * same binding KMS gives with an encryption context (aes-gcm-envelope.ts), and HMAC-SHA-256
+ * fingerprints.
  */
 export class LocalCodeCipher implements CodeCipher {
   readonly #keys: LocalCipherKeys;
@@ -33,33 +29,11 @@ export class LocalCodeCipher implements CodeCipher {
   }
 
   async encrypt(secret: SealedSecret, context: EncryptionContext): Promise<string> {
-    const iv = randomBytes(IV_BYTES);
-    const cipher = createCipheriv('aes-256-gcm', this.#keys.encryptionKey, iv, { authTagLength: TAG_BYTES });
-    cipher.setAAD(aad(context));
-    const body = Buffer.concat([cipher.update(encodeSecret(secret)), cipher.final()]);
-    return Buffer.concat([Buffer.of(VERSION), iv, cipher.getAuthTag(), body]).toString('base64');
+    return sealAesGcm(this.#keys.encryptionKey, encodeSecret(secret), aad(context));
   }
 
   async decrypt(ciphertext: string, context: EncryptionContext): Promise<SealedSecret> {
-    const envelope = Buffer.from(ciphertext, 'base64');
-    if (envelope.length <= HEADER_BYTES || envelope[0] !== VERSION) {
-      throw new CiphertextRejectedError('Ciphertext is not a version 1 local envelope');
-    }
-    const iv = envelope.subarray(1, 1 + IV_BYTES);
-    const tag = envelope.subarray(1 + IV_BYTES, HEADER_BYTES);
-    // authTagLength pins the tag size, so a truncated tag cannot weaken the check.
-    const decipher = createDecipheriv('aes-256-gcm', this.#keys.encryptionKey, iv, {
-      authTagLength: TAG_BYTES,
-    });
-    decipher.setAAD(aad(context));
-    decipher.setAuthTag(tag);
-    let plaintext: Buffer;
-    try {
-      plaintext = Buffer.concat([decipher.update(envelope.subarray(HEADER_BYTES)), decipher.final()]);
-    } catch (cause) {
-      throw new CiphertextRejectedError('Ciphertext did not open under this context', {}, { cause });
-    }
-    return decodeSecret(plaintext);
+    return decodeSecret(openAesGcm(this.#keys.encryptionKey, ciphertext, aad(context)));
   }
 
   async fingerprint(normalizedCode: string): Promise<string> {

@@ -1,4 +1,4 @@
-import { type WebhookEndpoint, webhookEndpointStatuses } from '../../domain/webhook-endpoint.js';
+import { last4Of, type WebhookEndpoint, webhookEndpointStatuses } from '../../domain/webhook-endpoint.js';
 import { webhookEventTypes } from '../../domain/webhook-event.js';
 import { timestamp } from '../schemas.js';
 import * as z from '../zod.js';
@@ -54,7 +54,7 @@ export function webhookEndpointView(e: WebhookEndpoint): z.infer<typeof WebhookE
     status: e.status,
     ...(e.disabledReason !== undefined ? { disabledReason: e.disabledReason } : {}),
     secrets: e.secrets.map((s) => ({
-      last4: s.secret.slice(-4),
+      last4: last4Of(s),
       createdAt: s.createdAt,
       ...(s.expiresAt !== undefined ? { expiresAt: s.expiresAt } : {}),
     })),
