@@ -1,10 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
 import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
+import { normalizeCode } from '../../shared/domain/brand.js';
+import type { IssuerAnswerKey } from '../../shared/domain/issuer-answer.js';
 import { verifyAnswerSignature } from '../../shared/evidence/issuer-answer-signature.js';
 import { verifyEvidence } from '../../shared/evidence/verify-evidence.js';
-import { codeOfCard, redeemAtTime, report, storedReport } from '../support/fraud-helpers.js';
-import { aListing, anOrder, depositFresh, pay, reveal } from '../support/scenario.js';
+import { DEMO_GIFT_BRAND, demoBrand } from '../../shared/issuer-sim/demo-brands.js';
+import { SimSigner } from '../../shared/issuer-sim/sim-signer.js';
+import {
+  codeOfCard,
+  expectProblem,
+  orderOf,
+  redeemAtTime,
+  report,
+  storedReport,
+} from '../support/fraud-helpers.js';
+import { aListing, anOrder, aPaidOrder, depositFresh, mintCode, pay, reveal } from '../support/scenario.js';
 import { useTestStack } from '../support/test-stack.js';
 
 const stack = useTestStack();
@@ -54,5 +65,34 @@ describe('signed issuer answers, kept as evidence (issue 21, item 3)', () => {
     expect(await verifyEvidence(res.body, keys)).toMatchObject({ ok: true });
     // No code in any kept answer.
     expect(res.text).not.toContain(codeOfCard(cards, cardId).replace(/-/g, ''));
+  });
+
+  it('takes an answer signed by another key as a misbehaving issuer: deposit pending, reveal refused', async () => {
+    const s = stack.current;
+    const sale = await aPaidOrder(s);
+    const answerKey = (await (await fetch(`${s.issuerUrl}/_sim/answer-key`)).json()) as IssuerAnswerKey;
+    // The brand now expects another issuer key than the one the simulator signs with.
+    const otherKey = new SimSigner().publicKey;
+    await s.vault.tenants.registerBrand(
+      demoBrand(DEMO_GIFT_BRAND, s.issuerUrl, undefined, otherKey),
+      'local',
+    );
+    try {
+      const listing = await aListing(s);
+      const { code } = await mintCode(s);
+      const deposited = await s.post(`/v1/listings/${listing.listingId}/cards`, { cards: [{ code }] });
+      expect(deposited.status, deposited.text).toBe(200);
+      expect(deposited.body.results[0].outcome).toBe('pending');
+      // best-effort would reveal past an unreachable issuer; a badly signed answer stops it.
+      const refused = await reveal(s, sale.orderId, sale.buyerId);
+      expectProblem(refused, 503, 'dependency-unavailable');
+      expect((await orderOf(s, sale.orderId)).state).toBe('paid');
+      expect(s.logs.join('\n')).not.toContain(normalizeCode(code));
+    } finally {
+      await s.vault.tenants.registerBrand(
+        demoBrand(DEMO_GIFT_BRAND, s.issuerUrl, undefined, answerKey),
+        'local',
+      );
+    }
   });
 });
