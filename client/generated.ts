@@ -558,6 +558,23 @@ export type IssuerCheck = {
   lastUsedAt?: string;
   redeemedAt?: string;
   reportId?: string;
+  signature?: IssuerAnswerSignature;
+};
+
+export type IssuerAnswerSignature = {
+  /** The issuer's public JWK (Ed25519 or P-256) that verified the answer. */
+  key: {
+    kty: "OKP" | "EC";
+    crv: "Ed25519" | "P-256";
+    x: string;
+    y?: string;
+  };
+  /** The vault's request id, signed with the body. */
+  requestId: string;
+  /** The answer body exactly as the issuer sent it. */
+  body: string;
+  /** base64url, over `card-vault-answer/1` LF requestId LF body (EdDSA, or ES256 as r || s). */
+  signature: string;
 };
 
 export type EvidenceKeys = {

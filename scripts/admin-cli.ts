@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { OUTPUTS, stackName } from '../infra/names.js';
 import { readStackOutput } from '../shared/adapters/aws/stack-outputs.js';
@@ -8,7 +9,9 @@ import { ulidIdGenerator } from '../shared/adapters/ids/ulid-id-generator.js';
 import { createLogger } from '../shared/adapters/logging/json-logger.js';
 import { loadSettings } from '../shared/config/config.js';
 import { loadAdminConfig } from '../shared/config/tool-config.js';
+import { ValidationError } from '../shared/domain/errors.js';
 import { OPERATOR_OUTCOMES, type OperatorOutcome } from '../shared/domain/escalation.js';
+import type { IssuerAnswerKey } from '../shared/domain/issuer-answer.js';
 import type { IssuerAuth } from '../shared/domain/issuer-auth.js';
 import { type ReviewOutcome, reviewOutcomes } from '../shared/domain/seller-standing.js';
 import { defaultSettings } from '../shared/domain/vault-settings.js';
@@ -25,6 +28,7 @@ const USAGE = `Usage:
   npm run tenant -- rate-limit <tenantId> (--rate <per second> --burst <requests> | --default) [--stage <stage> | --table <name>]
   npm run brand -- put <brand> --issuer-url <url> --code-pattern <regex> [--pin-pattern <regex>]
       [--auth none | --auth hmac --key-id <id> --secret <ARN or name> | --auth bearer --secret <ARN or name>]
+      [--answer-key <JWK or JWK file> [--answer-key <next JWK>]] [--require-signed-answers]
       [--stage <stage> | --table <name>]
   npm run escalation -- list <tenantId> [--stage <stage> | --table <name>]
   npm run escalation -- settle <tenantId> <reportId> <refund|refund_without_penalty|reject> --note <text> --by <operator> [--stage <stage> | --table <name>]
@@ -56,6 +60,8 @@ async function main(argv: string[]): Promise<void> {
       auth: { type: 'string' },
       'key-id': { type: 'string' },
       secret: { type: 'string' },
+      'answer-key': { type: 'string', multiple: true },
+      'require-signed-answers': { type: 'boolean' },
       note: { type: 'string' },
       by: { type: 'string' },
       rate: { type: 'string' },
@@ -107,11 +113,20 @@ async function main(argv: string[]): Promise<void> {
           codePattern,
           ...(values['pin-pattern'] ? { pinPattern: values['pin-pattern'] } : {}),
           ...(values.auth !== undefined && { auth: issuerAuth(values) }),
+          // Checked by registerBrand: a public Ed25519 or P-256 JWK each, never a private one.
+          ...(values['answer-key'] !== undefined && {
+            answerKeys: (await Promise.all(values['answer-key'].map(readJwk))) as IssuerAnswerKey[],
+          }),
+          ...(values['require-signed-answers'] && { requireSignedAnswers: true }),
           createdAt: systemClock.now().toISOString(),
         },
         aws ? 'aws' : 'local',
       );
       console.log(`brand ${name} -> ${stored.issuerUrl} registered in table ${tableName}`);
+      if (stored.answerKeys !== undefined) {
+        const required = stored.requireSignedAnswers ? 'required' : 'checked when present';
+        console.log(`answers signed by ${stored.answerKeys.length} key(s): ${required}`);
+      }
     } else if (resource === 'escalation') {
       await requireTenant(
         deps.stores,
@@ -191,6 +206,16 @@ function issuerAuth(values: { auth?: string; 'key-id'?: string; secret?: string 
   if (kind === 'bearer' && secretRef !== undefined && keyId === undefined) return { kind, secretRef };
   if (kind === 'hmac' && secretRef !== undefined && keyId !== undefined) return { kind, keyId, secretRef };
   throw new UsageError();
+}
+
+/** An answer key given inline (`{"kty":...}`) or as a file holding the JWK. */
+async function readJwk(value: string): Promise<unknown> {
+  const text = value.trimStart().startsWith('{') ? value : await readFile(value, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ValidationError('--answer-key must be a JWK, or a file holding one', { field: 'answerKeys' });
+  }
 }
 
 /**

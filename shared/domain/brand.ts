@@ -1,4 +1,5 @@
 import { ValidationError } from './errors.js';
+import type { IssuerAnswerKey } from './issuer-answer.js';
 import type { IssuerAuth } from './issuer-auth.js';
 
 /** A card brand the deployment accepts, and which issuer checks its codes. */
@@ -11,6 +12,10 @@ export interface Brand {
   readonly pinPattern?: string;
   /** How the vault authenticates to the issuer; absent means `none` (local stack only). */
   readonly auth?: IssuerAuth;
+  /** The issuer's public keys for signed answers (one, or two during a rotation). */
+  readonly answerKeys?: readonly IssuerAnswerKey[];
+  /** An answer without a valid signature by one of `answerKeys` is a misbehaving issuer's. */
+  readonly requireSignedAnswers?: boolean;
   readonly createdAt: string;
 }
 

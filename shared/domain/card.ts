@@ -1,5 +1,6 @@
 import type { DepositReason } from './deposit-outcome.js';
 import { InvalidStateError } from './errors.js';
+import type { AnswerSignature } from './issuer-answer.js';
 import type { RecordedIssuerState } from './issuer-check.js';
 import type { Money } from './money.js';
 
@@ -20,6 +21,8 @@ export interface CardValidation {
   readonly balance?: Money;
   readonly redeemedAt?: string;
   readonly checkedAt: string;
+  /** The issuer's signature over its answer, when its brand signs answers: proof of the above. */
+  readonly answerSignature?: AnswerSignature;
 }
 
 export interface Card {

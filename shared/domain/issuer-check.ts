@@ -1,3 +1,4 @@
+import type { AnswerSignature } from './issuer-answer.js';
 import type { Money } from './money.js';
 
 /** What an issuer can say about one code (docs/design.md "Issuer protocol"). */
@@ -22,6 +23,8 @@ export interface IssuerCheck {
   readonly redeemedAt?: string;
   /** The latest spend or redemption, when the issuer says: dates a balance that fell after the reveal. */
   readonly lastUsedAt?: string;
+  /** The issuer's signature over this answer, verified, when its brand has an answer key. */
+  readonly signature?: AnswerSignature;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { CardState } from './card.js';
 import { InvalidStateError } from './errors.js';
+import type { AnswerSignature } from './issuer-answer.js';
 import type { RecordedIssuerState } from './issuer-check.js';
 import type { Money } from './money.js';
 import { assertOrderTransition, type Order, type OrderCard, type OrderState } from './order.js';
@@ -120,6 +121,7 @@ export interface RevealCheck {
   readonly cardId: string;
   readonly issuerState: RecordedIssuerState;
   readonly balance?: Money;
+  readonly signature?: AnswerSignature;
 }
 
 /** The order's cards with the re-check's evidence; a card the re-check did not reach keeps none. */
@@ -131,6 +133,7 @@ export function withRevealEvidence(order: Order, checks: readonly RevealCheck[])
       ...c,
       issuerStateAtReveal: check.issuerState,
       ...(check.balance ? { balanceAtReveal: check.balance } : {}),
+      ...(check.signature ? { answerSignatureAtReveal: check.signature } : {}),
     };
   });
 }

@@ -1,4 +1,5 @@
 import { InvalidStateError } from './errors.js';
+import type { AnswerSignature } from './issuer-answer.js';
 import type { RecordedIssuerState } from './issuer-check.js';
 import type { Money } from './money.js';
 
@@ -32,6 +33,8 @@ export interface OrderCard {
   readonly issuerStateAtReveal?: RecordedIssuerState;
   /** The balance the issuer gave at that re-check, if it gave one: a report compares against it. */
   readonly balanceAtReveal?: Money;
+  /** The issuer's signature over that re-check's answer, when its brand signs answers. */
+  readonly answerSignatureAtReveal?: AnswerSignature;
 }
 
 /** Why a payment could not be applied to its order. */

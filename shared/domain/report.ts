@@ -1,4 +1,5 @@
 import type { Escalation, SettlementOutcome } from './escalation.js';
+import type { AnswerSignature } from './issuer-answer.js';
 import type { RecordedIssuerState } from './issuer-check.js';
 import type { Money } from './money.js';
 import type { ReportDecision } from './report-decision.js';
@@ -13,6 +14,8 @@ export interface ReportEvidence {
   readonly revealedAt: string;
   readonly checkedAt: string;
   readonly rationale: string;
+  /** The issuer's signature over the answer this rests on, when its brand signs answers. */
+  readonly answerSignature?: AnswerSignature;
 }
 
 /** `open` while an escalation waits for the issuer, an operator or its deadline; `closed` once decided. */

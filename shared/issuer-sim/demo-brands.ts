@@ -1,5 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Brand } from '../domain/brand.js';
+import type { IssuerAnswerKey } from '../domain/issuer-answer.js';
 
 /** How the simulated issuer formats one brand's codes. */
 export interface DemoBrandFormat {
@@ -36,8 +37,11 @@ export function demoBrand(
   format: DemoBrandFormat,
   issuerUrl: string,
   createdAt: string = new Date().toISOString(),
+  /** The simulator's answer key: the brand then requires every answer signed by it. */
+  answerKey?: IssuerAnswerKey,
 ): Brand {
   return {
+    ...(answerKey !== undefined && { answerKeys: [answerKey], requireSignedAnswers: true }),
     brand: format.brand,
     issuerUrl,
     codePattern: format.codePattern,

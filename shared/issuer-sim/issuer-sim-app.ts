@@ -7,6 +7,8 @@ import { DEMO_BRANDS, mintCode, mintPin } from './demo-brands.js';
 import { authFailure, type SimAuth } from './sim-auth.js';
 import { answerFor, redeem, type SimCard, spend } from './sim-card.js';
 import { problemResponse, readBody, SimProblem } from './sim-http.js';
+import { type SimBrokenMode, sandboxAnswer, simBrokenModes } from './sim-sandbox.js';
+import { SimSigner } from './sim-signer.js';
 
 /** How many of the latest checks `/_sim/checks` lists (request id and purpose). */
 const RECENT_CHECKS = 100;
@@ -15,6 +17,10 @@ const RECENT_CHECKS = 100;
 export interface IssuerSimOptions {
   /** Stamps redemptions; inject one to control `redeemedAt` in tests. */
   readonly clock?: Clock;
+  /** Signs every answer to `/check`; a fresh Ed25519 key when absent (`/_sim/answer-key` shows it). */
+  readonly signer?: SimSigner;
+  /** Sandbox faults to play from the start (also `POST /_sim/broken`); none by default. */
+  readonly broken?: readonly SimBrokenMode[];
 }
 
 const code = z.string().min(1).max(64);
@@ -34,6 +40,7 @@ const setBalanceBody = z.object({ code, amount: z.int().nonnegative() });
 const spendAtBody = z.object({ code, amount: z.int().positive(), at: z.iso.datetime({ offset: true }) });
 const redeemAtBody = z.object({ code, redeemedAt: z.iso.datetime({ offset: true }) });
 const outageBody = z.object({ down: z.boolean() });
+const brokenBody = z.object({ modes: z.array(z.enum(simBrokenModes)) });
 const authBody = z.object({
   brand,
   hmac: z.object({ keyId: z.string().min(1).max(64), secret: z.string().min(1).max(4096) }).optional(),
@@ -47,6 +54,20 @@ const authBody = z.object({
  */
 export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
   const clock = options.clock ?? systemClock;
+  const signer = options.signer ?? new SimSigner();
+  /** A 200 answer, signed over its exact bytes and the vault's request id. */
+  // `forge`: signed over other bytes than sent, as a tampered answer would be (the sandbox's bad signature).
+  const signed = (answer: object, requestId: string | undefined, forge = false): Response => {
+    const body = JSON.stringify(answer);
+    const signedBody = forge ? JSON.stringify({ ...answer, state: 'redeemed' }) : body;
+    return new Response(body, {
+      headers: {
+        'content-type': 'application/json',
+        'card-vault-answer-signature': signer.header(requestId ?? '', signedBody),
+      },
+    });
+  };
+  let broken = new Set<SimBrokenMode>(options.broken ?? []);
   const cards = new Map<string, SimCard>();
   let down = false;
   // Every /check received, answered or not: tests count what reached the issuer.
@@ -84,6 +105,14 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
       ...(input.purpose !== undefined && { purpose: input.purpose }),
     });
     if (recent.length > RECENT_CHECKS) recent.shift();
+    const sandbox = await sandboxAnswer(normalizeCode(input.code), broken);
+    if (sandbox?.kind === 'status') {
+      return new Response(null, {
+        status: sandbox.status,
+        ...(sandbox.headers && { headers: sandbox.headers }),
+      });
+    }
+    if (sandbox !== undefined) return signed(sandbox.body, input.requestId, sandbox.forgeSignature);
     const card = cards.get(normalizeCode(input.code));
     // A real issuer does not tell a wrong brand or PIN apart from an unknown code.
     if (
@@ -91,10 +120,13 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
       card.brand !== input.brand ||
       (card.pin !== undefined && card.pin !== input.pin)
     ) {
-      return c.json({ state: 'invalid' });
+      return signed({ state: 'invalid' }, input.requestId);
     }
-    return c.json(answerFor(card));
+    return signed(answerFor(card), input.requestId);
   });
+
+  // The public key that verifies this simulator's answers, to register with a brand.
+  app.get('/_sim/answer-key', (c) => c.json(signer.publicKey));
 
   app.post('/cards', async (c) => {
     const input = await readBody(c, mintBody);
@@ -194,6 +226,12 @@ export function createIssuerSimApp(options: IssuerSimOptions = {}): Hono {
         ...(input.bearer && { bearer: input.bearer }),
       });
     return c.json({ brand: input.brand, hmac: input.hmac !== undefined, bearer: input.bearer !== undefined });
+  });
+
+  // Sandbox faults for the conformance kit's own tests: `{ modes: [] }` plays it straight again.
+  app.post('/_sim/broken', async (c) => {
+    broken = new Set((await readBody(c, brokenBody)).modes);
+    return c.json({ modes: [...broken] });
   });
 
   app.post('/_sim/outage', async (c) => {

@@ -1,7 +1,9 @@
 import type { Server } from 'node:http';
 import { serve } from '@hono/node-server';
+import type { IssuerAnswerKey } from '../domain/issuer-answer.js';
 import type { Clock } from '../ports/clock.js';
-import { createIssuerSimApp } from './issuer-sim-app.js';
+import { createIssuerSimApp, type IssuerSimOptions } from './issuer-sim-app.js';
+import { SimSigner } from './sim-signer.js';
 
 /** Options for {@link startIssuerSim}. */
 export interface StartIssuerSimOptions {
@@ -10,6 +12,10 @@ export interface StartIssuerSimOptions {
   /** Interface to bind. Default 127.0.0.1: the simulator is for this machine only. */
   readonly hostname?: string;
   readonly clock?: Clock;
+  /** Signs the answers; a fresh Ed25519 key when absent. */
+  readonly signer?: SimSigner;
+  /** Sandbox faults to play (docs/issuer-protocol.md "Sandbox"), for the conformance kit's own tests. */
+  readonly broken?: IssuerSimOptions['broken'];
 }
 
 /** A running simulator. */
@@ -17,6 +23,8 @@ export interface IssuerSimServer {
   /** Base URL to use as a brand's `issuerUrl`, without a trailing slash. */
   readonly url: string;
   readonly port: number;
+  /** The public key that verifies its answers: register it as the brand's answer key. */
+  readonly answerKey: IssuerAnswerKey;
   /** Stops listening and drops open keep-alive connections, so tests end promptly. */
   close(): Promise<void>;
 }
@@ -27,7 +35,12 @@ export interface IssuerSimServer {
  */
 export function startIssuerSim(options: StartIssuerSimOptions): Promise<IssuerSimServer> {
   const hostname = options.hostname ?? '127.0.0.1';
-  const app = createIssuerSimApp(options.clock === undefined ? {} : { clock: options.clock });
+  const signer = options.signer ?? new SimSigner();
+  const app = createIssuerSimApp({
+    signer,
+    ...(options.clock !== undefined && { clock: options.clock }),
+    ...(options.broken !== undefined && { broken: options.broken }),
+  });
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       const message =
@@ -39,7 +52,12 @@ export function startIssuerSim(options: StartIssuerSimOptions): Promise<IssuerSi
     // serve() returns a node:http Server: no createServer or TLS options are passed.
     const server = serve({ fetch: app.fetch, port: options.port, hostname }, (info) => {
       server.off('error', onError);
-      resolve({ url: baseUrl(hostname, info.port), port: info.port, close: () => closeServer(server) });
+      resolve({
+        url: baseUrl(hostname, info.port),
+        port: info.port,
+        answerKey: signer.publicKey,
+        close: () => closeServer(server),
+      });
     }) as Server;
     // listen() reports failures asynchronously, so this is attached in time.
     server.once('error', onError);

@@ -195,7 +195,10 @@ export async function startLocalStack(
       }),
     });
     for (const format of DEMO_BRANDS)
-      await vault.tenants.registerBrand(demoBrand(format, issuerSim.url), 'local');
+      await vault.tenants.registerBrand(
+        demoBrand(format, issuerSim.url, undefined, issuerSim.answerKey),
+        'local',
+      );
     const devApiKey = await seedDevTenant(vault, config, join(dataDir, 'dev-api-key'));
     // The operator CLI (`npm run seller`, `npm run escalation`) takes the tenant by id.
     const devTenantId = await vault.tenants.authenticate(devApiKey);

@@ -251,6 +251,7 @@ export class DepositService {
       ...(answer.balance ? { balance: answer.balance } : {}),
       ...(answer.redeemedAt ? { redeemedAt: answer.redeemedAt } : {}),
       checkedAt,
+      ...(answer.signature ? { answerSignature: answer.signature } : {}),
     };
   }
 }

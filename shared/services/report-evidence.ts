@@ -85,6 +85,7 @@ export function evidenceOf(
     revealedAt,
     checkedAt: now.toISOString(),
     rationale,
+    ...(issuer?.signature ? { answerSignature: issuer.signature } : {}),
   };
 }
 

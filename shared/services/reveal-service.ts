@@ -211,6 +211,7 @@ export class RevealService {
           cardId,
           issuerState: check.state,
           ...(check.balance ? { balance: check.balance } : {}),
+          ...(check.signature ? { signature: check.signature } : {}),
           dead,
         };
       } catch (error) {

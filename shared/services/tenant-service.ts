@@ -2,6 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { type ApiKeyRecord, type ApiPrincipal, apiScopes } from '../domain/api-key.js';
 import { assertValidPatterns, type Brand } from '../domain/brand.js';
 import { UnauthorizedError, ValidationError } from '../domain/errors.js';
+import { checkAnswerSigning } from '../domain/issuer-answer.js';
 import { checkIssuerAuth } from '../domain/issuer-auth.js';
 import { checkIssuerUrl, type IssuerUrlMode } from '../domain/issuer-url.js';
 import type { RatePolicy } from '../domain/rate-limit.js';
@@ -60,10 +61,16 @@ export class TenantService {
     // A bad pattern fails here, as a validation problem, not at the first deposit as a 500; and a
     // non-ASCII one is refused, since codes are normalised (NFKC, letters and digits) before matching.
     assertValidPatterns(brand);
-    const stored = {
-      ...brand,
+    const { answerKeys, requireSignedAnswers, ...rest } = brand;
+    const stored: Brand = {
+      ...rest,
       issuerUrl: checkIssuerUrl(brand.issuerUrl, mode),
       auth: checkIssuerAuth(brand.auth, mode),
+      // Keys reduced to their public members; a private one or a wrong curve is refused here.
+      ...checkAnswerSigning({
+        ...(answerKeys !== undefined && { answerKeys }),
+        ...(requireSignedAnswers !== undefined && { requireSignedAnswers }),
+      }),
     };
     await this.deps.stores.tenants.putBrand(stored);
     return stored;

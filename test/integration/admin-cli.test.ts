@@ -1,3 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, inject, it } from 'vitest';
 import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stores.js';
 import { runAdminCli } from '../support/admin-cli.js';
@@ -91,5 +95,36 @@ describe('the operator CLI on DynamoDB Local', () => {
     expect(halfAuth.stderr).toContain('--auth hmac --key-id <id> --secret <ARN or name>');
     expect(withAuth.status, withAuth.stderr).toBe(0);
     expect(local.stdout).toContain('brand cli-brand -> http://127.0.0.1:3001 registered');
+  }, 90_000);
+
+  it('registers the issuer answer keys and requireSignedAnswers, refusing a private key or a requirement without a key', async () => {
+    const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+    const dir = await mkdtemp(join(tmpdir(), 'answer-key-'));
+    const file = join(dir, 'issuer.jwk');
+    await writeFile(file, JSON.stringify(publicKey.export({ format: 'jwk' })));
+    const secretD = String(privateKey.export({ format: 'jwk' }).d);
+    const put = (name: string, ...args: string[]) =>
+      cli(
+        'brand',
+        'put',
+        name,
+        '--code-pattern',
+        '[A-Z0-9]{16}',
+        '--issuer-url',
+        'http://127.0.0.1:3001',
+        ...args,
+      );
+    const [signed, privateOne, requiredAlone] = await Promise.all([
+      put('signed-brand', '--answer-key', file, '--require-signed-answers'),
+      put('private-brand', '--answer-key', JSON.stringify(privateKey.export({ format: 'jwk' }))),
+      put('lonely-brand', '--require-signed-answers'),
+    ]);
+    expect(signed.status, signed.stderr).toBe(0);
+    expect(signed.stdout).toContain('answers signed by 1 key(s): required');
+    expect(privateOne.status).toBe(1);
+    expect(privateOne.stderr).toContain('must be a public key');
+    expect(privateOne.stderr).not.toContain(secretD);
+    expect(requiredAlone.status).toBe(1);
+    expect(requiredAlone.stderr).toContain('requireSignedAnswers needs an answer key');
   }, 90_000);
 });

@@ -6,7 +6,7 @@ import { type Card, type CardValidation, cardStates } from '../../domain/card.js
 import type { Listing } from '../../domain/listing.js';
 import type { Tenant } from '../../domain/tenant.js';
 import type { FingerprintOwner } from '../../ports/catalog-store.js';
-import { entity, issuerState, money, optionalText, text } from './item-schema.js';
+import { answerKey, answerSignature, entity, issuerState, money, optionalText, text } from './item-schema.js';
 
 export const tenantSchema = entity<Tenant>()(
   z.object({
@@ -46,6 +46,8 @@ export const brandSchema = entity<Brand>()(
         z.object({ kind: z.literal('bearer'), secretRef: text }),
       ]),
     ),
+    answerKeys: z.optional(z.array(answerKey)),
+    requireSignedAnswers: z.optional(z.boolean()),
     createdAt: text,
   }),
 );
@@ -64,7 +66,13 @@ export const listingSchema = entity<Listing>()(
 );
 
 const cardValidation = entity<CardValidation>()(
-  z.object({ issuerState, balance: z.optional(money), redeemedAt: optionalText, checkedAt: text }),
+  z.object({
+    issuerState,
+    balance: z.optional(money),
+    redeemedAt: optionalText,
+    checkedAt: text,
+    answerSignature: z.optional(answerSignature),
+  }),
 );
 
 export const cardSchema = entity<Card>()(

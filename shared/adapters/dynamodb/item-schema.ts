@@ -12,6 +12,7 @@
  * domain's own `as const` vocabularies, so they cannot drift.
  */
 import * as z from 'zod/mini';
+import type { AnswerSignature, IssuerAnswerKey } from '../../domain/issuer-answer.js';
 import { recordedIssuerStates } from '../../domain/issuer-check.js';
 import type { Money } from '../../domain/money.js';
 import { refundDueReasons } from '../../domain/order.js';
@@ -36,3 +37,15 @@ export const issuerState = z.enum(recordedIssuerStates);
 export const money = entity<Money>()(z.object({ amount: z.int(), currency: text }));
 
 export const refundDueReason = z.enum(refundDueReasons);
+
+export const answerKey = entity<IssuerAnswerKey>()(
+  z.discriminatedUnion('kty', [
+    z.object({ kty: z.literal('OKP'), crv: z.literal('Ed25519'), x: text }),
+    z.object({ kty: z.literal('EC'), crv: z.literal('P-256'), x: text, y: text }),
+  ]),
+);
+
+/** An issuer's signed answer, kept with the check it proves (docs/issuer-protocol.md). */
+export const answerSignature = entity<AnswerSignature>()(
+  z.object({ key: answerKey, requestId: text, body: text, signature: text }),
+);

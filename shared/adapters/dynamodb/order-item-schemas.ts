@@ -11,7 +11,15 @@ import {
 import { actors, type OrderEvent } from '../../domain/order-event.js';
 import { trailTypes } from '../../domain/trail-type.js';
 import type { IdempotencyRecord, PaymentOutcome } from '../../ports/order-store.js';
-import { entity, issuerState, money, optionalText, refundDueReason, text } from './item-schema.js';
+import {
+  answerSignature,
+  entity,
+  issuerState,
+  money,
+  optionalText,
+  refundDueReason,
+  text,
+} from './item-schema.js';
 
 const refundDue = entity<RefundDue>()(
   z.object({ paymentRef: text, amount: money, reason: refundDueReason, recordedAt: text }),
@@ -24,6 +32,7 @@ const orderCard = entity<OrderCard>()(
     refunded: z.optional(z.boolean()),
     issuerStateAtReveal: z.optional(issuerState),
     balanceAtReveal: z.optional(money),
+    answerSignatureAtReveal: z.optional(answerSignature),
   }),
 );
 

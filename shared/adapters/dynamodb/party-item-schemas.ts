@@ -17,7 +17,7 @@ import {
   sellerStatuses,
   type UsedAfterRevealMark,
 } from '../../domain/seller-standing.js';
-import { entity, issuerState, money, optionalText, text } from './item-schema.js';
+import { answerSignature, entity, issuerState, money, optionalText, text } from './item-schema.js';
 
 const evidence = entity<ReportEvidence>()(
   z.object({
@@ -27,6 +27,7 @@ const evidence = entity<ReportEvidence>()(
     revealedAt: text,
     checkedAt: text,
     rationale: text,
+    answerSignature: z.optional(answerSignature),
   }),
 );
 

@@ -6,6 +6,11 @@ import { DependencyProtocolError, DependencyUnavailableError } from '../../domai
 import { type IssuerAuth, NO_ISSUER_AUTH } from '../../domain/issuer-auth.js';
 import { type IssuerCheck, type IssuerCheckPurpose, issuerStates } from '../../domain/issuer-check.js';
 import { checkIssuerUrl, type IssuerUrlMode } from '../../domain/issuer-url.js';
+import {
+  ANSWER_SIGNATURE_HEADER,
+  parseAnswerSignatureHeader,
+  verifyAnswerSignature,
+} from '../../evidence/issuer-answer-signature.js';
 import { type Clock, systemClock } from '../../ports/clock.js';
 import type { Issuer } from '../../ports/issuer.js';
 import type { IssuerSecrets } from '../../ports/issuer-secrets.js';
@@ -183,7 +188,9 @@ export class HttpIssuer implements Issuer {
         throw unavailable(brand, 'circuit open', failure?.cause, this.misbehaved.has(base));
       }
       const headers = authHeaders(auth, authSecret, body, Math.floor(this.nowMs() / 1000));
-      const outcome = await line.limit.run(() => this.attempt(`${base}/check`, body, requestId, headers));
+      const outcome = await line.limit.run(() =>
+        this.attempt(`${base}/check`, body, requestId, headers, brand),
+      );
       if (outcome.ok || outcome.issuerHealthy) line.breaker.onSuccess();
       else line.breaker.onFailure();
       if (outcome.ok) {
@@ -248,10 +255,12 @@ export class HttpIssuer implements Issuer {
     body: string,
     requestId: string,
     auth: Record<string, string>,
+    brand: Brand,
   ): Promise<Outcome> {
     let text: string;
     let status: number;
     let retryAfter: string | null = null;
+    let signature: string | null = null;
     try {
       const response = await this.fetch(url, {
         method: 'POST',
@@ -268,6 +277,7 @@ export class HttpIssuer implements Issuer {
       });
       status = response.status;
       retryAfter = response.headers.get('retry-after');
+      signature = response.headers.get(ANSWER_SIGNATURE_HEADER);
       // The body of an error answer is never read: it might echo the request, code included.
       if (!response.ok) await response.body?.cancel().catch(() => undefined);
       text = response.ok ? await response.text() : '';
@@ -299,11 +309,46 @@ export class HttpIssuer implements Issuer {
         misbehaving: true,
       };
     }
-    return parseAnswer(text);
+    const answer = parseAnswer(text, brand.answerKeys !== undefined);
+    if (!answer.ok) return answer;
+    return signedAnswer(answer.check, brand, { requestId, body: text, header: signature });
   }
 }
 
-function parseAnswer(text: string): Outcome {
+/**
+ * The answer with its verified signature kept, when the brand registered answer keys. A signature
+ * that does not verify is always refused (someone altered the answer or signed it with another
+ * key); a missing one only when the brand requires signed answers. Either is a misbehaving issuer,
+ * never evidence.
+ */
+async function signedAnswer(
+  check: IssuerCheck,
+  brand: Brand,
+  answer: { requestId: string; body: string; header: string | null },
+): Promise<Outcome> {
+  const keys = brand.answerKeys ?? [];
+  if (keys.length === 0) return { ok: true, check };
+  const signature = parseAnswerSignatureHeader(answer.header);
+  if (signature === undefined) {
+    if (brand.requireSignedAnswers !== true) return { ok: true, check };
+    return misbehaving('unsigned answer', new Error('the brand requires signed answers'));
+  }
+  for (const key of keys) {
+    const record = { key, requestId: answer.requestId, body: answer.body, signature };
+    if (await verifyAnswerSignature(record)) return { ok: true, check: { ...check, signature: record } };
+  }
+  return misbehaving('bad answer signature', new Error('no answer key of the brand verifies it'));
+}
+
+// A signed answer is kept as sent, to verify later: only the protocol's fields, so it can never
+// hold a code an issuer echoed, and small.
+const signedAnswerSchema = z.strictObject(answerSchema.shape);
+const MAX_SIGNED_ANSWER = 1024;
+
+function parseAnswer(text: string, signed: boolean): Outcome {
+  if (signed && text.length > MAX_SIGNED_ANSWER) {
+    return malformed(new Error(`a signed answer is over ${MAX_SIGNED_ANSWER} characters`));
+  }
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -311,7 +356,7 @@ function parseAnswer(text: string): Outcome {
     // JSON.parse quotes the text in its message: keep that out of the cause.
     return malformed(new Error('answer is not JSON'));
   }
-  const parsed = answerSchema.safeParse(json);
+  const parsed = (signed ? signedAnswerSchema : answerSchema).safeParse(json);
   if (!parsed.success) {
     const paths = parsed.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ');
     return malformed(new Error(`answer does not match the issuer protocol at: ${paths}`));
@@ -327,9 +372,13 @@ function parseAnswer(text: string): Outcome {
 }
 
 function malformed(cause: Error): Outcome {
+  return misbehaving('malformed answer', cause);
+}
+
+function misbehaving(detail: string, cause: Error): Outcome {
   return {
     ok: false,
-    detail: 'malformed answer',
+    detail,
     cause,
     retryable: false,
     issuerHealthy: false,

@@ -1,3 +1,4 @@
+import type { AnswerSignature } from '../../domain/issuer-answer.js';
 import { recordedIssuerStates } from '../../domain/issuer-check.js';
 import type { EvidenceFacts } from '../../services/evidence-service.js';
 import { MoneySchema, timestamp } from '../schemas.js';
@@ -6,6 +7,25 @@ import { EventSchema } from './events-view.js';
 import { moneyView } from './money-view.js';
 import { OrderSchema, orderView } from './order-view.js';
 import { ReportSchema, reportView } from './report-view.js';
+
+/** An issuer's signed answer as kept: verifiable from these fields alone (docs/issuer-protocol.md). */
+const AnswerSignatureSchema = z
+  .object({
+    key: z
+      .object({
+        kty: z.enum(['OKP', 'EC']),
+        crv: z.enum(['Ed25519', 'P-256']),
+        x: z.string(),
+        y: z.string().optional(),
+      })
+      .openapi({ description: "The issuer's public JWK (Ed25519 or P-256) that verified the answer." }),
+    requestId: z.string().openapi({ description: "The vault's request id, signed with the body." }),
+    body: z.string().openapi({ description: 'The answer body exactly as the issuer sent it.' }),
+    signature: z.string().openapi({
+      description: 'base64url, over `card-vault-answer/1` LF requestId LF body (EdDSA, or ES256 as r || s).',
+    }),
+  })
+  .openapi('IssuerAnswerSignature');
 
 /** What the issuer said about one card, and when: at the re-check before reveal, or for a report. */
 const IssuerCheckSchema = z
@@ -18,6 +38,7 @@ const IssuerCheckSchema = z
     lastUsedAt: timestamp().optional(),
     redeemedAt: timestamp().optional(),
     reportId: z.string().optional(),
+    signature: AnswerSignatureSchema.optional(),
   })
   .openapi('IssuerCheck');
 
@@ -99,6 +120,7 @@ function issuerChecks({ order, reports }: EvidenceFacts): z.infer<typeof IssuerC
             checkedAt: order.revealedAt,
             state: c.issuerStateAtReveal,
             ...(c.balanceAtReveal ? { balance: moneyView(c.balanceAtReveal) } : {}),
+            ...(c.answerSignatureAtReveal ? { signature: signatureView(c.answerSignatureAtReveal) } : {}),
           },
         ]
       : [],
@@ -111,6 +133,11 @@ function issuerChecks({ order, reports }: EvidenceFacts): z.infer<typeof IssuerC
     ...(r.evidence.lastUsedAt !== undefined ? { lastUsedAt: r.evidence.lastUsedAt } : {}),
     ...(r.evidence.redeemedAt !== undefined ? { redeemedAt: r.evidence.redeemedAt } : {}),
     reportId: r.reportId,
+    ...(r.evidence.answerSignature ? { signature: signatureView(r.evidence.answerSignature) } : {}),
   }));
   return [...beforeReveal, ...forReports];
+}
+
+function signatureView(s: AnswerSignature): z.infer<typeof AnswerSignatureSchema> {
+  return { key: { ...s.key }, requestId: s.requestId, body: s.body, signature: s.signature };
 }
