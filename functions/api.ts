@@ -1,5 +1,6 @@
 import { handle } from 'hono/aws-lambda';
 import { createKmsEvidenceSigner } from '../shared/adapters/kms/kms-evidence-signer.js';
+import { createKmsLinkMac } from '../shared/adapters/kms/kms-link-mac.js';
 import { endpointUrlPolicy } from '../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
@@ -20,10 +21,10 @@ import { lambdaAdapters } from './support/lambda-adapters.js';
 
 /**
  * Everything that never touches a code's plaintext: no cipher, no issuer, and of KMS only the
- * evidence key's Sign and GetPublicKey.
+ * evidence key's Sign and GetPublicKey, and GenerateMac on the link key.
  * The one function that reads or writes webhook endpoints (their signing secrets).
  */
-const config = loadLambdaConfig(['evidenceKeyId']);
+const config = loadLambdaConfig(['evidenceKeyId', 'linkKeyId']);
 const adapters = lambdaAdapters(config);
 const vault = vaultForApi({
   ...adapters,
@@ -31,6 +32,8 @@ const vault = vaultForApi({
   endpointUrls: endpointUrlPolicy('aws'),
   // The only function that may sign evidence (kms:Sign on the evidence key, nothing else of KMS).
   evidenceSigner: createKmsEvidenceSigner({ keyId: config.evidenceKeyId }),
+  // A reveal page shows "show the code again" only for its own key, which it derives (GenerateMac).
+  linkKeys: createKmsLinkMac({ keyId: config.linkKeyId }),
 });
 const app = createApp({
   tenants: vault.tenants,

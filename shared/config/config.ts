@@ -149,7 +149,7 @@ export function loadIssuerConfig(defaultMode: IssuerUrlMode, env: Env = process.
 }
 
 /** The KMS keys a Lambda function may be given. */
-export type KmsKeyName = 'codeKeyId' | 'fingerprintKeyId' | 'evidenceKeyId';
+export type KmsKeyName = 'codeKeyId' | 'fingerprintKeyId' | 'evidenceKeyId' | 'linkKeyId';
 
 export type LambdaConfig<K extends KmsKeyName = never> = {
   readonly tableName: string;
@@ -182,6 +182,7 @@ export function loadLambdaConfig<K extends KmsKeyName = never>(
       [ENV.codeKeyId]: key('codeKeyId'),
       [ENV.fingerprintKeyId]: key('fingerprintKeyId'),
       [ENV.evidenceKeyId]: key('evidenceKeyId'),
+      [ENV.linkKeyId]: key('linkKeyId'),
     }),
     env,
     'Lambda',
@@ -190,6 +191,7 @@ export function loadLambdaConfig<K extends KmsKeyName = never>(
     codeKeyId: s[ENV.codeKeyId],
     fingerprintKeyId: s[ENV.fingerprintKeyId],
     evidenceKeyId: s[ENV.evidenceKeyId],
+    linkKeyId: s[ENV.linkKeyId],
   };
   return {
     tableName: s[ENV.tableName],

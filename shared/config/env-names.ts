@@ -10,6 +10,8 @@ export const ENV = {
   codeKeyId: 'CODE_KEY_ID',
   fingerprintKeyId: 'FINGERPRINT_KEY_ID',
   evidenceKeyId: 'EVIDENCE_KEY_ID',
+  /** The KMS HMAC key a reveal link's page key is derived with (api and reveal functions). */
+  linkKeyId: 'LINK_KEY_ID',
   localKeyFile: 'LOCAL_KEY_FILE',
   port: 'PORT',
   issuerSimPort: 'ISSUER_SIM_PORT',

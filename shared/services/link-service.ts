@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { NotFoundError } from '../domain/errors.js';
+import { DependencyUnavailableError, NotFoundError } from '../domain/errors.js';
 import { DEFAULT_LINK_SECONDS, isLinkUsable, type Link, type LinkKind } from '../domain/link.js';
 import type { Listing } from '../domain/listing.js';
 import type { Order } from '../domain/order.js';
@@ -48,14 +48,6 @@ export type OpenedLink =
 /** 256 random bits: not guessable, and only its hash is kept. */
 const newToken = () => randomBytes(32).toString('base64url');
 
-/**
- * The Idempotency-Key a reveal link's button presses with: one per link, so a press again (a lost
- * answer, a resubmitted form) gets the code again within REVEAL_RETRY_SECONDS, as an API client's
- * retry with its key does. Derived from the token's hash, which only the url's holder and the
- * table know, never from what the API publishes (linkId, orderId): a marketplace cannot replay it.
- */
-export const hostedRevealKey = (link: Link) => `hosted-page:${sha256Hex(`reveal-key:${link.tokenHash}`)}`;
-
 /** A token is 43 base64url characters; anything else is not looked up at all. */
 export const isLinkToken = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
 
@@ -65,7 +57,7 @@ export const isLinkToken = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
  */
 export class LinkService {
   constructor(
-    private readonly deps: Pick<CoreDeps, 'clock' | 'ids' | 'settings'> & {
+    private readonly deps: Pick<CoreDeps, 'clock' | 'ids' | 'settings' | 'linkKeys'> & {
       readonly stores: Pick<CoreDeps['stores'], 'catalog' | 'tenants' | 'links'>;
     },
     /** Orders are read as of now (a due expiry or release applied first), as every order read is. */
@@ -152,6 +144,19 @@ export class LinkService {
     return { kind: 'reveal', link, order, ...(listing ? { listing } : {}), ...again };
   }
 
+  /**
+   * The Idempotency-Key a reveal link's button presses with: one per link, so a press again (a lost
+   * answer, a resubmitted form) gets the code again within REVEAL_RETRY_SECONDS, as an API client's
+   * retry with its key does. A MAC of the token's hash under the vault's link key: whoever holds the
+   * URL (a marketplace, a forwarded chat) cannot compute it, so cannot re-deliver the code through
+   * the API with it, and neither can a reader of the table.
+   */
+  async revealKey(link: Link): Promise<string> {
+    const keys = this.deps.linkKeys;
+    if (!keys) throw new DependencyUnavailableError('this function derives no link keys');
+    return `hosted-page:${await keys.mac(`reveal-key:${link.tokenHash}`)}`;
+  }
+
   /** Until when a reveal at `revealedAt` may be had again with its key (RevealService's rule). */
   revealAgainUntil(revealedAt: string): string {
     return new Date(Date.parse(revealedAt) + this.deps.settings.revealRetrySeconds * 1000).toISOString();
@@ -176,7 +181,8 @@ export class LinkService {
       'revealAgainUntil' | 'redeliveriesLeft' | 'redeliveriesSpent'
     >
   > {
-    if (order.revealedAt === undefined || order.revealKeyHash !== sha256Hex(hostedRevealKey(link))) return {};
+    if (order.revealedAt === undefined) return {};
+    if (order.revealKeyHash !== sha256Hex(await this.revealKey(link))) return {};
     const until = this.revealAgainUntil(order.revealedAt);
     if (this.deps.clock.now().getTime() > Date.parse(until)) return {};
     const left = await this.redeliveriesLeft(link);

@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { AlreadyReportedError, DisputeWindowClosedError, DomainError } from '../../domain/errors.js';
 import type { Logger } from '../../ports/logger.js';
-import { hostedRevealKey, type LinkService, type OpenedLink } from '../../services/link-service.js';
+import type { LinkService, OpenedLink } from '../../services/link-service.js';
 import type { ReportService } from '../../services/report-service.js';
 import type { RevealService } from '../../services/reveal-service.js';
 import { type ProblemType, problemTypes } from '../problem-types.js';
@@ -57,7 +57,7 @@ export function revealPageRoutes(deps: RevealPageDeps): PageModule {
         link.tenantId,
         link.subjectId,
         link.partyId,
-        hostedRevealKey(link),
+        await deps.links.revealKey(link),
         { channel: 'hosted_page', linkId: link.linkId },
       );
       c.header('Pragma', 'no-cache');
