@@ -54,6 +54,7 @@ export class CardVaultStack extends Stack {
       encrypt: this.functions.deposit,
       mac: this.functions.deposit,
       sign: this.functions.api,
+      linkMac: [this.functions.api, this.functions.reveal],
     });
     this.http = new VaultHttpApi(this, 'Http', { config, functions: this.functions });
     this.sweeper = new SweeperSchedule(this, 'Sweeper', {
@@ -84,7 +85,7 @@ export class CardVaultStack extends Stack {
       ...(config.alarmEmail === undefined ? {} : { email: config.alarmEmail }),
     });
     this.keyChanges = new KeyChangeAlerts(this, 'KeyChanges', {
-      keys: [this.keys.codeKey, this.keys.fingerprintKey, this.keys.evidenceKey],
+      keys: [this.keys.codeKey, this.keys.fingerprintKey, this.keys.evidenceKey, this.keys.linkKey],
       alarms: this.alarmTopic,
       stage: config.stage,
     });

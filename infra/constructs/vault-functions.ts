@@ -148,12 +148,18 @@ export class VaultFunctions extends Construct {
       }
       return fn;
     };
-    this.api = make('api', 'Api', { [ENV.evidenceKeyId]: keys.evidenceKey.keyArn });
+    this.api = make('api', 'Api', {
+      [ENV.evidenceKeyId]: keys.evidenceKey.keyArn,
+      [ENV.linkKeyId]: keys.linkKey.keyArn,
+    });
     this.deposit = make('deposit', 'Deposit', {
       [ENV.codeKeyId]: keys.codeKey.keyArn,
       [ENV.fingerprintKeyId]: keys.fingerprintKey.keyArn,
     });
-    this.reveal = make('reveal', 'Reveal', { [ENV.codeKeyId]: keys.codeKey.keyArn });
+    this.reveal = make('reveal', 'Reveal', {
+      [ENV.codeKeyId]: keys.codeKey.keyArn,
+      [ENV.linkKeyId]: keys.linkKey.keyArn,
+    });
     this.sweeper = make('sweeper', 'Sweeper');
   }
 

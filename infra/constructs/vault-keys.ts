@@ -50,6 +50,8 @@ export interface KeyUsers {
   readonly mac: KeyUser;
   /** May sign evidence bundles and read the evidence key's public key (the api function). */
   readonly sign: KeyUser;
+  /** May derive hosted reveal pages' keys (the api and reveal functions, which serve that page). */
+  readonly linkMac: readonly KeyUser[];
 }
 
 /**
@@ -61,6 +63,8 @@ export class VaultKeys extends Construct {
   readonly codeKey: Key;
   readonly fingerprintKey: Key;
   readonly evidenceKey: Key;
+  /** HMAC key deriving a reveal link's page key from its token's hash (issue 20, item 4). */
+  readonly linkKey: Key;
 
   constructor(scope: Construct, id: string, props: { readonly stage: string }) {
     super(scope, id);
@@ -86,6 +90,15 @@ export class VaultKeys extends Construct {
       removalPolicy: RemovalPolicy.RETAIN,
       pendingWindow: Duration.days(30),
     });
+    // Retained like the others, though losing it only costs the re-show windows then open; HMAC
+    // keys cannot rotate (a new key would end every open window too).
+    this.linkKey = new Key(this, 'LinkKey', {
+      description: `card-vault ${props.stage}: HMAC page keys of hosted reveal links`,
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy: RemovalPolicy.RETAIN,
+      pendingWindow: Duration.days(30),
+    });
     this.denyCodeKeyUseWithoutContext();
   }
 
@@ -100,6 +113,17 @@ export class VaultKeys extends Construct {
     this.exclusive(this.codeKey, ENCRYPT_ACTIONS, users.encrypt, 'OnlyDepositEncrypts');
     this.exclusive(this.fingerprintKey, MAC_ACTIONS, users.mac, 'OnlyDepositFingerprints');
     this.exclusive(this.evidenceKey, SIGN_ACTIONS, users.sign, 'OnlyApiSignsEvidence');
+    this.exclusive(this.linkKey, MAC_ACTIONS, users.linkMac, 'OnlyPagesDeriveLinkKeys');
+    for (const user of users.linkMac) {
+      user.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'DeriveLinkKeys',
+          actions: ['kms:GenerateMac'],
+          resources: [this.linkKey.keyArn],
+          conditions: { StringEquals: { 'kms:MacAlgorithm': 'HMAC_SHA_256' } },
+        }),
+      );
+    }
     users.sign.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'SignEvidence',
@@ -169,7 +193,9 @@ export class VaultKeys extends Construct {
    * resource: the key policy then depends on nothing else in the stack, so `cdk import` can adopt
    * a retained key on its own, and the policy still holds for the role a redeploy recreates.
    */
-  private exclusive(key: Key, actions: string[], user: KeyUser, sid: string): void {
+  private exclusive(key: Key, actions: string[], user: KeyUser | readonly KeyUser[], sid: string): void {
+    const users = 'role' in user ? [user] : user;
+    const arns = users.map((u) => u.roleArnByName);
     key.addToResourcePolicy(
       new PolicyStatement({
         sid,
@@ -178,7 +204,7 @@ export class VaultKeys extends Construct {
         actions,
         resources: ['*'],
         // For a Lambda's role session, aws:PrincipalArn is the role's ARN.
-        conditions: { StringNotEquals: { 'aws:PrincipalArn': user.roleArnByName } },
+        conditions: { StringNotEquals: { 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns } },
       }),
     );
   }

@@ -29,7 +29,7 @@ const kmsActions = (name: FunctionName) =>
     .flatMap(actionsOf)
     .filter((a) => a.startsWith('kms:') || a === '*');
 
-const keyPolicy = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey'): Statement[] => {
+const keyPolicy = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'linkKey'): Statement[] => {
   const id = s.stack.getLogicalId(s.stack.keys[key].node.defaultChild as CfnKey);
   return s.template.findResources('AWS::KMS::Key')[id]?.Properties.KeyPolicy.Statement;
 };
@@ -58,20 +58,26 @@ describe('KMS rights', () => {
         .some((a) => a === 'kms:Decrypt' || a === 'kms:*' || a === '*'),
     );
     expect(decrypters).toEqual([roleLogicalId(s.stack, 'reveal')]);
-    expect(kmsActions('reveal')).toEqual(['kms:Decrypt']);
+    expect(kmsActions('reveal').sort()).toEqual(['kms:Decrypt', 'kms:GenerateMac']);
   });
 
   it('lets the deposit role encrypt and fingerprint, never decrypt', () => {
     expect(kmsActions('deposit').sort()).toEqual(['kms:Encrypt', 'kms:GenerateMac']);
   });
 
-  it('gives the api role only kms:Sign and kms:GetPublicKey, on the evidence key, and the sweeper no KMS rights', () => {
-    expect(kmsActions('api').sort()).toEqual(['kms:GetPublicKey', 'kms:Sign']);
+  it('gives the api role only kms:Sign and kms:GetPublicKey on the evidence key, GenerateMac on the link key, and the sweeper no KMS rights', () => {
+    expect(kmsActions('api').sort()).toEqual(['kms:GenerateMac', 'kms:GetPublicKey', 'kms:Sign']);
     const grants = roleStatements(s.template, roleLogicalId(s.stack, 'api')).filter((st) =>
       actionsOf(st).some((a) => a.startsWith('kms:')),
     );
-    const evidenceKeyId = s.stack.getLogicalId(s.stack.keys.evidenceKey.node.defaultChild as CfnKey);
-    for (const grant of grants) expect(grant.Resource).toEqual({ 'Fn::GetAtt': [evidenceKeyId, 'Arn'] });
+    const keyArnOf = (key: 'evidenceKey' | 'linkKey') => ({
+      'Fn::GetAtt': [s.stack.getLogicalId(s.stack.keys[key].node.defaultChild as CfnKey), 'Arn'],
+    });
+    for (const grant of grants) {
+      expect(grant.Resource).toEqual(
+        actionsOf(grant).includes('kms:GenerateMac') ? keyArnOf('linkKey') : keyArnOf('evidenceKey'),
+      );
+    }
     expect(kmsActions('sweeper')).toEqual([]);
   });
 
@@ -154,6 +160,25 @@ describe('KMS rights', () => {
     expect(deny).toMatchObject({
       Effect: 'Deny',
       Condition: { StringNotEquals: { 'aws:PrincipalArn': roleArn('deposit') } },
+    });
+    expect(actionsOf(deny as Statement)).toContain('kms:GenerateMac');
+  });
+
+  it('lets only the api and reveal roles derive link keys, with HMAC_SHA_256, and denies every other principal', () => {
+    const linkKey = s.stack.getLogicalId(s.stack.keys.linkKey.node.defaultChild as CfnKey);
+    const macers = Object.keys(s.template.findResources('AWS::IAM::Role')).filter((roleId) =>
+      roleStatements(s.template, roleId).some(
+        (st) =>
+          st.Effect === 'Allow' &&
+          actionsOf(st).includes('kms:GenerateMac') &&
+          JSON.stringify(st.Resource).includes(linkKey),
+      ),
+    );
+    expect(macers.sort()).toEqual([roleLogicalId(s.stack, 'api'), roleLogicalId(s.stack, 'reveal')].sort());
+    const deny = keyPolicy('linkKey').find((st) => st.Sid === 'OnlyPagesDeriveLinkKeys');
+    expect(deny).toMatchObject({
+      Effect: 'Deny',
+      Condition: { StringNotEquals: { 'aws:PrincipalArn': [roleArn('api'), roleArn('reveal')] } },
     });
     expect(actionsOf(deny as Statement)).toContain('kms:GenerateMac');
   });

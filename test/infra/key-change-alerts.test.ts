@@ -29,7 +29,7 @@ describe('key change alerts', () => {
   const ruleName = 'CardVault-prod-KeyChanges';
 
   it('match CloudTrail calls that loosen or end the code or fingerprint key, by the key ARNs in the event', () => {
-    const keyArn = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey') => ({
+    const keyArn = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'linkKey') => ({
       'Fn::GetAtt': [logicalId(s.stack.keys[key]), 'Arn'],
     });
     s.template.hasResourceProperties('AWS::Events::Rule', {
@@ -47,7 +47,9 @@ describe('key change alerts', () => {
             'ScheduleKeyDeletion',
             'DisableKeyRotation',
           ]),
-          resources: { ARN: [keyArn('codeKey'), keyArn('fingerprintKey'), keyArn('evidenceKey')] },
+          resources: {
+            ARN: [keyArn('codeKey'), keyArn('fingerprintKey'), keyArn('evidenceKey'), keyArn('linkKey')],
+          },
         },
       },
     });

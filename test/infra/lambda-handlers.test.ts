@@ -90,6 +90,7 @@ describe('the Lambda handlers, in-process, on every flow', () => {
       [ENV.codeKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/code',
       [ENV.fingerprintKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/mac',
       [ENV.evidenceKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/evidence',
+      [ENV.linkKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/link',
     });
     kms.on(GenerateMacCommand).callsFake((input) => ({
       Mac: createHmac('sha256', macKey).update(Buffer.from(input.Message)).digest(),

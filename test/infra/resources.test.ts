@@ -82,7 +82,7 @@ describe('functions', () => {
 
   it('receive the table, stage and log level (timings keep the runtime defaults), and key ids only where used', () => {
     const table = ref(s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never));
-    const keyArn = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey') => ({
+    const keyArn = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'linkKey') => ({
       'Fn::GetAtt': [s.stack.getLogicalId(s.stack.keys[key].node.defaultChild as never), 'Arn'],
     });
     const common = {
@@ -92,9 +92,17 @@ describe('functions', () => {
       NODE_OPTIONS: '--enable-source-maps',
     };
     const env = (name: FunctionName) => fnResource(name)?.Properties.Environment.Variables;
-    expect(env('api')).toEqual({ ...common, [ENV.evidenceKeyId]: keyArn('evidenceKey') });
+    expect(env('api')).toEqual({
+      ...common,
+      [ENV.evidenceKeyId]: keyArn('evidenceKey'),
+      [ENV.linkKeyId]: keyArn('linkKey'),
+    });
     expect(env('sweeper')).toEqual(common);
-    expect(env('reveal')).toEqual({ ...common, [ENV.codeKeyId]: keyArn('codeKey') });
+    expect(env('reveal')).toEqual({
+      ...common,
+      [ENV.codeKeyId]: keyArn('codeKey'),
+      [ENV.linkKeyId]: keyArn('linkKey'),
+    });
     expect(env('deposit')).toEqual({
       ...common,
       [ENV.codeKeyId]: keyArn('codeKey'),
