@@ -1,8 +1,17 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import { DependencyUnavailableError, NotFoundError } from '../domain/errors.js';
-import { DEFAULT_LINK_SECONDS, isLinkUsable, type Link, type LinkKind } from '../domain/link.js';
+import {
+  DEFAULT_LINK_SECONDS,
+  isLinkUsable,
+  isPinShape,
+  type Link,
+  type LinkConfirm,
+  type LinkKind,
+  PIN_TRIES,
+} from '../domain/link.js';
 import type { Listing } from '../domain/listing.js';
 import type { Order } from '../domain/order.js';
+import type { OrderTransitions } from '../domain/order-transitions.js';
 import type { LinkRow } from '../ports/link-store.js';
 import type { Page, PageRequest } from '../ports/page.js';
 import { sha256Hex } from './hashing.js';
@@ -21,13 +30,24 @@ export interface LinkOptions {
   readonly logoUrl?: string;
   /** The API key asking for it. */
   readonly createdByKeyId?: string;
+  /** Reveal links: `pin` makes the page ask for a PIN, returned once in `IssuedLink.pin`. */
+  readonly confirm?: LinkConfirm;
 }
 
 /** A link as made: the token is shown here once and never stored. */
 export interface IssuedLink {
   readonly link: Link;
   readonly token: string;
+  /** A `confirm: "pin"` link's PIN: shown here once, kept only as a MAC. */
+  readonly pin?: string;
 }
+
+/** What a press on a reveal link may do, as its PIN decides: reveal, or say why not. */
+export type PinGate =
+  | { readonly kind: 'open' }
+  | { readonly kind: 'missing'; readonly left: number }
+  | { readonly kind: 'wrong'; readonly left: number }
+  | { readonly kind: 'locked' };
 
 /** A usable link with what its page shows. */
 export type OpenedLink =
@@ -42,6 +62,8 @@ export type OpenedLink =
       readonly redeliveriesLeft?: number;
       /** Revealed through this link, within the window, but it has shown the code again as often as it may. */
       readonly redeliveriesSpent?: true;
+      /** A PIN link: the wrong PINs it still takes (0: locked). */
+      readonly pinTriesLeft?: number;
     }
   | { readonly kind: 'deposit'; readonly link: Link; readonly listing: Listing };
 
@@ -58,10 +80,12 @@ export const isLinkToken = (token: string) => /^[A-Za-z0-9_-]{43}$/.test(token);
 export class LinkService {
   constructor(
     private readonly deps: Pick<CoreDeps, 'clock' | 'ids' | 'settings' | 'linkKeys'> & {
-      readonly stores: Pick<CoreDeps['stores'], 'catalog' | 'tenants' | 'links'>;
+      readonly stores: Pick<CoreDeps['stores'], 'catalog' | 'tenants' | 'links' | 'orders'>;
     },
     /** Orders are read as of now (a due expiry or release applied first), as every order read is. */
     private readonly orders: Pick<OrderRunner, 'load'>,
+    /** Builds the `link.locked` trail line. */
+    private readonly transitions: Pick<OrderTransitions, 'linkLocked'>,
   ) {}
 
   async createRevealLink(tenantId: string, orderId: string, buyerId: string, options: LinkOptions) {
@@ -141,7 +165,47 @@ export class LinkService {
     if (!order) return undefined;
     const listing = await this.deps.stores.catalog.getListing(link.tenantId, order.listingId);
     const again = await this.revealedHere(link, order);
-    return { kind: 'reveal', link, order, ...(listing ? { listing } : {}), ...again };
+    const pin =
+      link.confirm === 'pin'
+        ? {
+            pinTriesLeft: Math.max(
+              0,
+              PIN_TRIES - (await this.deps.stores.links.pinFailures(link.tenantId, link.linkId)),
+            ),
+          }
+        : {};
+    return { kind: 'reveal', link, order, ...(listing ? { listing } : {}), ...again, ...pin };
+  }
+
+  /**
+   * A press on a reveal link, before anything is opened: a link without `confirm` opens; a PIN
+   * link opens with its PIN only. No PIN is not counted (a scanner pressing the button locks
+   * nothing); a wrong one is, in one conditional write, and the one that reaches PIN_TRIES locks
+   * the link and writes `link.locked` on the order's trail (its webhook).
+   */
+  async checkPin(opened: Extract<OpenedLink, { kind: 'reveal' }>, pin: string | undefined): Promise<PinGate> {
+    const { link, order } = opened;
+    if (link.confirm !== 'pin') return { kind: 'open' };
+    const left = opened.pinTriesLeft ?? 0;
+    if (left <= 0) return { kind: 'locked' };
+    if (pin === undefined || pin.trim() === '') return { kind: 'missing', left };
+    const given = isPinShape(pin.trim()) ? await this.pinHash(link.tokenHash, pin.trim()) : '';
+    if (link.pinHash !== undefined && sameHex(given, link.pinHash)) return { kind: 'open' };
+    const counted = await this.deps.stores.links.claimPinFailure(link.tenantId, link.linkId, PIN_TRIES);
+    if (counted === undefined) return { kind: 'locked' };
+    if (counted < PIN_TRIES) return { kind: 'wrong', left: PIN_TRIES - counted };
+    await this.deps.stores.orders.appendEvent(
+      link.tenantId,
+      this.transitions.linkLocked(order, this.deps.clock.now(), link.linkId),
+    );
+    return { kind: 'locked' };
+  }
+
+  /** A PIN's MAC under the link key, bound to its link: a table reader cannot try the million PINs. */
+  private async pinHash(tokenHash: string, pin: string): Promise<string> {
+    const keys = this.deps.linkKeys;
+    if (!keys) throw new DependencyUnavailableError('this function derives no link keys');
+    return keys.mac(`pin:${tokenHash}:${pin}`);
   }
 
   /**
@@ -200,12 +264,18 @@ export class LinkService {
     const now = this.deps.clock.now();
     const seconds = options.expiresInSeconds ?? DEFAULT_LINK_SECONDS[kind];
     const token = newToken();
+    const tokenHash = sha256Hex(token);
+    // A uniform six digits (randomInt has no modulo bias).
+    const pin =
+      kind === 'reveal' && options.confirm === 'pin'
+        ? String(randomInt(0, 1_000_000)).padStart(6, '0')
+        : undefined;
     const link: Link = {
       linkId: this.deps.ids.next('lnk', now),
       tenantId,
       tenantName: tenant?.name ?? '',
       kind,
-      tokenHash: sha256Hex(token),
+      tokenHash,
       subjectId,
       partyId,
       nonce: randomBytes(18).toString('base64url'),
@@ -213,8 +283,16 @@ export class LinkService {
       expiresAt: new Date(now.getTime() + seconds * 1000).toISOString(),
       ...(options.logoUrl ? { logoUrl: options.logoUrl } : {}),
       ...(options.createdByKeyId ? { createdByKeyId: options.createdByKeyId } : {}),
+      ...(pin === undefined ? {} : { confirm: 'pin' as const, pinHash: await this.pinHash(tokenHash, pin) }),
     };
     await this.deps.stores.links.putLink(link);
-    return { link, token };
+    return { link, token, ...(pin === undefined ? {} : { pin }) };
   }
+}
+
+/** Equal hex strings, compared in constant time (a PIN's MAC). */
+function sameHex(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -16,10 +16,15 @@ export async function createRevealLink(
   orderId: string,
   buyerId: string,
   extra: Record<string, unknown> = {},
-): Promise<{ url: string; path: string; linkId: string }> {
+): Promise<{ url: string; path: string; linkId: string; pin?: string }> {
   const res = await stack.post(`/v1/orders/${orderId}/reveal-links`, { buyerId, ...extra });
   expect(res.status, res.text).toBe(201);
-  return { url: res.body.url, path: new URL(res.body.url).pathname, linkId: res.body.linkId };
+  return {
+    url: res.body.url,
+    path: new URL(res.body.url).pathname,
+    linkId: res.body.linkId,
+    ...(res.body.pin === undefined ? {} : { pin: res.body.pin }),
+  };
 }
 
 export async function createDepositLink(

@@ -48,6 +48,11 @@ export function revealPageRoutes(deps: RevealPageDeps): PageModule {
     if (!fields) return sendRefused(c, frameOf(c, opened));
     const frame = frameOf(c, opened, field(fields, 'lang'));
     const { link } = opened;
+    // A PIN link reveals (or shows again) only with its PIN: a scanner's press opens nothing.
+    const pin = await deps.links.checkPin(opened, field(fields, 'pin'));
+    if (pin.kind !== 'open') {
+      return sendPage(c, frame, revealPage(frame, await reopened(c, deps.links, opened), undefined, pin));
+    }
     try {
       // The link's own key: a press again after a lost answer gets the code again within
       // REVEAL_RETRY_SECONDS (an `order.redelivered` line), as an API client's retry does, at most
