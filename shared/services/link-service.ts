@@ -149,8 +149,15 @@ export class LinkService {
     return link;
   }
 
-  /** The link behind a token if it is known, unexpired and not revoked, with what its page shows. */
-  async open(token: string): Promise<OpenedLink | undefined> {
+  /**
+   * The link behind a token if it is known, unexpired and not revoked, with what its page shows
+   * to this browser: "show the code again" only where the code was revealed (its cookie) or, on a
+   * PIN link, to whoever has the PIN (asked at the press).
+   */
+  async open(
+    token: string,
+    browser: { readonly revealCookie?: string } = {},
+  ): Promise<OpenedLink | undefined> {
     if (!isLinkToken(token)) return undefined;
     const link = await this.deps.stores.links.findByTokenHash(sha256Hex(token));
     if (!isLinkUsable(link, this.deps.clock.now())) return undefined;
@@ -164,7 +171,7 @@ export class LinkService {
     });
     if (!order) return undefined;
     const listing = await this.deps.stores.catalog.getListing(link.tenantId, order.listingId);
-    const again = await this.revealedHere(link, order);
+    const again = await this.revealedHere(link, order, browser.revealCookie);
     const pin =
       link.confirm === 'pin'
         ? {
@@ -221,6 +228,23 @@ export class LinkService {
     return `hosted-page:${await keys.mac(`reveal-key:${link.tokenHash}`)}`;
   }
 
+  /**
+   * What the browser that revealed through a link keeps (an HttpOnly cookie scoped to the link's
+   * path): a MAC of the token's hash under the link key, so neither the URL nor the table gives it.
+   */
+  async revealCookie(link: Link): Promise<string> {
+    const keys = this.deps.linkKeys;
+    if (!keys) throw new DependencyUnavailableError('this function derives no link keys');
+    return keys.mac(`reveal-cookie:${link.tokenHash}`);
+  }
+
+  /** The cookie for a reveal at `revealedAt`, kept as long as its re-show window (at least a second). */
+  async revealCookieFor(link: Link, revealedAt: string): Promise<{ value: string; maxAge: number }> {
+    const until = Date.parse(this.revealAgainUntil(revealedAt));
+    const maxAge = Math.max(1, Math.ceil((until - this.deps.clock.now().getTime()) / 1000));
+    return { value: await this.revealCookie(link), maxAge };
+  }
+
   /** Until when a reveal at `revealedAt` may be had again with its key (RevealService's rule). */
   revealAgainUntil(revealedAt: string): string {
     return new Date(Date.parse(revealedAt) + this.deps.settings.revealRetrySeconds * 1000).toISOString();
@@ -239,6 +263,7 @@ export class LinkService {
   private async revealedHere(
     link: Link,
     order: Order,
+    cookie: string | undefined,
   ): Promise<
     Pick<
       Extract<OpenedLink, { kind: 'reveal' }>,
@@ -249,6 +274,9 @@ export class LinkService {
     if (order.revealKeyHash !== sha256Hex(await this.revealKey(link))) return {};
     const until = this.revealAgainUntil(order.revealedAt);
     if (this.deps.clock.now().getTime() > Date.parse(until)) return {};
+    if (link.confirm !== 'pin' && !(cookie !== undefined && sameHex(cookie, await this.revealCookie(link)))) {
+      return {};
+    }
     const left = await this.redeliveriesLeft(link);
     return left > 0 ? { revealAgainUntil: until, redeliveriesLeft: left } : { redeliveriesSpent: true };
   }

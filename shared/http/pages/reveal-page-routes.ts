@@ -17,6 +17,7 @@ import {
   sendInvalid,
   sendPage,
   sendRefused,
+  setRevealCookie,
 } from './page-context.js';
 import type { PageFrame } from './page-layout.js';
 import { revealedPage, revealPage } from './page-views.js';
@@ -63,8 +64,15 @@ export function revealPageRoutes(deps: RevealPageDeps): PageModule {
         link.subjectId,
         link.partyId,
         await deps.links.revealKey(link),
-        { channel: 'hosted_page', linkId: link.linkId },
+        {
+          channel: 'hosted_page',
+          linkId: link.linkId,
+          ...(showsAgain(opened) ? {} : { otherBrowser: true }),
+        },
       );
+      // The revealing browser's pass to "show the code again" (a PIN link asks for its PIN instead).
+      if (link.confirm !== 'pin')
+        setRevealCookie(c, await deps.links.revealCookieFor(link, revelation.revealedAt));
       c.header('Pragma', 'no-cache');
       const again = {
         until: deps.links.revealAgainUntil(revelation.revealedAt),
@@ -108,6 +116,10 @@ export function revealPageRoutes(deps: RevealPageDeps): PageModule {
 
   return app;
 }
+
+/** May this browser have the code again: it revealed here (its cookie), or the link has a PIN (checked). */
+const showsAgain = (opened: RevealLink) =>
+  opened.link.confirm === 'pin' || opened.revealAgainUntil !== undefined || opened.redeliveriesSpent === true;
 
 /** A refusal (already revealed, refunded, not paid...) shows the order as it now is; a fault is a fault. */
 async function stateAfterRefusal(c: Context, error: unknown, links: LinkService, frame: PageFrame) {
