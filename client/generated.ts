@@ -385,7 +385,7 @@ export type WebhookEndpointWithSecret = {
   url: string;
   description?: string;
   /** `*`: every event type */
-  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked" | "card.deposit_settled" | "*">;
+  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked" | "card.deposit_settled" | "link.locked" | "*">;
   status: "enabled" | "disabled";
   /** why the vault disabled it (repeated failed deliveries) */
   disabledReason?: string;
@@ -406,7 +406,7 @@ export type RegisterWebhookEndpoint = {
   /** https on a public address: no private, loopback, link-local or metadata address (the local stack also takes http://127.0.0.1) */
   url: string;
   /** the event types to send, or `["*"]` for all */
-  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked" | "card.deposit_settled" | "*">;
+  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked" | "card.deposit_settled" | "link.locked" | "*">;
   description?: string;
 };
 
@@ -419,7 +419,7 @@ export type WebhookEndpoint = {
   url: string;
   description?: string;
   /** `*`: every event type */
-  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked" | "card.deposit_settled" | "*">;
+  eventTypes: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked" | "card.deposit_settled" | "link.locked" | "*">;
   status: "enabled" | "disabled";
   /** why the vault disabled it (repeated failed deliveries) */
   disabledReason?: string;
@@ -438,7 +438,7 @@ export type UpdateWebhookEndpoint = {
   /** https on a public address: no private, loopback, link-local or metadata address (the local stack also takes http://127.0.0.1) */
   url?: string;
   /** the event types to send, or `["*"]` for all */
-  eventTypes?: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked" | "card.deposit_settled" | "*">;
+  eventTypes?: Array<"order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked" | "card.deposit_settled" | "link.locked" | "*">;
   description?: string | null;
   status?: "enabled" | "disabled";
 };
@@ -450,7 +450,7 @@ export type WebhookDeliveryList = {
 
 export type WebhookDelivery = {
   eventId: string;
-  type: "order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked" | "card.deposit_settled";
+  type: "order.placed" | "order.expired" | "order.cancelled" | "order.paid" | "order.refund_due" | "order.revealed" | "order.confirmed" | "order.released" | "order.refunded" | "report.decided" | "report.escalated" | "report.settled" | "seller.penalised" | "seller.suspended" | "seller.reinstated" | "seller.review_opened" | "seller.review_closed" | "seller.deposits_locked" | "seller.deposits_unlocked" | "card.deposit_settled" | "link.locked";
   /** `queued` behind an earlier event of the same order or seller; `pending` (being tried); `delivered`; `failed` (given up after the retry window) */
   state: "queued" | "pending" | "delivered" | "failed";
   createdAt: string;
@@ -474,6 +474,10 @@ export type WebhookDelivery = {
 export type IssuedLink = Link & {
   /** The page to send the person to. Shown once: only its token’s SHA-256 is kept. */
   url: string;
+  /** As asked: `pin` when the page asks for a PIN */
+  confirm?: "pin";
+  /** With `confirm: "pin"` only: the 6-digit PIN the page asks for, shown once here (kept only as a MAC under the vault’s link key). Show it to the buyer in your own app, never with the url. */
+  pin?: string;
 };
 
 export type Link = {
@@ -490,6 +494,8 @@ export type CreateRevealLink = {
   expiresInSeconds?: number;
   /** An https logo on the marketplace's own origin, shown on the page: `https://`, a host name (letters, digits, dots, hyphens; no port, no credentials) and a path (letters, digits and `-._~/%`); no query, fragment or anything else */
   logoUrl?: string;
+  /** `pin`: the answer carries a 6-digit `pin`, shown once, and the page asks for it before revealing or showing the code again; 5 wrong PINs lock the link (a `link.locked` webhook). A mail or chat scanner that opens the link or presses its button, or whoever holds a forwarded url, then reveals nothing. Absent: the button alone, as before. */
+  confirm?: "pin";
 };
 
 export type CreateDepositLink = {

@@ -1,6 +1,7 @@
 import { handle } from 'hono/aws-lambda';
 import { createKmsEvidenceSigner } from '../shared/adapters/kms/kms-evidence-signer.js';
 import { createKmsWebhookSecretCipher } from '../shared/adapters/kms/kms-webhook-secret-cipher.js';
+import { createKmsLinkMac } from '../shared/adapters/kms/kms-link-mac.js';
 import { endpointUrlPolicy } from '../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
@@ -21,10 +22,10 @@ import { lambdaAdapters } from './support/lambda-adapters.js';
 
 /**
  * Everything that never touches a code's plaintext: no cipher, no issuer, and of KMS only the
- * evidence key's Sign and GetPublicKey and the webhook secret key's Encrypt.
+ * evidence key's Sign and GetPublicKey, the webhook secret key's Encrypt and GenerateMac on the link key.
  * The one function that writes webhook endpoints (it seals their signing secrets, never opens one).
  */
-const config = loadLambdaConfig(['evidenceKeyId', 'webhookSecretKeyId']);
+const config = loadLambdaConfig(['evidenceKeyId', 'webhookSecretKeyId', 'linkKeyId']);
 const adapters = lambdaAdapters(config);
 const vault = vaultForApi({
   ...adapters,
@@ -34,6 +35,8 @@ const vault = vaultForApi({
   evidenceSigner: createKmsEvidenceSigner({ keyId: config.evidenceKeyId }),
   // kms:Encrypt on the webhook secret key only: a secret minted here is sealed before it is stored.
   webhookSecrets: createKmsWebhookSecretCipher({ keyId: config.webhookSecretKeyId }),
+  // A reveal page shows "show the code again" only for its own key, which it derives (GenerateMac).
+  linkKeys: createKmsLinkMac({ keyId: config.linkKeyId }),
 });
 const app = createApp({
   tenants: vault.tenants,

@@ -4,6 +4,7 @@ import { RECHECK_EVENT_SOURCE } from '../infra/names.js';
 import { HttpIssuer } from '../shared/adapters/issuer/http-issuer.js';
 import { SecretsManagerIssuerSecrets } from '../shared/adapters/issuer/secrets-manager-issuer-secrets.js';
 import { createKmsCodeCipher } from '../shared/adapters/kms/kms-code-cipher.js';
+import { createKmsLinkMac } from '../shared/adapters/kms/kms-link-mac.js';
 import { loadIssuerConfig, loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';
 import { revealPageRoutes } from '../shared/http/pages/reveal-page-routes.js';
@@ -18,12 +19,13 @@ import { lambdaAdapters } from './support/lambda-adapters.js';
  * kms:Decrypt. Its scheduled recheck job (re-asking the issuer, the reveal-deadline re-check)
  * needs plaintexts too, so it runs here, on its own schedule, rather than in the sweeper.
  */
-const config = loadLambdaConfig(['codeKeyId']);
+const config = loadLambdaConfig(['codeKeyId', 'linkKeyId']);
 const adapters = lambdaAdapters(config);
 const vault = vaultForReveal({
   ...adapters,
   cipher: createKmsCodeCipher({ codeKeyId: config.codeKeyId }),
   issuer: new HttpIssuer({ ...loadIssuerConfig('aws'), secrets: new SecretsManagerIssuerSecrets() }),
+  linkKeys: createKmsLinkMac({ keyId: config.linkKeyId }),
 });
 const app = createApp({
   tenants: vault.tenants,

@@ -74,6 +74,7 @@ export class CardVaultStack extends Stack {
       sign: this.functions.api,
       sealWebhookSecrets: this.functions.api,
       openWebhookSecrets: this.webhooks.dispatcher,
+      linkMac: [this.functions.api, this.functions.reveal],
     });
     // The same every-minute schedule and retry policy as the sweeper's, with its own dead-letter queue.
     this.webhookDispatch = new SweeperSchedule(this, 'WebhookDispatch', {
@@ -87,7 +88,13 @@ export class CardVaultStack extends Stack {
       ...(config.alarmEmail === undefined ? {} : { email: config.alarmEmail }),
     });
     this.keyChanges = new KeyChangeAlerts(this, 'KeyChanges', {
-      keys: [this.keys.codeKey, this.keys.fingerprintKey, this.keys.evidenceKey, this.keys.webhookSecretKey],
+      keys: [
+        this.keys.codeKey,
+        this.keys.fingerprintKey,
+        this.keys.evidenceKey,
+        this.keys.webhookSecretKey,
+        this.keys.linkKey,
+      ],
       alarms: this.alarmTopic,
       stage: config.stage,
     });

@@ -151,12 +151,16 @@ export class VaultFunctions extends Construct {
     this.api = make('api', 'Api', {
       [ENV.evidenceKeyId]: keys.evidenceKey.keyArn,
       [ENV.webhookSecretKeyId]: keys.webhookSecretKey.keyArn,
+      [ENV.linkKeyId]: keys.linkKey.keyArn,
     });
     this.deposit = make('deposit', 'Deposit', {
       [ENV.codeKeyId]: keys.codeKey.keyArn,
       [ENV.fingerprintKeyId]: keys.fingerprintKey.keyArn,
     });
-    this.reveal = make('reveal', 'Reveal', { [ENV.codeKeyId]: keys.codeKey.keyArn });
+    this.reveal = make('reveal', 'Reveal', {
+      [ENV.codeKeyId]: keys.codeKey.keyArn,
+      [ENV.linkKeyId]: keys.linkKey.keyArn,
+    });
     this.sweeper = make('sweeper', 'Sweeper');
   }
 

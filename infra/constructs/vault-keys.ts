@@ -62,6 +62,8 @@ export interface KeyUsers {
   readonly sealWebhookSecrets: KeyUser;
   /** May open webhook signing secrets, never seal one (the webhook dispatcher, which signs). */
   readonly openWebhookSecrets: KeyUser;
+  /** May derive hosted reveal pages' keys (the api and reveal functions, which serve that page). */
+  readonly linkMac: readonly KeyUser[];
 }
 
 /**
@@ -76,6 +78,8 @@ export class VaultKeys extends Construct {
   readonly fingerprintKey: Key;
   readonly evidenceKey: Key;
   readonly webhookSecretKey: Key;
+  /** HMAC key deriving a reveal link's page key from its token's hash (issue 20, item 4). */
+  readonly linkKey: Key;
 
   constructor(scope: Construct, id: string, props: { readonly stage: string }) {
     super(scope, id);
@@ -105,6 +109,15 @@ export class VaultKeys extends Construct {
     this.webhookSecretKey = new Key(this, 'WebhookSecretKey', {
       description: `card-vault ${props.stage}: seals webhook signing secrets, bound to {tenantId, endpointId}`,
       enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      pendingWindow: Duration.days(30),
+    });
+    // Retained like the others, though losing it only costs the re-show windows then open; HMAC
+    // keys cannot rotate (a new key would end every open window too).
+    this.linkKey = new Key(this, 'LinkKey', {
+      description: `card-vault ${props.stage}: HMAC page keys of hosted reveal links`,
+      keySpec: KeySpec.HMAC_256,
+      keyUsage: KeyUsage.GENERATE_VERIFY_MAC,
       removalPolicy: RemovalPolicy.RETAIN,
       pendingWindow: Duration.days(30),
     });
@@ -151,6 +164,17 @@ export class VaultKeys extends Construct {
         conditions: WEBHOOK_SECRET_CONTEXT_CONDITIONS,
       }),
     );
+    this.exclusive(this.linkKey, MAC_ACTIONS, users.linkMac, 'OnlyPagesDeriveLinkKeys');
+    for (const user of users.linkMac) {
+      user.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          sid: 'DeriveLinkKeys',
+          actions: ['kms:GenerateMac'],
+          resources: [this.linkKey.keyArn],
+          conditions: { StringEquals: { 'kms:MacAlgorithm': 'HMAC_SHA_256' } },
+        }),
+      );
+    }
     users.sign.role.addToPrincipalPolicy(
       new PolicyStatement({
         sid: 'SignEvidence',
@@ -220,7 +244,9 @@ export class VaultKeys extends Construct {
    * resource: the key policy then depends on nothing else in the stack, so `cdk import` can adopt
    * a retained key on its own, and the policy still holds for the role a redeploy recreates.
    */
-  private exclusive(key: Key, actions: string[], user: KeyUser, sid: string): void {
+  private exclusive(key: Key, actions: string[], user: KeyUser | readonly KeyUser[], sid: string): void {
+    const users = 'role' in user ? [user] : user;
+    const arns = users.map((u) => u.roleArnByName);
     key.addToResourcePolicy(
       new PolicyStatement({
         sid,
@@ -229,7 +255,7 @@ export class VaultKeys extends Construct {
         actions,
         resources: ['*'],
         // For a Lambda's role session, aws:PrincipalArn is the role's ARN.
-        conditions: { StringNotEquals: { 'aws:PrincipalArn': user.roleArnByName } },
+        conditions: { StringNotEquals: { 'aws:PrincipalArn': arns.length === 1 ? arns[0] : arns } },
       }),
     );
   }

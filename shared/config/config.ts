@@ -149,7 +149,7 @@ export function loadIssuerConfig(defaultMode: IssuerUrlMode, env: Env = process.
 }
 
 /** The KMS keys a Lambda function may be given. */
-export type KmsKeyName = 'codeKeyId' | 'fingerprintKeyId' | 'evidenceKeyId' | 'webhookSecretKeyId';
+export type KmsKeyName = 'codeKeyId' | 'fingerprintKeyId' | 'evidenceKeyId' | 'webhookSecretKeyId' | 'linkKeyId';
 
 export type LambdaConfig<K extends KmsKeyName = never> = {
   readonly tableName: string;
@@ -183,6 +183,7 @@ export function loadLambdaConfig<K extends KmsKeyName = never>(
       [ENV.fingerprintKeyId]: key('fingerprintKeyId'),
       [ENV.evidenceKeyId]: key('evidenceKeyId'),
       [ENV.webhookSecretKeyId]: key('webhookSecretKeyId'),
+      [ENV.linkKeyId]: key('linkKeyId'),
     }),
     env,
     'Lambda',
@@ -192,6 +193,7 @@ export function loadLambdaConfig<K extends KmsKeyName = never>(
     fingerprintKeyId: s[ENV.fingerprintKeyId],
     evidenceKeyId: s[ENV.evidenceKeyId],
     webhookSecretKeyId: s[ENV.webhookSecretKeyId],
+    linkKeyId: s[ENV.linkKeyId],
   };
   return {
     tableName: s[ENV.tableName],

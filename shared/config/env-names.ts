@@ -11,6 +11,8 @@ export const ENV = {
   fingerprintKeyId: 'FINGERPRINT_KEY_ID',
   evidenceKeyId: 'EVIDENCE_KEY_ID',
   webhookSecretKeyId: 'WEBHOOK_SECRET_KEY_ID',
+  /** The KMS HMAC key a reveal link's page key is derived with (api and reveal functions). */
+  linkKeyId: 'LINK_KEY_ID',
   localKeyFile: 'LOCAL_KEY_FILE',
   port: 'PORT',
   issuerSimPort: 'ISSUER_SIM_PORT',

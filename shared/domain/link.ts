@@ -6,6 +6,20 @@ export type LinkKind = (typeof linkKinds)[number];
 export const revealChannels = ['api', 'hosted_page'] as const;
 export type RevealChannel = (typeof revealChannels)[number];
 
+/**
+ * What a reveal link asks before it reveals, besides its button: `pin`, a 6-digit PIN the
+ * marketplace shows its buyer in its own app (issue 20, item 4): a scanner that presses the button
+ * or whoever holds a forwarded URL has no PIN. Links without `confirm` keep the button alone.
+ */
+export const linkConfirms = ['pin'] as const;
+export type LinkConfirm = (typeof linkConfirms)[number];
+
+/** Wrong PINs a link takes: the fifth locks it for good (a `link.locked` line and webhook). */
+export const PIN_TRIES = 5;
+
+/** A PIN as the page takes it: six digits, nothing else. */
+export const isPinShape = (pin: string) => /^[0-9]{6}$/.test(pin);
+
 /** Default lifetimes: a buyer may open the reveal link for a day, a seller's deposit session is short. */
 export const DEFAULT_LINK_SECONDS: Record<LinkKind, number> = { reveal: 24 * 3600, deposit: 3600 };
 /** The longest lifetime a marketplace may ask for: a link is a bearer secret. */
@@ -34,6 +48,10 @@ export interface Link {
   readonly logoUrl?: string;
   /** The API key that made it: listed by it, and revoked with it on request (issue 20). */
   readonly createdByKeyId?: string;
+  /** `pin`: the page asks for the link's PIN before revealing, or showing again. */
+  readonly confirm?: LinkConfirm;
+  /** The PIN's MAC under the vault's link key (never the PIN: six digits are guessed offline). */
+  readonly pinHash?: string;
 }
 
 /** Why a link opens nothing: the same page for all three, so a guess learns nothing more. */

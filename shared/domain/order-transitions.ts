@@ -232,6 +232,14 @@ export class OrderTransitions {
   }
 
   /**
+   * A PIN reveal link locked by its last wrong PIN: an audit line (and the `link.locked` webhook),
+   * appended on its own like a re-delivery. It names the link, never the PIN tried.
+   */
+  linkLocked(order: Order, at: Date, linkId: string): OrderEvent {
+    return this.event(order, at, 'link.locked', 'vault', undefined, { linkId, channel: 'hosted_page' });
+  }
+
+  /**
    * Refunded before the buyer saw anything: dead codes found by the re-check (each one a
    * penalty, F7) or the seller's suspension (no penalty). Dead cards are void; the others go back
    * on sale (a suspended seller's stock stays frozen by its status). From `paid` (out of escrow),

@@ -30,6 +30,8 @@ export const trailTypes = [
   'seller.deposits_locked',
   'seller.deposits_unlocked',
   'card.deposit_settled',
+  /** A PIN reveal link took its last wrong PIN (issue 20): it reveals nothing any more. */
+  'link.locked',
 ] as const;
 export type TrailType = (typeof trailTypes)[number];
 

@@ -26,6 +26,7 @@ export const webhookEventTypes = [
   'seller.deposits_locked',
   'seller.deposits_unlocked',
   'card.deposit_settled',
+  'link.locked',
 ] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
@@ -58,6 +59,7 @@ export const TRAIL_TO_WEBHOOK = {
   'seller.deposits_locked': 'seller.deposits_locked',
   'seller.deposits_unlocked': 'seller.deposits_unlocked',
   'card.deposit_settled': 'card.deposit_settled',
+  'link.locked': 'link.locked',
   // Not published: the buyer saw the same code again, and a held release changes nothing yet.
   'order.redelivered': null,
   'order.release_held': null,

@@ -10,6 +10,7 @@ import { HttpIssuer } from '../adapters/issuer/http-issuer.js';
 import { LocalIssuerSecrets } from '../adapters/issuer/local-issuer-secrets.js';
 import { createLocalCodeCipher } from '../adapters/local-cipher/local-code-cipher.js';
 import { createLocalWebhookSecretCipher } from '../adapters/local-cipher/local-webhook-secret-cipher.js';
+import { createLocalLinkMac } from '../adapters/local-cipher/local-link-mac.js';
 import {
   createLocalEvidenceSigner,
   evidenceKeyFileBeside,
@@ -193,6 +194,7 @@ export async function startLocalStack(
       evidenceSigner: await createLocalEvidenceSigner({
         keyFile: evidenceKeyFileBeside(config.localKeyFile),
       }),
+      linkKeys: await createLocalLinkMac({ keyFile: config.localKeyFile }),
     });
     for (const format of DEMO_BRANDS)
       await vault.tenants.registerBrand(

@@ -29,6 +29,15 @@ export interface LinkStore {
    * rows when a filter skips many; `nextCursor` (a link id, rebuilt inside the tenant) goes on.
    */
   listLinks(tenantId: string, filter: LinkFilter, page: PageRequest): Promise<Page<LinkRow>>;
+  /**
+   * Counts one more wrong PIN on a PIN reveal link, in one conditional write (on the pointer, which
+   * the reveal function may write): the count after it, or undefined when `max` are already counted
+   * (the link is locked) or the link is unknown. Concurrent wrong PINs never pass `max`, and exactly
+   * one of them gets `max` back: the one that locks the link.
+   */
+  claimPinFailure(tenantId: string, linkId: string, max: number): Promise<number | undefined>;
+  /** The wrong PINs counted on a link so far (0 for none, or an unknown link). */
+  pinFailures(tenantId: string, linkId: string): Promise<number>;
   /** The re-deliveries counted on a link so far (0 for none, or an unknown link). */
   redeliveries(tenantId: string, linkId: string): Promise<number>;
 }

@@ -36,7 +36,15 @@ export interface Revelation {
  */
 export type RevealVia =
   | { readonly channel: 'api' }
-  | { readonly channel: 'hosted_page'; readonly linkId: string };
+  | {
+      readonly channel: 'hosted_page';
+      readonly linkId: string;
+      /**
+       * The press came from a browser that did not reveal through this link (no cookie, no PIN,
+       * issue 20): it may make the first reveal, never have the code again.
+       */
+      readonly otherBrowser?: true;
+    };
 
 type Outcome = { kind: 'revealed'; revelation: Revelation } | { kind: 'refunded'; order: Order };
 
@@ -132,7 +140,8 @@ export class RevealService {
     }
     const withinRetry =
       now.getTime() - Date.parse(order.revealedAt) <= this.deps.settings.revealRetrySeconds * 1000;
-    if (order.revealKeyHash !== keyHash || !withinRetry) {
+    const elsewhere = via.channel === 'hosted_page' && via.otherBrowser === true;
+    if (order.revealKeyHash !== keyHash || !withinRetry || elsewhere) {
       throw new AlreadyRevealedError('the code was already revealed', { revealedAt: order.revealedAt });
     }
     // Counted before anything is opened: a press past the link's count decrypts nothing and

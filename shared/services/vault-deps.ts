@@ -7,6 +7,7 @@ import type { EndpointUrlPolicy } from '../ports/endpoint-url-policy.js';
 import type { EvidenceSigner } from '../ports/evidence-signer.js';
 import type { IdGenerator } from '../ports/id-generator.js';
 import type { Issuer } from '../ports/issuer.js';
+import type { LinkKeyMac } from '../ports/link-key-mac.js';
 import type { LinkStore } from '../ports/link-store.js';
 import type { Logger } from '../ports/logger.js';
 import type { Metrics } from '../ports/metrics.js';
@@ -45,6 +46,11 @@ export interface CoreDeps {
   /** Business metrics, counted after each commit (see `ports/metrics.ts`). */
   readonly metrics: Metrics;
   readonly settings: VaultSettings;
+  /**
+   * Derives a reveal link's page key (link-service.ts): the functions that serve a reveal page
+   * (api, reveal) have it; deposit and sweeper never need it.
+   */
+  readonly linkKeys?: LinkKeyMac;
 }
 
 /**
@@ -56,6 +62,7 @@ export interface ApiDeps extends CoreDeps {
   readonly endpointUrls: EndpointUrlPolicy;
   readonly evidenceSigner: EvidenceSigner;
   readonly webhookSecrets: WebhookSecretSealer;
+  readonly linkKeys: LinkKeyMac;
 }
 
 /** Deposits seal and fingerprint codes and ask the issuer; they never open a code. */
@@ -68,6 +75,7 @@ export interface DepositDeps extends CoreDeps {
 export interface RevealDeps extends CoreDeps {
   readonly cipher: CodeOpener;
   readonly issuer: Issuer;
+  readonly linkKeys: LinkKeyMac;
 }
 
 /** Everything, for one process serving the whole contract (the local stack). */

@@ -66,7 +66,7 @@ function core(given: CoreDeps) {
       entries: deps.settings.apiKeyCacheEntries,
     }),
     // Every function opens links: the api the pages, reveal and deposit the pages' forms.
-    links: new LinkService(deps, runner),
+    links: new LinkService(deps, runner, transitions),
   };
 }
 

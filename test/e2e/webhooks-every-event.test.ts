@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PIN_TRIES } from '../../shared/domain/link.js';
 import { subjectOf } from '../../shared/domain/webhook-delivery.js';
 import { type WebhookEvent, webhookEventsOf, webhookEventTypes } from '../../shared/domain/webhook-event.js';
 import { verifyWebhook } from '../../shared/webhooks/verify-webhook.js';
@@ -12,6 +13,7 @@ import {
   redeemAtTime,
   report,
 } from '../support/fraud-helpers.js';
+import { createRevealLink, getPage, nonceOf, postForm } from '../support/link-pages.js';
 import {
   aListing,
   anOrder,
@@ -87,6 +89,16 @@ describe('webhook delivery of every event type', () => {
     });
     expectProblem(wrong, 422, 'amount-mismatch');
     expect((await as.post(`/v1/orders/${unpaid.orderId}/cancel`)).status).toBe(200);
+
+    // A PIN reveal link locked by five wrong PINs (issue 20): `link.locked`, naming the link.
+    const pinned = await order(one.listingId);
+    await pay(as, pinned.order);
+    const pinLink = await createRevealLink(as, pinned.orderId, pinned.buyerId, { confirm: 'pin' });
+    const pinNonce = nonceOf((await getPage(as, pinLink.path)).html);
+    for (let i = 0; i < PIN_TRIES; i++) {
+      const wrongPin = String((Number(pinLink.pin) + 1 + i) % 1_000_000).padStart(6, '0');
+      await postForm(as, `${pinLink.path}/reveal`, { nonce: pinNonce, pin: wrongPin });
+    }
 
     // A report escalated (redeemed within the race window), settled by the dispute desk.
     const raced = await order(one.listingId);

@@ -29,12 +29,12 @@ const kmsActions = (name: FunctionName) =>
     .flatMap(actionsOf)
     .filter((a) => a.startsWith('kms:') || a === '*');
 
-const keyPolicy = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'webhookSecretKey'): Statement[] => {
+const keyPolicy = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'webhookSecretKey' | 'linkKey'): Statement[] => {
   const id = s.stack.getLogicalId(s.stack.keys[key].node.defaultChild as CfnKey);
   return s.template.findResources('AWS::KMS::Key')[id]?.Properties.KeyPolicy.Statement;
 };
 
-const keyArn = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'webhookSecretKey') => ({
+const keyArn = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'webhookSecretKey' | 'linkKey') => ({
   'Fn::GetAtt': [s.stack.getLogicalId(s.stack.keys[key].node.defaultChild as CfnKey), 'Arn'],
 });
 const dispatcherRoleId = () =>
@@ -64,7 +64,7 @@ describe('KMS rights', () => {
         .some((a) => a === 'kms:Decrypt' || a === 'kms:*' || a === '*'),
     );
     expect(decrypters.sort()).toEqual([roleLogicalId(s.stack, 'reveal'), dispatcherRoleId()].sort());
-    expect(kmsActions('reveal')).toEqual(['kms:Decrypt']);
+    expect(kmsActions('reveal').sort()).toEqual(['kms:Decrypt', 'kms:GenerateMac']);
     const onCodeKey = (roleId: string) =>
       roleStatements(s.template, roleId).filter(
         (st) => JSON.stringify(st.Resource) === JSON.stringify(keyArn('codeKey')),
@@ -76,14 +76,18 @@ describe('KMS rights', () => {
     expect(kmsActions('deposit').sort()).toEqual(['kms:Encrypt', 'kms:GenerateMac']);
   });
 
-  it('gives the api role only kms:Sign and kms:GetPublicKey on the evidence key and kms:Encrypt on the webhook secret key, and the sweeper no KMS rights', () => {
-    expect(kmsActions('api').sort()).toEqual(['kms:Encrypt', 'kms:GetPublicKey', 'kms:Sign']);
+  it('gives the api role only kms:Sign and kms:GetPublicKey on the evidence key, kms:Encrypt on the webhook secret key and GenerateMac on the link key, and the sweeper no KMS rights', () => {
+    expect(kmsActions('api').sort()).toEqual(['kms:Encrypt', 'kms:GenerateMac', 'kms:GetPublicKey', 'kms:Sign']);
     const grants = roleStatements(s.template, roleLogicalId(s.stack, 'api')).filter((st) =>
       actionsOf(st).some((a) => a.startsWith('kms:')),
     );
     for (const grant of grants) {
       expect(grant.Resource).toEqual(
-        actionsOf(grant).includes('kms:Encrypt') ? keyArn('webhookSecretKey') : keyArn('evidenceKey'),
+        actionsOf(grant).includes('kms:Encrypt')
+          ? keyArn('webhookSecretKey')
+          : actionsOf(grant).includes('kms:GenerateMac')
+            ? keyArn('linkKey')
+            : keyArn('evidenceKey'),
       );
     }
     expect(kmsActions('sweeper')).toEqual([]);
@@ -168,6 +172,25 @@ describe('KMS rights', () => {
     expect(deny).toMatchObject({
       Effect: 'Deny',
       Condition: { StringNotEquals: { 'aws:PrincipalArn': roleArn('deposit') } },
+    });
+    expect(actionsOf(deny as Statement)).toContain('kms:GenerateMac');
+  });
+
+  it('lets only the api and reveal roles derive link keys, with HMAC_SHA_256, and denies every other principal', () => {
+    const linkKey = s.stack.getLogicalId(s.stack.keys.linkKey.node.defaultChild as CfnKey);
+    const macers = Object.keys(s.template.findResources('AWS::IAM::Role')).filter((roleId) =>
+      roleStatements(s.template, roleId).some(
+        (st) =>
+          st.Effect === 'Allow' &&
+          actionsOf(st).includes('kms:GenerateMac') &&
+          JSON.stringify(st.Resource).includes(linkKey),
+      ),
+    );
+    expect(macers.sort()).toEqual([roleLogicalId(s.stack, 'api'), roleLogicalId(s.stack, 'reveal')].sort());
+    const deny = keyPolicy('linkKey').find((st) => st.Sid === 'OnlyPagesDeriveLinkKeys');
+    expect(deny).toMatchObject({
+      Effect: 'Deny',
+      Condition: { StringNotEquals: { 'aws:PrincipalArn': [roleArn('api'), roleArn('reveal')] } },
     });
     expect(actionsOf(deny as Statement)).toContain('kms:GenerateMac');
   });

@@ -135,6 +135,7 @@ describe('bundled handlers, invoked with API Gateway and Scheduler events', () =
     [ENV.fingerprintKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/test-mac',
     [ENV.evidenceKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/test-evidence',
     [ENV.webhookSecretKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/test-webhook-secrets',
+    [ENV.linkKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/test-link',
     // No KMS here: the api's evidence routes get a refused connection at once (a 503 problem), not a
     // wait on the real endpoint.
     AWS_ENDPOINT_URL_KMS: 'http://127.0.0.1:9',

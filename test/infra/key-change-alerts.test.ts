@@ -28,8 +28,8 @@ const ruleArnOf = (name: string) => ({
 describe('key change alerts', () => {
   const ruleName = 'CardVault-prod-KeyChanges';
 
-  it('match CloudTrail calls that loosen or end any vault key (webhook secrets included), by the key ARNs in the event', () => {
-    const keyArn = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'webhookSecretKey') => ({
+  it('match CloudTrail calls that loosen or end any vault key (webhook secrets and link keys included), by the key ARNs in the event', () => {
+    const keyArn = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'webhookSecretKey' | 'linkKey') => ({
       'Fn::GetAtt': [logicalId(s.stack.keys[key]), 'Arn'],
     });
     s.template.hasResourceProperties('AWS::Events::Rule', {
@@ -53,6 +53,7 @@ describe('key change alerts', () => {
               keyArn('fingerprintKey'),
               keyArn('evidenceKey'),
               keyArn('webhookSecretKey'),
+              keyArn('linkKey'),
             ],
           },
         },

@@ -92,6 +92,7 @@ describe('the Lambda handlers, in-process, on every flow', () => {
       [ENV.fingerprintKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/mac',
       [ENV.evidenceKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/evidence',
       [ENV.webhookSecretKeyId]: WEBHOOK_SECRET_KEY,
+      [ENV.linkKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/link',
     });
     kms.on(GenerateMacCommand).callsFake((input) => ({
       Mac: createHmac('sha256', macKey).update(Buffer.from(input.Message)).digest(),
@@ -540,9 +541,14 @@ describe('the Lambda handlers, in-process, on every flow', () => {
   });
 
   /** A page's form, posted as the browser posts it: urlencoded, same-origin, no API key. */
-  const postForm = async (fn: HttpHandler, path: string, fields: Record<string, string>) => {
+  const postForm = async (
+    fn: HttpHandler,
+    path: string,
+    fields: Record<string, string>,
+    headers: Record<string, string> = {},
+  ) => {
     const event = httpApiEvent('POST', path, {
-      headers: { 'content-type': 'application/x-www-form-urlencoded', ...SAME_ORIGIN },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...SAME_ORIGIN, ...headers },
       raw: new URLSearchParams(fields).toString(),
     }) as unknown as APIGatewayProxyEventV2;
     return (await fn(event, { awsRequestId: 'req-3' })) as Response;
@@ -607,7 +613,11 @@ describe('the Lambda handlers, in-process, on every flow', () => {
     const shown = textOf(revealed.body, 'revealed-code')?.replace(/[\s-]/g, '');
     expect([code, fromFile].map((c) => c.replace(/-/g, ''))).toContain(shown);
     // A press again (the answer lost): the same code, its order.redelivered written by the reveal function.
-    const again = await postForm(fns.reveal, `/links/${token}/reveal`, form);
+    // API Gateway (payload 2.0) hands Set-Cookie back as `cookies`; the browser sends it again.
+    const cookies = (revealed as unknown as { cookies?: string[] }).cookies ?? [];
+    const cookie = cookies.find((c) => c.startsWith('cv_reveal='))?.split(';')[0];
+    expect(cookie, 'the revealing browser gets its cookie').toBeDefined();
+    const again = await postForm(fns.reveal, `/links/${token}/reveal`, form, { cookie: cookie as string });
     expect(textOf(again.body, 'revealed-code')?.replace(/[\s-]/g, ''), again.body).toBe(shown);
     const reported = await postForm(fns.reveal, `/links/${token}/report`, {
       ...form,

@@ -82,7 +82,7 @@ describe('functions', () => {
 
   it('receive the table, stage and log level (timings keep the runtime defaults), and key ids only where used', () => {
     const table = ref(s.stack.getLogicalId(s.stack.table.table.node.defaultChild as never));
-    const keyArn = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'webhookSecretKey') => ({
+    const keyArn = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'webhookSecretKey' | 'linkKey') => ({
       'Fn::GetAtt': [s.stack.getLogicalId(s.stack.keys[key].node.defaultChild as never), 'Arn'],
     });
     const common = {
@@ -96,9 +96,14 @@ describe('functions', () => {
       ...common,
       [ENV.evidenceKeyId]: keyArn('evidenceKey'),
       [ENV.webhookSecretKeyId]: keyArn('webhookSecretKey'),
+      [ENV.linkKeyId]: keyArn('linkKey'),
     });
     expect(env('sweeper')).toEqual(common);
-    expect(env('reveal')).toEqual({ ...common, [ENV.codeKeyId]: keyArn('codeKey') });
+    expect(env('reveal')).toEqual({
+      ...common,
+      [ENV.codeKeyId]: keyArn('codeKey'),
+      [ENV.linkKeyId]: keyArn('linkKey'),
+    });
     expect(env('deposit')).toEqual({
       ...common,
       [ENV.codeKeyId]: keyArn('codeKey'),

@@ -29,9 +29,10 @@ describe('stages', () => {
       Properties: { DeletionProtectionEnabled: true },
     });
     const keys = Object.values(dev.template.findResources('AWS::KMS::Key'));
-    // The code key, the fingerprint key, the evidence key (bundles already handed out verify with it)
-    // and the webhook secret key (without it every endpoint's secret would have to be rolled).
-    expect(keys.filter((k) => k.DeletionPolicy === 'Retain')).toHaveLength(4);
+    // The code key, the fingerprint key, the evidence key (bundles already handed out verify with it),
+    // the webhook secret key (without it every endpoint's secret would have to be rolled) and the
+    // link key (open reveal links' page keys, PINs and cookies are MACs under it).
+    expect(keys.filter((k) => k.DeletionPolicy === 'Retain')).toHaveLength(5);
   });
 
   it('reserves no concurrency in dev, so a fresh account with a low Lambda quota can deploy it', () => {

@@ -1,7 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
+import { LocalLinkMac } from '../../shared/adapters/local-cipher/local-link-mac.js';
 import { createLogger } from '../../shared/adapters/logging/json-logger.js';
 import { endpointUrlPolicy } from '../../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { OutOfStockError } from '../../shared/domain/errors.js';
@@ -56,6 +58,7 @@ function vaultAt(clock: TestClock) {
     ids: ulidIdGenerator,
     endpointUrls: endpointUrlPolicy('aws'),
     evidenceSigner: aTestEvidenceSigner(),
+    linkKeys: new LocalLinkMac(randomBytes(32)),
     logger: createLogger({ level: 'silent' }),
     settings: defaultSettings,
     metrics: noMetrics,

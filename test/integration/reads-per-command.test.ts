@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +8,7 @@ import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js'
 import { HttpIssuer } from '../../shared/adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../../shared/adapters/local-cipher/local-code-cipher.js';
 import { createLocalWebhookSecretCipher } from '../../shared/adapters/local-cipher/local-webhook-secret-cipher.js';
+import { LocalLinkMac } from '../../shared/adapters/local-cipher/local-link-mac.js';
 import { createLogger } from '../../shared/adapters/logging/json-logger.js';
 import { endpointUrlPolicy } from '../../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { defaultSettings } from '../../shared/domain/vault-settings.js';
@@ -62,6 +64,7 @@ describe('reads per command', () => {
       ids: ulidIdGenerator,
       endpointUrls: endpointUrlPolicy('aws'),
       evidenceSigner: aTestEvidenceSigner(),
+      linkKeys: new LocalLinkMac(randomBytes(32)),
       logger: createLogger({ level: 'silent' }),
       metrics: noMetrics,
       settings: defaultSettings,

@@ -16,10 +16,15 @@ export async function createRevealLink(
   orderId: string,
   buyerId: string,
   extra: Record<string, unknown> = {},
-): Promise<{ url: string; path: string; linkId: string }> {
+): Promise<{ url: string; path: string; linkId: string; pin?: string }> {
   const res = await stack.post(`/v1/orders/${orderId}/reveal-links`, { buyerId, ...extra });
   expect(res.status, res.text).toBe(201);
-  return { url: res.body.url, path: new URL(res.body.url).pathname, linkId: res.body.linkId };
+  return {
+    url: res.body.url,
+    path: new URL(res.body.url).pathname,
+    linkId: res.body.linkId,
+    ...(res.body.pin === undefined ? {} : { pin: res.body.pin }),
+  };
 }
 
 export async function createDepositLink(
@@ -32,13 +37,41 @@ export async function createDepositLink(
   return { url: res.body.url, path: new URL(res.body.url).pathname, linkId: res.body.linkId };
 }
 
+/**
+ * A browser's cookies, as far as the pages use them (issue 20's reveal cookie): each kept under its
+ * Path and sent to the paths below it. The helpers share one jar, a single browser, unless given
+ * their own (`new CookieJar()`: another browser).
+ */
+export class CookieJar {
+  readonly #cookies = new Map<string, { name: string; value: string; path: string }>();
+
+  take(headers: Headers): void {
+    for (const line of headers.getSetCookie()) {
+      const [pair = '', ...attributes] = line.split(';').map((part) => part.trim());
+      const at = pair.indexOf('=');
+      const path = attributes.find((a) => /^path=/i.test(a))?.slice(5) ?? '/';
+      const name = pair.slice(0, at);
+      this.#cookies.set(`${path} ${name}`, { name, value: pair.slice(at + 1), path });
+    }
+  }
+
+  headerFor(path: string): Record<string, string> {
+    const sent = [...this.#cookies.values()].filter((c) => path === c.path || path.startsWith(`${c.path}/`));
+    return sent.length === 0 ? {} : { cookie: sent.map((c) => `${c.name}=${c.value}`).join('; ') };
+  }
+}
+
+const theBrowser = new CookieJar();
+
 /** GET a page with no API key, like a person's browser (or a link-preview bot). */
 export async function getPage(
   stack: TestStack,
   path: string,
   headers: Record<string, string> = {},
+  jar: CookieJar = theBrowser,
 ): Promise<PageResult> {
-  const res = await fetch(`${stack.apiUrl}${path}`, { headers });
+  const res = await fetch(`${stack.apiUrl}${path}`, { headers: { ...jar.headerFor(path), ...headers } });
+  jar.take(res.headers);
   return { status: res.status, headers: res.headers, html: await res.text() };
 }
 
@@ -48,12 +81,14 @@ export async function postForm(
   path: string,
   fields: Record<string, string>,
   headers: Record<string, string> = SAME_ORIGIN,
+  jar: CookieJar = theBrowser,
 ): Promise<PageResult> {
   const res = await fetch(`${stack.apiUrl}${path}`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...jar.headerFor(path), ...headers },
     body: new URLSearchParams(fields).toString(),
   });
+  jar.take(res.headers);
   return { status: res.status, headers: res.headers, html: await res.text() };
 }
 

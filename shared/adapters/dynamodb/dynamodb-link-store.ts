@@ -2,7 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod/mini';
 import { ConcurrentUpdateError } from '../../domain/errors.js';
-import { type Link, linkKinds } from '../../domain/link.js';
+import { type Link, linkConfirms, linkKinds } from '../../domain/link.js';
 import type { LinkFilter, LinkRow, LinkStore } from '../../ports/link-store.js';
 import type { Page, PageRequest } from '../../ports/page.js';
 import {
@@ -38,6 +38,8 @@ const linkSchema = entity<Link>()(
     revokedAt: optionalText,
     logoUrl: optionalText,
     createdByKeyId: optionalText,
+    confirm: z.optional(z.enum(linkConfirms)),
+    pinHash: optionalText,
   }),
 );
 
@@ -54,6 +56,7 @@ const rowSchema = z.object({
 /** DynamoDB pages a filtered list reads at most per request: a sparse filter answers sooner, with a cursor. */
 const MAX_PAGES_PER_LIST = 10;
 const countSchema = z.object({ redeliveries: z.optional(z.number()) });
+const pinCountSchema = z.object({ pinFailures: z.optional(z.number()) });
 
 /** Kept a day past expiry (the page then says "expired", not "unknown"), then DynamoDB's TTL deletes it. */
 const ttlOf = (link: Link) => Math.floor(Date.parse(link.expiresAt) / 1000) + 24 * 3600;
@@ -127,6 +130,32 @@ export class DynamoLinkStore implements LinkStore {
       { tag: 'pointer', item: revoked(keys.link(tenantId, linkId)) },
     ]);
     return { ...link, revokedAt: link.revokedAt ?? at };
+  }
+
+  async claimPinFailure(tenantId: string, linkId: string, max: number): Promise<number | undefined> {
+    const key = keys.link(tenantId, linkId);
+    try {
+      const result = await this.ctx.doc.send(
+        new UpdateCommand({
+          TableName: this.ctx.tableName,
+          Key: key,
+          ...expression()
+            .add('pinFailures', 1)
+            .when(allOf(exists('pk'), anyOf(notExists('pinFailures'), lessThan('pinFailures', max))))
+            .buildUpdate(),
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return parseItem('link pointer', pinCountSchema, result.Attributes ?? {}, key).pinFailures ?? 1;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async pinFailures(tenantId: string, linkId: string): Promise<number> {
+    const counted = await getParsed(this.ctx, 'link pointer', pinCountSchema, keys.link(tenantId, linkId));
+    return counted?.pinFailures ?? 0;
   }
 
   async claimRedelivery(tenantId: string, linkId: string, max: number): Promise<number | undefined> {

@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { LinkKind } from '../../domain/link.js';
 import type { Logger } from '../../ports/logger.js';
@@ -55,10 +56,36 @@ export function sendPageJson(
 /** Unknown, expired, revoked, malformed or of another kind: one page, so a guess learns nothing. */
 export const sendInvalid = (c: Context) => sendPage(c, frameOf(c), invalidPage(frameOf(c)), 404);
 
-/** The link behind the path's token, if usable and of this kind. */
+/**
+ * The cookie the browser that revealed through a link gets (issue 20): only it is offered "show the
+ * code again" on a link without a PIN. Scoped to the link's path, so one link's never goes to another.
+ */
+export const REVEAL_COOKIE = 'cv_reveal';
+
+/** The link behind the path's token, if usable and of this kind, as this browser sees it. */
 export async function openLink(c: Context, links: LinkService, kind?: LinkKind) {
-  const opened = await links.open(c.req.param('token') ?? '');
+  const opened = await links.open(c.req.param('token') ?? '', { revealCookie: getCookie(c, REVEAL_COOKIE) });
   return opened && (kind === undefined || opened.kind === kind) ? opened : undefined;
+}
+
+/**
+ * Hands the revealing browser its cookie until the re-show window ends: HttpOnly (no script reads
+ * it), SameSite=Strict (no other site's form sends it), Secure but on loopback (the local stack's
+ * plain http), and for this link's path only.
+ */
+export function setRevealCookie(
+  c: Context,
+  cookie: { readonly value: string; readonly maxAge: number },
+): void {
+  const hostname = new URL(c.req.url).hostname;
+  const loopback = hostname === 'localhost' || hostname === '127.0.0.1' || hostname === '[::1]';
+  setCookie(c, REVEAL_COOKIE, cookie.value, {
+    httpOnly: true,
+    secure: !loopback,
+    sameSite: 'Strict',
+    path: `/links/${c.req.param('token') ?? ''}`,
+    maxAge: cookie.maxAge,
+  });
 }
 
 export type FormFields = Record<string, string | File | (string | File)[]>;

@@ -83,6 +83,14 @@ const en = {
   againSpent: 'Write it down now: this was the last time this link shows it.',
   redeliveriesSpent:
     'This link has shown the code again as many times as it may, and shows it no more. If you still need it, ask the marketplace.',
+  // PIN links (issue 20): the PIN comes from the marketplace's own app, never with the link.
+  pinLabel: 'PIN (6 digits, shown to you in the marketplace app)',
+  pinMissing: 'Enter the PIN the marketplace showed you to reveal the code.',
+  pinWrong: (left: number) =>
+    left === 1
+      ? 'That PIN is wrong. One more wrong PIN locks this link.'
+      : `That PIN is wrong. ${left} more wrong PINs lock this link.`,
+  pinLocked: 'Too many wrong PINs: this link is locked and reveals nothing. Ask the marketplace for help.',
   time: (iso: string) => {
     const d = new Date(iso);
     return `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ${clock(d)}`;
@@ -186,6 +194,10 @@ const zh: PageText = {
   againLeft: (n: number) => `最多还可再次显示 ${n} 次。`,
   againSpent: '请立即记下：这是此链接最后一次显示卡密。',
   redeliveriesSpent: '此链接再次显示卡密的次数已用完，不会再显示。如仍需要，请联系平台。',
+  pinLabel: 'PIN 码（6 位数字，在平台应用中向您显示）',
+  pinMissing: '请输入平台向您显示的 PIN 码以查看卡密。',
+  pinWrong: (left: number) => `PIN 码错误。再输错 ${left} 次，此链接将被锁定。`,
+  pinLocked: 'PIN 码错误次数过多：此链接已锁定，不会再显示卡密。请联系平台。',
   time: (iso: string) => {
     const d = new Date(iso);
     return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${clock(d)}`;

@@ -30,7 +30,7 @@
 import { html } from 'hono/html';
 import type { Order } from '../../domain/order.js';
 import type { DepositResult } from '../../services/deposit-service.js';
-import type { OpenedLink } from '../../services/link-service.js';
+import type { OpenedLink, PinGate } from '../../services/link-service.js';
 import type { Revelation } from '../../services/reveal-service.js';
 import { formFields, type Html, layout, type PageFrame } from './page-layout.js';
 import type { PageText } from './page-text.js';
@@ -59,18 +59,22 @@ const refundText = (t: PageText, order: Order) =>
   order.refundReason === 'seller_suspended' ? t.suspendedRefund : t.refunded;
 
 /** What a reveal link shows: the summary and, while it can, the button. Never a code. */
-export function revealPage(frame: PageFrame, opened: RevealLink, notice?: string): Html {
+export function revealPage(frame: PageFrame, opened: RevealLink, notice?: string, pin?: PinGate): Html {
   const { t } = frame;
   const { order, link } = opened;
   const action = frame.path ?? '';
+  const pinLocked = link.confirm === 'pin' && (pin?.kind === 'locked' || (opened.pinTriesLeft ?? 0) <= 0);
   let body: Html;
-  if (order.revealedAt !== undefined) {
+  if (pinLocked && order.state !== 'refunded') {
+    // A locked PIN link draws no form at all: nothing left to press.
+    body = html`<section class="notice" id="pin-locked" role="alert"><p>${t.pinLocked}</p></section>`;
+  } else if (order.revealedAt !== undefined) {
     const until = opened.revealAgainUntil;
     body = html`<section class="ok" id="revealed-notice"><p>${t.revealedAt} ${time(t, order.revealedAt)}</p>
 ${
   until
     ? html`<form id="reveal-again-form" method="post" action="${action}/reveal">
-${formFields(link.nonce, frame.lang)}
+${formFields(link.nonce, frame.lang)}${pinField(t, opened, pin)}
 <p class="muted">${t.revealAgainNote(time(t, until))} <span id="reveal-again-left">${t.againLeft(opened.redeliveriesLeft ?? 0)}</span></p>
 <button type="submit" id="reveal-again-button" class="secondary">${t.revealAgainButton}</button>
 </form>`
@@ -96,7 +100,7 @@ ${order.cards.map((c, i) => html`<option value="${c.cardId}">${i + 1} · ${maske
     body = html`<section class="notice" id="refund-notice" role="alert"><p>${refundText(t, order)}</p></section>`;
   } else if (order.state === 'paid' || order.state === 'released') {
     body = html`<form id="reveal-form" method="post" action="${action}/reveal">
-${formFields(link.nonce, frame.lang)}
+${formFields(link.nonce, frame.lang)}${pinField(t, opened, pin)}
 <p class="muted">${t.revealNote}</p>
 <button type="submit" id="reveal-button">${t.revealButton}</button>
 </form>`;
@@ -106,6 +110,19 @@ ${formFields(link.nonce, frame.lang)}
     body = html`<section class="notice" id="order-closed"><p>${t.closed}</p></section>`;
   }
   return layout(frame, t.orderTitle, html`${orderSummary(t, opened, frame)}${body}`);
+}
+
+/**
+ * A PIN link's field (issue 20), with why the last press revealed nothing: no PIN, or a wrong one
+ * and how many more the link takes. Links without `confirm` have none.
+ */
+function pinField(t: PageText, opened: RevealLink, pin: PinGate | undefined): Html | '' {
+  if (opened.link.confirm !== 'pin') return '';
+  const problem =
+    pin?.kind === 'wrong' ? t.pinWrong(pin.left) : pin?.kind === 'missing' ? t.pinMissing : undefined;
+  return html`
+${problem ? html`<p class="notice" id="pin-error" role="alert">${problem}</p>` : ''}<p><label for="pin-input">${t.pinLabel}</label>
+<input id="pin-input" name="pin" type="text" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" minlength="6" maxlength="6" required${problem ? html` aria-describedby="pin-error"` : ''}></p>`;
 }
 
 /** A time as people read it, in the page's language, with the instant for machines. */

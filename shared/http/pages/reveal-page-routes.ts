@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import { AlreadyReportedError, DisputeWindowClosedError, DomainError } from '../../domain/errors.js';
 import type { Logger } from '../../ports/logger.js';
-import { hostedRevealKey, type LinkService, type OpenedLink } from '../../services/link-service.js';
+import type { LinkService, OpenedLink } from '../../services/link-service.js';
 import type { ReportService } from '../../services/report-service.js';
 import type { RevealService } from '../../services/reveal-service.js';
 import { type ProblemType, problemTypes } from '../problem-types.js';
@@ -17,6 +17,7 @@ import {
   sendInvalid,
   sendPage,
   sendRefused,
+  setRevealCookie,
 } from './page-context.js';
 import type { PageFrame } from './page-layout.js';
 import { revealedPage, revealPage } from './page-views.js';
@@ -48,6 +49,11 @@ export function revealPageRoutes(deps: RevealPageDeps): PageModule {
     if (!fields) return sendRefused(c, frameOf(c, opened));
     const frame = frameOf(c, opened, field(fields, 'lang'));
     const { link } = opened;
+    // A PIN link reveals (or shows again) only with its PIN: a scanner's press opens nothing.
+    const pin = await deps.links.checkPin(opened, field(fields, 'pin'));
+    if (pin.kind !== 'open') {
+      return sendPage(c, frame, revealPage(frame, await reopened(c, deps.links, opened), undefined, pin));
+    }
     try {
       // The link's own key: a press again after a lost answer gets the code again within
       // REVEAL_RETRY_SECONDS (an `order.redelivered` line), as an API client's retry does, at most
@@ -57,9 +63,16 @@ export function revealPageRoutes(deps: RevealPageDeps): PageModule {
         link.tenantId,
         link.subjectId,
         link.partyId,
-        hostedRevealKey(link),
-        { channel: 'hosted_page', linkId: link.linkId },
+        await deps.links.revealKey(link),
+        {
+          channel: 'hosted_page',
+          linkId: link.linkId,
+          ...(showsAgain(opened) ? {} : { otherBrowser: true }),
+        },
       );
+      // The revealing browser's pass to "show the code again" (a PIN link asks for its PIN instead).
+      if (link.confirm !== 'pin')
+        setRevealCookie(c, await deps.links.revealCookieFor(link, revelation.revealedAt));
       c.header('Pragma', 'no-cache');
       const again = {
         until: deps.links.revealAgainUntil(revelation.revealedAt),
@@ -103,6 +116,10 @@ export function revealPageRoutes(deps: RevealPageDeps): PageModule {
 
   return app;
 }
+
+/** May this browser have the code again: it revealed here (its cookie), or the link has a PIN (checked). */
+const showsAgain = (opened: RevealLink) =>
+  opened.link.confirm === 'pin' || opened.revealAgainUntil !== undefined || opened.redeliveriesSpent === true;
 
 /** A refusal (already revealed, refunded, not paid...) shows the order as it now is; a fault is a fault. */
 async function stateAfterRefusal(c: Context, error: unknown, links: LinkService, frame: PageFrame) {

@@ -1,6 +1,12 @@
 import { createRoute } from '@hono/zod-openapi';
 import { ValidationError } from '../../domain/errors.js';
-import { DEFAULT_LINK_SECONDS, linkKinds, MAX_LINK_SECONDS } from '../../domain/link.js';
+import {
+  DEFAULT_LINK_SECONDS,
+  linkConfirms,
+  linkKinds,
+  MAX_LINK_SECONDS,
+  PIN_TRIES,
+} from '../../domain/link.js';
 import type { LinkRow } from '../../ports/link-store.js';
 import type { IssuedLink, LinkService } from '../../services/link-service.js';
 import { routeApp, tenantOf } from '../env.js';
@@ -36,6 +42,19 @@ const IssuedLinkSchema = LinkSchema.extend({
     format: 'uri',
     description: 'The page to send the person to. Shown once: only its token’s SHA-256 is kept.',
   }),
+  confirm: z
+    .enum(linkConfirms)
+    .optional()
+    .openapi({ description: 'As asked: `pin` when the page asks for a PIN' }),
+  pin: z
+    .string()
+    .regex(/^[0-9]{6}$/)
+    .optional()
+    .openapi({
+      description:
+        'With `confirm: "pin"` only: the 6-digit PIN the page asks for, shown once here (kept only as a MAC ' +
+        'under the vault’s link key). Show it to the buyer in your own app, never with the url.',
+    }),
 }).openapi('IssuedLink');
 
 const MIN_LINK_SECONDS = 60;
@@ -89,7 +108,22 @@ const revealLink = createRoute({
   request: {
     params: idParams({ orderId: 'ord' }),
     body: jsonBody(
-      z.strictObject({ buyerId: externalId, ...linkOptions('reveal') }).openapi('CreateRevealLink'),
+      z
+        .strictObject({
+          buyerId: externalId,
+          ...linkOptions('reveal'),
+          confirm: z
+            .enum(linkConfirms)
+            .optional()
+            .openapi({
+              description:
+                '`pin`: the answer carries a 6-digit `pin`, shown once, and the page asks for it before ' +
+                `revealing or showing the code again; ${PIN_TRIES} wrong PINs lock the link (a \`link.locked\` ` +
+                'webhook). A mail or chat scanner that opens the link or presses its button, or whoever holds a ' +
+                'forwarded url, then reveals nothing. Absent: the button alone, as before.',
+            }),
+        })
+        .openapi('CreateRevealLink'),
     ),
   },
   responses: { 201: issuedResponse, ...problems(bodyProblems, 'not-found') },
@@ -200,7 +234,12 @@ function rowView(row: LinkRow): z.infer<typeof LinkRowSchema> {
 }
 
 function issuedView(issued: IssuedLink, origin: string): z.infer<typeof IssuedLinkSchema> {
-  return { ...linkView(issued.link), url: `${origin}${LINK_PAGE_PREFIX}/${issued.token}` };
+  return {
+    ...linkView(issued.link),
+    url: `${origin}${LINK_PAGE_PREFIX}/${issued.token}`,
+    ...(issued.link.confirm ? { confirm: issued.link.confirm } : {}),
+    ...(issued.pin === undefined ? {} : { pin: issued.pin }),
+  };
 }
 
 /** Creating, reading and revoking hosted links: no code passes here (the api function in AWS). */
