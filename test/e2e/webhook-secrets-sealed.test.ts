@@ -114,14 +114,15 @@ describe('webhook signing secrets at rest', () => {
   it('keeps signing with a secret an older vault stored in the clear, and seals it on a change or with the one-off task', async () => {
     const { tenantId, as } = await aTenantOn(stack.current);
     const store = new DynamoWebhookEndpointStore({ doc, tableName: stack.current.tableName });
+    const at = new Date().toISOString();
     const legacy = (path: string): WebhookEndpoint => ({
       tenantId,
       endpointId: unique('whk'),
       url: receiver.url(path),
       eventTypes: ['order.placed'],
       status: 'enabled',
-      secrets: [{ secret: `whsec_${unique('legacy')}`, createdAt: new Date().toISOString() }],
-      createdAt: new Date().toISOString(),
+      secrets: [{ secret: `whsec_${unique('legacy')}`, createdAt: at }],
+      createdAt: at,
       consecutiveFailures: 0,
     });
     const changed = legacy(`/${unique('changed')}`);
