@@ -1,7 +1,7 @@
 import { handle } from 'hono/aws-lambda';
 import { createKmsEvidenceSigner } from '../shared/adapters/kms/kms-evidence-signer.js';
-import { createKmsWebhookSecretCipher } from '../shared/adapters/kms/kms-webhook-secret-cipher.js';
 import { createKmsLinkMac } from '../shared/adapters/kms/kms-link-mac.js';
+import { createKmsWebhookSecretCipher } from '../shared/adapters/kms/kms-webhook-secret-cipher.js';
 import { endpointUrlPolicy } from '../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { loadLambdaConfig } from '../shared/config/config.js';
 import { createApp } from '../shared/http/app.js';

@@ -149,7 +149,12 @@ export function loadIssuerConfig(defaultMode: IssuerUrlMode, env: Env = process.
 }
 
 /** The KMS keys a Lambda function may be given. */
-export type KmsKeyName = 'codeKeyId' | 'fingerprintKeyId' | 'evidenceKeyId' | 'webhookSecretKeyId' | 'linkKeyId';
+export type KmsKeyName =
+  | 'codeKeyId'
+  | 'fingerprintKeyId'
+  | 'evidenceKeyId'
+  | 'webhookSecretKeyId'
+  | 'linkKeyId';
 
 export type LambdaConfig<K extends KmsKeyName = never> = {
   readonly tableName: string;

@@ -9,8 +9,8 @@ import { ulidIdGenerator } from '../adapters/ids/ulid-id-generator.js';
 import { HttpIssuer } from '../adapters/issuer/http-issuer.js';
 import { LocalIssuerSecrets } from '../adapters/issuer/local-issuer-secrets.js';
 import { createLocalCodeCipher } from '../adapters/local-cipher/local-code-cipher.js';
-import { createLocalWebhookSecretCipher } from '../adapters/local-cipher/local-webhook-secret-cipher.js';
 import { createLocalLinkMac } from '../adapters/local-cipher/local-link-mac.js';
+import { createLocalWebhookSecretCipher } from '../adapters/local-cipher/local-webhook-secret-cipher.js';
 import {
   createLocalEvidenceSigner,
   evidenceKeyFileBeside,

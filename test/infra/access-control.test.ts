@@ -29,7 +29,9 @@ const kmsActions = (name: FunctionName) =>
     .flatMap(actionsOf)
     .filter((a) => a.startsWith('kms:') || a === '*');
 
-const keyPolicy = (key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'webhookSecretKey' | 'linkKey'): Statement[] => {
+const keyPolicy = (
+  key: 'codeKey' | 'fingerprintKey' | 'evidenceKey' | 'webhookSecretKey' | 'linkKey',
+): Statement[] => {
   const id = s.stack.getLogicalId(s.stack.keys[key].node.defaultChild as CfnKey);
   return s.template.findResources('AWS::KMS::Key')[id]?.Properties.KeyPolicy.Statement;
 };
@@ -77,7 +79,12 @@ describe('KMS rights', () => {
   });
 
   it('gives the api role only kms:Sign and kms:GetPublicKey on the evidence key, kms:Encrypt on the webhook secret key and GenerateMac on the link key, and the sweeper no KMS rights', () => {
-    expect(kmsActions('api').sort()).toEqual(['kms:Encrypt', 'kms:GenerateMac', 'kms:GetPublicKey', 'kms:Sign']);
+    expect(kmsActions('api').sort()).toEqual([
+      'kms:Encrypt',
+      'kms:GenerateMac',
+      'kms:GetPublicKey',
+      'kms:Sign',
+    ]);
     const grants = roleStatements(s.template, roleLogicalId(s.stack, 'api')).filter((st) =>
       actionsOf(st).some((a) => a.startsWith('kms:')),
     );

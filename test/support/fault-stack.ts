@@ -7,8 +7,8 @@ import { createDynamoStores } from '../../shared/adapters/dynamodb/dynamodb-stor
 import { ulidIdGenerator } from '../../shared/adapters/ids/ulid-id-generator.js';
 import { HttpIssuer } from '../../shared/adapters/issuer/http-issuer.js';
 import { createLocalCodeCipher } from '../../shared/adapters/local-cipher/local-code-cipher.js';
-import { createLocalWebhookSecretCipher } from '../../shared/adapters/local-cipher/local-webhook-secret-cipher.js';
 import { LocalLinkMac } from '../../shared/adapters/local-cipher/local-link-mac.js';
+import { createLocalWebhookSecretCipher } from '../../shared/adapters/local-cipher/local-webhook-secret-cipher.js';
 import { createLogger } from '../../shared/adapters/logging/json-logger.js';
 import { endpointUrlPolicy } from '../../shared/adapters/webhook-http/endpoint-url-policy.js';
 import { loadSettings } from '../../shared/config/config.js';

@@ -7,12 +7,9 @@ import { moneyView } from './money-view.js';
 const PenaltySchema = z.object({
   penaltyId: z.string(),
   orderId: z.string(),
-  reportId: z
-    .string()
-    .optional()
-    .openapi({
-      description: "The buyer's report that proved the card dead; absent when foundBy is issuer_check",
-    }),
+  reportId: z.string().optional().openapi({
+    description: "The buyer's report that proved the card dead; absent when foundBy is issuer_check",
+  }),
   foundBy: z.enum(['report', 'issuer_check']).openapi({
     description:
       "report: a buyer's report; issuer_check: the vault's own check before a reveal or at the reveal deadline",
