@@ -6,6 +6,7 @@ import type { ReportService } from '../../services/report-service.js';
 import type { RevealService } from '../../services/reveal-service.js';
 import { type ProblemType, problemTypes } from '../problem-types.js';
 import type { RateLimits } from '../rate-limit.js';
+import { requestOrigin } from '../request-origin.js';
 import {
   acceptedForm,
   field,
@@ -58,7 +59,7 @@ export function revealPageRoutes(deps: RevealPageDeps): PageModule {
         link.subjectId,
         link.partyId,
         hostedRevealKey(link),
-        { channel: 'hosted_page', linkId: link.linkId },
+        { channel: 'hosted_page', linkId: link.linkId, buyerContext: requestOrigin(c) },
       );
       c.header('Pragma', 'no-cache');
       const again = {
