@@ -4,7 +4,7 @@ import { requestOrigin } from '../../shared/http/request-origin.js';
 
 const app = new Hono().get('/', (c) => c.json(requestOrigin(c) ?? null));
 
-async function originWith(env: unknown, headers: Record<string, string> = {}) {
+async function originWith(env: unknown, headers: Record<string, string> = {}): Promise<any> {
   return (await app.request('/', { headers }, env)).json();
 }
 
