@@ -109,6 +109,42 @@ describe('evidence: who revealed (issue 22 item 2)', () => {
     expect(bundle.revealContexts).toEqual([]);
   });
 
+  it('format=stripe maps the signed bundle to Stripe dispute evidence; Accept: text/html answers the printable page', async () => {
+    const { orderId, buyerId, card } = await aPaidOrder(stack.current);
+    expect((await apiReveal(orderId, { buyerId, buyerContext: CONTEXT })).status).toBe(200);
+    const res = await stack.current.get(`/v1/orders/${orderId}/evidence?format=stripe`);
+    expect(res.status, res.text).toBe(200);
+    const { evidence, bundleSha256, jws } = res.body;
+    expect(evidence.customer_purchase_ip).toBe(CONTEXT.ip);
+    expect(evidence.access_activity_log).toContain(`order.revealed by buyer via api from IP ${CONTEXT.ip}`);
+    expect(evidence.enhanced_evidence.visa_compelling_evidence_3.disputed_transaction).toMatchObject({
+      customer_account_id: buyerId,
+      customer_purchase_ip: CONTEXT.ip,
+      merchandise_or_services: 'merchandise',
+    });
+    // The mapping names the very bundle the JWS signs.
+    const payload = Buffer.from(jws.split('.')[1], 'base64url').toString('utf8');
+    expect(createHash('sha256').update(payload).digest('hex')).toBe(bundleSha256);
+    expect(evidence.uncategorized_text).toContain(bundleSha256);
+    expect(res.text).not.toContain(card.code);
+
+    const page = await fetch(`${stack.current.apiUrl}/v1/orders/${orderId}/evidence`, {
+      headers: {
+        accept: 'text/html,application/xhtml+xml',
+        authorization: `Bearer ${stack.current.devApiKey}`,
+      },
+    });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const html = await page.text();
+    // Its own bundle (issued now, so its hash is its own): the hash shown is that of the JWS shown.
+    const shown = html.match(/id="evidence-jws"[^>]*>([^<]+)</)?.[1] ?? '';
+    const signed = Buffer.from(shown.split('.')[1] ?? '', 'base64url');
+    expect(html).toContain(createHash('sha256').update(signed).digest('hex'));
+    expect(html).not.toContain(card.code);
+  });
+
   it('after EVIDENCE_RETENTION_DAYS the context is erased from the bundle, and the trail and signature still verify', async () => {
     const { orderId, buyerId } = await aPaidOrder(stack.current);
     expect((await apiReveal(orderId, { buyerId, buyerContext: CONTEXT })).status).toBe(200);
