@@ -31,7 +31,15 @@ describe('the evidence page, in Chromium', () => {
     const page = await openPage(browser.current, url, {
       extraHTTPHeaders: { authorization: `Bearer ${stack.current.devApiKey}` },
     });
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    // Script errors, CSP refusals, and any failed load but the favicon Chromium asks for on its
+    // own (a 404 from the API, logged as a console error whenever it lands).
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(m.text());
+    });
+    page.on('response', (r) => {
+      if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
+    });
     expect(await page.getAttribute('html', 'lang')).toBe('en');
     expect(await page.textContent('h1')).toContain(`Evidence of a sale: ${sale.orderId}`);
     expect(await page.textContent('#evidence-product')).toMatch(/gift card code, face value/);
