@@ -213,6 +213,21 @@ export type Revelation = {
 
 export type RevealOrder = {
   buyerId: string;
+  buyerContext?: BuyerContext;
+};
+
+/**
+ * Who revealed, kept as dispute evidence for EVIDENCE_RETENTION_DAYS (default 540) and then erased; the trail keeps only its salted digest. Never logged.
+ */
+export type BuyerContext = {
+  /** The buyer's IP address (IPv4 or IPv6) as the marketplace saw it. */
+  ip?: string;
+  /** The buyer's browser or app (User-Agent). */
+  userAgent?: string;
+  /** The marketplace's session id (an opaque id, never a session secret). */
+  sessionId?: string;
+  /** The marketplace's device fingerprint or id. */
+  deviceId?: string;
 };
 
 export type Report = {
@@ -545,6 +560,8 @@ export type EvidenceBundle = {
     hash?: string;
   }>;
   issuerChecks: Array<IssuerCheck>;
+  /** Who revealed: for each trail event with a `buyerContextDigest`, the IP address, user agent, session and device, with the salt that makes the digest; erased after EVIDENCE_RETENTION_DAYS. */
+  revealContexts: Array<RevealContext>;
   /** Every report, with its decision and rationale. */
   reports: Array<Report>;
 };
@@ -581,6 +598,54 @@ export type IssuerAnswerSignature = {
   body: string;
   /** base64url, over `card-vault-answer/1` LF requestId LF body (EdDSA, or ES256 as r || s). */
   signature: string;
+};
+
+export type RevealContext = {
+  /** The `order.revealed` or `order.redelivered` event it belongs to. */
+  eventId: string;
+  /** The event's `data.buyerContextDigest`: lower-case hex SHA-256 of the RFC 8785 form of `{ context, salt }`. */
+  digest: string;
+  /** `erased`: past EVIDENCE_RETENTION_DAYS, the context and its salt are gone; the trail still verifies. */
+  state: "kept" | "erased";
+  source?: "hosted_page" | "api";
+  context?: {
+    ip?: string;
+    userAgent?: string;
+    sessionId?: string;
+    deviceId?: string;
+  };
+  salt?: string;
+  recordedAt?: string;
+  /** When the context is erased. */
+  erasedAt?: string;
+};
+
+/**
+ * Stripe's dispute `evidence` fields filled from the signed bundle, for the marketplace to send with `POST /v1/disputes/{id}`; the text names the bundle by its SHA-256 and says how to verify it.
+ */
+export type StripeDisputeEvidence = {
+  evidence: {
+    access_activity_log: string;
+    product_description: string;
+    customer_purchase_ip?: string;
+    service_date?: string;
+    uncategorized_text: string;
+    enhanced_evidence: {
+      visa_compelling_evidence_3: {
+        disputed_transaction: {
+          customer_account_id?: string;
+          customer_device_id?: string;
+          customer_purchase_ip?: string;
+          merchandise_or_services: "merchandise" | "services";
+          product_description: string;
+        };
+      };
+    };
+  };
+  /** Lower-case hex SHA-256 of the RFC 8785 form of the bundle the `jws` signs. */
+  bundleSha256: string;
+  /** The signed bundle (as `GET /v1/orders/{orderId}/evidence` answers it). */
+  jws: string;
 };
 
 export type EvidenceKeys = {
@@ -805,7 +870,7 @@ export abstract class CardVaultOperations {
   /**
    * Reveal the codes of a paid order, once
    *
-   * Re-checks each code with the issuer (a card not active, or with less than its face value left, is dead: the order is refunded, the seller penalised, nothing shown), then shows the codes once; `revealedAt` is the commit time, after the re-check. The same Idempotency-Key gets the codes again within REVEAL_RETRY_SECONDS (default 24 h), each time recorded as an `order.redelivered` event; any other key answers `already-revealed`. A paid order released unrevealed at its reveal deadline can still be revealed: it stays `released` and its dispute window opens; a dead code then is refunded from the seller's available balance.
+   * Re-checks each code with the issuer (a card not active, or with less than its face value left, is dead: the order is refunded, the seller penalised, nothing shown), then shows the codes once; `revealedAt` is the commit time, after the re-check. The same Idempotency-Key gets the codes again within REVEAL_RETRY_SECONDS (default 24 h), each time recorded as an `order.redelivered` event; any other key answers `already-revealed`. A paid order released unrevealed at its reveal deadline can still be revealed: it stays `released` and its dispute window opens; a dead code then is refunded from the seller's available balance. An optional `buyerContext` (who asked: IP address, user agent, session, device) is kept as evidence for EVIDENCE_RETENTION_DAYS (default 540), its salted digest on the trail; never logged.
    */
   revealOrder(path: { orderId: string }, body: RevealOrder, options?: CallOptions): Promise<Revelation> {
     return this.send<Revelation>('revealOrder', { path, body }, options);
@@ -1054,8 +1119,8 @@ export abstract class CardVaultOperations {
    *
    * Everything the vault knows of the sale, for a chargeback: the order (listing, brand, face value, price, every timestamp), the whole hash-chained trail, every issuer check, every report with its decision and rationale. Built on request and signed (`jws`, ES256) with a key of `GET /v1/evidence-keys`. Never a code, PIN or token.
    */
-  getOrderEvidence(path: { orderId: string }, options?: CallOptions): Promise<SignedEvidence> {
-    return this.send<SignedEvidence>('getOrderEvidence', { path }, options);
+  getOrderEvidence(path: { orderId: string }, query: { format?: "bundle" | "stripe"; lang?: "zh-CN" | "en" } = {}, options?: CallOptions): Promise<SignedEvidence | StripeDisputeEvidence> {
+    return this.send<SignedEvidence | StripeDisputeEvidence>('getOrderEvidence', { path, query }, options);
   }
 
   /**

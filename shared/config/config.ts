@@ -48,6 +48,7 @@ const settingsSchema = z.object({
   [ENV.linkBurst]: z._default(int(z.gte(1)), defaultSettings.linkBurst),
   // 0: a link never shows the code again (a lost answer is then lost).
   [ENV.linkRedeliveries]: z._default(int(z.gte(0), z.lte(100)), defaultSettings.linkRedeliveries),
+  [ENV.evidenceRetentionDays]: z._default(int(z.gte(1), z.lte(3650)), defaultSettings.evidenceRetentionDays),
   [ENV.sellerSuspicionDays]: z._default(int(z.gte(1), z.lte(365)), defaultSettings.sellerSuspicionDays),
   // 2 at least: one buyer alone never puts a seller under review.
   [ENV.sellerSuspicionBuyers]: z._default(int(z.gte(2), z.lte(100)), defaultSettings.sellerSuspicionBuyers),
@@ -87,6 +88,7 @@ export function loadSettings(env: Env = process.env): VaultSettings & { logLevel
     linkRatePerSecond: s[ENV.linkRatePerSecond],
     linkBurst: s[ENV.linkBurst],
     linkRedeliveries: s[ENV.linkRedeliveries],
+    evidenceRetentionDays: s[ENV.evidenceRetentionDays],
     sellerSuspicionDays: s[ENV.sellerSuspicionDays],
     sellerSuspicionBuyers: s[ENV.sellerSuspicionBuyers],
     depositRejectBudget: s[ENV.depositRejectBudget],

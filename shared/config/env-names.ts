@@ -39,6 +39,7 @@ export const ENV = {
   apiKeyCacheEntries: 'API_KEY_CACHE_ENTRIES',
   brandCacheSeconds: 'BRAND_CACHE_SECONDS',
   linkRedeliveries: 'LINK_REDELIVERIES',
+  evidenceRetentionDays: 'EVIDENCE_RETENTION_DAYS',
   sellerSuspicionDays: 'SELLER_SUSPICION_DAYS',
   tenantRatePerSecond: 'TENANT_RATE_PER_SECOND',
   tenantBurst: 'TENANT_BURST',

@@ -34,6 +34,8 @@ export interface RevealParts {
   /** The re-check's evidence, kept on the order's cards. */
   readonly checks?: readonly RevealCheck[];
   readonly channel?: RevealChannel;
+  /** The salted digest of who revealed (`buyer-context.ts`): the context itself is kept apart, and erased. */
+  readonly buyerContextDigest?: string;
 }
 
 /** Why and by whom an order is refunded before the buyer saw anything. */
@@ -215,6 +217,7 @@ export class OrderTransitions {
           disputeDeadline,
           channel: r.channel ?? 'api',
           ...(late ? { afterRelease: true } : {}),
+          ...(r.buyerContextDigest !== undefined ? { buyerContextDigest: r.buyerContextDigest } : {}),
         }),
       ],
     });
@@ -224,10 +227,16 @@ export class OrderTransitions {
    * A same-key retry given the code again: an audit line only. It is appended on its own (no
    * order write), so it never bumps the order's version or races a report or a release.
    */
-  redelivered(order: Order, at: Date, channel: RevealChannel = 'api'): OrderEvent {
+  redelivered(
+    order: Order,
+    at: Date,
+    channel: RevealChannel = 'api',
+    buyerContextDigest?: string,
+  ): OrderEvent {
     return this.event(order, at, 'order.redelivered', 'buyer', undefined, {
       cardIds: order.cards.map((c) => c.cardId),
       channel,
+      ...(buyerContextDigest !== undefined ? { buyerContextDigest } : {}),
     });
   }
 

@@ -46,6 +46,12 @@ export interface VaultSettings extends SuspicionSettings {
    * a press again), each a KMS decrypt and an `order.redelivered` line; then the link says so.
    */
   readonly linkRedeliveries: number;
+  /**
+   * Days a reveal's buyer context (IP address, user agent, session, device) is kept as evidence,
+   * then erased; 540 outlasts the longest card-network dispute window (Visa and Mastercard: 540
+   * days from the transaction).
+   */
+  readonly evidenceRetentionDays: number;
 }
 
 export const defaultSettings: VaultSettings = {
@@ -69,6 +75,7 @@ export const defaultSettings: VaultSettings = {
   linkRatePerSecond: 1,
   linkBurst: 5,
   linkRedeliveries: 5,
+  evidenceRetentionDays: 540,
   sellerSuspicionDays: 30,
   sellerSuspicionBuyers: 2,
   depositRejectBudget: 20,

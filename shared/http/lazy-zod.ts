@@ -131,5 +131,9 @@ export const z = {
   array: (element: LazySchema, params?: Params) => lazy('array', () => zm.array(element.schema, params)),
   record: (key: LazySchema, value: LazySchema, params?: Params) =>
     lazy('other', () => zm.record(key.schema as never, value.schema, params)),
+  union: (options: readonly LazySchema[], params?: Params) =>
+    lazy('other', () =>
+      zm.union(options.map((o) => o.schema) as [zm.ZodMiniType, ...zm.ZodMiniType[]], params),
+    ),
   coerce: { number: (params?: Params) => lazy('number', () => zm.coerce.number(params)) },
 };

@@ -12,8 +12,20 @@ import { z } from '@hono/zod-openapi';
 
 export type * from 'zod';
 
-export const { string, url, number, boolean, unknown, literal, object, strictObject, array, record, coerce } =
-  z;
+export const {
+  string,
+  url,
+  number,
+  boolean,
+  unknown,
+  literal,
+  object,
+  strictObject,
+  array,
+  record,
+  union,
+  coerce,
+} = z;
 const enumOf = z.enum;
 
 export { enumOf as enum };

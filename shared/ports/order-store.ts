@@ -1,3 +1,4 @@
+import type { RevealContextRecord } from '../domain/buyer-context.js';
 import type { Money } from '../domain/money.js';
 import type { Order, RefundDue } from '../domain/order.js';
 import type { OrderEvent } from '../domain/order-event.js';
@@ -66,6 +67,10 @@ export interface OrderStore {
    * alone, conditional only on its own id being new, so the order's version is untouched.
    */
   appendEvent(tenantId: string, event: OrderEvent): Promise<void>;
+  /** Keeps a reveal's buyer context until its `erasedAt` (a retry with the same digest is a no-op). */
+  putRevealContext(record: RevealContextRecord): Promise<void>;
+  /** The order's buyer contexts not yet erased at `now`. */
+  listRevealContexts(tenantId: string, orderId: string, now: Date): Promise<RevealContextRecord[]>;
   /** Orders whose time-driven transition is due at `now`, oldest first. */
   listDueOrders(now: string, limit: number): Promise<Array<{ tenantId: string; orderId: string }>>;
   /**

@@ -1,3 +1,4 @@
+import type { RevealContextRecord } from '../domain/buyer-context.js';
 import { ConcurrentUpdateError } from '../domain/errors.js';
 import type { Order } from '../domain/order.js';
 import type { Report } from '../domain/report.js';
@@ -15,6 +16,8 @@ export interface EvidenceFacts {
   readonly trail: readonly TrailLine[];
   /** Every report of the order's cards, with its decision, rationale and issuer evidence. */
   readonly reports: readonly Report[];
+  /** The buyer contexts of the order's reveals not yet erased (EVIDENCE_RETENTION_DAYS). */
+  readonly revealContexts: readonly RevealContextRecord[];
   readonly issuedAt: string;
 }
 
@@ -33,15 +36,19 @@ export class EvidenceService {
     // Due transitions first, so the bundle shows the order as of now, as GET /orders/{id} would.
     const order = await this.runner.load(tenantId, orderId);
     const { orders, reports } = this.deps.stores;
-    const [events, found] = await Promise.all([
+    // One instant for the whole bundle: a context erased at it is shown erased, and `issuedAt` says when.
+    const now = this.deps.clock.now();
+    const [events, found, revealContexts] = await Promise.all([
       orders.listEvents(tenantId, orderId),
       Promise.all(order.cards.map((c) => reports.getReport(tenantId, orderId, c.cardId))),
+      orders.listRevealContexts(tenantId, orderId, now),
     ]);
     return {
       order,
       trail: chainOrder(events.map(trailLine), order.trailHead),
       reports: found.filter((r): r is Report => r !== undefined),
-      issuedAt: this.deps.clock.now().toISOString(),
+      revealContexts,
+      issuedAt: now.toISOString(),
     };
   }
 

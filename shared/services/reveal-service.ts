@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { type BuyerContext, contextErasedAt, presentContext } from '../domain/buyer-context.js';
 import type { Card } from '../domain/card.js';
 import {
   AlreadyRevealedError,
@@ -12,6 +14,7 @@ import { isCardDeadAtReveal } from '../domain/issuer-check.js';
 import { isReleasedUnrevealed, type Order } from '../domain/order.js';
 import type { RevealCheck } from '../domain/order-transition.js';
 import type { OrderTransitions } from '../domain/order-transitions.js';
+import { canonicalize } from '../evidence/canonical-json.js';
 import type { SealedSecret } from '../ports/code-cipher.js';
 import { mapBounded } from './bounded.js';
 import { sha256Hex } from './hashing.js';
@@ -34,7 +37,7 @@ export interface Revelation {
  * Who asks for the code: the marketplace's API call, or the buyer on a hosted reveal link, whose
  * re-deliveries are counted on the link (at most LINK_REDELIVERIES).
  */
-export type RevealVia =
+export type RevealVia = (
   | { readonly channel: 'api' }
   | {
       readonly channel: 'hosted_page';
@@ -44,7 +47,11 @@ export type RevealVia =
        * issue 20): it may make the first reveal, never have the code again.
        */
       readonly otherBrowser?: true;
-    };
+    }
+) & {
+  /** Who asked (`buyer-context.ts`): kept apart until EVIDENCE_RETENTION_DAYS, its digest on the trail. */
+  readonly buyerContext?: BuyerContext;
+};
 
 type Outcome = { kind: 'revealed'; revelation: Revelation } | { kind: 'refunded'; order: Order };
 
@@ -80,11 +87,17 @@ export class RevealService {
     // Opened and re-checked once: a paid order's cards never change, so a retry after a lost
     // race decides again on the same secrets and the same issuer answer.
     let checked: Promise<Opened> | undefined;
+    let kept: Promise<string | undefined> | undefined;
     const outcome = await this.runner.run<Outcome>(tenantId, orderId, async (order, now) => {
       if (order.buyerId !== buyerId) throw new NotFoundError('order not found', { orderId });
+      // Stored once, for the order's buyer, before the code can leave: an event's digest never
+      // names a context that was not kept (a reveal refused later leaves one no event names,
+      // erased in its time like the others).
+      kept ??= this.keepContext(tenantId, orderId, via);
+      const buyerContextDigest = await kept;
       // Released at its reveal deadline, never revealed: still the buyer's to reveal.
       if (order.state !== 'paid' && !isReleasedUnrevealed(order))
-        return { done: await this.revealAgain(order, keyHash, now, via) };
+        return { done: await this.revealAgain(order, keyHash, now, via, buyerContextDigest) };
       // The seller first, on every attempt: a suspended seller's codes are never opened.
       const seller = await this.deps.stores.parties.getSeller(order.tenantId, order.sellerId);
       if (seller?.status === 'suspended') {
@@ -114,6 +127,7 @@ export class RevealService {
         disputeWindowSeconds: this.deps.settings.disputeWindowSeconds,
         checks,
         channel,
+        ...(buyerContextDigest !== undefined ? { buyerContextDigest } : {}),
       });
       return {
         transition,
@@ -131,7 +145,13 @@ export class RevealService {
    * Already revealed (or closed): a retry of the winning reveal within REVEAL_RETRY_SECONDS gets
    * the code again, with an `order.redelivered` line on the trail; anything else is refused.
    */
-  private async revealAgain(order: Order, keyHash: string, now: Date, via: RevealVia): Promise<Outcome> {
+  private async revealAgain(
+    order: Order,
+    keyHash: string,
+    now: Date,
+    via: RevealVia,
+    buyerContextDigest: string | undefined,
+  ): Promise<Outcome> {
     if (order.revealedAt === undefined) {
       if (order.state === 'refunded') throw refundRefusal(order);
       throw new PaymentNotClearedError(`the order is ${order.state}: payment has not cleared`, {
@@ -151,9 +171,29 @@ export class RevealService {
     // Recorded before the code leaves: a re-delivery the trail does not show never happens.
     await this.deps.stores.orders.appendEvent(
       order.tenantId,
-      this.transitions.redelivered(order, now, via.channel),
+      this.transitions.redelivered(order, now, via.channel, buyerContextDigest),
     );
     return { kind: 'revealed', revelation: revelation(order, secrets) };
+  }
+
+  /** Stores the request's buyer context, if any, and answers the digest its event will carry. */
+  private async keepContext(tenantId: string, orderId: string, via: RevealVia): Promise<string | undefined> {
+    const context = presentContext(via.buyerContext);
+    if (context === undefined) return undefined;
+    const salt = randomBytes(16).toString('hex');
+    const digest = sha256Hex(canonicalize({ context, salt }));
+    const recordedAt = this.deps.clock.now();
+    await this.deps.stores.orders.putRevealContext({
+      tenantId,
+      orderId,
+      digest,
+      salt,
+      source: via.channel,
+      context,
+      recordedAt: recordedAt.toISOString(),
+      erasedAt: contextErasedAt(recordedAt, this.deps.settings.evidenceRetentionDays).toISOString(),
+    });
+    return digest;
   }
 
   private async claimRedelivery(order: Order, linkId: string): Promise<void> {

@@ -201,6 +201,24 @@ describe('leaks: a plaintext code or PIN never leaves the deposit request and th
     expect(settled.body.results[0].outcome, settled.text).toBe('accepted');
 
     for (const orderId of orderIds) expect((await api.get(`/v1/orders/${orderId}/events`)).status).toBe(200);
+    // Every order's evidence, in each form a marketplace may send on (the bundle, its Stripe
+    // mapping, the printable page): searched below with every other response.
+    const evidence: string[] = [];
+    for (const orderId of orderIds) {
+      for (const [query, accept] of [
+        ['', 'application/json'],
+        ['?format=stripe', 'application/json'],
+        ['', 'text/html'],
+      ] as const) {
+        const res = await api.request('GET', `/v1/orders/${orderId}/evidence${query}`, {
+          headers: { accept },
+        });
+        expect(res.status, res.text).toBe(200);
+        evidence.push(res.text);
+      }
+    }
+    // Nor the API key the bundles were fetched with, nor a sealed code.
+    expect(evidence.filter((text) => text.includes(s.devApiKey))).toEqual([]);
     await api.get(`/v1/sellers/${pinListing.sellerId}`);
     await api.get(`/v1/listings/${pinListing.listingId}`);
 
@@ -251,6 +269,7 @@ describe('leaks: a plaintext code or PIN never leaves the deposit request and th
       .flatMap((i) => [i.ciphertext, i.fingerprint])
       .filter((v): v is string => typeof v === 'string' && v.length >= 16);
     expect(sealed.length).toBeGreaterThan(secrets.pins.length);
+    expect(sealed.filter((v) => evidence.some((text) => text.includes(v)))).toEqual([]);
     const all = payloads.join('\n');
     expect({
       codes: findCodes(all, secrets.codes),

@@ -1,3 +1,4 @@
+import type { RevealContextRecord } from '../../domain/buyer-context.js';
 import { ConcurrentUpdateError, SellerSuspendedError } from '../../domain/errors.js';
 import type { Order } from '../../domain/order.js';
 import type { OrderEvent } from '../../domain/order-event.js';
@@ -18,6 +19,7 @@ import {
 } from './order-item-schemas.js';
 import { activeSellerCheck, eventItem, orderItem, transitionItems } from './order-items.js';
 import { parseItem } from './parse-item.js';
+import { listRevealContexts, putRevealContext } from './reveal-context-items.js';
 import { getParsed, putNew, queryItems, queryPage, queryPrefix, type TableContext } from './table-context.js';
 import { SELLER_INDEX } from './table-definition.js';
 import { appendedEventItems } from './trail-append.js';
@@ -175,6 +177,14 @@ export class DynamoOrderStore implements OrderStore {
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
     }
     throw new ConcurrentUpdateError('the trail kept changing; try again', { orderId: event.orderId });
+  }
+
+  putRevealContext(record: RevealContextRecord): Promise<void> {
+    return putRevealContext(this.ctx, record);
+  }
+
+  listRevealContexts(tenantId: string, orderId: string, now: Date): Promise<RevealContextRecord[]> {
+    return listRevealContexts(this.ctx, tenantId, orderId, now);
   }
 
   async listDueOrders(now: string, limit: number) {

@@ -60,6 +60,9 @@ export const keys = {
   event: (t: string, o: string, e: string): Key => ({ pk: order(t, o), sk: `EVT#${e}` }),
   eventsOf: (t: string, o: string) => ({ pk: order(t, o), skPrefix: 'EVT#' }),
   report: (t: string, o: string, c: string): Key => ({ pk: order(t, o), sk: `RPT#${c}` }),
+  /** A reveal's buyer context (erased by TTL), under the digest its trail event carries. */
+  revealContext: (t: string, o: string, digest: string): Key => ({ pk: order(t, o), sk: `CTX#${digest}` }),
+  revealContextsOf: (t: string, o: string) => ({ pk: order(t, o), skPrefix: 'CTX#' }),
   payment: (t: string, o: string, ref: string): Key => ({ pk: order(t, o), sk: `PAY#${ref}` }),
   /** A payment reference belongs to one order of a tenant: one payment never pays two orders (F8). */
   paymentRef: (t: string, ref: string): Key => ({ pk: `${T}${t}#PAYREF#${ref}`, sk: 'PAYREF' }),

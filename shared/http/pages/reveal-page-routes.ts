@@ -6,6 +6,7 @@ import type { ReportService } from '../../services/report-service.js';
 import type { RevealService } from '../../services/reveal-service.js';
 import { type ProblemType, problemTypes } from '../problem-types.js';
 import type { RateLimits } from '../rate-limit.js';
+import { requestOrigin } from '../request-origin.js';
 import {
   acceptedForm,
   field,
@@ -68,6 +69,7 @@ export function revealPageRoutes(deps: RevealPageDeps): PageModule {
           channel: 'hosted_page',
           linkId: link.linkId,
           ...(showsAgain(opened) ? {} : { otherBrowser: true }),
+          buyerContext: requestOrigin(c),
         },
       );
       // The revealing browser's pass to "show the code again" (a PIN link asks for its PIN instead).

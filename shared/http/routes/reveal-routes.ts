@@ -14,6 +14,7 @@ import {
   vaultId,
 } from '../schemas.js';
 import { needs } from '../scopes.js';
+import { BuyerContextSchema, checkedContext } from '../views/buyer-context-schema.js';
 import { ReportSchema, reportView } from '../views/report-view.js';
 import { RevelationSchema, revelationView } from '../views/revelation-view.js';
 import * as z from '../zod.js';
@@ -33,12 +34,18 @@ const reveal = createRoute({
     'gets the codes again within REVEAL_RETRY_SECONDS (default 24 h), each time recorded as an ' +
     '`order.redelivered` event; any other key answers `already-revealed`. A paid order released ' +
     'unrevealed at its reveal deadline can still be revealed: it stays `released` and its dispute ' +
-    "window opens; a dead code then is refunded from the seller's available balance.",
+    "window opens; a dead code then is refunded from the seller's available balance. An optional " +
+    '`buyerContext` (who asked: IP address, user agent, session, device) is kept as evidence for ' +
+    'EVIDENCE_RETENTION_DAYS (default 540), its salted digest on the trail; never logged.',
   ...needs('reveal'),
   request: {
     params: orderParams,
     headers: idempotencyHeader,
-    body: jsonBody(z.strictObject({ buyerId: externalId }).openapi('RevealOrder')),
+    body: jsonBody(
+      z
+        .strictObject({ buyerId: externalId, buyerContext: BuyerContextSchema.optional() })
+        .openapi('RevealOrder'),
+    ),
   },
   responses: {
     200: {
@@ -96,12 +103,13 @@ export const revealOperations = [reveal, report];
 export function revealRoutes(services: { reveals: Pick<RevealService, 'reveal'>; reports: ReportService }) {
   return routeApp()
     .openapi(reveal, async (c) => {
+      const { buyerId, buyerContext } = c.req.valid('json');
       const revelation = await services.reveals.reveal(
         tenantOf(c),
         c.req.valid('param').orderId,
-        c.req.valid('json').buyerId,
+        buyerId,
         c.req.valid('header')['idempotency-key'],
-        { channel: 'api' },
+        { channel: 'api', ...(buyerContext ? { buyerContext: checkedContext(buyerContext) } : {}) },
       );
       c.header('Cache-Control', 'no-store');
       c.header('Pragma', 'no-cache');

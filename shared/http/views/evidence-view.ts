@@ -7,6 +7,7 @@ import { EventSchema } from './events-view.js';
 import { moneyView } from './money-view.js';
 import { OrderSchema, orderView } from './order-view.js';
 import { ReportSchema, reportView } from './report-view.js';
+import { RevealContextSchema, revealContextsView } from './reveal-context-view.js';
 
 /** An issuer's signed answer as kept: verifiable from these fields alone (docs/issuer-protocol.md). */
 const AnswerSignatureSchema = z
@@ -59,6 +60,11 @@ export const EvidenceBundleSchema = z
         'The whole trail in chain order, each event as `GET /v1/orders/{orderId}/events` shows it.',
     }),
     issuerChecks: z.array(IssuerCheckSchema),
+    revealContexts: z.array(RevealContextSchema).openapi({
+      description:
+        'Who revealed: for each trail event with a `buyerContextDigest`, the IP address, user agent, ' +
+        'session and device, with the salt that makes the digest; erased after EVIDENCE_RETENTION_DAYS.',
+    }),
     reports: z.array(ReportSchema).openapi({ description: 'Every report, with its decision and rationale.' }),
   })
   .openapi('EvidenceBundle');
@@ -106,6 +112,7 @@ export function evidenceView(facts: EvidenceFacts): EvidenceBundle {
     ...(order.trailHead !== undefined ? { trailHead: order.trailHead } : {}),
     trail: [...facts.trail],
     issuerChecks: issuerChecks(facts),
+    revealContexts: revealContextsView(facts.trail, facts.revealContexts),
     reports: facts.reports.map(reportView),
   };
 }
