@@ -49,6 +49,7 @@ export const LAMBDA_LIKE_ENV: Record<string, string> = {
   [ENV.fingerprintKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/11111111-1111-1111-1111-111111111111',
   [ENV.evidenceKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/22222222-2222-2222-2222-222222222222',
   [ENV.linkKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/33333333-3333-3333-3333-333333333333',
+  [ENV.webhookSecretKeyId]: 'arn:aws:kms:eu-west-1:111122223333:key/44444444-4444-4444-4444-444444444444',
 };
 
 export interface Measured {

@@ -238,8 +238,10 @@ export function codeForms(code: string): string[] {
 
 /** Where in `text` any form of any of `codes` appears: empty when nothing leaked. */
 export function findCodes(text: string, codes: readonly string[]): string[] {
-  const haystack = text.toLowerCase();
-  return codes.filter((code) => codeForms(code).some((form) => haystack.includes(form)));
+  // A page may draw a code in groups (`<span>ABCD</span><span>EFGH</span>`, issue 23): the text
+  // without its tags is searched too, or a code split by markup would slip past every leak check.
+  const haystacks = [text, text.replace(/<[^>]*>/g, '')].map((t) => t.toLowerCase());
+  return codes.filter((code) => codeForms(code).some((form) => haystacks.some((h) => h.includes(form))));
 }
 
 /** Every string value anywhere in a JSON-like value, with its path. */

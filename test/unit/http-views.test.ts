@@ -288,7 +288,7 @@ describe('the other views', () => {
         'balance.EUR.held',
         'balance.EUR.available',
         'penalties',
-        ...['penaltyId', 'orderId', 'reportId', 'cardId', 'at'].map((k) => `penalties[].${k}`),
+        ...['penaltyId', 'orderId', 'reportId', 'foundBy', 'cardId', 'at'].map((k) => `penalties[].${k}`),
         ...moneyKeys('penalties[].fine'),
         'deposits',
         ...['locked', 'lockedUntil', 'operatorUnlockRequired', 'rejectedLastHour', 'budget'].map(
