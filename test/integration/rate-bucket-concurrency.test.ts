@@ -74,3 +74,34 @@ describe('rate bucket under concurrency (DynamoDB Local)', () => {
     expect(fromA.find((s) => !s.admitted)?.retryAfterSeconds).toBe(1);
   });
 });
+
+describe('a take whose write sat in a queue', () => {
+  it('is judged when its write is answered, not when it set out: a slow write under the limit passes', async () => {
+    const ctx = { doc: table.doc, tableName: table.tableName };
+    const fast = new DynamoRateBucketStore(ctx);
+    // The first write of this store waits 1.2 s before it reaches the table (a table just restarted).
+    let delayed = false;
+    const slowDoc = new Proxy(table.doc, {
+      get(target, prop, receiver) {
+        if (prop !== 'send') return Reflect.get(target, prop, receiver);
+        return async (command: Parameters<typeof table.doc.send>[0]) => {
+          if (!delayed) {
+            delayed = true;
+            await new Promise((r) => setTimeout(r, 1_200));
+          }
+          return target.send(command);
+        };
+      },
+    });
+    const slow = new DynamoRateBucketStore({ doc: slowDoc as typeof table.doc, tableName: table.tableName });
+    // A window of 1 s (burst 1000 at 1000/s), far from full: two requests in 1.2 s.
+    const policy = { ratePerSecond: 1_000, burst: 1_000 };
+    const bucket = { kind: 'tenant' as const, tenantId: `slow-${Date.now()}` };
+    const slowTake = slow.take(bucket, policy, new Date());
+    await new Promise((r) => setTimeout(r, 1_100));
+    // Sets out 1.1 s later and lands first: `tat` is now beyond the slow one's limit as it set out.
+    expect((await fast.take(bucket, policy, new Date())).admitted).toBe(true);
+    const late = await slowTake;
+    expect(late.admitted, JSON.stringify(late)).toBe(true);
+  });
+});

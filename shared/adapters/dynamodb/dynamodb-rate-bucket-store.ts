@@ -34,7 +34,8 @@ export class DynamoRateBucketStore implements RateBucketStore {
 
   async take(bucket: RateBucket, policy: RatePolicy, now: Date): Promise<BucketState> {
     const key = bucketKey(bucket);
-    const nowMs = now.getTime();
+    const setOut = performance.now();
+    let nowMs = now.getTime();
     const seen = this.lastSeen.get(key.pk);
     let attempt: Attempt = seen !== undefined && seen > nowMs ? 'ahead' : 'behind';
     for (let tries = 0; tries < 3; tries++) {
@@ -43,6 +44,11 @@ export class DynamoRateBucketStore implements RateBucketStore {
         this.remember(key.pk, outcome.tatMs);
         return bucketState(bucket.kind, policy, outcome.tatMs, nowMs, true);
       }
+      // Judge a lost race at the time it is now, not when the request set out: a write that sat in
+      // a queue (a table just restarted, a loaded host) for longer than the bucket's window would
+      // otherwise find `tat` moved past its stale limit by requests that set out after it, and be
+      // refused under any load, however far below the limit.
+      nowMs = now.getTime() + (performance.now() - setOut);
       const tat = outcome.tatMs;
       if (tat !== undefined) this.remember(key.pk, tat);
       if (tat !== undefined && tat > admitLimitMs(policy, nowMs)) {
