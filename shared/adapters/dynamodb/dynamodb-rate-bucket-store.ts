@@ -26,6 +26,9 @@ type Attempt = 'behind' | 'ahead';
  * The case is guessed from the last `tat` this process saw; a wrong guess fails its condition and
  * returns the item (ALL_OLD), which settles the case: a second write, or a refusal with no write.
  */
+/** Behind, ahead, and once more for each time a slow write's clock is brought up to date. */
+const MAX_TRIES = 5;
+
 export class DynamoRateBucketStore implements RateBucketStore {
   /** The last `tat` seen per bucket: only a guess of which write to send, never trusted for a decision. */
   private readonly lastSeen = new Map<string, number>();
@@ -38,26 +41,28 @@ export class DynamoRateBucketStore implements RateBucketStore {
     let nowMs = now.getTime();
     const seen = this.lastSeen.get(key.pk);
     let attempt: Attempt = seen !== undefined && seen > nowMs ? 'ahead' : 'behind';
-    for (let tries = 0; tries < 3; tries++) {
+    for (let tries = 0; tries < MAX_TRIES; tries++) {
       const outcome = await this.write(key, bucket, policy, nowMs, attempt);
       if (outcome.written) {
         this.remember(key.pk, outcome.tatMs);
         return bucketState(bucket.kind, policy, outcome.tatMs, nowMs, true);
       }
-      // Judge a lost race at the time it is now, not when the request set out: a write that sat in
-      // a queue (a table just restarted, a loaded host) for longer than the bucket's window would
-      // otherwise find `tat` moved past its stale limit by requests that set out after it, and be
-      // refused under any load, however far below the limit.
-      nowMs = now.getTime() + (performance.now() - setOut);
       const tat = outcome.tatMs;
       if (tat !== undefined) this.remember(key.pk, tat);
       if (tat !== undefined && tat > admitLimitMs(policy, nowMs)) {
-        return bucketState(bucket.kind, policy, tat, nowMs, false);
+        // Judge a refusal at the time it is now, not when the request set out: a write that sat in
+        // a queue (a table just restarted, a loaded host) longer than the bucket's window finds
+        // `tat` moved past its stale limit by requests that set out after it, and would be refused
+        // however far below the limit. Only here does `nowMs` move: with it fixed, a lost race
+        // settles in two more tries (`tat` only grows, so "behind" then "ahead" must pass).
+        const current = now.getTime() + (performance.now() - setOut);
+        if (tat > admitLimitMs(policy, current)) return bucketState(bucket.kind, policy, tat, current, false);
+        nowMs = current;
       }
       // The other case holds now (another process moved `tat` across `now` in between).
       attempt = tat === undefined || tat < nowMs ? 'behind' : 'ahead';
     }
-    // Three lost races in a row: the bucket is contended this instant; refusing is the strict answer.
+    // Lost races every time: the bucket is contended this instant; refusing is the strict answer.
     return bucketState(bucket.kind, policy, admitLimitMs(policy, nowMs) + intervalMs(policy), nowMs, false);
   }
 
