@@ -144,8 +144,10 @@ describe('webhook receivers that trickle (local stack)', () => {
         await Promise.all(
           floodEndpoints.map(
             async (e) =>
+              // All 24 of each: the dispatcher's first pick is not the listing's first ten (newest
+              // id first), so a page of 10 could miss every attempted one (a fresh-clone CI did).
               (
-                await deliveries.listByEndpoint(e.tenantId, e.endpointId, { limit: 10 })
+                await deliveries.listByEndpoint(e.tenantId, e.endpointId, { limit: floodIds.length })
               ).deliveries,
           ),
         )
