@@ -9,11 +9,6 @@ export type IssuerAnswerKey =
   | { readonly kty: 'OKP'; readonly crv: 'Ed25519'; readonly x: string }
   | { readonly kty: 'EC'; readonly crv: 'P-256'; readonly x: string; readonly y: string };
 
-/** The JWS name of the algorithm a key signs with: EdDSA for Ed25519, ES256 for P-256. */
-export function answerKeyAlg(key: IssuerAnswerKey): 'EdDSA' | 'ES256' {
-  return key.kty === 'OKP' ? 'EdDSA' : 'ES256';
-}
-
 /**
  * A signed answer as the vault keeps it with the check it proves: everything needed to verify it
  * later with no other record (the brand may have changed its key since). `body` is the answer's

@@ -90,14 +90,16 @@ export class RevealService {
     let kept: Promise<string | undefined> | undefined;
     const outcome = await this.runner.run<Outcome>(tenantId, orderId, async (order, now) => {
       if (order.buyerId !== buyerId) throw new NotFoundError('order not found', { orderId });
-      // Stored once, for the order's buyer, before the code can leave: an event's digest never
-      // names a context that was not kept (a reveal refused later leaves one no event names,
-      // erased in its time like the others).
-      kept ??= this.keepContext(tenantId, orderId, via);
-      const buyerContextDigest = await kept;
+      // Stored once, for the order's buyer, only once every refusal is past and before the code
+      // can leave: an event's digest never names a context that was not kept, and a refused press
+      // (another browser, a spent link, a suspended seller) stores no stranger's address.
+      const keptContext = () => {
+        kept ??= this.keepContext(tenantId, orderId, via);
+        return kept;
+      };
       // Released at its reveal deadline, never revealed: still the buyer's to reveal.
       if (order.state !== 'paid' && !isReleasedUnrevealed(order))
-        return { done: await this.revealAgain(order, keyHash, now, via, buyerContextDigest) };
+        return { done: await this.revealAgain(order, keyHash, now, via, keptContext) };
       // The seller first, on every attempt: a suspended seller's codes are never opened.
       const seller = await this.deps.stores.parties.getSeller(order.tenantId, order.sellerId);
       if (seller?.status === 'suspended') {
@@ -110,6 +112,7 @@ export class RevealService {
       }
       checked ??= this.openAndRecheck(order);
       const { secrets, checks, dead } = await checked;
+      const buyerContextDigest = await keptContext();
       // Stamped at the commit, after decryption and the issuer: the race window and the issuer's
       // clock skew are measured from when the buyer really got the code, not seconds before.
       const at = this.deps.clock.now();
@@ -150,7 +153,7 @@ export class RevealService {
     keyHash: string,
     now: Date,
     via: RevealVia,
-    buyerContextDigest: string | undefined,
+    keptContext: () => Promise<string | undefined>,
   ): Promise<Outcome> {
     if (order.revealedAt === undefined) {
       if (order.state === 'refunded') throw refundRefusal(order);
@@ -168,6 +171,7 @@ export class RevealService {
     // writes no trail line, and concurrent presses cannot pass it (one conditional write each).
     if (via.channel === 'hosted_page') await this.claimRedelivery(order, via.linkId);
     const secrets = await this.decryptAll(order);
+    const buyerContextDigest = await keptContext();
     // Recorded before the code leaves: a re-delivery the trail does not show never happens.
     await this.deps.stores.orders.appendEvent(
       order.tenantId,

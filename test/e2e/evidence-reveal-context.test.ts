@@ -1,5 +1,8 @@
 import { createHash } from 'node:crypto';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
+import { createDynamoClients } from '../../shared/adapters/dynamodb/dynamodb-clients.js';
+import { keys } from '../../shared/adapters/dynamodb/keys.js';
 import { canonicalize } from '../../shared/evidence/canonical-json.js';
 import { verifyEvidence } from '../../shared/evidence/verify-evidence.js';
 import { expectProblem } from '../support/fraud-helpers.js';
@@ -36,6 +39,34 @@ function apiReveal(orderId: string, body: Record<string, unknown>) {
 }
 
 describe('evidence: who revealed (issue 22 item 2)', () => {
+  it('keeps no context for a refused press: a second reveal key, or a stranger, stores nothing', async () => {
+    const s = stack.current;
+    const { orderId, buyerId } = await aPaidOrder(s);
+    expect((await apiReveal(orderId, { buyerId, buyerContext: CONTEXT })).status).toBe(200);
+    const contextItems = async () => {
+      const { doc } = createDynamoClients({ endpoint: s.dynamodbEndpoint });
+      const { Items = [] } = await doc.send(
+        new QueryCommand({
+          TableName: s.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :ctx)',
+          ExpressionAttributeValues: { ':pk': keys.order(s.devTenantId, orderId).pk, ':ctx': 'CTX#' },
+        }),
+      );
+      return Items.length;
+    };
+    expect(await contextItems()).toBe(1);
+    // Refused presses: another key (already revealed), and someone who is not the buyer (404).
+    const other = { ip: '198.51.100.9', userAgent: 'not the buyer' };
+    expectProblem(await apiReveal(orderId, { buyerId, buyerContext: other }), 409, 'already-revealed');
+    expectProblem(
+      await apiReveal(orderId, { buyerId: unique('stranger'), buyerContext: other }),
+      404,
+      'not-found',
+    );
+    // Before this, each refused press stored its sender's address for 540 days, named by no event.
+    expect(await contextItems()).toBe(1);
+  });
+
   it("an API reveal's buyerContext is in the bundle, its salted digest on order.revealed, and the bundle verifies", async () => {
     const { orderId, buyerId } = await aPaidOrder(stack.current);
     const res = await apiReveal(orderId, { buyerId, buyerContext: CONTEXT });

@@ -148,6 +148,22 @@ describe('HttpIssuer: signed answers (issue 21, item 3)', () => {
     const error = await refused(issuer.check(brand(), { code }, { purpose: 'deposit' }));
     expect(error.message).toMatch(/malformed answer/);
   });
+
+  it('refuses a signed answer hiding text in a repeated key or inside balance, before any signature check', async () => {
+    for (const change of [
+      // Parses to its last `state`; the first would be kept, unread, in the evidence.
+      (body: string) => body.replace('{', '{"state":"ECHOED-CODE-1234",'),
+      (body: string) => body.replace('"currency"', '"echo":"ECHOED-CODE-1234","currency"'),
+    ]) {
+      const { issuer, brand, code } = await aSignedIssuer({
+        alter: ({ body, headers }) => ({ body: change(body), headers }),
+      });
+      const error = await refused(issuer.check(brand(), { code }, { purpose: 'deposit' }));
+      // Refused as malformed (what the vault read), not merely as badly signed (an issuer that
+      // echoes would sign what it echoes).
+      expect(error.message).toMatch(/malformed answer/);
+    }
+  });
 });
 
 describe('verifyAnswerSignature', () => {

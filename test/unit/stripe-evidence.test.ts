@@ -85,6 +85,18 @@ function aBundle(overrides: Partial<EvidenceBundle> = {}): EvidenceBundle {
 }
 
 describe('stripeEvidenceView', () => {
+  it('names the address the hosted page saw before one the marketplace reported', () => {
+    const observed = aBundle().revealContexts[0];
+    if (!observed) throw new Error('the bundle has a context');
+    const reported = { ...observed, eventId: 'evt_2', source: 'api' as const, context: { ip: '192.0.2.1' } };
+    const { evidence } = stripeEvidenceView(aBundle({ revealContexts: [reported, observed] }), JWS);
+    expect(evidence.customer_purchase_ip).toBe('203.0.113.7');
+    // Alone, the marketplace's own report is still used.
+    expect(
+      stripeEvidenceView(aBundle({ revealContexts: [reported] }), JWS).evidence.customer_purchase_ip,
+    ).toBe('192.0.2.1');
+  });
+
   it("fills Stripe's dispute evidence fields of a digital good from the bundle", () => {
     const bundle = aBundle();
     const { evidence, bundleSha256, jws } = stripeEvidenceView(bundle, JWS);

@@ -61,11 +61,13 @@ export interface HttpIssuerOptions {
 }
 
 // Tolerant reader: unknown fields are dropped and null reads as absent.
+const balanceSchema = z.object({
+  amount: z.int().check(z.nonnegative()),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
+});
 const answerSchema = z.object({
   state: z.enum(issuerStates),
-  balance: z.nullish(
-    z.object({ amount: z.int().check(z.nonnegative()), currency: z.string().check(z.regex(/^[A-Z]{3}$/)) }),
-  ),
+  balance: z.nullish(balanceSchema),
   redeemedAt: z.nullish(z.iso.datetime({ offset: true })),
   lastUsedAt: z.nullish(z.iso.datetime({ offset: true })),
 });
@@ -340,9 +342,12 @@ async function signedAnswer(
   return misbehaving('bad answer signature', new Error('no answer key of the brand verifies it'));
 }
 
-// A signed answer is kept as sent, to verify later: only the protocol's fields, so it can never
-// hold a code an issuer echoed, and small.
-const signedAnswerSchema = z.strictObject(answerSchema.shape);
+// A signed answer is kept as sent, to verify later: only the protocol's fields at every level, so
+// it can never hold a code an issuer echoed, and small.
+const signedAnswerSchema = z.strictObject({
+  ...answerSchema.shape,
+  balance: z.nullish(z.strictObject(balanceSchema.shape)),
+});
 const MAX_SIGNED_ANSWER = 1024;
 
 function parseAnswer(text: string, signed: boolean): Outcome {
@@ -355,6 +360,12 @@ function parseAnswer(text: string, signed: boolean): Outcome {
   } catch {
     // JSON.parse quotes the text in its message: keep that out of the cause.
     return malformed(new Error('answer is not JSON'));
+  }
+  // Kept as sent, so it must be what the vault read: compact JSON with each key once. A repeated
+  // key (`{"state":"<anything>","state":"active"}`) parses to its last value and would otherwise
+  // carry the first one, unread, into the evidence.
+  if (signed && JSON.stringify(json) !== text) {
+    return malformed(new Error('a signed answer must be compact JSON naming each field once'));
   }
   const parsed = (signed ? signedAnswerSchema : answerSchema).safeParse(json);
   if (!parsed.success) {

@@ -52,7 +52,9 @@ const MIN_DEVICE_ID = 15;
 
 export function stripeEvidenceView(bundle: EvidenceBundle, jws: string): StripeEvidence {
   const { order } = bundle;
-  const revealed = bundle.revealContexts.find((c) => c.state === 'kept' && c.context?.ip !== undefined);
+  // The address the vault saw itself (its hosted page) before one the marketplace reported.
+  const kept = bundle.revealContexts.filter((c) => c.state === 'kept' && c.context?.ip !== undefined);
+  const revealed = kept.find((c) => c.source === 'hosted_page') ?? kept[0];
   const who = revealed?.context;
   const product = productDescription(bundle);
   const bundleSha256 = sha256Hex(canonicalize(bundle));
